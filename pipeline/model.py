@@ -1,0 +1,110 @@
+"""Records passed between the stages: locations, diagnostics, documents and segments.
+
+Everything here is a frozen dataclass; stages return new values and never mutate these.
+Paths in records are POSIX-style and relative to the project (or to the source root where
+a field says so). Lines and columns are 1-based.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a file: repo-relative path, 1-based line and column."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem, printed the way editors and CI annotate: ``path:line:col: severity: message [code]``."""
+
+    location: Location
+    severity: str  # "error" | "warning" | "note"
+    message: str
+    code: str
+
+    def format(self) -> str:
+        return f"{self.location}: {self.severity}: {self.message} [{self.code}]"
+
+
+class PipelineError(Exception):
+    """A failure that the CLI reports as one diagnostic line and a non-zero exit."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.format())
+        self.diagnostic = diagnostic
+
+
+def error(path: str, line: int, column: int, message: str, code: str) -> PipelineError:
+    """Shorthand for raising a located error."""
+    return PipelineError(Diagnostic(Location(path, line, column), "error", message, code))
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One translatable piece of a page, with its exact span in the page text.
+
+    ``text`` is the msgid. ``start``/``end`` are offsets into ``Document.text`` of the
+    bytes it replaces; for a segment spanning several lines, ``text`` has the container
+    prefix (``prefix``, e.g. ``"> "``) removed from each continuation line, and rendering
+    puts it back.
+    """
+
+    text: str
+    start: int
+    end: int
+    line: int
+    column: int
+    kind: str  # front-matter | heading | paragraph | list-item | table-header | table-cell
+    key: str | None = None  # front-matter key, or the error code of the table row
+    column_name: str | None = None  # table header of the cell
+    prefix: str = ""
+    quote: str = ""  # front-matter values: the YAML quote style of the source ('', "'", '"')
+
+    @property
+    def comment(self) -> str:
+        """Extracted comment for translators, e.g. ``DeviceCapReached · Problème``."""
+        if self.kind == "front-matter":
+            return f"front matter: {self.key}"
+        if self.kind in ("table-cell", "table-header"):
+            parts = [p for p in (self.key, self.column_name) if p]
+            return " · ".join(parts) if parts else self.kind
+        return self.kind
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The YAML front matter block: its span (delimiters included) and parsed values."""
+
+    start: int
+    end: int
+    values: tuple[tuple[str, str], ...] = ()
+
+    def get(self, key: str, default: str = "") -> str:
+        for k, v in self.values:
+            if k == key:
+                return v
+        return default
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source page: its path relative to the source root, exact text and segments."""
+
+    path: str
+    text: str
+    front_matter: FrontMatter | None = None
+    segments: tuple[Segment, ...] = field(default_factory=tuple)
+    error_codes: tuple[str, ...] = ()
+
+    @property
+    def body_start(self) -> int:
+        return self.front_matter.end if self.front_matter else 0
