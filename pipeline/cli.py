@@ -1,0 +1,90 @@
+"""Command line: ``pipeline [-C DIR] COMMAND``; the only module that prints and exits.
+
+Exit status: 0 success, 1 content errors (a broken page, catalog, template or link),
+2 usage or configuration errors. Diagnostics go to stderr, one per line, in the
+``path:line:col: severity: message [code]`` form that editors and CI annotate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .build import Outcome, run_build, run_extract, run_update
+from .config import Settings, load_settings, with_locales
+from .model import PipelineError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pipeline", description="Localize a documentation tree through gettext PO files.")
+    parser.add_argument("-C", dest="directory", default=".", metavar="DIR", help="run on the project in DIR")
+    parser.add_argument("--version", action="version", version=f"pipeline {__version__}")
+    for option in ("source", "locales", "templates", "out"):
+        parser.add_argument(f"--{option}", metavar="DIR", help=f"override the '{option}' folder setting")
+    parser.add_argument("--source-locale", metavar="LOCALE", help="override the 'source_locale' setting")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("extract", help="write a POT template per source page under locales/pot/")
+    for name, text in (("update", "create or merge each locale's PO files from the templates"),
+                       ("init", "create the PO files of a new locale")):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("--locale", action="append", required=name == "init", metavar="LOCALE",
+                         help="only this locale (repeatable)")
+    build = commands.add_parser("build", help="build every locale into out/ (front matter, Markdown, HTML)")
+    build.add_argument("--locale", action="append", metavar="LOCALE", help="only this target locale (repeatable)")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {
+        "source": args.source,
+        "locales": args.locales,
+        "templates": args.templates,
+        "out": args.out,
+        "source_locale": args.source_locale,
+    }
+    settings = load_settings(Path(args.directory), overrides)
+    if getattr(args, "locale", None):
+        settings = with_locales(settings, args.locale)
+    return settings
+
+
+def _report(outcome: Outcome) -> int:
+    for diagnostic in outcome.diagnostics:
+        print(diagnostic.format(), file=sys.stderr)
+    for line in outcome.lines:
+        print(line)
+    return 1 if outcome.failed else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        settings = _settings(args)
+    except PipelineError as exc:
+        print(exc.diagnostic.format(), file=sys.stderr)
+        return 2
+    try:
+        if args.command == "extract":
+            return _report(run_extract(settings))
+        if args.command in ("update", "init"):
+            return _report(run_update(settings))
+        if args.command == "build":
+            return _report(run_build(settings))
+    except PipelineError as exc:
+        print(exc.diagnostic.format(), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

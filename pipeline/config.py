@@ -1,0 +1,139 @@
+"""Settings: ``[tool.pipeline]`` of ``pyproject.toml`` or the top level of ``pipeline.toml``.
+
+In: a project folder (and command-line overrides). Out: a frozen ``Settings`` with
+absolute folders. ``pipeline.toml`` wins when both files exist. Locale names are BCP 47
+tags (``fr-FR``); an unknown one is an error, checked against Babel's locale data.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+from .model import error
+from .source import DEFAULT_TRANSLATE_KEYS
+
+PSEUDO_LOCALES = ("qps-ploc", "qps-plocm")
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    source: Path
+    locales: Path
+    templates: Path
+    out: Path
+    source_locale: str = "en-US"
+    target_locales: tuple[str, ...] = ()
+    translate_keys: tuple[str, ...] = DEFAULT_TRANSLATE_KEYS
+    site_map: tuple[tuple[str, str], ...] = ()
+    redirects: Path | None = None
+    glossary: Path | None = None
+    config_file: str = "pyproject.toml"
+    project: str = "docs"
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def display(self, path: Path) -> str:
+        """A path as shown in diagnostics: relative to the project when inside it."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    @property
+    def all_locales(self) -> tuple[str, ...]:
+        return (self.source_locale,) + tuple(l for l in self.target_locales if l != self.source_locale)
+
+
+def babel_locale(name: str, where: str = "<settings>") -> Locale:
+    """Babel's locale for a BCP 47 tag; raises a located error for an unknown one."""
+    try:
+        return Locale.parse(name.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise error(where, 1, 1, f"unknown locale '{name}'", "config.locale") from None
+
+
+def po_language(name: str) -> str:
+    """The PO ``Language`` header form of a locale tag: ``de-DE`` -> ``de_DE``."""
+    return name.replace("-", "_")
+
+
+def load_settings(root: Path, overrides: dict[str, Any] | None = None) -> Settings:
+    root = root.resolve()
+    if not root.is_dir():
+        raise error(str(root), 1, 1, "no such project folder", "config.missing")
+    data: dict[str, Any] = {}
+    config_file = "pyproject.toml"
+    project = root.name
+    for name, section in (("pipeline.toml", None), ("pyproject.toml", ("tool", "pipeline"))):
+        path = root / name
+        if not path.is_file():
+            continue
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            line = getattr(exc, "lineno", 1) or 1
+            col = getattr(exc, "colno", 1) or 1
+            raise error(name, line, col, f"invalid TOML: {exc.args[0].split(' (at')[0]}", "config.toml") from None
+        if section:
+            project = str(raw.get("project", {}).get("name", project))
+            raw = raw.get(section[0], {}).get(section[1], {})
+        data, config_file = raw, name
+        break
+    data = {**data, **{k: v for k, v in (overrides or {}).items() if v is not None}}
+    return replace(_settings_from(root, data, config_file), project=str(data.get("project", project)))
+
+
+def _settings_from(root: Path, data: dict[str, Any], config_file: str) -> Settings:
+    known = {
+        "source", "locales", "templates", "out", "source_locale", "target_locales",
+        "translate_keys", "site_map", "redirects", "glossary", "project",
+    }
+    for key in data:
+        if key not in known:
+            raise error(config_file, 1, 1, f"unknown setting '{key}'", "config.unknown")
+
+    def folder(key: str, default: str) -> Path:
+        value = data.get(key, default)
+        if not isinstance(value, str):
+            raise error(config_file, 1, 1, f"setting '{key}' must be a folder name", "config.type")
+        return (root / value).resolve()
+
+    source_locale = str(data.get("source_locale", "en-US"))
+    targets = data.get("target_locales", [])
+    if isinstance(targets, str):
+        targets = [t for t in targets.replace(",", " ").split() if t]
+    for name in [source_locale, *targets]:
+        if name not in PSEUDO_LOCALES:
+            babel_locale(name, config_file)
+    site_map = data.get("site_map", {})
+    if not isinstance(site_map, dict):
+        raise error(config_file, 1, 1, "setting 'site_map' must be a table of URL prefix = folder", "config.type")
+    optional = {k: (root / data[k]).resolve() if data.get(k) else None for k in ("redirects", "glossary")}
+    settings = Settings(
+        root=root,
+        source=folder("source", "source"),
+        locales=folder("locales", "locales"),
+        templates=folder("templates", "templates"),
+        out=folder("out", "out"),
+        source_locale=source_locale,
+        target_locales=tuple(str(t) for t in targets),
+        translate_keys=tuple(str(k) for k in data.get("translate_keys", DEFAULT_TRANSLATE_KEYS)),
+        site_map=tuple(sorted(((str(k), str(v)) for k, v in site_map.items()), key=lambda kv: -len(kv[0]))),
+        redirects=optional["redirects"],
+        glossary=optional["glossary"],
+        config_file=config_file,
+    )
+    return settings
+
+
+def with_locales(settings: Settings, locales: list[str]) -> Settings:
+    """Restrict a run to some target locales (``--locale``), each one validated."""
+    for name in locales:
+        if name not in PSEUDO_LOCALES:
+            babel_locale(name, "<command line>")
+    return replace(settings, target_locales=tuple(locales))

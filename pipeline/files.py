@@ -1,0 +1,60 @@
+"""File edge: exact reads, atomic writes that skip unchanged files, paths kept inside a root.
+
+Pages are read as bytes and decoded as UTF-8 without newline translation, so what we write
+back is byte for byte what we read wherever no translation applied.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .model import error
+
+
+def read_text(path: Path, display: str) -> str:
+    """A file's exact text; invalid UTF-8 is a located error."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise error(display, line, column, "file is not valid UTF-8", "source.encoding") from None
+
+
+def write_atomic(path: Path, text: str) -> bool:
+    """Write via a temporary file and rename; False (and no write) when unchanged."""
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def inside(root: Path, relative: str) -> Path:
+    """``root/relative``, refusing any path that would leave ``root``."""
+    target = (root / relative).resolve()
+    base = root.resolve()
+    if target != base and base not in target.parents:
+        raise error(relative, 1, 1, f"output path leaves {base.name}/", "build.path")
+    return target
+
+
+def list_pages(root: Path) -> list[str]:
+    """Markdown pages below ``root`` as sorted POSIX relative paths."""
+    if not root.is_dir():
+        return []
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.md") if p.is_file())

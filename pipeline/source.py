@@ -1,0 +1,349 @@
+"""Page text -> Document: front matter, translatable segments with exact spans.
+
+In: a page's relative path and its exact text (decoded from UTF-8 without newline
+translation, so CRLF, a BOM and every other byte survive). Out: a ``Document`` whose
+segments say exactly which characters each translation replaces.
+
+Block structure comes from markdown-it-py (CommonMark + tables): it knows lists, code
+blocks, HTML blocks and lazy continuation lines. Exact spans are ours: markdown-it only
+gives line ranges, so each segment is located inside its source lines here, and table rows
+are split into cells here (a ``|`` inside a code span does not split a cell, as on the
+docs platform).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .model import Document, FrontMatter, Segment, error
+
+DEFAULT_TRANSLATE_KEYS = ("title", "description")
+
+_FENCE = re.compile(r"---[ \t]*(\r\n|\n|\r)")
+_CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*(\r\n|\n|\r|$)", re.MULTILINE)
+_KEY_LINE = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_.\-]*)[ \t]*:(?=[ \t]|$)[ \t]*(.*?)[ \t]*$")
+_ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION|div[^\]]*)\][ \t]*$", re.IGNORECASE)
+_INCLUDE_ONLY = re.compile(r"^\[!INCLUDE\s*\[[^\]]*\]\([^)]*\)\]$", re.IGNORECASE)
+_BREAKS = re.compile(r"<br\s*/?>\s*<br\s*/?>", re.IGNORECASE)
+_CODE_SPAN = re.compile(r"(`+).*?\1", re.DOTALL)
+_LINK_DEST = re.compile(r"\]\([^)]*\)")
+_TAG = re.compile(r"<[^>]*>")
+_WORD = re.compile(r"[^\W\d_]")
+_ERROR_CODE = re.compile(
+    r"^(?:0x[0-9A-Fa-f]+|-?[0-9]{3,}|[A-Z][A-Za-z0-9]*[a-z][A-Z][A-Za-z0-9_]*|[A-Z]{2,}[a-z]+[A-Za-z0-9_]*"
+    r"|[A-Z][A-Z0-9]*_[A-Z0-9_]+)$"
+)
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table")
+
+
+def split_lines(text: str) -> list[tuple[int, str, str]]:
+    """Each line as (offset, content without end-of-line, end-of-line)."""
+    lines: list[tuple[int, str, str]] = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        lines.append((pos, body, raw[len(body):]))
+        pos += len(raw)
+    return lines
+
+
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset (CR, LF and CRLF all end a line)."""
+    before = text[:offset]
+    line = before.count("\n") + before.count("\r") - before.count("\r\n") + 1
+    start = max(before.rfind("\n"), before.rfind("\r")) + 1
+    return line, offset - start + 1
+
+
+def load_document(path: str, text: str, translate_keys: Sequence[str] = DEFAULT_TRANSLATE_KEYS) -> Document:
+    """Parse one page. Raises PipelineError (``source.yaml``) for broken front matter."""
+    front_matter, fm_segments = _parse_front_matter(path, text, translate_keys)
+    body_start = front_matter.end if front_matter else 0
+    body_segments, codes = _parse_body(text, body_start)
+    return Document(
+        path=path,
+        text=text,
+        front_matter=front_matter,
+        segments=tuple(fm_segments + body_segments),
+        error_codes=tuple(codes),
+    )
+
+
+# -- front matter -----------------------------------------------------------------------
+
+
+def _parse_front_matter(
+    path: str, text: str, translate_keys: Sequence[str]
+) -> tuple[FrontMatter | None, list[Segment]]:
+    offset = 1 if text.startswith("\ufeff") else 0
+    opening = _FENCE.match(text, offset)
+    if not opening:
+        return None, []
+    closing = _CLOSE.search(text, opening.end())
+    if not closing:
+        line, col = line_column(text, offset)
+        raise error(path, line, col, "front matter opened with '---' is never closed", "source.yaml")
+    inner = text[opening.end() : closing.start()]
+    first_line = line_column(text, opening.end())[0]
+    try:
+        data = yaml.safe_load(inner)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first_line + (mark.line if mark else 0)
+        col = (mark.column + 1) if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise error(path, line, col, f"invalid YAML front matter: {problem}", "source.yaml") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise error(path, first_line, 1, "front matter is not a mapping of keys to values", "source.yaml")
+    values = tuple((str(k), "" if v is None else str(v)) for k, v in data.items())
+    segments: list[Segment] = []
+    wanted = set(translate_keys)
+    for pos, body, _eol in split_lines(inner):
+        match = _KEY_LINE.match(body)
+        if not match or match.group(1) not in wanted or not match.group(2):
+            continue
+        key, raw = match.group(1), match.group(2)
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip() or raw[0] in "|>&*!":
+            continue  # block scalars, anchors, tags and non-strings are left alone
+        quote = raw[0] if raw[0] in "'\"" else ""
+        start = opening.end() + pos + match.start(2)
+        line, col = line_column(text, start)
+        segments.append(
+            Segment(value, start, start + len(raw), line, col, "front-matter", key=key, quote=quote)
+        )
+    return FrontMatter(0, closing.end(), values), segments
+
+
+# -- body -------------------------------------------------------------------------------
+
+
+def _parse_body(text: str, body_start: int) -> tuple[list[Segment], list[str]]:
+    body = text[body_start:]
+    lines = split_lines(body)
+    first_line = line_column(text, body_start)[0] if body_start else 1
+    tokens = _markdown().parse(body)
+    segments: list[Segment] = []
+    codes: list[str] = []
+    containers: list[str] = []
+    skip_until = -1
+    for index, token in enumerate(tokens):
+        if index < skip_until:
+            continue
+        if token.type == "table_open" and token.map:
+            close = _matching_close(tokens, index)
+            table_segments, table_codes = _table_segments(lines, token.map, body_start, first_line)
+            segments.extend(table_segments)
+            codes.extend(table_codes)
+            skip_until = close + 1
+            continue
+        if token.nesting == 1:
+            containers.append(token.type)
+        elif token.nesting == -1:
+            containers.pop()
+        elif token.type == "inline" and token.map:
+            kind = "heading" if containers[-1] == "heading_open" else (
+                "list-item" if "list_item_open" in containers else "paragraph"
+            )
+            segment = _inline_segment(lines, token, kind, body_start, first_line)
+            if segment:
+                segments.append(segment)
+    return segments, codes
+
+
+def _matching_close(tokens: Sequence[Token], index: int) -> int:
+    depth = 0
+    for j in range(index, len(tokens)):
+        depth += tokens[j].nesting
+        if depth == 0:
+            return j
+    return len(tokens) - 1
+
+
+def _locate(source_line: str, content_line: str) -> int:
+    """Where a markdown-it content line (prefix and trailing blanks removed) starts."""
+    if source_line.endswith(content_line):
+        return len(source_line) - len(content_line)
+    stripped = source_line.rstrip()
+    if stripped.endswith(content_line):
+        return len(stripped) - len(content_line)
+    found = source_line.find(content_line)  # ATX heading with closing #s
+    return max(found, 0)
+
+
+def _inline_segment(
+    lines: list[tuple[int, str, str]], token: Token, kind: str, base: int, first_line: int
+) -> Segment | None:
+    assert token.map is not None
+    content_lines = token.content.split("\n")
+    row = token.map[0]
+    if _ALERT.match(content_lines[0]):
+        content_lines, row = content_lines[1:], row + 1
+    content = "\n".join(content_lines)
+    if not content.strip() or _INCLUDE_ONLY.match(content.strip()) or not is_translatable(content):
+        return None
+    if row + len(content_lines) > len(lines):
+        return None
+    offset, source, _ = lines[row]
+    start_col = _locate(source, content_lines[0])
+    last = row + len(content_lines) - 1
+    last_offset, last_source, _ = lines[last]
+    end = last_offset + _locate(last_source, content_lines[-1]) + len(content_lines[-1])
+    joiner = ""
+    if len(content_lines) > 1:
+        second_offset, second_source, _ = lines[row + 1]
+        joiner = lines[row][2] + second_source[: _locate(second_source, content_lines[1])]
+    return Segment(
+        text=content,
+        start=base + offset + start_col,
+        end=base + end,
+        line=first_line + row,
+        column=start_col + 1,
+        kind=kind,
+        prefix=joiner,
+    )
+
+
+def is_translatable(text: str) -> bool:
+    """True when a segment has words outside code, link destinations and HTML tags."""
+    rest = _TAG.sub("", _LINK_DEST.sub("]", _CODE_SPAN.sub("", text)))
+    return bool(_WORD.search(rest))
+
+
+# -- tables -----------------------------------------------------------------------------
+
+
+def split_cells(line: str) -> list[tuple[int, int]]:
+    """Spans (start, end) of a table row's cell contents, blanks trimmed.
+
+    A ``|`` escaped with a backslash or inside a code span does not end a cell; the
+    optional leading and trailing pipes do not make empty cells.
+    """
+    start = len(line) - len(line.lstrip(" \t>"))
+    end = len(line.rstrip())
+    if start < end and line[start] == "|":
+        start += 1
+    bounds: list[tuple[int, int]] = []
+    cell_start = start
+    i = start
+    while i < end:
+        char = line[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "`":
+            run = len(line[i:]) - len(line[i:].lstrip("`"))
+            close = line.find("`" * run, i + run)
+            if close != -1:
+                i = close + run
+                continue
+            i += run
+            continue
+        if char == "|":
+            bounds.append((cell_start, i))
+            cell_start = i + 1
+        i += 1
+    if cell_start < end or not bounds:
+        bounds.append((cell_start, end))
+    trimmed = []
+    for a, b in bounds:
+        while a < b and line[a] in " \t":
+            a += 1
+        while b > a and line[b - 1] in " \t":
+            b -= 1
+        trimmed.append((a, b))
+    return trimmed
+
+
+def is_error_code(cell: str) -> bool:
+    return bool(_ERROR_CODE.match(cell))
+
+
+def _table_segments(
+    lines: list[tuple[int, str, str]], span: list[int], base: int, first_line: int
+) -> tuple[list[Segment], list[str]]:
+    rows = [r for r in range(span[0], min(span[1], len(lines))) if r != span[0] + 1]
+    if not rows:
+        return [], []
+    header_row, body_rows = rows[0], rows[1:]
+    header_line = lines[header_row][1]
+    headers = [header_line[a:b] for a, b in split_cells(header_line)]
+    first_cells = []
+    for r in body_rows:
+        cells = split_cells(lines[r][1])
+        first_cells.append(lines[r][1][cells[0][0] : cells[0][1]] if cells else "")
+    keyed = bool(body_rows) and len(body_rows) >= 2 and all(is_error_code(c) for c in first_cells)
+    segments: list[Segment] = []
+    for a, b in split_cells(header_line):
+        _add_pieces(segments, lines, header_row, a, b, base, first_line, "table-header", None, None)
+    codes: list[str] = []
+    for r, code in zip(body_rows, first_cells):
+        line = lines[r][1]
+        key = code if keyed else None
+        if keyed:
+            codes.append(code)
+        for column, (a, b) in enumerate(split_cells(line)):
+            if keyed and column == 0:
+                continue
+            name = headers[column] if column < len(headers) else None
+            _add_pieces(segments, lines, r, a, b, base, first_line, "table-cell", key, name)
+    return segments, codes
+
+
+def _add_pieces(
+    out: list[Segment],
+    lines: list[tuple[int, str, str]],
+    row: int,
+    a: int,
+    b: int,
+    base: int,
+    first_line: int,
+    kind: str,
+    key: str | None,
+    column_name: str | None,
+) -> None:
+    offset, line, _ = lines[row]
+    for piece_start, piece_end in _pieces(line, a, b):
+        piece = line[piece_start:piece_end]
+        if piece and is_translatable(piece):
+            out.append(
+                Segment(
+                    text=piece,
+                    start=base + offset + piece_start,
+                    end=base + offset + piece_end,
+                    line=first_line + row,
+                    column=piece_start + 1,
+                    kind=kind,
+                    key=key,
+                    column_name=column_name,
+                )
+            )
+
+
+def _pieces(line: str, a: int, b: int) -> Iterable[tuple[int, int]]:
+    """Split a cell at ``<br /><br />``; the break markup stays out of every piece."""
+    cursor = a
+    for match in _BREAKS.finditer(line, a, b):
+        yield _trim(line, cursor, match.start())
+        cursor = match.end()
+    yield _trim(line, cursor, b)
+
+
+def _trim(line: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and line[a] in " \t":
+        a += 1
+    while b > a and line[b - 1] in " \t":
+        b -= 1
+    return a, b
