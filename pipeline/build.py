@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+import jinja2
 import polib
 
 from . import catalog, render
 from .config import Settings, babel_locale, po_language
 from .extract import extract_messages
 from .files import inside, list_pages, read_text, write_atomic
-from .model import Diagnostic, Document, PipelineError
+from .model import Diagnostic, Document, Location, PipelineError
 from .source import load_document
 
 
@@ -56,7 +57,8 @@ def load_sources(settings: Settings, outcome: Outcome) -> list[Document]:
             text = read_text(settings.source / page, display)
             documents.append(load_document(page, text, settings.translate_keys))
         except PipelineError as exc:
-            outcome.diagnostics.append(exc.diagnostic)
+            where = replace(exc.diagnostic.location, path=display)
+            outcome.diagnostics.append(replace(exc.diagnostic, location=where))
     return documents
 
 
@@ -196,8 +198,26 @@ def _build_page(settings, env, locale, document, translations, stats, by_path, t
         "markdown": f"markdown/{locale}/{document.path}",
         "html": f"html/{locale}/{document.path[:-3]}.html",
     }
-    rendered = {fmt: render.render_page(env, fmt, meta, document, translated, markdown_text) for fmt in outputs}
+    try:
+        rendered = {fmt: render.render_page(env, fmt, meta, document, translated, markdown_text) for fmt in outputs}
+    except jinja2.TemplateError as exc:
+        raise _template_error(settings, exc) from None
     for fmt, relative in outputs.items():
         target = inside(settings.out, relative)
         if write_atomic(target, rendered[fmt]):
             outcome.written.append(settings.display(target))
+
+
+def _template_error(settings: Settings, exc: jinja2.TemplateError) -> PipelineError:
+    """A located error for a broken template: the template file and line when known."""
+    name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if name is None:  # runtime errors: the innermost template frame of the traceback
+        tb = exc.__traceback__
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.endswith(".j2"):
+                name, line = filename, tb.tb_lineno
+            tb = tb.tb_next
+    shown = settings.display(Path(name)) if name else "<template>"
+    message = getattr(exc, "message", None) or str(exc)
+    return PipelineError(Diagnostic(Location(shown, line or 1, 1), "error", f"template error: {message}", "build.template"))

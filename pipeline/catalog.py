@@ -97,8 +97,59 @@ def _split_ref(reference: str) -> tuple[str, str]:
     return path, line
 
 
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_KEYWORD = re.compile(r"(?:#~\s*)?(msgctxt|msgid_plural|msgid|msgstr\[\d+\]|msgstr)[ \t]+")
+_ESCAPE = re.compile(r'\\(?:[ntrabfv"\\]|[0-7]{1,3}|x[0-9A-Fa-f]+)')
+
+
+def check_syntax(text: str, path: str) -> None:
+    """Reject what msgfmt rejects before polib, which skips broken entries silently.
+
+    Every line is blank, a comment, ``keyword "string"`` or a continuation ``"string"``;
+    strings close on their line and use valid escapes; each msgid has a msgstr.
+    """
+    expecting_msgstr = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        rest, column = stripped, len(line) - len(line.lstrip()) + 1
+        keyword = _KEYWORD.match(stripped)
+        if keyword:
+            name = keyword.group(1)
+            if name == "msgid":
+                if expecting_msgstr:
+                    raise error(path, expecting_msgstr, 1, "msgid without msgstr", "po.syntax")
+                expecting_msgstr = number
+            elif name.startswith("msgstr"):
+                if not expecting_msgstr and not stripped.startswith("#~"):
+                    raise error(path, number, column, "msgstr without msgid", "po.syntax")
+                expecting_msgstr = 0
+            rest, column = stripped[keyword.end():], column + keyword.end()
+        elif stripped.startswith("#~"):
+            rest = stripped[2:].strip()
+            column += len(stripped) - len(rest)
+            if not rest.startswith('"'):
+                continue
+        elif stripped.startswith("#"):
+            continue
+        string = _STRING.match(rest)
+        if not string:
+            what = "end-of-line within string" if rest.startswith('"') else f"unexpected text '{rest[:20]}'"
+            raise error(path, number, column, what, "po.syntax")
+        if rest[string.end():].strip():
+            raise error(path, number, column + string.end(), "text after the closing quote", "po.syntax")
+        inner = string.group(0)[1:-1]
+        for index, char in enumerate(inner):
+            if char == "\\" and not _ESCAPE.match(inner, index) and (index == 0 or inner[index - 1] != "\\"):
+                raise error(path, number, column + index + 1, "invalid escape sequence", "po.syntax")
+    if expecting_msgstr:
+        raise error(path, expecting_msgstr, 1, "msgid without msgstr", "po.syntax")
+
+
 def parse_catalog(text: str, path: str) -> polib.POFile:
     """Parse PO/POT text; a syntax error or a duplicate message is a located error."""
+    check_syntax(text, path)
     try:
         po = polib.pofile(text, wrapwidth=79)
     except (OSError, ValueError, UnicodeError) as exc:
@@ -212,10 +263,10 @@ def translator_comments(po: polib.POFile) -> dict[str, str]:
 
 
 def catalog_stats(po: polib.POFile | None, msgids: Iterable[str]) -> Stats:
-    """Translated / fuzzy / untranslated counts (messages and words) over ``msgids``."""
+    """Translated / fuzzy / untranslated counts (messages and words) over distinct ``msgids``."""
     by_id: Mapping[str, polib.POEntry] = {e.msgid: e for e in po if not e.obsolete} if po else {}
     counts = [0, 0, 0, 0, 0, 0]
-    for msgid in msgids:
+    for msgid in dict.fromkeys(msgids):
         entry = by_id.get(msgid)
         words = len(msgid.split())
         state = 2

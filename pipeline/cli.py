@@ -52,8 +52,8 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _report(outcome: Outcome) -> int:
-    for diagnostic in outcome.diagnostics:
-        print(diagnostic.format(), file=sys.stderr)
+    for line in dict.fromkeys(d.format() for d in outcome.diagnostics):
+        print(line, file=sys.stderr)
     for line in outcome.lines:
         print(line)
     return 1 if outcome.failed else 0

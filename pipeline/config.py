@@ -7,6 +7,7 @@ tags (``fr-FR``); an unknown one is an error, checked against Babel's locale dat
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,10 +40,8 @@ class Settings:
 
     def display(self, path: Path) -> str:
         """A path as shown in diagnostics: relative to the project when inside it."""
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        relative = os.path.relpath(path, self.root)
+        return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
     @property
     def all_locales(self) -> tuple[str, ...]:

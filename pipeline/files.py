@@ -46,11 +46,10 @@ def write_atomic(path: Path, text: str) -> bool:
 
 def inside(root: Path, relative: str) -> Path:
     """``root/relative``, refusing any path that would leave ``root``."""
-    target = (root / relative).resolve()
-    base = root.resolve()
-    if target != base and base not in target.parents:
-        raise error(relative, 1, 1, f"output path leaves {base.name}/", "build.path")
-    return target
+    normal = os.path.normpath(relative)
+    if os.path.isabs(normal) or normal == ".." or normal.startswith(".." + os.sep):
+        raise error(relative, 1, 1, f"output path leaves {root.name}/", "build.path")
+    return root / normal
 
 
 def list_pages(root: Path) -> list[str]:

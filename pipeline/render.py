@@ -6,8 +6,10 @@ Jinja ``Environment`` built once per run by ``make_environment``. Out: text.
 - ``frontmatter``: the source text with each translated segment substituted in place; every
   other character (line endings, comments, blank lines, BOM) is the source's own, so an
   empty catalog gives the source back byte for byte.
-- ``markdown``: portable Markdown: the front-matter title as the H1 (the page's own leading
-  H1 is dropped so there is one), no front matter, DocFX-only syntax turned into CommonMark
+- ``markdown``: portable Markdown: no front matter; the page keeps its own leading H1 (the
+  docs platform's visible heading) and gets the front-matter title as its H1 only when it
+  has none (the title often carries a site suffix such as `` | Microsoft Intune``, which
+  belongs in ``<title>``, not in the heading); DocFX-only syntax turned into CommonMark
   (alerts become a bold label in the quote, ``[!INCLUDE]`` is replaced by the included
   file's text, ``[!div]`` markers are dropped).
 - ``html``: the portable Markdown rendered by markdown-it-py; the error table's rows carry
@@ -16,18 +18,20 @@ Jinja ``Environment`` built once per run by ``make_environment``. Out: text.
 
 from __future__ import annotations
 
+import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+import lxml.html
 import yaml
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .model import Document, Segment
-from .sanitize import sanitize_translation
+from .sanitize import SAFE_SCHEMES, sanitize_translation, url_scheme
 
 FORMATS = ("frontmatter", "markdown", "html")
 TEMPLATE_NAMES = {"frontmatter": "page.frontmatter.j2", "markdown": "page.md.j2", "html": "page.html.j2"}
@@ -133,9 +137,9 @@ def front_matter_value(document: Document, translations: Mapping[str, str], key:
 def portable_markdown(body: str, title: str, include: Callable[[str], str | None]) -> str:
     """Front matter dropped, title as H1, DocFX syntax made portable."""
     eol = _eol_at(body, 0)
-    if title:
-        body = _H1.sub("", body, count=1)
-        body = f"# {title}{eol}{eol}" + body.lstrip("\r\n")
+    body = body.lstrip("\r\n")
+    if title and not _H1.match(body):
+        body = f"# {title}{eol}{eol}" + body
     body = _DIV_LINE.sub("", body)
     body = _ALERT_LINE.sub(lambda m: f"{m.group('lead')}**{m.group('kind').capitalize()}**", body)
 
@@ -152,35 +156,42 @@ def _markdown_renderer() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": True}).enable("table")
 
 
-def render_html_body(markdown_text: str, error_codes: tuple[str, ...]) -> str:
-    """HTML for the portable Markdown; error-table rows get ``id`` = error code."""
+def render_html_body(markdown_text: str, error_codes: tuple[str, ...], *, page_path: str = "",
+                     site_map: tuple[tuple[str, str], ...] = (), pages: Collection[str] = ()) -> str:
+    """Valid, safe HTML for the portable Markdown of the page at ``page_path``.
+
+    Error-table rows get ``id`` = error code and their code cell becomes a row header;
+    links and images are mapped by ``html_href``/``asset_href``; the result then goes
+    through ``finish_html`` (tree clean-up: no script or plugin elements, no event
+    handlers, no unsafe URL, HTML5-valid raw HTML, labelled and scrollable tables).
+    """
     md = _markdown_renderer()
     tokens = md.parse(markdown_text)
     codes = set(error_codes)
     for index, token in enumerate(tokens):
         if token.type == "th_open":
             token.attrSet("scope", "col")
-        elif token.type == "tr_open" and index + 2 < len(tokens) and tokens[index + 1].type == "td_open":
+        elif token.type == "tr_open" and index + 3 < len(tokens) and tokens[index + 1].type == "td_open":
             first = tokens[index + 2].content.strip()
             if first in codes:
                 token.attrSet("id", first)
-        elif token.type == "inline" and token.children:
-            for child in token.children:
-                if child.type == "link_open":
-                    child.attrSet("href", html_href(str(child.attrGet("href") or "")))
-    return md.renderer.render(tokens, md.options, {})
+                tokens[index + 1].tag = tokens[index + 3].tag = "th"
+                tokens[index + 1].attrSet("scope", "row")
+    html = md.renderer.render(tokens, md.options, {})
+    return finish_html(html, LinkContext(page_path, tuple(site_map), frozenset(pages)))
 
 
-def html_href(href: str) -> str:
-    """Relative page links point at the built ``.html`` of the same locale."""
-    match = _MD_LINK.match(href)
-    if not match or not match.group("path"):
-        return href
-    path = match.group("path")
-    suffix = PurePosixPath(path.replace("\\", "/")).suffix.lower()
-    if suffix and suffix != ".md":
-        return href
-    return path + ".html" + (match.group("rest") or "")
+def html_href(href: str, page_path: str = "", site_map: tuple[tuple[str, str], ...] = (),
+              pages: Collection[str] = ()) -> str:
+    """Where a link of the page at ``page_path`` points in the built HTML of the same locale.
+
+    Relative ``.md`` and extension-less page links get ``.html``; ``..\\x.md`` and ``~/x.md``
+    (the source root) are made relative POSIX paths; a site-root link (``/intune/x``) under
+    a ``site_map`` URL prefix becomes the relative path of the built page in that folder
+    (matched without regard to letter case against ``pages`` when given). External URLs,
+    fragments, other site-root links and links to non-page files are kept.
+    """
+    return _map_url(href, LinkContext(page_path, tuple(site_map), frozenset(pages)), page=True)
 
 
 def render_page(env: Environment, fmt: str, page: Page, document: Document, translated: tuple[str, str],
@@ -193,3 +204,219 @@ def render_page(env: Environment, fmt: str, page: Page, document: Document, tran
         return template.render(page=page, body=markdown_text)
     body = Markup(render_html_body(markdown_text, document.error_codes))
     return template.render(page=page, body=body)
+
+
+# -- HTML output: links, clean-up and validity (helpers of render_html_body) ------------------
+
+_DROPPED_ELEMENTS = frozenset({
+    "script", "noscript", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "param",
+    "base", "link", "meta", "form", "input", "button", "select", "textarea", "template", "svg", "math",
+})
+_RENAMED_ELEMENTS = {"tt": "code", "strike": "s", "acronym": "abbr", "big": "strong", "center": "div",
+                     "font": "span", "blink": "span", "marquee": "span", "nobr": "span", "dir": "ul"}
+_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "poster", "background", "cite",
+                             "longdesc", "usemap", "xlink:href", "srcset", "dynsrc", "lowsrc", "data"})
+_OBSOLETE_ATTRIBUTES = frozenset({"align", "valign", "bgcolor", "border", "cellpadding", "cellspacing",
+                                  "frame", "rules", "summary", "char", "charoff", "axis", "abbr", "nowrap",
+                                  "hspace", "vspace", "clear", "compact", "type", "language", "charset",
+                                  "rev", "shape", "coords", "target", "color", "face", "size"})
+_KEEP_TYPE = frozenset({"ol", "a", "source"})
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_SLUG_DROP = re.compile(r"[^\w\- ]+")
+
+
+@dataclass(frozen=True)
+class LinkContext:
+    """What link mapping needs to know: the page (source-relative), the site map, the pages."""
+
+    page_path: str = ""
+    site_map: tuple[tuple[str, str], ...] = ()
+    pages: frozenset[str] = frozenset()
+
+
+def asset_href(src: str, page_path: str = "", site_map: tuple[tuple[str, str], ...] = ()) -> str:
+    """Where an image or other file a page links to sits next to the built page.
+
+    Same mapping as ``html_href`` without the ``.html`` suffix: the build copies each
+    referenced source file to the same relative place under ``out/html/<locale>/``.
+    """
+    return _map_url(src, LinkContext(page_path, tuple(site_map)), page=False)
+
+
+def _map_url(url: str, context: LinkContext, page: bool) -> str:
+    stripped = url.strip()
+    if not stripped or stripped.startswith(("#", "//")) or url_scheme(stripped):
+        return url
+    cut = min((i for i in (stripped.find("#"), stripped.find("?")) if i != -1), default=len(stripped))
+    path, rest = stripped[:cut].replace("\\", "/"), stripped[cut:]
+    page_dir = posixpath.dirname(context.page_path)
+    if path.startswith("~/"):
+        target = _site_path(posixpath.normpath(path[2:]), context, page)
+    elif path.startswith("/"):
+        mapped = _unmap_prefix(path, context.site_map)
+        if mapped is None:
+            return url
+        target = _site_path(mapped, context, page)
+    else:
+        return _with_suffix(path, page) + rest
+    return posixpath.relpath(target, page_dir or ".") + rest
+
+
+def _unmap_prefix(path: str, site_map: tuple[tuple[str, str], ...]) -> str | None:
+    lowered = path.lower()
+    for prefix, folder in sorted(site_map, key=lambda kv: -len(kv[0].rstrip("/"))):
+        key = prefix.lower().rstrip("/")
+        if lowered == key or lowered.startswith(key + "/") or not key:
+            rest = path[len(key):].strip("/")
+            return posixpath.normpath(posixpath.join(folder.strip("/") or ".", rest or "index"))
+    return None
+
+
+def _site_path(target: str, context: LinkContext, page: bool) -> str:
+    """A source-relative target, matched case-insensitively to a known page, as built."""
+    if page and context.pages:
+        stem = target[:-3] if target.lower().endswith(".md") else target
+        by_stem = {p[:-3].lower(): p for p in context.pages if p.lower().endswith(".md")}
+        found = by_stem.get(stem.lower()) or by_stem.get(f"{stem}/index".lower())
+        if found:
+            return found[:-3] + ".html"
+    return _with_suffix(target, page)
+
+
+def _with_suffix(path: str, page: bool) -> str:
+    if not page or not path:
+        return path
+    if path.endswith("/"):
+        return path + "index.html"
+    suffix = PurePosixPath(path).suffix.lower()
+    if suffix == ".md":
+        return path[:-3] + ".html"
+    if suffix and suffix != ".html" and re.fullmatch(r"\.[a-z][a-z0-9]{0,4}", suffix):
+        return path  # a file: image, archive, script sample
+    return path if suffix == ".html" else path + ".html"
+
+
+def is_safe_url(url: str) -> bool:
+    """True for relative URLs and http, https, mailto and tel; false for anything else."""
+    scheme = url_scheme(url)
+    return not scheme or scheme in SAFE_SCHEMES | {"tel"}
+
+
+def finish_html(html: str, context: LinkContext = LinkContext()) -> str:
+    """Rendered HTML made safe and valid: the last word on what reaches a page.
+
+    Drops script, style, frame, plugin and form elements (their text too) and every ``on*``
+    attribute; an unsafe URL empties ``href`` (the link stays as text) or removes the image
+    (its alt text stays); obsolete elements and attributes become their HTML5 forms
+    (``<a name>`` -> ``id``); ids are made unique (error-row ids win); headings get ids;
+    each table is labelled by the heading before it, its data cells carry their column
+    header as ``data-label`` (for stacked rows on narrow screens), and it is wrapped in a
+    focusable, labelled scroll region.
+    """
+    if not html.strip():
+        return html
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str):  # comments and processing instructions
+            if element.getparent() is not None:
+                element.drop_tree()
+            continue
+        if element is root:
+            continue
+        tag = element.tag.lower()
+        if tag in _DROPPED_ELEMENTS:
+            element.drop_tree()
+            continue
+        if tag in _RENAMED_ELEMENTS:
+            element.tag = tag = _RENAMED_ELEMENTS[tag]
+        _clean_attributes(element, tag, context)
+        if tag == "img" and element.getparent() is not None and not element.get("src"):
+            element.drop_tree()  # keeps the tail text; an img without src is invalid
+    _assign_ids(root)
+    _label_tables(root)
+    return (root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+
+
+def _clean_attributes(element: lxml.html.HtmlElement, tag: str, context: LinkContext) -> None:
+    for name in list(element.attrib):
+        lowered = name.lower()
+        value = element.attrib[name]
+        if lowered.startswith("on") or lowered in ("formaction", "srcdoc", "xmlns", "style") and "expression" in value.lower():
+            del element.attrib[name]
+        elif lowered in _OBSOLETE_ATTRIBUTES and not (lowered == "type" and tag in _KEEP_TYPE) \
+                and not (lowered == "target" and tag == "a"):
+            del element.attrib[name]
+        elif lowered in ("width", "height") and not value.strip().isdigit():
+            del element.attrib[name]
+        elif lowered in _URL_ATTRIBUTES:
+            if lowered == "srcset" or not is_safe_url(value):
+                del element.attrib[name]
+            elif lowered == "href" and tag == "a":
+                element.set(name, html_href(value, context.page_path, context.site_map, context.pages))
+            elif lowered == "src" and tag == "img":
+                element.set(name, asset_href(value, context.page_path, context.site_map))
+    if tag == "a" and element.get("name") is not None:
+        name = element.attrib.pop("name")
+        if name.strip() and element.get("id") is None:
+            element.set("id", name)
+    if tag == "a" and element.get("target") is not None:
+        element.set("rel", "noopener")
+    if tag == "img" and element.get("alt") is None:
+        element.set("alt", "")
+
+
+def _assign_ids(root: lxml.html.HtmlElement) -> None:
+    seen: set[str] = set()
+    rows = [e for e in root.iter("tr") if e.get("id")]
+    for row in rows:
+        seen.add(row.get("id"))
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.tag == "tr" and element in rows:
+            continue
+        value = element.get("id")
+        if value is not None:
+            value = re.sub(r"\s+", "-", value.strip())
+            if not value or value in seen:
+                del element.attrib["id"]
+                continue
+            element.set("id", value)
+            seen.add(value)
+    for heading in (e for e in root.iter(*_HEADINGS) if e.get("id") is None):
+        base = _SLUG_DROP.sub("", heading.text_content().strip().lower()).replace(" ", "-").strip("-") or "section"
+        candidate, number = base, 1
+        while candidate in seen:
+            number += 1
+            candidate = f"{base}-{number}"
+        heading.set("id", candidate)
+        seen.add(candidate)
+
+
+def _label_tables(root: lxml.html.HtmlElement) -> None:
+    last_heading: str | None = None
+    tables: list[tuple[lxml.html.HtmlElement, str | None]] = []
+    for element in root.iter():
+        if element.tag in _HEADINGS:
+            last_heading = element.get("id")
+        elif element.tag == "table":
+            tables.append((element, last_heading))
+    for table, heading in tables:
+        headers = [th.text_content().strip() for th in table.xpath("./thead/tr[1]/th|./tr[1]/th")]
+        if headers:
+            table.set("class", ((table.get("class") or "") + " stack").strip())
+            for row in table.xpath("./tbody/tr|./tr[td]"):
+                for index, cell in enumerate(row.xpath("./td|./th")):
+                    if index < len(headers) and headers[index] and cell.get("data-label") is None:
+                        cell.set("data-label", headers[index])
+        if table.getparent() is None or table.getparent().get("class") == "table-scroll":
+            continue
+        wrapper = lxml.html.Element("div")
+        wrapper.set("class", "table-scroll")
+        wrapper.set("role", "region")
+        wrapper.set("tabindex", "0")
+        if heading and table.get("aria-labelledby") is None and table.find("caption") is None:
+            table.set("aria-labelledby", heading)
+        if table.get("aria-labelledby"):
+            wrapper.set("aria-labelledby", table.get("aria-labelledby"))
+        table.addprevious(wrapper)
+        wrapper.tail, table.tail = table.tail, None
+        wrapper.append(table)

@@ -1,0 +1,37 @@
+# Thin wrapper: every target sets up the local virtual environment when it is missing,
+# then runs one pipeline command. Logic lives in Python (pipeline/).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: build test check extract update stats clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/pipeline extract
+	$(BIN)/pipeline update
+	$(BIN)/pipeline build
+
+extract: $(STAMP)
+	$(BIN)/pipeline extract
+
+update: $(STAMP)
+	$(BIN)/pipeline update
+
+check: $(STAMP)
+	$(BIN)/pipeline check
+
+stats: $(STAMP)
+	$(BIN)/pipeline stats
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf out

@@ -1,0 +1,108 @@
+"""msgmerge-style update: golden triplet (before.po + template.pot -> after.po) and properties."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipeline import catalog
+
+DATA = Path(__file__).parent / "data" / "merge"
+
+
+def _merge() -> str:
+    template = catalog.parse_catalog((DATA / "template.pot").read_text(encoding="utf-8"), "template.pot")
+    before = catalog.parse_catalog((DATA / "before.po").read_text(encoding="utf-8"), "before.po")
+    return catalog.format_catalog(catalog.merge_catalog(template, before, "de_DE"))
+
+
+def test_merge_matches_golden_after_po():
+    # Regenerate on purpose only: python -c "from tests.test_catalog import _merge; print(_merge(), end='')" > tests/data/merge/after.po
+    assert _merge() == (DATA / "after.po").read_text(encoding="utf-8")
+
+
+def test_merge_keeps_every_translation():
+    merged = catalog.parse_catalog(_merge(), "after.po")
+    before = catalog.parse_catalog((DATA / "before.po").read_text(encoding="utf-8"), "before.po")
+    kept = {e.msgstr for e in merged if e.msgstr}
+    assert {e.msgstr for e in before if e.msgstr} <= kept
+    by_id = {e.msgid: e for e in merged if not e.obsolete}
+    assert by_id["Kept message"].msgstr == "Behaltene Nachricht"
+    assert by_id["Kept message"].tcomment == "Jana: keep it short"
+    changed = by_id["You have too many mobile devices enrolled."]
+    assert "fuzzy" in changed.flags
+    assert changed.previous_msgid == "You have too many mobile devices enrolled already."
+    assert by_id["A brand new paragraph."].msgstr == ""
+    obsolete = {e.msgid for e in merged if e.obsolete}
+    assert "This paragraph was removed from the page." in obsolete
+    assert "Untranslated and removed." not in obsolete  # msgmerge drops untranslated leftovers
+    assert merged.metadata["Last-Translator"] == "Jana <jana@example.invalid>"
+    assert merged.metadata["POT-Creation-Date"] == "2026-03-01 00:00+0000"
+
+
+def test_merge_twice_changes_nothing():
+    once = _merge()
+    template = catalog.parse_catalog((DATA / "template.pot").read_text(encoding="utf-8"), "template.pot")
+    twice = catalog.format_catalog(catalog.merge_catalog(template, catalog.parse_catalog(once, "x"), "de_DE"))
+    assert twice == once
+
+
+def test_new_catalog_header_has_language_and_plural_forms():
+    template = catalog.parse_catalog((DATA / "template.pot").read_text(encoding="utf-8"), "template.pot")
+    created = catalog.merge_catalog(template, None, "ja_JP")
+    assert created.metadata["Language"] == "ja_JP"
+    assert created.metadata["Plural-Forms"] == "nplurals=1; plural=0;"
+    assert created.metadata["Content-Type"] == "text/plain; charset=UTF-8"
+
+
+def test_syntax_error_is_located():
+    broken = 'msgid "a"\nmsgstr "b"\n\nmsgid "c\nmsgstr "d"\n'
+    with pytest.raises(Exception) as info:
+        catalog.parse_catalog(broken, "locales/de-DE/x.po")
+    diagnostic = info.value.diagnostic
+    assert diagnostic.code == "po.syntax"
+    assert diagnostic.format().startswith("locales/de-DE/x.po:4:")
+
+
+def _gettext(tool: str) -> str:
+    found = shutil.which(tool)
+    if found is None:
+        pytest.fail(f"{tool} (GNU gettext) is required; .ci/run installs it")
+    return found
+
+
+def _shipped_catalogs() -> list[Path]:
+    root = Path(__file__).resolve().parents[1] / "locales"
+    files = sorted(root.rglob("*.po")) + sorted(root.rglob("*.pot"))
+    assert files, "the project ships catalogs under locales/"
+    return files
+
+
+def test_shipped_catalogs_pass_msgfmt_check():
+    for path in _shipped_catalogs():
+        subprocess.run([_gettext("msgfmt"), "--check-format", "--check-header", "-o", "/dev/null", str(path)],
+                       check=True, capture_output=True)
+
+
+def test_shipped_catalogs_survive_msgcat():
+    """msgcat re-emits our files unchanged, except that GNU gettext drops flags it does not
+    know (``md-text``, Weblate's Markdown flag); see README, "PO files"."""
+    for path in _shipped_catalogs() + [DATA / "after.po"]:
+        ours = path.read_text(encoding="utf-8")
+        theirs = subprocess.run([_gettext("msgcat"), str(path)], check=True, capture_output=True, text=True).stdout
+        assert theirs == _without_unknown_flags(ours), path
+
+
+def _without_unknown_flags(text: str) -> str:
+    lines = []
+    for line in text.split("\n"):
+        if line.startswith("#, "):
+            flags = [f for f in line[3:].split(", ") if f != "md-text"]
+            if not flags:
+                continue
+            line = "#, " + ", ".join(flags)
+        lines.append(line)
+    return "\n".join(lines)

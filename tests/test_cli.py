@@ -1,0 +1,85 @@
+"""The command line as users and CI meet it: exit codes and exact diagnostic lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.cli import main
+
+from .conftest import SEED_NAME
+
+EN_PO = f"locales/en-US/{SEED_NAME[:-3]}.po"
+
+
+def _run(project: Path, *args: str) -> int:
+    return main(["-C", str(project), *args])
+
+
+def test_make_build_sequence_on_the_sample(sample_project, capsys):
+    assert _run(sample_project, "extract") == 0
+    assert _run(sample_project, "update") == 0
+    assert _run(sample_project, "build") == 0
+    out = capsys.readouterr().out
+    assert "build: en-US: 100.0% translated" in out
+    assert "build: de-DE:" in out and "build: de-DE: 100.0%" not in out
+    for fmt, name in (("frontmatter", SEED_NAME), ("markdown", SEED_NAME), ("html", SEED_NAME[:-3] + ".html")):
+        for locale in ("fr-FR", "en-US", "de-DE"):
+            assert (sample_project / "out" / fmt / locale / name).is_file()
+    # the source locale comes back byte for byte
+    assert (sample_project / "out/frontmatter/fr-FR" / SEED_NAME).read_bytes() == (
+        sample_project / "source" / SEED_NAME).read_bytes()
+
+
+def test_second_update_and_extract_change_nothing(sample_project):
+    assert _run(sample_project, "extract") == 0
+    assert _run(sample_project, "update") == 0
+    before = {p: p.read_bytes() for p in (sample_project / "locales").rglob("*.po*")}
+    assert _run(sample_project, "extract") == 0
+    assert _run(sample_project, "update") == 0
+    assert {p: p.read_bytes() for p in (sample_project / "locales").rglob("*.po*")} == before
+
+
+def test_broken_yaml_reports_one_line_and_builds_the_rest(sample_project, capsys):
+    (sample_project / "source" / "broken.md").write_text("---\ntitle: [oops\n---\n# Hi\n", encoding="utf-8")
+    assert _run(sample_project, "build") == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["source/broken.md:3:1: error: invalid YAML front matter: expected ',' or ']', but got '<stream end>' [source.yaml]"]
+    assert (sample_project / "out/html/en-US" / (SEED_NAME[:-3] + ".html")).is_file()
+    assert not (sample_project / "out/html/en-US/broken.html").exists()
+
+
+def test_po_syntax_error_keeps_old_output_and_other_locales(sample_project, capsys):
+    assert _run(sample_project, "build") == 0
+    old = (sample_project / "out/frontmatter/en-US" / SEED_NAME).read_bytes()
+    po = sample_project / EN_PO
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace('msgstr "You', 'msgstr "You\n', 1), encoding="utf-8")
+    line = text[: text.index('msgstr "You')].count("\n") + 1
+    assert _run(sample_project, "build") == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"{EN_PO}:{line}:8: error: end-of-line within string [po.syntax]"]
+    assert (sample_project / "out/frontmatter/en-US" / SEED_NAME).read_bytes() == old
+    assert (sample_project / "out/frontmatter/de-DE" / SEED_NAME).is_file()
+    assert po.read_text(encoding="utf-8") != text  # the translator's file is never rewritten by build
+
+
+def test_unknown_locale_is_a_usage_error(sample_project, capsys):
+    assert _run(sample_project, "build", "--locale", "xx-QQ") == 2
+    assert capsys.readouterr().err.strip() == "<command line>:1:1: error: unknown locale 'xx-QQ' [config.locale]"
+
+
+def test_template_error_is_located(sample_project, capsys):
+    (sample_project / "templates").mkdir(exist_ok=True)
+    (sample_project / "templates" / "page.md.j2").write_text("{{ body }}\n{{ page.no_such_field }}\n", encoding="utf-8")
+    assert _run(sample_project, "build") == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith("templates/page.md.j2:2:1: error: template error:")
+    assert err[0].endswith("[build.template]")
+    assert not (sample_project / "out/markdown/en-US" / SEED_NAME).exists()
+    assert not (sample_project / "out/html/en-US" / (SEED_NAME[:-3] + ".html")).exists()
+
+
+def test_unknown_command_exits_2(capsys):
+    assert main(["frobnicate"]) == 2
+    assert "invalid choice" in capsys.readouterr().err

@@ -1,0 +1,45 @@
+"""An empty catalog gives every source page back byte for byte (front-matter format)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.cli import main
+
+from .conftest import SEED_NAME
+
+
+def _project(tmp_path: Path, source: Path, locales: list[str]) -> Path:
+    project = tmp_path / "site"
+    (project / "locales").mkdir(parents=True)
+    (project / "pipeline.toml").write_text(
+        f'source = "{source.as_posix()}"\nsource_locale = "en-US"\ntarget_locales = {locales!r}\n'.replace("'", '"'),
+        encoding="utf-8",
+    )
+    return project
+
+
+def _assert_identical(source: Path, built: Path) -> int:
+    pages = sorted(source.rglob("*.md"))
+    for page in pages:
+        relative = page.relative_to(source)
+        assert (built / relative).read_bytes() == page.read_bytes(), relative
+    return len(pages)
+
+
+def test_corpus_round_trips_byte_for_byte(corpus, tmp_path):
+    source = corpus / "en-us"
+    project = _project(tmp_path, source, ["fr-FR"])
+    assert main(["-C", str(project), "extract"]) == 0
+    assert main(["-C", str(project), "update"]) == 0  # creates empty fr-FR catalogs
+    assert main(["-C", str(project), "build"]) == 0
+    for locale in ("en-US", "fr-FR"):
+        assert _assert_identical(source, project / "out" / "frontmatter" / locale) == 432
+
+
+def test_seed_round_trips_with_mixed_line_endings(shared, tmp_path):
+    seed = shared / "seed"
+    assert b"\r\n" in (seed / SEED_NAME).read_bytes() or b"\n" in (seed / SEED_NAME).read_bytes()
+    project = _project(tmp_path, seed, ["de-DE"])
+    assert main(["-C", str(project), "build"]) == 0  # no PO at all: source text
+    assert _assert_identical(seed, project / "out" / "frontmatter" / "de-DE") == 1

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import pytest
+
+from pipeline.model import PipelineError
+from pipeline.source import load_document, split_cells
+
+from .conftest import SEED_NAME
+
+
+def seed_text(shared) -> str:
+    return (shared / "seed" / SEED_NAME).read_bytes().decode("utf-8")
+
+
+def test_seed_segments_cover_every_translatable_part(shared):
+    doc = load_document(SEED_NAME, seed_text(shared))
+    kinds = [s.kind for s in doc.segments]
+    assert kinds.count("front-matter") == 1  # description is empty, other keys not configured
+    assert kinds.count("heading") == 2
+    assert kinds.count("table-header") == 3
+    assert doc.error_codes == (
+        "DeviceCapReached", "APNSCertificateNotValid", "AccountNotOnboarded",
+        "DeviceTypeNotSupported", "UserLicenseTypeInvalid", "MdmAuthorityNotDefined",
+    )
+    # the code column is the key, never a msgid; break markup never inside a msgid
+    texts = [s.text for s in doc.segments]
+    assert not any(t in doc.error_codes for t in texts)
+    assert not any("<br /><br />" in t for t in texts)
+    apns = [s for s in doc.segments if s.key == "APNSCertificateNotValid"]
+    assert [s.column_name for s in apns] == ["Problème", "Problème"] + ["Informations à communiquer à votre administrateur informatique"] * 2
+    assert apns[0].comment == "APNSCertificateNotValid · Problème"
+
+
+def test_every_span_is_exactly_its_source_text(shared):
+    text = seed_text(shared)
+    for segment in load_document(SEED_NAME, text).segments:
+        if segment.kind != "front-matter":
+            assert text[segment.start : segment.end] == segment.text
+    lines = text.splitlines()
+    cell = next(s for s in load_document(SEED_NAME, text).segments if s.key == "DeviceCapReached")
+    assert lines[cell.line - 1][cell.column - 1 :].startswith(cell.text)
+
+
+def test_comments_code_and_includes_are_never_msgids():
+    text = (
+        "# Title\r\n\r\n<!-- a comment -->\r\n\r\n```\r\ncode here\r\n```\r\n\r\n"
+        "[!INCLUDE [x](../includes/x.md)]\r\n\r\n> [!NOTE]\r\n> Note text\r\n> continued\r\n\r\n"
+        "    indented code\r\n"
+    )
+    doc = load_document("a.md", text)
+    assert [s.text for s in doc.segments] == ["Title", "Note text\ncontinued"]
+    note = doc.segments[1]
+    assert note.prefix == "\r\n> "
+    assert text[note.start : note.end] == "Note text\r\n> continued"
+
+
+def test_pipe_inside_code_span_does_not_split_a_cell():
+    line = "|`a|b`|c \\| d|"
+    assert [line[a:b] for a, b in split_cells(line)] == ["`a|b`", "c \\| d"]
+    bare = "x | y"
+    assert [bare[a:b] for a, b in split_cells(bare)] == ["x", "y"]
+
+
+def test_broken_front_matter_is_a_located_error():
+    text = "---\ntitle: ok\ndescription: [unclosed\n---\n# x\n"
+    with pytest.raises(PipelineError) as info:
+        load_document("bad.md", text)
+    diagnostic = info.value.diagnostic
+    assert diagnostic.code == "source.yaml"
+    assert diagnostic.location.path == "bad.md"
+    assert diagnostic.location.line == 4  # where the YAML parser gives up
+    assert diagnostic.format().startswith("bad.md:4:")
+
+
+def test_quoted_front_matter_value_is_unquoted_in_msgid():
+    doc = load_document("q.md", "---\ntitle: 'It''s here'\n---\nBody\n")
+    assert doc.segments[0].text == "It's here"
+    assert doc.segments[0].quote == "'"
+
+
+def test_corpus_pages_all_parse_with_exact_spans(corpus):
+    pages = sorted((corpus / "en-us").rglob("*.md"))
+    assert len(pages) == 432
+    for page in pages:
+        text = page.read_bytes().decode("utf-8")
+        doc = load_document(page.name, text)
+        for segment in doc.segments:
+            if segment.kind != "front-matter" and "\n" not in segment.text:
+                assert text[segment.start : segment.end] == segment.text, (page, segment.line)
