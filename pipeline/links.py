@@ -1,0 +1,496 @@
+"""Link checking: pages' links and anchors -> diagnostics (``path:line:col: severity: message [code]``).
+
+In: page texts (via ``pipeline.linkscan.scan_text``), the list of files of the site, a site map
+(URL prefix -> source folder) and DocFX redirects. Out: ``Diagnostic`` records, plus one
+``LinkResult`` per link for reports. Everything is pure except ``check_site``/``scan_site``
+and ``load_redirects``, the thin edges that read files; per-page scans depend only on the
+page text, so a caller may cache them by content hash (``scan_site`` takes a ``scans`` map).
+
+How a target is judged (diagnostic codes in brackets)
+    * ``http(s):``, ``mailto:`` and any other scheme, and ``//host`` URLs: external, never
+      fetched, never reported.
+    * Relative paths resolve against the page's folder; ``~/x`` against the nearest folder
+      (the page's or an ancestor, within the checked root) that holds a ``docfx.json``; a path
+      that exists as written wins, else ``path + ".md"`` (DocFX: extension-less targets are
+      pages -- tried second because ``...-8.0-management`` has a dot but no extension).
+      Query strings are ignored and ``%xx`` is decoded.
+    * Site-root ``/a/b`` paths go through the site map: the longest prefix that matches whole
+      path segments, case-insensitively (the published site's URLs are), gives the folder; the
+      rest is resolved like a relative path from that folder. A root path no prefix matches
+      belongs to another site: result status ``external-site``, no diagnostic.
+    * ``\\`` separators are resolved as ``/`` (Windows does that) with a warning
+      [link.windows-separator]; a target that exists only when letter case is ignored resolves
+      with a warning [link.case-mismatch] (the site serves it, a case-sensitive checkout does not).
+    * A relative path that misses in the source tree but resolves as a *published URL* (the
+      page's URL, from the site map, joined with the path, then mapped back) is served by the
+      site: warning [link.url-only] with the path to write instead (``../deploy-use/x`` from
+      ``GetStarted/``, where the folder is ``DeployUse``).
+    * A missing page named in the redirects (DocFX ``.openpublishing.redirection.json``,
+      ``source_path`` relative to the checked root) resolves with a warning [link.redirected]
+      naming the new URL; if that URL is itself under the site map and missing, it is an error.
+    * Otherwise: error ``broken link 'target': no such file`` [link.missing-file] with a
+      "did you mean" hint (difflib) when an existing target is close.
+
+How a ``#fragment`` is judged (only for targets that are Markdown pages)
+    The page's ids are its headings' slugs under the canonical rule (``slugs.slug_github``,
+    markdig's GitHub rule, de-duplicated ``-1``, ``-2``), its explicit ``<a name>``/``id=``
+    anchors, and the ids of the pages it ``[!INCLUDE]``s. A fragment equal to one of them is
+    fine. A fragment -- same-page ``#x`` or ``page.md#x`` alike -- that equals a heading's slug
+    only under DocFX's mid-2016 rule (``slugs.slug_docfx_2016``: ``windows-phone-8-1`` for
+    "Windows Phone 8.1", GitHub: ``windows-phone-81``) is a *warning* [link.anchor-slug]
+    naming the canonical id: it worked on the site as published, it breaks wherever headings
+    get GitHub-style ids, so the author should update it but nothing is lost yet. Anything else
+    is an error [link.missing-anchor] with a hint; ids are compared case-sensitively, as browsers
+    do (a fragment differing only in case is missing, and the hint names the right one).
+
+Positions are those of ``pipeline.linkscan`` (1-based line; column of the link's ``[``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import posixpath
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+from pipeline.linkscan import Link, PageScan, scan_text
+from pipeline.model import Diagnostic, Location
+from pipeline.slugs import slug_docfx_2016, slug_github, unique_slugs
+
+MISSING_FILE = "link.missing-file"
+MISSING_ANCHOR = "link.missing-anchor"
+MALFORMED = "link.malformed"
+WINDOWS_SEPARATOR = "link.windows-separator"
+CASE_MISMATCH = "link.case-mismatch"
+REDIRECTED = "link.redirected"
+ANCHOR_SLUG = "link.anchor-slug"
+URL_ONLY = "link.url-only"
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_PAGE_SUFFIX = ".md"
+
+
+@dataclass(frozen=True)
+class Site:
+    """What resolution needs to know about the checked tree (all paths POSIX, root-relative).
+
+    ``site_map`` holds ``(lower-case URL prefix without trailing '/', folder)`` pairs, longest
+    first; ``redirects`` maps lower-case source paths to redirect URLs.
+    """
+
+    files: frozenset[str]
+    by_lower: Mapping[str, str] = field(compare=False, hash=False)
+    docfx_dirs: frozenset[str] = frozenset()
+    site_map: tuple[tuple[str, str], ...] = ()
+    redirects: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Where a link target leads.
+
+    ``status``: ``ok`` (``path`` exists), ``external`` (another scheme/host: not checked),
+    ``external-site`` (site-root path outside the site map), ``missing`` (``path`` is what was
+    looked for). ``notes`` are ``(code, message)`` warnings to report even when ``ok``.
+    """
+
+    status: str
+    path: str = ""
+    fragment: str = ""
+    notes: tuple[tuple[str, str], ...] = ()
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class PageAnchors:
+    """The ids a page offers to fragments, and its DocFX-2016 heading slugs -> canonical id."""
+
+    ids: frozenset[str]
+    legacy: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """One checked link: the page it is on, the link, and where it leads."""
+
+    page: str
+    link: Link
+    resolution: Resolution
+
+
+@dataclass(frozen=True)
+class SiteReport:
+    """All diagnostics of a site check, and every link with its resolution."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    results: tuple[LinkResult, ...]
+
+
+# --- configuration -----------------------------------------------------------------------
+
+
+def parse_site_map(entries: Iterable[str] | Mapping[str, str]) -> dict[str, str]:
+    """``["/intune/deploy-use=InTuneDocs/DeployUse", ...]`` (or a mapping) -> ``{prefix: folder}``."""
+    pairs = entries.items() if isinstance(entries, Mapping) else (e.split("=", 1) for e in entries)
+    result = {}
+    for prefix, folder in pairs:
+        result["/" + prefix.strip().strip("/")] = folder.strip().strip("/")
+    return result
+
+
+def parse_redirects(text: str) -> dict[str, str]:
+    """DocFX ``.openpublishing.redirection.json`` text -> ``{source_path: redirect_url}``.
+
+    Accepts the real shape ``{"redirections": [{"source_path", "redirect_url"}, ...]}`` and a
+    bare list of such objects.
+    """
+    data = json.loads(text)
+    entries = data.get("redirections", []) if isinstance(data, dict) else data
+    return {str(e["source_path"]): str(e["redirect_url"]) for e in entries if "source_path" in e and "redirect_url" in e}
+
+
+def load_redirects(path: Path) -> dict[str, str]:
+    """Read a redirection file (edge)."""
+    return parse_redirects(path.read_text(encoding="utf-8-sig"))
+
+
+def build_site(files: Iterable[str], site_map: Mapping[str, str] | None = None,
+               redirects: Mapping[str, str] | None = None) -> Site:
+    """A ``Site`` from root-relative file paths (POSIX), a site map and redirects."""
+    file_set = frozenset(files)
+    by_lower: dict[str, str] = {}
+    for path in sorted(file_set):
+        by_lower.setdefault(path.lower(), path)
+    docfx_dirs = frozenset(posixpath.dirname(f) for f in file_set if posixpath.basename(f) == "docfx.json")
+    prefixes = sorted(((p.lower().rstrip("/"), folder.strip("/")) for p, folder in (site_map or {}).items()),
+                      key=lambda pair: -len(pair[0]))
+    redirect_map = {_norm(src).lower(): url for src, url in (redirects or {}).items()}
+    return Site(file_set, by_lower, docfx_dirs, tuple(prefixes), redirect_map)
+
+
+# --- resolution (pure) -------------------------------------------------------------------
+
+
+def _norm(path: str) -> str:
+    path = path.replace("\\", "/").lstrip("/")
+    return posixpath.normpath(path) if path else ""
+
+
+def _docfx_root(page: str, site: Site) -> str:
+    folder = posixpath.dirname(page)
+    while True:
+        if folder in site.docfx_dirs or not folder:
+            return folder
+        folder = posixpath.dirname(folder)
+
+
+def _match_prefix(path: str, site: Site) -> tuple[str, str] | None:
+    """(folder, rest) for a site-root path, by the longest whole-segment prefix, any case."""
+    lower = path.lower().rstrip("/")
+    for prefix, folder in site.site_map:
+        if lower == prefix or lower.startswith(prefix + "/") or prefix == "":
+            return folder, path[len(prefix):].lstrip("/")
+    return None
+
+
+def _lookup(candidate: str, site: Site) -> tuple[str, bool] | None:
+    """(existing path, exact case?) for ``candidate`` or ``candidate.md``."""
+    tries = [candidate] if candidate.lower().endswith(_PAGE_SUFFIX) else [candidate, candidate + _PAGE_SUFFIX]
+    for path in tries:
+        if path in site.files:
+            return path, True
+    for path in tries:
+        found = site.by_lower.get(path.lower())
+        if found is not None:
+            return found, False
+    return None
+
+
+def _folder_url(folder: str, site: Site) -> str | None:
+    """The URL of a source folder through the site map (longest folder match), or None."""
+    best: tuple[int, str] | None = None
+    for prefix, mapped in site.site_map:
+        if folder == mapped or folder.startswith(mapped + "/") or mapped == "":
+            if best is None or len(mapped) > best[0]:
+                rest = folder[len(mapped):].lstrip("/")
+                best = (len(mapped), prefix + ("/" + rest if rest else ""))
+    return None if best is None else best[1]
+
+
+def _as_written(found: str, page: str, style: str, site: Site, had_suffix: bool) -> str:
+    """How a link from ``page`` to ``found`` is written in ``style`` (relative, root or ~)."""
+    shown = ""
+    if style == "root":
+        folder_url = _folder_url(posixpath.dirname(found), site)
+        if folder_url is not None:
+            shown = folder_url + "/" + posixpath.basename(found)
+    elif style == "~":
+        shown = "~/" + posixpath.relpath(found, _docfx_root(page, site) or ".")
+    if not shown:
+        shown = posixpath.relpath(found, posixpath.dirname(page) or ".")
+    if not had_suffix and shown.lower().endswith(_PAGE_SUFFIX):
+        shown = shown[: -len(_PAGE_SUFFIX)]
+    return shown
+
+
+def _suggest(wanted: str, page: str, style: str, site: Site, had_suffix: bool) -> str:
+    """The closest existing target to ``wanted`` (root-relative), written like the link, or ''."""
+    if not had_suffix and not wanted.lower().endswith(_PAGE_SUFFIX):
+        wanted += _PAGE_SUFFIX
+    folder, name = posixpath.split(wanted)
+    siblings = {posixpath.basename(f).lower(): f for f in sorted(site.files, reverse=True)
+                if posixpath.dirname(f) == folder}
+    close = difflib.get_close_matches(name.lower(), sorted(siblings), n=1, cutoff=0.75)
+    if close:
+        found = siblings[close[0]]
+    else:
+        same_name = [f for f in site.files if posixpath.basename(f).lower() == name.lower()]
+        if not same_name:
+            return ""
+        found = max(sorted(same_name), key=lambda f: difflib.SequenceMatcher(None, f.lower(), wanted.lower()).ratio())
+    return _as_written(found, page, style, site, had_suffix)
+
+
+def _split_target(target: str) -> tuple[str, str]:
+    """(path part without query, decoded fragment) of a link target."""
+    raw_path, _, fragment = target.partition("#")
+    return raw_path.split("?", 1)[0], unquote(fragment)
+
+
+def _resolve_url(url: str, site: Site) -> tuple[str, str, tuple[str, bool] | None] | None:
+    """Resolve a site-root URL path: (folder, rest, lookup result), None if outside the map."""
+    matched = _match_prefix(url, site)
+    if matched is None:
+        return None
+    folder, rest = matched
+    joined = posixpath.normpath(posixpath.join(folder, rest)) if rest else folder
+    if joined == ".." or joined.startswith("../"):
+        return folder, rest, None
+    return folder, rest, _lookup(joined, site)
+
+
+def resolve_link(page: str, target: str, site: Site) -> Resolution:
+    """Resolve ``target`` written on ``page`` (root-relative POSIX path) against ``site``.
+
+    Pure: ``site`` holds the file list. See the module docstring for the rules and notes.
+    """
+    target = target.strip()
+    if _SCHEME.match(target) or target.startswith("//"):
+        return Resolution("external")
+    raw_path, fragment = _split_target(target)
+    if not raw_path:
+        return Resolution("ok", page, fragment)
+    path = unquote(raw_path).replace("\\", "/")
+    notes: list[tuple[str, str]] = []
+    if "\\" in raw_path:
+        notes.append((WINDOWS_SEPARATOR, f"link '{target}' uses '\\' separators: it resolves only where the "
+                                         f"platform accepts them; write '{raw_path.replace(chr(92), '/')}'"))
+    if path.startswith("/"):
+        style, url_resolved = "root", _resolve_url(path, site)
+        if url_resolved is None:
+            return Resolution("external-site", path, fragment)
+        base, rest, found = url_resolved
+    else:
+        if path.startswith("~/"):
+            style, base, rest = "~", _docfx_root(page, site), path[2:]
+        else:
+            style, base, rest = "relative", posixpath.dirname(page), path
+        joined = posixpath.normpath(posixpath.join(base, rest))
+        found = None if joined == ".." or joined.startswith("../") else _lookup(joined, site)
+    joined = posixpath.normpath(posixpath.join(base, rest)) if rest else base
+    had_suffix = bool(posixpath.splitext(posixpath.basename(rest))[1])
+    if found is None:
+        redirect = site.redirects.get(joined.lower()) or site.redirects.get((joined + _PAGE_SUFFIX).lower())
+        if redirect is not None:
+            return _follow_redirect(target, redirect, fragment, site, tuple(notes))
+    if found is None and style == "relative":
+        page_url = _folder_url(posixpath.dirname(page), site)
+        if page_url is not None:
+            url_resolved = _resolve_url(posixpath.normpath(posixpath.join(page_url, path)), site)
+            if url_resolved is not None and url_resolved[2] is not None:
+                found = url_resolved[2]
+                better = _as_written(found[0], page, "relative", site, had_suffix)
+                notes.append((URL_ONLY, f"link '{target}' resolves only as a published URL, through the site "
+                                        f"map, to '{found[0]}'; in the sources write '{better}'"))
+                found = (found[0], True)
+    if found is None:
+        return Resolution("missing", joined, fragment, (), _suggest(joined, page, style, site, had_suffix))
+    actual, exact = found
+    if not exact:
+        notes.append((CASE_MISMATCH, f"link '{target}' matches '{actual}' only when letter case is ignored"))
+    return Resolution("ok", actual, fragment, tuple(notes))
+
+
+def _follow_redirect(target: str, redirect: str, fragment: str, site: Site,
+                     notes: tuple[tuple[str, str], ...]) -> Resolution:
+    note = (REDIRECTED, f"link '{target}' points to a moved page: it redirects to '{redirect}'")
+    redirect_path, redirect_fragment = _split_target(redirect)
+    fragment = fragment or redirect_fragment
+    if redirect_path.startswith("/") and not redirect_path.startswith("//"):
+        resolved = _resolve_url(unquote(redirect_path), site)
+        if resolved is not None:
+            folder, rest, found = resolved
+            if found is None:
+                joined = posixpath.normpath(posixpath.join(folder, rest)) if rest else folder
+                return Resolution("missing", joined, fragment, notes + (note,), "")
+            return Resolution("ok", found[0], fragment, notes + (note,))
+    return Resolution("external", redirect, fragment, notes + (note,))
+
+
+# --- anchors (pure) ----------------------------------------------------------------------
+
+
+def page_anchors(scan: PageScan, included: Iterable[PageAnchors] = ()) -> PageAnchors:
+    """Ids of a page: canonical heading slugs, explicit anchors, and those of its includes."""
+    proper = [h.text for h in scan.headings if not h.atx_nospace]
+    ids = set(unique_slugs(proper, slug_github)) | set(scan.explicit_anchors)
+    legacy: dict[str, str] = {}
+    canonical = dict(zip(proper, unique_slugs(proper, slug_github)))
+    for heading in scan.headings:
+        old = slug_docfx_2016(heading.text)
+        if old and old not in ids:
+            legacy.setdefault(old, canonical.get(heading.text, f"(not a heading in CommonMark: '{heading.text}')"))
+    for other in included:
+        ids |= other.ids
+        for key, value in other.legacy.items():
+            legacy.setdefault(key, value)
+    return PageAnchors(frozenset(ids), legacy)
+
+
+def _anchor_hint(fragment: str, anchors: PageAnchors) -> str:
+    by_lower = {a.lower(): a for a in anchors.ids}
+    if fragment.lower() in by_lower:
+        return by_lower[fragment.lower()]
+    close = difflib.get_close_matches(fragment, sorted(anchors.ids), n=1, cutoff=0.75)
+    return close[0] if close else ""
+
+
+def check_fragment(fragment: str, anchors: PageAnchors) -> tuple[str, str, str] | None:
+    """None if ``#fragment`` exists, else ``(severity, message, code)``."""
+    if fragment in anchors.ids:
+        return None
+    by_lower = {a.lower(): a for a in anchors.ids}
+    if fragment.lower() in by_lower:
+        return ("warning", f"fragment '#{fragment}' matches id '{by_lower[fragment.lower()]}' only when letter "
+                           "case is ignored (browsers compare ids exactly)", CASE_MISMATCH)
+    if fragment in anchors.legacy:
+        return ("warning", f"fragment '#{fragment}' matches a heading only by DocFX 2016's slug rule; "
+                           f"its id is '{anchors.legacy[fragment]}'", ANCHOR_SLUG)
+    hint = _anchor_hint(fragment, anchors)
+    return ("error", f"no anchor '#{fragment}'" + (f"; did you mean '#{hint}'?" if hint else ""), MISSING_ANCHOR)
+
+
+def find_anchors(text: str) -> set[str]:
+    """Ids a page's own text offers: canonical heading slugs and explicit anchors (pure)."""
+    return set(page_anchors(scan_text(text)).ids)
+
+
+# --- one page (pure) ---------------------------------------------------------------------
+
+
+def check_page(page: str, scan: PageScan, site: Site, anchors_of: Callable[[str], PageAnchors | None],
+               display: str | None = None) -> tuple[list[Diagnostic], list[LinkResult]]:
+    """Diagnostics and link results of one page; ``anchors_of(path)`` gives a page's anchors."""
+    shown = page if display is None else display
+    diagnostics = [Diagnostic(Location(shown, m.line, m.column), "error", m.message, m.code) for m in scan.malformed]
+    results = []
+    for link in scan.links:
+        resolution = resolve_link(page, link.target, site)
+        results.append(LinkResult(page, link, resolution))
+        where = Location(shown, link.line, link.column)
+        for code, message in resolution.notes:
+            diagnostics.append(Diagnostic(where, "warning", message, code))
+        if resolution.status == "missing":
+            message = f"broken link '{link.target}': no such file"
+            if resolution.hint:
+                message += f"; did you mean '{resolution.hint}'?"
+            diagnostics.append(Diagnostic(where, "error", message, MISSING_FILE))
+            continue
+        if resolution.status != "ok" or not resolution.fragment:
+            continue
+        if not resolution.path.lower().endswith(_PAGE_SUFFIX):
+            continue
+        anchors = anchors_of(resolution.path)
+        if anchors is None:
+            continue
+        problem = check_fragment(resolution.fragment, anchors)
+        if problem is not None:
+            severity, message, code = problem
+            diagnostics.append(Diagnostic(where, severity, f"link '{link.target}': {message}", code))
+    return diagnostics, results
+
+
+# --- the site (edge: reads files) --------------------------------------------------------
+
+
+def _list_files(root: Path) -> list[str]:
+    files = []
+    for folder, _dirs, names in os.walk(root):
+        rel = Path(folder).relative_to(root).as_posix()
+        for name in names:
+            files.append(name if rel == "." else f"{rel}/{name}")
+    return files
+
+
+def scan_site(root: Path, files: list[str] | None, site_map: Mapping[str, str],
+              redirects: Mapping[str, str] | None = None, display_root: str = "",
+              scans: dict[str, PageScan] | None = None) -> SiteReport:
+    """Check the Markdown pages ``files`` (root-relative; default: all ``*.md`` under ``root``).
+
+    Reads every file name under ``root`` and the text of the pages checked or linked to with a
+    fragment. ``scans`` (path -> PageScan) is used and filled, so a caller can cache scans by
+    content hash across runs. Diagnostics' paths are ``display_root + path``.
+    """
+    all_files = _list_files(root)
+    site = build_site(all_files, site_map, redirects)
+    cache: dict[str, PageScan] = scans if scans is not None else {}
+
+    def scan_of(path: str) -> PageScan | None:
+        if path not in cache:
+            try:
+                cache[path] = scan_text((root / path).read_text(encoding="utf-8", errors="replace"))
+            except OSError:
+                return None
+        return cache[path]
+
+    anchors_cache: dict[str, PageAnchors | None] = {}
+
+    def anchors_of(path: str, seen: tuple[str, ...] = ()) -> PageAnchors | None:
+        if path in anchors_cache:
+            return anchors_cache[path]
+        scan = scan_of(path)
+        if scan is None:
+            return None
+        included = []
+        for link in scan.links:
+            if link.kind == "include":
+                target = resolve_link(path, link.target, site)
+                if target.status == "ok" and target.path not in seen and target.path != path:
+                    sub = anchors_of(target.path, seen + (path,))
+                    if sub is not None:
+                        included.append(sub)
+        anchors_cache[path] = page_anchors(scan, included)
+        return anchors_cache[path]
+
+    pages = sorted(files if files is not None else [f for f in all_files if f.lower().endswith(_PAGE_SUFFIX)])
+    diagnostics: list[Diagnostic] = []
+    results: list[LinkResult] = []
+    for page in pages:
+        scan = scan_of(page)
+        if scan is None:
+            continue
+        found, linked = check_page(page, scan, site, anchors_of, display_root + page)
+        diagnostics.extend(found)
+        results.extend(linked)
+    return SiteReport(tuple(diagnostics), tuple(results))
+
+
+def check_site(root: Path, files: list[str] | None, site_map: Mapping[str, str],
+               redirects: Mapping[str, str] | None = None, display_root: str = "") -> list[Diagnostic]:
+    """Diagnostics of ``scan_site`` (see there), in page then position order."""
+    return list(scan_site(root, files, site_map, redirects, display_root).diagnostics)
