@@ -71,6 +71,8 @@ REDIRECTED = "link.redirected"
 ANCHOR_SLUG = "link.anchor-slug"
 URL_ONLY = "link.url-only"
 
+REDIRECTION_FILE = ".openpublishing.redirection.json"
+
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _PAGE_SUFFIX = ".md"
 
@@ -395,7 +397,8 @@ def find_anchors(text: str) -> set[str]:
 
 def check_page(page: str, scan: PageScan, site: Site, anchors_of: Callable[[str], PageAnchors | None],
                display: str | None = None) -> tuple[list[Diagnostic], list[LinkResult]]:
-    """Diagnostics and link results of one page; ``anchors_of(path)`` gives a page's anchors."""
+    """Diagnostics (by position) and link results of one page; ``anchors_of(path)`` gives the
+    anchors of a page (None if it cannot be read). Pure given a pure ``anchors_of``."""
     shown = page if display is None else display
     diagnostics = [Diagnostic(Location(shown, m.line, m.column), "error", m.message, m.code) for m in scan.malformed]
     results = []
@@ -422,6 +425,7 @@ def check_page(page: str, scan: PageScan, site: Site, anchors_of: Callable[[str]
         if problem is not None:
             severity, message, code = problem
             diagnostics.append(Diagnostic(where, severity, f"link '{link.target}': {message}", code))
+    diagnostics.sort(key=lambda d: (d.location.line, d.location.column))  # stable: a link's notes stay in order
     return diagnostics, results
 
 
@@ -439,21 +443,24 @@ def _list_files(root: Path) -> list[str]:
 
 def scan_site(root: Path, files: list[str] | None, site_map: Mapping[str, str],
               redirects: Mapping[str, str] | None = None, display_root: str = "",
-              scans: dict[str, PageScan] | None = None) -> SiteReport:
+              scanner: Callable[[str], PageScan] = scan_text) -> SiteReport:
     """Check the Markdown pages ``files`` (root-relative; default: all ``*.md`` under ``root``).
 
     Reads every file name under ``root`` and the text of the pages checked or linked to with a
-    fragment. ``scans`` (path -> PageScan) is used and filled, so a caller can cache scans by
-    content hash across runs. Diagnostics' paths are ``display_root + path``.
+    fragment; each text is scanned once by ``scanner`` (default ``scan_text``), so a caller can
+    pass a function that caches ``PageScan``s by content hash across runs. Diagnostics' paths are ``display_root + path``. ``redirects``
+    None means: those of ``root/.openpublishing.redirection.json`` if present (pass ``{}`` for none).
     """
     all_files = _list_files(root)
+    if redirects is None and (root / REDIRECTION_FILE).is_file():
+        redirects = load_redirects(root / REDIRECTION_FILE)
     site = build_site(all_files, site_map, redirects)
-    cache: dict[str, PageScan] = scans if scans is not None else {}
+    cache: dict[str, PageScan] = {}
 
     def scan_of(path: str) -> PageScan | None:
         if path not in cache:
             try:
-                cache[path] = scan_text((root / path).read_text(encoding="utf-8", errors="replace"))
+                cache[path] = scanner((root / path).read_text(encoding="utf-8", errors="replace"))
             except OSError:
                 return None
         return cache[path]

@@ -15,7 +15,12 @@ Positions
 What is not a link
     Text inside front matter, fenced code blocks, indented code blocks (4+ columns past the
     enclosing list item's content, after a blank line), code spans and HTML comments is blanked
-    before scanning ("masked"), keeping every offset.
+    before scanning ("masked"), keeping every offset. Comments are taken as browsers and DocFX
+    take them, ``<!--`` to the first ``-->`` (so ``<!--- ... --->`` too, which CommonMark
+    would not call a comment inline). The list rule is lenient the way DocFX 2016 was: a list
+    stays open across lines indented less than CommonMark wants (a tab under ``10.  ``, a lazy
+    ``>`` line), so screenshots indented under list items are checked rather than hidden.
+    Markdown inside HTML blocks (``<div>...</div>``) is scanned too.
 
 What is malformed (``link.malformed``)
     A ``[text](`` whose destination does not parse the CommonMark way: no ``)`` before the
@@ -211,6 +216,7 @@ def _inline_spans(masked: str) -> list[tuple[int, int]]:
     """Spans of HTML comments and code spans (left to right, so each hides the other)."""
     blanked: list[tuple[int, int]] = []
     pos, n = 0, len(masked)
+    para_ends = [m.start() for m in _BLANK_LINE.finditer(masked)]  # a code span stops there
     while True:
         m = _INLINE_TOKEN.search(masked, pos)
         if m is None:
@@ -226,8 +232,8 @@ def _inline_spans(masked: str) -> list[tuple[int, int]]:
         if start > 0 and masked[start - 1] == "\\":
             pos = m.end()
             continue
-        para_end = _BLANK_LINE.search(masked, m.end())
-        limit = para_end.start() if para_end else n
+        after = bisect.bisect_left(para_ends, m.end())
+        limit = para_ends[after] if after < len(para_ends) else n
         closing = re.compile(rf"(?<!`){ticks}(?!`)").search(masked, m.end(), limit)
         if closing is None:
             pos = m.end()

@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.links import (
     build_site,
@@ -21,7 +23,7 @@ from pipeline.links import (
     resolve_link,
     scan_site,
 )
-from pipeline.linkscan import find_explicit_anchors, find_headings, find_links, mask_text, scan_text
+from pipeline.linkscan import find_explicit_anchors, find_headings, find_links, mask_text, scan_text, strip_bom
 from pipeline.slugs import heading_text, slug_docfx_2016, slug_github, unique_slugs
 
 from .conftest import CORPUS, SEED_NAME, require_shared
@@ -142,6 +144,19 @@ def test_mask_keeps_length_and_line_endings():
     assert len(masked) == len(text)
     assert [i for i, c in enumerate(masked) if c in "\r\n"] == [i for i, c in enumerate(text) if c in "\r\n"]
     assert masked.strip() == ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("[]()!#`<>-~ \t\r\n\\ab.:/\"'") + ["<!--", "-->", "\ufeff", "é", "](", "    "]),
+                max_size=80).map("".join))
+def test_positions_always_point_at_the_bracket_and_mask_keeps_offsets(text):
+    masked = mask_text(text)
+    assert len(masked) == len(text)
+    assert [i for i, c in enumerate(masked) if c in "\r\n"] == [i for i, c in enumerate(text) if c in "\r\n"]
+    links, malformed = find_links(text)
+    rows = re.split(r"\r\n|\r|\n", strip_bom(text))
+    for item in [*(l for l in links if l.kind != "html"), *malformed]:
+        assert rows[item.line - 1][item.column - 1] == "["
 
 
 # --- scanner: malformed ------------------------------------------------------------------
@@ -344,6 +359,15 @@ def test_redirects_resolve_moved_pages_with_a_warning(tmp_path):
     assert report.results[0].resolution.path == "Docs/new-page.md"
 
 
+def test_redirection_file_at_the_root_is_read_by_default(tmp_path):
+    root = make_site(tmp_path, {
+        ".openpublishing.redirection.json": json.dumps(
+            {"redirections": [{"source_path": "old.md", "redirect_url": "https://example.org/new"}]}),
+        "a.md": "[o](old.md)\n"})
+    assert [d.code for d in check_site(root, None, {})] == ["link.redirected"]
+    assert [d.code for d in check_site(root, None, {}, redirects={})] == ["link.missing-file"]
+
+
 def test_external_links_are_not_checked_and_queries_and_escapes_are_handled(tmp_path):
     root = make_site(tmp_path, {"a.md": "[w](https://nowhere.invalid/x) [m](mailto:a@b.c) [p](//cdn/x.js) "
                                         "[q](b.md?view=1) [s](my%20page.md)\n",
@@ -366,6 +390,18 @@ def test_fragments_same_page_other_page_and_included_file(tmp_path):
         "by DocFX 2016's slug rule; its id is 'windows-phone-81' [link.anchor-slug]",
         "d/a.md:5:72: error: link 'b#setup': no anchor '#setup' [link.missing-anchor]",
     ]
+
+
+def test_each_page_is_scanned_once_through_the_given_scanner(tmp_path):
+    root = make_site(tmp_path, {"a.md": "# A\n[b](b.md#b) [b](b.md#b) [self](#a)\n", "b.md": "# B\n[a](a.md#a)\n"})
+    seen: list[str] = []
+
+    def counting(text: str):
+        seen.append(text)
+        return scan_text(text)
+
+    assert scan_site(root, None, {}, scanner=counting).diagnostics == ()
+    assert sorted(seen) == ["# A\n[b](b.md#b) [b](b.md#b) [self](#a)\n", "# B\n[a](a.md#a)\n"]
 
 
 def test_malformed_links_become_error_diagnostics(tmp_path):
