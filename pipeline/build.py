@@ -1,132 +1,286 @@
-"""Orchestration: the stages in order over a project's files.
+"""``pipeline build``: every page in every locale, incremental, parallel and shardable.
 
-In: ``Settings``. Out: an ``Outcome`` (diagnostics, files written, summary lines) and the
-files under ``locales/`` and ``out/``. Every page and locale is processed independently: a
-broken page or catalog is reported and skipped, and the others are still built.
+In: ``Settings`` and ``BuildOptions``. Out: an ``Outcome`` and the files under ``out/``.
+
+- A unit of work is one page in one locale. Its fingerprint hashes everything its output
+  depends on: the page and the pages it includes, their PO files for that locale, the
+  templates (project and packaged), the settings, the glossary and our version. A unit whose
+  fingerprint is in the cache and whose outputs exist is not rebuilt; nothing is parsed.
+- Pages are built in worker processes (``-j N``; default: all cores). Each page is parsed
+  once and built for every locale that needs it; output is byte-identical whatever N.
+- ``--shard K/N`` builds the pages whose path hashes to K (CRC-32 mod N), so CI matrix jobs
+  split a site and their ``out/`` trees merge without conflict (each shard keeps its own
+  cache file).
+- A broken page, catalog or template is reported and skipped; the others are still built.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
-from pathlib import Path
+import zlib
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
 import jinja2
-import polib
 
 from . import catalog, render
-from .config import Settings, babel_locale, po_language
-from .extract import extract_messages
-from .files import inside, list_pages, read_text, write_atomic
+from .cache import BuildCache, UnitRecord, digest, file_digest, load_cache, tree_digest
+from .config import PSEUDO_LOCALES, Settings, babel_locale
+from .files import inside, list_pages, write_atomic
 from .model import Diagnostic, Document, Location, PipelineError
-from .source import load_document
+from .pagebuild import output_paths, pseudo_translations, render_outputs
+from .project import Outcome, load_catalog, load_source, po_path
+from .qa import load_glossary
+from .review import review_translations
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    jobs: int = 0  # 0: all cores
+    shard: tuple[int, int] = (1, 1)  # K/N, 1-based
+    min_coverage: float = 0.0
 
 
 @dataclass
-class Outcome:
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+class PageResult:
+    """What a worker returns for one page: per-locale records, files written, diagnostics."""
+
+    page: str
+    records: dict[str, UnitRecord] = field(default_factory=dict)
     written: list[str] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
-
-    @property
-    def failed(self) -> bool:
-        return any(d.severity == "error" for d in self.diagnostics)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
-def now_stamp() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
-    return moment.strftime("%Y-%m-%d %H:%M+0000")
+def in_shard(page: str, shard: tuple[int, int]) -> bool:
+    k, n = shard
+    return n <= 1 or zlib.crc32(page.encode("utf-8")) % n == k - 1
 
 
-def template_path(settings: Settings, page: str) -> Path:
-    return inside(settings.locales, f"pot/{page[:-3]}.pot")
+def _base_fingerprint(settings: Settings, options: BuildOptions) -> str:
+    package_templates = Path(__file__).parent / "templates"
+    return digest(
+        repr(settings), repr(options.min_coverage), tree_digest(settings.templates),
+        tree_digest(package_templates), file_digest(settings.glossary) if settings.glossary else "-",
+    )
 
 
-def po_path(settings: Settings, locale: str, page: str) -> Path:
-    return inside(settings.locales, f"{locale}/{page[:-3]}.po")
+def _unit_fingerprint(settings: Settings, base: str, locale: str, pages: tuple[str, ...]) -> str:
+    """The page (first) and its includes: their source bytes and this locale's PO bytes."""
+    parts = [base, locale]
+    for page in pages:
+        parts.append(file_digest(settings.source / page))
+        if locale != settings.source_locale and locale not in PSEUDO_LOCALES:
+            parts.append(file_digest(po_path(settings, locale, page)))
+    return digest(*parts)
 
 
-def load_sources(settings: Settings, outcome: Outcome) -> list[Document]:
-    documents = []
-    for page in list_pages(settings.source):
-        display = settings.display(settings.source / page)
-        try:
-            text = read_text(settings.source / page, display)
-            documents.append(load_document(page, text, settings.translate_keys))
-        except PipelineError as exc:
-            where = replace(exc.diagnostic.location, path=display)
-            outcome.diagnostics.append(replace(exc.diagnostic, location=where))
-    return documents
-
-
-def run_extract(settings: Settings) -> Outcome:
+def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> Outcome:
     outcome = Outcome()
-    prefix = settings.display(settings.source)
-    for document in load_sources(settings, outcome):
-        messages = extract_messages(document, prefix)
-        if not messages:
-            continue
-        path = template_path(settings, document.path)
-        old = path.read_text(encoding="utf-8") if path.is_file() else None
-        old_date = catalog.parse_catalog(old, str(path)).metadata.get("POT-Creation-Date") if old else None
-        project = settings.project
-        text = catalog.format_catalog(catalog.make_template(messages, project, old_date or now_stamp(), document.path))
-        if old is not None and text != old and old_date:
-            text = catalog.format_catalog(catalog.make_template(messages, project, now_stamp(), document.path))
-        if write_atomic(path, text):
-            outcome.written.append(settings.display(path))
-    outcome.lines.append(f"extract: {len(outcome.written)} template(s) written")
+    started = time.perf_counter()
+    pages = [p for p in list_pages(settings.source) if in_shard(p, options.shard)]
+    k, n = options.shard
+    cache = load_cache(settings.out / ".cache" / (f"build-{k}-of-{n}.json" if n > 1 else "build.json"))
+    base = _base_fingerprint(settings, options)
+    stale: dict[str, list[str]] = {}
+    fresh: dict[str, UnitRecord] = {}
+    for page in pages:
+        for locale in settings.all_locales:
+            key = BuildCache.key(locale, page)
+            record = cache.units.get(key)
+            if record is not None and record.fingerprint == _unit_fingerprint(
+                settings, base, locale, (page, *record.includes)
+            ) and all((settings.out / o).is_file() for o in record.outputs):
+                fresh[key] = record
+            else:
+                stale.setdefault(page, []).append(locale)
+    results = _run_pages(settings, base, options, stale, progress)
+    units = dict(fresh)
+    for result in results:
+        outcome.diagnostics += result.diagnostics
+        outcome.written += result.written
+        outcome.lines += result.notes
+        for locale, record in result.records.items():
+            units[BuildCache.key(locale, result.page)] = record
+    for page, locales in stale.items():  # a failed unit keeps its previous output, rebuilt next time
+        for locale in locales:
+            key = BuildCache.key(locale, page)
+            if key not in units and key in cache.units:
+                old = cache.units[key]
+                units[key] = UnitRecord("", old.outputs, old.includes, old.stats)
+    _remove_stale_outputs(settings, cache, units, pages, outcome)
+    cache.units = units
+    cache.save()
+    for locale in settings.all_locales:
+        total = catalog.Stats()
+        for page in pages:
+            record = units.get(BuildCache.key(locale, page))
+            if record is not None and record.stats:
+                total = total + catalog.Stats(*record.stats)
+        outcome.lines.append(
+            f"build: {locale}: {total.coverage:.1f}% translated "
+            f"({total.translated}/{total.total} messages, {total.fuzzy} fuzzy)"
+        )
+    built = sum(len(v) for v in stale.values())
+    outcome.lines.append(
+        f"build: {len(pages)} page(s) x {len(settings.all_locales)} locale(s): {built} built, "
+        f"{len(fresh)} up to date, {len(outcome.written)} file(s) written in {time.perf_counter() - started:.2f}s"
+    )
     return outcome
 
 
-def run_update(settings: Settings) -> Outcome:
-    outcome = Outcome()
-    pot_root = settings.locales / "pot"
-    templates = sorted(p.relative_to(pot_root).as_posix() for p in pot_root.rglob("*.pot")) if pot_root.is_dir() else []
-    if not templates:
-        outcome.lines.append("update: no templates under locales/pot/; run 'pipeline extract' first")
-    for locale in settings.target_locales:
-        language = po_language(locale)
-        for name in templates:
-            page = name[:-4] + ".md"
+def _remove_stale_outputs(settings: Settings, cache: BuildCache, units: dict[str, UnitRecord],
+                          pages: list[str], outcome: Outcome) -> None:
+    """Outputs of pages that left the source (or fell under --min-coverage) are removed."""
+    keep = {o for r in units.values() for o in r.outputs}
+    for key, record in cache.units.items():
+        for output in record.outputs:
+            if output not in keep:
+                (settings.out / output).unlink(missing_ok=True)
+
+
+def _run_pages(settings: Settings, base: str, options: BuildOptions, stale: dict[str, list[str]],
+               progress: Progress | None) -> list[PageResult]:
+    work = sorted(stale.items())
+    if not work:
+        return []
+    jobs = options.jobs or os.cpu_count() or 1
+    jobs = min(jobs, len(work))
+    chunks = [work[i::jobs * 4] for i in range(min(len(work), jobs * 4))]
+    results: list[PageResult] = []
+    done = 0
+    if jobs == 1:
+        mapped = (_build_chunk(settings, base, options, chunk) for chunk in chunks)
+        for chunk_results in mapped:
+            results += chunk_results
+            done += len(chunk_results)
+            if progress:
+                progress(done, len(work))
+        return sorted(results, key=lambda r: r.page)
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_build_chunk, settings, base, options, chunk) for chunk in chunks]
+        for future in futures:
+            chunk_results = future.result()
+            results += chunk_results
+            done += len(chunk_results)
+            if progress:
+                progress(done, len(work))
+    return sorted(results, key=lambda r: r.page)
+
+
+def _build_chunk(settings: Settings, base: str, options: BuildOptions,
+                 chunk: list[tuple[str, list[str]]]) -> list[PageResult]:
+    """Worker entry point: a Jinja environment and a document cache per chunk."""
+    env = render.make_environment(settings.templates)
+    glossary = load_glossary(settings.glossary.read_text(encoding="utf-8")) if settings.glossary and settings.glossary.is_file() else frozenset()
+    documents: dict[str, Document | None] = {}
+
+    def document_of(page: str) -> Document | None:
+        if page not in documents:
             try:
-                pot_file = template_path(settings, page)
-                pot = catalog.parse_catalog(pot_file.read_text(encoding="utf-8"), settings.display(pot_file))
-                path = po_path(settings, locale, page)
-                existing = (catalog.parse_catalog(path.read_text(encoding="utf-8"), settings.display(path))
-                            if path.is_file() else None)
-                merged = catalog.merge_catalog(pot, existing, language)
-                if write_atomic(path, catalog.format_catalog(merged)):
-                    outcome.written.append(settings.display(path))
+                documents[page] = load_source(settings, page) if (settings.source / page).is_file() else None
+            except PipelineError:
+                documents[page] = None
+        return documents[page]
+
+    results = []
+    for page, locales in chunk:
+        result = PageResult(page)
+        try:
+            document = load_source(settings, page)
+        except PipelineError as exc:
+            result.diagnostics.append(exc.diagnostic)
+            results.append(result)
+            continue
+        documents[page] = document
+        for locale in locales:
+            try:
+                _build_locale(settings, env, base, options, glossary, locale, document, document_of, result)
             except PipelineError as exc:
-                outcome.diagnostics.append(exc.diagnostic)
-    outcome.lines.append(f"update: {len(outcome.written)} catalog(s) written")
-    return outcome
+                result.diagnostics.append(exc.diagnostic)
+        results.append(result)
+    return results
 
 
-def load_catalog(settings: Settings, locale: str, page: str) -> polib.POFile | None:
-    """The page's catalog for a locale, or None when it has none yet."""
-    path = po_path(settings, locale, page)
-    if not path.is_file():
-        return None
-    text = read_text(path, settings.display(path))
-    return catalog.parse_catalog(text, settings.display(path))
+def _translations(settings: Settings, glossary: frozenset[str], locale: str, document: Document,
+                  diagnostics: list[Diagnostic] | None) -> tuple[dict[str, str], catalog.Stats]:
+    """Vetted translations of a page for a locale and its coverage."""
+    msgids = [s.text for s in document.segments]
+    if locale == settings.source_locale:
+        return {}, catalog.Stats(translated=len(set(msgids)), translated_words=sum(len(m.split()) for m in set(msgids)))
+    if locale in PSEUDO_LOCALES:
+        return pseudo_translations(document, locale), catalog.Stats(translated=len(set(msgids)))
+    po = load_catalog(settings, locale, document.path)
+    stats = catalog.catalog_stats(po, msgids)
+    if po is None:
+        return {}, stats
+    review = review_translations(
+        document, catalog.usable_entries(po), settings.display(po_path(settings, locale, document.path)),
+        settings.display(settings.source / document.path), glossary,
+    )
+    if diagnostics is not None:
+        diagnostics += review.diagnostics
+    return review.usable, stats
+
+
+def _build_locale(settings: Settings, env: jinja2.Environment, base: str, options: BuildOptions,
+                  glossary: frozenset[str], locale: str, document: Document,
+                  document_of: Callable[[str], Document | None], result: PageResult) -> None:
+    translations, stats = _translations(settings, glossary, locale, document, result.diagnostics)
+    includes: list[str] = []
+    page_dir = PurePosixPath(document.path).parent
+
+    def include(target: str) -> str | None:
+        resolved = os.path.normpath((page_dir / target.replace("\\", "/")).as_posix()).replace(os.sep, "/")
+        included = document_of(resolved)
+        if included is None:
+            return None
+        includes.append(resolved)
+        return render.apply_translations(included, _translations(settings, glossary, locale, included, None)[0])[1]
+
+    if locale != settings.source_locale and stats.coverage < options.min_coverage:
+        fingerprint = _unit_fingerprint(settings, base, locale, (document.path,))
+        result.records[locale] = UnitRecord(fingerprint, (), (), _stats_tuple(stats), skipped=True)
+        result.notes.append(f"build: {locale}: {document.path} not published: {stats.coverage:.1f}% translated, "
+                            f"below --min-coverage {options.min_coverage:g}")
+        return
+    meta = _page_meta(settings, locale, document, translations, stats.coverage)
+    try:
+        rendered = render_outputs(env, meta, document, translations, include)
+    except jinja2.TemplateError as exc:
+        raise _template_error(settings, exc) from None
+    for relative, text in rendered.items():
+        target = inside(settings.out, relative)
+        if write_atomic(target, text):
+            result.written.append(settings.display(target))
+    fingerprint = _unit_fingerprint(settings, base, locale, (document.path, *dict.fromkeys(includes)))
+    result.records[locale] = UnitRecord(fingerprint, tuple(rendered), tuple(dict.fromkeys(includes)),
+                                        _stats_tuple(stats))
+
+
+def _stats_tuple(stats: catalog.Stats) -> tuple[int, ...]:
+    return (stats.translated, stats.fuzzy, stats.untranslated,
+            stats.translated_words, stats.fuzzy_words, stats.untranslated_words)
 
 
 def _page_meta(settings: Settings, locale: str, document: Document, translations: dict[str, str],
                coverage: float) -> render.Page:
-    lang = locale if locale.startswith("qps") else str(babel_locale(locale)).replace("_", "-")
-    direction = "rtl" if locale == "qps-plocm" or (
-        not locale.startswith("qps") and babel_locale(locale).character_order == "right-to-left") else "ltr"
+    if locale in PSEUDO_LOCALES:
+        lang, direction = locale, "rtl" if locale == "qps-plocm" else "ltr"
+    else:
+        babel = babel_locale(locale)
+        lang = str(babel).replace("_", "-")
+        direction = "rtl" if babel.character_order == "right-to-left" else "ltr"
     depth = document.path.count("/")
     html_name = document.path[:-3] + ".html"
-    alternates = tuple(
-        (other, "../" * (depth + 1) + f"{other}/{html_name}")
-        for other in settings.all_locales if other != locale
-    ) + (("x-default", "../" * (depth + 1) + f"{settings.source_locale}/{html_name}"),)
+    up = "../" * (depth + 1)
+    alternates = tuple((other, f"{up}{other}/{html_name}") for other in settings.all_locales if other != locale)
+    alternates += (("x-default", f"{up}{settings.source_locale}/{html_name}"),)
     return render.Page(
         path=document.path,
         locale=locale,
@@ -138,74 +292,6 @@ def _page_meta(settings: Settings, locale: str, document: Document, translations
         coverage=coverage,
         alternates=alternates,
     )
-
-
-def run_build(settings: Settings) -> Outcome:
-    outcome = Outcome()
-    started = time.perf_counter()
-    documents = load_sources(settings, outcome)
-    by_path = {d.path: d for d in documents}
-    env = render.make_environment(settings.templates)
-    for locale in settings.all_locales:
-        total = catalog.Stats()
-        catalogs: dict[str, dict[str, str]] = {}
-
-        def translations_for(page: str) -> dict[str, str]:
-            if page not in catalogs:
-                po = None if locale == settings.source_locale else load_catalog(settings, locale, page)
-                catalogs[page] = catalog.translations_of(po) if po is not None else {}
-            return catalogs[page]
-
-        for document in documents:
-            try:
-                po = None if locale == settings.source_locale else load_catalog(settings, locale, document.path)
-                translations = catalog.translations_of(po) if po is not None else {}
-                catalogs[document.path] = translations
-                stats = catalog.catalog_stats(po, [s.text for s in document.segments])
-                if locale == settings.source_locale:
-                    stats = catalog.Stats(translated=stats.untranslated, translated_words=stats.untranslated_words)
-                total = total + stats
-                _build_page(settings, env, locale, document, translations, stats, by_path, translations_for, outcome)
-            except PipelineError as exc:
-                outcome.diagnostics.append(exc.diagnostic)
-        outcome.lines.append(
-            f"build: {locale}: {total.coverage:.1f}% translated "
-            f"({total.translated}/{total.total} messages, {total.fuzzy} fuzzy)"
-        )
-    outcome.lines.append(
-        f"build: {len(documents)} page(s) x {len(settings.all_locales)} locale(s), "
-        f"{len(outcome.written)} file(s) written in {time.perf_counter() - started:.2f}s"
-    )
-    return outcome
-
-
-def _build_page(settings, env, locale, document, translations, stats, by_path, translations_for, outcome) -> None:
-    translated = render.apply_translations(document, translations)
-    title = render.front_matter_value(document, translations, "title")
-    page_dir = Path(document.path).parent
-
-    def include(target: str) -> str | None:
-        resolved = os.path.normpath((page_dir / target.replace("\\", "/")).as_posix()).replace(os.sep, "/")
-        included = by_path.get(resolved)
-        if included is None:
-            return None
-        return render.apply_translations(included, translations_for(resolved))[1]
-
-    markdown_text = render.portable_markdown(translated[1], title, include)
-    meta = _page_meta(settings, locale, document, translations, stats.coverage)
-    outputs = {
-        "frontmatter": f"frontmatter/{locale}/{document.path}",
-        "markdown": f"markdown/{locale}/{document.path}",
-        "html": f"html/{locale}/{document.path[:-3]}.html",
-    }
-    try:
-        rendered = {fmt: render.render_page(env, fmt, meta, document, translated, markdown_text) for fmt in outputs}
-    except jinja2.TemplateError as exc:
-        raise _template_error(settings, exc) from None
-    for fmt, relative in outputs.items():
-        target = inside(settings.out, relative)
-        if write_atomic(target, rendered[fmt]):
-            outcome.written.append(settings.display(target))
 
 
 def _template_error(settings: Settings, exc: jinja2.TemplateError) -> PipelineError:
@@ -221,3 +307,6 @@ def _template_error(settings: Settings, exc: jinja2.TemplateError) -> PipelineEr
     shown = settings.display(Path(name)) if name else "<template>"
     message = getattr(exc, "message", None) or str(exc)
     return PipelineError(Diagnostic(Location(shown, line or 1, 1), "error", f"template error: {message}", "build.template"))
+
+
+__all__ = ["BuildOptions", "output_paths", "run_build"]

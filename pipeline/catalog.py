@@ -248,18 +248,28 @@ def _similar(msgid: str, candidates: list[polib.POEntry]) -> polib.POEntry | Non
     return best
 
 
+@dataclass(frozen=True)
+class Translation:
+    """A usable catalog entry: its msgstr, the line of its msgid and its translator comment."""
+
+    msgstr: str
+    line: int
+    comment: str = ""
+
+
+def usable_entries(po: polib.POFile | None) -> dict[str, Translation]:
+    """msgid -> Translation for the entries a build may use (translated, not fuzzy, not obsolete)."""
+    if po is None:
+        return {}
+    return {
+        e.msgid: Translation(e.msgstr, e.linenum, e.tcomment or "")
+        for e in po if e.msgstr and not e.obsolete and "fuzzy" not in e.flags
+    }
+
+
 def translations_of(po: polib.POFile) -> dict[str, str]:
     """msgid -> msgstr for the entries a build may use: translated, not fuzzy, not obsolete."""
     return {e.msgid: e.msgstr for e in po if e.msgstr and not e.obsolete and "fuzzy" not in e.flags}
-
-
-def entry_lines(po: polib.POFile) -> dict[str, int]:
-    """msgid -> line of its ``msgid`` keyword in the PO file, for diagnostics."""
-    return {e.msgid: e.linenum for e in po if not e.obsolete}
-
-
-def translator_comments(po: polib.POFile) -> dict[str, str]:
-    return {e.msgid: e.tcomment for e in po if e.tcomment and not e.obsolete}
 
 
 def catalog_stats(po: polib.POFile | None, msgids: Iterable[str]) -> Stats:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .build import Outcome, run_build, run_extract, run_update
+from .build import BuildOptions, run_build
+from .project import Outcome
+from .sync import run_extract, run_update
 from .config import Settings, load_settings, with_locales
 from .model import PipelineError
 
@@ -34,7 +37,39 @@ def _parser() -> argparse.ArgumentParser:
                          help="only this locale (repeatable)")
     build = commands.add_parser("build", help="build every locale into out/ (front matter, Markdown, HTML)")
     build.add_argument("--locale", action="append", metavar="LOCALE", help="only this target locale (repeatable)")
+    build.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
+    build.add_argument("--shard", type=_shard, default=(1, 1), metavar="K/N",
+                       help="build only the K-th of N deterministic parts of the pages")
+    build.add_argument("--min-coverage", type=float, default=0.0, metavar="PERCENT",
+                       help="do not publish a page in a locale translated below PERCENT")
     return parser
+
+
+def _shard(text: str) -> tuple[int, int]:
+    try:
+        k, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not K/N") from None
+    if not 1 <= k <= n:
+        raise argparse.ArgumentTypeError(f"'{text}': K must be between 1 and N")
+    return k, n
+
+
+def _progress(label: str):
+    """A progress bar on a terminal; nothing elsewhere (CI gets the summary lines)."""
+    if not sys.stderr.isatty():
+        return None
+    started = time.monotonic()
+
+    def show(done: int, total: int) -> None:
+        if time.monotonic() - started < 1.0 and done < total:
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        end = "\n" if done == total else ""
+        print(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+    return show
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -76,7 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("update", "init"):
             return _report(run_update(settings))
         if args.command == "build":
-            return _report(run_build(settings))
+            options = BuildOptions(jobs=args.jobs, shard=args.shard, min_coverage=args.min_coverage)
+            return _report(run_build(settings, options, _progress("build")))
     except PipelineError as exc:
         print(exc.diagnostic.format(), file=sys.stderr)
         return 1

@@ -1,0 +1,90 @@
+"""The incremental-build cache: what each (locale, page) was built from, by content hash.
+
+In: the bytes of a unit's inputs (source page, included pages, PO files, templates,
+settings, our version). Out: a fingerprint, and a JSON file under ``out/.cache/`` that maps
+each unit to its fingerprint, the files it wrote, the pages it includes and its coverage.
+A unit whose fingerprint is unchanged and whose outputs still exist is not rebuilt.
+Timestamps are never trusted; ``make clean`` (removing ``out/``) drops the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .files import write_atomic
+
+CACHE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class UnitRecord:
+    fingerprint: str
+    outputs: tuple[str, ...]
+    includes: tuple[str, ...] = ()
+    stats: tuple[int, ...] = ()
+    skipped: bool = False
+
+
+@dataclass
+class BuildCache:
+    path: Path
+    units: dict[str, UnitRecord] = field(default_factory=dict)
+
+    @staticmethod
+    def key(locale: str, page: str) -> str:
+        return f"{locale}\t{page}"
+
+    def save(self) -> None:
+        data = {
+            "format": CACHE_FORMAT,
+            "version": __version__,
+            "units": {k: asdict(v) for k, v in sorted(self.units.items())},
+        }
+        write_atomic(self.path, json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def load_cache(path: Path) -> BuildCache:
+    """The cache at ``path``; an unreadable or foreign one is an empty cache."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != CACHE_FORMAT or data.get("version") != __version__:
+            return BuildCache(path)
+        units = {
+            k: UnitRecord(v["fingerprint"], tuple(v["outputs"]), tuple(v.get("includes", ())),
+                          tuple(v.get("stats", ())), bool(v.get("skipped", False)))
+            for k, v in data["units"].items()
+        }
+        return BuildCache(path, units)
+    except (OSError, ValueError, KeyError, TypeError):
+        return BuildCache(path)
+
+
+def digest(*parts: bytes | str) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """Digest of a file's bytes, or a marker for a missing file."""
+    try:
+        return digest(path.read_bytes())
+    except OSError:
+        return "-"
+
+
+def tree_digest(root: Path | None, pattern: str = "*") -> str:
+    """Digest of every file below ``root`` (names and bytes), e.g. a templates folder."""
+    if root is None or not root.is_dir():
+        return "-"
+    parts: list[bytes | str] = []
+    for path in sorted(p for p in root.rglob(pattern) if p.is_file()):
+        parts += [path.relative_to(root).as_posix(), path.read_bytes()]
+    return digest(*parts)

@@ -1,0 +1,47 @@
+"""One page in one locale -> its output files' text (pure, given the Jinja environment).
+
+In: the page's ``Document``, the vetted translations, its coverage, a function that
+returns an included page's translated body, and ``render.Page`` metadata. Out: a mapping
+from output path (relative to ``out/``) to text, for the three formats. Nothing is written
+here, so a page whose rendering fails leaves no partial output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from . import render
+from .model import Document
+from .pseudo import pseudolocalize
+
+PSEUDO = {"qps-ploc": False, "qps-plocm": True}
+
+
+def output_paths(locale: str, page: str) -> dict[str, str]:
+    """Format -> output path relative to ``out/``."""
+    return {
+        "frontmatter": f"frontmatter/{locale}/{page}",
+        "markdown": f"markdown/{locale}/{page}",
+        "html": f"html/{locale}/{page[:-3]}.html",
+    }
+
+
+def pseudo_translations(document: Document, locale: str) -> dict[str, str]:
+    """Every segment pseudo-localized: the built-in pseudo-locales need no PO file."""
+    mirrored = PSEUDO[locale]
+    return {s.text: pseudolocalize(s.text, mirrored=mirrored) for s in document.segments}
+
+
+def render_outputs(
+    env: render.Environment,
+    meta: render.Page,
+    document: Document,
+    translations: Mapping[str, str],
+    include: Callable[[str], str | None],
+) -> dict[str, str]:
+    translated = render.apply_translations(document, translations)
+    markdown_text = render.portable_markdown(translated[1], meta.title, include)
+    return {
+        path: render.render_page(env, fmt, meta, document, translated, markdown_text)
+        for fmt, path in output_paths(meta.locale, document.path).items()
+    }

@@ -1,0 +1,76 @@
+"""The project's files as the stages see them: where catalogs live, reading pages and PO files.
+
+In: ``Settings``. Out: parsed ``Document`` records and polib catalogs, with every problem
+turned into a located diagnostic on an ``Outcome`` (the record each command returns to the
+CLI: diagnostics, files written, summary lines).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polib
+
+from . import catalog
+from .config import Settings
+from .files import inside, list_pages, read_text
+from .model import Diagnostic, Document, PipelineError
+from .source import load_document
+
+
+@dataclass
+class Outcome:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(d.severity == "error" for d in self.diagnostics)
+
+
+def now_stamp() -> str:
+    """The PO date stamp; ``SOURCE_DATE_EPOCH`` makes it reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M+0000")
+
+
+def template_path(settings: Settings, page: str) -> Path:
+    return inside(settings.locales, f"pot/{page[:-3]}.pot")
+
+
+def po_path(settings: Settings, locale: str, page: str) -> Path:
+    return inside(settings.locales, f"{locale}/{page[:-3]}.po")
+
+
+def load_source(settings: Settings, page: str) -> Document:
+    """One source page; raises PipelineError located at the page's project path."""
+    display = settings.display(settings.source / page)
+    try:
+        return load_document(page, read_text(settings.source / page, display), settings.translate_keys)
+    except PipelineError as exc:
+        where = replace(exc.diagnostic.location, path=display)
+        raise PipelineError(replace(exc.diagnostic, location=where)) from None
+
+
+def load_sources(settings: Settings, outcome: Outcome) -> list[Document]:
+    documents = []
+    for page in list_pages(settings.source):
+        try:
+            documents.append(load_source(settings, page))
+        except PipelineError as exc:
+            outcome.diagnostics.append(exc.diagnostic)
+    return documents
+
+
+def load_catalog(settings: Settings, locale: str, page: str) -> polib.POFile | None:
+    """The page's catalog for a locale, or None when it has none yet."""
+    path = po_path(settings, locale, page)
+    if not path.is_file():
+        return None
+    display = settings.display(path)
+    return catalog.parse_catalog(read_text(path, display), display)

@@ -1,0 +1,65 @@
+"""Catalog entries + page -> the translations a build may use, and QA diagnostics (pure).
+
+In: a ``Document``, its catalog's usable entries (``catalog.Translation``), the PO file's
+display path and the glossary. Out: msgid -> msgstr for every translation that passes
+the error-level checks of ``qa.check_message``, and one diagnostic per finding located at
+the PO entry (``locales/de-DE/page.po:42:1``) and naming the msgid's source line. A
+translation with an error falls back to the source text for that segment: a broken
+translation never breaks a page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .catalog import Translation
+from .model import Diagnostic, Document, Location
+from .qa import accepted_codes, check_message
+
+
+@dataclass(frozen=True)
+class Review:
+    usable: dict[str, str]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def review_translations(
+    document: Document,
+    entries: Mapping[str, Translation],
+    po_display: str,
+    source_display: str,
+    glossary: frozenset[str] = frozenset(),
+    in_build: bool = True,
+) -> Review:
+    """Check every translated message of a page; in a build, errors become fallbacks."""
+    usable: dict[str, str] = {}
+    diagnostics: list[Diagnostic] = []
+    placement: dict[str, tuple[bool, bool, int]] = {}
+    for segment in document.segments:
+        in_table, in_front, line = placement.get(segment.text, (False, False, segment.line))
+        placement[segment.text] = (
+            in_table or segment.kind in ("table-cell", "table-header"),
+            in_front or segment.kind == "front-matter",
+            line,
+        )
+    for msgid, (in_table, in_front, source_line) in placement.items():
+        entry = entries.get(msgid)
+        if entry is None:
+            continue
+        findings = check_message(
+            msgid, entry.msgstr, in_table=in_table, is_front_matter=in_front,
+            glossary=glossary, accepted=accepted_codes(entry.comment),
+        )
+        failed = any(f.severity == "error" for f in findings)
+        if not failed:
+            usable[msgid] = entry.msgstr
+        for finding in findings:
+            severity, note = finding.severity, ""
+            if in_build and finding.severity == "error":
+                severity, note = "warning", "; the source text is used instead"
+            diagnostics.append(Diagnostic(
+                Location(po_display, entry.line, 1), severity,
+                f"{finding.message} (source {source_display}:{source_line}){note}", finding.code,
+            ))
+    return Review(usable, tuple(diagnostics))
