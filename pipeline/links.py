@@ -39,9 +39,12 @@ How a ``#fragment`` is judged (only for targets that are Markdown pages)
     only under DocFX's mid-2016 rule (``slugs.slug_docfx_2016``: ``windows-phone-8-1`` for
     "Windows Phone 8.1", GitHub: ``windows-phone-81``) is a *warning* [link.anchor-slug]
     naming the canonical id: it worked on the site as published, it breaks wherever headings
-    get GitHub-style ids, so the author should update it but nothing is lost yet. Anything else
-    is an error [link.missing-anchor] with a hint; ids are compared case-sensitively, as browsers
-    do (a fragment differing only in case is missing, and the hint names the right one).
+    get GitHub-style ids, so the author should update it but nothing is lost yet. A fragment
+    that differs from an id only in letter case (``#Wipe`` for ``wipe``) is a warning
+    [link.case-mismatch]: browsers compare ids exactly, so the page opens without scrolling,
+    but the target is unambiguous and the fix mechanical (the independent corpus scan did not
+    count these as missing either). Anything else is an error [link.missing-anchor] with a
+    "did you mean" hint.
 
 Positions are those of ``pipeline.linkscan`` (1-based line; column of the link's ``[``).
 """
@@ -368,23 +371,27 @@ def _anchor_hint(fragment: str, anchors: PageAnchors) -> str:
     by_lower = {a.lower(): a for a in anchors.ids}
     if fragment.lower() in by_lower:
         return by_lower[fragment.lower()]
-    close = difflib.get_close_matches(fragment, sorted(anchors.ids), n=1, cutoff=0.75)
-    return close[0] if close else ""
+    close = difflib.get_close_matches(fragment.lower(), sorted(by_lower), n=1, cutoff=0.75)
+    return by_lower[close[0]] if close else ""
 
 
-def check_fragment(fragment: str, anchors: PageAnchors) -> tuple[str, str, str] | None:
-    """None if ``#fragment`` exists, else ``(severity, message, code)``."""
+def check_fragment(fragment: str, anchors: PageAnchors, page: str = "") -> tuple[str, str, str] | None:
+    """None if ``#fragment`` exists in a page with ``anchors``, else ``(severity, message, code)``;
+    ``page`` names the target page in the error message ('' for the page itself)."""
     if fragment in anchors.ids:
         return None
     by_lower = {a.lower(): a for a in anchors.ids}
     if fragment.lower() in by_lower:
-        return ("warning", f"fragment '#{fragment}' matches id '{by_lower[fragment.lower()]}' only when letter "
-                           "case is ignored (browsers compare ids exactly)", CASE_MISMATCH)
+        return ("warning", f"fragment '#{fragment}' differs only in letter case from id "
+                           f"'{by_lower[fragment.lower()]}': browsers compare ids exactly, the page opens "
+                           "but does not scroll there", CASE_MISMATCH)
     if fragment in anchors.legacy:
         return ("warning", f"fragment '#{fragment}' matches a heading only by DocFX 2016's slug rule; "
                            f"its id is '{anchors.legacy[fragment]}'", ANCHOR_SLUG)
     hint = _anchor_hint(fragment, anchors)
-    return ("error", f"no anchor '#{fragment}'" + (f"; did you mean '#{hint}'?" if hint else ""), MISSING_ANCHOR)
+    where = f"in '{page}'" if page else "in this page"
+    return ("error", f"no anchor '#{fragment}' {where}" + (f"; did you mean '#{hint}'?" if hint else ""),
+            MISSING_ANCHOR)
 
 
 def find_anchors(text: str) -> set[str]:
@@ -421,10 +428,11 @@ def check_page(page: str, scan: PageScan, site: Site, anchors_of: Callable[[str]
         anchors = anchors_of(resolution.path)
         if anchors is None:
             continue
-        problem = check_fragment(resolution.fragment, anchors)
+        problem = check_fragment(resolution.fragment, anchors, "" if resolution.path == page else resolution.path)
         if problem is not None:
             severity, message, code = problem
-            diagnostics.append(Diagnostic(where, severity, f"link '{link.target}': {message}", code))
+            lead = "broken link" if severity == "error" else "link"
+            diagnostics.append(Diagnostic(where, severity, f"{lead} '{link.target}': {message}", code))
     diagnostics.sort(key=lambda d: (d.location.line, d.location.column))  # stable: a link's notes stay in order
     return diagnostics, results
 

@@ -238,8 +238,9 @@ def test_fragment_judgement():
     assert (severity, code) == ("warning", "link.anchor-slug")
     assert "its id is 'windows-phone-81'" in message
     assert check_fragment("Wipe", anchors)[::2] == ("warning", "link.case-mismatch")
-    assert check_fragment("wype", anchors) == ("error", "no anchor '#wype'; did you mean '#wipe'?", "link.missing-anchor")
-    assert check_fragment("unrelated", anchors) == ("error", "no anchor '#unrelated'", "link.missing-anchor")
+    assert check_fragment("wype", anchors) == (
+        "error", "no anchor '#wype' in this page; did you mean '#wipe'?", "link.missing-anchor")
+    assert check_fragment("unrelated", anchors, "d/b.md") == ("error", "no anchor '#unrelated' in 'd/b.md'", "link.missing-anchor")
 
 
 # --- resolution on tiny sites ------------------------------------------------------------
@@ -385,10 +386,10 @@ def test_fragments_same_page_other_page_and_included_file(tmp_path):
         "includes/inc.md": "## From include\n",
     })
     assert lines(check_site(root, ["d/a.md"], {})) == [
-        "d/a.md:5:33: error: link '#nope': no anchor '#nope' [link.missing-anchor]",
+        "d/a.md:5:33: error: broken link '#nope': no anchor '#nope' in this page [link.missing-anchor]",
         "d/a.md:5:44: warning: link 'b.md#windows-phone-8-1': fragment '#windows-phone-8-1' matches a heading only "
         "by DocFX 2016's slug rule; its id is 'windows-phone-81' [link.anchor-slug]",
-        "d/a.md:5:72: error: link 'b#setup': no anchor '#setup' [link.missing-anchor]",
+        "d/a.md:5:72: error: broken link 'b#setup': no anchor '#setup' in 'd/b.md' [link.missing-anchor]",
     ]
 
 
@@ -525,8 +526,8 @@ def test_translations_figures(reports):
             "fragment '#windows-10-mobile' matches a heading only by DocFX 2016's slug rule; its id is "
             "'windows10-mobile' [link.anchor-slug]") in fr  # 'Windows\u00a010 Mobile': a no-break space
     assert ("fr-fr/InTuneDocs/DeployUse/install-the-windows-pc-client-with-microsoft-intune.md:35:5: error: "
-            "link '#to-manually-deploy-the-client-software': no anchor '#to-manually-deploy-the-client-software' "
-            "[link.missing-anchor]") in fr
+            "broken link '#to-manually-deploy-the-client-software': no anchor '#to-manually-deploy-the-client-software' "
+            "in this page [link.missing-anchor]") in fr
 
 
 def test_seed_page_malformed_link_exact_position(shared):
