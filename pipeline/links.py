@@ -156,7 +156,8 @@ def parse_redirects(text: str) -> dict[str, str]:
     """
     data = json.loads(text)
     entries = data.get("redirections", []) if isinstance(data, dict) else data
-    return {str(e["source_path"]): str(e["redirect_url"]) for e in entries if "source_path" in e and "redirect_url" in e}
+    return {str(e["source_path"]): str(e["redirect_url"])
+            for e in entries if "source_path" in e and "redirect_url" in e}
 
 
 def load_redirects(path: Path) -> dict[str, str]:
@@ -456,8 +457,9 @@ def scan_site(root: Path, files: list[str] | None, site_map: Mapping[str, str],
 
     Reads every file name under ``root`` and the text of the pages checked or linked to with a
     fragment; each text is scanned once by ``scanner`` (default ``scan_text``), so a caller can
-    pass a function that caches ``PageScan``s by content hash across runs. Diagnostics' paths are ``display_root + path``. ``redirects``
-    None means: those of ``root/.openpublishing.redirection.json`` if present (pass ``{}`` for none).
+    pass a function that caches ``PageScan``s by content hash across runs. Diagnostics' paths
+    are ``display_root + path``. ``redirects`` None means: those of
+    ``root/.openpublishing.redirection.json`` if present (pass ``{}`` for none).
     """
     all_files = _list_files(root)
     if redirects is None and (root / REDIRECTION_FILE).is_file():

@@ -348,7 +348,7 @@ def _parse_destination(masked: str, i: int) -> tuple[str, int] | None:
 def _describe_malformed(masked: str, open_paren: int, positions: _Positions, label: str) -> str:
     """Message for a ``](`` whose destination does not parse; ``label`` is the link text."""
     label = re.sub(r"\s+", " ", label)
-    label = label if len(label) <= 30 else label[:29] + "\u2026"
+    label = label if len(label) <= 30 else label[:29].rstrip() + "\u2026"
     what = f"malformed link '[{label}](...'"
     para = _BLANK_LINE.search(masked, open_paren)
     end = para.start() if para else len(masked)
@@ -421,7 +421,8 @@ def _links(text: str, masked: str, lines: list[tuple[int, int]]) -> tuple[list[L
         line, column = positions.at(opener)
         parsed = _parse_destination(masked, m.end())
         if parsed is None:
-            malformed.append(Malformed(line, column, _describe_malformed(masked, m.end() - 1, positions, text[opener + 1:close])))
+            message = _describe_malformed(masked, m.end() - 1, positions, text[opener + 1:close])
+            malformed.append(Malformed(line, column, message))
             continue
         dest = parsed[0].strip()
         if dest.startswith("<") and dest.endswith(">"):
