@@ -51,6 +51,7 @@ Positions are those of ``pipeline.linkscan`` (1-based line; column of the link's
 
 from __future__ import annotations
 
+import collections
 import difflib
 import json
 import os
@@ -505,6 +506,33 @@ def scan_site(root: Path, files: list[str] | None, site_map: Mapping[str, str],
         diagnostics.extend(found)
         results.extend(linked)
     return SiteReport(tuple(diagnostics), tuple(results))
+
+
+@dataclass(frozen=True)
+class LinkSummary:
+    """Counts for a one-line report: links by resolution status, diagnostics by severity and code."""
+
+    links: tuple[tuple[str, int], ...]
+    severities: tuple[tuple[str, int], ...]
+    codes: tuple[tuple[str, int], ...]
+
+    def line(self) -> str:
+        """E.g. ``2572 links (1842 ok, 719 external, 9 missing, 2 external-site): 25 errors, 123 warnings``."""
+        total = sum(n for _, n in self.links)
+        parts = ", ".join(f"{n} {status}" for status, n in self.links)
+        sev = dict(self.severities)
+        return (f"{total} links ({parts}): {sev.get('error', 0)} errors, "
+                f"{sev.get('warning', 0)} warnings")
+
+
+def summarize(report: SiteReport) -> LinkSummary:
+    """Counts of ``report`` (pure), most frequent first, ties by name."""
+    def ranked(counter: collections.Counter[str]) -> tuple[tuple[str, int], ...]:
+        return tuple(sorted(counter.items(), key=lambda pair: (-pair[1], pair[0])))
+
+    return LinkSummary(ranked(collections.Counter(r.resolution.status for r in report.results)),
+                       ranked(collections.Counter(d.severity for d in report.diagnostics)),
+                       ranked(collections.Counter(d.code for d in report.diagnostics)))
 
 
 def check_site(root: Path, files: list[str] | None, site_map: Mapping[str, str],
