@@ -14,9 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 build: $(STAMP)
-	$(BIN)/pipeline extract
-	$(BIN)/pipeline update
-	$(BIN)/pipeline build
+	$(BIN)/pipeline all
 
 extract: $(STAMP)
 	$(BIN)/pipeline extract

@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, checking
 from .build import BuildOptions, run_build
 from .project import Outcome
 from .sync import run_extract, run_update
@@ -36,13 +36,22 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--locale", action="append", required=name == "init", metavar="LOCALE",
                          help="only this locale (repeatable)")
     build = commands.add_parser("build", help="build every locale into out/ (front matter, Markdown, HTML)")
+    everything = commands.add_parser("all", help="extract, update and build in one run (what 'make build' runs)")
+    for sub in (build, everything):
+        _build_options(sub)
+    check = commands.add_parser("check", help="check links and translations in the sources and every built locale")
+    check.add_argument("--locale", action="append", metavar="LOCALE", help="only this target locale (repeatable)")
+    checking.add_arguments(check)
+    return parser
+
+
+def _build_options(build: argparse.ArgumentParser) -> None:
     build.add_argument("--locale", action="append", metavar="LOCALE", help="only this target locale (repeatable)")
     build.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
     build.add_argument("--shard", type=_shard, default=(1, 1), metavar="K/N",
                        help="build only the K-th of N deterministic parts of the pages")
     build.add_argument("--min-coverage", type=float, default=0.0, metavar="PERCENT",
                        help="do not publish a page in a locale translated below PERCENT")
-    return parser
 
 
 def _shard(text: str) -> tuple[int, int]:
@@ -94,6 +103,16 @@ def _report(outcome: Outcome) -> int:
     return 1 if outcome.failed else 0
 
 
+def run_all(settings: Settings, options: BuildOptions, progress) -> Outcome:
+    """extract, update, build; one outcome with every stage's diagnostics and lines."""
+    outcome = Outcome()
+    for stage in (run_extract(settings), run_update(settings), run_build(settings, options, progress)):
+        outcome.diagnostics += stage.diagnostics
+        outcome.written += stage.written
+        outcome.lines += stage.lines
+    return outcome
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     try:
@@ -110,8 +129,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report(run_extract(settings))
         if args.command in ("update", "init"):
             return _report(run_update(settings))
-        if args.command == "build":
+        if args.command == "check":
+            return checking.run_check(settings, args)
+        if args.command in ("build", "all"):
             options = BuildOptions(jobs=args.jobs, shard=args.shard, min_coverage=args.min_coverage)
+            if args.command == "all":
+                return _report(run_all(settings, options, _progress("build")))
             return _report(run_build(settings, options, _progress("build")))
     except PipelineError as exc:
         print(exc.diagnostic.format(), file=sys.stderr)

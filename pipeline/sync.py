@@ -3,38 +3,85 @@
 In: ``Settings``. Out: an ``Outcome`` and the files under ``locales/``. A template whose
 messages did not change is not rewritten (its creation date is kept), and a catalog is
 written only when its text changes, so running either twice changes nothing.
+
+Both stages remember, in ``out/.cache/sync.json``, the content hashes of the inputs and
+outputs of each file they produced; a page (or a PO file) whose hashes still match is
+not parsed again, so a run over an unchanged site costs a hash of each file.
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import polib
+
 from . import catalog
+from .cache import digest, file_digest
 from .config import PSEUDO_LOCALES, Settings, po_language
-from .extract import extract_messages
-from .files import write_atomic
+from .extract import Message, extract_messages
+from .files import list_pages, write_atomic
 from .model import PipelineError
-from .project import Outcome, load_sources, now_stamp, po_path, template_path
+from .project import Outcome, load_source, now_stamp, po_path, template_path
+
+
+def _memo_path(settings: Settings) -> Path:
+    return settings.out / ".cache" / "sync.json"
+
+
+def _load_memo(settings: Settings) -> dict[str, dict[str, str]]:
+    try:
+        data = json.loads(_memo_path(settings).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_memo(settings: Settings, memo: dict[str, dict[str, str]]) -> None:
+    write_atomic(_memo_path(settings), json.dumps(memo, sort_keys=True) + "\n")
 
 
 def run_extract(settings: Settings) -> Outcome:
     outcome = Outcome()
     prefix = settings.display(settings.source)
-    for document in load_sources(settings, outcome):
-        messages = extract_messages(document, prefix)
-        if not messages:
+    memo = _load_memo(settings)
+    seen = memo.get("extract", {})
+    kept: dict[str, str] = {}
+    config = digest(repr(settings.translate_keys), settings.project, prefix)
+    for page in list_pages(settings.source):
+        path = template_path(settings, page)
+        state = digest(config, file_digest(settings.source / page), file_digest(path))
+        if seen.get(page) == state:
+            kept[page] = state
             continue
-        path = template_path(settings, document.path)
         try:
-            old = path.read_text(encoding="utf-8") if path.is_file() else None
-            old_date = catalog.parse_catalog(old, settings.display(path)).metadata.get("POT-Creation-Date") if old else None
-        except PipelineError:
-            old, old_date = None, None  # a damaged template is regenerated
-        text = catalog.format_catalog(catalog.make_template(messages, settings.project, old_date or now_stamp(), document.path))
-        if old is not None and text != old and old_date:
-            text = catalog.format_catalog(catalog.make_template(messages, settings.project, now_stamp(), document.path))
-        if write_atomic(path, text):
-            outcome.written.append(settings.display(path))
+            document = load_source(settings, page)
+        except PipelineError as exc:
+            outcome.diagnostics.append(exc.diagnostic)
+            continue
+        messages = extract_messages(document, prefix)
+        if messages:
+            _write_template(settings, document.path, messages, outcome)
+        kept[page] = digest(config, file_digest(settings.source / page), file_digest(path))
+    memo["extract"] = kept
+    _save_memo(settings, memo)
     outcome.lines.append(f"extract: {len(outcome.written)} template(s) written")
     return outcome
+
+
+def _write_template(settings: Settings, page: str, messages: list[Message], outcome: Outcome) -> None:
+    """Write a page's POT unless only its creation date would change."""
+    path = template_path(settings, page)
+    try:
+        old = path.read_text(encoding="utf-8") if path.is_file() else None
+        old_date = catalog.parse_catalog(old, settings.display(path)).metadata.get("POT-Creation-Date") if old else None
+    except PipelineError:
+        old, old_date = None, None  # a damaged template is regenerated
+    text = catalog.format_catalog(catalog.make_template(messages, settings.project, old_date or now_stamp(), page))
+    if old is not None and text != old and old_date:
+        text = catalog.format_catalog(catalog.make_template(messages, settings.project, now_stamp(), page))
+    if write_atomic(path, text):
+        outcome.written.append(settings.display(path))
 
 
 def run_update(settings: Settings) -> Outcome:
@@ -43,19 +90,35 @@ def run_update(settings: Settings) -> Outcome:
     names = sorted(p.relative_to(pot_root).as_posix() for p in pot_root.rglob("*.pot")) if pot_root.is_dir() else []
     if not names:
         outcome.lines.append("update: no templates under locales/pot/; run 'pipeline extract' first")
-    templates = {}
-    for name in names:
-        page = name[:-4] + ".md"
-        pot_file = template_path(settings, page)
-        try:
-            templates[page] = catalog.parse_catalog(pot_file.read_text(encoding="utf-8"), settings.display(pot_file))
-        except PipelineError as exc:
-            outcome.diagnostics.append(exc.diagnostic)
+    memo = _load_memo(settings)
+    seen = memo.get("update", {})
+    kept: dict[str, str] = {}
+    templates: dict[str, polib.POFile | None] = {}
+
+    def template_of(page: str) -> polib.POFile | None:
+        if page not in templates:
+            pot_file = template_path(settings, page)
+            try:
+                templates[page] = catalog.parse_catalog(pot_file.read_text(encoding="utf-8"), settings.display(pot_file))
+            except PipelineError as exc:
+                outcome.diagnostics.append(exc.diagnostic)
+                templates[page] = None
+        return templates[page]
+
     for locale in settings.target_locales:
         if locale in PSEUDO_LOCALES:
             continue
-        for page, pot in templates.items():
+        for name in names:
+            page = name[:-4] + ".md"
             path = po_path(settings, locale, page)
+            key = f"{locale}\t{page}"
+            state = digest(file_digest(template_path(settings, page)), file_digest(path))
+            if seen.get(key) == state:
+                kept[key] = state
+                continue
+            pot = template_of(page)
+            if pot is None:
+                continue
             try:
                 existing = (catalog.parse_catalog(path.read_text(encoding="utf-8"), settings.display(path))
                             if path.is_file() else None)
@@ -65,5 +128,8 @@ def run_update(settings: Settings) -> Outcome:
             merged = catalog.merge_catalog(pot, existing, po_language(locale))
             if write_atomic(path, catalog.format_catalog(merged)):
                 outcome.written.append(settings.display(path))
+            kept[key] = digest(file_digest(template_path(settings, page)), file_digest(path))
+    memo["update"] = kept
+    _save_memo(settings, memo)
     outcome.lines.append(f"update: {len(outcome.written)} catalog(s) written")
     return outcome
