@@ -214,6 +214,13 @@ _DROPPED_ELEMENTS = frozenset({
 })
 _RENAMED_ELEMENTS = {"tt": "code", "strike": "s", "acronym": "abbr", "big": "strong", "center": "div",
                      "font": "span", "blink": "span", "marquee": "span", "nobr": "span", "dir": "ul"}
+_HTML_ELEMENTS = frozenset("""
+    a abbr address area article aside audio b bdi bdo blockquote br caption cite code col colgroup data
+    datalist dd del details dfn dialog div dl dt em fieldset figcaption figure footer h1 h2 h3 h4 h5 h6
+    header hgroup hr i img ins kbd label legend li main map mark menu meter nav ol optgroup option output
+    p picture pre progress q rp rt ruby s samp search section small source span strong sub summary sup
+    table tbody td tfoot th thead time tr track u ul var video wbr
+""".split())
 _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "poster", "background", "cite",
                              "longdesc", "usemap", "xlink:href", "srcset", "dynsrc", "lowsrc", "data"})
 _OBSOLETE_ATTRIBUTES = frozenset({"align", "valign", "bgcolor", "border", "cellpadding", "cellspacing",
@@ -248,7 +255,8 @@ def _map_url(url: str, context: LinkContext, page: bool) -> str:
     if not stripped or stripped.startswith(("#", "//")) or url_scheme(stripped):
         return url
     cut = min((i for i in (stripped.find("#"), stripped.find("?")) if i != -1), default=len(stripped))
-    path, rest = stripped[:cut].replace("\\", "/"), stripped[cut:]
+    # DocFX accepts Windows separators; markdown-it has percent-encoded them already
+    path, rest = re.sub(r"\\|%5[Cc]", "/", stripped[:cut]), stripped[cut:]
     page_dir = posixpath.dirname(context.page_path)
     if path.startswith("~/"):
         target = _site_path(posixpath.normpath(path[2:]), context, page)
@@ -305,10 +313,11 @@ def is_safe_url(url: str) -> bool:
 def finish_html(html: str, context: LinkContext = LinkContext()) -> str:
     """Rendered HTML made safe and valid: the last word on what reaches a page.
 
-    Drops script, style, frame, plugin and form elements (their text too) and every ``on*``
-    attribute; an unsafe URL empties ``href`` (the link stays as text) or removes the image
+    Drops script, style, frame, plugin and form elements (their text too), keeps only the
+    content of elements HTML does not know (``<token>``), and drops every ``on*`` and
+    namespaced attribute; an unsafe URL empties ``href`` (the link stays as text) or removes the image
     (its alt text stays); obsolete elements and attributes become their HTML5 forms
-    (``<a name>`` -> ``id``); ids are made unique (error-row ids win); headings get ids;
+    (``<a name>`` -> ``id``); no heading level is skipped; ids are made unique (error-row ids win); headings get ids;
     each table is labelled by the heading before it, its data cells carry their column
     header as ``data-label`` (for stacked rows on narrow screens), and it is wrapped in a
     focusable, labelled scroll region.
@@ -329,19 +338,29 @@ def finish_html(html: str, context: LinkContext = LinkContext()) -> str:
             continue
         if tag in _RENAMED_ELEMENTS:
             element.tag = tag = _RENAMED_ELEMENTS[tag]
+        if tag not in _HTML_ELEMENTS:  # MAML leftovers such as <token>: shown as their content
+            element.drop_tag()
+            continue
         _clean_attributes(element, tag, context)
         if tag == "img" and element.getparent() is not None and not element.get("src"):
             element.drop_tree()  # keeps the tail text; an img without src is invalid
+    _level_headings(root)
     _assign_ids(root)
     _label_tables(root)
-    return (root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+    return inner_html(root)
+
+
+def inner_html(element: lxml.html.HtmlElement) -> str:
+    """The serialized content of an element (its text escaped, as its children's are)."""
+    outer = lxml.html.tostring(element, encoding="unicode", with_tail=False)
+    return outer[outer.index(">") + 1 : outer.rindex("<")]
 
 
 def _clean_attributes(element: lxml.html.HtmlElement, tag: str, context: LinkContext) -> None:
     for name in list(element.attrib):
         lowered = name.lower()
         value = element.attrib[name]
-        if lowered.startswith("on") or lowered in ("formaction", "srcdoc", "xmlns", "style") and "expression" in value.lower():
+        if lowered.startswith("on") or ":" in lowered or lowered == "xmlns" or lowered in ("formaction", "srcdoc", "xmlns", "style") and "expression" in value.lower():
             del element.attrib[name]
         elif lowered in _OBSOLETE_ATTRIBUTES and not (lowered == "type" and tag in _KEEP_TYPE) \
                 and not (lowered == "target" and tag == "a"):
@@ -363,6 +382,15 @@ def _clean_attributes(element: lxml.html.HtmlElement, tag: str, context: LinkCon
         element.set("rel", "noopener")
     if tag == "img" and element.get("alt") is None:
         element.set("alt", "")
+
+
+def _level_headings(root: lxml.html.HtmlElement) -> None:
+    """No skipped heading level (an h3 straight after the h1 becomes an h2): outline for screen readers."""
+    previous = 0
+    for heading in list(root.iter(*_HEADINGS)):
+        level = min(int(heading.tag[1]), previous + 1)
+        heading.tag = f"h{level}"
+        previous = level
 
 
 def _assign_ids(root: lxml.html.HtmlElement) -> None:

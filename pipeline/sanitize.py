@@ -1,41 +1,131 @@
 """Translations are untrusted: keep a msgstr's markup to what its msgid carries (pure).
 
-In: a msgid and its msgstr. Out: the msgstr with every HTML tag that the msgid does not
-carry (by tag name, counted) escaped as text, and every link destination whose scheme is
-not one the msgid uses (``javascript:``, ``data:``, ``vbscript:`` ...) neutralized. A
-translation can therefore reword, reorder and restyle, but never add live markup.
+In: a msgid, its msgstr and (optionally) the segment kind. Out: the msgstr with
+
+- every ``<`` that does not open an HTML tag, comment or declaration carried by the msgid
+  (same exact text, counted) escaped as ``&lt;``, so no tag, event-handler attribute,
+  comment or half-open tag a translator adds can reach a page as markup; plain
+  ``<https://...>`` and ``<mailto:...>`` autolinks stay;
+- every Markdown link destination (inline ``[x](...)``, image, reference definition)
+  whose scheme, after entity and backslash decoding and control-character stripping, is not
+  ``http``, ``https``, ``mailto`` or one the msgid uses replaced by ``#blocked``
+  (``javascript:``, ``JaVaScRiPt:``, ``&#106;avascript:``, ``data:``, ``vbscript:`` ...);
+- for body segments (every kind but ``front-matter``): line breaks removed when the msgid
+  has none, and added block syntax (a leading ``#``, ``>``, list marker, code fence, setext
+  underline or table pipe the msgid does not have) backslash-escaped, so a translation
+  cannot end its table cell, open a code block that swallows the page, or start a new block.
+
+A translation can therefore reword, reorder and restyle (emphasis, code spans, links to
+web pages), but never add live markup. The HTML renderer checks every URL again.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)\b[^<>]*>|<!--.*?-->|<[!?][^<>]*>", re.DOTALL)
+_AUTOLINK = re.compile(r"<(?:https?|mailto):[^<>\s\"'`\x00-\x20\x7f]*>", re.IGNORECASE)
 _DEST = re.compile(r"\]\(\s*<?([^)\s>]*)")
-_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*)\s*:")
-_SAFE_SCHEMES = {"http", "https", "mailto"}
+_REF_DEF = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:[ \t]*<?([^\s>]+)", re.MULTILINE)
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+_BACKSLASH = re.compile(r"\\([!-/:-@\[-`{-~])")
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_BLOCK_START = re.compile(
+    r"^(?:#{1,6}(?=[ \t]|$)|>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)|`{3,}|~{3,}|(?:=+|-+)[ \t]*$"
+    r"|(?:[-*_][ \t]*){3,}$|\|)"
+)
+_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
-def sanitize_translation(msgid: str, msgstr: str) -> str:
+def sanitize_translation(msgid: str, msgstr: str, kind: str = "") -> str:
+    """The msgstr with no markup, URL scheme or block syntax beyond what the msgid carries."""
+    cleaned = _escape_tags(msgid, msgstr)
+    cleaned = _neutralize_destinations(msgid, cleaned)
+    if kind != "front-matter":
+        cleaned = _keep_block_structure(msgid, cleaned)
+    return cleaned
+
+
+def url_scheme(url: str) -> str:
+    """The scheme a browser would see in ``url`` (lower case; ``""`` for a relative URL).
+
+    Entities and Markdown backslash escapes are decoded and the characters browsers skip
+    (controls, blanks, soft hyphens, zero-width and bidi marks) removed first, so
+    ``&#106;ava\\tscript:`` is ``javascript``.
+    """
+    decoded = _INVISIBLE.sub("", _BACKSLASH.sub(r"\1", html.unescape(url)))
+    match = _SCHEME.match(decoded)
+    return match.group(1).lower() if match else ""
+
+
+def _escape_tags(msgid: str, msgstr: str) -> str:
     allowed = Counter(m.group(0) for m in _TAG.finditer(msgid))
+    out: list[str] = []
+    cursor = 0
+    while True:
+        at = msgstr.find("<", cursor)
+        if at == -1:
+            out.append(msgstr[cursor:])
+            return "".join(out)
+        out.append(msgstr[cursor:at])
+        tag = _TAG.match(msgstr, at)
+        if tag and allowed[tag.group(0)] > 0:
+            allowed[tag.group(0)] -= 1
+            out.append(tag.group(0))
+            cursor = tag.end()
+            continue
+        autolink = _AUTOLINK.match(msgstr, at)
+        if autolink:
+            out.append(autolink.group(0))
+            cursor = autolink.end()
+            continue
+        out.append("&lt;")
+        cursor = at + 1
 
-    def escape(match: re.Match[str]) -> str:
-        tag = match.group(0)
-        if allowed[tag] > 0:
-            allowed[tag] -= 1
-            return tag
-        return tag.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
-    cleaned = _TAG.sub(escape, msgstr)
-    # a bare "<" that did not form a known tag could still combine with later text
-    cleaned = re.sub(r"<(?![A-Za-z/!?])", "&lt;", cleaned)
-    source_schemes = {m.group(1).lower() for d in _DEST.findall(msgid) if (m := _SCHEME.match(d))}
+def _neutralize_destinations(msgid: str, msgstr: str) -> str:
+    source = {_dest_scheme(d) for d in _DEST.findall(msgid) + _REF_DEF.findall(msgid)} - {""}
+    allowed = SAFE_SCHEMES | source
 
     def neutralize(match: re.Match[str]) -> str:
-        scheme = _SCHEME.match(match.group(1))
-        if scheme and scheme.group(1).lower() not in _SAFE_SCHEMES | source_schemes:
-            return match.group(0).replace(match.group(1), "#blocked")
+        scheme = _dest_scheme(match.group(1))
+        if scheme and scheme not in allowed:
+            start, end = match.span(1)
+            whole = match.group(0)
+            return whole[: start - match.start()] + "#blocked" + whole[end - match.start():]
         return match.group(0)
 
-    return _DEST.sub(neutralize, cleaned)
+    return _REF_DEF.sub(neutralize, _DEST.sub(neutralize, msgstr))
+
+
+def _dest_scheme(destination: str) -> str:
+    # a "<" escaped by _escape_tags may sit before the scheme: judge what follows it too
+    return url_scheme(re.sub(r"^(?:<|&lt;)+", "", destination.strip()))
+
+
+def _keep_block_structure(msgid: str, msgstr: str) -> str:
+    if not _NEWLINE.search(msgid):
+        msgstr = _NEWLINE.sub(" ", msgstr)
+    source_starts = {m.group(0)[:1] for line in _NEWLINE.split(msgid) if (m := _BLOCK_START.match(line.lstrip(" \t")))}
+    lines = []
+    for line in _NEWLINE.split(msgstr):
+        stripped = line.lstrip(" \t")
+        match = _BLOCK_START.match(stripped)
+        if match and match.group(0)[:1] not in source_starts:
+            stripped = _escape_marker(stripped)
+        lines.append(stripped)
+    cleaned = "\n".join(lines)
+    if len(_PIPE.findall(cleaned)) > len(_PIPE.findall(msgid)):
+        cleaned = _PIPE.sub(lambda m: m.group(1) + "\\|", cleaned)
+    return cleaned
+
+
+def _escape_marker(line: str) -> str:
+    digits = re.match(r"\d+", line)
+    if digits:  # "1." -> "1\." keeps the number and drops the list
+        return line[: digits.end()] + "\\" + line[digits.end():]
+    return "\\" + line

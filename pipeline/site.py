@@ -1,0 +1,173 @@
+"""The site around the HTML pages: index page per locale, stylesheet, files pages link to (pure).
+
+In: the ``render.Page`` records of one locale's built pages (title, coverage, lang, dir),
+the Jinja environment, and rendered page HTML. Out: an ``IndexPage`` record and its HTML,
+the stylesheet text (the project's ``templates/style.css`` when it has one, else the
+packaged one), and the source-relative paths of the local files (images, downloads) a
+built page refers to, for the build to copy next to it. Nothing here reads or writes files
+except through the Jinja loader.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import lxml.html
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_percent
+from jinja2 import Environment
+
+from .render import Page
+from .sanitize import url_scheme
+
+STYLESHEET = "style.css"
+INDEX_TEMPLATE = "index.html.j2"
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One page as the index lists it."""
+
+    path: str  # source-relative ``x/y.md``
+    href: str  # relative to the locale folder: ``x/y.html``
+    title: str
+    coverage: float  # percent of messages translated
+    coverage_text: str  # ``48 %`` in the locale's number format
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    """What ``index.html.j2`` sees: the locale, its pages, the other locales' indexes."""
+
+    locale: str
+    source_locale: str
+    lang: str
+    dir: str
+    title: str
+    entries: tuple[IndexEntry, ...]
+    coverage: float
+    coverage_text: str
+    alternates: tuple[tuple[str, str], ...] = ()
+
+
+def _babel(locale: str) -> Locale | None:
+    try:
+        return Locale.parse(locale.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+def html_lang(locale: str) -> str:
+    """The ``lang`` attribute for a locale tag (BCP 47 from Babel; pseudo-locales as given)."""
+    parsed = None if locale.startswith("qps") else _babel(locale)
+    return str(parsed).replace("_", "-") if parsed else locale
+
+
+def text_direction(locale: str) -> str:
+    """``rtl`` or ``ltr`` from Babel's character order (``qps-plocm`` is the mirrored pseudo-locale)."""
+    if locale == "qps-plocm":
+        return "rtl"
+    parsed = None if locale.startswith("qps") else _babel(locale)
+    return "rtl" if parsed is not None and parsed.character_order == "right-to-left" else "ltr"
+
+
+def language_name(locale: str) -> str:
+    """A locale's name in its own language (``Deutsch (Deutschland)``); the tag when unknown.
+
+    Register as a Jinja filter (``env.filters["language_name"] = site.language_name``) and
+    the language switcher shows names instead of tags.
+    """
+    parsed = None if locale.startswith("qps") else _babel(locale)
+    name = parsed.get_display_name(parsed) if parsed else None
+    return (name[:1].upper() + name[1:]) if name else locale
+
+
+def percent_text(coverage: float, locale: str) -> str:
+    """``48 %`` / ``48%`` as the locale writes a whole percentage."""
+    parsed = None if locale.startswith("qps") else _babel(locale)
+    return format_percent(int(coverage) / 100, locale=parsed or "en_US")
+
+
+def index_page(locale: str, source_locale: str, pages: Sequence[Page], all_locales: Sequence[str],
+               title: str = "", coverage: float | None = None) -> IndexPage:
+    """The index of one locale: its pages sorted by path, with translated titles and coverage.
+
+    ``pages`` are the ``render.Page`` records the build made for this locale; the index
+    lives at ``html/<locale>/index.html`` and links to the other locales' indexes. ``coverage``:
+    the locale's overall coverage (message-weighted, as the build reports it); by default the
+    mean of the pages'.
+    """
+    entries = tuple(
+        IndexEntry(
+            path=page.path,
+            href=page.path[:-3] + ".html",
+            title=page.title or page.path,
+            coverage=page.coverage,
+            coverage_text=percent_text(page.coverage, locale),
+        )
+        for page in sorted(pages, key=lambda p: p.path)
+    )
+    if coverage is None:
+        coverage = sum(e.coverage for e in entries) / len(entries) if entries else 100.0
+    alternates = tuple((other, f"../{other}/index.html") for other in all_locales if other != locale)
+    alternates += (("x-default", f"../{source_locale}/index.html"),)
+    return IndexPage(
+        locale=locale,
+        source_locale=source_locale,
+        lang=html_lang(locale),
+        dir=text_direction(locale),
+        title=title,
+        entries=entries,
+        coverage=coverage,
+        coverage_text=percent_text(coverage, locale),
+        alternates=alternates,
+    )
+
+
+def render_index(env: Environment, index: IndexPage) -> str:
+    """The HTML of ``html/<locale>/index.html``."""
+    return env.get_template(INDEX_TEMPLATE).render(index=index) + "\n"
+
+
+def stylesheet_text(env: Environment) -> str:
+    """``style.css`` as the build should write it to ``out/html/style.css``.
+
+    Found through the environment's loader, so a project's ``templates/style.css``
+    replaces the packaged one.
+    """
+    assert env.loader is not None
+    return env.loader.get_source(env, STYLESHEET)[0]
+
+
+def local_files(page_html: str, page_path: str) -> tuple[str, ...]:
+    """Source-relative paths of the local non-page files a built page links to or shows.
+
+    In: a built page's HTML and its source-relative path. Out: sorted, unique paths such
+    as ``media/x.png`` (only those inside the site: no scheme, no site-root path, no ``..``
+    above the root). The build copies ``source/<path>`` to ``out/html/<locale>/<path>``
+    when that file exists.
+    """
+    root = lxml.html.document_fromstring(page_html) if page_html.strip() else None
+    if root is None:
+        return ()
+    found: set[str] = set()
+    page_dir = posixpath.dirname(page_path)
+    for element, attribute in ((e, "src") for e in root.iter("img", "source", "video", "audio")):
+        _add_local(found, element.get(attribute), page_dir)
+    for element in root.iter("a"):
+        href = element.get("href") or ""
+        path = href.split("#", 1)[0].split("?", 1)[0]
+        if path and not path.lower().endswith((".html", "/")) and posixpath.splitext(path)[1]:
+            _add_local(found, href, page_dir)
+    return tuple(sorted(found))
+
+
+def _add_local(found: set[str], url: str | None, page_dir: str) -> None:
+    if not url or url.startswith(("/", "#", "//")) or url_scheme(url):
+        return
+    path = url.split("#", 1)[0].split("?", 1)[0]
+    resolved = posixpath.normpath(posixpath.join(page_dir, path))
+    if resolved and resolved != "." and not resolved.startswith("../") and resolved != "..":
+        found.add(resolved)

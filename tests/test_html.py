@@ -1,0 +1,405 @@
+"""HTML output: safe whatever the translations say, valid (Nu Html Checker), accessible, linked.
+
+The end-to-end tests build a copy of the sample project in ``tmp_path`` through
+``pipeline.cli.main``; ``render_direct`` renders the same page without the build's QA
+review, so hostile translations that QA would set aside still reach the renderer.
+The validator tests need Java and ``vnu.jar`` (``$VNU_JAR``, else
+``node_modules/vnu-jar/build/dist/vnu.jar`` under the project): without them they skip,
+and under CI (``CI=true``) they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import lxml.html
+import polib
+import pytest
+
+from pipeline import render, site
+from pipeline.cli import main
+from pipeline.config import load_settings
+from pipeline.render import LinkContext, finish_html, html_href, render_html_body
+from pipeline.sanitize import url_scheme
+from pipeline.source import load_document
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus" / "intune-2016" / "en-us" / "InTuneDocs"
+SEED = "you-see-errors-while-trying-to-enroll-your-device-in-intune-ios"
+CODES = ("DeviceCapReached", "APNSCertificateNotValid", "AccountNotOnboarded", "DeviceTypeNotSupported",
+         "UserLicenseTypeInvalid", "MdmAuthorityNotDefined")
+DESCRIPTION = "Erreurs d’inscription d’un appareil iOS dans Intune"
+
+# Hostile msgstr values, after the OWASP XSS filter evasion cheat sheet and PortSwigger's list.
+PAYLOADS = (
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(2)>",
+    "<svg/onload=alert(3)>",
+    "<svg><script>alert(4)</script></svg>",
+    "<iframe src=\"javascript:alert(5)\"></iframe>",
+    "<iframe srcdoc=\"<script>alert(6)</script>\"></iframe>",
+    "<object data=\"data:text/html;base64,PHNjcmlwdD5hbGVydCg3KTwvc2NyaXB0Pg==\"></object>",
+    "<embed src=\"javascript:alert(8)\">",
+    "<a href=\"javascript:alert(9)\">clic</a>",
+    "<a href=\"JaVaScRiPt:alert(10)\">clic</a>",
+    "<body onload=alert(11)>",
+    "<details open ontoggle=alert(12)>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(13)>",
+    "</td></table><script>alert(14)</script>",
+    "</td></tr></tbody></table></main><iframe src=//evil.example></iframe>",
+    "[x](javascript:alert(15))",
+    "[x](JaVaScRiPt:alert(16))",
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxNyk8L3NjcmlwdD4=)",
+    "[x](vbscript:msgbox(18))",
+    "[x](&#106;avascript:alert(19))",
+    "[x](&#x6A;&#x61;vascript:alert(20))",
+    "[x](java&#9;script:alert(21))",
+    "[x]( javascript:alert(22) \"t\")",
+    "<javascript:alert(23)>",
+    "![x](x\" onerror=\"alert(24))",
+    "![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMjUpPg==)",
+    "&lt;script&gt;alert(26)&lt;/script&gt;",
+    "&#60;script&#62;alert(27)&#60;/script&#62;",
+    "<scr<script>ipt>alert(28)</scr</script>ipt>",
+    "<img src=x onerror=alert(29) a=\"",
+    "<!--<img src=x onerror=alert(30)>-->",
+    "<style>body{background:url(javascript:alert(31))}</style>",
+    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(32)\">",
+    "<base href=\"javascript:alert(33)//\">",
+    "<form action=\"javascript:alert(34)\"><button>go</button></form>",
+    "\"><img src=x onerror=alert(35)>",
+    "'><svg onload=alert(36)>",
+    "```\n<script>alert(37)</script>",
+    "[x]\n\n[x]: javascript:alert(38)",
+    "<a href=\"&#14;javascript:alert(39)\">x</a>",
+    "<img src=\"jav&#x09;ascript:alert(40)\">",
+    "<div style=\"background:url(javascript:alert(41))\">x</div>",
+)
+UNSAFE_ELEMENTS = {"script", "iframe", "object", "embed", "frame", "frameset", "applet", "base", "form",
+                   "svg", "math", "style", "noscript", "template"}
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "data", "poster", "background", "srcset", "xlink:href")
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def make_project(tmp_path: Path, site_map: str = "") -> Path:
+    """The sample project (its source page with a description) with fresh POT and PO files."""
+    project = tmp_path / "project"
+    (project / "source").mkdir(parents=True)
+    pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    (project / "pyproject.toml").write_text(pyproject + site_map, encoding="utf-8")
+    text = (REPO / "source" / f"{SEED}.md").read_bytes().decode("utf-8")
+    text = re.sub(r"^description:[ \t]*$", f"description: {DESCRIPTION}", text, count=1, flags=re.MULTILINE)
+    (project / "source" / f"{SEED}.md").write_bytes(text.encode("utf-8"))
+    assert main(["-C", str(project), "extract"]) == 0
+    assert main(["-C", str(project), "update"]) == 0
+    return project
+
+
+def fill_po(project: Path, locale: str, choose: Callable[[int, polib.POEntry], str]) -> dict[str, str]:
+    path = project / "locales" / locale / f"{SEED}.po"
+    po = polib.pofile(str(path))
+    for index, entry in enumerate(e for e in po if not e.obsolete):
+        entry.msgstr = choose(index, entry)
+    po.save(str(path))
+    return {e.msgid: e.msgstr for e in po if e.msgstr}
+
+
+def build(project: Path) -> dict[str, str]:
+    """Build; relative path under out/html -> page text."""
+    assert main(["-C", str(project), "build"]) in (0, 1)
+    html_root = project / "out" / "html"
+    return {p.relative_to(html_root).as_posix(): p.read_text(encoding="utf-8") for p in sorted(html_root.rglob("*.html"))}
+
+
+def render_direct(project: Path, locale: str, translations: dict[str, str]) -> str:
+    """The HTML page through render.py alone: no QA review sets hostile translations aside."""
+    settings = load_settings(project)
+    document = load_document(f"{SEED}.md", (project / "source" / f"{SEED}.md").read_text(encoding="utf-8"),
+                             settings.translate_keys)
+    env = render.make_environment(None)
+    translated = render.apply_translations(document, translations)
+    title = render.front_matter_value(document, translations, "title")
+    markdown_text = render.portable_markdown(translated[1], title, lambda _: None)
+    meta = render.Page(path=document.path, locale=locale, source_locale=settings.source_locale,
+                       lang=site.html_lang(locale), dir=site.text_direction(locale), title=title,
+                       description=render.front_matter_value(document, translations, "description"),
+                       coverage=50.0, alternates=(("x-default", f"../{settings.source_locale}/{SEED}.html"),))
+    return render.render_page(env, "html", meta, document, translated, markdown_text)
+
+
+def unsafe_findings(page: str) -> list[str]:
+    """Everything in a page that could run script or load active content."""
+    root = lxml.html.document_fromstring(page)
+    found = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag.lower()
+        if tag in UNSAFE_ELEMENTS:
+            found.append(f"<{tag}> element")
+        if tag == "meta" and (element.get("http-equiv") or element.get("name") not in (None, "viewport", "description")):
+            found.append(f"meta {dict(element.attrib)}")
+        for name, value in element.attrib.items():
+            if name.lower().startswith("on"):
+                found.append(f"<{tag} {name}=...>")
+            if name.lower() in URL_ATTRIBUTES and url_scheme(value) not in ("", "http", "https", "mailto", "tel"):
+                found.append(f"<{tag} {name}={value!r}>")
+            if name.lower() in URL_ATTRIBUTES and re.search(r"(?i)(java|vb)script:|data:", re.sub(r"[\s\x00-\x1f]", "", value)):
+                found.append(f"<{tag} {name}={value!r}>")
+    return found
+
+
+def assert_error_table_intact(page: str, where: str) -> None:
+    root = lxml.html.document_fromstring(page)
+    tables = root.xpath("//table")
+    assert len(tables) == 1, where
+    rows = tables[0].xpath("./tbody/tr")
+    assert [r.get("id") for r in rows] == list(CODES), where
+    assert all(len(r.xpath("./th|./td")) == 3 for r in rows), where
+    assert [h.get("scope") for h in tables[0].xpath("./thead/tr/th")] == ["col"] * 3, where
+
+
+def vnu_jar() -> Path:
+    """vnu.jar and a working java, or a skip (a failure under CI)."""
+    jar = Path(os.environ.get("VNU_JAR") or REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar")
+    problem = None
+    if shutil.which("java") is None:
+        problem = "java is not installed (apt-get install -y default-jre-headless)"
+    elif not jar.is_file():
+        problem = f"{jar} is missing (npm install --no-save --no-package-lock vnu-jar, or set VNU_JAR)"
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(problem)
+        pytest.skip(problem)
+    return jar
+
+
+def run_vnu(files: Iterable[Path]) -> str:
+    """The validator's error lines for the files (empty when they are all valid)."""
+    jar = vnu_jar()
+    paths = [str(p) for p in files]
+    assert paths
+    result = subprocess.run(["java", "-jar", str(jar), "--errors-only", "--skip-non-html", *paths],
+                            capture_output=True, text=True, timeout=300)
+    return (result.stderr + result.stdout).strip() if result.returncode else ""
+
+
+def hostile(offset: int) -> Callable[[int, polib.POEntry], str]:
+    return lambda index, entry: f"Texte {index}. {PAYLOADS[(index + offset) % len(PAYLOADS)]} fin."
+
+
+# -- translations cannot inject markup ----------------------------------------------------------
+
+
+def test_hostile_translations_cannot_reach_the_built_pages(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    fill_po(project, "en-US", hostile(0))
+    fill_po(project, "de-DE", hostile(29))  # with en-US: every payload at least once
+    pages = build(project)
+    assert {p.split("/")[0] for p in pages} >= {"fr-FR", "en-US", "de-DE"}
+    for path, page in pages.items():
+        assert unsafe_findings(page) == [], path
+        assert_error_table_intact(page, path)
+
+
+@pytest.mark.parametrize("offset", [0, 29])
+def test_hostile_translations_render_as_text_even_without_qa(tmp_path: Path, offset: int) -> None:
+    project = make_project(tmp_path)
+    translations = fill_po(project, "en-US", hostile(offset))
+    page = render_direct(project, "en-US", translations)
+    assert unsafe_findings(page) == []
+    assert_error_table_intact(page, "en-US")
+    text = lxml.html.document_fromstring(page).text_content()
+    assert "onerror=alert" in text or "<script>" in text  # the payloads are there, as text
+    (tmp_path / f"direct-{offset}.html").write_text(page, encoding="utf-8")
+
+
+def test_hostile_title_and_description_stay_text(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    title = "<script>alert(1)</script><img src=x onerror=alert(2)> | Intune"
+    translations = fill_po(project, "en-US", lambda i, e: title if e.msgid.endswith("| Microsoft Intune")
+                           else "\"><svg onload=alert(3)>" if e.msgid == DESCRIPTION else "")
+    page = render_direct(project, "en-US", translations)
+    root = lxml.html.document_fromstring(page)
+    assert unsafe_findings(page) == []
+    assert root.findtext(".//title") == title
+    assert root.xpath("//meta[@name='description']/@content") == ["\"><svg onload=alert(3)>"]
+
+
+# -- page head: lang, dir, title, description, alternates ----------------------------------------
+
+
+def test_head_comes_from_locale_data_and_translated_front_matter(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    fill_po(project, "en-US", lambda i, e: {
+        DESCRIPTION: "iOS enrollment errors in Intune",
+    }.get(e.msgid, "Errors enrolling your iOS device | Microsoft Intune" if e.msgid.endswith("| Microsoft Intune") else ""))
+    pages = build(project)
+    root = lxml.html.document_fromstring(pages[f"en-US/{SEED}.html"])
+    html = root.getroottree().getroot()
+    assert (html.get("lang"), html.get("dir")) == ("en-US", "ltr")
+    assert root.findtext(".//title") == "Errors enrolling your iOS device | Microsoft Intune"
+    assert root.xpath("//meta[@name='description']/@content") == ["iOS enrollment errors in Intune"]
+    alternates = dict((l.get("hreflang"), l.get("href")) for l in root.xpath("//link[@rel='alternate']"))
+    assert alternates["fr-FR"] == alternates["x-default"] == f"../fr-FR/{SEED}.html"
+    assert alternates["de-DE"] == f"../de-DE/{SEED}.html"
+    source = lxml.html.document_fromstring(pages[f"fr-FR/{SEED}.html"])
+    assert source.getroottree().getroot().get("lang") == "fr-FR"
+    assert source.findtext(".//title").startswith("Des erreurs se produisent")
+
+
+def test_right_to_left_locales_get_dir_rtl() -> None:
+    assert (site.html_lang("ar-SA"), site.text_direction("ar-SA")) == ("ar-SA", "rtl")
+    assert (site.html_lang("he-IL"), site.text_direction("he-IL")) == ("he-IL", "rtl")
+    assert site.text_direction("ja-JP") == "ltr"
+    assert site.text_direction("qps-plocm") == "rtl"
+    assert site.language_name("de-DE") == "Deutsch (Deutschland)"
+
+
+# -- the error table ------------------------------------------------------------------------------
+
+
+def test_error_table_is_accessible_and_anchored_in_every_locale(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    fill_po(project, "de-DE", lambda i, e: "" if i % 2 else f"Übersetzung {i}")
+    for path, page in build(project).items():
+        assert_error_table_intact(page, path)
+        root = lxml.html.document_fromstring(page)
+        table = root.xpath("//table")[0]
+        label = table.get("aria-labelledby")
+        assert label and root.xpath(f"//h1[@id='{label}']"), path
+        region = table.getparent()
+        assert (region.get("role"), region.get("tabindex"), region.get("aria-labelledby")) == ("region", "0", label)
+        for row in table.xpath("./tbody/tr"):
+            header = row[0]
+            assert (header.tag, header.get("scope"), header.text_content()) == ("th", "row", row.get("id"))
+            assert all(cell.get("data-label") for cell in row[1:]), path
+
+
+# -- links --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("href", "expected"), [
+    ("unenroll-your-device-from-intune-android.md", "unenroll-your-device-from-intune-android.html"),
+    ("unenroll-your-device-from-intune-ios", "unenroll-your-device-from-intune-ios.html"),
+    ("other.md#section", "other.html#section"),
+    (".\\sub\\page.md", "./sub/page.html"),
+    ("../media/screen.png", "../media/screen.png"),
+    ("..\\media\\screen.png", "../media/screen.png"),
+    ("~/GetStarted/start.md", "../GetStarted/start.html"),
+    ("#DeviceCapReached", "#DeviceCapReached"),
+    ("http://portal.manage.microsoft.com", "http://portal.manage.microsoft.com"),
+    ("mailto:it@example.com", "mailto:it@example.com"),
+    ("/Intune/Get-Started/start-with-a-paid-subscription", "../GetStarted/start-with-a-paid-subscription.html"),
+    ("/intune/deploy-use/set-up-ios?view=x#top", "../DeployUse/set-up-ios.html?view=x#top"),
+    ("/intune", "../index.html"),
+    ("/other-site/page", "/other-site/page"),
+])
+def test_links_point_at_built_pages(href: str, expected: str) -> None:
+    site_map = (("/intune/get-started", "GetStarted"), ("/intune/deploy-use", "DeployUse"), ("/intune", ""))
+    assert html_href(href, "EndUser/page.md", site_map) == expected
+
+
+def test_site_root_links_find_pages_regardless_of_letter_case() -> None:
+    pages = {"DeployUse/Set-Up-iOS.md", "EndUser/page.md", "Understand/index.md"}
+    site_map = (("/intune/deploy-use", "DeployUse"), ("/intune/understand-explore", "Understand"))
+    assert html_href("/intune/deploy-use/set-up-ios", "EndUser/page.md", site_map, pages) == "../DeployUse/Set-Up-iOS.html"
+    assert html_href("/Intune/Understand-Explore", "EndUser/page.md", site_map, pages) == "../Understand/index.html"
+
+
+def test_render_html_body_maps_markdown_and_raw_html_links() -> None:
+    body = render_html_body('[a](x.md) <a href="y.md">b</a> ![i](..\\media\\i.png) [c](/intune/z)\n',
+                            (), page_path="Sub/page.md", site_map=(("/intune", ""),))
+    root = lxml.html.fragment_fromstring(body, create_parent="div")
+    assert [a.get("href") for a in root.iter("a")] == ["x.html", "y.html", "../z.html"]
+    assert root.find(".//img").get("src") == "../media/i.png"
+
+
+# -- raw HTML in source pages ---------------------------------------------------------------------
+
+
+def test_raw_html_becomes_valid_html5() -> None:
+    html = finish_html(
+        '<h1>T</h1><h3>Skipped</h3><a name="anchor"></a><center>c</center><font color="red">f</font>'
+        '<img src="a.png" align="left" border="0"><table border="1" cellpadding="2"><tr><td width="50%">x</td></tr></table>'
+        '<p id="dup">1</p><p id="dup">2</p><token xmlns:xlink="http://www.w3.org/1999/xlink">cmshort</token>',
+        LinkContext("page.md"),
+    )
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    assert [h.tag for h in root.iter("h1", "h2", "h3")] == ["h1", "h2"]
+    assert root.xpath("//a[@id='anchor' and not(@name)]")
+    assert not root.xpath("//center|//font|//token|//*[@align or @border or @cellpadding or @width]")
+    assert root.find(".//img").get("alt") == ""
+    assert [p.get("id") for p in root.iter("p")] == ["dup", None]
+    assert "cmshort" in root.text_content()
+
+
+# -- Nu Html Checker --------------------------------------------------------------------------
+
+
+def test_built_pages_of_every_locale_and_the_index_are_valid_html(tmp_path: Path) -> None:
+    jar_check = vnu_jar()  # skip (or fail under CI) before building anything
+    assert jar_check
+    project = make_project(tmp_path)
+    fill_po(project, "en-US", lambda i, e: "" if i % 3 == 2 else f"Translated {i}, **bold**, [a link](other.md).")
+    fill_po(project, "de-DE", hostile(7))
+    pages = build(project)
+    html_root = project / "out" / "html"
+    files = [html_root / p for p in pages]
+    env = render.make_environment(None)
+    meta = render.Page(path=f"{SEED}.md", locale="de-DE", source_locale="fr-FR", lang="de-DE", dir="ltr",
+                       title="Fehler <b>", description="", coverage=48.3)
+    index = tmp_path / "index.html"
+    index.write_text(site.render_index(env, site.index_page("de-DE", "fr-FR", [meta], ["fr-FR", "en-US", "de-DE"])),
+                     encoding="utf-8")
+    direct = tmp_path / "direct.html"
+    direct.write_text(render_direct(project, "en-US", fill_po(project, "en-US", hostile(3))), encoding="utf-8")
+    assert {p.split("/")[0] for p in pages} >= {"fr-FR", "en-US", "de-DE"}
+    assert 'class="notice"' in pages[f"en-US/{SEED}.html"]  # partly translated: the notice is validated too
+    assert run_vnu([*files, index, direct]) == ""
+
+
+CORPUS_PAGES = (
+    "index.md",
+    f"EndUser/{SEED}.md",
+    "GetStarted/choose-how-to-manage-devices.md",
+    "DeployUse/microsoft-intune-policy-reference.md",
+    "DeployUse/pre-shared-key-wi-fi-profile.md",
+    "DeployUse/Custom-configurations-for-VPN-profiles.md",
+    "Troubleshoot/collect-device-logs.md",
+    "Troubleshoot/troubleshoot-app-deployment-problems-in-microsoft-intune.md",
+    "develop/intune-app-sdk-android.md",
+    "includes/firstref_client_7.md",
+    "includes/accessibility10.md",
+)
+
+
+def test_real_corpus_pages_with_raw_html_are_valid_html(tmp_path: Path) -> None:
+    if not CORPUS.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CORPUS} is missing; CI must provide ../shared/")
+        pytest.skip("../shared/ is not available")
+    vnu_jar()
+    project = tmp_path / "corpus"
+    for page in CORPUS_PAGES:
+        target = project / "source" / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(CORPUS / page, target)
+    (project / "pyproject.toml").write_text(
+        '[tool.pipeline]\nsource_locale = "en-US"\ntarget_locales = []\n', encoding="utf-8")
+    pages = build(project)
+    assert len(pages) == len(CORPUS_PAGES)
+    for path, page in pages.items():
+        assert unsafe_findings(page) == [], path
+    assert run_vnu(project / "out" / "html" / p for p in pages) == ""
+
+
+def test_leading_text_of_a_fragment_stays_escaped() -> None:
+    assert finish_html("&lt;img src=x onerror=alert(1)&gt; <em>a</em>") == "&lt;img src=x onerror=alert(1)&gt; <em>a</em>"

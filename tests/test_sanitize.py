@@ -1,0 +1,132 @@
+"""sanitize_translation: a msgstr keeps the msgid's markup and gains none (unit and property tests)."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.render import render_html_body
+from pipeline.sanitize import sanitize_translation, url_scheme
+
+
+@pytest.mark.parametrize("msgstr", [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg/onload=alert(1)>",
+    "<iframe src=javascript:alert(1)>",
+    "</td></table><script>alert(1)</script>",
+    "<!-- hide the rest",
+    "<a href=\"javascript:alert(1)\">x</a>",
+    "<img src=x onerror=alert(1) a=\"",  # half-open tag that later source text could close
+])
+def test_tags_the_msgid_lacks_are_escaped(msgstr: str) -> None:
+    cleaned = sanitize_translation("Plain text.", msgstr)
+    assert "<" not in cleaned.replace("&lt;", "")
+
+
+def test_tags_the_msgid_carries_are_kept_and_counted() -> None:
+    msgid = "Line one.<br />Line two with <sup>1</sup>."
+    cleaned = sanitize_translation(msgid, "Ligne un.<br />Ligne deux <sup>1</sup>.<br /><sup>2</sup>")
+    assert cleaned == "Ligne un.<br />Ligne deux <sup>1</sup>.&lt;br />&lt;sup>2&lt;/sup>"
+
+
+def test_a_tag_must_match_exactly_not_just_by_name() -> None:
+    msgid = 'See <a href="https://example.com">this</a>.'
+    cleaned = sanitize_translation(msgid, 'Voir <a href="https://example.com" onclick="alert(1)">ceci</a>.')
+    assert cleaned.startswith("Voir &lt;a href=")
+    assert cleaned.endswith("ceci</a>.")
+
+
+@pytest.mark.parametrize("msgstr", [
+    "[x](javascript:alert(1))",
+    "[x](JaVaScRiPt:alert(1))",
+    "[x]( javascript:alert(1))",
+    "[x](<javascript:alert(1)>)",
+    "[x](&#106;avascript:alert(1))",
+    "[x](&#x6A;avascript:alert(1))",
+    "[x](java&#9;script:alert(1))",
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "![x](data:image/svg+xml;base64,PHN2Zz4=)",
+    "[x](vbscript:msgbox(1))",
+    "[x](file:///etc/passwd)",
+    "[x]\n\n[x]: javascript:alert(1)",
+])
+def test_link_destinations_with_other_schemes_are_blocked(msgstr: str) -> None:
+    cleaned = sanitize_translation("See [the page](https://example.com/page).", msgstr)
+    assert "#blocked" in cleaned
+    assert "script:" not in cleaned.lower().replace("&#9;", "") and "data:" not in cleaned
+
+
+def test_web_and_mail_links_and_the_msgids_own_scheme_stay() -> None:
+    assert sanitize_translation("x", "[a](https://example.com) [b](mailto:a@example.com)") == \
+        "[a](https://example.com) [b](mailto:a@example.com)"
+    assert sanitize_translation("[ms](ms-settings:network)", "[ms](ms-settings:network)") == "[ms](ms-settings:network)"
+    assert sanitize_translation("x", "<https://example.com/a> <mailto:a@example.com>") == \
+        "<https://example.com/a> <mailto:a@example.com>"
+    assert sanitize_translation("x", "<javascript:alert(1)>") == "&lt;javascript:alert(1)>"
+
+
+def test_url_scheme_sees_what_a_browser_sees() -> None:
+    assert url_scheme("&#106;ava\tscript:alert(1)") == "javascript"
+    assert url_scheme("\u200bjavascript:x") == "javascript"
+    assert url_scheme(" HTTPS://example.com") == "https"
+    assert url_scheme("page.md#x:y") == ""
+    assert url_scheme("../media/a.png") == ""
+
+
+@pytest.mark.parametrize(("msgstr", "expected"), [
+    ("```\ncode", "\\``` code"),
+    ("# Titre", "\\# Titre"),
+    ("> citation", "\\> citation"),
+    ("- item", "\\- item"),
+    ("1. item", "1\\. item"),
+    ("cellule | injectée", "cellule \\| injectée"),
+    ("ligne\n---", "ligne ---"),
+    ("---", "\\---"),
+    ("    code indenté", "code indenté"),
+])
+def test_block_syntax_the_msgid_lacks_is_escaped(msgstr: str, expected: str) -> None:
+    assert sanitize_translation("Une cellule.", msgstr) == expected
+
+
+def test_multiline_msgids_keep_their_lines_and_own_markers() -> None:
+    msgid = "First line\n- second"
+    assert sanitize_translation(msgid, "Première\n- deuxième") == "Première\n- deuxième"
+    assert sanitize_translation(msgid, "Première\n# deuxième") == "Première\n\\# deuxième"
+
+
+def test_front_matter_values_keep_pipes_and_hashes() -> None:
+    title = "Errors | Microsoft Intune"
+    assert sanitize_translation(title, "# Fehler | Microsoft | Intune", "front-matter") == "# Fehler | Microsoft | Intune"
+
+
+def test_harmless_text_is_unchanged() -> None:
+    text = "L’utilisateur doit « supprimer » un appareil : 3 < 4, a&b, **gras**, `code`, [lien](page.md)."
+    assert sanitize_translation("Source **bold** `code` [link](page.md).", text) == text.replace("3 < 4", "3 &lt; 4")
+
+
+_HOSTILE_PIECES = st.sampled_from([
+    "<", ">", "/", "\"", "'", "=", " ", "\n", "|", "`", "[", "]", "(", ")", "!", "&", "#", ";", ":",
+    "script", "img", "svg", "iframe", "on", "onerror", "src", "href", "javascript", "JaVaScRiPt",
+    "data", "x", "alert(1)", "&#106;", "&lt;", "-->", "<!--", "</td>", "</table>", "<a", "<br />",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_HOSTILE_PIECES, max_size=30).map("".join))
+def test_no_msgstr_adds_elements_or_unsafe_urls(msgstr: str) -> None:
+    msgid = "A cell with a <br /> break and a [link](https://example.com)."
+    html = render_html_body(sanitize_translation(msgid, msgstr), ())
+    if not html.strip():
+        return
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element is root:
+            continue
+        assert element.tag in {"p", "br", "a", "em", "strong", "code", "img", "h1", "h2", "hr",
+                               "ul", "ol", "li", "blockquote", "pre"}, (msgstr, html)
+        assert not any(name.lower().startswith("on") for name in element.attrib), (msgstr, html)
+        for attribute in ("href", "src"):
+            assert url_scheme(element.get(attribute, "")) in ("", "http", "https", "mailto"), (msgstr, html)
