@@ -28,7 +28,10 @@ covers placeholders such as ``<tenant name>``), entities (``&gt;``), DocFX synta
 (``[!NOTE]``, ``[!INCLUDE[name](path)]``, ``[!div ...]``), backslash escapes, placeholders
 (``{0}``, ``{name}``, ``{{ var }}``, ``%s``, ``%(name)s``, ``${var}``, ``{#anchor}``) and
 identifiers: CamelCase words such as error codes (``DeviceCapReached``, also ``iOS``),
-snake_case, dotted names (``Info.plist``) and hex numbers. Link text and image alt text
+snake_case, dotted names (``Info.plist``) and hex numbers; and the product names that
+``qa.PRODUCT_NAMES`` lists (``Intune``, ``Windows``), which a real translation keeps too. So
+``qa.check_message(text, pseudolocalize(text))`` finds nothing: the pseudo-locale exercises
+the build like a perfect translation would. Link text and image alt text
 *are* pseudo-localized: they are what a translator translates.
 """
 
@@ -36,6 +39,8 @@ from __future__ import annotations
 
 import math
 import re
+
+from .qa import PRODUCT_NAMES
 
 __all__ = ["ACCENTED", "pseudolocalize"]
 
@@ -67,14 +72,19 @@ _PROTECTED = re.compile(
             r"\]\[[^\[\]]*\]",
             r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);",  # entity
             r"(?:https?|ftp|mailto):[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"]",  # bare URL
-            r"\\.",  # backslash escape
+            r"\\[!-/:-@\[-`{-~]",  # backslash escape (ASCII punctuation only, as CommonMark)
             r"\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}|\{#[\w-]+\}|\{[A-Za-z0-9_.:-]*\}",  # placeholders
             r"%(?:\([A-Za-z_]\w*\))?[-+#0]*\d*(?:\.\d+)?[sdifxXeEgGr%]|\$\{?[A-Za-z_]\w*\}?",
-            # identifiers: CamelCase (error codes, iOS), snake_case, dotted names, hex
-            r"\b[A-Za-z0-9]*[a-z0-9][A-Z][A-Za-z0-9]*\b",
-            r"\b\w*[A-Za-z0-9]_\w+\b",
-            r"\b[A-Za-z0-9][\w-]*(?:\.[A-Za-z0-9][\w-]*)*\.[A-Za-z][\w-]*\b(?=\W|$)",
-            r"\b0[xX][0-9A-Fa-f]+\b",
+            # identifiers: a token of name characters with a code hint in it: a CamelCase
+            # hump (DeviceCapReached, iOS), snake_case, a dotted name (Info.plist), a path
+            # (./Vendor/MSFT/VPNv2, HKLM\SYSTEM) or a hex number (0x80180014)
+            r"[A-Za-z0-9_.:/\\-]*"
+            r"(?:[a-z0-9][A-Z]|[A-Za-z0-9]_[A-Za-z0-9]|[A-Za-z0-9]\.[A-Za-z]|[A-Za-z0-9][/\\][A-Za-z0-9]"
+            r"|(?<![A-Za-z0-9])0[xX][0-9A-Fa-f])[A-Za-z0-9_.:/\\-]*",
+            # product names stay as they are, as in a real translation (qa.PRODUCT_NAMES)
+            r"(?<![A-Za-z0-9_])(?:"
+            + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in PRODUCT_NAMES)
+            + r")(?![A-Za-z0-9_])",
         ]
     )
 )
@@ -104,7 +114,9 @@ def _mirror(piece: str) -> str:
         word = m.group(0)
         return f"{_RLM}{_RLO}{word}{_PDF}{_RLM}" if any(c.isalpha() for c in word) else word
 
-    return re.sub(r"[^\s*_~\[\]()|<>`!#]+", wrap, piece)
+    # A word starts and ends with a letter or digit, so the characters next to markup keep
+    # their kind (punctuation stays punctuation) and emphasis flanking is unchanged.
+    return re.sub(r"[^\W_](?:[^\s*_~\[\]()|<>`!#]*[^\W_])?", wrap, piece)
 
 
 def _padding(chars: int) -> str:
