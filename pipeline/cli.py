@@ -8,6 +8,7 @@ Exit status: 0 success, 1 content errors (a broken page, catalog, template or li
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from pathlib import Path
 from . import __version__, checking
 from .build import BuildOptions, run_build
 from .project import Outcome
+from .stats import collect_stats, format_json, format_table
 from .sync import run_extract, run_update
 from .config import Settings, load_settings, with_locales
 from .model import PipelineError
@@ -39,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     everything = commands.add_parser("all", help="extract, update and build in one run (what 'make build' runs)")
     for sub in (build, everything):
         _build_options(sub)
+    stats = commands.add_parser("stats", help="translated, fuzzy and untranslated messages and words per locale and page")
+    stats.add_argument("--locale", action="append", metavar="LOCALE", help="only this target locale (repeatable)")
+    stats.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
     check = commands.add_parser("check", help="check links and translations in the sources and every built locale")
     check.add_argument("--locale", action="append", metavar="LOCALE", help="only this target locale (repeatable)")
     checking.add_arguments(check)
@@ -129,6 +134,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report(run_extract(settings))
         if args.command in ("update", "init"):
             return _report(run_update(settings))
+        if args.command == "stats":
+            diagnostics: list = []
+            rows = collect_stats(settings, diagnostics)
+            print(format_json(rows) if args.format == "json" else format_table(rows))
+            return _report(Outcome(diagnostics=diagnostics))
         if args.command == "check":
             return checking.run_check(settings, args)
         if args.command in ("build", "all"):
@@ -141,6 +151,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     parser.error(f"unknown command {args.command}")
     return 2
 

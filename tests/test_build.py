@@ -1,0 +1,119 @@
+"""Build behaviour: incremental, parallel, sharded, coverage gate, pseudo-locales, stats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pipeline import catalog
+from pipeline.cli import main
+
+from .conftest import SEED_NAME
+
+HTML = SEED_NAME[:-3] + ".html"
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file() and ".cache" not in p.parts}
+
+
+def _multi_page_project(tmp_path: Path, corpus: Path) -> Path:
+    project = tmp_path / "site"
+    project.mkdir(parents=True)
+    (project / "pipeline.toml").write_text(
+        f'source = "{(corpus / "en-us" / "InTuneDocs" / "EndUser").as_posix()}"\n'
+        'source_locale = "en-US"\ntarget_locales = ["qps-ploc"]\n', encoding="utf-8")
+    return project
+
+
+def test_rebuild_after_no_change_builds_nothing(sample_project, capsys):
+    assert main(["-C", str(sample_project), "all"]) == 0
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "all"]) == 0
+    out = capsys.readouterr().out
+    assert "extract: 0 template(s) written" in out
+    assert "update: 0 catalog(s) written" in out
+    assert ": 0 built, 3 up to date, 0 file(s) written" in out
+
+
+def test_po_change_rebuilds_only_that_locale(sample_project, capsys):
+    assert main(["-C", str(sample_project), "build"]) == 0
+    po = sample_project / "locales/de-DE" / (SEED_NAME[:-3] + ".po")
+    po.write_text(po.read_text(encoding="utf-8").replace("Fehler beim Registrieren", "Fehler beim Anmelden"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "build"]) == 0
+    out = capsys.readouterr().out
+    assert ": 1 built, 2 up to date" in out
+    assert "Fehler beim Anmelden" in (sample_project / "out/html/de-DE" / HTML).read_text(encoding="utf-8")
+
+
+def test_template_change_rebuilds_everything(sample_project, capsys):
+    assert main(["-C", str(sample_project), "build"]) == 0
+    (sample_project / "templates").mkdir(exist_ok=True)
+    (sample_project / "templates" / "page.md.j2").write_text("<!-- built -->\n{{ body }}", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "build"]) == 0
+    assert ": 3 built, 0 up to date" in capsys.readouterr().out
+    assert (sample_project / "out/markdown/en-US" / SEED_NAME).read_text(encoding="utf-8").startswith("<!-- built -->\n")
+
+
+def test_output_is_identical_whatever_the_workers_and_shards(corpus, tmp_path):
+    one = _multi_page_project(tmp_path / "a", corpus)
+    two = _multi_page_project(tmp_path / "b", corpus)
+    sharded = _multi_page_project(tmp_path / "c", corpus)
+    assert main(["-C", str(one), "build", "-j", "1"]) == 0
+    assert main(["-C", str(two), "build", "-j", "2"]) == 0
+    for k in (1, 2, 3):
+        assert main(["-C", str(sharded), "build", "-j", "1", "--shard", f"{k}/3"]) == 0
+    reference = _tree(one / "out")
+    assert len(reference) > 100
+    assert _tree(two / "out") == reference
+    assert _tree(sharded / "out") == reference
+    caches = sorted(p.name for p in (sharded / "out/.cache").glob("build-*.json"))
+    assert caches == ["build-1-of-3.json", "build-2-of-3.json", "build-3-of-3.json"]
+
+
+def test_min_coverage_skips_a_page_and_says_so(sample_project, capsys):
+    assert main(["-C", str(sample_project), "build"]) == 0
+    assert (sample_project / "out/html/de-DE" / HTML).is_file()
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "build", "--min-coverage", "80"]) == 0
+    out = capsys.readouterr().out
+    assert f"build: de-DE: {SEED_NAME} not published: 48.3% translated, below --min-coverage 80" in out
+    assert not (sample_project / "out/html/de-DE" / HTML).exists()
+    assert (sample_project / "out/html/en-US" / HTML).is_file()
+
+
+def test_pseudo_locales_need_no_po_file(sample_project):
+    assert main(["-C", str(sample_project), "build", "--locale", "qps-ploc", "--locale", "qps-plocm"]) == 0
+    ploc = (sample_project / "out/frontmatter/qps-ploc" / SEED_NAME).read_text(encoding="utf-8")
+    assert "[!! " in ploc and "DeviceCapReached" in ploc
+    assert "(unenroll-your-device-from-intune-android.md)" in ploc  # link targets untouched
+    html = (sample_project / "out/html/qps-plocm" / HTML).read_text(encoding="utf-8")
+    assert 'dir="rtl"' in html and 'lang="qps-plocm"' in html
+
+
+def test_broken_translation_falls_back_and_is_reported(sample_project, capsys):
+    po = sample_project / "locales/en-US" / (SEED_NAME[:-3] + ".po")
+    catalog_ = catalog.parse_catalog(po.read_text(encoding="utf-8"), "en.po")
+    entry = next(e for e in catalog_ if "(unenroll-your-device-from-intune-android.md)" in e.msgstr)
+    entry.msgstr = entry.msgstr.replace("(unenroll-your-device-from-intune-android.md)", "(unenroll-android.md)")
+    po.write_text(catalog.format_catalog(catalog_), encoding="utf-8")
+    assert main(["-C", str(sample_project), "build"]) == 0
+    captured = capsys.readouterr()
+    assert "[qa.link-target]" in captured.err and "the source text is used instead" in captured.err
+    built = (sample_project / "out/frontmatter/en-US" / SEED_NAME).read_text(encoding="utf-8")
+    assert "unenroll-android.md" not in built
+    assert "Vous avez trop d’appareils mobiles" not in built  # other messages still translated
+
+
+def test_stats_table_and_json(sample_project, capsys):
+    assert main(["-C", str(sample_project), "stats", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["locales"]["en-US"]["coverage"] == 100.0
+    de = data["locales"]["de-DE"]
+    assert de["translated"] + de["untranslated"] + de["fuzzy"] == de["total"] == data["locales"]["en-US"]["total"]
+    assert 0 < de["translated"] < de["total"]
+    assert main(["-C", str(sample_project), "stats"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split()[:3] == ["locale", "page", "translated"]
