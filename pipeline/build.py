@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 import jinja2
 
 from . import catalog, render
-from .cache import BuildCache, UnitRecord, digest, file_digest, load_cache, tree_digest
+from .cache import BuildCache, UnitRecord, code_digest, digest, file_digest, load_cache, tree_digest
 from .config import PSEUDO_LOCALES, Settings, babel_locale
 from .files import inside, list_pages, write_atomic
 from .model import Diagnostic, Document, Location, PipelineError
@@ -63,10 +63,9 @@ def in_shard(page: str, shard: tuple[int, int]) -> bool:
 
 
 def _base_fingerprint(settings: Settings, options: BuildOptions) -> str:
-    package_templates = Path(__file__).parent / "templates"
     return digest(
-        repr(settings), repr(options.min_coverage), tree_digest(settings.templates),
-        tree_digest(package_templates), file_digest(settings.glossary) if settings.glossary else "-",
+        repr(settings), repr(options.min_coverage), tree_digest(settings.templates), code_digest(),
+        file_digest(settings.glossary) if settings.glossary else "-",
     )
 
 

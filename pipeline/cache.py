@@ -88,3 +88,10 @@ def tree_digest(root: Path | None, pattern: str = "*") -> str:
     for path in sorted(p for p in root.rglob(pattern) if p.is_file()):
         parts += [path.relative_to(root).as_posix(), path.read_bytes()]
     return digest(*parts)
+
+
+def code_digest() -> str:
+    """Our own version: the package's code and packaged templates, so an upgrade (or a
+    developer's edit) invalidates what older code built."""
+    package = Path(__file__).parent
+    return digest(__version__, tree_digest(package, "*.py"), tree_digest(package / "templates"))

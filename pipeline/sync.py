@@ -17,7 +17,7 @@ from pathlib import Path
 import polib
 
 from . import catalog
-from .cache import digest, file_digest
+from .cache import code_digest, digest, file_digest
 from .config import PSEUDO_LOCALES, Settings, po_language
 from .extract import Message, extract_messages
 from .files import list_pages, write_atomic
@@ -47,7 +47,7 @@ def run_extract(settings: Settings) -> Outcome:
     memo = _load_memo(settings)
     seen = memo.get("extract", {})
     kept: dict[str, str] = {}
-    config = digest(repr(settings.translate_keys), settings.project, prefix)
+    config = digest(repr(settings.translate_keys), settings.project, prefix, code_digest())
     for page in list_pages(settings.source):
         path = template_path(settings, page)
         state = digest(config, file_digest(settings.source / page), file_digest(path))

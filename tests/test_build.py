@@ -117,3 +117,13 @@ def test_stats_table_and_json(sample_project, capsys):
     assert main(["-C", str(sample_project), "stats"]) == 0
     table = capsys.readouterr().out.splitlines()
     assert table[0].split()[:3] == ["locale", "page", "translated"]
+
+
+def test_translated_heading_keeps_the_source_fragment(sample_project):
+    assert main(["-C", str(sample_project), "build"]) == 0
+    page = (sample_project / "out/frontmatter/en-US" / SEED_NAME).read_text(encoding="utf-8")
+    assert '### <a name="voir-aussi"></a>See also' in page
+    html = (sample_project / "out/html/en-US" / HTML).read_text(encoding="utf-8")
+    assert 'id="voir-aussi"' in html and 'id="see-also"' in html
+    source = (sample_project / "out/frontmatter/fr-FR" / SEED_NAME).read_text(encoding="utf-8")
+    assert "<a name=" not in source  # untranslated output stays byte for byte
