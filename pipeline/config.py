@@ -34,6 +34,7 @@ class Settings:
     site_map: tuple[tuple[str, str], ...] = ()
     redirects: Path | None = None
     glossary: Path | None = None
+    baseline: Path | None = None  # known findings of ``pipeline check`` (see pipeline/reports.py)
     config_file: str = "pyproject.toml"
     project: str = "docs"
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -90,7 +91,7 @@ def load_settings(root: Path, overrides: dict[str, Any] | None = None) -> Settin
 def _settings_from(root: Path, data: dict[str, Any], config_file: str) -> Settings:
     known = {
         "source", "locales", "templates", "out", "source_locale", "target_locales",
-        "translate_keys", "site_map", "redirects", "glossary", "project",
+        "translate_keys", "site_map", "redirects", "glossary", "baseline", "project",
     }
     for key in data:
         if key not in known:
@@ -112,7 +113,7 @@ def _settings_from(root: Path, data: dict[str, Any], config_file: str) -> Settin
     site_map = data.get("site_map", {})
     if not isinstance(site_map, dict):
         raise error(config_file, 1, 1, "setting 'site_map' must be a table of URL prefix = folder", "config.type")
-    optional = {k: (root / data[k]).resolve() if data.get(k) else None for k in ("redirects", "glossary")}
+    optional = {k: (root / data[k]).resolve() if data.get(k) else None for k in ("redirects", "glossary", "baseline")}
     settings = Settings(
         root=root,
         source=folder("source", "source"),
@@ -125,6 +126,7 @@ def _settings_from(root: Path, data: dict[str, Any], config_file: str) -> Settin
         site_map=tuple(sorted(((str(k), str(v)) for k, v in site_map.items()), key=lambda kv: -len(kv[0]))),
         redirects=optional["redirects"],
         glossary=optional["glossary"],
+        baseline=optional["baseline"],
         config_file=config_file,
     )
     return settings
