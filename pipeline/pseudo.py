@@ -69,7 +69,7 @@ _PROTECTED = re.compile(
             r"\[![A-Za-z]+\b[^\[\]]*\]",  # DocFX [!NOTE], [!div class="x"]
             # link/image destination and title: ](dest "title") or reference ][label]
             r"\]\(\s*(?:<[^<>]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)",
-            r"\]\[[^\[\]]*\]",
+            r"\]\[[^\[\]]*\](?!\()",
             r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);",  # entity
             r"(?:https?|ftp|mailto):[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"]",  # bare URL
             r"\\[!-/:-@\[-`{-~]",  # backslash escape (ASCII punctuation only, as CommonMark)

@@ -14,9 +14,11 @@ Codes and severities (an ``error`` makes the build fall back to the source text;
 =====================  ========  ==============================================================
 code                   severity  what differs
 =====================  ========  ==============================================================
-qa.link-count          error     number of links (inline, autolinks, ``<a href>``) differs
+qa.link-count          error     number of links (inline, reference ``[t][label]``, autolinks,
+                                 ``<a href>``, DocFX ``[!INCLUDE[..](..)]``) differs
 qa.image-count         error     number of images differs
-qa.link-target         error     a relative or site-root link/image target (path part) changed
+qa.link-target         error     a relative or site-root link/image target (path part) or a
+                                 reference label changed, or a relative target became absolute
 qa.link-fragment       error     the ``#fragment`` of a relative link changed (or was added/lost)
 qa.link-url            warning   an absolute ``scheme:`` URL changed (other than its locale,
                                  e.g. ``en-us`` -> ``fr-fr`` or ``clcid=0x409`` -> ``0x40c``,
@@ -237,6 +239,8 @@ _LINK_RE = re.compile(
     r"\(\s*(?P<target><[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
     r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
 )
+# After inline links are masked: a "][label]" not followed by the mask of a destination.
+_REFERENCE_RE = re.compile(r"\]\[(?P<label>[^\[\]\n]*[^\[\]\s][^\[\]\n]*)\](?!\u2e3b)")
 _AUTOLINK_RE = re.compile(r"<(?P<target>[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>")
 _TAG_RE = re.compile(r"<!--.*?-->|</?(?P<name>[A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>", re.S)
 _HREF_RE = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
@@ -261,6 +265,13 @@ def _parse_inline(text: str) -> _Inline:
         return _MASK
 
     masked = _AUTOLINK_RE.sub(take_autolink, masked)
+
+    def take_reference(m: re.Match[str]) -> str:
+        # [text][label]: the label must match a definition, so it is a target, not prose.
+        links.append(_Link("link", f"[{m.group('label')}]"))
+        return "]" + _MASK
+
+    masked = _REFERENCE_RE.sub(take_reference, masked)
     tags: list[str] = []
 
     def take_tag(m: re.Match[str]) -> str:
@@ -652,7 +663,8 @@ def load_glossary(text: str) -> frozenset[str]:
     return frozenset(terms)
 
 
-_ACCEPT_RE = re.compile(r"^\s*qa-accept\s*:(.*)$", re.I | re.M)
+# polib gives the translator comment without its "# "; raw PO lines are accepted too.
+_ACCEPT_RE = re.compile(r"^\s*(?:#\s*)?qa-accept\s*:(.*)$", re.I | re.M)
 
 
 def accepted_codes(translator_comment: str) -> frozenset[str]:

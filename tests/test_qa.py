@@ -103,6 +103,12 @@ BROKEN = [
         "qa.link-target",
     ),
     broken(
+        "translated-reference-label",
+        "See [iOS direct enrollment][iOS direct enrollment].",
+        "Voir [Inscription directe iOS][Inscription directe iOS].",
+        "qa.link-target",
+    ),
+    broken(
         "dropped-image",
         "![The MDM and app lifecycle](./media/device-app-lifecycle.png) Overview",
         "Vue d’ensemble",
@@ -406,6 +412,7 @@ def test_accepted_codes_parses_marker_lines():
     assert accepted_codes(comment) == frozenset(
         {"qa.link-target", "qa.link-fragment", "qa.whitespace", "qa.markup-count"}
     )
+    assert accepted_codes("# qa-accept: qa.html-form") == frozenset({"qa.html-form"})  # a raw PO line
     assert accepted_codes("") == frozenset()
     assert accepted_codes("qa-accept:") == frozenset()
 
