@@ -31,6 +31,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .model import Document, Segment
+from .slugs import slug_github
 from .sanitize import SAFE_SCHEMES, sanitize_translation, url_scheme
 
 FORMATS = ("frontmatter", "markdown", "html")
@@ -229,7 +230,6 @@ _OBSOLETE_ATTRIBUTES = frozenset({"align", "valign", "bgcolor", "border", "cellp
                                   "rev", "shape", "coords", "target", "color", "face", "size"})
 _KEEP_TYPE = frozenset({"ol", "a", "source"})
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_SLUG_DROP = re.compile(r"[^\w\- ]+")
 
 
 @dataclass(frozen=True)
@@ -410,8 +410,9 @@ def _assign_ids(root: lxml.html.HtmlElement) -> None:
             element.set("id", value)
             seen.add(value)
     for heading in (e for e in root.iter(*_HEADINGS) if e.get("id") is None):
-        base = _SLUG_DROP.sub("", heading.text_content().strip().lower()).replace(" ", "-").strip("-") or "section"
-        candidate, number = base, 1
+        # the docs platform's rule (markdig, GitHub style), so fragments the link checker accepts work
+        base = slug_github(heading.text_content()) or "section"
+        candidate, number = base, 0
         while candidate in seen:
             number += 1
             candidate = f"{base}-{number}"

@@ -11,14 +11,16 @@ except through the Jinja loader.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import lxml.html
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_percent
-from jinja2 import Environment
+from jinja2 import Environment, PackageLoader
 
+from . import errorcatalog
+from .model import Document
 from .render import Page
 from .sanitize import url_scheme
 
@@ -131,14 +133,17 @@ def render_index(env: Environment, index: IndexPage) -> str:
     return env.get_template(INDEX_TEMPLATE).render(index=index) + "\n"
 
 
-def stylesheet_text(env: Environment) -> str:
-    """``style.css`` as the build should write it to ``out/html/style.css``.
+def stylesheets(env: Environment) -> tuple[tuple[str, str], ...]:
+    """(file name, text) of the stylesheets to write to ``out/html/``.
 
-    Found through the environment's loader, so a project's ``templates/style.css``
-    replaces the packaged one.
+    ``style.css`` (what pages link to) is found through the environment's loader, so a
+    project's ``templates/style.css`` replaces the packaged one; ``default.css`` is always
+    the packaged stylesheet, so an override can start with ``@import url("default.css");``
+    and change only what it needs.
     """
     assert env.loader is not None
-    return env.loader.get_source(env, STYLESHEET)[0]
+    packaged = PackageLoader("pipeline", "templates").get_source(env, STYLESHEET)[0]
+    return (("default.css", packaged), (STYLESHEET, env.loader.get_source(env, STYLESHEET)[0]))
 
 
 def local_files(page_html: str, page_path: str) -> tuple[str, ...]:
@@ -171,3 +176,42 @@ def _add_local(found: set[str], url: str | None, page_dir: str) -> None:
     resolved = posixpath.normpath(posixpath.join(page_dir, path))
     if resolved and resolved != "." and not resolved.startswith("../") and resolved != "..":
         found.add(resolved)
+
+
+def site_outputs(env: Environment) -> dict[str, str]:
+    """The files shared by every locale, by path relative to ``out/``: the stylesheets."""
+    return {f"html/{name}": text for name, text in stylesheets(env)}
+
+
+def locale_outputs(env: Environment, locale: str, source_locale: str, all_locales: Sequence[str],
+                   documents: Sequence[Document], translations: Mapping[str, Mapping[str, str]],
+                   pages: Sequence[Page], domain: str, title: str = "", coverage: float | None = None,
+                   site_map: tuple[tuple[str, str], ...] = (), base_url: str = "../../html/{locale}/",
+                   ) -> dict[str, str | bytes]:
+    """One locale's site-level files, by path relative to ``out/``.
+
+    ``html/<locale>/index.html``, ``catalog/<locale>/errors.json`` and
+    ``catalog/<locale>/LC_MESSAGES/<domain>.mo``. ``documents``: every source page;
+    ``translations``: page path -> the vetted msgid -> msgstr mapping the page was built with
+    (empty for the source locale); ``pages``: the ``render.Page`` records of the pages
+    published in this locale.
+    """
+    is_source = locale == source_locale
+    paths = [d.path for d in documents]
+    entries = errorcatalog.error_entries(documents, translations, locale, base_url, site_map, paths, is_source)
+    messages = errorcatalog.mo_messages(documents, {} if is_source else translations, entries)
+    index = index_page(locale, source_locale, pages, all_locales, title, coverage)
+    return {
+        f"html/{locale}/index.html": render_index(env, index),
+        f"catalog/{locale}/errors.json": errorcatalog.errors_json(entries, locale, source_locale),
+        f"catalog/{locale}/LC_MESSAGES/{domain}.mo": errorcatalog.mo_bytes(messages, locale.replace("-", "_")),
+    }
+
+
+def local_file_copies(locale: str, built: Mapping[str, str]) -> dict[str, str]:
+    """out-relative destination -> source-relative file, for the files the built pages show.
+
+    ``built``: source page path -> its built HTML in this locale. The build copies
+    ``source/<file>`` to ``out/<destination>`` when the source file exists.
+    """
+    return {f"html/{locale}/{path}": path for page, html in built.items() for path in local_files(html, page)}

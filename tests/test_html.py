@@ -403,3 +403,66 @@ def test_real_corpus_pages_with_raw_html_are_valid_html(tmp_path: Path) -> None:
 
 def test_leading_text_of_a_fragment_stays_escaped() -> None:
     assert finish_html("&lt;img src=x onerror=alert(1)&gt; <em>a</em>") == "&lt;img src=x onerror=alert(1)&gt; <em>a</em>"
+
+
+# -- site: stylesheets, index, local files ----------------------------------------------------
+
+
+def test_project_stylesheet_overrides_and_can_import_the_default(tmp_path: Path) -> None:
+    packaged = dict(site.stylesheets(render.make_environment(None)))
+    assert packaged["style.css"] == packaged["default.css"]
+    assert "http" not in re.sub(r"/\*.*?\*/", "", packaged["style.css"], flags=re.DOTALL)  # no CDN, no web font
+    (tmp_path / "style.css").write_text('@import url("default.css");\n:root { --brand: #5c2d91; }\n', encoding="utf-8")
+    overridden = dict(site.stylesheets(render.make_environment(tmp_path)))
+    assert overridden["default.css"] == packaged["default.css"]
+    assert overridden["style.css"].startswith('@import url("default.css");')
+
+
+def test_index_lists_translated_titles_and_coverage() -> None:
+    env = render.make_environment(None)
+    env.filters["language_name"] = site.language_name
+    pages = [render.Page(path="b/two.md", locale="de-DE", source_locale="fr-FR", lang="de-DE", dir="ltr",
+                         title="Zwei <b>", description="", coverage=48.3),
+             render.Page(path="a.md", locale="de-DE", source_locale="fr-FR", lang="de-DE", dir="ltr",
+                         title="Eins", description="", coverage=100.0)]
+    index = site.index_page("de-DE", "fr-FR", pages, ["fr-FR", "de-DE"], coverage=60.0)
+    assert [(e.href, e.title, e.coverage_text) for e in index.entries] == [
+        ("a.html", "Eins", "100\u00a0%"), ("b/two.html", "Zwei <b>", "48\u00a0%")]
+    root = lxml.html.document_fromstring(site.render_index(env, index))
+    assert [a.text for a in root.xpath("//ul[@class='page-list']//a")] == ["Eins", "Zwei <b>"]
+    assert "60\u00a0%" in root.text_content()
+    assert root.xpath("//link[@hreflang='fr-FR']/@href") == ["../fr-FR/index.html"]
+    assert "Français (France)" in root.text_content()
+
+
+def test_local_files_are_the_images_and_downloads_to_copy() -> None:
+    page = ('<p><img src="../media/a.png" alt=""><img src="https://cdn.example/x.png" alt="">'
+            '<a href="../media/tool.zip">zip</a><a href="other.html">page</a><a href="../../outside.png">x</a>'
+            '<img src="/site/root.png" alt=""></p>')
+    assert site.local_files(page, "EndUser/page.md") == ("media/a.png", "media/tool.zip")
+
+
+def test_locale_outputs_are_the_index_the_json_and_the_mo(tmp_path: Path) -> None:
+    import gettext
+    import json
+
+    project = make_project(tmp_path)
+    settings = load_settings(project)
+    document = load_document(f"{SEED}.md", (project / "source" / f"{SEED}.md").read_text(encoding="utf-8"))
+    problem = "Vous avez trop d’appareils mobiles déjà inscrits."
+    translations = {document.path: {problem: "You have too many devices."}}
+    meta = render.Page(path=document.path, locale="en-US", source_locale="fr-FR", lang="en-US", dir="ltr",
+                       title="Errors", description="", coverage=3.4)
+    outputs = site.locale_outputs(render.make_environment(None), "en-US", "fr-FR", settings.all_locales, [document],
+                                  translations, [meta], "errors")
+    assert sorted(outputs) == ["catalog/en-US/LC_MESSAGES/errors.mo", "catalog/en-US/errors.json", "html/en-US/index.html"]
+    data = json.loads(outputs["catalog/en-US/errors.json"])
+    assert data["errors"]["DeviceCapReached"]["problem"]["text"] == "You have too many devices."
+    for relative, content in outputs.items():
+        target = tmp_path / "out" / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    app = gettext.translation("errors", str(tmp_path / "out" / "catalog"), languages=["en-US"])
+    assert app.pgettext("DeviceCapReached", "problem") == "You have too many devices."
+    assert site.local_file_copies("de-DE", {"a/p.md": '<img src="../media/x.png" alt="">'}) == {
+        "html/de-DE/media/x.png": "media/x.png"}
