@@ -4,8 +4,9 @@ The end-to-end tests build a copy of the sample project in ``tmp_path`` through
 ``pipeline.cli.main``; ``render_direct`` renders the same page without the build's QA
 review, so hostile translations that QA would set aside still reach the renderer.
 The validator tests need Java and ``vnu.jar`` (``$VNU_JAR``, else
-``node_modules/vnu-jar/build/dist/vnu.jar`` under the project): without them they skip,
-and under CI (``CI=true``) they fail.
+``.ci/node_modules/vnu-jar/build/dist/vnu.jar`` as ``.ci/run`` installs it, else
+``node_modules/...`` under the project): without them they skip, and under CI
+(``CI=true``) they fail.
 """
 
 from __future__ import annotations
@@ -168,12 +169,13 @@ def assert_error_table_intact(page: str, where: str) -> None:
 
 def vnu_jar() -> Path:
     """vnu.jar and a working java, or a skip (a failure under CI)."""
-    jar = Path(os.environ.get("VNU_JAR") or REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar")
+    candidates = [REPO / folder / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar" for folder in (".ci", ".")]
+    jar = Path(os.environ["VNU_JAR"]) if os.environ.get("VNU_JAR") else next((c for c in candidates if c.is_file()), candidates[0])
     problem = None
     if shutil.which("java") is None:
         problem = "java is not installed (apt-get install -y default-jre-headless)"
     elif not jar.is_file():
-        problem = f"{jar} is missing (npm install --no-save --no-package-lock vnu-jar, or set VNU_JAR)"
+        problem = f"{jar} is missing (npm install --no-save --prefix .ci vnu-jar, or set VNU_JAR)"
     if problem:
         if os.environ.get("CI") == "true":
             pytest.fail(problem)
