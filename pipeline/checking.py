@@ -1,19 +1,516 @@
 """``pipeline check``: links and translation QA over the sources and every built locale.
 
-(Placeholder: the full command is being written; see the issue "Link validation for CI".)
+In: ``Settings`` and the parsed command line. Out: a report on stdout (``--format text``,
+``json``, ``github`` or ``junit``; ``--output FILE`` writes it to a file instead), a summary
+line on stderr, and the exit status: 0 nothing fails, 1 findings fail, 2 a usage or
+configuration error (a bad ``--site-map``, an unreadable baseline or redirection file).
+
+What is checked
+    * The source pages: every link and ``#fragment`` (``pipeline.links``), through the site
+      map (``--site-map PREFIX=FOLDER``, repeatable, else ``[tool.pipeline.site_map]``) and
+      the redirects (the ``redirects`` setting, else the source folder's
+      ``.openpublishing.redirection.json``).
+    * Each target locale's catalogs: ``review.review_translations(in_build=False)``; errors
+      fail, warnings fail only with ``--strict`` (as do all other warnings).
+    * Every locale's built outputs as they are in ``out/`` (never rebuilt here): the
+      front-matter format and portable Markdown as Markdown trees, HTML parsed with lxml
+      (``pipeline.htmllinks``). Images and other files resolve against the source tree (the
+      build mirrors its layout and does not copy them). A locale with no output at all is an
+      error [check.not-built]; a missing page output is a warning. A problem of a built page
+      is traced back (``pipeline.provenance``): one that the source already has is not
+      repeated; one a translation caused is reported at the PO entry (file and line) with
+      the source line and the built positions; a translated heading that breaks a source
+      fragment is reported at that heading's PO entry.
+
+Known findings
+    ``--baseline FILE`` (default: the ``baseline`` setting) lists findings recorded by
+    ``--update-baseline``; they print as ``note: ... (known error)`` and do not fail. Keys are
+    path, code, target and occurrence, not line numbers (``pipeline.reports``).
+
+Speed
+    What each page links to and defines is cached by content hash in ``out/.cache/links.json``
+    (``pipeline.linkcache``; ``--no-cache`` skips it), so an unchanged page is not parsed again.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
 
-from .config import Settings
+from . import catalog
+from .config import PSEUDO_LOCALES, Settings
+from .files import write_atomic
+from .htmllinks import scan_html
+from .linkcache import ScanCache, load_scan_cache
+from .links import (
+    REDIRECTION_FILE,
+    LinkResult,
+    PageAnchors,
+    Site,
+    build_site,
+    load_redirects,
+    parse_site_map,
+    resolve_link,
+)
+from .linkscan import PageScan, scan_text
+from .model import Diagnostic, Location, PipelineError
+from .project import load_catalog, load_source, po_path
+from .provenance import BUILT, Attribution, PageFacts, attribute
+from .reports import FORMATS, Finding, apply_baseline, format_baseline, format_report, parse_baseline, summary_line
+from .treecheck import Hit, anchors_function, check_tree
+
+NOT_BUILT = "check.not-built"
+OUTPUT_FORMATS = ("frontmatter", "markdown", "html")
+DEFAULT_BASELINE = "check-baseline.json"
+
+
+class UsageError(Exception):
+    """A bad option or configuration: exit status 2."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``pipeline check``."""
+    parser.add_argument("files", nargs="*", metavar="FILE",
+                        help="report only on these source pages and PO files (the rest of the site is still "
+                             "read to resolve links); pre-commit passes the changed files")
+    parser.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    parser.add_argument("--strict", action="store_true", help="warnings fail too")
+    parser.add_argument("--site-map", action="append", metavar="PREFIX=FOLDER",
+                        help="site-root URL prefix served from a source folder (repeatable; replaces the "
+                             "'site_map' setting)")
+    parser.add_argument("--redirects", metavar="FILE",
+                        help="DocFX redirection file (default: the 'redirects' setting, else "
+                             f"SOURCE/{REDIRECTION_FILE})")
+    parser.add_argument("--baseline", metavar="FILE", help="known findings (default: the 'baseline' setting)")
+    parser.add_argument("--no-baseline", action="store_true", help="ignore the baseline: every finding counts")
+    parser.add_argument("--update-baseline", action="store_true",
+                        help="record every current finding in the baseline file and exit 0")
+    parser.add_argument("--no-outputs", action="store_true", help="check sources and catalogs only, not out/")
+    parser.add_argument("--no-cache", action="store_true", help=f"do not read or write out/.cache/links.json")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="also list the external links and the site-root prefixes of other sites")
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    site_map: dict[str, str]
+    redirects: dict[str, str]
+    baseline: Path | None
+    pages: frozenset[str] | None  # None: all
+    locales_of_page: Mapping[str, frozenset[str]] = field(default_factory=dict)  # PO files named
 
 
 def run_check(settings: Settings, args: argparse.Namespace) -> int:
     """Run the checks, print the report, return the exit status (0 clean, 1 findings, 2 usage)."""
-    return 0
+    try:
+        options = _options(settings, args)
+        known = _read_baseline(options.baseline) if options.baseline and not args.no_baseline and not \
+            args.update_baseline else set()
+    except UsageError as exc:
+        print(f"pipeline check: error: {exc}", file=sys.stderr)
+        return 2
+    if options.pages is not None and not options.pages:
+        print("pipeline check: no source page or PO file among the given files", file=sys.stderr)
+        return 0
+    cache = load_scan_cache(None if args.no_cache else settings.out / ".cache" / "links.json")
+    run = _Run(settings, options, cache)
+    findings, checked = run.collect(outputs=not args.no_outputs)
+    findings = apply_baseline(findings, known)
+    if args.verbose:
+        for line in _verbose_lines(run.source_results):
+            print(line, file=sys.stderr)
+    try:
+        cache.save()
+    except OSError:
+        pass  # a read-only out/ only costs speed
+    if args.update_baseline:
+        if options.pages is not None:
+            print("pipeline check: error: --update-baseline records the whole site; give no FILE", file=sys.stderr)
+            return 2
+        target = options.baseline or settings.root / DEFAULT_BASELINE
+        write_atomic(target, format_baseline(findings))
+        print(f"pipeline check: wrote {settings.display(target)} ({len(findings)} findings)", file=sys.stderr)
+        return 0
+    report = format_report(args.format, findings, checked, args.strict)
+    if args.output:
+        write_atomic(Path(args.output), report)
+    else:
+        sys.stdout.write(report)
+    print(summary_line(findings, len(checked), args.strict), file=sys.stderr)
+    return 1 if any(f.fails(args.strict) for f in findings) else 0
+
+
+# --- options ---------------------------------------------------------------------------------
+
+
+def _options(settings: Settings, args: argparse.Namespace) -> CheckOptions:
+    if args.site_map:
+        bad = [entry for entry in args.site_map if "=" not in entry or not entry.split("=", 1)[0].strip()]
+        if bad:
+            raise UsageError(f"--site-map '{bad[0]}': expected PREFIX=FOLDER, e.g. /intune/deploy-use=InTuneDocs/DeployUse")
+        site_map = parse_site_map(args.site_map)
+    else:
+        site_map = parse_site_map(dict(settings.site_map))
+    redirects_file = Path(args.redirects) if args.redirects else settings.redirects
+    if redirects_file is None and (settings.source / REDIRECTION_FILE).is_file():
+        redirects_file = settings.source / REDIRECTION_FILE
+    redirects: dict[str, str] = {}
+    if redirects_file is not None:
+        try:
+            redirects = load_redirects(redirects_file)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise UsageError(f"cannot read the redirection file {settings.display(redirects_file)}: {exc}") from None
+    baseline = Path(args.baseline).resolve() if args.baseline else settings.baseline
+    pages, locales_of_page = _selected(settings, args.files)
+    return CheckOptions(site_map, redirects, baseline, pages, locales_of_page)
+
+
+def _selected(settings: Settings, files: list[str]) -> tuple[frozenset[str] | None, dict[str, frozenset[str]]]:
+    """Source pages named by ``files`` (source pages themselves, or PO files of a page)."""
+    if not files:
+        return None, {}
+    pages: set[str] = set()
+    locales: dict[str, set[str]] = {}
+    for name in files:
+        path = Path(name) if Path(name).is_absolute() else Path.cwd() / name
+        path = path.resolve()
+        for root, kind in ((settings.source, "page"), (settings.locales, "po")):
+            try:
+                relative = path.relative_to(root).as_posix()
+            except ValueError:
+                continue
+            if kind == "page" and relative.lower().endswith(".md"):
+                pages.add(relative)
+                locales.setdefault(relative, set()).add("*")
+            elif kind == "po" and relative.endswith(".po") and "/" in relative:
+                locale, rest = relative.split("/", 1)
+                page = rest[:-3] + ".md"
+                pages.add(page)
+                locales.setdefault(page, set()).add(locale)
+    return frozenset(pages), {page: frozenset(names) for page, names in locales.items()}
+
+
+def _read_baseline(path: Path) -> set[str]:
+    try:
+        return parse_baseline(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"baseline file {path} does not exist; create it with --update-baseline") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise UsageError(f"cannot read the baseline file {path}: {exc}") from None
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+
+def list_files(root: Path) -> list[str]:
+    """Every file below ``root`` as sorted POSIX relative paths (none if ``root`` is missing)."""
+    found = []
+    for folder, dirs, names in os.walk(root):
+        dirs.sort()
+        relative = os.path.relpath(folder, root)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        found.extend(prefix + name for name in names)
+    return sorted(found)
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+class _Run:
+    """One check: the site, the documents and catalogs as they are needed, the findings."""
+
+    def __init__(self, settings: Settings, options: CheckOptions, cache: ScanCache) -> None:
+        self.settings = settings
+        self.options = options
+        self.markdown = cache.scanner("md", scan_text)
+        self.html = cache.scanner("html", scan_html)
+        self.findings: list[Finding] = []
+        self.checked: list[str] = []
+        self.source_results: list[LinkResult] = []
+        self.source_files = list_files(settings.source)
+        self.source_pages = [f for f in self.source_files if f.lower().endswith(".md")]
+        self.assets = [f for f in self.source_files if not f.lower().endswith(".md")]
+        self.site = build_site(self.source_files, options.site_map, options.redirects)
+        self._source_scans: dict[str, PageScan | None] = {}
+        self._documents: dict[str, object] = {}
+        self._facts: dict[tuple[str, str], PageFacts | None] = {}
+        self._source_hits: dict[str, tuple[Hit, ...]] = {}
+        self._glossary: frozenset[str] | None = None
+        self._folders: dict[Path, str] = {}
+        self._merged: dict[tuple[Location, str, str, int, str], tuple[Attribution, str, str, str, list[str]]] = {}
+        self.source_anchors = anchors_function(self.site, self.source_scan)
+
+    def selected(self, page: str, locale: str = "*") -> bool:
+        if self.options.pages is None:
+            return True
+        if page not in self.options.pages:
+            return False
+        names = self.options.locales_of_page.get(page, frozenset())
+        return "*" in names or locale == "*" or locale in names
+
+    def display(self, path: Path) -> str:
+        """``settings.display`` memoized per folder (it is called for every checked file)."""
+        folder = self._folders.get(path.parent)
+        if folder is None:
+            folder = self._folders[path.parent] = self.settings.display(path.parent)
+        return path.name if folder == "." else f"{folder}/{path.name}"
+
+    # -- sources
+
+    def source_scan(self, page: str) -> PageScan | None:
+        if page not in self._source_scans:
+            text = _read(self.settings.source / page)
+            self._source_scans[page] = None if text is None else self.markdown(text)
+        return self._source_scans[page]
+
+    def check_sources(self) -> None:
+        hits, results = check_tree(self.source_pages, self.site, self.source_scan,
+                                   lambda page: self.display(self.settings.source / page))
+        self.source_results = results
+        for hit in hits:
+            self._source_hits.setdefault(hit.page, ())
+            self._source_hits[hit.page] += (hit,)
+            if self.selected(hit.page):
+                self.findings.append(Finding(hit.diagnostic, self.display(self.settings.source / hit.page),
+                                             hit.link.target if hit.link else ""))
+        self.checked += [self.display(self.settings.source / p) for p in self.source_pages if self.selected(p)]
+
+    def document(self, page: str):
+        if page not in self._documents:
+            try:
+                self._documents[page] = load_source(self.settings, page)
+            except PipelineError as exc:
+                self._documents[page] = None
+                if self.selected(page):
+                    self.findings.append(Finding(exc.diagnostic, exc.diagnostic.location.path))
+        return self._documents[page]
+
+    # -- catalogs
+
+    def glossary(self) -> frozenset[str]:
+        if self._glossary is None:
+            from .qa import load_glossary
+
+            path = self.settings.glossary
+            self._glossary = load_glossary(path.read_text(encoding="utf-8")) if path and path.is_file() else frozenset()
+        return self._glossary
+
+    def facts(self, locale: str, page: str) -> PageFacts | None:
+        """The page in ``locale``: source document and scan, the translations the build uses."""
+        key = (locale, page)
+        if key in self._facts:
+            return self._facts[key]
+        document = self.document(page)
+        scan = self.source_scan(page)
+        facts = None
+        if document is not None and scan is not None:
+            shown = self.display(self.settings.source / page)
+            hits = self._source_hits.get(page, ())
+            facts = PageFacts(document, shown, scan, hits)
+            if locale in PSEUDO_LOCALES:
+                from .pagebuild import pseudo_translations
+
+                facts = PageFacts(document, shown, scan, hits, pseudo_translations(document, locale))
+            elif locale != self.settings.source_locale:
+                facts = self._reviewed(locale, page, document, scan, hits, shown)
+        self._facts[key] = facts
+        return facts
+
+    def _reviewed(self, locale: str, page: str, document, scan: PageScan, hits: tuple[Hit, ...],
+                  shown: str) -> PageFacts:
+        from .review import review_translations
+
+        po_file = po_path(self.settings, locale, page)
+        po_shown = self.display(po_file)
+        try:
+            po = load_catalog(self.settings, locale, page)
+        except PipelineError as exc:
+            if self.selected(page, locale):
+                self.findings.append(Finding(exc.diagnostic, po_shown))
+            return PageFacts(document, shown, scan, hits, {}, {}, po_shown)
+        if po is None:
+            return PageFacts(document, shown, scan, hits, {}, {}, po_shown)
+        entries = catalog.usable_entries(po)
+        review = review_translations(document, entries, po_shown, shown, self.glossary(), in_build=False)
+        if self.selected(page, locale):
+            self.checked.append(po_shown)
+            self.findings += [Finding(d, po_shown) for d in review.diagnostics]
+        return PageFacts(document, shown, scan, hits, review.usable, entries, po_shown)
+
+    def check_catalogs(self) -> None:
+        for locale in self.settings.target_locales:
+            if locale in PSEUDO_LOCALES or locale == self.settings.source_locale:
+                continue
+            for page in self.source_pages:
+                if self.selected(page, locale):
+                    self.facts(locale, page)
+
+    # -- outputs
+
+    def check_outputs(self) -> None:
+        out = self.settings.out
+        for locale in self.settings.all_locales:
+            missing = [fmt for fmt in OUTPUT_FORMATS if not (out / fmt / locale).is_dir()]
+            if len(missing) == len(OUTPUT_FORMATS):
+                where = self.display(out / missing[0] / locale)
+                self.findings.append(Finding(Diagnostic(
+                    Location(where, 1, 1), "error",
+                    f"{locale} is not built (no {', '.join(self.display(out / f / locale) for f in missing)}); "
+                    "run 'pipeline build' first", NOT_BUILT), where))
+                continue
+            for fmt in OUTPUT_FORMATS:
+                if fmt in missing:
+                    where = self.display(out / fmt / locale)
+                    self.findings.append(Finding(Diagnostic(
+                        Location(where, 1, 1), "error", f"{locale} has no {fmt} output; run 'pipeline build'",
+                        NOT_BUILT), where))
+                elif fmt == "html":
+                    self._check_html(locale)
+                else:
+                    self._check_markdown(locale, fmt)
+
+    def _missing_outputs(self, locale: str, fmt: str, present: set[str], name: Callable[[str], str]) -> None:
+        for page in self.source_pages:
+            if self.selected(page, locale) and name(page) not in present:
+                where = self.display(self.settings.source / page)
+                built = self.display(self.settings.out / fmt / locale / name(page))
+                self.findings.append(Finding(Diagnostic(
+                    Location(where, 1, 1), "warning",
+                    f"not built for {locale} ({built} is missing: below --min-coverage, or run 'pipeline build')",
+                    NOT_BUILT), built))
+
+    def _check_markdown(self, locale: str, fmt: str) -> None:
+        root = self.settings.out / fmt / locale
+        files = list_files(root)
+        present = set(files)
+        self._missing_outputs(locale, fmt, present, lambda page: page)
+        site = build_site(present | set(self.assets), self.options.site_map, self.options.redirects)
+        pages = [f for f in files if f.lower().endswith(".md") and self._output_selected(f, locale)]
+        scans: dict[str, PageScan | None] = {}
+
+        def scan_of(page: str) -> PageScan | None:
+            if page not in scans:
+                text = _read(root / page)
+                scans[page] = None if text is None else self.markdown(text)
+            return scans[page]
+
+        def display(page: str) -> str:
+            return self.display(root / page)
+
+        hits, _ = check_tree(pages, site, scan_of, display)
+        self.checked += [display(p) for p in pages]
+        for hit in hits:
+            self._attribute(hit, locale, hit.page, display(hit.page), html=False)
+
+    def _check_html(self, locale: str) -> None:
+        root = self.settings.out / "html"
+        files = list_files(root)
+        mine = [f for f in files if f.startswith(locale + "/")]
+        present = {f[len(locale) + 1:] for f in mine}
+        self._missing_outputs(locale, "html", present, lambda page: page[:-3] + ".html")
+        as_pages = {f[:-5] + ".md" if f.lower().endswith(".html") else f for f in files}
+        site_files = as_pages | {f"{locale}/{asset}" for asset in self.assets}
+        site_map = {prefix: f"{locale}/{folder}".rstrip("/") for prefix, folder in self.options.site_map.items()}
+        redirects = {f"{locale}/{src.lstrip('/')}": url for src, url in self.options.redirects.items()}
+        site = build_site(site_files, site_map, redirects)
+        pages = [f[:-5] + ".md" for f in mine if f.lower().endswith(".html")
+                 and self._output_selected(f[len(locale) + 1:-5] + ".md", locale)]
+        scans: dict[str, PageScan | None] = {}
+
+        def scan_of(page: str) -> PageScan | None:
+            if page not in scans:
+                text = _read(root / (page[:-3] + ".html")) if page.lower().endswith(".md") else None
+                scans[page] = None if text is None else self.html(text)
+            return scans[page]
+
+        def display(page: str) -> str:
+            return self.display(root / (page[:-3] + ".html"))
+
+        hits, _ = check_tree(pages, site, scan_of, display, rewrite=_html_as_page)
+        self.checked += [display(p) for p in pages]
+        for hit in hits:
+            self._attribute(hit, locale, hit.page[len(locale) + 1:], display(hit.page), html=True)
+
+    def _output_selected(self, page: str, locale: str) -> bool:
+        if self.options.pages is None:
+            return True
+        return self.selected(page, locale)
+
+    def _attribute(self, hit: Hit, locale: str, page: str, shown: str, *, html: bool) -> None:
+        output = Location(shown, hit.diagnostic.location.line, hit.diagnostic.location.column)
+        facts = self.facts(locale, page) if page in self.site.files else None
+        target = hit.link.target if hit.link else ""
+        if facts is None:
+            result: Attribution | None = Attribution(output, hit.diagnostic.message, "output")
+        else:
+            result = attribute(hit, facts, locale, output, html=html,
+                               site_map=tuple(self.options.site_map.items()),
+                               resolve_source=lambda p, t: resolve_link(p, t, self.site),
+                               source_anchors=self.source_anchors,
+                               facts_of=lambda q: self.facts(locale, q))
+        if result is None:
+            return
+        position = f"{output.path}:{output.line}:{output.column}"
+        if BUILT not in result.message:
+            diagnostic = Diagnostic(result.location, hit.diagnostic.severity, result.message, hit.diagnostic.code)
+            self.findings.append(Finding(diagnostic, shown, target))
+            return
+        # one finding per PO entry and problem, however many formats show it
+        key = (result.location, hit.diagnostic.code, result.cause, result.source_line, locale)
+        if key not in self._merged:
+            self._merged[key] = (result, hit.diagnostic.severity, shown, target, [])
+        self._merged[key][4].append(position)
+
+    def merged_findings(self) -> list[Finding]:
+        found = []
+        for (location, code, *_rest), (result, severity, shown, target, positions) in self._merged.items():
+            found.append(Finding(Diagnostic(location, severity, result.with_outputs(positions), code), shown, target))
+        return found
+
+    def collect(self, outputs: bool = True) -> tuple[list[Finding], list[str]]:
+        self.check_sources()
+        self.check_catalogs()
+        if outputs:
+            self.check_outputs()
+        findings = self.findings + self.merged_findings()
+        findings.sort(key=lambda f: (f.diagnostic.location.path, f.diagnostic.location.line,
+                                     f.diagnostic.location.column, f.diagnostic.code, f.diagnostic.message))
+        return findings, list(dict.fromkeys(self.checked))
+
+
+def _html_as_page(target: str) -> str:
+    """``x.html#a`` -> ``x.md#a``: built HTML pages as the ``.md`` pages of the HTML site."""
+    cut = min((i for i in (target.find("#"), target.find("?")) if i != -1), default=len(target))
+    path = target[:cut]
+    if path.lower().endswith(".html"):
+        return path[:-5] + ".md" + target[cut:]
+    return target
+
+
+def _verbose_lines(results: list[LinkResult]) -> list[str]:
+    hosts: Counter[str] = Counter()
+    sites: Counter[str] = Counter()
+    for result in results:
+        status = result.resolution.status
+        if status == "external":
+            parts = urlsplit(result.link.target.strip())
+            hosts[(parts.scheme + "://" if parts.scheme else "//") + parts.netloc if parts.netloc else parts.scheme + ":"] += 1
+        elif status == "external-site":
+            segments = [s for s in result.resolution.path.split("/") if s][:1]
+            sites["/" + "/".join(segments)] += 1
+    lines = [f"external links (not fetched): {sum(hosts.values())} to {len(hosts)} hosts"]
+    lines += [f"  {count:5d}  {host}" for host, count in sorted(hosts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    lines.append(f"site-root links outside the site map (other sites): {sum(sites.values())}")
+    lines += [f"  {count:5d}  {prefix}" for prefix, count in sorted(sites.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return lines

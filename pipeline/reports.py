@@ -1,0 +1,182 @@
+"""Findings of ``pipeline check`` -> report text (text, JSON, GitHub annotations, JUnit XML),
+and the baseline of known findings.
+
+In: ``Finding`` records (a ``Diagnostic`` plus the file whose check produced it and the link
+target it is about). Out: text; nothing here reads, writes or prints.
+
+Baseline
+    A finding's key is ``path``, ``code``, its *subject* (the link target, else the message
+    with every number replaced by ``#``, so line and column numbers inside messages do not
+    count) and its occurrence index among findings with the same three; never a line number,
+    so editing other parts of a page keeps the baseline valid. A baselined finding is
+    reported as known (``note`` severity, ``(known error)`` suffix) and does not fail.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from .model import Diagnostic
+
+FORMATS = ("text", "json", "github", "junit")
+BASELINE_FORMAT = 1
+_NUMBER = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: its diagnostic, the file checked (a JUnit test case), the link target, if known."""
+
+    diagnostic: Diagnostic
+    checked: str
+    target: str = ""
+    known: bool = False
+
+    @property
+    def subject(self) -> str:
+        return self.target or _NUMBER.sub("#", self.diagnostic.message)
+
+    def fails(self, strict: bool = False) -> bool:
+        severity = self.diagnostic.severity
+        return not self.known and (severity == "error" or strict and severity == "warning")
+
+
+def finding_keys(findings: Sequence[Finding]) -> list[str]:
+    """The baseline key of each finding (same order): ``path\\tcode\\tsubject\\toccurrence``."""
+    seen: Counter[tuple[str, str, str]] = Counter()
+    keys = []
+    for finding in findings:
+        base = (finding.diagnostic.location.path, finding.diagnostic.code, finding.subject)
+        keys.append("\t".join((*base, str(seen[base]))))
+        seen[base] += 1
+    return keys
+
+
+def apply_baseline(findings: Sequence[Finding], known: Iterable[str]) -> list[Finding]:
+    """``findings`` with ``known`` set on those whose key is in the baseline."""
+    known_keys = set(known)
+    return [replace(f, known=key in known_keys) for f, key in zip(findings, finding_keys(findings))]
+
+
+def format_baseline(findings: Sequence[Finding]) -> str:
+    """Baseline JSON text recording every finding (sorted, one entry per line for clean diffs)."""
+    entries = []
+    for finding, key in sorted(zip(findings, finding_keys(findings)), key=lambda pair: pair[1]):
+        path, code, subject, occurrence = key.split("\t")
+        entries.append(json.dumps({"path": path, "code": code, "subject": subject, "occurrence": int(occurrence),
+                                   "severity": finding.diagnostic.severity}, ensure_ascii=False))
+    body = ",\n    ".join(entries)
+    return (f'{{\n  "format": {BASELINE_FORMAT},\n  "comment": "known findings of pipeline check; '
+            f'regenerate with pipeline check --update-baseline",\n  "findings": [\n    {body}\n  ]\n}}\n')
+
+
+def parse_baseline(text: str) -> set[str]:
+    """Keys of a baseline file; raises ValueError for a file that is not one."""
+    data = json.loads(text)
+    if not isinstance(data, dict) or data.get("format") != BASELINE_FORMAT or not isinstance(data.get("findings"), list):
+        raise ValueError("not a pipeline check baseline (format 1)")
+    return {"\t".join((str(e["path"]), str(e["code"]), str(e["subject"]), str(int(e["occurrence"]))))
+            for e in data["findings"]}
+
+
+# --- report formats (pure) -----------------------------------------------------------------
+
+
+def summary_line(findings: Sequence[Finding], checked: int, strict: bool = False) -> str:
+    """E.g. ``pipeline check: 7 files checked: 1 error, 2 warnings, 9 known (baseline)``."""
+    new = [f for f in findings if not f.known]
+    errors = sum(f.diagnostic.severity == "error" for f in new)
+    warnings = sum(f.diagnostic.severity == "warning" for f in new)
+    known = len(findings) - len(new)
+    text = (f"pipeline check: {checked} files checked: {errors} error{'s' * (errors != 1)}, "
+            f"{warnings} warning{'s' * (warnings != 1)}")
+    if known:
+        text += f", {known} known (baseline)"
+    if strict and warnings:
+        text += "; --strict: warnings fail"
+    return text
+
+
+def format_text(findings: Sequence[Finding]) -> str:
+    lines = []
+    for finding in findings:
+        d = finding.diagnostic
+        if finding.known:
+            lines.append(f"{d.location}: note: {d.message} [{d.code}] (known {d.severity})")
+        else:
+            lines.append(d.format())
+    return "".join(line + "\n" for line in lines)
+
+
+def format_json(findings: Sequence[Finding], checked: Sequence[str], strict: bool = False) -> str:
+    items = [{
+        "path": f.diagnostic.location.path, "line": f.diagnostic.location.line,
+        "column": f.diagnostic.location.column, "severity": f.diagnostic.severity,
+        "code": f.diagnostic.code, "message": f.diagnostic.message, "target": f.target,
+        "checked": f.checked, "known": f.known,
+    } for f in findings]
+    data = {"findings": items, "checked": list(checked), "summary": summary_line(findings, len(checked), strict),
+            "failed": any(f.fails(strict) for f in findings)}
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(findings: Sequence[Finding], strict: bool = False) -> str:
+    """GitHub Actions workflow commands: one ``::error``/``::warning``/``::notice`` per finding."""
+    lines = []
+    for finding in findings:
+        d = finding.diagnostic
+        level = "notice" if finding.known else ("error" if d.severity == "error" or strict else
+                                               "warning" if d.severity == "warning" else "notice")
+        message = d.message + (f" (known {d.severity}, in the baseline)" if finding.known else "")
+        lines.append(f"::{level} file={_escape_property(d.location.path)},line={d.location.line},"
+                     f"col={d.location.column},title={_escape_property('[' + d.code + ']')}::{_escape_data(message)}")
+    return "".join(line + "\n" for line in lines)
+
+
+def format_junit(findings: Sequence[Finding], checked: Sequence[str], strict: bool = False) -> str:
+    """JUnit XML: one test case per checked file, one ``<failure>`` per failing finding;
+    warnings that do not fail and known findings go to the case's ``<system-out>``."""
+    by_file: dict[str, list[Finding]] = {name: [] for name in checked}
+    for finding in findings:
+        by_file.setdefault(finding.checked, []).append(finding)
+    suites = ET.Element("testsuites", name="pipeline check")
+    failures = sum(1 for items in by_file.values() if any(f.fails(strict) for f in items))
+    suite = ET.SubElement(suites, "testsuite", name="pipeline check", tests=str(len(by_file)),
+                          failures=str(failures), errors="0", skipped="0")
+    for name, items in by_file.items():
+        case = ET.SubElement(suite, "testcase", classname="pipeline.check", name=name, file=name)
+        quiet = []
+        for finding in items:
+            d = finding.diagnostic
+            if finding.fails(strict):
+                failure = ET.SubElement(case, "failure", type=d.code, message=d.message)
+                failure.text = d.format()
+            else:
+                quiet.append(format_text([finding]).rstrip("\n"))
+        if quiet:
+            ET.SubElement(case, "system-out").text = "\n".join(quiet)
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def format_report(fmt: str, findings: Sequence[Finding], checked: Sequence[str], strict: bool = False) -> str:
+    if fmt == "json":
+        return format_json(findings, checked, strict)
+    if fmt == "github":
+        return format_github(findings, strict)
+    if fmt == "junit":
+        return format_junit(findings, checked, strict)
+    return format_text(findings)

@@ -1,0 +1,319 @@
+"""``pipeline check`` as CI and translators meet it: exit codes, exact lines, formats, the
+baseline, findings in built outputs traced to the PO entry, and the real corpus's figures."""
+
+from __future__ import annotations
+
+import collections
+import json
+import shutil
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from pipeline.catalog import format_catalog, parse_catalog
+from pipeline.cli import main
+from pipeline.htmllinks import scan_html
+
+from .conftest import CORPUS, REPO, SEED_NAME, require_shared
+
+SEED_PO = f"{SEED_NAME[:-3]}.po"
+SOURCE = f"source/{SEED_NAME}"
+INTUNE_SITE_MAP = [
+    "/intune/deploy-use=InTuneDocs/DeployUse", "/intune/get-started=InTuneDocs/GetStarted",
+    "/intune/understand-explore=InTuneDocs/Understand", "/intune/plan-design=InTuneDocs/PlanDesign",
+    "/intune/troubleshoot=InTuneDocs/Troubleshoot", "/intune/enduser=InTuneDocs/EndUser",
+    "/intune/end-user=InTuneDocs/EndUser", "/intune/develop=InTuneDocs/develop", "/intune=InTuneDocs",
+]
+SAMPLE_KNOWN = [  # the seed's own problems, kept exactly as given: the shipped baseline
+    f"{SOURCE}:35:292: note: broken link 'unenroll-your-device-from-intune-android.md': no such file [link.missing-file] (known error)",
+    f"{SOURCE}:35:348: note: broken link 'unenroll-your-device-from-intune-ios': no such file [link.missing-file] (known error)",
+    f"{SOURCE}:35:393: note: broken link 'unenroll-your-device-from-intune-windows': no such file [link.missing-file] (known error)",
+    f"{SOURCE}:36:802: note: broken link '/Intune/Get-Started/start-with-a-paid-subscription-to-microsoft-intune-step-3': no such file [link.missing-file] (known error)",
+    f"{SOURCE}:36:953: note: broken link '/Intune/Get-Started/start-with-a-paid-subscription-to-microsoft-intune-step-5': no such file [link.missing-file] (known error)",
+    f"{SOURCE}:37:737: note: broken link '/Intune/Deployuse/set-up-ios-and-mac-management-with-microsoft-intune': no such file [link.missing-file] (known error)",
+    f"{SOURCE}:39:937: note: broken link '/Intune/Deploy-use/set-up-ios-and-mac-management-with-microsoft-intune': no such file [link.missing-file] (known error)",
+    f"{SOURCE}:39:1159: note: malformed link '[Synchroniser Active Directory\u2026](...': its '(' is not closed before "
+    "the next link at 39:1309, which swallows it (the destination would contain spaces) [link.malformed] (known error)",
+    f"{SOURCE}:39:1309: note: broken link '/Intune/Get-Started/start-with-a-paid-subscription-to-microsoft-intune-step-5': no such file [link.missing-file] (known error)",
+    f"{SOURCE}:40:603: note: broken link '/Intune/Understand-explore/get-started-with-a-30-day-trial-of-microsoft-intune': no such file [link.missing-file] (known error)",
+    f"{SOURCE}:43:1: note: broken link 'using-your-ios-or-mac-os-x-device-with-intune.md': no such file [link.missing-file] (known error)",
+]
+
+
+@pytest.fixture
+def project(sample_project: Path) -> Path:
+    """The shipped sample with its baseline."""
+    shutil.copy(REPO / "check-baseline.json", sample_project / "check-baseline.json")
+    return sample_project
+
+
+def check(project: Path, capsys, *args: str) -> tuple[int, list[str], str]:
+    code = main(["-C", str(project), "check", *args])
+    captured = capsys.readouterr()
+    return code, captured.out.splitlines(), captured.err
+
+
+def build(project: Path, capsys) -> None:
+    assert main(["-C", str(project), "all"]) in (0, 1)
+    capsys.readouterr()
+
+
+def edit_po(project: Path, locale: str, changes: dict[str, tuple[str, str]]) -> dict[str, int]:
+    """Set msgstr (and a translator comment) of entries by msgid; return the entries' lines."""
+    path = project / "locales" / locale / SEED_PO
+    po = parse_catalog(path.read_text(encoding="utf-8"), str(path))
+    for entry in po:
+        if entry.msgid in changes:
+            entry.msgstr, comment = changes[entry.msgid]
+            entry.tcomment = comment
+    path.write_text(format_catalog(po), encoding="utf-8")
+    po = parse_catalog(path.read_text(encoding="utf-8"), str(path))
+    return {e.msgid: e.linenum for e in po}
+
+
+# --- the shipped sample ----------------------------------------------------------------------
+
+
+def test_sample_passes_with_its_baseline_and_every_seed_problem_is_known(project, capsys):
+    build(project, capsys)
+    code, out, err = check(project, capsys)
+    assert [line for line in out if line.startswith("source/")] == SAMPLE_KNOWN
+    assert not [line for line in out if line.startswith("locales/")]
+    # problems of the built pages that the source already has are reported once, on the source
+    template_only = [line for line in out if line.startswith("out/")]
+    for line in template_only:  # the page template's own links (site chrome), if the build lacks them
+        assert "it comes from the build or the page template" in line
+        target = line.split("broken link '")[1].split("'")[0]
+        page = project / line.split(":")[0]
+        assert not (page.parent / target).resolve().exists()
+    assert code == (1 if template_only else 0)
+    assert "11 known (baseline)" in err
+
+
+def test_unbuilt_locales_are_errors_with_a_hint(project, capsys):
+    code, out, _ = check(project, capsys)
+    assert code == 1
+    assert [line for line in out if "not-built" in line] == [
+        f"out/frontmatter/{locale}:1:1: error: {locale} is not built (no out/frontmatter/{locale}, "
+        f"out/markdown/{locale}, out/html/{locale}); run 'pipeline build' first [check.not-built]"
+        for locale in ("de-DE", "en-US", "fr-FR")]
+    code, out, _ = check(project, capsys, "--no-outputs")
+    assert code == 0 and out == SAMPLE_KNOWN
+
+
+def test_baseline_keys_survive_edits_elsewhere_and_a_new_break_fails(project, capsys):
+    page = project / SOURCE
+    text = page.read_text(encoding="utf-8")
+    marker = "Le tableau suivant"
+    page.write_text(text.replace(marker, "Un paragraphe ajouté.\n\nUn autre.\n\n" + marker, 1), encoding="utf-8")
+    code, out, _ = check(project, capsys, "--no-outputs")
+    assert code == 0 and len(out) == 11 and all(line.endswith("(known error)") for line in out)
+    assert out[0].startswith(f"{SOURCE}:39:292:")  # moved down four lines, still known
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace(marker, "Voir [la page](page-absente.md). " + marker, 1), encoding="utf-8")
+    code, out, _ = check(project, capsys, "--no-outputs")
+    assert code == 1
+    assert [line for line in out if not line.endswith("(known error)")] == [
+        f"{SOURCE}:35:6: error: broken link 'page-absente.md': no such file [link.missing-file]"]
+    code, out, _ = check(project, capsys, "--no-outputs", "--no-baseline")
+    assert code == 1 and len(out) == 12 and not any("known" in line for line in out)
+
+
+def test_update_baseline_records_the_current_findings(project, capsys):
+    (project / "check-baseline.json").unlink()
+    code, _, err = check(project, capsys, "--no-outputs")
+    assert code == 2 and "does not exist; create it with --update-baseline" in err
+    code, _, err = check(project, capsys, "--no-outputs", "--update-baseline")
+    assert code == 0 and "wrote check-baseline.json (11 findings)" in err
+    assert (project / "check-baseline.json").read_text(encoding="utf-8") == (REPO / "check-baseline.json").read_text(
+        encoding="utf-8")
+
+
+def test_site_map_option_replaces_the_setting_and_bad_values_are_usage_errors(project, capsys):
+    code, out, _ = check(project, capsys, "--no-outputs", "--no-baseline", "--site-map", "/other=x")
+    # no prefix matches '/Intune/...' now: another site's links, not checked (listed by --verbose)
+    assert code == 1 and len(out) == 5 and not any("/Intune/" in line for line in out)
+    code, out, err = check(project, capsys, "--no-outputs", "--no-baseline", "--site-map", "/other=x", "-v")
+    assert "site-root links outside the site map (other sites): 6" in err and "      6  /Intune" in err
+    assert "external links (not fetched): 1 to 1 hosts" in err
+    code, _, err = check(project, capsys, "--site-map", "intune")
+    assert code == 2 and "--site-map 'intune': expected PREFIX=FOLDER" in err
+
+
+def test_files_restrict_the_report_to_those_pages_and_catalogs(project, capsys):
+    (project / "source" / "autre.md").write_text("# Autre\n\n[absente](absente.md)\n", encoding="utf-8")
+    code, out, _ = check(project, capsys, "--no-outputs", str(project / "source" / "autre.md"))
+    assert code == 1 and out == ["source/autre.md:3:1: error: broken link 'absente.md': no such file [link.missing-file]"]
+    code, out, _ = check(project, capsys, "--no-outputs", str(project / "locales" / "de-DE" / SEED_PO))
+    assert code == 0 and out == SAMPLE_KNOWN
+    code, out, err = check(project, capsys, str(project / "README.md"))
+    assert code == 0 and out == [] and "no source page or PO file" in err
+
+
+# --- translation QA --------------------------------------------------------------------------
+
+
+def test_qa_errors_fail_and_warnings_fail_only_when_strict(project, capsys):
+    title = "Des erreurs se produisent pendant l’inscription de votre appareil iOS dans Intune"
+    lines = edit_po(project, "en-US", {title: ("You see errors while enrolling your iOS device", "")})
+    code, out, _ = check(project, capsys, "--no-outputs")
+    warning = [line for line in out if line.startswith("locales/")]
+    po = f"locales/en-US/{SEED_PO}"
+    assert warning == [f"{po}:{lines[title]}:1: warning: product name 'Intune' missing from translation "
+                       f"(source {SOURCE}:29) [qa.product-name]"]
+    assert code == 0
+    assert check(project, capsys, "--no-outputs", "--strict")[0] == 1
+    paragraph = next(m for m in lines if m.startswith("Le tableau suivant"))
+    lines = edit_po(project, "en-US", {paragraph: ("The following table lists the errors.", "")})
+    code, out, _ = check(project, capsys, "--no-outputs")
+    assert code == 1
+    qa = [line for line in out if line.startswith(f"{po}:{lines[paragraph]}:1: error: ")]
+    assert len(qa) == 1 and qa[0].endswith(f"(source {SOURCE}:31) [qa.link-count]")
+
+
+# --- built outputs: a translation's problem named at its PO entry -------------------------------
+
+
+def test_translated_link_and_heading_problems_name_the_po_file_and_line(project, capsys):
+    (project / "source" / "autre.md").write_text(
+        "---\ntitle: Autre page\n---\n# Autre page\n\n"
+        f"Voir [la section]({SEED_NAME}#voir-aussi).\n", encoding="utf-8")
+    link_msgid = ("[Using your iOS or Mac OS X device with Intune]"
+                  "(using-your-ios-or-mac-os-x-device-with-intune.md)")
+    lines = edit_po(project, "en-US", {link_msgid: (
+        "[Using your iOS or Mac OS X device with Intune](using-your-ios-device.md)", "qa-accept: qa.link-target")})
+    build(project, capsys)
+    po = f"locales/en-US/{SEED_PO}"
+    code, out, _ = check(project, capsys)
+    mine = [line for line in out if line.startswith("locales/")]
+    assert mine == [
+        f"{po}:{lines[link_msgid]}:1: error: broken link 'using-your-ios-device.md': no such file (the en-US "
+        f"translation of {SOURCE}:43 changed this link; built into out/frontmatter/en-US/{SEED_NAME}:43:1, "
+        f"out/markdown/en-US/{SEED_NAME}:15:1, out/html/en-US/{SEED_NAME[:-3]}.html:"
+        + mine[0].split(f"out/html/en-US/{SEED_NAME[:-3]}.html:")[1]]
+    assert code == 1
+    # the build keeps the source heading's id in every locale: '#voir-aussi' works in en-US too
+    assert not any("voir-aussi" in line for line in out)
+    # a build that lost it: the finding names the heading's PO entry, the link and every output
+    for path in (project / "out").rglob(f"{SEED_NAME[:-3]}.*"):
+        if "/en-US/" in path.as_posix():
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace('<a name="voir-aussi"></a>', "").replace('<a id="voir-aussi"></a>', ""),
+                            encoding="utf-8")
+    code, out, _ = check(project, capsys)
+    heading = [line for line in out if "voir-aussi" in line]
+    assert len(heading) == 1
+    assert heading[0].startswith(f"{po}:{lines['Voir aussi']}:1: error: broken link '{SEED_NAME}#voir-aussi': "
+                                 f"no anchor '#voir-aussi' in '{SEED_NAME}': the en-US translation of the heading "
+                                 f"'Voir aussi' ({SOURCE}:42) as 'See also' changes its id '#voir-aussi', which the "
+                                 "link at source/autre.md:6:6 uses (built into out/frontmatter/en-US/autre.md:6:6, "
+                                 "out/markdown/en-US/autre.md:")
+    assert heading[0].endswith("; the build must keep the source id [link.missing-anchor]")
+    assert "out/html/en-US/autre.html:" in heading[0]
+
+
+# --- report formats --------------------------------------------------------------------------
+
+
+def test_json_github_and_junit_reports(project, capsys):
+    (project / "source" / "autre.md").write_text("# Autre\n\n[absente](absente.md)\n", encoding="utf-8")
+    code, out, _ = check(project, capsys, "--no-outputs", "--format", "json")
+    data = json.loads("\n".join(out))
+    assert code == 1 and data["failed"] is True
+    new = [f for f in data["findings"] if not f["known"]]
+    assert new == [{"path": "source/autre.md", "line": 3, "column": 1, "severity": "error",
+                    "code": "link.missing-file", "message": "broken link 'absente.md': no such file",
+                    "target": "absente.md", "checked": "source/autre.md", "known": False}]
+    code, out, _ = check(project, capsys, "--no-outputs", "--format", "github")
+    assert out[0] == ("::error file=source/autre.md,line=3,col=1,title=[link.missing-file]::"
+                      "broken link 'absente.md': no such file")
+    assert all(line.startswith("::notice ") for line in out[1:]) and len(out) == 12
+    report = project / "junit.xml"
+    code, out, _ = check(project, capsys, "--no-outputs", "--format", "junit", "-o", str(report))
+    assert code == 1 and out == []
+    suite = ET.parse(report).getroot().find("testsuite")
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    assert set(cases) == {"source/autre.md", SOURCE, f"locales/de-DE/{SEED_PO}", f"locales/en-US/{SEED_PO}"}
+    assert suite.get("tests") == "4" and suite.get("failures") == "1"
+    assert cases["source/autre.md"].find("failure").get("type") == "link.missing-file"
+    assert cases[SOURCE].find("failure") is None and "(known error)" in cases[SOURCE].find("system-out").text
+
+
+# --- HTML outputs and the cache ----------------------------------------------------------------
+
+
+def test_html_scan_positions_and_ids():
+    html = ('<!DOCTYPE html>\n<html><head><link rel="stylesheet" href="../style.css"></head>\n<body>\n'
+            '<h2 id="see-also"><a id="voir-aussi"></a>See also</h2>\n'
+            '<p>x <a href="a.html#b">A</a> <img src="m/x.png" alt="X"> <a name="old"></a></p>\n</body></html>\n')
+    scan = scan_html(html)
+    assert [(l.target, l.line, l.column, l.is_image) for l in scan.links] == [
+        ("../style.css", 2, 13, False), ("a.html#b", 5, 6, False), ("m/x.png", 5, 31, True)]
+    assert scan.explicit_anchors == {"see-also", "voir-aussi", "old"}
+
+
+def test_html_fragments_and_assets_resolve_in_the_built_tree(project, capsys):
+    (project / "source" / "media").mkdir()
+    (project / "source" / "media" / "x.png").write_bytes(b"")
+    (project / "source" / "autre.md").write_text(
+        "# Autre\n\n## Étape 1\n\n![x](media/x.png) [ok](#étape-1) [ko](#etape-2) "
+        f"[page]({SEED_NAME}#voir-aussi)\n", encoding="utf-8")
+    build(project, capsys)
+    code, out, _ = check(project, capsys)
+    autre = [line for line in out if "autre" in line and "page template" not in line]
+    # the source's broken fragment once, on the source; the image (in the source tree, not copied)
+    # and the translated heading's source id resolve in every locale and format
+    assert autre == ["source/autre.md:5:34: error: broken link '#etape-2': no anchor '#etape-2' in this page "
+                     "[link.missing-anchor]"]
+
+
+def test_scans_are_cached_by_content_hash(project, capsys):
+    assert check(project, capsys, "--no-outputs")[0] == 0
+    cache = project / "out" / ".cache" / "links.json"
+    stored = json.loads(cache.read_text(encoding="utf-8"))
+    assert len(stored["scans"]) == 1
+    before = cache.stat().st_mtime_ns
+    assert check(project, capsys, "--no-outputs")[1] == SAMPLE_KNOWN
+    assert cache.stat().st_mtime_ns == before  # nothing new: not rewritten
+    code, _, _ = check(project, capsys, "--no-outputs", "--no-cache")
+    assert code == 0
+
+
+# --- the real corpus -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def corpus_project(tmp_path: Path) -> Path:
+    require_shared()
+    project = tmp_path / "intune"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        f'[tool.pipeline]\nsource = "{(CORPUS / "en-us").as_posix()}"\nsource_locale = "en-US"\n', encoding="utf-8")
+    return project
+
+
+def site_map_args() -> list[str]:
+    return [arg for entry in INTUNE_SITE_MAP for arg in ("--site-map", entry)]
+
+
+def test_corpus_figures_through_the_cli(corpus_project, capsys):
+    started = time.perf_counter()
+    code, out, err = check(corpus_project, capsys, *site_map_args(), "--format", "json")
+    cold = time.perf_counter() - started
+    data = json.loads("\n".join(out))
+    counts = collections.Counter(f["code"] for f in data["findings"])
+    assert counts == {"link.missing-file": 9, "link.missing-anchor": 14, "link.malformed": 2,
+                      "link.case-mismatch": 69, "link.windows-separator": 38, "link.url-only": 11,
+                      "link.anchor-slug": 5, "check.not-built": 1}
+    assert code == 1 and "432 files checked: 26 errors, 123 warnings" in err
+    started = time.perf_counter()
+    code, text, _ = check(corpus_project, capsys, *site_map_args(), "--no-outputs")
+    warm = time.perf_counter() - started
+    assert len(text) == 148
+    assert any(line.endswith("did you mean '/intune/get-started/mobile-device-management-capabilities-in-"
+                             "microsoft-intune'? [link.missing-file]") for line in text)
+    assert cold < 10 and warm < 5  # ~0.3 s and ~0.2 s on 2 cores; catches pathological regressions only
+    code, _, err = check(corpus_project, capsys, *site_map_args(), "--no-outputs", "-v")
+    assert "site-root links outside the site map (other sites): 2" in err
