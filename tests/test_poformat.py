@@ -265,7 +265,7 @@ def test_fuzzy_header_and_empty_header_comment() -> None:
     assert text == '#, fuzzy\nmsgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n'
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, database=None)  # no .hypothesis/ in the cwd
 @given(st.lists(st.text(alphabet=st.sampled_from(list(
     "ab cd-/.,:!?()«»\"\\\t\n日本語、。テスト\u00a0\u202f\u0301\u200b🇫🇷é"
 )), max_size=200), min_size=1, max_size=4))
