@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 
 import jinja2
 
-from . import catalog, render
+from . import catalog, render, site
 from .cache import BuildCache, UnitRecord, code_digest, digest, file_digest, load_cache, tree_digest
 from .config import PSEUDO_LOCALES, Settings, babel_locale
 from .files import inside, list_pages, write_atomic
@@ -84,7 +84,12 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     started = time.perf_counter()
     pages = [p for p in list_pages(settings.source) if in_shard(p, options.shard)]
     k, n = options.shard
-    cache = load_cache(settings.out / ".cache" / (f"build-{k}-of-{n}.json" if n > 1 else "build.json"))
+    cache_dir = settings.out / ".cache"
+    cache = load_cache(cache_dir / (f"build-{k}-of-{n}.json" if n > 1 else "build.json"))
+    merged_shards = sorted(cache_dir.glob("build-*-of-*.json")) if n == 1 else []
+    for shard_cache in merged_shards:  # out/ trees of CI shard jobs, merged: their work counts
+        for key, record in load_cache(shard_cache).units.items():
+            cache.units.setdefault(key, record)
     base = _base_fingerprint(settings, options)
     stale: dict[str, list[str]] = {}
     fresh: dict[str, UnitRecord] = {}
@@ -115,6 +120,10 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     _remove_stale_outputs(settings, cache, units, pages, outcome)
     cache.units = units
     cache.save()
+    for shard_cache in merged_shards:
+        shard_cache.unlink(missing_ok=True)
+    if options.shard == (1, 1) and (stale or not (settings.out / "html" / settings.source_locale / "index.html").is_file()):
+        _write_site(settings, units, pages, outcome)  # indexes, error catalogs, stylesheets, images
     for locale in settings.all_locales:
         total = catalog.Stats()
         for page in pages:
@@ -176,6 +185,7 @@ def _build_chunk(settings: Settings, base: str, options: BuildOptions,
                  chunk: list[tuple[str, list[str]]]) -> list[PageResult]:
     """Worker entry point: a Jinja environment and a document cache per chunk."""
     env = render.make_environment(settings.templates)
+    all_pages = frozenset(list_pages(settings.source))
     glossary = load_glossary(settings.glossary.read_text(encoding="utf-8")) if settings.glossary and settings.glossary.is_file() else frozenset()
     documents: dict[str, Document | None] = {}
 
@@ -199,7 +209,7 @@ def _build_chunk(settings: Settings, base: str, options: BuildOptions,
         documents[page] = document
         for locale in locales:
             try:
-                _build_locale(settings, env, base, options, glossary, locale, document, document_of, result)
+                _build_locale(settings, env, base, options, glossary, locale, document, document_of, result, all_pages)
             except PipelineError as exc:
                 result.diagnostics.append(exc.diagnostic)
         results.append(result)
@@ -229,7 +239,8 @@ def _translations(settings: Settings, glossary: frozenset[str], locale: str, doc
 
 def _build_locale(settings: Settings, env: jinja2.Environment, base: str, options: BuildOptions,
                   glossary: frozenset[str], locale: str, document: Document,
-                  document_of: Callable[[str], Document | None], result: PageResult) -> None:
+                  document_of: Callable[[str], Document | None], result: PageResult,
+                  all_pages: frozenset[str]) -> None:
     translations, stats = _translations(settings, glossary, locale, document, result.diagnostics)
     includes: list[str] = []
     page_dir = PurePosixPath(document.path).parent
@@ -248,7 +259,7 @@ def _build_locale(settings: Settings, env: jinja2.Environment, base: str, option
         result.notes.append(f"build: {locale}: {document.path} not published: {stats.coverage:.1f}% translated, "
                             f"below --min-coverage {options.min_coverage:g}")
         return
-    meta = _page_meta(settings, locale, document, translations, stats.coverage)
+    meta = _page_meta(settings, locale, document, translations, stats.coverage, all_pages)
     try:
         rendered = render_outputs(env, meta, document, translations, include)
     except jinja2.TemplateError as exc:
@@ -268,7 +279,7 @@ def _stats_tuple(stats: catalog.Stats) -> tuple[int, ...]:
 
 
 def _page_meta(settings: Settings, locale: str, document: Document, translations: dict[str, str],
-               coverage: float) -> render.Page:
+               coverage: float, pages: frozenset[str] = frozenset()) -> render.Page:
     if locale in PSEUDO_LOCALES:
         lang, direction = locale, "rtl" if locale == "qps-plocm" else "ltr"
     else:
@@ -278,7 +289,9 @@ def _page_meta(settings: Settings, locale: str, document: Document, translations
     depth = document.path.count("/")
     html_name = document.path[:-3] + ".html"
     up = "../" * (depth + 1)
-    alternates = tuple((other, f"{up}{other}/{html_name}") for other in settings.all_locales if other != locale)
+    # every real locale's version, this one included (as search engines expect); not the pseudo-locales
+    alternates = tuple((other, f"{up}{other}/{html_name}") for other in settings.all_locales
+                       if other not in PSEUDO_LOCALES)
     alternates += (("x-default", f"{up}{settings.source_locale}/{html_name}"),)
     return render.Page(
         path=document.path,
@@ -290,6 +303,8 @@ def _page_meta(settings: Settings, locale: str, document: Document, translations
         description=render.front_matter_value(document, translations, "description"),
         coverage=coverage,
         alternates=alternates,
+        site_map=settings.site_map,
+        pages=pages,
     )
 
 
@@ -306,6 +321,46 @@ def _template_error(settings: Settings, exc: jinja2.TemplateError) -> PipelineEr
     shown = settings.display(Path(name)) if name else "<template>"
     message = getattr(exc, "message", None) or str(exc)
     return PipelineError(Diagnostic(Location(shown, line or 1, 1), "error", f"template error: {message}", "build.template"))
+
+
+def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[str], outcome: Outcome) -> None:
+    """Per locale: index page, errors.json and .mo; once: the stylesheets; the files the pages show."""
+    env = render.make_environment(settings.templates)
+    glossary = (load_glossary(settings.glossary.read_text(encoding="utf-8"))
+                if settings.glossary and settings.glossary.is_file() else frozenset())
+    documents = []
+    for page in pages:
+        try:
+            documents.append(load_source(settings, page))
+        except PipelineError:
+            pass  # already reported by the page build
+    outputs: dict[str, str | bytes] = dict(site.site_outputs(env))
+    for locale in settings.all_locales:
+        translations: dict[str, dict[str, str]] = {}
+        metas: list[render.Page] = []
+        built: dict[str, str] = {}
+        total = catalog.Stats()
+        for document in documents:
+            usable, stats = _translations(settings, glossary, locale, document, None)
+            translations[document.path] = usable
+            record = units.get(BuildCache.key(locale, document.path))
+            if record is None or not record.outputs:
+                continue  # not published: failed, or under --min-coverage
+            total = total + stats
+            metas.append(_page_meta(settings, locale, document, usable, stats.coverage, frozenset(pages)))
+            html_file = settings.out / output_paths(locale, document.path)["html"]
+            if html_file.is_file():
+                built[document.path] = html_file.read_text(encoding="utf-8")
+        outputs.update(site.locale_outputs(
+            env, locale, settings.source_locale, settings.all_locales, documents, translations, metas,
+            settings.project, coverage=total.coverage, site_map=settings.site_map))
+        for destination, source_file in site.local_file_copies(locale, built).items():
+            if (settings.source / source_file).is_file():
+                outputs[destination] = (settings.source / source_file).read_bytes()
+    for relative, content in outputs.items():
+        target = inside(settings.out, relative)
+        if write_atomic(target, content):
+            outcome.written.append(settings.display(target))
 
 
 __all__ = ["BuildOptions", "output_paths", "run_build"]

@@ -24,9 +24,9 @@ def read_text(path: Path, display: str) -> str:
         raise error(display, line, column, "file is not valid UTF-8", "source.encoding") from None
 
 
-def write_atomic(path: Path, text: str) -> bool:
-    """Write via a temporary file and rename; False (and no write) when unchanged."""
-    data = text.encode("utf-8")
+def write_atomic(path: Path, content: str | bytes) -> bool:
+    """Write (text as UTF-8) via a temporary file and rename; False (and no write) when unchanged."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         if path.read_bytes() == data:
             return False

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from . import render
 from .model import Document
 from .pseudo import pseudolocalize
+from .sanitize import sanitize_translation
 
 PSEUDO = {"qps-ploc": False, "qps-plocm": True}
 
@@ -40,7 +41,10 @@ def render_outputs(
     include: Callable[[str], str | None],
 ) -> dict[str, str]:
     translated = render.apply_translations(document, translations)
-    markdown_text = render.portable_markdown(translated[1], meta.title, include)
+    source_title = document.front_matter.get("title") if document.front_matter else ""
+    # the title lands in Markdown as the H1 when the page has none: vet it as markup there
+    heading = sanitize_translation(source_title, meta.title, "heading") if meta.title != source_title else meta.title
+    markdown_text = render.portable_markdown(translated[1], heading, include)
     return {
         path: render.render_page(env, fmt, meta, document, translated, markdown_text)
         for fmt, path in output_paths(meta.locale, document.path).items()

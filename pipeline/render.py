@@ -31,7 +31,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .model import Document, Segment
-from .slugs import slug_github
+from .slugs import slug_github, unique_slugs
 from .sanitize import SAFE_SCHEMES, sanitize_translation, url_scheme
 
 FORMATS = ("frontmatter", "markdown", "html")
@@ -58,6 +58,8 @@ class Page:
     description: str
     coverage: float
     alternates: tuple[tuple[str, str], ...] = ()
+    site_map: tuple[tuple[str, str], ...] = ()
+    pages: frozenset[str] = frozenset()  # every source page, for case-insensitive link mapping
 
 
 def make_environment(project_templates: Path | None) -> Environment:
@@ -66,12 +68,16 @@ def make_environment(project_templates: Path | None) -> Environment:
     if project_templates is not None and project_templates.is_dir():
         loaders.append(FileSystemLoader(str(project_templates)))
     loaders.append(PackageLoader("pipeline", "templates"))
-    return Environment(
+    env = Environment(
         loader=ChoiceLoader(loaders),
         autoescape=lambda name: bool(name and name.endswith(".html.j2")),
         undefined=StrictUndefined,
         keep_trailing_newline=False,
     )
+    from .site import language_name  # site builds on render: imported here, not at the top
+
+    env.filters["language_name"] = language_name
+    return env
 
 
 def apply_translations(document: Document, translations: Mapping[str, str]) -> tuple[str, str]:
@@ -80,6 +86,7 @@ def apply_translations(document: Document, translations: Mapping[str, str]) -> t
     split = document.body_start
     parts: list[list[str]] = [[], []]
     cursor = 0
+    anchors = source_anchors(document)
     for segment in sorted(document.segments, key=lambda s: s.start):
         translated = translations.get(segment.text)
         if not translated or translated == segment.text:
@@ -89,7 +96,13 @@ def apply_translations(document: Document, translations: Mapping[str, str]) -> t
             parts[0].append(text[cursor:split])
             cursor = split
         part.append(text[cursor : segment.start])
-        part.append(_replacement(segment, translated, text))
+        replacement = _replacement(segment, translated, text)
+        anchor = anchors.get(segment.start)
+        if anchor and slug_github(replacement) != anchor and f'"{anchor}"' not in replacement:
+            # a translated heading keeps the source's fragment working (as Microsoft's own
+            # localized pages do): <a name> contributes no text to the heading's own slug
+            replacement = f'<a name="{anchor}"></a>{replacement}'
+        part.append(replacement)
         cursor = segment.end
     if cursor < split:
         parts[0].append(text[cursor:split])
@@ -98,8 +111,14 @@ def apply_translations(document: Document, translations: Mapping[str, str]) -> t
     return "".join(parts[0]), "".join(parts[1])
 
 
+def source_anchors(document: Document) -> dict[int, str]:
+    """Heading segment start -> the id the docs platform gives that heading in the source."""
+    headings = [s for s in document.segments if s.kind == "heading"]
+    return {s.start: slug for s, slug in zip(headings, unique_slugs([s.text for s in headings], slug_github))}
+
+
 def _replacement(segment: Segment, msgstr: str, text: str) -> str:
-    msgstr = sanitize_translation(segment.text, msgstr)
+    msgstr = sanitize_translation(segment.text, msgstr, segment.kind)
     if segment.kind == "front-matter":
         return yaml_scalar(msgstr, segment.quote)
     if "\n" in msgstr:
@@ -203,7 +222,8 @@ def render_page(env: Environment, fmt: str, page: Page, document: Document, tran
         return template.render(page=page, front_matter=translated[0], body=translated[1])
     if fmt == "markdown":
         return template.render(page=page, body=markdown_text)
-    body = Markup(render_html_body(markdown_text, document.error_codes))
+    body = Markup(render_html_body(markdown_text, document.error_codes, page_path=document.path,
+                                   site_map=page.site_map, pages=page.pages))
     return template.render(page=page, body=body)
 
 

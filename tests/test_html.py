@@ -113,10 +113,11 @@ def fill_po(project: Path, locale: str, choose: Callable[[int, polib.POEntry], s
 
 
 def build(project: Path) -> dict[str, str]:
-    """Build; relative path under out/html -> page text."""
+    """Build; relative path under out/html -> page text (the pages, not the locale indexes)."""
     assert main(["-C", str(project), "build"]) in (0, 1)
     html_root = project / "out" / "html"
-    return {p.relative_to(html_root).as_posix(): p.read_text(encoding="utf-8") for p in sorted(html_root.rglob("*.html"))}
+    return {p.relative_to(html_root).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(html_root.rglob("*.html")) if p.name != "index.html"}
 
 
 def render_direct(project: Path, locale: str, translations: dict[str, str]) -> str:
