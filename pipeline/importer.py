@@ -1,0 +1,186 @@
+"""Import existing translated pages into a locale's PO files (po4a's gettextize).
+
+In: ``Settings``, a locale and a folder holding that locale's translated pages at the
+same relative paths as the source pages. Out: an ``Outcome`` with one line per page
+(``import: fr-FR: page.md: 12 aligned, 1 fuzzy, 0 empty, 0 kept``) and a total, and the
+locale's PO files under ``locales/<locale>/`` written or merged.
+
+This module is the file edge; the work is pure: ``align.align_documents`` pairs the
+segments, ``fill_catalog`` puts the verdicts into a catalog. Rules:
+
+- ``aligned`` fills the message; ``fuzzy`` fills it, flags it ``fuzzy`` and says why in a
+  translator comment starting ``import:``; ``empty`` leaves it untranslated (with the
+  reason as a comment).
+- A translation already in the PO that is not fuzzy is never replaced unless
+  ``overwrite``; such messages are reported as ``kept``.
+- Front-matter keys that only the translation has (``translationtype``,
+  ``ms.sourcegitcommit``, ``ms.openlocfilehash`` ...) are stored, in order and as written,
+  in the PO header field ``X-Front-Matter-Extra`` (``align.encode_extras``), for the build
+  to put back with ``align.localized_front_matter``.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import catalog
+from .align import (ALIGNED, EMPTY, EXTRA_HEADER, FUZZY, TRAILER_HEADER, Match, align_documents,
+                    choose_translations, encode_extras, encode_trailer)
+from .project import Outcome, load_sources, now_stamp, po_path, template_path
+from .config import Settings, babel_locale, po_language
+from .extract import extract_messages
+from .files import read_text, write_atomic
+from .model import Document, PipelineError, error
+from .source import load_document
+
+if TYPE_CHECKING:  # catalog.py is the only module that uses polib at run time
+    import polib
+
+KEPT = "kept"
+_TAG = "import: "
+_POT_DATE = re.compile(r'^"POT-Creation-Date: (.*?)\\n"$', re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class PageReport:
+    """How one page's segments came out of the import."""
+
+    path: str
+    aligned: int = 0
+    fuzzy: int = 0
+    empty: int = 0
+    kept: int = 0
+
+    def line(self, locale: str) -> str:
+        return (f"import: {locale}: {self.path}: {self.aligned} aligned, {self.fuzzy} fuzzy, "
+                f"{self.empty} empty, {self.kept} kept")
+
+
+def run_import(settings: Settings, locale: str, from_dir: Path, overwrite: bool = False) -> Outcome:
+    """Align every translated page under ``from_dir`` and fill ``locale``'s PO files."""
+    return run_imports(settings, ((locale, from_dir),), overwrite)
+
+
+def run_imports(settings: Settings, imports: Sequence[tuple[str, Path]], overwrite: bool = False) -> Outcome:
+    """``run_import`` for several (locale, folder) pairs, reading the source pages once."""
+    for locale, from_dir in imports:
+        babel_locale(locale, "<command line>")
+        if not from_dir.is_dir():
+            raise error(str(from_dir), 1, 1, "no such folder of translated pages", "import.missing")
+    outcome = Outcome()
+    documents = [d for d in load_sources(settings, outcome) if d.segments]
+    for locale, from_dir in imports:
+        _import_locale(settings, documents, locale, from_dir, overwrite, outcome)
+    return outcome
+
+
+def _import_locale(settings: Settings, documents: Sequence[Document], locale: str, from_dir: Path,
+                   overwrite: bool, outcome: Outcome) -> None:
+    started = time.perf_counter()
+    language = po_language(locale)
+    written = len(outcome.written)
+    missing = pages = 0
+    totals = PageReport("total")
+    for document in documents:
+        translated_path = from_dir / document.path
+        if not translated_path.is_file():
+            missing += 1
+            continue
+        try:
+            translated = load_document(
+                document.path, read_text(translated_path, translated_path.as_posix()), settings.translate_keys)
+            path = po_path(settings, locale, document.path)
+            existing = (catalog.parse_catalog(read_text(path, settings.display(path)), settings.display(path))
+                        if path.is_file() else None)
+            merged = catalog.merge_catalog(_template(settings, document), existing, language)
+            filled, report = import_page(merged, document, translated, overwrite)
+            if write_atomic(path, catalog.format_catalog(filled)):
+                outcome.written.append(settings.display(path))
+        except PipelineError as exc:
+            outcome.diagnostics.append(exc.diagnostic)
+            continue
+        pages += 1
+        outcome.lines.append(report.line(locale))
+        totals = PageReport("total", totals.aligned + report.aligned, totals.fuzzy + report.fuzzy,
+                            totals.empty + report.empty, totals.kept + report.kept)
+    if locale not in settings.target_locales:
+        outcome.lines.append(f"import: {locale}: note: not in target_locales, so 'pipeline build' skips it")
+    outcome.lines.append(
+        f"import: {locale}: {pages} page(s), {totals.aligned} aligned, {totals.fuzzy} fuzzy, "
+        f"{totals.empty} empty, {totals.kept} kept; {missing} source page(s) without a translation; "
+        f"{len(outcome.written) - written} catalog(s) written in {time.perf_counter() - started:.2f}s"
+    )
+
+
+def _template(settings: Settings, document: Document) -> polib.POFile:
+    """The page's template from the current source, dated like its POT when there is one."""
+    path = template_path(settings, document.path)
+    found = _POT_DATE.search(path.read_text(encoding="utf-8")) if path.is_file() else None
+    messages = extract_messages(document, settings.display(settings.source))
+    return catalog.make_template(messages, settings.project, found.group(1) if found else now_stamp(), document.path)
+
+
+def import_page(po: polib.POFile, source: Document, translated: Document,
+                overwrite: bool = False) -> tuple[polib.POFile, PageReport]:
+    """``po`` (already merged with the page's template) filled from ``translated``; pure."""
+    alignment = align_documents(source, translated)
+    filled, states = fill_catalog(po, alignment.matches, overwrite)
+    for header, value in ((EXTRA_HEADER, encode_extras(alignment.extras) if alignment.extras else ""),
+                          (TRAILER_HEADER, encode_trailer(alignment.trailer) if alignment.trailer else "")):
+        if value:
+            filled.metadata[header] = value
+        else:
+            filled.metadata.pop(header, None)
+    counts = {ALIGNED: 0, FUZZY: 0, EMPTY: 0, KEPT: 0}
+    for match in alignment.matches:
+        counts[states.get(match.segment.text, EMPTY)] += 1
+    return filled, PageReport(source.path, counts[ALIGNED], counts[FUZZY], counts[EMPTY], counts[KEPT])
+
+
+def fill_catalog(po: polib.POFile, matches: tuple[Match, ...],
+                 overwrite: bool = False) -> tuple[polib.POFile, dict[str, str]]:
+    """A copy of ``po`` with the matches' translations in it, and each msgid's outcome.
+
+    Outcomes: ``aligned``, ``fuzzy``, ``empty`` or ``kept`` (a non-fuzzy translation
+    already there and ``overwrite`` not given).
+    """
+    filled = copy.copy(po)  # entries are copied before they change; ``po`` stays as it was
+    filled.metadata = dict(po.metadata)
+    chosen = choose_translations(matches)
+    states: dict[str, str] = {}
+    for index, original in enumerate(po):
+        if original.obsolete or original.msgid not in chosen:
+            continue
+        entry = filled[index] = copy.copy(original)
+        match = chosen[entry.msgid]
+        protected = bool(entry.msgstr) and "fuzzy" not in entry.flags and not overwrite
+        if protected:
+            states[entry.msgid] = KEPT
+            continue
+        comments = [c for c in (entry.tcomment or "").split("\n") if c and not c.startswith(_TAG)]
+        if match.status == EMPTY:
+            states[entry.msgid] = EMPTY
+            if not entry.msgstr and match.reason:
+                comments.append(f"{_TAG}untranslated: {match.reason}")
+            entry.tcomment = "\n".join(comments)
+            continue
+        entry.msgstr = match.translation
+        entry.previous_msgid = None
+        entry.previous_msgctxt = None
+        others = [f for f in entry.flags if f != "fuzzy"]
+        if match.status == FUZZY:
+            entry.flags = ["fuzzy"] + others
+            comments.append(f"{_TAG}fuzzy: {match.reason}")
+        else:
+            entry.flags = others
+            if match.reason:
+                comments.append(f"{_TAG}{match.reason}")
+        entry.tcomment = "\n".join(comments)
+        states[entry.msgid] = match.status
+    return filled, states

@@ -1,0 +1,151 @@
+"""Import proven on the real site: fr-FR, de-DE and ja-JP pages into PO files, then built.
+
+The figures below are computed from ``../shared/corpus/intune-2016`` on every run and must
+equal the pinned ones (``docs/import.md`` explains them). A change in the aligner that
+moves any of them must update this table on purpose.
+
+Per locale:
+- ``pages``: translated pages that have a source page (all get a PO file);
+- ``aligned`` / ``fuzzy`` / ``empty``: source segments of those pages by import verdict;
+- ``identical``: built page (``out/frontmatter/<locale>/...``) equal to the real translated
+  page byte for byte;
+- ``identical_with_metadata``: byte for byte once the build puts back the localization
+  metadata the PO header carries (``align.localize_output``) and without the
+  ``<a name="english-slug"></a>`` the build adds before translated headings (so that English
+  fragments keep working; the real pages lack them);
+- ``normalized``: equal once line endings are made LF and the localization-only parts of the
+  real page are set aside (front-matter keys the source lacks, the closing
+  ``<!--HONumber=...-->`` comments), the build's heading anchors also set aside;
+- ``same_content``: as ``normalized``, but front matter compared as parsed YAML values (the
+  localization tool re-serializes front matter: drops comments, quotes values);
+- ``same_segments``: both pages parse to the same translatable texts in the same order.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline.align import localize_output
+from pipeline.build import run_build
+from pipeline.catalog import parse_catalog
+from pipeline.config import load_settings
+from pipeline.importer import run_imports
+from pipeline.source import load_document
+from pipeline.sync import run_extract
+
+from .conftest import CORPUS, require_shared
+
+LOCALES = {"fr-FR": "fr-fr", "de-DE": "de-de", "ja-JP": "ja-jp"}
+
+PINNED = {  # pages, then segments by verdict, then pages by comparison with the real page
+    "fr-FR": {"pages": 414, "aligned": 14095, "fuzzy": 17, "empty": 35, "identical": 0,
+              "identical_with_metadata": 129, "normalized": 130, "same_content": 306, "same_segments": 354},
+    "de-DE": {"pages": 414, "aligned": 14078, "fuzzy": 26, "empty": 46, "identical": 0,
+              "identical_with_metadata": 116, "normalized": 117, "same_content": 304, "same_segments": 348},
+    "ja-JP": {"pages": 412, "aligned": 13287, "fuzzy": 204, "empty": 636, "identical": 0,
+              "identical_with_metadata": 118, "normalized": 119, "same_content": 261, "same_segments": 289},
+}
+
+_EOL = re.compile(r"\r\n|\r")
+_PAGE_LINE = re.compile(r"^import: (\S+): (\S+): (\d+) aligned, (\d+) fuzzy, (\d+) empty, (\d+) kept$")
+_KEY = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_.\-]*)[ \t]*:")
+_TRAILER = re.compile(r"(?:\s*<!--HONumber=[^>]*-->)+\s*\Z")
+_ANCHOR = re.compile(r'<a name="[^"]*"></a>')
+
+
+def _split(text: str) -> tuple[str, str]:
+    document = load_document("page.md", text)
+    end = document.front_matter.end if document.front_matter else 0
+    return text[:end], text[end:]
+
+
+def _without_local_keys(front: str, source_keys: set[str]) -> str:
+    return "".join(line for line in front.splitlines(keepends=True)
+                   if not ((m := _KEY.match(line)) and m.group(1) not in source_keys))
+
+
+def _values(front: str, drop: set[str]) -> dict:
+    inner = front.strip().strip("-")
+    data = yaml.safe_load(inner) if inner.strip() else {}
+    return {k: v for k, v in (data or {}).items() if k not in drop}
+
+
+def _compare(source: str, built_page: str, real: str, metadata: dict[str, str]) -> dict[str, bool]:
+    built = _ANCHOR.sub(lambda m: m.group(0) if m.group(0) in real else "", built_page)
+    built_front, built_body = _split(built)
+    real_front, real_body = _split(real)
+    source_front = _split(source)[0]
+    source_keys = {m.group(1) for line in source_front.splitlines() if (m := _KEY.match(line))}
+    local_keys = {m.group(1) for line in real_front.splitlines() if (m := _KEY.match(line))} - source_keys
+    n_built_front, n_built_body = _EOL.sub("\n", built_front), _EOL.sub("\n", built_body).rstrip()
+    n_real_front = _EOL.sub("\n", _without_local_keys(real_front, source_keys))
+    n_real_body = _TRAILER.sub("", _EOL.sub("\n", real_body)).rstrip()
+    with_metadata = "".join(localize_output(built_front, built_body, metadata))
+    return {
+        "identical": built_page == real,
+        "normalized": n_built_front + n_built_body == n_real_front + n_real_body,
+        "same_content": n_built_body == n_real_body
+        and _values(n_built_front, local_keys) == _values(n_real_front, local_keys),
+        "same_segments": [s.text for s in load_document("p.md", built).segments]
+        == [s.text for s in load_document("p.md", real).segments],
+        "identical_with_metadata": with_metadata == real,
+    }
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    require_shared()
+    project = tmp_path_factory.mktemp("intune")
+    (project / "pipeline.toml").write_text(
+        f'source = "{(CORPUS / "en-us").as_posix()}"\nsource_locale = "en-US"\n'
+        'target_locales = ["fr-FR", "de-DE", "ja-JP"]\n', encoding="utf-8")
+    settings = load_settings(project)
+    assert not run_extract(settings).failed
+    started = time.perf_counter()
+    outcome = run_imports(settings, [(locale, CORPUS / folder) for locale, folder in LOCALES.items()])
+    seconds = time.perf_counter() - started
+    assert not outcome.diagnostics, [d.format() for d in outcome.diagnostics[:5]]
+    build = run_build(settings)
+    assert not build.failed, [d.format() for d in build.diagnostics[:5]]
+    figures: dict[str, dict[str, int]] = {}
+    for locale, folder in LOCALES.items():
+        counts = dict.fromkeys(("pages", "aligned", "fuzzy", "empty", "identical", "normalized",
+                                "same_content", "same_segments", "identical_with_metadata"), 0)
+        for line in outcome.lines:
+            match = _PAGE_LINE.match(line)
+            if not match or match.group(1) != locale:
+                continue
+            page = match.group(2)
+            counts["pages"] += 1
+            for key, value in zip(("aligned", "fuzzy", "empty"), match.group(3, 4, 5)):
+                counts[key] += int(value)
+            real = (CORPUS / folder / page).read_bytes().decode("utf-8")
+            built = (settings.out / "frontmatter" / locale / page).read_bytes().decode("utf-8")
+            source = (CORPUS / "en-us" / page).read_bytes().decode("utf-8")
+            po_file = settings.locales / locale / (page[:-3] + ".po")
+            metadata = parse_catalog(po_file.read_text(encoding="utf-8"), str(po_file)).metadata
+            for key, equal in _compare(source, built, real, metadata).items():
+                counts[key] += equal
+        figures[locale] = counts
+    return {"figures": figures, "seconds": seconds, "outcome": outcome}
+
+
+def test_every_translated_page_with_a_source_is_imported(imported):
+    for locale, folder in LOCALES.items():
+        translated = {p.relative_to(CORPUS / folder).as_posix() for p in (CORPUS / folder).rglob("*.md")}
+        sources = {p.relative_to(CORPUS / "en-us").as_posix() for p in (CORPUS / "en-us").rglob("*.md")}
+        assert imported["figures"][locale]["pages"] == len(translated & sources)
+
+
+@pytest.mark.parametrize("locale", list(LOCALES))
+def test_pinned_figures(imported, locale):
+    assert imported["figures"][locale] == PINNED[locale]
+
+
+def test_three_locales_import_in_seconds(imported):
+    assert imported["seconds"] < 60, f"import took {imported['seconds']:.1f}s"
