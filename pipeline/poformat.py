@@ -3,8 +3,9 @@
 In: a ``polib.POFile`` (header comment ``po.header``, header fields ``po.metadata``,
 entries in order, obsolete entries anywhere). Out: the PO/POT text, as ``str``, that GNU
 ``msgcat`` (gettext 0.21 linked with libunistring 1.0, default options: page width 79,
-no ``--indent``, no ``--escape``) prints for the same catalog. Writing our files this
-way makes them fixed points of ``msgcat``/``msgmerge``, so diffs stay quiet.
+no ``--indent``, no ``--escape``) prints for the same catalog, except that flags GNU
+does not know are kept (see below). Writing our files this way makes them fixed points
+of ``msgcat``/``msgmerge``/``msguniq`` (up to those flags), so diffs stay quiet.
 
 polib's own ``__str__`` wraps with ``textwrap``; GNU wraps with libunistring's line
 breaking (UAX #14 plus display width), which this module reimplements:
@@ -20,7 +21,8 @@ breaking (UAX #14 plus display width), which this module reimplements:
   greedy fit by display width (East Asian wide = 2 columns, combining marks = 0).
 * Flags are normalized as GNU does: ``fuzzy`` first (dropped when msgstr is empty), then
   known ``*-format`` flags in gettext's fixed language order, ``range:``, ``no-wrap``.
-  GNU drops every flag it does not know (e.g. ``md-text``), and so do we.
+  GNU drops every flag it does not know; we keep those (``md-text``, Weblate's Markdown
+  flag) at the end of the line, so msgcat removes exactly them and changes nothing else.
 * Obsolete entries go last, as ``#~``; GNU drops those whose msgstr is empty.
 
 The two tables below were read out of the installed libunistring 1.0 (the pair table
@@ -39,7 +41,7 @@ from __future__ import annotations
 import base64
 import re
 import zlib
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
 
 if TYPE_CHECKING:
     import polib
@@ -510,12 +512,21 @@ def _parse_range(token: str) -> tuple[int, int] | None:
     return int(match[1]), int(match[2])
 
 
-def _parse_flags(flags: Iterable[str]) -> tuple[bool, dict[int, str], tuple[int, int] | None, bool]:
-    """GNU po_parse_comment_special: (fuzzy, {language: format flag}, range, no_wrap)."""
+class _Flags(NamedTuple):
+    fuzzy: bool
+    formats: dict[int, str]  # index in _FORMAT_LANGUAGES -> flag as GNU prints it
+    range: tuple[int, int] | None
+    no_wrap: bool
+    extra: list[str]  # flags GNU does not print (md-text...), in the order given
+
+
+def _parse_flags(flags: Iterable[str]) -> _Flags:
+    """Read flags the way GNU po_parse_comment_special does, keeping the unknown ones."""
     fuzzy = False
     formats: dict[int, str] = {}
     arg_range: tuple[int, int] | None = None
     wrap: bool | None = None
+    extra: list[str] = []
     tokens = [token for token in _FLAG_SEPARATORS.split(",".join(flags)) if token]
     i = 0
     while i < len(tokens):
@@ -551,8 +562,9 @@ def _parse_flags(flags: Iterable[str]) -> tuple[bool, dict[int, str], tuple[int,
             wrap = True
         elif token == "no-wrap":
             wrap = False
-        # Anything else (md-text, *-check...) is not printed by GNU 0.21.
-    return fuzzy, formats, arg_range, wrap is False
+        elif token not in extra:
+            extra.append(token)
+    return _Flags(fuzzy, formats, arg_range, wrap is False, extra)
 
 
 # ---------------------------------------------------------------------------------------
@@ -615,16 +627,19 @@ def _entry_lines(entry: Any, obsolete: bool) -> list[str]:
     _comment_lines(lines, "#", entry.tcomment)
     _comment_lines(lines, "#.", entry.comment)
     _reference_lines(lines, entry.occurrences or ())
-    fuzzy, formats, arg_range, no_wrap = _parse_flags(entry.flags or ())
-    shown = ["fuzzy"] if fuzzy and first_msgstr else []
-    shown += [formats[i] for i in sorted(formats)]
-    if arg_range is not None and not obsolete:
-        shown.append(f"range: {arg_range[0]}..{arg_range[1]}")
-    if no_wrap:
+    flags = _parse_flags(entry.flags or ())
+    shown = ["fuzzy"] if flags.fuzzy and first_msgstr else []
+    shown += [flags.formats[i] for i in sorted(flags.formats)]
+    if flags.range is not None and not obsolete:
+        shown.append(f"range: {flags.range[0]}..{flags.range[1]}")
+    if flags.no_wrap:
         shown.append("no-wrap")
+    # GNU drops flags it does not know; we keep them, last, so that msgcat removes them
+    # and changes nothing else.
+    shown += flags.extra
     if shown:
         lines.append("#, " + ", ".join(shown))
-    wrap = not no_wrap
+    wrap = not flags.no_wrap
     previous_prefix = "#~| " if obsolete else "#| "
     for keyword, value in (
         ("msgctxt", entry.previous_msgctxt),
@@ -648,6 +663,8 @@ def _entry_lines(entry: Any, obsolete: bool) -> list[str]:
 
 def format_po(po: "polib.POFile") -> str:
     """The text GNU msgcat prints for ``po``: header entry, entries, then obsolete ones.
+
+    Only difference: flags unknown to GNU (``md-text``) stay, at the end of their line.
 
     The header entry is ``po.metadata_as_entry()`` (polib's field order, ``fuzzy`` when
     ``po.metadata_is_fuzzy``) with ``po.header`` as its comment. Obsolete entries with an
