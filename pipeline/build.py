@@ -122,7 +122,8 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     cache.save()
     for shard_cache in merged_shards:
         shard_cache.unlink(missing_ok=True)
-    if options.shard == (1, 1) and (stale or not (settings.out / "html" / settings.source_locale / "index.html").is_file()):
+    index = settings.out / "html" / settings.source_locale / site.index_file(pages)
+    if options.shard == (1, 1) and (stale or not index.is_file()):
         _write_site(settings, units, pages, outcome)  # indexes, error catalogs, stylesheets, images
     for locale in settings.all_locales:
         total = catalog.Stats()
@@ -184,8 +185,9 @@ def _run_pages(settings: Settings, base: str, options: BuildOptions, stale: dict
 def _build_chunk(settings: Settings, base: str, options: BuildOptions,
                  chunk: list[tuple[str, list[str]]]) -> list[PageResult]:
     """Worker entry point: a Jinja environment and a document cache per chunk."""
-    env = render.make_environment(settings.templates)
     all_pages = frozenset(list_pages(settings.source))
+    env = render.make_environment(settings.templates)
+    env.globals["index_file"] = site.index_file(all_pages)
     glossary = load_glossary(settings.glossary.read_text(encoding="utf-8")) if settings.glossary and settings.glossary.is_file() else frozenset()
     documents: dict[str, Document | None] = {}
 
@@ -326,6 +328,7 @@ def _template_error(settings: Settings, exc: jinja2.TemplateError) -> PipelineEr
 def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[str], outcome: Outcome) -> None:
     """Per locale: index page, errors.json and .mo; once: the stylesheets; the files the pages show."""
     env = render.make_environment(settings.templates)
+    env.globals["index_file"] = site.index_file(pages)
     glossary = (load_glossary(settings.glossary.read_text(encoding="utf-8"))
                 if settings.glossary and settings.glossary.is_file() else frozenset())
     documents = []

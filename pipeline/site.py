@@ -11,7 +11,7 @@ except through the Jinja loader.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import lxml.html
@@ -26,6 +26,12 @@ from .sanitize import url_scheme
 
 STYLESHEET = "style.css"
 INDEX_TEMPLATE = "index.html.j2"
+
+
+def index_file(pages: "Collection[str]") -> str:
+    """The name of each locale's generated page list: ``index.html``, unless the site has a
+    root ``index.md`` of its own (its page is ``index.html``), then ``contents.html``."""
+    return "contents.html" if "index.md" in pages else "index.html"
 
 
 @dataclass(frozen=True)
@@ -93,7 +99,7 @@ def percent_text(coverage: float, locale: str) -> str:
 
 
 def index_page(locale: str, source_locale: str, pages: Sequence[Page], all_locales: Sequence[str],
-               title: str = "", coverage: float | None = None) -> IndexPage:
+               title: str = "", coverage: float | None = None, name: str = "index.html") -> IndexPage:
     """The index of one locale: its pages sorted by path, with translated titles and coverage.
 
     ``pages`` are the ``render.Page`` records the build made for this locale; the index
@@ -113,8 +119,8 @@ def index_page(locale: str, source_locale: str, pages: Sequence[Page], all_local
     )
     if coverage is None:
         coverage = sum(e.coverage for e in entries) / len(entries) if entries else 100.0
-    alternates = tuple((other, f"../{other}/index.html") for other in all_locales if other != locale)
-    alternates += (("x-default", f"../{source_locale}/index.html"),)
+    alternates = tuple((other, f"../{other}/{name}") for other in all_locales if other != locale)
+    alternates += (("x-default", f"../{source_locale}/{name}"),)
     return IndexPage(
         locale=locale,
         source_locale=source_locale,
@@ -200,9 +206,10 @@ def locale_outputs(env: Environment, locale: str, source_locale: str, all_locale
     paths = [d.path for d in documents]
     entries = errorcatalog.error_entries(documents, translations, locale, base_url, site_map, paths, is_source)
     messages = errorcatalog.mo_messages(documents, {} if is_source else translations, entries)
-    index = index_page(locale, source_locale, pages, all_locales, title, coverage)
+    name = index_file(paths)
+    index = index_page(locale, source_locale, pages, all_locales, title, coverage, name)
     return {
-        f"html/{locale}/index.html": render_index(env, index),
+        f"html/{locale}/{name}": render_index(env, index),
         f"catalog/{locale}/errors.json": errorcatalog.errors_json(entries, locale, source_locale),
         f"catalog/{locale}/LC_MESSAGES/{domain}.mo": errorcatalog.mo_bytes(messages, locale.replace("-", "_")),
     }

@@ -117,7 +117,7 @@ def build(project: Path) -> dict[str, str]:
     assert main(["-C", str(project), "build"]) in (0, 1)
     html_root = project / "out" / "html"
     return {p.relative_to(html_root).as_posix(): p.read_text(encoding="utf-8")
-            for p in sorted(html_root.rglob("*.html")) if p.name != "index.html"}
+            for p in sorted(html_root.rglob("*.html")) if p.parent.parent != html_root or p.name != "index.html"}
 
 
 def render_direct(project: Path, locale: str, translations: dict[str, str]) -> str:
