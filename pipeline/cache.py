@@ -27,6 +27,9 @@ class UnitRecord:
     includes: tuple[str, ...] = ()
     stats: tuple[int, ...] = ()
     skipped: bool = False
+    title: str = ""  # translated title, for the locale index
+    assets: tuple[str, ...] = ()  # source files the built HTML shows (images, downloads)
+    has_errors: bool = False  # the page has an error table (for the error catalogs)
 
 
 @dataclass
@@ -55,7 +58,8 @@ def load_cache(path: Path) -> BuildCache:
             return BuildCache(path)
         units = {
             k: UnitRecord(v["fingerprint"], tuple(v["outputs"]), tuple(v.get("includes", ())),
-                          tuple(v.get("stats", ())), bool(v.get("skipped", False)))
+                          tuple(v.get("stats", ())), bool(v.get("skipped", False)), str(v.get("title", "")),
+                          tuple(v.get("assets", ())), bool(v.get("has_errors", False)))
             for k, v in data["units"].items()
         }
         return BuildCache(path, units)

@@ -19,36 +19,10 @@ import polib
 from babel.messages.plurals import get_plural
 
 from .extract import Message
-from .model import error
+from .model import Stats, error
 
 FUZZY_THRESHOLD = 0.6  # msgmerge's fstrcmp bound for a fuzzy match
 _LINE = re.compile(r"line (\d+)")
-
-
-@dataclass(frozen=True)
-class Stats:
-    translated: int = 0
-    fuzzy: int = 0
-    untranslated: int = 0
-    translated_words: int = 0
-    fuzzy_words: int = 0
-    untranslated_words: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.translated + self.fuzzy + self.untranslated
-
-    @property
-    def coverage(self) -> float:
-        return 100.0 * self.translated / self.total if self.total else 100.0
-
-    def __add__(self, other: "Stats") -> "Stats":
-        return Stats(*(a + b for a, b in zip(_fields(self), _fields(other))))
-
-
-def _fields(stats: Stats) -> tuple[int, ...]:
-    return (stats.translated, stats.fuzzy, stats.untranslated,
-            stats.translated_words, stats.fuzzy_words, stats.untranslated_words)
 
 
 def _header(project: str, date: str, language: str = "", plural: str = "") -> dict[str, str]:

@@ -14,12 +14,11 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, checking
+from . import __version__
 from .build import BuildOptions, run_build
-from .project import Outcome
-from .stats import collect_stats, format_json, format_table
-from .sync import run_extract, run_update
 from .config import Settings, load_settings, with_locales
+from .project import Outcome
+from .sync import run_extract, run_update
 from .model import PipelineError
 
 
@@ -46,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
     check = commands.add_parser("check", help="check links and translations in the sources and every built locale")
     check.add_argument("--locale", action="append", metavar="LOCALE", help="only this target locale (repeatable)")
+    from . import checking  # its options are its own
+
     checking.add_arguments(check)
     return parser
 
@@ -135,11 +136,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("update", "init"):
             return _report(run_update(settings))
         if args.command == "stats":
+            from .stats import collect_stats, format_json, format_table
+
             diagnostics: list = []
             rows = collect_stats(settings, diagnostics)
             print(format_json(rows) if args.format == "json" else format_table(rows))
             return _report(Outcome(diagnostics=diagnostics))
         if args.command == "check":
+            from . import checking
+
             return checking.run_check(settings, args)
         if args.command in ("build", "all"):
             options = BuildOptions(jobs=args.jobs, shard=args.shard, min_coverage=args.min_coverage)

@@ -15,8 +15,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
-from .model import error
-from .source import DEFAULT_TRANSLATE_KEYS
+from .model import DEFAULT_TRANSLATE_KEYS, error
 
 PSEUDO_LOCALES = ("qps-ploc", "qps-plocm")
 

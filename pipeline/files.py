@@ -7,7 +7,6 @@ back is byte for byte what we read wherever no translation applied.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from .model import error
@@ -32,14 +31,18 @@ def write_atomic(path: Path, content: str | bytes) -> bool:
             return False
     except OSError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # one writer per file and process
     try:
-        with os.fdopen(fd, "wb") as handle:
+        handle = open(tmp, "wb")
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(tmp, "wb")
+    try:
+        with handle:
             handle.write(data)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return True
 

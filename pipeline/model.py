@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+DEFAULT_TRANSLATE_KEYS = ("title", "description")
+
 
 @dataclass(frozen=True)
 class Location:
@@ -108,3 +110,29 @@ class Document:
     @property
     def body_start(self) -> int:
         return self.front_matter.end if self.front_matter else 0
+
+
+@dataclass(frozen=True)
+class Stats:
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    translated_words: int = 0
+    fuzzy_words: int = 0
+    untranslated_words: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def coverage(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+    def __add__(self, other: "Stats") -> "Stats":
+        return Stats(*(a + b for a, b in zip(_fields(self), _fields(other))))
+
+
+def _fields(stats: Stats) -> tuple[int, ...]:
+    return (stats.translated, stats.fuzzy, stats.untranslated,
+            stats.translated_words, stats.fuzzy_words, stats.untranslated_words)

@@ -39,6 +39,7 @@ def render_outputs(
     document: Document,
     translations: Mapping[str, str],
     include: Callable[[str], str | None],
+    body_cache: dict[tuple[str, str], str] | None = None,
 ) -> dict[str, str]:
     translated = render.apply_translations(document, translations)
     source_title = document.front_matter.get("title") if document.front_matter else ""
@@ -46,6 +47,6 @@ def render_outputs(
     heading = sanitize_translation(source_title, meta.title, "heading") if meta.title != source_title else meta.title
     markdown_text = render.portable_markdown(translated[1], heading, include)
     return {
-        path: render.render_page(env, fmt, meta, document, translated, markdown_text)
+        path: render.render_page(env, fmt, meta, document, translated, markdown_text, body_cache)
         for fmt, path in output_paths(meta.locale, document.path).items()
     }

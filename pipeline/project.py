@@ -12,13 +12,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-import polib
+from typing import TYPE_CHECKING
 
-from . import catalog
 from .config import Settings
 from .files import inside, list_pages, read_text
 from .model import Diagnostic, Document, PipelineError
-from .source import load_document
+
+if TYPE_CHECKING:
+    import polib
 
 
 @dataclass
@@ -49,6 +50,8 @@ def po_path(settings: Settings, locale: str, page: str) -> Path:
 
 def load_source(settings: Settings, page: str) -> Document:
     """One source page; raises PipelineError located at the page's project path."""
+    from .source import load_document  # parsing is imported only when a page is parsed
+
     display = settings.display(settings.source / page)
     try:
         return load_document(page, read_text(settings.source / page, display), settings.translate_keys)
@@ -67,8 +70,10 @@ def load_sources(settings: Settings, outcome: Outcome) -> list[Document]:
     return documents
 
 
-def load_catalog(settings: Settings, locale: str, page: str) -> polib.POFile | None:
+def load_catalog(settings: Settings, locale: str, page: str) -> "polib.POFile | None":
     """The page's catalog for a locale, or None when it has none yet."""
+    from . import catalog
+
     path = po_path(settings, locale, page)
     if not path.is_file():
         return None

@@ -216,16 +216,24 @@ def html_href(href: str, page_path: str = "", site_map: tuple[tuple[str, str], .
 
 
 def render_page(env: Environment, fmt: str, page: Page, document: Document, translated: tuple[str, str],
-                markdown_text: str) -> str:
-    """One output file's text through the format's Jinja template."""
+                markdown_text: str, body_cache: dict[tuple[str, str], str] | None = None) -> str:
+    """One output file's text through the format's Jinja template.
+
+    ``body_cache`` (page path, Markdown) -> HTML body lets a caller render a page whose
+    Markdown is the same in several locales (untranslated, say) once."""
     template = env.get_template(TEMPLATE_NAMES[fmt])
     if fmt == "frontmatter":
         return template.render(page=page, front_matter=translated[0], body=translated[1])
     if fmt == "markdown":
         return template.render(page=page, body=markdown_text)
-    body = Markup(render_html_body(markdown_text, document.error_codes, page_path=document.path,
-                                   site_map=page.site_map, pages=page.pages))
-    return template.render(page=page, body=body)
+    key = (document.path, markdown_text)
+    html = body_cache.get(key) if body_cache is not None else None
+    if html is None:
+        html = render_html_body(markdown_text, document.error_codes, page_path=document.path,
+                                site_map=page.site_map, pages=page.pages)
+        if body_cache is not None:
+            body_cache[key] = html
+    return template.render(page=page, body=Markup(html))
 
 
 # -- HTML output: links, clean-up and validity (helpers of render_html_body) ------------------

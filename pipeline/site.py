@@ -193,17 +193,18 @@ def locale_outputs(env: Environment, locale: str, source_locale: str, all_locale
                    documents: Sequence[Document], translations: Mapping[str, Mapping[str, str]],
                    pages: Sequence[Page], domain: str, title: str = "", coverage: float | None = None,
                    site_map: tuple[tuple[str, str], ...] = (), base_url: str = "../../html/{locale}/",
-                   ) -> dict[str, str | bytes]:
+                   all_paths: Collection[str] | None = None) -> dict[str, str | bytes]:
     """One locale's site-level files, by path relative to ``out/``.
 
     ``html/<locale>/index.html``, ``catalog/<locale>/errors.json`` and
     ``catalog/<locale>/LC_MESSAGES/<domain>.mo``. ``documents``: every source page;
     ``translations``: page path -> the vetted msgid -> msgstr mapping the page was built with
     (empty for the source locale); ``pages``: the ``render.Page`` records of the pages
-    published in this locale.
+    published in this locale. ``all_paths``: every source page (default: ``documents``'
+    paths), when ``documents`` holds only the pages with an error table.
     """
     is_source = locale == source_locale
-    paths = [d.path for d in documents]
+    paths = list(all_paths) if all_paths is not None else [d.path for d in documents]
     entries = errorcatalog.error_entries(documents, translations, locale, base_url, site_map, paths, is_source)
     messages = errorcatalog.mo_messages(documents, {} if is_source else translations, entries)
     name = index_file(paths)

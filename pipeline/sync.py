@@ -14,15 +14,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import polib
+from typing import TYPE_CHECKING
 
-from . import catalog
 from .cache import code_digest, digest, file_digest
 from .config import PSEUDO_LOCALES, Settings, po_language
-from .extract import Message, extract_messages
 from .files import list_pages, write_atomic
 from .model import PipelineError
 from .project import Outcome, load_source, now_stamp, po_path, template_path
+
+if TYPE_CHECKING:  # polib, the parser and the catalog code load only when a file changed
+    import polib
+
+    from .extract import Message
 
 
 def _memo_path(settings: Settings) -> Path:
@@ -54,6 +57,8 @@ def run_extract(settings: Settings) -> Outcome:
         if seen.get(page) == state:
             kept[page] = state
             continue
+        from .extract import extract_messages
+
         try:
             document = load_source(settings, page)
         except PipelineError as exc:
@@ -69,8 +74,10 @@ def run_extract(settings: Settings) -> Outcome:
     return outcome
 
 
-def _write_template(settings: Settings, page: str, messages: list[Message], outcome: Outcome) -> None:
+def _write_template(settings: Settings, page: str, messages: "list[Message]", outcome: Outcome) -> None:
     """Write a page's POT unless only its creation date would change."""
+    from . import catalog
+
     path = template_path(settings, page)
     try:
         old = path.read_text(encoding="utf-8") if path.is_file() else None
@@ -93,9 +100,10 @@ def run_update(settings: Settings) -> Outcome:
     memo = _load_memo(settings)
     seen = memo.get("update", {})
     kept: dict[str, str] = {}
-    templates: dict[str, polib.POFile | None] = {}
+    templates: "dict[str, polib.POFile | None]" = {}
+    from . import catalog
 
-    def template_of(page: str) -> polib.POFile | None:
+    def template_of(page: str) -> "polib.POFile | None":
         if page not in templates:
             pot_file = template_path(settings, page)
             try:

@@ -1,0 +1,203 @@
+"""Building units of work: one page in one locale, inside a worker process.
+
+In: ``Settings``, the base fingerprint, ``BuildOptions`` and a chunk of (page, locales).
+Out: ``PageResult`` records (cache records, files written, diagnostics, notes) and the
+page files under ``out/``. A ``Workshop`` holds what a chunk reuses: the Jinja environment,
+parsed pages, vetted translations per (locale, page) and rendered HTML bodies (a page
+whose Markdown is the same in several locales, e.g. untranslated, is rendered once).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+
+import jinja2
+
+from . import catalog, render, site
+from .build import BuildOptions, PageResult, unit_fingerprint
+from .cache import UnitRecord
+from .config import PSEUDO_LOCALES, Settings, babel_locale
+from .files import inside, list_pages, write_atomic
+from .model import Diagnostic, Document, Location, PipelineError
+from .pagebuild import pseudo_translations, render_outputs
+from .project import load_catalog, load_source, po_path
+from .qa import load_glossary
+from .review import review_translations
+
+
+class Workshop:
+    """Per-chunk (per-process) state: built once, reused for every unit of the chunk."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.all_pages = frozenset(list_pages(settings.source))
+        self.env = render.make_environment(settings.templates)
+        self.env.globals["index_file"] = site.index_file(self.all_pages)
+        glossary = settings.glossary
+        self.glossary = load_glossary(glossary.read_text(encoding="utf-8")) if glossary and glossary.is_file() else frozenset()
+        self.documents: dict[str, Document | None] = {}
+        self.vetted: dict[tuple[str, str], tuple[dict[str, str], catalog.Stats]] = {}
+        self.html_bodies: dict[tuple[str, str], str] = {}
+        self.assets: dict[str, tuple[str, ...]] = {}
+
+    def document(self, page: str) -> Document | None:
+        """A parsed source page, or None when it is missing or broken (reported elsewhere)."""
+        if page not in self.documents:
+            try:
+                path = self.settings.source / page
+                self.documents[page] = load_source(self.settings, page) if path.is_file() else None
+            except PipelineError:
+                self.documents[page] = None
+        return self.documents[page]
+
+    def translations(self, locale: str, document: Document,
+                     diagnostics: list[Diagnostic] | None = None) -> tuple[dict[str, str], catalog.Stats]:
+        """Vetted translations of a page for a locale and its coverage; QA findings go to
+        ``diagnostics`` the first time the page is vetted in this chunk."""
+        key = (locale, document.path)
+        if key not in self.vetted:
+            self.vetted[key] = self._vet(locale, document, diagnostics)
+        return self.vetted[key]
+
+    def _vet(self, locale: str, document: Document,
+             diagnostics: list[Diagnostic] | None) -> tuple[dict[str, str], catalog.Stats]:
+        settings = self.settings
+        msgids = list(dict.fromkeys(s.text for s in document.segments))
+        if locale == settings.source_locale:
+            return {}, catalog.Stats(translated=len(msgids), translated_words=sum(len(m.split()) for m in msgids))
+        if locale in PSEUDO_LOCALES:
+            return pseudo_translations(document, locale), catalog.Stats(translated=len(msgids))
+        po = load_catalog(settings, locale, document.path)
+        stats = catalog.catalog_stats(po, msgids)
+        if po is None:
+            return {}, stats
+        review = review_translations(
+            document, catalog.usable_entries(po), settings.display(po_path(settings, locale, document.path)),
+            settings.display(settings.source / document.path), self.glossary,
+        )
+        if diagnostics is not None:
+            diagnostics += review.diagnostics
+        return review.usable, stats
+
+    def include_resolver(self, locale: str, document: Document, found: list[str]):
+        """The function ``render.portable_markdown`` calls for ``[!INCLUDE]``: the included
+        page's translated body; every page it resolves is recorded in ``found``."""
+        page_dir = PurePosixPath(document.path).parent
+
+        def include(target: str) -> str | None:
+            resolved = os.path.normpath((page_dir / target.replace("\\", "/")).as_posix()).replace(os.sep, "/")
+            included = self.document(resolved)
+            if included is None:
+                return None
+            found.append(resolved)
+            return render.apply_translations(included, self.translations(locale, included)[0])[1]
+
+        return include
+
+
+def build_chunk(settings: Settings, base: str, options: BuildOptions,
+                chunk: list[tuple[str, list[str]]]) -> list[PageResult]:
+    """Worker entry point: build each page of the chunk in each of its stale locales."""
+    shop = Workshop(settings)
+    results = []
+    for page, locales in chunk:
+        result = PageResult(page)
+        try:
+            document = load_source(settings, page)
+        except PipelineError as exc:
+            result.diagnostics.append(exc.diagnostic)
+            results.append(result)
+            continue
+        shop.documents[page] = document
+        for locale in locales:
+            try:
+                _build_unit(shop, base, options, locale, document, result)
+            except PipelineError as exc:
+                result.diagnostics.append(exc.diagnostic)
+        results.append(result)
+    return results
+
+
+def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, document: Document,
+                result: PageResult) -> None:
+    settings = shop.settings
+    translations, stats = shop.translations(locale, document, result.diagnostics)
+    if locale != settings.source_locale and stats.coverage < options.min_coverage:
+        fingerprint = unit_fingerprint(settings, base, locale, (document.path,))
+        result.records[locale] = UnitRecord(fingerprint, (), (), stats_tuple(stats), skipped=True)
+        result.notes.append(f"build: {locale}: {document.path} not published: {stats.coverage:.1f}% translated, "
+                            f"below --min-coverage {options.min_coverage:g}")
+        return
+    meta = page_meta(settings, locale, document, translations, stats.coverage, shop.all_pages)
+    includes: list[str] = []
+    try:
+        rendered = render_outputs(shop.env, meta, document, translations,
+                                  shop.include_resolver(locale, document, includes), shop.html_bodies)
+    except jinja2.TemplateError as exc:
+        raise template_error(settings, exc) from None
+    for relative, text in rendered.items():
+        target = inside(settings.out, relative)
+        if write_atomic(target, text):
+            result.written.append(settings.display(target))
+    included = tuple(dict.fromkeys(includes))
+    if document.path not in shop.assets:  # QA keeps link targets, so every locale shows the same files
+        html = next(text for path, text in rendered.items() if path.startswith("html/"))
+        shop.assets[document.path] = site.local_files(html, document.path)
+    result.records[locale] = UnitRecord(
+        unit_fingerprint(settings, base, locale, (document.path, *included)), tuple(rendered), included,
+        stats_tuple(stats), title=meta.title, assets=shop.assets[document.path],
+        has_errors=bool(document.error_codes),
+    )
+
+
+def stats_tuple(stats: catalog.Stats) -> tuple[int, ...]:
+    return (stats.translated, stats.fuzzy, stats.untranslated,
+            stats.translated_words, stats.fuzzy_words, stats.untranslated_words)
+
+
+def page_meta(settings: Settings, locale: str, document: Document | None, translations: dict[str, str],
+              coverage: float, pages: frozenset[str] = frozenset(), path: str = "", title: str = "") -> render.Page:
+    """What templates see of a page; without a document (the index), ``path`` and ``title``."""
+    if locale in PSEUDO_LOCALES:
+        lang, direction = locale, "rtl" if locale == "qps-plocm" else "ltr"
+    else:
+        babel = babel_locale(locale)
+        lang = str(babel).replace("_", "-")
+        direction = "rtl" if babel.character_order == "right-to-left" else "ltr"
+    path = document.path if document is not None else path
+    depth = path.count("/")
+    html_name = path[:-3] + ".html"
+    up = "../" * (depth + 1)
+    # every real locale's version, this one included (as search engines expect); not the pseudo-locales
+    alternates = tuple((other, f"{up}{other}/{html_name}") for other in settings.all_locales
+                       if other not in PSEUDO_LOCALES)
+    alternates += (("x-default", f"{up}{settings.source_locale}/{html_name}"),)
+    return render.Page(
+        path=path,
+        locale=locale,
+        source_locale=settings.source_locale,
+        lang=lang,
+        dir=direction,
+        title=render.front_matter_value(document, translations, "title") if document is not None else title,
+        description=render.front_matter_value(document, translations, "description") if document is not None else "",
+        coverage=coverage,
+        alternates=alternates,
+        site_map=settings.site_map,
+        pages=pages,
+    )
+
+
+def template_error(settings: Settings, exc: jinja2.TemplateError) -> PipelineError:
+    """A located error for a broken template: the template file and line when known."""
+    name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if name is None:  # runtime errors: the innermost template frame of the traceback
+        tb = exc.__traceback__
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.endswith(".j2"):
+                name, line = filename, tb.tb_lineno
+            tb = tb.tb_next
+    shown = settings.display(Path(name)) if name else "<template>"
+    message = getattr(exc, "message", None) or str(exc)
+    return PipelineError(Diagnostic(Location(shown, line or 1, 1), "error", f"template error: {message}", "build.template"))
