@@ -21,9 +21,8 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .model import Document, FrontMatter, Segment, error
+from .model import DEFAULT_TRANSLATE_KEYS, Document, FrontMatter, Segment, error
 
-DEFAULT_TRANSLATE_KEYS = ("title", "description")
 
 _FENCE = re.compile(r"---[ \t]*(\r\n|\n|\r)")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*(\r\n|\n|\r|$)", re.MULTILINE)
