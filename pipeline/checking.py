@@ -35,6 +35,7 @@ Speed
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections import Counter
@@ -43,11 +44,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import catalog
 from .config import PSEUDO_LOCALES, Settings
 from .files import write_atomic
-from .htmllinks import scan_html
-from .linkcache import ScanCache, load_scan_cache
+from .linkcache import ScanCache, decode_link, digest_text, encode_link, load_scan_cache
 from .links import (
     REDIRECTION_FILE,
     LinkResult,
@@ -60,7 +59,6 @@ from .links import (
 )
 from .linkscan import PageScan, scan_text
 from .model import Diagnostic, Location, PipelineError
-from .project import load_catalog, load_source, po_path
 from .provenance import BUILT, Attribution, PageFacts, attribute
 from .reports import FORMATS, Finding, apply_baseline, format_baseline, format_report, parse_baseline, summary_line
 from .treecheck import Hit, anchors_function, check_tree
@@ -121,7 +119,7 @@ def run_check(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     cache = load_scan_cache(None if args.no_cache else settings.out / ".cache" / "links.json")
     run = _Run(settings, options, cache)
-    findings, checked = run.collect(outputs=not args.no_outputs)
+    findings, checked = run.collect(outputs=not args.no_outputs, reuse=not args.verbose)
     findings = apply_baseline(findings, known)
     if args.verbose:
         for line in _verbose_lines(run.source_results):
@@ -233,8 +231,9 @@ class _Run:
     def __init__(self, settings: Settings, options: CheckOptions, cache: ScanCache) -> None:
         self.settings = settings
         self.options = options
+        self.cache = cache
         self.markdown = cache.scanner("md", scan_text)
-        self.html = cache.scanner("html", scan_html)
+        self.html = cache.scanner("html", _scan_html)
         self.findings: list[Finding] = []
         self.checked: list[str] = []
         self.source_results: list[LinkResult] = []
@@ -243,6 +242,7 @@ class _Run:
         self.assets = [f for f in self.source_files if not f.lower().endswith(".md")]
         self.site = build_site(self.source_files, options.site_map, options.redirects)
         self._source_scans: dict[str, PageScan | None] = {}
+        self._texts: dict[str, str | None] = {}
         self._documents: dict[str, object] = {}
         self._facts: dict[tuple[str, str], PageFacts | None] = {}
         self._source_hits: dict[str, tuple[Hit, ...]] = {}
@@ -270,23 +270,54 @@ class _Run:
 
     def source_scan(self, page: str) -> PageScan | None:
         if page not in self._source_scans:
-            text = _read(self.settings.source / page)
+            text = self._texts[page] if page in self._texts else _read(self.settings.source / page)
             self._source_scans[page] = None if text is None else self.markdown(text)
         return self._source_scans[page]
 
-    def check_sources(self) -> None:
-        hits, results = check_tree(self.source_pages, self.site, self.source_scan,
-                                   lambda page: self.display(self.settings.source / page))
+    def check_sources(self, reuse: bool = True) -> None:
+        """Check every source page; a page whose cached result still holds is not checked again
+        (``reuse=False``: check all, e.g. for ``--verbose``, which lists every link)."""
+        shown = {page: self.display(self.settings.source / page) for page in self.source_pages}
+        self._texts = {page: _read(self.settings.source / page) for page in self.source_pages}
+        digests = {page: digest_text(text) for page, text in self._texts.items() if text is not None}
+        site_key = digest_text(json.dumps([self.source_files, sorted(self.options.site_map.items()),
+                                           sorted(self.options.redirects.items())]))
+        kept: dict[str, list[Hit]] = {}
+        for page in self.source_pages if reuse else ():
+            stored = self.cache.result("source:" + page)
+            try:
+                if (stored and stored["site"] == site_key and stored["text"] == digests.get(page)
+                        and all(digests.get(q) == d for q, d in stored["deps"].items())):
+                    kept[page] = [_decode_hit(page, shown[page], h) for h in stored["hits"]]
+                    self.cache.keep_result("source:" + page, stored)
+            except (KeyError, TypeError, ValueError):
+                continue
+        todo = [page for page in self.source_pages if page not in kept]
+        depends: dict[str, set[str]] = {}
+        hits, results = check_tree(todo, self.site, self.source_scan, shown.__getitem__,
+                                   anchors=self.source_anchors, depends=depends)
         self.source_results = results
+        fresh: dict[str, list[Hit]] = {page: [] for page in todo}
         for hit in hits:
-            self._source_hits.setdefault(hit.page, ())
-            self._source_hits[hit.page] += (hit,)
-            if self.selected(hit.page):
-                self.findings.append(Finding(hit.diagnostic, self.display(self.settings.source / hit.page),
-                                             hit.link.target if hit.link else ""))
-        self.checked += [self.display(self.settings.source / p) for p in self.source_pages if self.selected(p)]
+            fresh[hit.page].append(hit)
+        for page, page_hits in fresh.items():
+            if page in depends and page in digests:
+                self.cache.keep_result("source:" + page, {
+                    "site": site_key, "text": digests[page],
+                    "deps": {q: digests.get(q) for q in sorted(depends[page])},
+                    "hits": [_encode_hit(h) for h in page_hits]})
+        by_page = {**kept, **fresh}
+        for page in self.source_pages:
+            for hit in by_page.get(page, ()):
+                self._source_hits.setdefault(hit.page, ())
+                self._source_hits[hit.page] += (hit,)
+                if self.selected(hit.page):
+                    self.findings.append(Finding(hit.diagnostic, shown[page], hit.link.target if hit.link else ""))
+        self.checked += [shown[p] for p in self.source_pages if self.selected(p)]
 
     def document(self, page: str):
+        from .project import load_source  # markdown-it: only for outputs and catalogs
+
         if page not in self._documents:
             try:
                 self._documents[page] = load_source(self.settings, page)
@@ -329,6 +360,8 @@ class _Run:
 
     def _reviewed(self, locale: str, page: str, document, scan: PageScan, hits: tuple[Hit, ...],
                   shown: str) -> PageFacts:
+        from . import catalog
+        from .project import load_catalog, po_path
         from .review import review_translations
 
         po_file = po_path(self.settings, locale, page)
@@ -478,8 +511,8 @@ class _Run:
             found.append(Finding(Diagnostic(location, severity, result.with_outputs(positions), code), shown, target))
         return found
 
-    def collect(self, outputs: bool = True) -> tuple[list[Finding], list[str]]:
-        self.check_sources()
+    def collect(self, outputs: bool = True, reuse: bool = True) -> tuple[list[Finding], list[str]]:
+        self.check_sources(reuse)
         self.check_catalogs()
         if outputs:
             self.check_outputs()
@@ -487,6 +520,24 @@ class _Run:
         findings.sort(key=lambda f: (f.diagnostic.location.path, f.diagnostic.location.line,
                                      f.diagnostic.location.column, f.diagnostic.code, f.diagnostic.message))
         return findings, list(dict.fromkeys(self.checked))
+
+
+def _scan_html(text: str) -> PageScan:
+    from .htmllinks import scan_html  # lxml: only when there are HTML outputs
+
+    return scan_html(text)
+
+
+def _encode_hit(hit: Hit) -> list[object]:
+    d = hit.diagnostic
+    return [d.location.line, d.location.column, d.severity, d.message, d.code,
+            encode_link(hit.link) if hit.link else None, hit.occurrence]
+
+
+def _decode_hit(page: str, shown: str, data: list) -> Hit:
+    line, column, severity, message, code, link, occurrence = data
+    return Hit(page, Diagnostic(Location(shown, int(line), int(column)), severity, message, code),
+               decode_link(link) if link else None, int(occurrence))
 
 
 def _html_as_page(target: str) -> str:

@@ -1,10 +1,14 @@
-"""What each page links to and defines, cached by content hash across ``pipeline check`` runs.
+"""What each page links to and defines, cached by content hash across ``pipeline check`` runs;
+and each source page's check result, reused while nothing it depends on changed.
 
 In: page texts and the scanners (``linkscan.scan_text`` for Markdown, ``htmllinks.scan_html``
 for HTML). Out: the same ``PageScan`` records the scanners return, read from a JSON file
 (``out/.cache/links.json``) when a text with the same digest was scanned before. The key is
 the scanner's name and the digest of the text, never a path or a timestamp, so a renamed or
-touched-but-unchanged page is not rescanned, and an edited page is. Entries not used by a
+touched-but-unchanged page is not rescanned, and an edited page is. A page's check result
+is stored with the digests it depends on (its text, the site's file list and settings, the
+texts of the pages whose anchors its fragments were checked against); the caller compares
+them before reusing it (``pipeline.checking``). Entries not used by a
 run are dropped when the cache is saved, so the file does not grow without bound. An
 unreadable, foreign or older cache is an empty one.
 """
@@ -22,6 +26,19 @@ from .files import write_atomic
 from .linkscan import Heading, Link, Malformed, PageScan
 
 CACHE_FORMAT = 1
+
+
+def digest_text(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def encode_link(link: Link) -> list[Any]:
+    return [link.target, link.line, link.column, link.text, link.is_image, link.kind]
+
+
+def decode_link(data: list[Any]) -> Link:
+    target, line, column, text, is_image, kind = data
+    return Link(target, int(line), int(column), text, bool(is_image), kind)
 
 
 def _encode(scan: PageScan) -> list[Any]:
@@ -46,17 +63,20 @@ def _decode(data: list[Any]) -> PageScan:
 class ScanCache:
     """Scans by ``(scanner name, text digest)``; ``scanner(name, function)`` gives a caching scanner."""
 
-    def __init__(self, path: Path | None, entries: dict[str, list[Any]] | None = None) -> None:
+    def __init__(self, path: Path | None, entries: dict[str, list[Any]] | None = None,
+                 results: dict[str, Any] | None = None) -> None:
         self.path = path
         self._stored = entries or {}
         self._used: dict[str, list[Any]] = {}
+        self._results_stored: dict[str, Any] = results or {}
+        self._results: dict[str, Any] = {}
         self._scans: dict[str, PageScan] = {}
         self.hits = 0
         self.misses = 0
 
     def scanner(self, name: str, scan: Callable[[str], PageScan]) -> Callable[[str], PageScan]:
         def cached(text: str) -> PageScan:
-            key = name + ":" + hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+            key = name + ":" + digest_text(text)
             found = self._scans.get(key)
             if found is not None:
                 return found
@@ -77,11 +97,19 @@ class ScanCache:
 
         return cached
 
+    def result(self, key: str) -> Any:
+        """A stored check result (JSON data) of a previous run, or None; kept if used again."""
+        return self._results_stored.get(key)
+
+    def keep_result(self, key: str, value: Any) -> None:
+        self._results[key] = value
+
     def save(self) -> bool:
         """Write the entries this run used (atomic; skipped when nothing changed)."""
-        if self.path is None or (self.misses == 0 and len(self._used) == len(self._stored)):
+        if self.path is None or (self.misses == 0 and len(self._used) == len(self._stored)
+                                 and self._results == self._results_stored):
             return False
-        data = {"format": CACHE_FORMAT, "version": __version__, "scans": self._used}
+        data = {"format": CACHE_FORMAT, "version": __version__, "scans": self._used, "results": self._results}
         return write_atomic(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
@@ -93,9 +121,9 @@ def load_scan_cache(path: Path | None) -> ScanCache:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") != CACHE_FORMAT or data.get("version") != __version__:
             return ScanCache(path)
-        scans = data["scans"]
-        if not isinstance(scans, dict):
+        scans, results = data["scans"], data.get("results", {})
+        if not isinstance(scans, dict) or not isinstance(results, dict):
             return ScanCache(path)
-        return ScanCache(path, scans)
+        return ScanCache(path, scans, results)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return ScanCache(path)

@@ -28,15 +28,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from .catalog import Translation
 from .links import ANCHOR_SLUG, CASE_MISMATCH, MISSING_ANCHOR, PageAnchors, Resolution
 from .linkscan import Link, PageScan, scan_text
 from .model import Document, Location, Segment
-from .render import html_href
 from .slugs import slug_github
 from .treecheck import Hit
+
+if TYPE_CHECKING:
+    from .catalog import Translation
 
 _NUMBER = re.compile(r"\d+")
 _FRAGMENT_CODES = (MISSING_ANCHOR, CASE_MISMATCH, ANCHOR_SLUG)
@@ -52,7 +54,7 @@ class PageFacts:
     scan: PageScan
     hits: tuple[Hit, ...] = ()
     translations: Mapping[str, str] = field(default_factory=dict)
-    entries: Mapping[str, Translation] = field(default_factory=dict)
+    entries: Mapping[str, "Translation"] = field(default_factory=dict)
     po_display: str = ""
 
 
@@ -78,6 +80,8 @@ def same_target(built: str, source: str, html: bool, page: str = "",
         return True
     if not html:
         return False
+    from .render import html_href  # only for HTML outputs (render imports lxml and markdown-it)
+
     wanted = unquote(built)
     return wanted in {unquote(source), unquote(html_href(source)), unquote(html_href(source, page, site_map))}
 

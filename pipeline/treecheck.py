@@ -46,28 +46,42 @@ class Hit:
     occurrence: int = 0
 
 
-def anchors_function(site: Site, scan_of: ScanOf) -> Callable[[str], PageAnchors | None]:
-    """``anchors_of(path)``: a page's ids, with those of the pages it includes (memoized)."""
-    memo: dict[str, PageAnchors | None] = {}
+class Anchors:
+    """``anchors(path)``: a page's ids, with those of the pages it includes (memoized);
+    ``sources[path]``: the pages whose text those ids come from (the page and its includes),
+    what a cached result that used them depends on."""
 
-    def anchors_of(path: str, seen: tuple[str, ...] = ()) -> PageAnchors | None:
-        if path in memo:
-            return memo[path]
-        scan = scan_of(path)
+    def __init__(self, site: Site, scan_of: ScanOf) -> None:
+        self.site = site
+        self.scan_of = scan_of
+        self.memo: dict[str, PageAnchors | None] = {}
+        self.sources: dict[str, frozenset[str]] = {}
+
+    def __call__(self, path: str, seen: tuple[str, ...] = ()) -> PageAnchors | None:
+        if path in self.memo:
+            return self.memo[path]
+        scan = self.scan_of(path)
+        sources = {path}
         if scan is None:
+            self.sources[path] = frozenset(sources)
             return None
         included = []
         for link in scan.links:
             if link.kind == "include":
-                target = resolve_link(path, link.target, site)
+                target = resolve_link(path, link.target, self.site)
                 if target.status == "ok" and target.path not in seen and target.path != path:
-                    sub = anchors_of(target.path, seen + (path,))
+                    sub = self(target.path, seen + (path,))
+                    sources |= self.sources.get(target.path, frozenset({target.path}))
                     if sub is not None:
                         included.append(sub)
-        memo[path] = page_anchors(scan, included)
-        return memo[path]
+        self.memo[path] = page_anchors(scan, included)
+        self.sources[path] = frozenset(sources)
+        return self.memo[path]
 
-    return anchors_of
+
+def anchors_function(site: Site, scan_of: ScanOf) -> Anchors:
+    """A memoizing ``anchors_of(path)`` for ``site`` (see ``Anchors``)."""
+    return Anchors(site, scan_of)
 
 
 def _occurrences(links: Iterable[Link]) -> dict[tuple[int, int], tuple[Link, int]]:
@@ -80,20 +94,31 @@ def _occurrences(links: Iterable[Link]) -> dict[tuple[int, int], tuple[Link, int
 
 
 def check_tree(pages: Iterable[str], site: Site, scan_of: ScanOf, display: Callable[[str], str],
-               rewrite: Callable[[str], str] | None = None) -> tuple[list[Hit], list[LinkResult]]:
-    """Hits of ``pages`` (in the given order) and every link's resolution."""
-    anchors_of = anchors_function(site, scan_of)
+               rewrite: Callable[[str], str] | None = None, anchors: Anchors | None = None,
+               depends: dict[str, set[str]] | None = None) -> tuple[list[Hit], list[LinkResult]]:
+    """Hits of ``pages`` (in the given order) and every link's resolution. With ``depends``,
+    each page's entry is filled with the pages whose text its result depends on (itself, the
+    pages whose anchors a fragment was checked against, and their includes)."""
+    shared = anchors if anchors is not None else anchors_function(site, scan_of)
     hits: list[Hit] = []
     results: list[LinkResult] = []
     for page in pages:
         scan = scan_of(page)
         if scan is None:
             continue
+        used = {page}
+
+        def anchors_of(path: str) -> PageAnchors | None:
+            found = shared(path)
+            used.update(shared.sources.get(path, frozenset({path})))
+            return found
         if rewrite is None:
             diagnostics, linked = check_page(page, scan, site, anchors_of, display(page))
         else:
             diagnostics, linked = _check_rewritten(page, scan, site, anchors_of, display(page), rewrite)
         results.extend(linked)
+        if depends is not None:
+            depends[page] = used
         by_position = _occurrences(scan.links)
         malformed = {(m.line, m.column) for m in scan.malformed}
         for diagnostic in diagnostics:
