@@ -317,3 +317,23 @@ def test_corpus_figures_through_the_cli(corpus_project, capsys):
     assert cold < 10 and warm < 5  # ~0.3 s and ~0.2 s on 2 cores; catches pathological regressions only
     code, _, err = check(corpus_project, capsys, *site_map_args(), "--no-outputs", "-v")
     assert "site-root links outside the site map (other sites): 2" in err
+
+
+def test_cached_results_follow_changes_in_linked_pages_and_the_file_list(tmp_path, capsys):
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    (project / "pyproject.toml").write_text('[tool.pipeline]\nsource_locale = "en-US"\n', encoding="utf-8")
+    (project / "source" / "a.md").write_text("# A\n\n[b](b.md#part) [c](c.md)\n", encoding="utf-8")
+    (project / "source" / "b.md").write_text("# B\n\n## Part\n", encoding="utf-8")
+    assert check(project, capsys, "--no-outputs")[1] == [
+        "source/a.md:3:16: error: broken link 'c.md': no such file; did you mean 'b.md'? [link.missing-file]"]
+    (project / "source" / "b.md").write_text("# B\n\n## Section\n", encoding="utf-8")  # a.md unchanged
+    assert check(project, capsys, "--no-outputs")[1] == [
+        "source/a.md:3:1: error: broken link 'b.md#part': no anchor '#part' in 'b.md' [link.missing-anchor]",
+        "source/a.md:3:16: error: broken link 'c.md': no such file; did you mean 'b.md'? [link.missing-file]"]
+    (project / "source" / "c.md").write_text("# C\n", encoding="utf-8")  # a new file
+    assert check(project, capsys, "--no-outputs")[1] == [
+        "source/a.md:3:1: error: broken link 'b.md#part': no anchor '#part' in 'b.md' [link.missing-anchor]"]
+    stored = json.loads((project / "out/.cache/links.json").read_text(encoding="utf-8"))
+    assert sorted(stored["results"]) == ["source:a.md", "source:b.md", "source:c.md"]
+    assert sorted(stored["results"]["source:a.md"]["deps"]) == ["a.md", "b.md"]
