@@ -337,3 +337,23 @@ def test_cached_results_follow_changes_in_linked_pages_and_the_file_list(tmp_pat
     stored = json.loads((project / "out/.cache/links.json").read_text(encoding="utf-8"))
     assert sorted(stored["results"]) == ["source:a.md", "source:b.md", "source:c.md"]
     assert sorted(stored["results"]["source:a.md"]["deps"]) == ["a.md", "b.md"]
+
+
+@pytest.mark.parametrize("folder, figures", [
+    ("fr-fr", {"link.missing-file": 24, "link.missing-anchor": 68, "link.malformed": 2, "link.case-mismatch": 65,
+               "link.windows-separator": 38, "link.url-only": 11, "link.anchor-slug": 6}),
+    ("de-de", {"link.missing-file": 24, "link.missing-anchor": 72, "link.malformed": 1, "link.case-mismatch": 62,
+               "link.windows-separator": 38, "link.url-only": 11, "link.anchor-slug": 6}),
+    ("ja-jp", {"link.missing-file": 26, "link.missing-anchor": 67, "link.malformed": 1, "link.case-mismatch": 67,
+               "link.windows-separator": 36, "link.url-only": 11, "link.anchor-slug": 2}),
+])
+def test_translated_corpus_figures_through_the_cli(tmp_path, capsys, folder, figures):
+    require_shared()
+    project = tmp_path / folder
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        f'[tool.pipeline]\nsource = "{(CORPUS / folder).as_posix()}"\nsource_locale = "{folder[:3]}{folder[3:].upper()}"\n',
+        encoding="utf-8")
+    code, out, _ = check(project, capsys, *site_map_args(), "--no-outputs", "--format", "json")
+    assert code == 1
+    assert collections.Counter(f["code"] for f in json.loads("\n".join(out))["findings"]) == figures
