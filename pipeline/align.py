@@ -61,6 +61,7 @@ _LOCALE_PART = re.compile(r"/[a-z]{2}-[a-z]{2,4}(?=/|$)")
 _KEY_LINE = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_.\-]*)[ \t]*:(?=[ \t]|$)[ \t]*(.*?)[ \t]*$")
 _FENCE_LINE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _EOL = re.compile(r"\r\n|\n|\r")
+_FEATURES = re.compile(r"[\d`]|\]\(|href|src", re.IGNORECASE)  # what _disagreement looks at
 
 _AMBIGUITY_MARGIN = 0.35  # score gap under which an alternative pairing is as plausible
 _MIN_PAIR_SCORE = 0.2  # below this, two segments are better left unpaired
@@ -391,21 +392,27 @@ def _cells(line: str) -> tuple[tuple[int, int], ...]:
 # -- everything else: a global sequence alignment ---------------------------------------------------
 
 
-def _signature(document: Document, segment: Segment, names: frozenset[str] = frozenset()) -> _Signature:
+def _shape(document: Document, segment: Segment) -> tuple[str, int]:
+    """Kind and level: the heading level (7 for setext), the table column, or 0."""
+    if segment.kind == "heading":
+        line_start = max(document.text.rfind("\n", 0, segment.start), document.text.rfind("\r", 0, segment.start)) + 1
+        head = document.text[line_start : segment.start].lstrip(" >\t")
+        return segment.kind, len(head) - len(head.lstrip("#")) or 7
+    if segment.kind in ("table-cell", "table-header"):
+        return segment.kind, _column_of(document, segment) + 1
+    return segment.kind, 0
+
+
+def _signature(document: Document, segment: Segment, names: frozenset[str] = frozenset(),
+               shape: tuple[str, int] | None = None) -> _Signature:
     text = segment.text
     links = sorted(_normal_target(t) for t in _LINK_TARGET.findall(text) + _HREF.findall(text))
     code = sorted(m.group(2).strip() for m in _CODE.finditer(text))
     plain = _CODE.sub("", _LINK_TARGET.sub("](", text))
     numbers = _numbers(_ENTITY.sub(" ", plain))
-    level = 0
-    if segment.kind == "heading":
-        line_start = max(document.text.rfind("\n", 0, segment.start), document.text.rfind("\r", 0, segment.start)) + 1
-        head = document.text[line_start : segment.start].lstrip(" >\t")
-        level = len(head) - len(head.lstrip("#")) or 7  # 7: setext
-    elif segment.kind in ("table-cell", "table-header"):
-        level = _column_of(document, segment) + 1
+    kind, level = shape or _shape(document, segment)
     return _Signature(
-        kind=segment.kind,
+        kind=kind,
         level=level,
         links=tuple(links),
         code=tuple(code),
@@ -414,7 +421,7 @@ def _signature(document: Document, segment: Segment, names: frozenset[str] = fro
         spelled=frozenset(_NUMBER_WORDS[w] for w in _WORD.findall(plain.lower()) if w in _NUMBER_WORDS),
         strong=len(_STRONG.findall(plain)),
         length=len(text),
-        names=frozenset(w for w in _NAME.findall(plain) if w in names),
+        names=frozenset(w for w in _NAME.findall(plain) if w in names) if names else frozenset(),
     )
 
 
@@ -428,7 +435,7 @@ def _numbers(text: str) -> dict[str, bool]:
     for group in _NUMBER.findall(_THOUSANDS.sub("", text)):
         runs = re.split(r"[.,]", group)
         for run in runs:
-            value = run.lstrip("0") or "0"
+            value = str(int(run))  # "06" is 6, and so is a full-width "６"
             found[value] = found.get(value, False) or len(value) > 1 or len(runs) > 1
     return found
 
@@ -489,18 +496,22 @@ def _overlap(x: Sequence[str], y: Sequence[str]) -> float:
 
 def _align_sequence(source: Document, src: list[Segment], translated: Document,
                     tr: list[Segment]) -> list[Match]:
-    names = _shared_names(source, translated)
-    sa = [_signature(source, s, names) for s in src]
-    sb = [_signature(translated, s, names) for s in tr]
-    if [s.shape for s in sa] == [s.shape for s in sb]:
+    shapes_a = [_shape(source, s) for s in src]
+    shapes_b = [_shape(translated, s) for s in tr]
+    if shapes_a == shapes_b:  # the usual case: one to one, each pair checked
         pairs: list[tuple[int | None, int | None]] = [(i, i) for i in range(len(src))]
         doubtful: dict[int, str] = {}
+        problems = [_pair_problem(source, a, translated, b) for a, b in zip(src, tr)]
     else:
+        names = _shared_names(source, translated)
+        sa = [_signature(source, s, names, shape) for s, shape in zip(src, shapes_a)]
+        sb = [_signature(translated, s, names, shape) for s, shape in zip(tr, shapes_b)]
         ratio = (sum(s.length for s in sb) + 1) / (sum(s.length for s in sa) + 1)
         pairs = _global_alignment(sa, sb, ratio)
         doubtful = _doubtful_pairs(pairs, sa, sb, ratio)
+        problems = [_disagreement(sa[i], sb[j]) if i is not None and j is not None else "" for i, j in pairs]
     matches = []
-    for i, j in pairs:
+    for (i, j), problem in zip(pairs, problems):
         if i is None:
             continue
         segment = src[i]
@@ -508,9 +519,16 @@ def _align_sequence(source: Document, src: list[Segment], translated: Document,
             matches.append(Match(segment, "", EMPTY, "no counterpart in the translated page "
                                  "(a block added to the source or dropped by the translation)"))
             continue
-        problem = "; ".join(p for p in (doubtful.get(i, ""), _disagreement(sa[i], sb[j])) if p)
+        problem = "; ".join(p for p in (doubtful.get(i, ""), problem) if p)
         matches.append(Match(segment, tr[j].text, FUZZY if problem else ALIGNED, problem))
     return matches
+
+
+def _pair_problem(source: Document, a: Segment, translated: Document, b: Segment) -> str:
+    """``_disagreement`` of two segments, skipped when neither has links, code or digits."""
+    if not _FEATURES.search(a.text) and not _FEATURES.search(b.text):
+        return ""
+    return _disagreement(_signature(source, a), _signature(translated, b))
 
 
 def _doubtful_pairs(pairs: list[tuple[int | None, int | None]], sa: list[_Signature],

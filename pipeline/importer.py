@@ -12,11 +12,12 @@ segments, ``fill_catalog`` puts the verdicts into a catalog. Rules:
   translator comment starting ``import:``; ``empty`` leaves it untranslated (with the
   reason as a comment).
 - A translation already in the PO that is not fuzzy is never replaced unless
-  ``overwrite``; such messages are reported as ``kept``.
-- Front-matter keys that only the translation has (``translationtype``,
-  ``ms.sourcegitcommit``, ``ms.openlocfilehash`` ...) are stored, in order and as written,
-  in the PO header field ``X-Front-Matter-Extra`` (``align.encode_extras``), for the build
-  to put back with ``align.localized_front_matter``.
+  ``overwrite``; such messages are reported as ``kept``. With ``overwrite``, a message the
+  page has no counterpart for keeps what it had.
+- Localization metadata (front-matter keys only the translation has, such as
+  ``ms.sourcegitcommit``, and its closing ``<!--HONumber=...-->`` comment) goes into the PO
+  header (``X-Front-Matter-Extra``, ``X-Body-Trailer``), for the build to put back with
+  ``align.localize_output``.
 """
 
 from __future__ import annotations
@@ -25,18 +26,18 @@ import copy
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import catalog
 from .align import (ALIGNED, EMPTY, EXTRA_HEADER, FUZZY, TRAILER_HEADER, Match, align_documents,
                     choose_translations, encode_extras, encode_trailer)
-from .project import Outcome, load_sources, now_stamp, po_path, template_path
 from .config import Settings, babel_locale, po_language
 from .extract import extract_messages
 from .files import read_text, write_atomic
 from .model import Document, PipelineError, error
+from .project import Outcome, load_sources, now_stamp, po_path, template_path
 from .source import load_document
 
 if TYPE_CHECKING:  # catalog.py is the only module that uses polib at run time
@@ -93,8 +94,7 @@ def _import_locale(settings: Settings, documents: Sequence[Document], locale: st
             missing += 1
             continue
         try:
-            translated = load_document(
-                document.path, read_text(translated_path, translated_path.as_posix()), settings.translate_keys)
+            translated = _load_translation(settings, translated_path, document.path)
             path = po_path(settings, locale, document.path)
             existing = (catalog.parse_catalog(read_text(path, settings.display(path)), settings.display(path))
                         if path.is_file() else None)
@@ -116,6 +116,16 @@ def _import_locale(settings: Settings, documents: Sequence[Document], locale: st
         f"{totals.empty} empty, {totals.kept} kept; {missing} source page(s) without a translation; "
         f"{len(outcome.written) - written} catalog(s) written in {time.perf_counter() - started:.2f}s"
     )
+
+
+def _load_translation(settings: Settings, path: Path, page: str) -> Document:
+    """A translated page, parsed like a source page; errors located in the translated file."""
+    display = settings.display(path)
+    try:
+        return load_document(page, read_text(path, display), settings.translate_keys)
+    except PipelineError as exc:
+        where = replace(exc.diagnostic.location, path=display)
+        raise PipelineError(replace(exc.diagnostic, location=where)) from None
 
 
 def _template(settings: Settings, document: Document) -> polib.POFile:

@@ -263,3 +263,17 @@ def test_run_import_refuses_a_missing_folder(tmp_path: Path):
     (tmp_path / "pipeline.toml").write_text('target_locales = ["fr-FR"]\n')
     with pytest.raises(Exception, match="no such folder"):
         run_import(load_settings(tmp_path), "fr-FR", tmp_path / "nowhere")
+
+
+def test_a_broken_translated_page_is_a_located_diagnostic_and_the_others_are_imported(tmp_path: Path):
+    project = tmp_path / "project"
+    for folder, name, text in (("source", "a.md", SOURCE), ("source", "b.md", "# Hello\n"),
+                               ("fr", "a.md", "---\ntitle: [unclosed\n---\n# Inscrire\n"),
+                               ("fr", "b.md", "# Bonjour\n")):
+        (project / folder).mkdir(parents=True, exist_ok=True)
+        (project / folder / name).write_text(text, encoding="utf-8")
+    (project / "pipeline.toml").write_text('target_locales = ["fr-FR"]\n')
+    outcome = run_import(load_settings(project), "fr-FR", project / "fr")
+    assert [d.location.path for d in outcome.diagnostics] == ["fr/a.md"]
+    assert outcome.diagnostics[0].code == "source.yaml"
+    assert "import: fr-FR: b.md: 1 aligned, 0 fuzzy, 0 empty, 0 kept" in outcome.lines
