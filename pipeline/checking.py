@@ -40,7 +40,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -348,38 +348,48 @@ class _Run:
         if document is not None and scan is not None:
             shown = self.display(self.settings.source / page)
             hits = self._source_hits.get(page, ())
-            facts = PageFacts(document, shown, scan, hits)
+            facts = PageFacts(document, shown, scan, hits, includes=self._included(page, scan))
             if locale in PSEUDO_LOCALES:
                 from .pagebuild import pseudo_translations
 
-                facts = PageFacts(document, shown, scan, hits, pseudo_translations(document, locale))
+                facts = replace(facts, translations=pseudo_translations(document, locale))
             elif locale != self.settings.source_locale:
-                facts = self._reviewed(locale, page, document, scan, hits, shown)
+                facts = self._reviewed(locale, page, facts)
         self._facts[key] = facts
         return facts
 
-    def _reviewed(self, locale: str, page: str, document, scan: PageScan, hits: tuple[Hit, ...],
-                  shown: str) -> PageFacts:
+    def _included(self, page: str, scan: PageScan) -> tuple[tuple[str, PageScan], ...]:
+        found = []
+        for link in scan.links:
+            if link.kind == "include":
+                target = resolve_link(page, link.target, self.site)
+                included = self.source_scan(target.path) if target.status == "ok" else None
+                if included is not None:
+                    found.append((self.display(self.settings.source / target.path), included))
+        return tuple(found)
+
+    def _reviewed(self, locale: str, page: str, facts: PageFacts) -> PageFacts:
         from . import catalog
         from .project import load_catalog, po_path
         from .review import review_translations
 
-        po_file = po_path(self.settings, locale, page)
-        po_shown = self.display(po_file)
+        po_shown = self.display(po_path(self.settings, locale, page))
+        facts = replace(facts, po_display=po_shown)
         try:
             po = load_catalog(self.settings, locale, page)
         except PipelineError as exc:
             if self.selected(page, locale):
                 self.findings.append(Finding(exc.diagnostic, po_shown))
-            return PageFacts(document, shown, scan, hits, {}, {}, po_shown)
+            return facts
         if po is None:
-            return PageFacts(document, shown, scan, hits, {}, {}, po_shown)
+            return facts
         entries = catalog.usable_entries(po)
-        review = review_translations(document, entries, po_shown, shown, self.glossary(), in_build=False)
+        review = review_translations(facts.document, entries, po_shown, facts.source_display, self.glossary(),
+                                     in_build=False)
         if self.selected(page, locale):
             self.checked.append(po_shown)
             self.findings += [Finding(d, po_shown) for d in review.diagnostics]
-        return PageFacts(document, shown, scan, hits, review.usable, entries, po_shown)
+        return replace(facts, translations=review.usable, entries=entries)
 
     def check_catalogs(self) -> None:
         for locale in self.settings.target_locales:

@@ -16,9 +16,9 @@ How (in this order)
     3. A ``#fragment`` that the source version of the target page has but the built page of
        this locale lacks: a translated heading changed its id. Reported at the PO entry of
        that heading (in the target page's catalog).
-    4. A link inside a translated message (same target): reported at that PO entry.
-    5. Anything else came from the build or the template: reported at the output position,
-       naming the source line when the link is in the source.
+    4. Anything else came from the build or the template: reported at the output position,
+       naming the source line when the link is in the source, or in a page it includes (the
+       portable Markdown and HTML inline ``[!INCLUDE]``d pages).
 Malformed links are matched by their message (numbers ignored): one that the msgid already
 has is the source's. Pure.
 """
@@ -56,6 +56,7 @@ class PageFacts:
     translations: Mapping[str, str] = field(default_factory=dict)
     entries: Mapping[str, "Translation"] = field(default_factory=dict)
     po_display: str = ""
+    includes: tuple[tuple[str, PageScan], ...] = ()  # (display path, scan) of the pages it includes
 
 
 @dataclass(frozen=True)
@@ -100,15 +101,6 @@ def _entry_location(facts: PageFacts, msgid: str) -> Location | None:
     return Location(facts.po_display, entry.line, 1) if entry is not None and facts.po_display else None
 
 
-def _covers(segment: Segment, link: Link) -> bool:
-    lines = segment.text.count("\n")
-    if not segment.line <= link.line <= segment.line + lines:
-        return False
-    if lines == 0:
-        return segment.column <= link.column <= segment.column + (segment.end - segment.start)
-    return True
-
-
 def attribute(hit: Hit, facts: PageFacts, locale: str, output: Location, *, html: bool,
               site_map: tuple[tuple[str, str], ...] = (),
               resolve_source: Callable[[str, str], Resolution] | None = None,
@@ -130,6 +122,12 @@ def attribute(hit: Hit, facts: PageFacts, locale: str, output: Location, *, html
                                       f"changed this link; built into {built})", "translation", segment.line)
     candidates = [l for l in facts.scan.links if same_target(target, l.target, html, page, site_map)]
     if not candidates:
+        for shown, scan in facts.includes:
+            for included in scan.links:
+                if same_target(target, included.target, html, page, site_map):
+                    return Attribution(output, f"{message} (from {shown}:{included.line}:{included.column}, "
+                                               f"which {facts.source_display} includes: the build inlines it, "
+                                               "and the link is relative to the included file)", "output")
         return Attribution(output, f"{message} (not in {facts.source_display}: it comes from the build or the "
                                    "page template)", "output")
     link = candidates[min(hit.occurrence, len(candidates) - 1)]
@@ -142,11 +140,6 @@ def attribute(hit: Hit, facts: PageFacts, locale: str, output: Location, *, html
         heading = _translated_heading(facts, link, locale, built, message, resolve_source, source_anchors, facts_of)
         if heading is not None:
             return heading
-    for segment, _msgstr in _translated(facts):
-        where = _entry_location(facts, segment.text)
-        if where is not None and _covers(segment, link):
-            return Attribution(where, f"{message} (in the {locale} translation of {facts.source_display}:"
-                                      f"{segment.line}; built into {built})", "translation", link.line)
     return Attribution(output, f"{message} (source {facts.source_display}:{link.line}:{link.column})",
                        "output", link.line)
 

@@ -357,3 +357,44 @@ def test_translated_corpus_figures_through_the_cli(tmp_path, capsys, folder, fig
     code, out, _ = check(project, capsys, *site_map_args(), "--no-outputs", "--format", "json")
     assert code == 1
     assert collections.Counter(f["code"] for f in json.loads("\n".join(out))["findings"]) == figures
+
+
+# --- provenance (pure) -----------------------------------------------------------------------
+
+
+def test_attribution_of_output_findings():
+    from pipeline.catalog import Translation
+    from pipeline.linkscan import Link, scan_text
+    from pipeline.model import Diagnostic, Location
+    from pipeline.provenance import PageFacts, attribute
+    from pipeline.source import load_document
+    from pipeline.treecheck import Hit
+
+    text = "# Titre\n\nVoir [a](a.md) et [b](b.md).\n\n[!INCLUDE [x](inc/x.md)]\n"
+    document = load_document("p.md", text)
+    paragraph = next(s for s in document.segments if s.text.startswith("Voir"))
+    facts = PageFacts(document, "source/p.md", scan_text(text), (),
+                      {paragraph.text: "See [a](a.md) and [b](c.md)."},
+                      {paragraph.text: Translation("x", 12)}, "locales/en-US/p.po",
+                      (("source/inc/x.md", scan_text("[m](media/m.png)\n")),))
+    out = Location("out/markdown/en-US/p.md", 3, 20)
+
+    def hit(target: str, occurrence: int = 0) -> Hit:
+        return Hit("p.md", Diagnostic(out, "error", f"broken link '{target}': no such file", "link.missing-file"),
+                   Link(target, 3, 20, "", False), occurrence)
+
+    changed = attribute(hit("c.md"), facts, "en-US", out, html=False)
+    assert (str(changed.location), changed.cause, changed.source_line) == ("locales/en-US/p.po:12:1", "translation", 3)
+    assert changed.with_outputs(["out/x.md:3:20"]) == (
+        "broken link 'c.md': no such file (the en-US translation of source/p.md:3 changed this link; "
+        "built into out/x.md:3:20)")
+    kept = attribute(hit("a.md"), facts, "en-US", out, html=False)  # the translation kept this target
+    assert (str(kept.location), kept.cause) == ("out/markdown/en-US/p.md:3:20", "output")
+    assert kept.message == "broken link 'a.md': no such file (source source/p.md:3:6)"
+    inlined = attribute(hit("media/m.png"), facts, "en-US", out, html=False)
+    assert (str(inlined.location), inlined.cause) == ("out/markdown/en-US/p.md:3:20", "output")
+    assert "(from source/inc/x.md:1:1, which source/p.md includes" in inlined.message
+    html = attribute(hit("c.html"), facts, "en-US", out, html=True)
+    assert html.cause == "translation"
+    template = attribute(hit("index.html"), facts, "en-US", out, html=True)
+    assert template.cause == "output" and "comes from the build or the page template" in template.message
