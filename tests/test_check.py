@@ -398,3 +398,19 @@ def test_attribution_of_output_findings():
     assert html.cause == "translation"
     template = attribute(hit("index.html"), facts, "en-US", out, html=True)
     assert template.cause == "output" and "comes from the build or the page template" in template.message
+
+
+def test_redirection_file_of_the_source_folder_and_the_option(tmp_path, capsys):
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    (project / "pyproject.toml").write_text('[tool.pipeline]\nsource_locale = "en-US"\n', encoding="utf-8")
+    (project / "source" / "a.md").write_text("# A\n\n[old](old.md)\n", encoding="utf-8")
+    (project / "source" / "b.md").write_text("# B\n", encoding="utf-8")
+    (project / "source" / ".openpublishing.redirection.json").write_text(json.dumps(
+        {"redirections": [{"source_path": "old.md", "redirect_url": "/docs/b"}]}), encoding="utf-8")
+    code, out, _ = check(project, capsys, "--no-outputs", "--site-map", "/docs=.")
+    assert code == 0 and out == [
+        "source/a.md:3:1: warning: link 'old.md' points to a moved page: it redirects to '/docs/b' [link.redirected]"]
+    (project / "other.json").write_text("{not json", encoding="utf-8")
+    code, _, err = check(project, capsys, "--no-outputs", "--redirects", str(project / "other.json"))
+    assert code == 2 and "cannot read the redirection file other.json" in err
