@@ -40,6 +40,10 @@ def _parser() -> argparse.ArgumentParser:
     everything = commands.add_parser("all", help="extract, update and build in one run (what 'make build' runs)")
     for sub in (build, everything):
         _build_options(sub)
+    imports = commands.add_parser("import", help="fill a locale's PO files from existing translated pages (gettextize)")
+    imports.add_argument("--locale", dest="import_locale", required=True, metavar="LOCALE", help="the pages' locale")
+    imports.add_argument("--from", dest="from_dir", required=True, metavar="DIR", help="folder of translated pages")
+    imports.add_argument("--overwrite", action="store_true", help="replace translations already in the PO files")
     stats = commands.add_parser("stats", help="translated, fuzzy and untranslated messages and words per locale and page")
     stats.add_argument("--locale", action="append", metavar="LOCALE", help="only this target locale (repeatable)")
     stats.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
@@ -142,6 +146,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows = collect_stats(settings, diagnostics)
             print(format_json(rows) if args.format == "json" else format_table(rows))
             return _report(Outcome(diagnostics=diagnostics))
+        if args.command == "import":
+            from .importer import run_import
+
+            return _report(run_import(settings, args.import_locale, Path(args.from_dir), args.overwrite))
         if args.command == "check":
             from . import checking
 
@@ -153,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report(run_build(settings, options, _progress("build")))
     except PipelineError as exc:
         print(exc.diagnostic.format(), file=sys.stderr)
-        return 1
+        return 2 if exc.diagnostic.code.startswith("config.") else 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into `head` and the like: not an error of ours

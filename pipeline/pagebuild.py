@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 
 from . import render
 from .model import Document
+from .align import localize_output
 from .pseudo import pseudolocalize
 from .sanitize import sanitize_translation
 
@@ -40,13 +41,18 @@ def render_outputs(
     translations: Mapping[str, str],
     include: Callable[[str], str | None],
     body_cache: dict[tuple[str, str], str] | None = None,
+    metadata: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
+    """The three formats; ``metadata`` (the PO header) puts back the localization-only
+    front-matter keys and trailer that ``pipeline import`` recorded (original format only)."""
     translated = render.apply_translations(document, translations)
     source_title = document.front_matter.get("title") if document.front_matter else ""
     # the title lands in Markdown as the H1 when the page has none: vet it as markup there
     heading = sanitize_translation(source_title, meta.title, "heading") if meta.title != source_title else meta.title
     markdown_text = render.portable_markdown(translated[1], heading, include)
+    localized = localize_output(*translated, metadata) if metadata else translated
     return {
-        path: render.render_page(env, fmt, meta, document, translated, markdown_text, body_cache)
+        path: render.render_page(env, fmt, meta, document, localized if fmt == "frontmatter" else translated,
+                                 markdown_text, body_cache)
         for fmt, path in output_paths(meta.locale, document.path).items()
     }

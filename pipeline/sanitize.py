@@ -2,10 +2,12 @@
 
 In: a msgid, its msgstr and (optionally) the segment kind. Out: the msgstr with
 
-- every ``<`` that does not open an HTML tag, comment or declaration carried by the msgid
-  (same exact text, counted) escaped as ``&lt;``, so no tag, event-handler attribute,
-  comment or half-open tag a translator adds can reach a page as markup; plain
-  ``<https://...>`` and ``<mailto:...>`` autolinks stay;
+- every ``<`` that does not open an HTML tag, comment, declaration or other ``<...>`` text
+  carried by the msgid (same exact text, counted: placeholders such as ``<app_name>``,
+  e-mail autolinks) escaped as ``&lt;``, so no tag, event-handler attribute, comment or
+  half-open tag a translator adds can reach a page as markup; plain ``<https://...>`` and
+  ``<mailto:...>`` autolinks stay; inside code spans nothing is escaped (Markdown shows
+  a code span's text as text);
 - every Markdown link destination (inline ``[x](...)``, image, reference definition)
   whose scheme, after entity and backslash decoding and control-character stripping, is not
   ``http``, ``https``, ``mailto`` or one the msgid uses replaced by ``#blocked``
@@ -25,6 +27,8 @@ import html
 import re
 from collections import Counter
 
+_ANGLE = re.compile(r"<[^<>\n]*>")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)\b[^<>]*>|<!--.*?-->|<[!?][^<>]*>", re.DOTALL)
 _AUTOLINK = re.compile(r"<(?:https?|mailto):[^<>\s\"'`\x00-\x20\x7f]*>", re.IGNORECASE)
 _DEST = re.compile(r"\]\(\s*<?([^)\s>]*)")
@@ -64,6 +68,8 @@ def url_scheme(url: str) -> str:
 
 def _escape_tags(msgid: str, msgstr: str) -> str:
     allowed = Counter(m.group(0) for m in _TAG.finditer(msgid))
+    allowed.update(m.group(0) for m in _ANGLE.finditer(msgid) if not _TAG.fullmatch(m.group(0)))
+    code = [m.span() for m in _CODE_SPAN.finditer(msgstr)]
     out: list[str] = []
     cursor = 0
     while True:
@@ -72,7 +78,12 @@ def _escape_tags(msgid: str, msgstr: str) -> str:
             out.append(msgstr[cursor:])
             return "".join(out)
         out.append(msgstr[cursor:at])
-        tag = _TAG.match(msgstr, at)
+        span = next((c for c in code if c[0] <= at < c[1]), None)
+        if span is not None:  # code span text is shown as text
+            out.append(msgstr[at:span[1]])
+            cursor = span[1]
+            continue
+        tag = _TAG.match(msgstr, at) or _ANGLE.match(msgstr, at)
         if tag and allowed[tag.group(0)] > 0:
             allowed[tag.group(0)] -= 1
             out.append(tag.group(0))

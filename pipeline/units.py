@@ -39,6 +39,7 @@ class Workshop:
         self.documents: dict[str, Document | None] = {}
         self.vetted: dict[tuple[str, str], tuple[dict[str, str], catalog.Stats]] = {}
         self.html_bodies: dict[tuple[str, str], str] = {}
+        self.metadata: dict[tuple[str, str], dict[str, str]] = {}  # PO headers (localization metadata)
         self.assets: dict[str, tuple[str, ...]] = {}
 
     def document(self, page: str) -> Document | None:
@@ -72,6 +73,7 @@ class Workshop:
         stats = catalog.catalog_stats(po, msgids)
         if po is None:
             return {}, stats
+        self.metadata[(locale, document.path)] = dict(po.metadata)
         review = review_translations(
             document, catalog.usable_entries(po), settings.display(po_path(settings, locale, document.path)),
             settings.display(settings.source / document.path), self.glossary,
@@ -133,7 +135,8 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
     includes: list[str] = []
     try:
         rendered = render_outputs(shop.env, meta, document, translations,
-                                  shop.include_resolver(locale, document, includes), shop.html_bodies)
+                                  shop.include_resolver(locale, document, includes), shop.html_bodies,
+                                  shop.metadata.get((locale, document.path), {}))
     except jinja2.TemplateError as exc:
         raise template_error(settings, exc) from None
     for relative, text in rendered.items():

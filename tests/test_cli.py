@@ -83,3 +83,23 @@ def test_template_error_is_located(sample_project, capsys):
 def test_unknown_command_exits_2(capsys):
     assert main(["frobnicate"]) == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_import_fills_a_locale_from_translated_pages(corpus, tmp_path, capsys):
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    translated = tmp_path / "fr"
+    translated.mkdir()
+    page = "InTuneDocs/EndUser/" + SEED_NAME
+    (project / "source" / SEED_NAME).write_bytes((corpus / "en-us" / page).read_bytes())
+    (translated / SEED_NAME).write_bytes((corpus / "fr-fr" / page).read_bytes())
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
+    assert _run(project, "extract") == 0
+    assert _run(project, "import", "--locale", "fr-FR", "--from", str(translated)) == 0
+    out = capsys.readouterr().out
+    assert f"import: fr-FR: {SEED_NAME}:" in out and " aligned" in out
+    assert _run(project, "build") == 0
+    built = (project / "out/frontmatter/fr-FR" / SEED_NAME).read_text(encoding="utf-8")
+    assert "Vous avez trop d’appareils mobiles déjà inscrits." in built
+    assert _run(project, "import", "--locale", "xx-QQ", "--from", str(translated)) == 2
+    assert "unknown locale 'xx-QQ' [config.locale]" in capsys.readouterr().err
