@@ -22,7 +22,7 @@ extract: $(STAMP)
 update: $(STAMP)
 	$(BIN)/pipeline update
 
-check: $(STAMP)
+check: build
 	$(BIN)/pipeline check
 
 stats: $(STAMP)

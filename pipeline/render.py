@@ -168,9 +168,36 @@ def portable_markdown(body: str, title: str, include: Callable[[str], str | None
         content = include(match.group("path"))
         if content is None:
             return f"[{match.group('name')}]({match.group('path')})"
-        return content.strip("\r\n")
+        content = content.strip("\r\n")
+        line_start = body.rfind("\n", 0, match.start()) + 1
+        line_end = body.find("\n", match.end())
+        line = body[line_start : line_end if line_end != -1 else len(body)]
+        if line.strip() != match.group(0):  # inside a sentence or a table cell: stay on one line
+            content = " ".join(part.strip() for part in content.splitlines() if part.strip())
+        return content
 
     return _INCLUDE.sub(inline, body)
+
+
+_DESTINATION = re.compile(r"(\]\(\s*<?)([^)\s>]+)")
+
+
+def rebase_links(markdown: str, from_dir: str, to_dir: str) -> str:
+    """Relative link and image targets written in ``from_dir`` rewritten for ``to_dir``
+    (an included file's links, inlined into a page of another folder)."""
+    if from_dir == to_dir:
+        return markdown
+
+    def rebase(match: re.Match[str]) -> str:
+        target = match.group(2)
+        if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|[/#~]", target):
+            return match.group(0)
+        path, sep, rest = target.replace("\\", "/").partition("#")
+        joined = posixpath.normpath(posixpath.join(from_dir, path)) if path else ""
+        moved = posixpath.relpath(joined, to_dir or ".") if path else ""
+        return match.group(1) + moved + sep + rest
+
+    return _DESTINATION.sub(rebase, markdown)
 
 
 def _markdown_renderer() -> MarkdownIt:

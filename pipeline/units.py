@@ -10,6 +10,7 @@ whose Markdown is the same in several locales, e.g. untranslated, is rendered on
 from __future__ import annotations
 
 import os
+import posixpath
 from pathlib import Path, PurePosixPath
 
 import jinja2
@@ -93,7 +94,8 @@ class Workshop:
             if included is None:
                 return None
             found.append(resolved)
-            return render.apply_translations(included, self.translations(locale, included)[0])[1]
+            body = render.apply_translations(included, self.translations(locale, included)[0])[1]
+            return render.rebase_links(body, posixpath.dirname(resolved), "" if str(page_dir) == "." else str(page_dir))
 
         return include
 

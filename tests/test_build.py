@@ -131,3 +131,24 @@ def test_translated_heading_keeps_the_source_fragment(sample_project):
     assert 'id="voir-aussi"' in html and 'id="see-also"' in html
     source = (sample_project / "out/frontmatter/fr-FR" / SEED_NAME).read_text(encoding="utf-8")
     assert "<a name=" not in source  # untranslated output stays byte for byte
+
+
+def test_includes_are_inlined_with_their_links_rebased(tmp_path):
+    project = tmp_path / "site"
+    (project / "source" / "includes").mkdir(parents=True)
+    (project / "source" / "guide").mkdir()
+    (project / "source" / "media").mkdir()
+    (project / "source" / "media" / "shot.png").write_bytes(b"")
+    (project / "source" / "includes" / "note.md").write_text("See ![shot](../media/shot.png) and [more](other.md).\n", encoding="utf-8")
+    (project / "source" / "includes" / "other.md").write_text("Other.\n", encoding="utf-8")
+    (project / "source" / "includes" / "product.md").write_text("Contoso\nSuite\n", encoding="utf-8")
+    (project / "source" / "guide" / "page.md").write_text(
+        "---\ntitle: Guide\n---\n# Guide\n\n[!INCLUDE [note](../includes/note.md)]\n\n"
+        "|Name|Value|\n|-|-|\n|A|Uses [!INCLUDE[product](../includes/product.md)] daily|\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\n', encoding="utf-8")
+    assert main(["-C", str(project), "build"]) == 0
+    markdown = (project / "out/markdown/en-US/guide/page.md").read_text(encoding="utf-8")
+    assert "See ![shot](../media/shot.png) and [more](../includes/other.md)." in markdown
+    assert "|A|Uses Contoso Suite daily|" in markdown  # inline include kept on the table row
+    html = (project / "out/html/en-US/guide/page.html").read_text(encoding="utf-8")
+    assert 'src="../media/shot.png"' in html and (project / "out/html/en-US/media/shot.png").is_file()
