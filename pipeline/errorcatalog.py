@@ -10,7 +10,7 @@ decides; the codes are ``Document.error_codes``). In a row, the cell after the c
 *problem* and the next one the *resolution*; further cells are ignored. Translations go
 through ``sanitize_translation`` as they do for the pages.
 
-``.mo`` keys (documented in docs/html.md):
+``.mo`` keys (documented in the README, "Error catalog for applications"):
 
 - ``pgettext(code, "problem")`` and ``pgettext(code, "resolution")``: the cell as plain
   text in the locale. The source locale's .mo carries them too, so an application asking

@@ -1,9 +1,9 @@
 """Import proven on the real site: fr-FR, de-DE and ja-JP pages into PO files, then built.
 
 The figures below are computed from ``../shared/corpus/intune-2016`` on every run and must
-equal the pinned ones (``docs/import.md`` explains them). A change in the aligner or in the
+equal the pinned ones (the README, "Importing existing translations", explains them). A change in the aligner or in the
 build (heading anchors, sanitizer, QA) that moves any of them must update this table and
-``docs/import.md`` on purpose.
+the README table on purpose.
 
 Per locale:
 - ``pages``: translated pages that have a source page (all get a PO file);
