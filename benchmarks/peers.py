@@ -71,14 +71,15 @@ def fill_po_text(text: str) -> str:
     return "\n\n".join(out)
 
 
-def fill_tree(src: Path, dst: Path | None = None, suffix: str = ".po") -> int:
-    """Fill every .pot/.po under src (into dst with ``suffix``, or in place). Returns the count."""
+def fill_tree(src: Path, dst: Path | None = None, suffix: str = ".po", fill: bool = True) -> int:
+    """Fill every .pot/.po under src (into dst with ``suffix``, or in place); with ``fill``
+    false, only copy them (empty translations). Returns the count."""
     n = 0
     for p in sorted(list(src.rglob("*.pot")) + list(src.rglob("*.po"))):
         q = p if dst is None else dst / p.relative_to(src).with_suffix(suffix)
         q.parent.mkdir(parents=True, exist_ok=True)
-        q.write_text(fill_po_text(p.read_text(encoding="utf-8", errors="surrogateescape")),
-                     encoding="utf-8", errors="surrogateescape")
+        text = p.read_text(encoding="utf-8", errors="surrogateescape")
+        q.write_text(fill_po_text(text) if fill else text, encoding="utf-8", errors="surrogateescape")
         n += 1
     return n
 
@@ -290,7 +291,7 @@ class TranslateToolkit(Tool):
             if err:
                 return err
             rm(self.work(c) / "po")
-            fill_tree(self.work(c) / "pot", self.work(c) / "po")
+            fill_tree(self.work(c) / "pot", self.work(c) / "po", fill=not self.args.empty_po)
         return ""
 
     def command(self, task, c):
@@ -328,7 +329,7 @@ class Mdpo(Tool):
             if err:
                 return err
             rm(self.work(c) / "po")
-            fill_tree(self.work(c) / "pot", self.work(c) / "po")
+            fill_tree(self.work(c) / "pot", self.work(c) / "po", fill=not self.args.empty_po)
         return ""
 
     def command(self, task, c):
@@ -415,7 +416,7 @@ class Po4a(Tool):
                 return f"extraction (needed for write-back) failed: {r.error}"
             lang = TARGET_LOCALE.replace("-", "_")
             (w / "po" / f"{lang}.po").unlink(missing_ok=True)
-            fill_tree(w / "pot", w / "po")
+            fill_tree(w / "pot", w / "po", fill=not self.args.empty_po)
             (w / "po" / "all.po").rename(w / "po" / f"{lang}.po")
         return ""
 
@@ -456,8 +457,12 @@ class Ours(Tool):
 
     snapshot: Path | None = None  # with --ours-rev: the committed pipeline/ package, exported here
 
-    def cwd(self, c):
+    def proj(self, c: Corpus) -> Path:
+        """Our project folder: the corpus folder itself (its pipeline.toml)."""
         return c.root
+
+    def cwd(self, c):
+        return self.proj(c)
 
     def env(self):
         if self.snapshot is None:
@@ -472,7 +477,7 @@ class Ours(Tool):
 
     def take_snapshot(self, rev: str) -> str:
         """Export ``rev``'s pipeline/ so that files being edited in the work tree do not leak in."""
-        dest = self.base / "ours-src"
+        dest = self.base / f"{self.name}-src"
         rm(dest)
         dest.mkdir(parents=True)
         archive = subprocess.run(["git", "-C", str(REPO), "archive", rev, "pipeline"], capture_output=True)
@@ -488,39 +493,76 @@ class Ours(Tool):
         # cold runs: extract's memo of content hashes (out/.cache/sync.json) goes too, and
         # build's cache lives under out/, so neither run can skip work a previous run did
         if task == "extract":
-            rm(c.root / "locales" / "pot", c.root / "out" / ".cache" / "sync.json")
+            rm(self.proj(c) / "locales" / "pot", self.proj(c) / "out" / ".cache" / "sync.json")
         else:
-            rm(c.root / "out")
+            rm(self.proj(c) / "out")
 
     def prepare(self, task, c):
         if task != "writeback":
             return ""
         exe = self.cli()
-        if not any((c.root / "locales" / "pot").rglob("*.pot")):
-            r = quiet([*exe, "-C", c.root, "extract"], c.root / "setup-extract.log", cwd=c.root, env=self.env())
+        if not any((self.proj(c) / "locales" / "pot").rglob("*.pot")):
+            r = quiet([*exe, "-C", self.proj(c), "extract"], self.proj(c) / "setup-extract.log", cwd=self.proj(c), env=self.env())
             if not r.ok:
                 return f"`pipeline extract` (needed for build) failed: {r.error}"
-        r = quiet([*exe, "-C", c.root, "update"], c.root / "setup-update.log", cwd=c.root, env=self.env())
+        r = quiet([*exe, "-C", self.proj(c), "update"], self.proj(c) / "setup-update.log", cwd=self.proj(c), env=self.env())
         if not r.ok:
             return f"`pipeline update` (makes the {TARGET_LOCALE} PO files for build) failed: {r.error}"
         if not self.args.empty_po:
-            n = fill_tree(c.root / "locales")
+            n = fill_tree(self.proj(c) / "locales" / TARGET_LOCALE) if (self.proj(c) / "locales" / TARGET_LOCALE).is_dir() else 0
             if not n:
-                return "`pipeline update` wrote no PO file under locales/"
+                return f"`pipeline update` wrote no PO file under locales/{TARGET_LOCALE}/"
         return ""
 
     def command(self, task, c):
-        return [*self.cli(), "-C", c.root, "extract" if task == "extract" else "build"]
+        return [*self.cli(), "-C", self.proj(c), "extract" if task == "extract" else "build"]
 
     def produced(self, task, c, log):
         if task == "extract":
-            return count_catalogs(c.root / "locales" / "pot")
-        out = c.root / "out"
-        kinds = sorted({p.suffix or p.name for p in out.rglob("*") if p.is_file()}) if out.exists() else []
-        return count_files(out) + (f" ({' '.join(kinds[:6])})" if kinds else "")
+            return count_catalogs(self.proj(c) / "locales" / "pot")
+        out = self.proj(c) / "out"
+        per: dict[str, int] = {}
+        for p in out.rglob("*") if out.exists() else []:
+            if p.is_file() and not p.relative_to(out).parts[0].startswith("."):
+                top = p.relative_to(out).parts[0]
+                per[top] = per.get(top, 0) + 1
+        return f"{sum(per.values())} files ({', '.join(f'{k} {v}' for k, v in sorted(per.items()))})"
 
 
-TOOLS = [Ours, TranslateToolkit, Mdpo, MdpoCli, Po4a, Po4aUpdatepo]
+class OursWarm(Ours):
+    """Our incremental runs: extract and build again over a project where nothing changed
+    since the previous run (build's cache and extract's memo in out/.cache/ are kept)."""
+
+    name = "ours-warm"
+    what = {"extract": "pipeline -C PROJECT extract, again, nothing changed",
+            "writeback": "pipeline -C PROJECT build, again, nothing changed"}
+
+    def proj(self, c):
+        p = c.root / "peer-ours-warm"
+        if not (p / "pipeline.toml").exists():
+            p.mkdir(parents=True, exist_ok=True)
+            text = (c.root / "pipeline.toml").read_text(encoding="utf-8")
+            (p / "pipeline.toml").write_text(text.replace('source = "source"', 'source = "../source"'), encoding="utf-8")
+        return p
+
+    def work(self, c):
+        return self.proj(c)
+
+    def reset(self, task, c):
+        pass
+
+    def prepare(self, task, c):
+        p, exe = self.proj(c), self.cli()
+        if task == "writeback":
+            err = super().prepare(task, c)
+            if err:
+                return err
+        r = quiet(self.command(task, c), p / f"setup-first-{task}.log", cwd=p, env=self.env())
+        return "" if r.ok else f"the first (cold) `pipeline {task}` failed: {r.error}"
+
+
+TOOLS = [Ours, OursWarm, TranslateToolkit, Mdpo, MdpoCli, Po4a, Po4aUpdatepo]
+OURS = {"ours", "ours-warm"}
 
 
 # --------------------------------------------------------------------------- running
@@ -584,6 +626,32 @@ def measure_all(tools: list[Tool], c: Corpus, runs: int, slow: float, timeout: f
     return [row for _, _, row in items]
 
 
+def compared_rows(path: Path, rows: list[Row], corpora: set[str]) -> list[Row]:
+    """Peers' rows from an earlier --json file, for the (tool, task, corpus) not measured now."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        say(f"--compare {path}: cannot read it ({exc}); no saved figures used")
+        return []
+    measured = {(r.tool, r.task, r.corpus) for r in rows}
+    out = []
+    for d in data.get("results", []):
+        key = (d.get("tool"), d.get("task"), d.get("corpus"))
+        if d.get("tool") in OURS or key in measured or d.get("corpus") not in corpora:
+            continue
+        times = d.get("times_s") or []
+        cpus = d.get("cpu_s") or [0.0] * len(times)
+        rss = int((d.get("max_rss_mib") or 0) * 1024)
+        row = Row(d["tool"], d["task"], d["corpus"], d.get("pages", 0),
+                  Series([RunResult(t, rss, 0, c) for t, c in zip(times, cpus)]),
+                  note=f"saved figure from {path.name} ({data.get('started', '?')})",
+                  produced=d.get("produced", ""))
+        if not d.get("ok") or not times:
+            row.skipped = f"{d.get('error') or 'failed'} (saved figure from {path.name})"
+        out.append(row)
+    return out
+
+
 def fmt_ratio(x: float | None) -> str:
     return "-" if x is None else f"{x:.2f}x"
 
@@ -597,14 +665,15 @@ def report(rows: list[Row]) -> tuple[str, list[dict]]:
         groups.setdefault((r.task, r.corpus), []).append(r)
     for (task, corpus), group in groups.items():
         ours = next((r for r in group if r.tool == "ours" and r.ok), None)
-        peers_ok = [r for r in group if r.tool != "ours" and r.ok]
+        peers_ok = [r for r in group if r.tool not in OURS and r.ok]
+        warm = next((r for r in group if r.tool == "ours-warm" and r.ok), None)
         fastest = min(peers_ok, key=lambda r: r.series.median, default=None)
         for r in group:
             if r.skipped:
                 lines.append(f"{r.tool:18} {task:9} {corpus:>6} {r.pages:>5} {'-':>4} {'skipped':>9} {'':8} {'':7} {'':8}  {'':11}  {short_error(r.skipped)[:200]}")
                 continue
             s = r.series
-            ratio = s.median / ours.series.median if (ours and r.ok and r.tool != "ours") else None
+            ratio = s.median / ours.series.median if (ours and r.ok and r.tool not in OURS) else None
             status = "" if r.ok else "FAILED: " + short_error(s.error)[:200]
             extra = "; ".join(x for x in (r.produced, r.note, status) if x)
             lines.append(
@@ -626,6 +695,13 @@ def report(rows: list[Row]) -> tuple[str, list[dict]]:
                             "speedup_vs_fastest": x, "goal_10x_met": x >= 10,
                             "ours_cpu_s": ours.series.cpu_median, "fastest_peer_by_cpu": fastest_cpu.tool,
                             "fastest_peer_cpu_s": fastest_cpu.series.cpu_median, "speedup_vs_fastest_cpu": xc})
+        if warm and fastest:
+            xw = fastest.series.median / warm.series.median
+            lines.append(f"  => {task} {corpus}, nothing changed since the last run: ours-warm {warm.series.median:.2f} s "
+                         f"vs fastest peer (cold) {fastest.series.median:.2f} s: {xw:.2f}x")
+            summary.append({"task": task, "corpus": corpus, "ours_warm_s": warm.series.median,
+                            "fastest_peer": fastest.tool, "fastest_peer_s": fastest.series.median,
+                            "speedup_warm_vs_fastest_cold": xw})
         lines.append("")
     return "\n".join(lines), summary
 
@@ -635,8 +711,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3, help="runs a measurement; the median is reported (default 3)")
     ap.add_argument("--sizes", default="1,10", help="corpus copies to measure, comma-separated (default 1,10)")
     ap.add_argument("--quick", action="store_true", help="short rerun: the 1x corpus only, one run each")
-    ap.add_argument("--only", default="", help="comma-separated tools: ours, " + ", ".join(t.name for t in TOOLS[1:]))
+    ap.add_argument("--only", default="", help="comma-separated tools: " + ", ".join(t.name for t in TOOLS))
     ap.add_argument("--json", type=Path, help="save every run and the summary to this file")
+    ap.add_argument("--compare", type=Path, metavar="FILE",
+                    help="a --json file of an earlier run: its peers' figures fill in the tools not run now "
+                         "(e.g. --only ours --compare benchmarks/.peers/results.json)")
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help=f"folder of Markdown pages (default {DEFAULT_CORPUS})")
     ap.add_argument("--pipeline", type=Path, default=DEFAULT_PIPELINE, help="our CLI (default .venv/bin/pipeline)")
     ap.add_argument("--slow", type=float, default=20.0, help="a peer slower than this (s) on a copied corpus gets one run only (default 20)")
@@ -665,23 +744,27 @@ def main(argv: list[str] | None = None) -> int:
     # Install what is missing; a peer that cannot be had is reported, not fatal.
     names = {t.name for t in tools}
     errs = {}
-    if names & {"translate-toolkit"}:
-        errs["translate-toolkit"] = "" if args.no_install and _venv_ok(VENV_TT, "import translate.storage.markdown") else (
-            ensure_venv(VENV_TT, "translate-toolkit[markdown]", "import translate.storage.markdown")
-            if not args.no_install else "not installed (--no-install)")
+
+    def have(present, install) -> str:
+        if present():
+            return ""
+        return "not installed (--no-install)" if args.no_install else install()
+
+    tt_probe, mdpo_probe = "import translate.storage.markdown", "import mdpo.md2po, mdpo.po2md"
+    if "translate-toolkit" in names:
+        errs["translate-toolkit"] = have(lambda: _venv_ok(VENV_TT, tt_probe),
+                                         lambda: ensure_venv(VENV_TT, "translate-toolkit[markdown]", tt_probe))
     if names & {"mdpo", "mdpo-cli"}:
-        e = "" if _venv_ok(VENV_MDPO, "import mdpo.md2po, mdpo.po2md") else (
-            "not installed (--no-install)" if args.no_install else
-            ensure_venv(VENV_MDPO, "mdpo", "import mdpo.md2po, mdpo.po2md"))
-        errs["mdpo"] = errs["mdpo-cli"] = e
+        errs["mdpo"] = errs["mdpo-cli"] = have(lambda: _venv_ok(VENV_MDPO, mdpo_probe),
+                                               lambda: ensure_venv(VENV_MDPO, "mdpo", mdpo_probe))
     if names & {"po4a", "po4a-updatepo"}:
-        e = "" if shutil.which("po4a") else ("not installed (--no-install)" if args.no_install else ensure_po4a())
-        errs["po4a"] = errs["po4a-updatepo"] = e
+        errs["po4a"] = errs["po4a-updatepo"] = have(
+            lambda: all(shutil.which(n) for n in ("po4a", "po4a-updatepo", "po4a-translate")), ensure_po4a)
     for t in tools:
         t.unavailable = errs.get(t.name, "")
-        if t.name == "ours" and not os.access(args.pipeline, os.X_OK):
+        if isinstance(t, Ours) and not os.access(args.pipeline, os.X_OK):
             t.unavailable = f"our CLI {args.pipeline} is missing"
-        elif t.name == "ours" and args.ours_rev:
+        elif isinstance(t, Ours) and args.ours_rev:
             t.unavailable = t.take_snapshot(args.ours_rev)
 
     versions = {}
@@ -691,7 +774,7 @@ def main(argv: list[str] | None = None) -> int:
         versions["mdpo"] = version_of([VENV_MDPO / "bin" / "md2po", "--version"])
     if names & {"po4a", "po4a-updatepo"} and not errs.get("po4a"):
         versions["po4a"] = version_of(["po4a", "--version"])
-    if "ours" in names and not next(t for t in tools if t.name == "ours").unavailable:
+    if any(isinstance(t, Ours) and not t.unavailable for t in tools):
         git = ["git", "-C", str(REPO)]
         rev = subprocess.run([*git, "rev-parse", "--short", args.ours_rev or "HEAD"],
                              capture_output=True, text=True).stdout.strip()
@@ -722,6 +805,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.keep:
             say(f"outputs kept in {base}")
 
+    if args.compare:
+        rows += compared_rows(args.compare, rows, {f"{n}x" for n in sizes})
     table, summary = report(rows)
     print(f"# peers benchmark {started}, {platform.node()}, {os.cpu_count()} CPUs, "
           f"load average at start {load[0]:.2f}; runs={args.runs}; PO for write-back: "
@@ -731,7 +816,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"#   peak memory: {RSS_SOURCE}")
     print()
     print(table)
-    ours_rows = [r for r in rows if r.tool == "ours" and r.series.runs]
+    ours_rows = [r for r in rows if r.tool in OURS and r.series.runs]
     if ours_rows:
         peak = max(r.series.max_rss_kib for r in ours_rows)
         print(f"our peak memory (largest max RSS of one `pipeline` run): {peak / 1024:.0f} MiB")
