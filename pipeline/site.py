@@ -68,8 +68,12 @@ def _babel(locale: str) -> Locale | None:
 
 
 def html_lang(locale: str) -> str:
-    """The ``lang`` attribute for a locale tag (BCP 47 from Babel; pseudo-locales as given)."""
-    parsed = None if locale.startswith("qps") else _babel(locale)
+    """The ``lang`` attribute for a locale tag: BCP 47 from Babel. A pseudo-locale name is
+    not valid BCP 47 (``ploc`` is no registered script), so ``qps-ploc`` is written with a
+    private-use subtag, ``qps-x-ploc``."""
+    if locale.startswith("qps-"):
+        return "qps-x-" + locale[4:]
+    parsed = _babel(locale)
     return str(parsed).replace("_", "-") if parsed else locale
 
 
@@ -119,7 +123,8 @@ def index_page(locale: str, source_locale: str, pages: Sequence[Page], all_local
     )
     if coverage is None:
         coverage = sum(e.coverage for e in entries) / len(entries) if entries else 100.0
-    alternates = tuple((other, f"../{other}/{name}") for other in all_locales if other != locale)
+    alternates = tuple((other, f"../{other}/{name}") for other in all_locales
+                       if other != locale and not other.startswith("qps-"))
     alternates += (("x-default", f"../{source_locale}/{name}"),)
     return IndexPage(
         locale=locale,

@@ -164,12 +164,9 @@ def stats_tuple(stats: catalog.Stats) -> tuple[int, ...]:
 def page_meta(settings: Settings, locale: str, document: Document | None, translations: dict[str, str],
               coverage: float, pages: frozenset[str] = frozenset(), path: str = "", title: str = "") -> render.Page:
     """What templates see of a page; without a document (the index), ``path`` and ``title``."""
-    if locale in PSEUDO_LOCALES:
-        lang, direction = locale, "rtl" if locale == "qps-plocm" else "ltr"
-    else:
-        babel = babel_locale(locale)
-        lang = str(babel).replace("_", "-")
-        direction = "rtl" if babel.character_order == "right-to-left" else "ltr"
+    if locale not in PSEUDO_LOCALES:
+        babel_locale(locale)  # an unknown locale is an error here too
+    lang, direction = site.html_lang(locale), site.text_direction(locale)
     path = document.path if document is not None else path
     depth = path.count("/")
     html_name = path[:-3] + ".html"

@@ -98,7 +98,7 @@ def test_unbuilt_locales_are_errors_with_a_hint(project, capsys):
     assert [line for line in out if "not-built" in line] == [
         f"out/frontmatter/{locale}:1:1: error: {locale} is not built (no out/frontmatter/{locale}, "
         f"out/markdown/{locale}, out/html/{locale}); run 'pipeline build' first [check.not-built]"
-        for locale in ("de-DE", "en-US", "fr-FR")]
+        for locale in ("de-DE", "en-US", "fr-FR", "qps-ploc", "qps-plocm")]
     code, out, _ = check(project, capsys, "--no-outputs")
     assert code == 0 and out == SAMPLE_KNOWN
 
