@@ -73,6 +73,7 @@ def _split_ref(reference: str) -> tuple[str, str]:
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _KEYWORD = re.compile(r"(?:#~\s*)?(msgctxt|msgid_plural|msgid|msgstr\[\d+\]|msgstr)[ \t]+")
+_PLAIN_STRING = re.compile(r'"(?:[^"\\]|\\[ntrabfv"\\])*"[ \t]*$')
 _ESCAPE = re.compile(r'\\(?:[ntrabfv"\\]|[0-7]{1,3}|x[0-9A-Fa-f]+)')
 
 
@@ -84,6 +85,11 @@ def check_syntax(text: str, path: str) -> None:
     """
     expecting_msgstr = 0
     for number, line in enumerate(text.splitlines(), 1):
+        first = line[:1]
+        if first == '"' and _PLAIN_STRING.match(line):
+            continue  # the common case: a well-formed continuation line
+        if first == "#" and not line.startswith("#~"):
+            continue
         stripped = line.strip()
         if not stripped:
             continue

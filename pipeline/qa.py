@@ -77,6 +77,7 @@ prefix (``qa.link-*``); ``qa.*`` accepts everything. Accepted findings are dropp
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -183,6 +184,7 @@ class _Inline:
 # Stands for a code span, link target or tag in the prose. It is punctuation (U+2E3B THREE-EM
 # DASH), as the backtick, ')' or '>' it replaces, so emphasis flanking is judged the same.
 _MASK = "\u2e3b"
+_NEXT_SPECIAL = re.compile(r"[`\\]")
 
 
 def _split_code_spans(text: str) -> tuple[list[str], str, int]:
@@ -191,6 +193,8 @@ def _split_code_spans(text: str) -> tuple[list[str], str, int]:
     Returns the span contents (raw, between the runs), the text with each span replaced by
     ``_MASK``, and the number of backticks left unmatched.
     """
+    if "`" not in text:  # the common case: nothing to split
+        return [], text, 0
     spans: list[str] = []
     out: list[str] = []
     stray = 0
@@ -203,8 +207,10 @@ def _split_code_spans(text: str) -> tuple[list[str], str, int]:
             i += 2
             continue
         if ch != "`":
-            out.append(ch)
-            i += 1
+            nxt = _NEXT_SPECIAL.search(text, i)
+            stop = nxt.start() if nxt else n
+            out.append(text[i:stop])
+            i = stop
             continue
         j = i
         while j < n and text[j] == "`":
@@ -464,8 +470,16 @@ def _identifiers(prose: str) -> list[str]:
 
 def _contains_term(text: str, term: str) -> bool:
     # Any run of white space, no-break spaces included, matches a space of the term.
+    first = term.split()[0] if term.split() else term
+    if first not in text:  # cheap test first: most terms are absent from most texts
+        return False
+    return _term_pattern(term).search(text) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_pattern(term: str) -> re.Pattern[str]:
     body = r"\s+".join(re.escape(part) for part in term.split())
-    return re.search(rf"(?<!{_WORD}){body}(?!{_WORD})", text) is not None
+    return re.compile(rf"(?<!{_WORD}){body}(?!{_WORD})")
 
 
 def _check_terms(src_prose: str, msgstr: str, glossary: frozenset[str]) -> list[Finding]:

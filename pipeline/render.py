@@ -18,6 +18,7 @@ Jinja ``Environment`` built once per run by ``make_environment``. Out: text.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Callable, Collection, Mapping
@@ -200,7 +201,9 @@ def rebase_links(markdown: str, from_dir: str, to_dir: str) -> str:
     return _DESTINATION.sub(rebase, markdown)
 
 
+@functools.lru_cache(maxsize=1)
 def _markdown_renderer() -> MarkdownIt:
+    """One parser per process: building markdown-it's rule chains costs more than a page."""
     return MarkdownIt("commonmark", {"html": True}).enable("table")
 
 
