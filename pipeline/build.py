@@ -20,7 +20,6 @@ import os
 import time
 import zlib
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 
 from dataclasses import dataclass, field
 
@@ -166,6 +165,8 @@ def _run_pages(settings: Settings, base: str, options: BuildOptions, stale: dict
             if progress:
                 progress(done, len(work))
         return sorted(results, key=lambda r: r.page)
+    from concurrent.futures import ProcessPoolExecutor  # only when there is parallel work
+
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(build_chunk, settings, base, options, chunk) for chunk in chunks]
         for future in futures:
