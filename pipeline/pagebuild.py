@@ -49,7 +49,7 @@ def render_outputs(
     source_title = document.front_matter.get("title") if document.front_matter else ""
     # the title lands in Markdown as the H1 when the page has none: vet it as markup there
     heading = sanitize_translation(source_title, meta.title, "heading") if meta.title != source_title else meta.title
-    markdown_text = render.portable_markdown(translated[1], heading, include)
+    markdown_text = render.portable_markdown(translated[1], heading, include, meta.locale)
     localized = localize_output(*translated, metadata) if metadata else translated
     return {
         path: render.render_page(env, fmt, meta, document, localized if fmt == "frontmatter" else translated,

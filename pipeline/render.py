@@ -156,14 +156,30 @@ def front_matter_value(document: Document, translations: Mapping[str, str], key:
     return translations.get(value, value) if value else ""
 
 
-def portable_markdown(body: str, title: str, include: Callable[[str], str | None]) -> str:
-    """Front matter dropped, title as H1, DocFX syntax made portable."""
+# The labels the docs platform shows for its alerts, in the languages it was localized into
+# (as on Microsoft's own localized pages); other languages get the English ones.
+ALERT_LABELS = {
+    "en": {"NOTE": "Note", "TIP": "Tip", "IMPORTANT": "Important", "WARNING": "Warning", "CAUTION": "Caution"},
+    "fr": {"NOTE": "Remarque", "TIP": "Conseil", "IMPORTANT": "Important", "WARNING": "Avertissement",
+           "CAUTION": "Attention"},
+    "de": {"NOTE": "Hinweis", "TIP": "Tipp", "IMPORTANT": "Wichtig", "WARNING": "Warnung", "CAUTION": "Vorsicht"},
+    "ja": {"NOTE": "メモ", "TIP": "ヒント", "IMPORTANT": "重要", "WARNING": "警告", "CAUTION": "注意"},
+}
+
+
+def alert_label(kind: str, locale: str) -> str:
+    labels = ALERT_LABELS.get(locale.split("-")[0].lower(), ALERT_LABELS["en"])
+    return labels.get(kind.upper(), kind.capitalize())
+
+
+def portable_markdown(body: str, title: str, include: Callable[[str], str | None], locale: str = "en") -> str:
+    """Front matter dropped, title as H1, DocFX syntax made portable (alert labels in ``locale``)."""
     eol = _eol_at(body, 0)
     body = body.lstrip("\r\n")
     if title and not _H1.match(body):
         body = f"# {title}{eol}{eol}" + body
     body = _DIV_LINE.sub("", body)
-    body = _ALERT_LINE.sub(lambda m: f"{m.group('lead')}**{m.group('kind').capitalize()}**", body)
+    body = _ALERT_LINE.sub(lambda m: f"{m.group('lead')}**{alert_label(m.group('kind'), locale)}**", body)
 
     def inline(match: re.Match[str]) -> str:
         content = include(match.group("path"))
