@@ -40,6 +40,9 @@ _ERROR_CODE = re.compile(
 )
 
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
+
+
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table")
@@ -95,13 +98,13 @@ def _parse_front_matter(
     inner = text[opening.end() : closing.start()]
     first_line = line_column(text, opening.end())[0]
     try:
-        data = yaml.safe_load(inner)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = first_line + (mark.line if mark else 0)
-        col = (mark.column + 1) if mark else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise error(path, line, col, f"invalid YAML front matter: {problem}", "source.yaml") from None
+        data = yaml.load(inner, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        try:  # the pure-Python loader words its errors the same everywhere
+            yaml.safe_load(inner)
+            raise
+        except yaml.YAMLError as exc:
+            _raise_yaml_error(path, first_line, exc)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -124,6 +127,14 @@ def _parse_front_matter(
             Segment(value, start, start + len(raw), line, col, "front-matter", key=key, quote=quote)
         )
     return FrontMatter(0, closing.end(), values), segments
+
+
+def _raise_yaml_error(path: str, first_line: int, exc: yaml.YAMLError) -> None:
+    mark = getattr(exc, "problem_mark", None)
+    line = first_line + (mark.line if mark else 0)
+    col = (mark.column + 1) if mark else 1
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    raise error(path, line, col, f"invalid YAML front matter: {problem}", "source.yaml") from None
 
 
 # -- body -------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ not parsed again, so a run over an unchanged site costs a hash of each file.
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -44,21 +46,56 @@ def _save_memo(settings: Settings, memo: dict[str, dict[str, str]]) -> None:
     write_atomic(_memo_path(settings), json.dumps(memo, sort_keys=True) + "\n")
 
 
-def run_extract(settings: Settings) -> Outcome:
+PARALLEL_FROM = 48  # pages to parse before worker processes pay for their start-up
+
+
+def run_extract(settings: Settings, jobs: int = 0) -> Outcome:
+    """POT per page; pages whose source, template and settings did not change are skipped,
+    the others parsed in worker processes (``jobs``; 0: all cores) when there are many."""
+    started = time.perf_counter()
     outcome = Outcome()
     prefix = settings.display(settings.source)
     memo = _load_memo(settings)
     seen = memo.get("extract", {})
     kept: dict[str, str] = {}
     config = digest(repr(settings.translate_keys), settings.project, prefix, code_digest())
+    todo = []
     for page in list_pages(settings.source):
-        path = template_path(settings, page)
-        state = digest(config, file_digest(settings.source / page), file_digest(path))
+        state = digest(config, file_digest(settings.source / page), file_digest(template_path(settings, page)))
         if seen.get(page) == state:
             kept[page] = state
-            continue
-        from .extract import extract_messages
+        else:
+            todo.append(page)
+    workers = min(jobs or os.cpu_count() or 1, max(1, len(todo) // (PARALLEL_FROM // 2)))
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
 
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            parts = list(pool.map(_extract_pages, [settings] * workers, [todo[i::workers] for i in range(workers)]))
+    else:
+        parts = [_extract_pages(settings, todo)]
+    for part in parts:
+        outcome.diagnostics += part.diagnostics
+        outcome.written += part.written
+    failed = {d.location.path for d in outcome.diagnostics}  # reported again next run
+    for page in todo:
+        if settings.display(settings.source / page) in failed:
+            continue
+        kept[page] = digest(config, file_digest(settings.source / page), file_digest(template_path(settings, page)))
+    memo["extract"] = kept
+    _save_memo(settings, memo)
+    outcome.lines.append(f"extract: {len(todo)} page(s) parsed, {len(kept) - len(todo)} unchanged, "
+                         f"{len(outcome.written)} template(s) written in {time.perf_counter() - started:.2f}s")
+    return outcome
+
+
+def _extract_pages(settings: Settings, pages: list[str]) -> Outcome:
+    """Worker: parse pages, write their templates (a page with no message gets none)."""
+    from .extract import extract_messages
+
+    outcome = Outcome()
+    prefix = settings.display(settings.source)
+    for page in pages:
         try:
             document = load_source(settings, page)
         except PipelineError as exc:
@@ -67,10 +104,6 @@ def run_extract(settings: Settings) -> Outcome:
         messages = extract_messages(document, prefix)
         if messages:
             _write_template(settings, document.path, messages, outcome)
-        kept[page] = digest(config, file_digest(settings.source / page), file_digest(path))
-    memo["extract"] = kept
-    _save_memo(settings, memo)
-    outcome.lines.append(f"extract: {len(outcome.written)} template(s) written")
     return outcome
 
 
@@ -92,6 +125,7 @@ def _write_template(settings: Settings, page: str, messages: "list[Message]", ou
 
 
 def run_update(settings: Settings) -> Outcome:
+    started = time.perf_counter()
     outcome = Outcome()
     pot_root = settings.locales / "pot"
     names = sorted(p.relative_to(pot_root).as_posix() for p in pot_root.rglob("*.pot")) if pot_root.is_dir() else []
@@ -139,5 +173,5 @@ def run_update(settings: Settings) -> Outcome:
             kept[key] = digest(file_digest(template_path(settings, page)), file_digest(path))
     memo["update"] = kept
     _save_memo(settings, memo)
-    outcome.lines.append(f"update: {len(outcome.written)} catalog(s) written")
+    outcome.lines.append(f"update: {len(outcome.written)} catalog(s) written in {time.perf_counter() - started:.2f}s")
     return outcome

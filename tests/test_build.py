@@ -31,7 +31,7 @@ def test_rebuild_after_no_change_builds_nothing(sample_project, capsys):
     capsys.readouterr()
     assert main(["-C", str(sample_project), "all"]) == 0
     out = capsys.readouterr().out
-    assert "extract: 0 template(s) written" in out
+    assert "extract: 0 page(s) parsed, 1 unchanged, 0 template(s) written" in out
     assert "update: 0 catalog(s) written" in out
     assert ": 0 built, 5 up to date, 0 file(s) written" in out
 

@@ -103,3 +103,10 @@ def test_import_fills_a_locale_from_translated_pages(corpus, tmp_path, capsys):
     assert "Vous avez trop d’appareils mobiles déjà inscrits." in built
     assert _run(project, "import", "--locale", "xx-QQ", "--from", str(translated)) == 2
     assert "unknown locale 'xx-QQ' [config.locale]" in capsys.readouterr().err
+
+
+def test_a_broken_page_is_reported_on_every_run(sample_project, capsys):
+    (sample_project / "source" / "broken.md").write_text("---\ntitle: [oops\n---\n# Hi\n", encoding="utf-8")
+    for _ in range(2):
+        assert _run(sample_project, "extract") == 1
+        assert "source/broken.md:3:1: error: invalid YAML front matter" in capsys.readouterr().err
