@@ -37,6 +37,7 @@ class BuildOptions:
     jobs: int = 0  # 0: all cores
     shard: tuple[int, int] = (1, 1)  # K/N, 1-based
     min_coverage: float = 0.0
+    formats: tuple[str, ...] = ("frontmatter", "markdown", "html")
 
 
 @dataclass
@@ -67,7 +68,7 @@ def in_shard(page: str, shard: tuple[int, int]) -> bool:
 
 def _base_fingerprint(settings: Settings, options: BuildOptions) -> str:
     return digest(
-        repr(settings), repr(options.min_coverage), tree_digest(settings.templates), code_digest(),
+        repr(settings), repr(options.min_coverage), repr(options.formats), tree_digest(settings.templates), code_digest(),
         file_digest(settings.glossary) if settings.glossary else "-",
     )
 
@@ -116,7 +117,7 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     for shard_cache in merged_shards:
         shard_cache.unlink(missing_ok=True)
     index = settings.out / "html" / settings.source_locale / ("contents.html" if "index.md" in pages else "index.html")
-    if options.shard == (1, 1) and (stale or not index.is_file()):
+    if options.shard == (1, 1) and "html" in options.formats and (stale or not index.is_file()):
         _write_site(settings, units, pages, outcome)  # indexes, error catalogs, stylesheets, images
     for locale in settings.all_locales:
         total = Stats()

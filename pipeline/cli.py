@@ -60,6 +60,8 @@ def _build_options(build: argparse.ArgumentParser) -> None:
     build.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
     build.add_argument("--shard", type=_shard, default=(1, 1), metavar="K/N",
                        help="build only the K-th of N deterministic parts of the pages")
+    build.add_argument("--format", dest="formats", action="append", choices=("frontmatter", "markdown", "html"),
+                       help="build only this output format (repeatable; default: all three)")
     build.add_argument("--min-coverage", type=float, default=0.0, metavar="PERCENT",
                        help="do not publish a page in a locale translated below PERCENT")
 
@@ -116,7 +118,7 @@ def _report(outcome: Outcome) -> int:
 def run_all(settings: Settings, options: BuildOptions, progress) -> Outcome:
     """extract, update, build; one outcome with every stage's diagnostics and lines."""
     outcome = Outcome()
-    for stage in (run_extract(settings), run_update(settings), run_build(settings, options, progress)):
+    for stage in (run_extract(settings, options.jobs), run_update(settings), run_build(settings, options, progress)):
         outcome.diagnostics += stage.diagnostics
         outcome.written += stage.written
         outcome.lines += stage.lines
@@ -155,7 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return checking.run_check(settings, args)
         if args.command in ("build", "all"):
-            options = BuildOptions(jobs=args.jobs, shard=args.shard, min_coverage=args.min_coverage)
+            formats = tuple(dict.fromkeys(args.formats)) if args.formats else BuildOptions.formats
+            options = BuildOptions(jobs=args.jobs, shard=args.shard, min_coverage=args.min_coverage, formats=formats)
             if args.command == "all":
                 return _report(run_all(settings, options, _progress("build")))
             return _report(run_build(settings, options, _progress("build")))

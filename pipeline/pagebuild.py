@@ -8,7 +8,7 @@ here, so a page whose rendering fails leaves no partial output.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from . import render
 from .model import Document
@@ -42,6 +42,7 @@ def render_outputs(
     include: Callable[[str], str | None],
     body_cache: dict[tuple[str, str], str] | None = None,
     metadata: Mapping[str, str] | None = None,
+    formats: Collection[str] = ("frontmatter", "markdown", "html"),
 ) -> dict[str, str]:
     """The three formats; ``metadata`` (the PO header) puts back the localization-only
     front-matter keys and trailer that ``pipeline import`` recorded (original format only)."""
@@ -49,10 +50,12 @@ def render_outputs(
     source_title = document.front_matter.get("title") if document.front_matter else ""
     # the title lands in Markdown as the H1 when the page has none: vet it as markup there
     heading = sanitize_translation(source_title, meta.title, "heading") if meta.title != source_title else meta.title
-    markdown_text = render.portable_markdown(translated[1], heading, include, meta.locale)
+    wanted = {fmt: path for fmt, path in output_paths(meta.locale, document.path).items() if fmt in formats}
+    markdown_text = (render.portable_markdown(translated[1], heading, include, meta.locale)
+                     if wanted.keys() & {"markdown", "html"} else "")
     localized = localize_output(*translated, metadata) if metadata else translated
     return {
         path: render.render_page(env, fmt, meta, document, localized if fmt == "frontmatter" else translated,
                                  markdown_text, body_cache)
-        for fmt, path in output_paths(meta.locale, document.path).items()
+        for fmt, path in wanted.items()
     }

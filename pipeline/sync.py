@@ -124,6 +124,19 @@ def _write_template(settings: Settings, page: str, messages: "list[Message]", ou
         outcome.written.append(settings.display(path))
 
 
+def _merged_already(pot: Path, po: Path) -> bool:
+    """The PO file says it was merged with exactly this template (its messages' digest,
+    ``X-Pipeline-Template``), so merging again would change nothing: no need to parse."""
+    from .catalog import TEMPLATE_HEADER, header_value
+
+    try:
+        ours = header_value(po.read_text(encoding="utf-8"), TEMPLATE_HEADER)
+        theirs = header_value(pot.read_text(encoding="utf-8"), TEMPLATE_HEADER)
+    except (OSError, UnicodeDecodeError):
+        return False
+    return ours is not None and ours == theirs
+
+
 def run_update(settings: Settings) -> Outcome:
     started = time.perf_counter()
     outcome = Outcome()
@@ -155,7 +168,7 @@ def run_update(settings: Settings) -> Outcome:
             path = po_path(settings, locale, page)
             key = f"{locale}\t{page}"
             state = digest(file_digest(template_path(settings, page)), file_digest(path))
-            if seen.get(key) == state:
+            if seen.get(key) == state or _merged_already(template_path(settings, page), path):
                 kept[key] = state
                 continue
             pot = template_of(page)

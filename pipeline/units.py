@@ -138,7 +138,7 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
     try:
         rendered = render_outputs(shop.env, meta, document, translations,
                                   shop.include_resolver(locale, document, includes), shop.html_bodies,
-                                  shop.metadata.get((locale, document.path), {}))
+                                  shop.metadata.get((locale, document.path), {}), options.formats)
     except jinja2.TemplateError as exc:
         raise template_error(settings, exc) from None
     for relative, text in rendered.items():
@@ -146,12 +146,12 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
         if write_atomic(target, text):
             result.written.append(settings.display(target))
     included = tuple(dict.fromkeys(includes))
-    if document.path not in shop.assets:  # QA keeps link targets, so every locale shows the same files
-        html = next(text for path, text in rendered.items() if path.startswith("html/"))
+    html = next((text for path, text in rendered.items() if path.startswith("html/")), None)
+    if document.path not in shop.assets and html is not None:  # QA keeps link targets: same files in every locale
         shop.assets[document.path] = site.local_files(html, document.path)
     result.records[locale] = UnitRecord(
         unit_fingerprint(settings, base, locale, (document.path, *included)), tuple(rendered), included,
-        stats_tuple(stats), title=meta.title, assets=shop.assets[document.path],
+        stats_tuple(stats), title=meta.title, assets=shop.assets.get(document.path, ()),
         has_errors=bool(document.error_codes),
     )
 

@@ -167,3 +167,22 @@ def test_alerts_become_portable_labels_in_the_page_language(tmp_path):
     assert "> **Hinweis**\n" in (project / "out/markdown/de-DE/page.md").read_text(encoding="utf-8")
     original = (project / "out/frontmatter/de-DE/page.md").read_text(encoding="utf-8")
     assert "> [!NOTE]" in original  # the original format keeps DocFX syntax
+
+
+def test_build_can_write_only_some_formats(sample_project, capsys):
+    assert main(["-C", str(sample_project), "build", "--format", "frontmatter"]) == 0
+    out = sample_project / "out"
+    assert (out / "frontmatter/en-US" / SEED_NAME).is_file()
+    assert not (out / "markdown").exists() and not (out / "html").exists()
+
+
+def test_update_skips_catalogs_already_merged_with_their_template(sample_project, capsys):
+    assert main(["-C", str(sample_project), "all"]) == 0
+    import shutil
+    shutil.rmtree(sample_project / "out")  # the content-hash memo is gone with out/
+    po = sample_project / "locales/en-US" / (SEED_NAME[:-3] + ".po")
+    before = po.read_bytes()
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "update"]) == 0
+    assert "update: 0 catalog(s) written" in capsys.readouterr().out
+    assert po.read_bytes() == before
