@@ -181,8 +181,14 @@ def test_update_skips_catalogs_already_merged_with_their_template(sample_project
     import shutil
     shutil.rmtree(sample_project / "out")  # the content-hash memo is gone with out/
     po = sample_project / "locales/en-US" / (SEED_NAME[:-3] + ".po")
-    before = po.read_bytes()
+    # a change a merge would undo (references come from the template): kept, so not re-merged
+    text = po.read_text(encoding="utf-8").replace(f"#: source/{SEED_NAME}:4\n", f"#: source/{SEED_NAME}:5\n", 1)
+    po.write_text(text, encoding="utf-8")
     capsys.readouterr()
     assert main(["-C", str(sample_project), "update"]) == 0
     assert "update: 0 catalog(s) written" in capsys.readouterr().out
-    assert po.read_bytes() == before
+    assert po.read_text(encoding="utf-8") == text
+    pot = sample_project / "locales/pot" / (SEED_NAME[:-3] + ".pot")
+    pot.write_text(pot.read_text(encoding="utf-8").replace("X-Pipeline-Template: ", "X-Pipeline-Template: 0"), encoding="utf-8")
+    assert main(["-C", str(sample_project), "update"]) == 0  # another template: merged again
+    assert f"#: source/{SEED_NAME}:4\n" in po.read_text(encoding="utf-8")
