@@ -30,10 +30,9 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import lxml.html
-from markdown_it import MarkdownIt
 
 from .model import Document, Segment
-from .render import LinkContext, finish_html, inner_html
+from .render import LinkContext, finish_html, inner_html, markdown_renderer
 from .sanitize import sanitize_translation, url_scheme
 from .source import split_cells
 
@@ -244,8 +243,7 @@ def _translate_cell(text: str, span: tuple[int, int], pieces: Sequence[Segment],
 def _cell_html(markdown_text: str, context: LinkContext, url: str) -> str:
     if not markdown_text.strip():
         return ""
-    md = MarkdownIt("commonmark", {"html": True})
-    html = finish_html(md.renderInline(markdown_text), context)
+    html = finish_html(markdown_renderer().renderInline(markdown_text), context)
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     for element in root.iter("a", "img"):
         attribute = "href" if element.tag == "a" else "src"

@@ -218,7 +218,7 @@ def rebase_links(markdown: str, from_dir: str, to_dir: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _markdown_renderer() -> MarkdownIt:
+def markdown_renderer() -> MarkdownIt:
     """One parser per process: building markdown-it's rule chains costs more than a page."""
     return MarkdownIt("commonmark", {"html": True}).enable("table")
 
@@ -232,7 +232,7 @@ def render_html_body(markdown_text: str, error_codes: tuple[str, ...], *, page_p
     through ``finish_html`` (tree clean-up: no script or plugin elements, no event
     handlers, no unsafe URL, HTML5-valid raw HTML, labelled and scrollable tables).
     """
-    md = _markdown_renderer()
+    md = markdown_renderer()
     tokens = md.parse(markdown_text)
     codes = set(error_codes)
     for index, token in enumerate(tokens):
