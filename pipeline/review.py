@@ -47,6 +47,9 @@ def review_translations(
         entry = entries.get(msgid)
         if entry is None:
             continue
+        if entry.msgstr == msgid:  # kept as is (a name, a code, a URL): nothing a translator broke
+            usable[msgid] = entry.msgstr
+            continue
         findings = check_message(
             msgid, entry.msgstr, in_table=in_table, is_front_matter=in_front,
             glossary=glossary, accepted=accepted_codes(entry.comment),
