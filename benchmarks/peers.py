@@ -561,8 +561,31 @@ class OursWarm(Ours):
         return "" if r.ok else f"the first (cold) `pipeline {task}` failed: {r.error}"
 
 
-TOOLS = [Ours, OursWarm, TranslateToolkit, Mdpo, MdpoCli, Po4a, Po4aUpdatepo]
-OURS = {"ours", "ours-warm"}
+class OursMarkdown(Ours):
+    """Write-back of the same kind of output as the peers: only the translated pages in
+    their original Markdown format (`build --format frontmatter`), cold."""
+
+    name = "ours-md"
+    tasks = ("writeback",)
+    what = {"writeback": "pipeline -C PROJECT build --format frontmatter"}
+
+    def proj(self, c):
+        p = c.root / "peer-ours-md"
+        if not (p / "pipeline.toml").exists():
+            p.mkdir(parents=True, exist_ok=True)
+            text = (c.root / "pipeline.toml").read_text(encoding="utf-8")
+            (p / "pipeline.toml").write_text(text.replace('source = "source"', 'source = "../source"'), encoding="utf-8")
+        return p
+
+    def work(self, c):
+        return self.proj(c)
+
+    def command(self, task, c):
+        return [*self.cli(), "-C", self.proj(c), "build", "--format", "frontmatter"]
+
+
+TOOLS = [Ours, OursWarm, OursMarkdown, TranslateToolkit, Mdpo, MdpoCli, Po4a, Po4aUpdatepo]
+OURS = {"ours", "ours-warm", "ours-md"}
 
 
 # --------------------------------------------------------------------------- running
@@ -695,6 +718,13 @@ def report(rows: list[Row]) -> tuple[str, list[dict]]:
                             "speedup_vs_fastest": x, "goal_10x_met": x >= 10,
                             "ours_cpu_s": ours.series.cpu_median, "fastest_peer_by_cpu": fastest_cpu.tool,
                             "fastest_peer_cpu_s": fastest_cpu.series.cpu_median, "speedup_vs_fastest_cpu": xc})
+        same_kind = next((r for r in group if r.tool == "ours-md" and r.ok), None)
+        if same_kind and fastest:
+            xm = fastest.series.median / same_kind.series.median
+            lines.append(f"  => {task} {corpus}, the peers' kind of output only (translated Markdown): ours-md "
+                         f"{same_kind.series.median:.2f} s vs fastest peer {fastest.series.median:.2f} s: {xm:.2f}x")
+            summary.append({"task": task, "corpus": corpus, "ours_md_s": same_kind.series.median,
+                            "fastest_peer": fastest.tool, "speedup_same_output_vs_fastest": xm})
         if warm and fastest:
             xw = fastest.series.median / warm.series.median
             lines.append(f"  => {task} {corpus}, nothing changed since the last run: ours-warm {warm.series.median:.2f} s "
