@@ -129,10 +129,12 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
             f"build: {locale}: {total.coverage:.1f}% translated "
             f"({total.translated}/{total.total} messages, {total.fuzzy} fuzzy)"
         )
-    built = sum(len(v) for v in stale.values())
+    built = sum(1 for result in results for record in result.records.values() if not record.skipped)
+    failed = sum(len(v) for v in stale.values()) - sum(len(result.records) for result in results)
     outcome.lines.append(
         f"build: {len(pages)} page(s) x {len(settings.all_locales)} locale(s): {built} built, "
-        f"{len(fresh)} up to date, {len(outcome.written)} file(s) written in {time.perf_counter() - started:.2f}s"
+        + (f"{failed} failed, " if failed else "")
+        + f"{len(fresh)} up to date, {len(outcome.written)} file(s) written in {time.perf_counter() - started:.2f}s"
     )
     return outcome
 

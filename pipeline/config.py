@@ -8,6 +8,7 @@ tags (``fr-FR``); an unknown one is an error, checked against Babel's locale dat
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -75,8 +76,8 @@ def load_settings(root: Path, overrides: dict[str, Any] | None = None) -> Settin
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
-            line = getattr(exc, "lineno", 1) or 1
-            col = getattr(exc, "colno", 1) or 1
+            where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))  # Python < 3.14 has no lineno
+            line, col = (int(where.group(1)), int(where.group(2))) if where else (1, 1)
             raise error(name, line, col, f"invalid TOML: {exc.args[0].split(' (at')[0]}", "config.toml") from None
         if section:
             project = str(raw.get("project", {}).get("name", project))
@@ -84,7 +85,11 @@ def load_settings(root: Path, overrides: dict[str, Any] | None = None) -> Settin
         data, config_file = raw, name
         break
     data = {**data, **{k: v for k, v in (overrides or {}).items() if v is not None}}
-    return replace(_settings_from(root, data, config_file), project=str(data.get("project", project)))
+    settings = replace(_settings_from(root, data, config_file), project=str(data.get("project", project)))
+    if not settings.source.is_dir():
+        raise error(config_file, 1, 1, f"source folder '{settings.display(settings.source)}' does not exist "
+                    "(setting 'source')", "config.source")
+    return settings
 
 
 def _settings_from(root: Path, data: dict[str, Any], config_file: str) -> Settings:

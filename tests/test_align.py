@@ -261,6 +261,7 @@ def test_run_import_writes_po_files_reports_each_page_and_is_idempotent(tmp_path
 
 def test_run_import_refuses_a_missing_folder(tmp_path: Path):
     (tmp_path / "pipeline.toml").write_text('target_locales = ["fr-FR"]\n')
+    (tmp_path / "source").mkdir()
     with pytest.raises(Exception, match="no such folder"):
         run_import(load_settings(tmp_path), "fr-FR", tmp_path / "nowhere")
 

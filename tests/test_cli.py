@@ -110,3 +110,24 @@ def test_a_broken_page_is_reported_on_every_run(sample_project, capsys):
     for _ in range(2):
         assert _run(sample_project, "extract") == 1
         assert "source/broken.md:3:1: error: invalid YAML front matter" in capsys.readouterr().err
+
+
+def test_configuration_mistakes_are_usage_errors(tmp_path, capsys):
+    assert main(["-C", str(tmp_path), "build"]) == 2  # no source folder
+    assert capsys.readouterr().err.strip() == (
+        "pyproject.toml:1:1: error: source folder 'source' does not exist (setting 'source') [config.source]")
+    (tmp_path / "source").mkdir()
+    (tmp_path / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = "de-DE\n', encoding="utf-8")
+    assert main(["-C", str(tmp_path), "build"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("pipeline.toml:2:") and err.endswith("[config.toml]")
+    (tmp_path / "pipeline.toml").write_text('sourc = "x"\n', encoding="utf-8")
+    assert main(["-C", str(tmp_path), "build"]) == 2
+    assert capsys.readouterr().err.strip() == "pipeline.toml:1:1: error: unknown setting 'sourc' [config.unknown]"
+
+
+def test_a_failed_unit_is_not_counted_as_built(sample_project, capsys):
+    (sample_project / "templates").mkdir(exist_ok=True)
+    (sample_project / "templates" / "page.html.j2").write_text("{% for x in %}\n", encoding="utf-8")
+    assert main(["-C", str(sample_project), "build"]) == 1
+    assert ": 0 built, 5 failed, 0 up to date" in capsys.readouterr().out
