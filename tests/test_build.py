@@ -192,3 +192,11 @@ def test_update_skips_catalogs_already_merged_with_their_template(sample_project
     pot.write_text(pot.read_text(encoding="utf-8").replace("X-Pipeline-Template: ", "X-Pipeline-Template: 0"), encoding="utf-8")
     assert main(["-C", str(sample_project), "update"]) == 0  # another template: merged again
     assert f"#: source/{SEED_NAME}:4\n" in po.read_text(encoding="utf-8")
+
+
+def test_language_switcher_lists_each_locale_once(sample_project):
+    assert main(["-C", str(sample_project), "build"]) == 0
+    html = (sample_project / "out/html/en-US" / HTML).read_text(encoding="utf-8")
+    nav = html[html.index('<nav class="languages"'):html.index("</nav>")]
+    assert nav.count('lang="en-US"') == 1 and nav.count('hreflang="fr-FR"') == 1 and nav.count('hreflang="de-DE"') == 1
+    assert "qps-" not in nav  # pseudo-locales are for testing, not for readers
