@@ -131,3 +131,12 @@ def test_a_failed_unit_is_not_counted_as_built(sample_project, capsys):
     (sample_project / "templates" / "page.html.j2").write_text("{% for x in %}\n", encoding="utf-8")
     assert main(["-C", str(sample_project), "build"]) == 1
     assert ": 0 built, 5 failed, 0 up to date" in capsys.readouterr().out
+
+
+def test_init_creates_a_new_locale_with_its_plural_forms(sample_project):
+    assert _run(sample_project, "init", "--locale", "pl-PL") == 0
+    po = (sample_project / "locales/pl-PL" / (SEED_NAME[:-3] + ".po")).read_text(encoding="utf-8")
+    assert '"Language: pl_PL\\n"' in po
+    assert "nplurals=3;" in po
+    assert _run(sample_project, "build", "--locale", "pl-PL") == 0
+    assert (sample_project / "out/frontmatter/pl-PL" / SEED_NAME).read_bytes() == (sample_project / "source" / SEED_NAME).read_bytes()
