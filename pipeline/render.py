@@ -32,7 +32,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .model import Document, Segment
-from .slugs import slug_github, unique_slugs
+from .slugs import slug_docfx_2016, slug_github, unique_slugs
 from .sanitize import SAFE_SCHEMES, sanitize_translation, url_scheme
 
 FORMATS = ("frontmatter", "markdown", "html")
@@ -99,11 +99,12 @@ def apply_translations(document: Document, translations: Mapping[str, str]) -> t
             cursor = split
         part.append(text[cursor : segment.start])
         replacement = _replacement(segment, translated, text)
-        anchor = anchors.get(segment.start)
-        if anchor and slug_github(replacement) != anchor and f'"{anchor}"' not in replacement:
-            # a translated heading keeps the source's fragment working (as Microsoft's own
-            # localized pages do): <a name> contributes no text to the heading's own slug
-            replacement = f'<a name="{anchor}"></a>{replacement}'
+        own = slug_github(replacement) if segment.start in anchors else ""
+        for anchor in reversed(anchors.get(segment.start, ())):
+            if anchor != own and f'"{anchor}"' not in replacement:
+                # a translated heading keeps the source's fragments working (as Microsoft's own
+                # localized pages do): <a name> contributes no text to the heading's own slug
+                replacement = f'<a name="{anchor}"></a>{replacement}'
         part.append(replacement)
         cursor = segment.end
     if cursor < split:
@@ -113,10 +114,14 @@ def apply_translations(document: Document, translations: Mapping[str, str]) -> t
     return "".join(parts[0]), "".join(parts[1])
 
 
-def source_anchors(document: Document) -> dict[int, str]:
-    """Heading segment start -> the id the docs platform gives that heading in the source."""
+def source_anchors(document: Document) -> dict[int, tuple[str, ...]]:
+    """Heading segment start -> the ids the docs platform gives that heading in the source:
+    the GitHub/markdig slug, and DocFX's 2016 slug when it differs (``windows-phone-8-1``
+    for "Windows Phone 8.1"), which the pages of that era link to."""
     headings = [s for s in document.segments if s.kind == "heading"]
-    return {s.start: slug for s, slug in zip(headings, unique_slugs([s.text for s in headings], slug_github))}
+    texts = [s.text for s in headings]
+    pairs = zip(headings, unique_slugs(texts, slug_github), unique_slugs(texts, slug_docfx_2016))
+    return {s.start: tuple(dict.fromkeys((github, docfx))) for s, github, docfx in pairs}
 
 
 def _replacement(segment: Segment, msgstr: str, text: str) -> str:
@@ -217,6 +222,33 @@ def rebase_links(markdown: str, from_dir: str, to_dir: str) -> str:
     return _DESTINATION.sub(rebase, markdown)
 
 
+_COMMENT = re.compile(r"<!--(?P<body>.*?)-->", re.DOTALL)
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
+_FENCE_LINE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})", re.MULTILINE)
+
+
+def normalize_comments(markdown: str) -> str:
+    """HTML comments as CommonMark 0.31 and the docs platform read them (``<!--`` to the
+    first ``-->``, dashes allowed inside), written so that markdown-it-py, which still applies
+    the older rule, sees a comment too: ``<!--- [x](y.md) --->`` must not become a link.
+    Code spans and fenced code are left alone."""
+    if "<!--" not in markdown:
+        return markdown
+    protected = [m.span() for m in _CODE_SPAN.finditer(markdown)]
+    fences = [m.start() for m in _FENCE_LINE.finditer(markdown)]
+    protected += [(a, b) for a, b in zip(fences[::2], fences[1::2] + [len(markdown)])]
+
+    def fix(match: re.Match[str]) -> str:
+        if any(a <= match.start() < b for a, b in protected):
+            return match.group(0)
+        body = match.group("body")
+        if "--" not in body and not body.startswith(("-", ">")) and not body.endswith("-"):
+            return match.group(0)
+        return "<!--" + body.replace("-", "\u2010") + "-->"  # invisible in the page either way
+
+    return _COMMENT.sub(fix, markdown)
+
+
 @functools.lru_cache(maxsize=1)
 def markdown_renderer() -> MarkdownIt:
     """One parser per process: building markdown-it's rule chains costs more than a page."""
@@ -233,7 +265,7 @@ def render_html_body(markdown_text: str, error_codes: tuple[str, ...], *, page_p
     handlers, no unsafe URL, HTML5-valid raw HTML, labelled and scrollable tables).
     """
     md = markdown_renderer()
-    tokens = md.parse(markdown_text)
+    tokens = md.parse(normalize_comments(markdown_text))
     codes = set(error_codes)
     for index, token in enumerate(tokens):
         if token.type == "th_open":
@@ -493,6 +525,12 @@ def _assign_ids(root: lxml.html.HtmlElement) -> None:
             candidate = f"{base}-{number}"
         heading.set("id", candidate)
         seen.add(candidate)
+        legacy = slug_docfx_2016(heading.text_content())
+        if legacy and legacy not in seen:  # DocFX 2016's id for the same heading, which old links use
+            alias = lxml.html.Element("a", id=legacy)
+            alias.tail, heading.text = heading.text, None
+            heading.insert(0, alias)
+            seen.add(legacy)
 
 
 def _label_tables(root: lxml.html.HtmlElement) -> None:
