@@ -552,7 +552,7 @@ class OursWarm(Ours):
         pass
 
     def prepare(self, task, c):
-        p, exe = self.proj(c), self.cli()
+        p = self.proj(c)
         if task == "writeback":
             err = super().prepare(task, c)
             if err:

@@ -39,7 +39,7 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -50,8 +50,6 @@ from .linkcache import ScanCache, decode_link, digest_text, encode_link, load_sc
 from .links import (
     REDIRECTION_FILE,
     LinkResult,
-    PageAnchors,
-    Site,
     build_site,
     load_redirects,
     parse_site_map,
@@ -91,7 +89,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--update-baseline", action="store_true",
                         help="record every current finding in the baseline file and exit 0")
     parser.add_argument("--no-outputs", action="store_true", help="check sources and catalogs only, not out/")
-    parser.add_argument("--no-cache", action="store_true", help=f"do not read or write out/.cache/links.json")
+    parser.add_argument("--no-cache", action="store_true", help="do not read or write out/.cache/links.json")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="also list the external links and the site-root prefixes of other sites")
 
