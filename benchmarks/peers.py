@@ -273,12 +273,8 @@ class Tool:
         return "" if r.ok else f"extraction (needed for write-back) failed: {r.error}"
 
 
-class TranslateToolkit(Tool):
-    name = "translate-toolkit"
-    what = {
-        "extract": "md2po --progress=none -P -i SRC -o POT/",
-        "writeback": "po2md --progress=none -t SRC -i PO/ -o OUT/",
-    }
+class PotTreeTool(Tool):
+    """A peer that writes a POT a page under pot/ and writes back from a PO tree under po/."""
 
     def reset(self, task, c):
         w = self.work(c)
@@ -293,6 +289,14 @@ class TranslateToolkit(Tool):
             rm(self.work(c) / "po")
             fill_tree(self.work(c) / "pot", self.work(c) / "po", fill=not self.args.empty_po)
         return ""
+
+
+class TranslateToolkit(PotTreeTool):
+    name = "translate-toolkit"
+    what = {
+        "extract": "md2po --progress=none -P -i SRC -o POT/",
+        "writeback": "po2md --progress=none -t SRC -i PO/ -o OUT/",
+    }
 
     def command(self, task, c):
         w, b = self.work(c), VENV_TT / "bin"
@@ -305,7 +309,7 @@ class TranslateToolkit(Tool):
         return count_catalogs(w / "pot") if task == "extract" else count_files(w / "out", "*.md") + " .md"
 
 
-class Mdpo(Tool):
+class Mdpo(PotTreeTool):
     name = "mdpo"
     what = {
         "extract": "python: mdpo.md2po.markdown_to_pofile(page, po_filepath=POT, save=True) for each page",
@@ -317,20 +321,6 @@ class Mdpo(Tool):
         if not p.exists():
             p.write_text(MDPO_DRIVER, encoding="utf-8")
         return p
-
-    def reset(self, task, c):
-        w = self.work(c)
-        rm(w / ("pot" if task == "extract" else "out"))
-        w.mkdir(parents=True, exist_ok=True)
-
-    def prepare(self, task, c):
-        if task == "writeback":
-            err = self._extract_once(c, self.work(c) / "pot")
-            if err:
-                return err
-            rm(self.work(c) / "po")
-            fill_tree(self.work(c) / "pot", self.work(c) / "po", fill=not self.args.empty_po)
-        return ""
 
     def command(self, task, c):
         w, py = self.work(c), VENV_MDPO / "bin" / "python"
