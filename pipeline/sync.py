@@ -59,13 +59,14 @@ def run_extract(settings: Settings, jobs: int = 0) -> Outcome:
     seen = memo.get("extract", {})
     kept: dict[str, str] = {}
     config = digest(repr(settings.translate_keys), settings.project, prefix, code_digest())
-    todo = []
+    todo: list[tuple[str, str]] = []
     for page in list_pages(settings.source):
         state = digest(config, file_digest(settings.source / page), file_digest(template_path(settings, page)))
-        if seen.get(page) == state:
+        source = source_digest(settings, page)
+        if seen.get(page) == state or _made_from(template_path(settings, page), source):
             kept[page] = state
         else:
-            todo.append(page)
+            todo.append((page, source))
     workers = min(jobs or os.cpu_count() or 1, max(1, len(todo) // (PARALLEL_FROM // 2)))
     if workers > 1:
         from concurrent.futures import ProcessPoolExecutor
@@ -78,7 +79,7 @@ def run_extract(settings: Settings, jobs: int = 0) -> Outcome:
         outcome.diagnostics += part.diagnostics
         outcome.written += part.written
     failed = {d.location.path for d in outcome.diagnostics}  # reported again next run
-    for page in todo:
+    for page, _ in todo:
         if settings.display(settings.source / page) in failed:
             continue
         kept[page] = digest(config, file_digest(settings.source / page), file_digest(template_path(settings, page)))
@@ -89,13 +90,35 @@ def run_extract(settings: Settings, jobs: int = 0) -> Outcome:
     return outcome
 
 
-def _extract_pages(settings: Settings, pages: list[str]) -> Outcome:
+def source_digest(settings: Settings, page: str) -> str:
+    """What a page's template is made from: the page's bytes, the extraction settings and
+    our version. Recorded in the template (``X-Pipeline-Source``) when it is written."""
+    from . import __version__
+
+    return digest(__version__, repr(settings.translate_keys), settings.project, settings.display(settings.source),
+                  file_digest(settings.source / page))[:16]
+
+
+def _made_from(pot: Path, source: str) -> bool:
+    """The template says it was made from exactly this page: no need to parse the page
+    again (this survives ``make clean``, which drops the memo in out/)."""
+    try:
+        with open(pot, encoding="utf-8") as handle:
+            head = handle.read(4096)
+    except (OSError, UnicodeDecodeError):
+        return False
+    from .catalog import SOURCE_HEADER, header_value
+
+    return header_value(head, SOURCE_HEADER) == source
+
+
+def _extract_pages(settings: Settings, pages: list[tuple[str, str]]) -> Outcome:
     """Worker: parse pages, write their templates (a page with no message gets none)."""
     from .extract import extract_messages
 
     outcome = Outcome()
     prefix = settings.display(settings.source)
-    for page in pages:
+    for page, source in pages:
         try:
             document = load_source(settings, page)
         except PipelineError as exc:
@@ -103,23 +126,27 @@ def _extract_pages(settings: Settings, pages: list[str]) -> Outcome:
             continue
         messages = extract_messages(document, prefix)
         if messages:
-            _write_template(settings, document.path, messages, outcome)
+            _write_template(settings, document.path, messages, source, outcome)
     return outcome
 
 
-def _write_template(settings: Settings, page: str, messages: "list[Message]", outcome: Outcome) -> None:
-    """Write a page's POT unless only its creation date would change."""
+def _write_template(settings: Settings, page: str, messages: "list[Message]", source: str, outcome: Outcome) -> None:
+    """Write a page's POT unless its messages did not change (then the file, with its
+    creation date and source digest, stays as it is: no date churn)."""
     from . import catalog
 
     path = template_path(settings, page)
     try:
         old = path.read_text(encoding="utf-8") if path.is_file() else None
-        old_date = catalog.parse_catalog(old, settings.display(path)).metadata.get("POT-Creation-Date") if old else None
-    except PipelineError:
-        old, old_date = None, None  # a damaged template is regenerated
-    text = catalog.format_catalog(catalog.make_template(messages, settings.project, old_date or now_stamp(), page))
-    if old is not None and text != old and old_date:
-        text = catalog.format_catalog(catalog.make_template(messages, settings.project, now_stamp(), page))
+    except (OSError, UnicodeDecodeError):
+        old = None  # a damaged template is regenerated
+    old_date = catalog.header_value(old, "POT-Creation-Date") if old else None
+    old_source = catalog.header_value(old, catalog.SOURCE_HEADER) if old else None
+    if old is not None and old_date:
+        same = catalog.format_catalog(catalog.make_template(messages, settings.project, old_date, page, old_source))
+        if same == old:
+            return
+    text = catalog.format_catalog(catalog.make_template(messages, settings.project, now_stamp(), page, source))
     if write_atomic(path, text):
         outcome.written.append(settings.display(path))
 

@@ -200,3 +200,19 @@ def test_language_switcher_lists_each_locale_once(sample_project):
     nav = html[html.index('<nav class="languages"'):html.index("</nav>")]
     assert nav.count('lang="en-US"') == 1 and nav.count('hreflang="fr-FR"') == 1 and nav.count('hreflang="de-DE"') == 1
     assert "qps-" not in nav  # pseudo-locales are for testing, not for readers
+
+
+def test_extract_after_make_clean_parses_nothing_that_did_not_change(sample_project, capsys):
+    assert main(["-C", str(sample_project), "all"]) == 0
+    import shutil
+    shutil.rmtree(sample_project / "out")  # make clean: the memo of content hashes is gone
+    pot = sample_project / "locales/pot" / (SEED_NAME[:-3] + ".pot")
+    before = pot.read_bytes()
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "extract"]) == 0
+    assert "extract: 0 page(s) parsed, 1 unchanged, 0 template(s) written" in capsys.readouterr().out
+    page = sample_project / "source" / SEED_NAME
+    page.write_bytes(page.read_bytes() + b"\n")  # a change that moves no message: parsed, POT kept as is
+    assert main(["-C", str(sample_project), "extract"]) == 0
+    assert "extract: 1 page(s) parsed, 0 unchanged, 0 template(s) written" in capsys.readouterr().out
+    assert pot.read_bytes() == before
