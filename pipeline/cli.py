@@ -76,19 +76,24 @@ def _shard(text: str) -> tuple[int, int]:
     return k, n
 
 
-def _progress(label: str):
-    """A progress bar on a terminal; nothing elsewhere (CI gets the summary lines)."""
-    if not sys.stderr.isatty():
+def _progress(label: str, stream=None, clock=time.monotonic):
+    """A progress bar on a terminal once work has run for two seconds; nothing elsewhere
+    (CI gets the summary lines)."""
+    stream = stream or sys.stderr
+    if not stream.isatty():
         return None
-    started = time.monotonic()
+    started = clock()
+    shown = False
 
     def show(done: int, total: int) -> None:
-        if time.monotonic() - started < 1.0 and done < total:
+        nonlocal shown
+        if not shown and clock() - started < 2.0:
             return
+        shown = True
         width = 30
         filled = width * done // max(total, 1)
         end = "\n" if done == total else ""
-        print(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=sys.stderr, flush=True)
+        print(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=stream, flush=True)
 
     return show
 

@@ -140,3 +140,24 @@ def test_init_creates_a_new_locale_with_its_plural_forms(sample_project):
     assert "nplurals=3;" in po
     assert _run(sample_project, "build", "--locale", "pl-PL") == 0
     assert (sample_project / "out/frontmatter/pl-PL" / SEED_NAME).read_bytes() == (sample_project / "source" / SEED_NAME).read_bytes()
+
+
+def test_progress_bar_only_on_a_terminal_and_only_for_long_work():
+    import io
+
+    from pipeline.cli import _progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert _progress("build", io.StringIO()) is None  # CI: no bar
+    now = [0.0]
+    screen = Terminal()
+    show = _progress("build", screen, clock=lambda: now[0])
+    show(1, 4)
+    assert screen.getvalue() == ""  # quick work draws nothing
+    now[0] = 2.5
+    show(2, 4)
+    show(4, 4)
+    assert screen.getvalue() == "\rbuild [###############...............] 2/4\rbuild [##############################] 4/4\n"
