@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipeline.cli import main
 
 from .conftest import SEED_NAME
@@ -43,3 +45,15 @@ def test_seed_round_trips_with_mixed_line_endings(shared, tmp_path):
     project = _project(tmp_path, seed, ["de-DE"])
     assert main(["-C", str(project), "build"]) == 0  # no PO at all: source text
     assert _assert_identical(seed, project / "out" / "frontmatter" / "de-DE") == 1
+
+
+@pytest.mark.parametrize("folder, locale", [("fr-fr", "fr-FR"), ("de-de", "de-DE"), ("ja-jp", "ja-JP")])
+def test_translated_corpus_as_source_round_trips(corpus, tmp_path, folder, locale):
+    """The French, German and Japanese trees as sources (NBSP, CJK, CRLF, BOM, quoted values)."""
+    source = corpus / folder
+    project = tmp_path / "site"
+    (project / "locales").mkdir(parents=True)
+    (project / "pipeline.toml").write_text(
+        f'source = "{source.as_posix()}"\nsource_locale = "{locale}"\n', encoding="utf-8")
+    assert main(["-C", str(project), "build", "--format", "frontmatter"]) == 0
+    assert _assert_identical(source, project / "out" / "frontmatter" / locale) > 400
