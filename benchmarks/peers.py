@@ -519,16 +519,11 @@ class Ours(Tool):
         return f"{sum(per.values())} files ({', '.join(f'{k} {v}' for k, v in sorted(per.items()))})"
 
 
-class OursWarm(Ours):
-    """Our incremental runs: extract and build again over a project where nothing changed
-    since the previous run (build's cache and extract's memo in out/.cache/ are kept)."""
-
-    name = "ours-warm"
-    what = {"extract": "pipeline -C PROJECT extract, again, nothing changed",
-            "writeback": "pipeline -C PROJECT build, again, nothing changed"}
+class SideProject(Ours):
+    """Our tool on its own project folder beside the corpus (`peer-<name>/`), same pages."""
 
     def proj(self, c):
-        p = c.root / "peer-ours-warm"
+        p = c.root / f"peer-{self.name}"
         if not (p / "pipeline.toml").exists():
             p.mkdir(parents=True, exist_ok=True)
             text = (c.root / "pipeline.toml").read_text(encoding="utf-8")
@@ -537,6 +532,15 @@ class OursWarm(Ours):
 
     def work(self, c):
         return self.proj(c)
+
+
+class OursWarm(SideProject):
+    """Our incremental runs: extract and build again over a project where nothing changed
+    since the previous run (build's cache and extract's memo in out/.cache/ are kept)."""
+
+    name = "ours-warm"
+    what = {"extract": "pipeline -C PROJECT extract, again, nothing changed",
+            "writeback": "pipeline -C PROJECT build, again, nothing changed"}
 
     def reset(self, task, c):
         pass
@@ -551,24 +555,13 @@ class OursWarm(Ours):
         return "" if r.ok else f"the first (cold) `pipeline {task}` failed: {r.error}"
 
 
-class OursMarkdown(Ours):
+class OursMarkdown(SideProject):
     """Write-back of the same kind of output as the peers: only the translated pages in
     their original Markdown format (`build --format frontmatter`), cold."""
 
     name = "ours-md"
     tasks = ("writeback",)
     what = {"writeback": "pipeline -C PROJECT build --format frontmatter"}
-
-    def proj(self, c):
-        p = c.root / "peer-ours-md"
-        if not (p / "pipeline.toml").exists():
-            p.mkdir(parents=True, exist_ok=True)
-            text = (c.root / "pipeline.toml").read_text(encoding="utf-8")
-            (p / "pipeline.toml").write_text(text.replace('source = "source"', 'source = "../source"'), encoding="utf-8")
-        return p
-
-    def work(self, c):
-        return self.proj(c)
 
     def command(self, task, c):
         return [*self.cli(), "-C", self.proj(c), "build", "--format", "frontmatter"]
