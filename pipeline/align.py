@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .model import Document, Segment
-from .source import split_cells
+from .source import KEY_LINE, split_cells
 
 ALIGNED, FUZZY, EMPTY = "aligned", "fuzzy", "empty"
 EXTRA_HEADER = "X-Front-Matter-Extra"
@@ -58,7 +58,6 @@ _WORD = re.compile(r"[A-Za-z]+")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]+")
 _STRONG = re.compile(r"\*\*|__")
 _LOCALE_PART = re.compile(r"/[a-z]{2}-[a-z]{2,4}(?=/|$)")
-_KEY_LINE = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_.\-]*)[ \t]*:(?=[ \t]|$)[ \t]*(.*?)[ \t]*$")
 _FENCE_LINE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _EOL = re.compile(r"\r\n|\n|\r")
 _FEATURES = re.compile(r"[\d`]|\]\(|href|src", re.IGNORECASE)  # what _disagreement looks at
@@ -207,7 +206,7 @@ def _raw_front_entries(front_text: str) -> list[tuple[str, str]]:
     for line in lines[1:]:
         if _FENCE_LINE.match(line):
             break
-        match = _KEY_LINE.match(line)
+        match = KEY_LINE.match(line)
         if match:
             entries.append((match.group(1), match.group(2)))
     return entries
@@ -252,7 +251,7 @@ def localized_front_matter(front_text: str, extras: Sequence[tuple[str, str]]) -
         if _FENCE_LINE.match(body):
             closing = index
             break
-        match = _KEY_LINE.match(body)
+        match = KEY_LINE.match(body)
         if match:
             last_key = index
             if match.group(1) in pending:

@@ -26,7 +26,7 @@ from .model import DEFAULT_TRANSLATE_KEYS, Document, FrontMatter, Segment, error
 
 _FENCE = re.compile(r"---[ \t]*(\r\n|\n|\r)")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*(\r\n|\n|\r|$)", re.MULTILINE)
-_KEY_LINE = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_.\-]*)[ \t]*:(?=[ \t]|$)[ \t]*(.*?)[ \t]*$")
+KEY_LINE = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_.\-]*)[ \t]*:(?=[ \t]|$)[ \t]*(.*?)[ \t]*$")  # a top-level `key: value` line
 _ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION|div[^\]]*)\][ \t]*$", re.IGNORECASE)
 _INCLUDE_ONLY = re.compile(r"^\[!INCLUDE\s*\[[^\]]*\]\([^)]*\)\]$", re.IGNORECASE)
 _BREAKS = re.compile(r"<br\s*/?>\s*<br\s*/?>", re.IGNORECASE)
@@ -113,7 +113,7 @@ def _parse_front_matter(
     segments: list[Segment] = []
     wanted = set(translate_keys)
     for pos, body, _eol in split_lines(inner):
-        match = _KEY_LINE.match(body)
+        match = KEY_LINE.match(body)
         if not match or match.group(1) not in wanted or not match.group(2):
             continue
         key, raw = match.group(1), match.group(2)
