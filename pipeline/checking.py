@@ -90,6 +90,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="record every current finding in the baseline file and exit 0")
     parser.add_argument("--no-outputs", action="store_true", help="check sources and catalogs only, not out/")
     parser.add_argument("--no-cache", action="store_true", help="do not read or write out/.cache/links.json")
+    parser.add_argument("--inventory", metavar="FILE",
+                        help="known external URLs, one a line ('#' comments), e.g. from a crawl: an http(s) "
+                             "link to a URL not in it is a warning [link.external-unknown] (CI stays offline)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="also list the external links and the site-root prefixes of other sites")
 
@@ -115,9 +118,16 @@ def run_check(settings: Settings, args: argparse.Namespace) -> int:
     if options.pages is not None and not options.pages:
         print("pipeline check: no source page or PO file among the given files", file=sys.stderr)
         return 0
+    try:
+        inventory = load_inventory(Path(args.inventory)) if args.inventory else None
+    except OSError as exc:
+        print(f"pipeline check: error: cannot read the inventory {args.inventory}: {exc.strerror}", file=sys.stderr)
+        return 2
     cache = load_scan_cache(None if args.no_cache else settings.out / ".cache" / "links.json")
     run = _Run(settings, options, cache)
-    findings, checked = run.collect(outputs=not args.no_outputs, reuse=not args.verbose)
+    findings, checked = run.collect(outputs=not args.no_outputs, reuse=not args.verbose and inventory is None)
+    if inventory is not None:
+        findings += unknown_external(run.source_results, inventory, run.display, settings.source, run.selected)
     findings = apply_baseline(findings, known)
     if args.verbose:
         for line in _verbose_lines(run.source_results):
@@ -555,6 +565,35 @@ def _html_as_page(target: str) -> str:
     if path.lower().endswith(".html"):
         return path[:-5] + ".md" + target[cut:]
     return target
+
+
+def load_inventory(path: Path) -> frozenset[str]:
+    """Known external URLs: one a line, blank lines and ``#`` comments ignored."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(_url_key(line.strip()) for line in lines if line.strip() and not line.lstrip().startswith("#"))
+
+
+def _url_key(url: str) -> str:
+    """A URL as the inventory compares it: no fragment, scheme and host in lower case."""
+    parts = urlsplit(url.split("#", 1)[0])
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+
+
+def unknown_external(results: list[LinkResult], inventory: frozenset[str], display: Callable[[Path], str],
+                     source: Path, selected: Callable[[str], bool]) -> list[Finding]:
+    """A warning for each http(s) link of the source pages whose URL the inventory lacks."""
+    findings = []
+    for result in results:
+        target = result.link.target.strip()
+        if result.resolution.status != "external" or not target.lower().startswith(("http://", "https://")):
+            continue
+        if _url_key(target) in inventory or not selected(result.page):
+            continue
+        shown = display(source / result.page)
+        where = Location(shown, result.link.line, result.link.column)
+        findings.append(Finding(Diagnostic(where, "warning", f"external link '{target}' is not in the inventory",
+                                           "link.external-unknown"), shown, target))
+    return findings
 
 
 def _verbose_lines(results: list[LinkResult]) -> list[str]:

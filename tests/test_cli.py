@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from pipeline.cli import main
@@ -161,3 +162,20 @@ def test_progress_bar_only_on_a_terminal_and_only_for_long_work():
     show(2, 4)
     show(4, 4)
     assert screen.getvalue() == "\rbuild [###############...............] 2/4\rbuild [##############################] 4/4\n"
+
+
+def test_external_links_against_an_inventory(sample_project, tmp_path, capsys):
+    shutil.copy(Path(__file__).resolve().parents[1] / "check-baseline.json", sample_project)
+    inventory = tmp_path / "urls.txt"
+    inventory.write_text("# crawled 2026-11-01\nhttps://example.com/other\n", encoding="utf-8")
+    assert _run(sample_project, "check", "--no-outputs", "--inventory", str(inventory)) == 0  # a warning
+    found = [line for line in capsys.readouterr().out.splitlines() if "external-unknown" in line]
+    line = (sample_project / "source" / SEED_NAME).read_text(encoding="utf-8").splitlines()[30]
+    column = line.index("[site web du Portail") + 1  # the link's "[" on line 31
+    assert found == [f"source/{SEED_NAME}:31:{column}: warning: external link 'http://portal.manage.microsoft.com' "
+                     "is not in the inventory [link.external-unknown]"]
+    assert _run(sample_project, "check", "--no-outputs", "--strict", "--inventory", str(inventory)) == 1
+    inventory.write_text("HTTP://Portal.Manage.Microsoft.com#top\n", encoding="utf-8")
+    capsys.readouterr()
+    assert _run(sample_project, "check", "--no-outputs", "--strict", "--inventory", str(inventory)) == 0
+    assert _run(sample_project, "check", "--inventory", str(tmp_path / "missing.txt")) == 2
