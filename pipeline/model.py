@@ -7,7 +7,7 @@ a field says so). Lines and columns are 1-based.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 DEFAULT_TRANSLATE_KEYS = ("title", "description")
 
@@ -130,9 +130,4 @@ class Stats:
         return 100.0 * self.translated / self.total if self.total else 100.0
 
     def __add__(self, other: "Stats") -> "Stats":
-        return Stats(*(a + b for a, b in zip(_fields(self), _fields(other))))
-
-
-def _fields(stats: Stats) -> tuple[int, ...]:
-    return (stats.translated, stats.fuzzy, stats.untranslated,
-            stats.translated_words, stats.fuzzy_words, stats.untranslated_words)
+        return Stats(*(a + b for a, b in zip(astuple(self), astuple(other))))
