@@ -61,9 +61,14 @@ def run_extract(settings: Settings, jobs: int = 0) -> Outcome:
     config = digest(repr(settings.translate_keys), settings.project, prefix, code_digest())
     todo: list[tuple[str, str]] = []
     for page in list_pages(settings.source):
-        state = digest(config, file_digest(settings.source / page), file_digest(template_path(settings, page)))
-        source = source_digest(settings, page)
-        if seen.get(page) == state or _made_from(template_path(settings, page), source):
+        page_bytes = file_digest(settings.source / page)  # each file is read once here
+        pot = template_path(settings, page)
+        state = digest(config, page_bytes, file_digest(pot))
+        if seen.get(page) == state:
+            kept[page] = state
+            continue
+        source = source_digest(settings, page_bytes)
+        if _made_from(pot, source):
             kept[page] = state
         else:
             todo.append((page, source))
@@ -90,13 +95,14 @@ def run_extract(settings: Settings, jobs: int = 0) -> Outcome:
     return outcome
 
 
-def source_digest(settings: Settings, page: str) -> str:
-    """What a page's template is made from: the page's bytes, the extraction settings and
-    our version. Recorded in the template (``X-Pipeline-Source``) when it is written."""
+def source_digest(settings: Settings, page_bytes: str) -> str:
+    """What a page's template is made from: the page's bytes (``page_bytes``, their digest),
+    the extraction settings and our version. Recorded in the template (``X-Pipeline-Source``)
+    when it is written."""
     from . import __version__
 
     return digest(__version__, repr(settings.translate_keys), settings.project, settings.display(settings.source),
-                  file_digest(settings.source / page))[:16]
+                  page_bytes)[:16]
 
 
 def _made_from(pot: Path, source: str) -> bool:
