@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import time
 import zlib
+from pathlib import Path
 from collections.abc import Callable
 
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from .cache import BuildCache, UnitRecord, code_digest, digest, file_digest, loa
 from .config import PSEUDO_LOCALES, Settings
 from .files import inside, list_pages, write_atomic
 from .model import Diagnostic, Stats
-from .project import Outcome, po_path
+from .project import Outcome, index_file, po_path
 
 Progress = Callable[[int, int], None]
 
@@ -51,13 +52,22 @@ class PageResult:
     notes: list[str] = field(default_factory=list)
 
 
-def unit_fingerprint(settings: Settings, base: str, locale: str, pages: tuple[str, ...]) -> str:
-    """The page (first) and its includes: their source bytes and this locale's PO bytes."""
+def unit_fingerprint(settings: Settings, base: str, locale: str, pages: tuple[str, ...],
+                     digests: dict[Path, str] | None = None) -> str:
+    """The page (first) and its includes: their source bytes and this locale's PO bytes.
+    ``digests`` memoizes file digests across calls (a page is in every locale's units)."""
+    memo = digests if digests is not None else {}
+
+    def of(path: Path) -> str:
+        if path not in memo:
+            memo[path] = file_digest(path)
+        return memo[path]
+
     parts = [base, locale]
     for page in pages:
-        parts.append(file_digest(settings.source / page))
+        parts.append(of(settings.source / page))
         if locale != settings.source_locale and locale not in PSEUDO_LOCALES:
-            parts.append(file_digest(po_path(settings, locale, page)))
+            parts.append(of(po_path(settings, locale, page)))
     return digest(*parts)
 
 
@@ -87,12 +97,13 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     base = _base_fingerprint(settings, options)
     stale: dict[str, list[str]] = {}
     fresh: dict[str, UnitRecord] = {}
+    digests: dict[Path, str] = {}
     for page in pages:
         for locale in settings.all_locales:
             key = BuildCache.key(locale, page)
             record = cache.units.get(key)
             if record is not None and record.fingerprint == unit_fingerprint(
-                settings, base, locale, (page, *record.includes)
+                settings, base, locale, (page, *record.includes), digests
             ) and all((settings.out / o).is_file() for o in record.outputs):
                 fresh[key] = record
             else:
@@ -111,12 +122,12 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
             if key not in units and key in cache.units:
                 old = cache.units[key]
                 units[key] = UnitRecord("", old.outputs, old.includes, old.stats)
-    _remove_stale_outputs(settings, cache, units, pages, outcome)
+    _remove_stale_outputs(settings, cache, units)
     cache.units = units
     cache.save()
     for shard_cache in merged_shards:
         shard_cache.unlink(missing_ok=True)
-    index = settings.out / "html" / settings.source_locale / ("contents.html" if "index.md" in pages else "index.html")
+    index = settings.out / "html" / settings.source_locale / index_file(pages)
     if options.shard == (1, 1) and "html" in options.formats and (stale or not index.is_file()):
         _write_site(settings, units, pages, outcome)  # indexes, error catalogs, stylesheets, images
     for locale in settings.all_locales:
@@ -139,11 +150,10 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     return outcome
 
 
-def _remove_stale_outputs(settings: Settings, cache: BuildCache, units: dict[str, UnitRecord],
-                          pages: list[str], outcome: Outcome) -> None:
+def _remove_stale_outputs(settings: Settings, cache: BuildCache, units: dict[str, UnitRecord]) -> None:
     """Outputs of pages that left the source (or fell under --min-coverage) are removed."""
     keep = {o for r in units.values() for o in r.outputs}
-    for key, record in cache.units.items():
+    for record in cache.units.values():
         for output in record.outputs:
             if output not in keep:
                 (settings.out / output).unlink(missing_ok=True)
@@ -193,6 +203,7 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
                           if (r := units.get(BuildCache.key(locale, page))) is not None and r.has_errors})
     documents = [d for d in (shop.document(page) for page in error_pages) if d is not None]
     outputs: dict[str, str | bytes] = dict(site.site_outputs(shop.env))
+    asset_bytes: dict[str, bytes | None] = {}
     for locale in settings.all_locales:
         translations = {d.path: shop.translations(locale, d)[0] for d in documents}
         metas: list[render.Page] = []
@@ -210,9 +221,11 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
             shop.env, locale, settings.source_locale, settings.all_locales, documents, translations, metas,
             settings.project, coverage=total.coverage, site_map=settings.site_map, all_paths=pages))
         for asset in sorted(assets):
-            source_file = settings.source / asset
-            if source_file.is_file():
-                outputs[f"html/{locale}/{asset}"] = source_file.read_bytes()
+            if asset not in asset_bytes:  # read once, copied into every locale
+                source_file = settings.source / asset
+                asset_bytes[asset] = source_file.read_bytes() if source_file.is_file() else None
+            if asset_bytes[asset] is not None:
+                outputs[f"html/{locale}/{asset}"] = asset_bytes[asset]
     for relative, content in outputs.items():
         target = inside(settings.out, relative)
         if write_atomic(target, content):

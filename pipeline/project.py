@@ -8,6 +8,7 @@ CLI: diagnostics, files written, summary lines).
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,6 +47,12 @@ def template_path(settings: Settings, page: str) -> Path:
 
 def po_path(settings: Settings, locale: str, page: str) -> Path:
     return inside(settings.locales, f"{locale}/{page[:-3]}.po")
+
+
+def index_file(pages: Collection[str]) -> str:
+    """The name of each locale's generated page list: ``index.html``, unless the site has a
+    root ``index.md`` of its own (its page is ``index.html``), then ``contents.html``."""
+    return "contents.html" if "index.md" in pages else "index.html"
 
 
 def load_source(settings: Settings, page: str) -> Document:

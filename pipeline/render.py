@@ -78,7 +78,7 @@ def make_environment(project_templates: Path | None) -> Environment:
     from .site import language_name  # site builds on render: imported here, not at the top
 
     env.filters["language_name"] = language_name
-    env.globals["index_file"] = "index.html"  # the build sets site.index_file(pages)
+    env.globals["index_file"] = "index.html"  # the build sets project.index_file(pages)
     return env
 
 

@@ -21,17 +21,12 @@ from jinja2 import Environment, PackageLoader
 
 from . import errorcatalog
 from .model import Document
+from .project import index_file
 from .render import Page
 from .sanitize import url_scheme
 
 STYLESHEET = "style.css"
 INDEX_TEMPLATE = "index.html.j2"
-
-
-def index_file(pages: "Collection[str]") -> str:
-    """The name of each locale's generated page list: ``index.html``, unless the site has a
-    root ``index.md`` of its own (its page is ``index.html``), then ``contents.html``."""
-    return "contents.html" if "index.md" in pages else "index.html"
 
 
 @dataclass(frozen=True)

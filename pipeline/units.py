@@ -23,7 +23,7 @@ from .config import PSEUDO_LOCALES, Settings, babel_locale
 from .files import inside, list_pages, write_atomic
 from .model import Diagnostic, Document, Location, PipelineError
 from .pagebuild import pseudo_translations, render_outputs
-from .project import load_catalog, load_source, po_path
+from .project import index_file, load_catalog, load_source, po_path
 from .qa import load_glossary
 from .review import review_translations
 
@@ -35,7 +35,7 @@ class Workshop:
         self.settings = settings
         self.all_pages = frozenset(list_pages(settings.source))
         self.env = render.make_environment(settings.templates)
-        self.env.globals["index_file"] = site.index_file(self.all_pages)
+        self.env.globals["index_file"] = index_file(self.all_pages)
         glossary = settings.glossary
         self.glossary = load_glossary(glossary.read_text(encoding="utf-8")) if glossary and glossary.is_file() else frozenset()
         self.documents: dict[str, Document | None] = {}
