@@ -36,7 +36,6 @@ from .render import LinkContext, finish_html, inner_html, markdown_renderer
 from .sanitize import sanitize_translation, url_scheme
 from .source import split_cells
 
-FIELDS = ("problem", "resolution")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
 _BLANKS = re.compile(r"[ \t\u00a0]+")
 MO_MAGIC = 0x950412DE

@@ -43,7 +43,6 @@ _ALERT_LINE = re.compile(r"^(?P<lead>[ \t]*>[ \t]?)\[!(?P<kind>NOTE|TIP|IMPORTAN
 _DIV_LINE = re.compile(r"^[ \t]*>?[ \t]*\[!div[^\]]*\][ \t]*(\r\n|\n|\r)?", re.IGNORECASE | re.MULTILINE)
 _INCLUDE = re.compile(r"\[!INCLUDE\s*\[(?P<name>[^\]]*)\]\((?P<path>[^)\s]*)\)\]", re.IGNORECASE)
 _H1 = re.compile(r"\A(?:[ \t]*(?:\r\n|\n|\r))*#[ \t]+[^\r\n]*(?:\r\n|\n|\r)?")
-_MD_LINK = re.compile(r"^(?![a-z][a-z0-9+.-]*:|/|#)(?P<path>[^#?]*?)(?:\.md)?(?P<rest>[#?].*)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
