@@ -273,7 +273,7 @@ def usable_entries(po: polib.POFile | None) -> dict[str, Translation]:
 
 def translations_of(po: polib.POFile) -> dict[str, str]:
     """msgid -> msgstr for the entries a build may use: translated, not fuzzy, not obsolete."""
-    return {e.msgid: e.msgstr for e in po if e.msgstr and not e.obsolete and "fuzzy" not in e.flags}
+    return {msgid: entry.msgstr for msgid, entry in usable_entries(po).items()}
 
 
 def catalog_stats(po: polib.POFile | None, msgids: Iterable[str]) -> Stats:

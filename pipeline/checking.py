@@ -339,10 +339,9 @@ class _Run:
 
     def glossary(self) -> frozenset[str]:
         if self._glossary is None:
-            from .qa import load_glossary
+            from .project import load_glossary_file
 
-            path = self.settings.glossary
-            self._glossary = load_glossary(path.read_text(encoding="utf-8")) if path and path.is_file() else frozenset()
+            self._glossary = load_glossary_file(self.settings)
         return self._glossary
 
     def facts(self, locale: str, page: str) -> PageFacts | None:

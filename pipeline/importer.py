@@ -37,7 +37,7 @@ from .config import Settings, babel_locale, po_language
 from .extract import extract_messages
 from .files import read_text, write_atomic
 from .model import Document, PipelineError, error
-from .project import Outcome, load_sources, now_stamp, po_path, template_path
+from .project import Outcome, load_catalog, load_sources, now_stamp, po_path, template_path
 from .source import load_document
 
 if TYPE_CHECKING:  # catalog.py is the only module that uses polib at run time
@@ -96,8 +96,7 @@ def _import_locale(settings: Settings, documents: Sequence[Document], locale: st
         try:
             translated = _load_translation(settings, translated_path, document.path)
             path = po_path(settings, locale, document.path)
-            existing = (catalog.parse_catalog(read_text(path, settings.display(path)), settings.display(path))
-                        if path.is_file() else None)
+            existing = load_catalog(settings, locale, document.path)
             merged = catalog.merge_catalog(_template(settings, document), existing, language)
             filled, report = import_page(merged, document, translated, overwrite)
             if write_atomic(path, catalog.format_catalog(filled)):

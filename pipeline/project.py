@@ -77,6 +77,14 @@ def load_sources(settings: Settings, outcome: Outcome) -> list[Document]:
     return documents
 
 
+def load_glossary_file(settings: Settings) -> frozenset[str]:
+    """The project's do-not-translate terms (the ``glossary`` setting), or none."""
+    from .qa import load_glossary
+
+    path = settings.glossary
+    return load_glossary(path.read_text(encoding="utf-8")) if path and path.is_file() else frozenset()
+
+
 def load_catalog(settings: Settings, locale: str, page: str) -> "polib.POFile | None":
     """The page's catalog for a locale, or None when it has none yet."""
     from . import catalog

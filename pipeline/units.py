@@ -23,8 +23,7 @@ from .config import PSEUDO_LOCALES, Settings, babel_locale
 from .files import inside, list_pages, write_atomic
 from .model import Diagnostic, Document, Location, PipelineError
 from .pagebuild import pseudo_translations, render_outputs
-from .project import index_file, load_catalog, load_source, po_path
-from .qa import load_glossary
+from .project import index_file, load_catalog, load_glossary_file, load_source, po_path
 from .review import review_translations
 
 
@@ -36,8 +35,7 @@ class Workshop:
         self.all_pages = frozenset(list_pages(settings.source))
         self.env = render.make_environment(settings.templates)
         self.env.globals["index_file"] = index_file(self.all_pages)
-        glossary = settings.glossary
-        self.glossary = load_glossary(glossary.read_text(encoding="utf-8")) if glossary and glossary.is_file() else frozenset()
+        self.glossary = load_glossary_file(settings)
         self.documents: dict[str, Document | None] = {}
         self.vetted: dict[tuple[str, str], tuple[dict[str, str], catalog.Stats]] = {}
         self.html_bodies: dict[tuple[str, str], str] = {}
