@@ -49,6 +49,7 @@ from .files import write_atomic
 from .linkcache import ScanCache, decode_link, digest_text, encode_link, load_scan_cache
 from .links import (
     REDIRECTION_FILE,
+    Anchors,
     LinkResult,
     build_site,
     load_redirects,
@@ -59,7 +60,7 @@ from .linkscan import PageScan, scan_text
 from .model import Diagnostic, Location, PipelineError
 from .provenance import BUILT, Attribution, PageFacts, attribute
 from .reports import FORMATS, Finding, apply_baseline, format_baseline, format_report, parse_baseline, summary_line
-from .treecheck import Hit, anchors_function, check_tree
+from .treecheck import Hit, check_tree
 
 NOT_BUILT = "check.not-built"
 OUTPUT_FORMATS = ("frontmatter", "markdown", "html")
@@ -257,7 +258,7 @@ class _Run:
         self._glossary: frozenset[str] | None = None
         self._folders: dict[Path, str] = {}
         self._merged: dict[tuple[Location, str, str, int, str], tuple[Attribution, str, str, str, list[str]]] = {}
-        self.source_anchors = anchors_function(self.site, self.source_scan)
+        self.source_anchors = Anchors(self.site, self.source_scan)
 
     def selected(self, page: str, locale: str = "*") -> bool:
         if self.options.pages is None:

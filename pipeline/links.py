@@ -451,6 +451,39 @@ def _list_files(root: Path) -> list[str]:
     return files
 
 
+class Anchors:
+    """``anchors(path)``: a page's ids, with those of the pages it includes (memoized);
+    ``sources[path]``: the pages whose text those ids come from (the page and its includes),
+    what a cached result that used them depends on."""
+
+    def __init__(self, site: Site, scan_of: Callable[[str], PageScan | None]) -> None:
+        self.site = site
+        self.scan_of = scan_of
+        self.memo: dict[str, PageAnchors | None] = {}
+        self.sources: dict[str, frozenset[str]] = {}
+
+    def __call__(self, path: str, seen: tuple[str, ...] = ()) -> PageAnchors | None:
+        if path in self.memo:
+            return self.memo[path]
+        scan = self.scan_of(path)
+        sources = {path}
+        if scan is None:
+            self.sources[path] = frozenset(sources)
+            return None
+        included = []
+        for link in scan.links:
+            if link.kind == "include":
+                target = resolve_link(path, link.target, self.site)
+                if target.status == "ok" and target.path not in seen and target.path != path:
+                    sub = self(target.path, seen + (path,))
+                    sources |= self.sources.get(target.path, frozenset({target.path}))
+                    if sub is not None:
+                        included.append(sub)
+        self.memo[path] = page_anchors(scan, included)
+        self.sources[path] = frozenset(sources)
+        return self.memo[path]
+
+
 def scan_site(root: Path, files: list[str] | None, site_map: Mapping[str, str],
               redirects: Mapping[str, str] | None = None, display_root: str = "",
               scanner: Callable[[str], PageScan] = scan_text) -> SiteReport:
@@ -476,24 +509,7 @@ def scan_site(root: Path, files: list[str] | None, site_map: Mapping[str, str],
                 return None
         return cache[path]
 
-    anchors_cache: dict[str, PageAnchors | None] = {}
-
-    def anchors_of(path: str, seen: tuple[str, ...] = ()) -> PageAnchors | None:
-        if path in anchors_cache:
-            return anchors_cache[path]
-        scan = scan_of(path)
-        if scan is None:
-            return None
-        included = []
-        for link in scan.links:
-            if link.kind == "include":
-                target = resolve_link(path, link.target, site)
-                if target.status == "ok" and target.path not in seen and target.path != path:
-                    sub = anchors_of(target.path, seen + (path,))
-                    if sub is not None:
-                        included.append(sub)
-        anchors_cache[path] = page_anchors(scan, included)
-        return anchors_cache[path]
+    anchors_of = Anchors(site, scan_of)
 
     pages = sorted(files if files is not None else [f for f in all_files if f.lower().endswith(_PAGE_SUFFIX)])
     diagnostics: list[Diagnostic] = []

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 
 from .links import (
     MISSING_FILE,
+    Anchors,
     LinkResult,
     PageAnchors,
     Site,
     check_fragment,
     check_page,
-    page_anchors,
     resolve_link,
 )
 from .linkscan import Link, PageScan
@@ -46,44 +46,6 @@ class Hit:
     occurrence: int = 0
 
 
-class Anchors:
-    """``anchors(path)``: a page's ids, with those of the pages it includes (memoized);
-    ``sources[path]``: the pages whose text those ids come from (the page and its includes),
-    what a cached result that used them depends on."""
-
-    def __init__(self, site: Site, scan_of: ScanOf) -> None:
-        self.site = site
-        self.scan_of = scan_of
-        self.memo: dict[str, PageAnchors | None] = {}
-        self.sources: dict[str, frozenset[str]] = {}
-
-    def __call__(self, path: str, seen: tuple[str, ...] = ()) -> PageAnchors | None:
-        if path in self.memo:
-            return self.memo[path]
-        scan = self.scan_of(path)
-        sources = {path}
-        if scan is None:
-            self.sources[path] = frozenset(sources)
-            return None
-        included = []
-        for link in scan.links:
-            if link.kind == "include":
-                target = resolve_link(path, link.target, self.site)
-                if target.status == "ok" and target.path not in seen and target.path != path:
-                    sub = self(target.path, seen + (path,))
-                    sources |= self.sources.get(target.path, frozenset({target.path}))
-                    if sub is not None:
-                        included.append(sub)
-        self.memo[path] = page_anchors(scan, included)
-        self.sources[path] = frozenset(sources)
-        return self.memo[path]
-
-
-def anchors_function(site: Site, scan_of: ScanOf) -> Anchors:
-    """A memoizing ``anchors_of(path)`` for ``site`` (see ``Anchors``)."""
-    return Anchors(site, scan_of)
-
-
 def _occurrences(links: Iterable[Link]) -> dict[tuple[int, int], tuple[Link, int]]:
     seen: Counter[str] = Counter()
     found = {}
@@ -99,7 +61,7 @@ def check_tree(pages: Iterable[str], site: Site, scan_of: ScanOf, display: Calla
     """Hits of ``pages`` (in the given order) and every link's resolution. With ``depends``,
     each page's entry is filled with the pages whose text its result depends on (itself, the
     pages whose anchors a fragment was checked against, and their includes)."""
-    shared = anchors if anchors is not None else anchors_function(site, scan_of)
+    shared = anchors if anchors is not None else Anchors(site, scan_of)
     hits: list[Hit] = []
     results: list[LinkResult] = []
     for page in pages:
