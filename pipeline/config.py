@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,6 @@ class Settings:
     baseline: Path | None = None  # known findings of ``pipeline check`` (see pipeline/reports.py)
     config_file: str = "pyproject.toml"
     project: str = "docs"
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def display(self, path: Path) -> str:
         """A path as shown in diagnostics: relative to the project when inside it."""
