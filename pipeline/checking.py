@@ -59,7 +59,7 @@ from .links import (
 from .linkscan import PageScan, scan_text
 from .model import Diagnostic, Location, PipelineError
 from .provenance import BUILT, Attribution, PageFacts, attribute
-from .reports import FORMATS, Finding, apply_baseline, format_baseline, format_report, parse_baseline, summary_line
+from .reports import Finding, apply_baseline, format_baseline, format_report, parse_baseline, summary_line
 from .treecheck import Hit, check_tree
 
 NOT_BUILT = "check.not-built"
@@ -71,33 +71,6 @@ class UsageError(Exception):
     """A bad option or configuration: exit status 2."""
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of ``pipeline check``."""
-    parser.add_argument("files", nargs="*", metavar="FILE",
-                        help="report only on these source pages and PO files (the rest of the site is still "
-                             "read to resolve links); pre-commit passes the changed files")
-    parser.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
-    parser.add_argument("--strict", action="store_true", help="warnings fail too")
-    parser.add_argument("--site-map", action="append", metavar="PREFIX=FOLDER",
-                        help="site-root URL prefix served from a source folder (repeatable; replaces the "
-                             "'site_map' setting)")
-    parser.add_argument("--redirects", metavar="FILE",
-                        help="DocFX redirection file (default: the 'redirects' setting, else "
-                             f"SOURCE/{REDIRECTION_FILE})")
-    parser.add_argument("--baseline", metavar="FILE", help="known findings (default: the 'baseline' setting)")
-    parser.add_argument("--no-baseline", action="store_true", help="ignore the baseline: every finding counts")
-    parser.add_argument("--update-baseline", action="store_true",
-                        help="record every current finding in the baseline file and exit 0")
-    parser.add_argument("--no-outputs", action="store_true", help="check sources and catalogs only, not out/")
-    parser.add_argument("--no-cache", action="store_true", help="do not read or write out/.cache/links.json")
-    parser.add_argument("--inventory", metavar="FILE",
-                        help="known external URLs, one a line ('#' comments), e.g. from a crawl: an http(s) "
-                             "link to a URL not in it is a warning [link.external-unknown] (CI stays offline)")
-    parser.add_argument("-v", "--verbose", action="store_true",
-                        help="also list the external links and the site-root prefixes of other sites")
-
-
 @dataclass(frozen=True)
 class CheckOptions:
     site_map: dict[str, str]
@@ -107,8 +80,12 @@ class CheckOptions:
     locales_of_page: Mapping[str, frozenset[str]] = field(default_factory=dict)  # PO files named
 
 
-def run_check(settings: Settings, args: argparse.Namespace) -> int:
-    """Run the checks, print the report, return the exit status (0 clean, 1 findings, 2 usage)."""
+def run_check(settings: Settings, args: argparse.Namespace,
+              record: Callable[[str, str, int], None] | None = None) -> int:
+    """Run the checks, print the report, return the exit status (0 clean, 1 findings, 2 usage).
+
+    ``record(report, summary, status)`` is called with what a finished run printed (not for
+    ``--update-baseline`` or a usage error), so that ``pipeline.checkcommand`` can replay it."""
     try:
         options = _options(settings, args)
         known = _read_baseline(options.baseline) if options.baseline and not args.no_baseline and not \
@@ -150,8 +127,12 @@ def run_check(settings: Settings, args: argparse.Namespace) -> int:
         write_atomic(Path(args.output), report)
     else:
         sys.stdout.write(report)
-    print(summary_line(findings, len(checked), args.strict), file=sys.stderr)
-    return 1 if any(f.fails(args.strict) for f in findings) else 0
+    summary = summary_line(findings, len(checked), args.strict)
+    print(summary, file=sys.stderr)
+    status = 1 if any(f.fails(args.strict) for f in findings) else 0
+    if record is not None:
+        record(report, summary, status)
+    return status
 
 
 # --- options ---------------------------------------------------------------------------------

@@ -12,13 +12,17 @@ import re
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
-from babel import Locale, UnknownLocaleError
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: annotations are strings here
+if TYPE_CHECKING:
+    from typing import Any
 
-from .model import DEFAULT_TRANSLATE_KEYS, error
+    from babel import Locale
+
+    from .model import PipelineError
 
 PSEUDO_LOCALES = ("qps-ploc", "qps-plocm")
+DEFAULT_TRANSLATE_KEYS = ("title", "description")
 
 
 @dataclass(frozen=True)
@@ -48,8 +52,17 @@ class Settings:
         return (self.source_locale,) + tuple(l for l in self.target_locales if l != self.source_locale)
 
 
+def error(path: str, line: int, column: int, message: str, code: str) -> PipelineError:
+    """``model.error``, imported when there is an error: reading settings needs no records."""
+    from .model import error as located_error
+
+    return located_error(path, line, column, message, code)
+
+
 def babel_locale(name: str, where: str = "<settings>") -> Locale:
     """Babel's locale for a BCP 47 tag; raises a located error for an unknown one."""
+    from babel import Locale, UnknownLocaleError  # 7 ms of imports: only when a locale is checked
+
     try:
         return Locale.parse(name.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
@@ -61,7 +74,9 @@ def po_language(name: str) -> str:
     return name.replace("-", "_")
 
 
-def load_settings(root: Path, overrides: dict[str, Any] | None = None) -> Settings:
+def load_settings(root: Path, overrides: dict[str, Any] | None = None, check_locales: bool = True) -> Settings:
+    """The project's settings; ``check_locales=False`` leaves the locale names unchecked (a
+    caller that may never need them calls ``check_locale_names`` itself)."""
     root = root.resolve()
     if not root.is_dir():
         raise error(str(root), 1, 1, "no such project folder", "config.missing")
@@ -85,6 +100,8 @@ def load_settings(root: Path, overrides: dict[str, Any] | None = None) -> Settin
         break
     data = {**data, **{k: v for k, v in (overrides or {}).items() if v is not None}}
     settings = replace(_settings_from(root, data, config_file), project=str(data.get("project", project)))
+    if check_locales:
+        check_locale_names(settings)
     if not settings.source.is_dir():
         raise error(config_file, 1, 1, f"source folder '{settings.display(settings.source)}' does not exist "
                     "(setting 'source')", "config.source")
@@ -110,9 +127,6 @@ def _settings_from(root: Path, data: dict[str, Any], config_file: str) -> Settin
     targets = data.get("target_locales", [])
     if isinstance(targets, str):
         targets = [t for t in targets.replace(",", " ").split() if t]
-    for name in [source_locale, *targets]:
-        if name not in PSEUDO_LOCALES:
-            babel_locale(name, config_file)
     site_map = data.get("site_map", {})
     if not isinstance(site_map, dict):
         raise error(config_file, 1, 1, "setting 'site_map' must be a table of URL prefix = folder", "config.type")
@@ -135,9 +149,19 @@ def _settings_from(root: Path, data: dict[str, Any], config_file: str) -> Settin
     return settings
 
 
-def with_locales(settings: Settings, locales: list[str]) -> Settings:
-    """Restrict a run to some target locales (``--locale``), each one validated."""
-    for name in locales:
+def check_locale_names(settings: Settings, given: tuple[str, ...] = ()) -> None:
+    """Every locale is one Babel knows (or a pseudo-locale); else an error located at the
+    settings file, or at ``<command line>`` for the ``given`` ones (``--locale``)."""
+    for name in settings.all_locales:
         if name not in PSEUDO_LOCALES:
-            babel_locale(name, "<command line>")
+            babel_locale(name, "<command line>" if name in given else settings.config_file)
+
+
+def with_locales(settings: Settings, locales: list[str], check: bool = True) -> Settings:
+    """Restrict a run to some target locales (``--locale``), each one validated unless
+    ``check=False`` (the caller then runs ``check_locale_names``)."""
+    if check:
+        for name in locales:
+            if name not in PSEUDO_LOCALES:
+                babel_locale(name, "<command line>")
     return replace(settings, target_locales=tuple(locales))

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import astuple, dataclass, field
 
-DEFAULT_TRANSLATE_KEYS = ("title", "description")
-
 
 @dataclass(frozen=True)
 class Location:

@@ -21,7 +21,8 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .model import DEFAULT_TRANSLATE_KEYS, Document, FrontMatter, Segment, error
+from .config import DEFAULT_TRANSLATE_KEYS
+from .model import Document, FrontMatter, Segment, error
 
 
 _FENCE = re.compile(r"---[ \t]*(\r\n|\n|\r)")

@@ -1,0 +1,108 @@
+"""A finished ``pipeline check`` run, kept with a fingerprint of everything it read, so that
+the same command on unchanged files prints the same report again without checking.
+
+In: the parts that decide a run (our code, the command line, the settings), the folders and
+files it reads. Out: a fingerprint (a digest) and the record stored under it: the report,
+the summary line and the exit status, in ``out/.cache/check-runs.json``.
+
+What the fingerprint covers
+    Every file name below the given folders (so a page or image that appears or goes away
+    counts) and the content of every file of a kind the check reads (pages, catalogs, built
+    HTML, JSON and YAML); other files (images, media) count by name only, as the check only
+    asks whether they exist. Content, never timestamps: a touched but unchanged page replays.
+
+This module imports only what Python has loaded at start-up anyway (plus ``hashlib`` and
+``json``): a replay costs a walk of the folders and a hash of the pages, not the import of
+the checkers, and so it is faster than a native link checker on a site that did not change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+
+RECORD_FORMAT = 1
+KEEP = 8  # command lines remembered side by side (make check, the pre-commit hook, CI, ...)
+READ_SUFFIXES = frozenset({".md", ".markdown", ".po", ".pot", ".html", ".htm", ".json", ".yml", ".yaml", ".txt"})
+
+
+def fingerprint(parts: Iterable[str], folders: Iterable[tuple[str, frozenset[str]]], files: Iterable[str]) -> str:
+    """The digest of ``parts``, of each folder's tree (minus the top-level names in its
+    skip set) and of the content of ``files`` (a missing one counts as missing)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    for folder, skip in folders:
+        digest.update(b"folder\0" + os.fsencode(folder) + b"\0")
+        _add_tree(digest, folder, "", skip)
+    for path in files:
+        digest.update(b"file\0" + os.fsencode(path) + b"\0")
+        _add_content(digest, path)
+    return digest.hexdigest()
+
+
+def _add_tree(digest, folder: str, prefix: str, skip: frozenset[str]) -> None:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        digest.update(b"missing\0")
+        return
+    for entry in entries:
+        if not prefix and entry.name in skip:
+            continue
+        name = prefix + entry.name
+        if entry.is_dir(follow_symlinks=False):  # as os.walk, which the check walks with
+            digest.update(b"d\0" + os.fsencode(name) + b"\0")
+            _add_tree(digest, entry.path, name + "/", frozenset())
+            continue
+        digest.update(b"f\0" + os.fsencode(name) + b"\0")
+        if os.path.splitext(entry.name)[1].lower() in READ_SUFFIXES:
+            _add_content(digest, entry.path)
+
+
+def _add_content(digest, path: str) -> None:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        digest.update(b"unreadable\0")
+        return
+    digest.update(len(data).to_bytes(8, "little"))
+    digest.update(data)
+
+
+def load_record(path: str, key: str) -> dict | None:
+    """The run stored under ``key``, if any (an unreadable or foreign file holds none)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+        record = data["runs"][key] if data.get("format") == RECORD_FORMAT else None
+        if record is not None and not (isinstance(record["report"], str) and isinstance(record["summary"], str)
+                                       and isinstance(record["status"], int)):
+            return None
+        return record
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def store_record(path: str, key: str, report: str, summary: str, status: int) -> None:
+    """Keep this run under ``key``, with the ``KEEP - 1`` most recent others."""
+    from pathlib import Path
+
+    from .files import write_atomic
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+        runs = dict(data["runs"]) if data.get("format") == RECORD_FORMAT else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        runs = {}
+    runs.pop(key, None)
+    runs[key] = {"report": report, "summary": summary, "status": status}
+    kept = dict(list(runs.items())[-KEEP:])
+    try:
+        write_atomic(Path(path), json.dumps({"format": RECORD_FORMAT, "runs": kept}, ensure_ascii=False))
+    except OSError:
+        pass  # a read-only out/ only costs speed
