@@ -98,6 +98,9 @@ def measure(project: Path, jobs: int, runs: int) -> dict[str, dict[str, float]]:
 
 
 def main() -> int:
+    # As on a user's machine, Python keeps the compiled modules it imports (this sandbox sets
+    # PYTHONDONTWRITEBYTECODE, which would make every run of a Python tool compile its modules again)
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", default=f"1,2,{os.cpu_count() or 1}", help="worker counts (default 1,2,all)")
     parser.add_argument("--runs", type=int, default=3)

@@ -720,6 +720,9 @@ def report(rows: list[Row]) -> tuple[str, list[dict]]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # As on a user's machine, Python keeps the compiled modules it imports (this sandbox sets
+    # PYTHONDONTWRITEBYTECODE, which would make every run of a Python tool compile its modules again)
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=3, help="runs a measurement; the median is reported (default 3)")
     ap.add_argument("--sizes", default="1,10", help="corpus copies to measure, comma-separated (default 1,10)")
