@@ -40,6 +40,9 @@ class Settings:
 
     def display(self, path: Path) -> str:
         """A path as shown in diagnostics: relative to the project when inside it."""
+        text, root = str(path), str(self.root)
+        if text.startswith(root + os.sep) and ".." not in text:  # already normal: relpath would only cut
+            return text[len(root) + 1:].replace(os.sep, "/")
         relative = os.path.relpath(path, self.root)
         return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
