@@ -7,6 +7,7 @@ tags (``fr-FR``); an unknown one is an error, checked against Babel's locale dat
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tomllib
@@ -54,9 +55,15 @@ class Settings:
 def babel_locale(name: str, where: str = "<settings>") -> Locale:
     """Babel's locale for a BCP 47 tag; raises a located error for an unknown one."""
     try:
-        return Locale.parse(name.replace("-", "_"))
+        return parse_locale(name)
     except (UnknownLocaleError, ValueError, TypeError):
         raise error(where, 1, 1, f"unknown locale '{name}'", "config.locale") from None
+
+
+@functools.lru_cache(maxsize=None)
+def parse_locale(name: str) -> Locale:
+    """``Locale.parse`` of a BCP 47 tag, once per tag and process (a build asks for every page)."""
+    return Locale.parse(name.replace("-", "_"))
 
 
 def po_language(name: str) -> str:
