@@ -10,7 +10,6 @@ whose Markdown is the same in several locales, e.g. untranslated, is rendered on
 from __future__ import annotations
 
 import os
-from dataclasses import astuple
 import posixpath
 from pathlib import Path, PurePosixPath
 
@@ -128,7 +127,7 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
     translations, stats = shop.translations(locale, document, result.diagnostics)
     if locale != settings.source_locale and stats.coverage < options.min_coverage:
         fingerprint = unit_fingerprint(settings, base, locale, (document.path,))
-        result.records[locale] = UnitRecord(fingerprint, (), (), astuple(stats), skipped=True)
+        result.records[locale] = UnitRecord(fingerprint, (), (), stats.as_tuple(), skipped=True)
         result.notes.append(f"build: {locale}: {document.path} not published: {stats.coverage:.1f}% translated, "
                             f"below --min-coverage {options.min_coverage:g}")
         return
@@ -150,7 +149,7 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
         shop.assets[document.path] = site.local_files(html, document.path)
     result.records[locale] = UnitRecord(
         unit_fingerprint(settings, base, locale, (document.path, *included)), tuple(rendered), included,
-        astuple(stats), title=meta.title, assets=shop.assets.get(document.path, ()),
+        stats.as_tuple(), title=meta.title, assets=shop.assets.get(document.path, ()),
         has_errors=bool(document.error_codes),
     )
 
