@@ -31,6 +31,7 @@ _ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION|div[^\]]*)\][ \t]*
 _INCLUDE_ONLY = re.compile(r"^\[!INCLUDE\s*\[[^\]]*\]\([^)]*\)\]$", re.IGNORECASE)
 _BREAKS = re.compile(r"<br\s*/?>\s*<br\s*/?>", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"(`+).*?\1", re.DOTALL)
+_CELL_SPECIAL = re.compile(r"[\\`|]")  # what split_cells acts on; other characters are skipped
 _LINK_DEST = re.compile(r"\]\([^)]*\)")
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"[^\W\d_]")
@@ -251,7 +252,8 @@ def split_cells(line: str) -> list[tuple[int, int]]:
     bounds: list[tuple[int, int]] = []
     cell_start = start
     i = start
-    while i < end:
+    while (special := _CELL_SPECIAL.search(line, i, end)) is not None:
+        i = special.start()
         char = line[i]
         if char == "\\":
             i += 2
