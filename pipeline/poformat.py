@@ -363,8 +363,10 @@ def _simple_opportunity(text: str, i: int) -> bool:
     return j >= 0 and _PAIR[classes[ord(text[j])] * _NCLASS + cls] != 3
 
 
-def _line_breaks(escaped: str, width: int, start_column: int, ends_in_newline: bool) -> list[int]:
+def _line_breaks(escaped: str, width: int, start_column: int, ends_in_newline: bool,
+                 first_only: bool = False) -> list[int]:
     """Indexes of ``escaped`` where GNU starts a new line; empty when it all fits.
+    ``first_only``: stop at the first one (enough to know whether any is needed).
 
     write-po.c forbids a break between a backslash and the escaped character, and
     before a final ``\\n``. For common text this is equivalent to _general_breaks but
@@ -390,7 +392,8 @@ def _line_breaks(escaped: str, width: int, start_column: int, ends_in_newline: b
     if ends_in_newline:
         no_break.add(n - 2)
     if not simple:
-        return _general_breaks(escaped, no_break, width, start_column)
+        found = _general_breaks(escaped, no_break, width, start_column)
+        return found[:1] if first_only else found
     breaks: list[int] = []
     line_start = 0
     column = start_column
@@ -434,6 +437,8 @@ def _line_breaks(escaped: str, width: int, start_column: int, ends_in_newline: b
             if cut < 0:
                 return breaks
         breaks.append(cut)
+        if first_only:
+            return breaks
         line_start = cut
         column = 0
 
@@ -476,11 +481,13 @@ def _wrap(lines: list[str], prefix: str, keyword: str, value: str, wrap: bool) -
         escaped = _escape(portion)
         newline = portion.endswith("\n")
         start = len(keyword) + 1 if first_line else 0
-        breaks = _line_breaks(escaped, width, start, newline)
-        if first_line and escaped and (index < last or start > width or breaks):
+        if first_line and escaped and (
+            index < last or start > width or _line_breaks(escaped, width, start, newline, first_only=True)
+        ):
             lines.append(f'{prefix}{keyword} ""')
-            first_line = False
-            breaks = _line_breaks(escaped, width, 0, newline)
+            first_line, start = False, 0
+        # still on the keyword's line: it fits there whole (or is empty), no break
+        breaks = [] if first_line else _line_breaks(escaped, width, start, newline)
         head = f'{prefix}{keyword} "' if first_line else f'{prefix}"'
         first_line = False
         begin = 0
