@@ -434,7 +434,10 @@ def finish_html(html: str, context: LinkContext = LinkContext()) -> str:
     if not html.strip():
         return html
     root = lxml.html.fragment_fromstring(html, create_parent="div")
-    for element in list(root.iter()):
+    # Held until the end: lxml then hands the passes below these Python proxies again
+    # instead of making (and class-looking-up) a new one per element and pass.
+    elements = list(root.iter())
+    for element in elements:
         if not isinstance(element.tag, str):  # comments and processing instructions
             if element.getparent() is not None:
                 element.drop_tree()
