@@ -39,6 +39,7 @@ in a backslash, or holding a carriage return, does not read back the same.
 from __future__ import annotations
 
 import base64
+import functools
 import re
 import zlib
 from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
@@ -468,6 +469,9 @@ def _escape(text: str) -> str:
 
 def _wrap(lines: list[str], prefix: str, keyword: str, value: str, wrap: bool) -> None:
     """Append ``keyword "value"`` as PO lines, wrapped like write-po.c ``wrap()``."""
+    if not value:  # every msgstr of a template: one line, whatever the width
+        lines.append(f'{prefix}{keyword} ""')
+        return
     # Columns are counted from just after the opening quote of a continuation line.
     after_break = len(prefix) + 1
     width = (PAGE_WIDTH if wrap else _INT_MAX) - 1 - after_break
@@ -627,6 +631,23 @@ def _msgstr_forms(entry: Any) -> list[str] | None:
     return [forms[key] for key in sorted(forms, key=int)]
 
 
+@functools.lru_cache(maxsize=256)
+def _flag_line(flags: tuple[str, ...], translated: bool, obsolete: bool) -> tuple[str | None, bool]:
+    """The ``#,`` line GNU prints for an entry's flags (None: no line) and whether its strings
+    wrap. Worked out once per distinct flag list: the same few recur in every entry."""
+    parsed = _parse_flags(flags)
+    shown = ["fuzzy"] if parsed.fuzzy and translated else []
+    shown += [parsed.formats[i] for i in sorted(parsed.formats)]
+    if parsed.range is not None and not obsolete:
+        shown.append(f"range: {parsed.range[0]}..{parsed.range[1]}")
+    if parsed.no_wrap:
+        shown.append("no-wrap")
+    # GNU drops flags it does not know; we keep them, last, so that msgcat removes them
+    # and changes nothing else.
+    shown += parsed.extra
+    return ("#, " + ", ".join(shown) if shown else None), not parsed.no_wrap
+
+
 def _entry_lines(entry: Any, obsolete: bool) -> list[str]:
     lines: list[str] = []
     forms = _msgstr_forms(entry)
@@ -634,19 +655,9 @@ def _entry_lines(entry: Any, obsolete: bool) -> list[str]:
     _comment_lines(lines, "#", entry.tcomment)
     _comment_lines(lines, "#.", entry.comment)
     _reference_lines(lines, entry.occurrences or ())
-    flags = _parse_flags(entry.flags or ())
-    shown = ["fuzzy"] if flags.fuzzy and first_msgstr else []
-    shown += [flags.formats[i] for i in sorted(flags.formats)]
-    if flags.range is not None and not obsolete:
-        shown.append(f"range: {flags.range[0]}..{flags.range[1]}")
-    if flags.no_wrap:
-        shown.append("no-wrap")
-    # GNU drops flags it does not know; we keep them, last, so that msgcat removes them
-    # and changes nothing else.
-    shown += flags.extra
-    if shown:
-        lines.append("#, " + ", ".join(shown))
-    wrap = not flags.no_wrap
+    flag_line, wrap = _flag_line(tuple(entry.flags or ()), bool(first_msgstr), obsolete)
+    if flag_line:
+        lines.append(flag_line)
     previous_prefix = "#~| " if obsolete else "#| "
     for keyword, value in (
         ("msgctxt", entry.previous_msgctxt),
