@@ -146,7 +146,9 @@ def check_syntax(text: str, path: str) -> None:
         if rest[string.end():].strip():
             raise error(path, number, column + string.end(), "text after the closing quote", "po.syntax")
         inner = string.group(0)[1:-1]
-        for index, char in enumerate(inner) if "\\" in inner else ():
+        if "\\" not in inner:
+            continue  # no escape to check
+        for index, char in enumerate(inner):
             if char == "\\" and not _ESCAPE.match(inner, index) and (index == 0 or inner[index - 1] != "\\"):
                 raise error(path, number, column + index + 1, "invalid escape sequence", "po.syntax")
     if expecting_msgstr:
