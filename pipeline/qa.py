@@ -649,7 +649,7 @@ class _Source:
     identifiers: tuple[str, ...]
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def _source(msgid: str) -> _Source:
     """A page's msgids are checked against each locale's msgstr in turn: parse each once."""
     inline = _parse_inline(msgid)
