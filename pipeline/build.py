@@ -159,6 +159,11 @@ def _remove_stale_outputs(settings: Settings, cache: BuildCache, units: dict[str
                 (settings.out / output).unlink(missing_ok=True)
 
 
+# Chunks per worker process: small chunks keep every worker busy to the end (a worker
+# that finishes first idles for about half a chunk), and a chunk costs little to start.
+CHUNKS_PER_WORKER = 16
+
+
 def _run_pages(settings: Settings, base: str, options: BuildOptions, stale: dict[str, list[str]],
                progress: Progress | None) -> list[PageResult]:
     work = sorted(stale.items())
@@ -167,7 +172,8 @@ def _run_pages(settings: Settings, base: str, options: BuildOptions, stale: dict
     from .units import build_chunk, make_tools, start_worker  # rendering code loads only when there is work
     jobs = options.jobs or os.cpu_count() or 1
     jobs = min(jobs, len(work))
-    chunks = [work[i::jobs * 4] for i in range(min(len(work), jobs * 4))]
+    count = min(len(work), jobs * (CHUNKS_PER_WORKER if jobs > 1 else 4))
+    chunks = [work[i::count] for i in range(count)]
     results: list[PageResult] = []
     done = 0
     if jobs == 1:
