@@ -159,19 +159,26 @@ def _remove_stale_outputs(settings: Settings, cache: BuildCache, units: dict[str
                 (settings.out / output).unlink(missing_ok=True)
 
 
+# Chunks per worker process: small chunks keep every worker busy to the end (a worker
+# that finishes first idles for about half a chunk), and a chunk costs little to start.
+CHUNKS_PER_WORKER = 16
+
+
 def _run_pages(settings: Settings, base: str, options: BuildOptions, stale: dict[str, list[str]],
                progress: Progress | None) -> list[PageResult]:
     work = sorted(stale.items())
     if not work:
         return []
-    from .units import build_chunk  # rendering code loads only when there is work
+    from .units import build_chunk, make_tools, start_worker  # rendering code loads only when there is work
     jobs = options.jobs or os.cpu_count() or 1
     jobs = min(jobs, len(work))
-    chunks = [work[i::jobs * 4] for i in range(min(len(work), jobs * 4))]
+    count = min(len(work), jobs * (CHUNKS_PER_WORKER if jobs > 1 else 4))
+    chunks = [work[i::count] for i in range(count)]
     results: list[PageResult] = []
     done = 0
     if jobs == 1:
-        mapped = (build_chunk(settings, base, options, chunk) for chunk in chunks)
+        tools = make_tools(settings)
+        mapped = (build_chunk(settings, base, options, chunk, tools) for chunk in chunks)
         for chunk_results in mapped:
             results += chunk_results
             done += len(chunk_results)
@@ -180,7 +187,7 @@ def _run_pages(settings: Settings, base: str, options: BuildOptions, stale: dict
         return sorted(results, key=lambda r: r.page)
     from concurrent.futures import ProcessPoolExecutor  # only when there is parallel work
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=start_worker, initargs=(settings,)) as pool:
         futures = [pool.submit(build_chunk, settings, base, options, chunk) for chunk in chunks]
         for future in futures:
             chunk_results = future.result()

@@ -7,6 +7,7 @@ tags (``fr-FR``); an unknown one is an error, checked against Babel's locale dat
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tomllib
@@ -44,6 +45,9 @@ class Settings:
 
     def display(self, path: Path) -> str:
         """A path as shown in diagnostics: relative to the project when inside it."""
+        text, root = str(path), str(self.root)
+        if text.startswith(root + os.sep) and ".." not in text:  # already normal: relpath would only cut
+            return text[len(root) + 1:].replace(os.sep, "/")
         relative = os.path.relpath(path, self.root)
         return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
@@ -64,9 +68,15 @@ def babel_locale(name: str, where: str = "<settings>") -> Locale:
     from babel import Locale, UnknownLocaleError  # 7 ms of imports: only when a locale is checked
 
     try:
-        return Locale.parse(name.replace("-", "_"))
+        return parse_locale(name)
     except (UnknownLocaleError, ValueError, TypeError):
         raise error(where, 1, 1, f"unknown locale '{name}'", "config.locale") from None
+
+
+@functools.lru_cache(maxsize=None)
+def parse_locale(name: str) -> Locale:
+    """``Locale.parse`` of a BCP 47 tag, once per tag and process (a build asks for every page)."""
+    return Locale.parse(name.replace("-", "_"))
 
 
 def po_language(name: str) -> str:

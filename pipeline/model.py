@@ -7,7 +7,7 @@ a field says so). Lines and columns are 1-based.
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field, fields
 
 
 @dataclass(frozen=True)
@@ -127,5 +127,9 @@ class Stats:
     def coverage(self) -> float:
         return 100.0 * self.translated / self.total if self.total else 100.0
 
+    def as_tuple(self) -> tuple[int, ...]:
+        """The counts in field order (``dataclasses.astuple`` without its deep copy: they are ints)."""
+        return tuple(getattr(self, f.name) for f in fields(self))
+
     def __add__(self, other: "Stats") -> "Stats":
-        return Stats(*(a + b for a, b in zip(astuple(self), astuple(other))))
+        return Stats(*(a + b for a, b in zip(self.as_tuple(), other.as_tuple())))

@@ -39,6 +39,7 @@ in a backslash, or holding a carriage return, does not read back the same.
 from __future__ import annotations
 
 import base64
+import functools
 import re
 import zlib
 from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
@@ -363,8 +364,10 @@ def _simple_opportunity(text: str, i: int) -> bool:
     return j >= 0 and _PAIR[classes[ord(text[j])] * _NCLASS + cls] != 3
 
 
-def _line_breaks(escaped: str, width: int, start_column: int, ends_in_newline: bool) -> list[int]:
+def _line_breaks(escaped: str, width: int, start_column: int, ends_in_newline: bool,
+                 first_only: bool = False) -> list[int]:
     """Indexes of ``escaped`` where GNU starts a new line; empty when it all fits.
+    ``first_only``: stop at the first one (enough to know whether any is needed).
 
     write-po.c forbids a break between a backslash and the escaped character, and
     before a final ``\\n``. For common text this is equivalent to _general_breaks but
@@ -390,7 +393,8 @@ def _line_breaks(escaped: str, width: int, start_column: int, ends_in_newline: b
     if ends_in_newline:
         no_break.add(n - 2)
     if not simple:
-        return _general_breaks(escaped, no_break, width, start_column)
+        found = _general_breaks(escaped, no_break, width, start_column)
+        return found[:1] if first_only else found
     breaks: list[int] = []
     line_start = 0
     column = start_column
@@ -434,6 +438,8 @@ def _line_breaks(escaped: str, width: int, start_column: int, ends_in_newline: b
             if cut < 0:
                 return breaks
         breaks.append(cut)
+        if first_only:
+            return breaks
         line_start = cut
         column = 0
 
@@ -463,6 +469,9 @@ def _escape(text: str) -> str:
 
 def _wrap(lines: list[str], prefix: str, keyword: str, value: str, wrap: bool) -> None:
     """Append ``keyword "value"`` as PO lines, wrapped like write-po.c ``wrap()``."""
+    if not value:  # every msgstr of a template: one line, whatever the width
+        lines.append(f'{prefix}{keyword} ""')
+        return
     # Columns are counted from just after the opening quote of a continuation line.
     after_break = len(prefix) + 1
     width = (PAGE_WIDTH if wrap else _INT_MAX) - 1 - after_break
@@ -476,11 +485,13 @@ def _wrap(lines: list[str], prefix: str, keyword: str, value: str, wrap: bool) -
         escaped = _escape(portion)
         newline = portion.endswith("\n")
         start = len(keyword) + 1 if first_line else 0
-        breaks = _line_breaks(escaped, width, start, newline)
-        if first_line and escaped and (index < last or start > width or breaks):
+        if first_line and escaped and (
+            index < last or start > width or _line_breaks(escaped, width, start, newline, first_only=True)
+        ):
             lines.append(f'{prefix}{keyword} ""')
-            first_line = False
-            breaks = _line_breaks(escaped, width, 0, newline)
+            first_line, start = False, 0
+        # still on the keyword's line: it fits there whole (or is empty), no break
+        breaks = [] if first_line else _line_breaks(escaped, width, start, newline)
         head = f'{prefix}{keyword} "' if first_line else f'{prefix}"'
         first_line = False
         begin = 0
@@ -620,6 +631,23 @@ def _msgstr_forms(entry: Any) -> list[str] | None:
     return [forms[key] for key in sorted(forms, key=int)]
 
 
+@functools.lru_cache(maxsize=256)
+def _flag_line(flags: tuple[str, ...], translated: bool, obsolete: bool) -> tuple[str | None, bool]:
+    """The ``#,`` line GNU prints for an entry's flags (None: no line) and whether its strings
+    wrap. Worked out once per distinct flag list: the same few recur in every entry."""
+    parsed = _parse_flags(flags)
+    shown = ["fuzzy"] if parsed.fuzzy and translated else []
+    shown += [parsed.formats[i] for i in sorted(parsed.formats)]
+    if parsed.range is not None and not obsolete:
+        shown.append(f"range: {parsed.range[0]}..{parsed.range[1]}")
+    if parsed.no_wrap:
+        shown.append("no-wrap")
+    # GNU drops flags it does not know; we keep them, last, so that msgcat removes them
+    # and changes nothing else.
+    shown += parsed.extra
+    return ("#, " + ", ".join(shown) if shown else None), not parsed.no_wrap
+
+
 def _entry_lines(entry: Any, obsolete: bool) -> list[str]:
     lines: list[str] = []
     forms = _msgstr_forms(entry)
@@ -627,19 +655,9 @@ def _entry_lines(entry: Any, obsolete: bool) -> list[str]:
     _comment_lines(lines, "#", entry.tcomment)
     _comment_lines(lines, "#.", entry.comment)
     _reference_lines(lines, entry.occurrences or ())
-    flags = _parse_flags(entry.flags or ())
-    shown = ["fuzzy"] if flags.fuzzy and first_msgstr else []
-    shown += [flags.formats[i] for i in sorted(flags.formats)]
-    if flags.range is not None and not obsolete:
-        shown.append(f"range: {flags.range[0]}..{flags.range[1]}")
-    if flags.no_wrap:
-        shown.append("no-wrap")
-    # GNU drops flags it does not know; we keep them, last, so that msgcat removes them
-    # and changes nothing else.
-    shown += flags.extra
-    if shown:
-        lines.append("#, " + ", ".join(shown))
-    wrap = not flags.no_wrap
+    flag_line, wrap = _flag_line(tuple(entry.flags or ()), bool(first_msgstr), obsolete)
+    if flag_line:
+        lines.append(flag_line)
     previous_prefix = "#~| " if obsolete else "#| "
     for keyword, value in (
         ("msgctxt", entry.previous_msgctxt),

@@ -264,20 +264,23 @@ def _parse_inline(text: str) -> _Inline:
         # Keep the link text: it is prose that the identifier checks look at.
         return m.group("bang") + "[" + m.group("text") + "]" + _MASK
 
-    masked = _LINK_RE.sub(take_link, masked)
+    if "](" in masked:  # each substitution below is skipped when its marker is absent
+        masked = _LINK_RE.sub(take_link, masked)
 
     def take_autolink(m: re.Match[str]) -> str:
         links.append(_Link("link", m.group("target")))
         return _MASK
 
-    masked = _AUTOLINK_RE.sub(take_autolink, masked)
+    if "<" in masked:
+        masked = _AUTOLINK_RE.sub(take_autolink, masked)
 
     def take_reference(m: re.Match[str]) -> str:
         # [text][label]: the label must match a definition, so it is a target, not prose.
         links.append(_Link("link", f"[{m.group('label')}]"))
         return "]" + _MASK
 
-    masked = _REFERENCE_RE.sub(take_reference, masked)
+    if "][" in masked:
+        masked = _REFERENCE_RE.sub(take_reference, masked)
     tags: list[str] = []
 
     def take_tag(m: re.Match[str]) -> str:
@@ -291,7 +294,8 @@ def _parse_inline(text: str) -> _Inline:
                 links.append(_Link("image" if name.lower() == "img" else "link", value))
         return _MASK
 
-    masked = _TAG_RE.sub(take_tag, masked)
+    if "<" in masked:
+        masked = _TAG_RE.sub(take_tag, masked)
     return _Inline(tuple(spans), stray, tuple(links), tuple(tags), masked)
 
 
@@ -316,6 +320,10 @@ class _Emphasis:
     unmatched: tuple[tuple[str, str], ...]  # (mark, context), e.g. ("**", "données : ** Chaîne")
 
 
+_ESCAPED = re.compile(r"\\.")
+_STARS = re.compile(r"\*+")
+
+
 def _emphasis(prose: str) -> _Emphasis:
     """Pair ``*`` runs the way CommonMark does (left/right-flanking), simplified.
 
@@ -323,11 +331,13 @@ def _emphasis(prose: str) -> _Emphasis:
     literal asterisks, the commonest bold breakage in the translated corpus. A run with white
     space on both sides (``2 * 3``) is no delimiter at all. Escaped ``\\*`` is ignored.
     """
-    text = re.sub(r"\\.", "  ", prose)
+    if "*" not in prose:
+        return _Emphasis(0, 0, ())
+    text = _ESCAPED.sub("  ", prose)
     stacks: dict[str, list[int]] = {"**": [], "*": []}
     unmatched: list[tuple[str, int]] = []
     counts = {"**": 0, "*": 0}
-    for m in re.finditer(r"\*+", text):
+    for m in _STARS.finditer(text):
         before = text[m.start() - 1] if m.start() else " "
         after = text[m.end()] if m.end() < len(text) else " "
         left = not after.isspace() and (not _is_punct(after) or before.isspace() or _is_punct(before))
@@ -395,6 +405,8 @@ def _compare_targets(source: str, translated: str, kind: str) -> list[Finding]:
 
 
 def _check_links(src: _Inline, tr: _Inline) -> list[Finding]:
+    if not src.links and not tr.links:
+        return []
     findings: list[Finding] = []
     for kind, code in (("link", "qa.link-count"), ("image", "qa.image-count")):
         s = [link.target for link in src.links if link.kind == kind]
@@ -469,20 +481,24 @@ def _identifiers(prose: str) -> list[str]:
 
 
 def _contains_term(text: str, term: str) -> bool:
-    # Any run of white space, no-break spaces included, matches a space of the term.
-    first = term.split()[0] if term.split() else term
+    first, pattern = _term_pattern(term)
     if first not in text:  # cheap test first: most terms are absent from most texts
         return False
-    return _term_pattern(term).search(text) is not None
+    return pattern.search(text) is not None
 
 
 @functools.lru_cache(maxsize=4096)
-def _term_pattern(term: str) -> re.Pattern[str]:
-    body = r"\s+".join(re.escape(part) for part in term.split())
-    return re.compile(rf"(?<!{_WORD}){body}(?!{_WORD})")
+def _term_pattern(term: str) -> tuple[str, re.Pattern[str]]:
+    """The term's first word (for a cheap test) and its pattern: any run of white space,
+    no-break spaces included, matches a space of the term."""
+    parts = term.split()
+    body = r"\s+".join(re.escape(part) for part in parts)
+    return (parts[0] if parts else term), re.compile(rf"(?<!{_WORD}){body}(?!{_WORD})")
 
 
-def _check_terms(src_prose: str, msgstr: str, glossary: frozenset[str]) -> list[Finding]:
+def _check_terms(src_prose: str, msgstr: str, glossary: frozenset[str],
+                 src_products: tuple[str, ...], src_identifiers: tuple[str, ...]) -> list[Finding]:
+    """``src_products``/``src_identifiers``: the product names and identifiers in ``src_prose``."""
     findings: list[Finding] = []
     reported: list[str] = []
 
@@ -493,11 +509,11 @@ def _check_terms(src_prose: str, msgstr: str, glossary: frozenset[str]) -> list[
         if _contains_term(src_prose, term) and not _contains_term(msgstr, term):
             findings.append(_finding("qa.glossary", f"glossary term {term!r} missing from translation"))
             reported.append(term)
-    for name in PRODUCT_NAMES:
-        if _contains_term(src_prose, name) and not _contains_term(msgstr, name) and not covered(name):
+    for name in src_products:
+        if not _contains_term(msgstr, name) and not covered(name):
             findings.append(_finding("qa.product-name", f"product name {name!r} missing from translation"))
             reported.append(name)
-    for ident in _identifiers(src_prose):
+    for ident in src_identifiers:
         if not _contains_term(msgstr, ident) and not covered(ident):
             findings.append(_finding("qa.identifier", f"identifier {ident!r} missing from translation"))
             reported.append(ident)
@@ -507,9 +523,10 @@ def _check_terms(src_prose: str, msgstr: str, glossary: frozenset[str]) -> list[
 # --------------------------------------------------------------------------- other checks
 
 
-def _check_markup(src: _Inline, tr: _Inline) -> list[Finding]:
+def _check_markup(src: _Inline, tr: _Inline, s_em: _Emphasis) -> list[Finding]:
+    """``s_em``: the emphasis of ``src``."""
     findings: list[Finding] = []
-    s_em, t_em = _emphasis(src.prose), _emphasis(tr.prose)
+    t_em = _emphasis(tr.prose)
     problems = []
     for mark in ("**", "*"):
         s_bad = sum(1 for m, _ in s_em.unmatched if m == mark)
@@ -527,7 +544,7 @@ def _check_markup(src: _Inline, tr: _Inline) -> list[Finding]:
                 f"emphasis marks differ: '**' x{s_em.strong} -> x{t_em.strong}, '*' x{s_em.single} -> x{t_em.single}",
             )
         )
-    if Counter(src.code_spans) != Counter(tr.code_spans):
+    if src.code_spans != tr.code_spans and Counter(src.code_spans) != Counter(tr.code_spans):
         missing = list((Counter(src.code_spans) - Counter(tr.code_spans)).elements())
         extra = list((Counter(tr.code_spans) - Counter(src.code_spans)).elements())
         show = lambda xs: ", ".join(f"`{x}`" for x in xs)  # noqa: E731
@@ -541,6 +558,8 @@ def _check_markup(src: _Inline, tr: _Inline) -> list[Finding]:
 
 
 def _check_tags(src: _Inline, tr: _Inline) -> list[Finding]:
+    if src.tags == tr.tags:  # the common case (no tags at all, mostly)
+        return []
     s_kinds = Counter(_tag_kind(t) for t in src.tags)
     t_kinds = Counter(_tag_kind(t) for t in tr.tags)
     if s_kinds != t_kinds:
@@ -620,6 +639,29 @@ def needs_quoting(value: str) -> bool:
     return loaded != {"key": value}
 
 
+@dataclass(frozen=True)
+class _Source:
+    """What the checks read of a msgid (the same in every locale, so worked out once)."""
+
+    inline: _Inline
+    emphasis: _Emphasis
+    products: tuple[str, ...]  # the PRODUCT_NAMES it contains, in that order
+    identifiers: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=1024)
+def _source(msgid: str) -> _Source:
+    """A page's msgids are checked against each locale's msgstr in turn: parse each once."""
+    inline = _parse_inline(msgid)
+    return _Source(
+        inline, _emphasis(inline.prose), tuple(n for n in PRODUCT_NAMES if _contains_term(inline.prose, n)),
+        tuple(_identifiers(inline.prose)),
+    )
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
 # --------------------------------------------------------------------------- public API
 
 
@@ -635,16 +677,17 @@ def check_message(
     """Every finding of ``msgstr`` as a translation of ``msgid``, minus the accepted codes."""
     if msgstr == "":
         return []
-    src = _parse_inline(msgid)
+    source = _source(msgid)
+    src = source.inline
     tr = _parse_inline(msgstr)
     findings: list[Finding] = []
     findings += _check_links(src, tr)
-    findings += _check_markup(src, tr)
+    findings += _check_markup(src, tr, source.emphasis)
     findings += _check_tags(src, tr)
-    findings += _check_terms(src.prose, msgstr, glossary)
+    findings += _check_terms(src.prose, msgstr, glossary, source.products, source.identifiers)
     if in_table:
         findings += _check_table(tr, msgstr)
-    elif re.search(r"\n[ \t]*\n", msgstr) and not re.search(r"\n[ \t]*\n", msgid):
+    elif "\n" in msgstr and _BLANK_LINE.search(msgstr) and not _BLANK_LINE.search(msgid):
         findings.append(_finding("qa.block-break", "blank line in translation splits the block"))
     if is_front_matter:
         findings += _check_front_matter(msgstr)

@@ -73,6 +73,7 @@ def make_environment(project_templates: Path | None) -> Environment:
         autoescape=lambda name: bool(name and name.endswith(".html.j2")),
         undefined=StrictUndefined,
         keep_trailing_newline=False,
+        auto_reload=False,  # templates do not change during a run: no stat per page
     )
     from .site import language_name  # site builds on render: imported here, not at the top
 
@@ -87,11 +88,13 @@ def apply_translations(document: Document, translations: Mapping[str, str]) -> t
     split = document.body_start
     parts: list[list[str]] = [[], []]
     cursor = 0
-    anchors = source_anchors(document)
+    anchors: dict[int, tuple[str, ...]] | None = None  # worked out when a segment is translated
     for segment in sorted(document.segments, key=lambda s: s.start):
         translated = translations.get(segment.text)
         if not translated or translated == segment.text:
             continue
+        if anchors is None:
+            anchors = source_anchors(document)
         part = parts[0] if segment.start < split else parts[1]
         if part is parts[1] and cursor < split:
             parts[0].append(text[cursor:split])
@@ -431,7 +434,10 @@ def finish_html(html: str, context: LinkContext = LinkContext()) -> str:
     if not html.strip():
         return html
     root = lxml.html.fragment_fromstring(html, create_parent="div")
-    for element in list(root.iter()):
+    # Held until the end: lxml then hands the passes below these Python proxies again
+    # instead of making (and class-looking-up) a new one per element and pass.
+    elements = list(root.iter())
+    for element in elements:
         if not isinstance(element.tag, str):  # comments and processing instructions
             if element.getparent() is not None:
                 element.drop_tree()

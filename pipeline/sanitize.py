@@ -67,6 +67,8 @@ def url_scheme(url: str) -> str:
 
 
 def _escape_tags(msgid: str, msgstr: str) -> str:
+    if "<" not in msgstr:  # the common case: nothing that could open a tag
+        return msgstr
     allowed = Counter(m.group(0) for m in _TAG.finditer(msgid))
     allowed.update(m.group(0) for m in _ANGLE.finditer(msgid) if not _TAG.fullmatch(m.group(0)))
     code = [m.span() for m in _CODE_SPAN.finditer(msgstr)]
@@ -99,6 +101,8 @@ def _escape_tags(msgid: str, msgstr: str) -> str:
 
 
 def _neutralize_destinations(msgid: str, msgstr: str) -> str:
+    if "](" not in msgstr and "]:" not in msgstr:  # no link destination or reference definition
+        return msgstr
     source = {_dest_scheme(d) for d in _DEST.findall(msgid) + _REF_DEF.findall(msgid)} - {""}
     allowed = SAFE_SCHEMES | source
 
@@ -121,16 +125,20 @@ def _dest_scheme(destination: str) -> str:
 def _keep_block_structure(msgid: str, msgstr: str) -> str:
     if not _NEWLINE.search(msgid):
         msgstr = _NEWLINE.sub(" ", msgstr)
-    source_starts = {m.group(0)[:1] for line in _NEWLINE.split(msgid) if (m := _BLOCK_START.match(line.lstrip(" \t")))}
+    source_starts: set[str] | None = None  # the msgid's block markers, read when needed
     lines = []
     for line in _NEWLINE.split(msgstr):
         stripped = line.lstrip(" \t")
         match = _BLOCK_START.match(stripped)
-        if match and match.group(0)[:1] not in source_starts:
-            stripped = _escape_marker(stripped)
+        if match:
+            if source_starts is None:
+                source_starts = {m.group(0)[:1] for line in _NEWLINE.split(msgid)
+                                 if (m := _BLOCK_START.match(line.lstrip(" \t")))}
+            if match.group(0)[:1] not in source_starts:
+                stripped = _escape_marker(stripped)
         lines.append(stripped)
     cleaned = "\n".join(lines)
-    if len(_PIPE.findall(cleaned)) > len(_PIPE.findall(msgid)):
+    if "|" in cleaned and len(_PIPE.findall(cleaned)) > len(_PIPE.findall(msgid)):
         cleaned = _PIPE.sub(lambda m: m.group(1) + "\\|", cleaned)
     return cleaned
 

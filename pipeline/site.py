@@ -10,6 +10,7 @@ except through the Jinja loader.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from babel.numbers import format_percent
 from jinja2 import Environment, PackageLoader
 
 from . import errorcatalog
+from .config import parse_locale
 from .model import Document
 from .project import index_file
 from .render import Page
@@ -57,7 +59,7 @@ class IndexPage:
 
 def _babel(locale: str) -> Locale | None:
     try:
-        return Locale.parse(locale.replace("-", "_"))
+        return parse_locale(locale)
     except (UnknownLocaleError, ValueError, TypeError):
         return None
 
@@ -80,6 +82,7 @@ def text_direction(locale: str) -> str:
     return "rtl" if parsed is not None and parsed.character_order == "right-to-left" else "ltr"
 
 
+@functools.lru_cache(maxsize=None)
 def language_name(locale: str) -> str:
     """A locale's name in its own language (``Deutsch (Deutschland)``); the tag when unknown.
 

@@ -23,6 +23,7 @@ All functions are pure.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable, Iterable
@@ -47,6 +48,7 @@ def heading_text(markdown: str) -> str:
     return html.unescape(text).strip()
 
 
+@functools.lru_cache(maxsize=4096)  # a heading is slugged in every locale and for its anchors
 def slug_github(markdown: str) -> str:
     """Slug of a heading under markdig's GitHub rule (see module docstring)."""
     out = []

@@ -4,11 +4,11 @@ In: a page's relative path and its exact text (decoded from UTF-8 without newlin
 translation, so CRLF, a BOM and every other byte survive). Out: a ``Document`` whose
 segments say exactly which characters each translation replaces.
 
-Block structure comes from markdown-it-py (CommonMark + tables): it knows lists, code
-blocks, HTML blocks and lazy continuation lines. Exact spans are ours: markdown-it only
-gives line ranges, so each segment is located inside its source lines here, and table rows
-are split into cells here (a ``|`` inside a code span does not split a cell, as on the
-docs platform).
+Block structure comes from markdown-it-py (CommonMark + tables; its block rules only, as
+inline markup stays verbatim in the segments): it knows lists, code blocks, HTML blocks
+and lazy continuation lines. Exact spans are ours: markdown-it only gives line ranges, so
+each segment is located inside its source lines here, and table rows are split into cells
+here (a ``|`` inside a code span does not split a cell, as on the docs platform).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ _ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION|div[^\]]*)\][ \t]*
 _INCLUDE_ONLY = re.compile(r"^\[!INCLUDE\s*\[[^\]]*\]\([^)]*\)\]$", re.IGNORECASE)
 _BREAKS = re.compile(r"<br\s*/?>\s*<br\s*/?>", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"(`+).*?\1", re.DOTALL)
+_CELL_SPECIAL = re.compile(r"[\\`|]")  # what split_cells acts on; other characters are skipped
 _LINK_DEST = re.compile(r"\]\([^)]*\)")
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"[^\W\d_]")
@@ -46,7 +47,10 @@ _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyY
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table")
+    """A block-structure parser: segments come from block tokens (``content`` and ``map``),
+    so the core rules that parse inline markup into ``children`` (more than half of
+    markdown-it's time on real pages) are switched off; the block tokens are the same."""
+    return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
 
 
 def split_lines(text: str) -> list[tuple[int, str, str]]:
@@ -249,7 +253,8 @@ def split_cells(line: str) -> list[tuple[int, int]]:
     bounds: list[tuple[int, int]] = []
     cell_start = start
     i = start
-    while i < end:
+    while (special := _CELL_SPECIAL.search(line, i, end)) is not None:
+        i = special.start()
         char = line[i]
         if char == "\\":
             i += 2

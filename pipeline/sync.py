@@ -76,6 +76,8 @@ def run_extract(settings: Settings, jobs: int = 0) -> Outcome:
     if workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
+        from . import catalog, extract, poformat, source  # noqa: F401 - loaded once here, inherited by the workers
+
         with ProcessPoolExecutor(max_workers=workers) as pool:
             parts = list(pool.map(_extract_pages, [settings] * workers, [todo[i::workers] for i in range(workers)]))
     else:

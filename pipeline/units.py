@@ -2,16 +2,18 @@
 
 In: ``Settings``, the base fingerprint, ``BuildOptions`` and a chunk of (page, locales).
 Out: ``PageResult`` records (cache records, files written, diagnostics, notes) and the
-page files under ``out/``. A ``Workshop`` holds what a chunk reuses: the Jinja environment,
-parsed pages, vetted translations per (locale, page) and rendered HTML bodies (a page
-whose Markdown is the same in several locales, e.g. untranslated, is rendered once).
+page files under ``out/``. A ``Workshop`` holds what a chunk reuses: parsed pages, vetted
+translations per (locale, page) and rendered HTML bodies (a page whose Markdown is the
+same in several locales, e.g. untranslated, is rendered once). What every chunk of a run
+reuses, the ``Tools`` (the page list and the Jinja environment with its compiled
+templates), is made once per process and run.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import astuple
 import posixpath
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import jinja2
@@ -27,15 +29,42 @@ from .project import index_file, load_catalog, load_glossary_file, load_source, 
 from .review import review_translations
 
 
-class Workshop:
-    """Per-chunk (per-process) state: built once, reused for every unit of the chunk."""
+@dataclass(frozen=True)
+class Tools:
+    """What the chunks of one run share in a process: the source page list, the Jinja
+    environment (each template compiled once) and the glossary. Nothing here depends on a
+    page's content, so it stays valid for the whole run."""
 
-    def __init__(self, settings: Settings) -> None:
+    all_pages: frozenset[str]
+    env: jinja2.Environment
+    glossary: frozenset[str]
+
+
+def make_tools(settings: Settings) -> Tools:
+    all_pages = frozenset(list_pages(settings.source))
+    env = render.make_environment(settings.templates)
+    env.globals["index_file"] = index_file(all_pages)
+    return Tools(all_pages, env, load_glossary_file(settings))
+
+
+_worker_tools: Tools | None = None  # a worker process's, for the run whose pool started it
+
+
+def start_worker(settings: Settings) -> None:
+    """Pool initializer: the worker makes its ``Tools`` once, not once per chunk."""
+    global _worker_tools
+    _worker_tools = make_tools(settings)
+
+
+class Workshop:
+    """Per-chunk state: built once, reused for every unit of the chunk."""
+
+    def __init__(self, settings: Settings, tools: Tools | None = None) -> None:
+        tools = tools or make_tools(settings)
         self.settings = settings
-        self.all_pages = frozenset(list_pages(settings.source))
-        self.env = render.make_environment(settings.templates)
-        self.env.globals["index_file"] = index_file(self.all_pages)
-        self.glossary = load_glossary_file(settings)
+        self.all_pages = tools.all_pages
+        self.env = tools.env
+        self.glossary = tools.glossary
         self.documents: dict[str, Document | None] = {}
         self.vetted: dict[tuple[str, str], tuple[dict[str, str], catalog.Stats]] = {}
         self.html_bodies: dict[tuple[str, str], str] = {}
@@ -100,9 +129,10 @@ class Workshop:
 
 
 def build_chunk(settings: Settings, base: str, options: BuildOptions,
-                chunk: list[tuple[str, list[str]]]) -> list[PageResult]:
-    """Worker entry point: build each page of the chunk in each of its stale locales."""
-    shop = Workshop(settings)
+                chunk: list[tuple[str, list[str]]], tools: Tools | None = None) -> list[PageResult]:
+    """Worker entry point: build each page of the chunk in each of its stale locales
+    (``tools``: the run's, when called in the main process)."""
+    shop = Workshop(settings, tools or _worker_tools)
     results = []
     for page, locales in chunk:
         result = PageResult(page)
@@ -128,7 +158,7 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
     translations, stats = shop.translations(locale, document, result.diagnostics)
     if locale != settings.source_locale and stats.coverage < options.min_coverage:
         fingerprint = unit_fingerprint(settings, base, locale, (document.path,))
-        result.records[locale] = UnitRecord(fingerprint, (), (), astuple(stats), skipped=True)
+        result.records[locale] = UnitRecord(fingerprint, (), (), stats.as_tuple(), skipped=True)
         result.notes.append(f"build: {locale}: {document.path} not published: {stats.coverage:.1f}% translated, "
                             f"below --min-coverage {options.min_coverage:g}")
         return
@@ -150,7 +180,7 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
         shop.assets[document.path] = site.local_files(html, document.path)
     result.records[locale] = UnitRecord(
         unit_fingerprint(settings, base, locale, (document.path, *included)), tuple(rendered), included,
-        astuple(stats), title=meta.title, assets=shop.assets.get(document.path, ()),
+        stats.as_tuple(), title=meta.title, assets=shop.assets.get(document.path, ()),
         has_errors=bool(document.error_codes),
     )
 
