@@ -1,8 +1,7 @@
 """Gettext catalogs: POT from messages, msgmerge-style update, lookups and statistics.
 
 In: ``Message`` records, PO/POT text. Out: ``polib.POFile`` objects and PO text. This is the
-only module that uses polib, with ``poparse`` (which reads PO text into polib's objects) and
-``poformat`` (which writes them). Merging follows msgmerge: every translation is kept; an
+only module that imports polib. Merging follows msgmerge: every translation is kept; an
 entry whose msgid changed is matched by similarity, marked fuzzy and keeps the old text as
 ``#| msgid``; messages that left the template become obsolete ``#~`` entries; running the
 merge twice changes nothing.
@@ -22,7 +21,6 @@ from babel.messages.plurals import get_plural
 
 from .extract import Message
 from .model import Stats, error
-from .poparse import parse_po
 
 TEMPLATE_HEADER = "X-Pipeline-Template"
 SOURCE_HEADER = "X-Pipeline-Source"  # digest of the page (and settings) a template was made from
@@ -159,7 +157,7 @@ def parse_catalog(text: str, path: str) -> polib.POFile:
     """Parse PO/POT text; a syntax error or a duplicate message is a located error."""
     check_syntax(text, path)
     try:
-        po = parse_po(text)  # what polib.pofile(text, wrapwidth=79) returns, faster
+        po = polib.pofile(text, wrapwidth=79)
     except (OSError, ValueError, UnicodeError) as exc:
         message = str(exc)
         found = _LINE.search(message)

@@ -65,7 +65,7 @@ def error(path: str, line: int, column: int, message: str, code: str) -> Pipelin
 
 def babel_locale(name: str, where: str = "<settings>") -> Locale:
     """Babel's locale for a BCP 47 tag; raises a located error for an unknown one."""
-    from babel import Locale, UnknownLocaleError  # 7 ms of imports: only when a locale is checked
+    from babel import UnknownLocaleError  # 7 ms of imports: only when a locale is checked
 
     try:
         return parse_locale(name)
@@ -76,6 +76,8 @@ def babel_locale(name: str, where: str = "<settings>") -> Locale:
 @functools.lru_cache(maxsize=None)
 def parse_locale(name: str) -> Locale:
     """``Locale.parse`` of a BCP 47 tag, once per tag and process (a build asks for every page)."""
+    from babel import Locale
+
     return Locale.parse(name.replace("-", "_"))
 
 
