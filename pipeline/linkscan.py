@@ -90,6 +90,10 @@ _BLANK_LINE_LF = re.compile(r"\n[ \t]*\n")  # the same where there is no CR, fou
 _BACKTICKS = re.compile(r"``*")  # not `+: a literal first character makes the search fast
 _LINK_OPEN = re.compile(r"\]\(")
 _DEST_PLAIN = re.compile(r"[^\x00-\x20\\()]*")
+_SPACE = r"[ \t]*+(?:(?:\r\n|\r|\n)[ \t]*+)?+"  # what _skip_space skips
+# a destination without ``<>``, parentheses, escapes or title: ``_parse_destination``'s loops
+# give the same; possessive quantifiers, as those loops never step back
+_PLAIN_DESTINATION = re.compile(_SPACE + r"((?:[^\x00-\x20\\()<][^\x00-\x20\\()]*+)?+)" + _SPACE + r"\)")
 _INCLUDE_BEFORE = re.compile(r"\[!include\s*$", re.IGNORECASE)
 _REF_DEF = re.compile(r"^( {0,3})\[((?:[^\]\\\n]|\\.){1,999})\]:[ \t]*(?:\r?\n[ \t]*)?(<[^>\n]*>|\S+)", re.MULTILINE)
 _HTML_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9]*)\b([^<>]*)>")
@@ -388,6 +392,9 @@ def _skip_space(text: str, i: int) -> tuple[int, bool]:
 
 def _parse_destination(masked: str, i: int) -> tuple[str, int] | None:
     """Parse ``dest [title])`` from ``i`` (just after ``(``); return (dest, offset after ``)``)."""
+    plain = _PLAIN_DESTINATION.match(masked, i)
+    if plain is not None:  # the usual ``(x.md)``, in one regex
+        return plain.group(1), plain.end()
     n = len(masked)
     i, _ = _skip_space(masked, i)
     if i < n and masked[i] == "<":
