@@ -36,7 +36,7 @@ from __future__ import annotations
 import bisect
 import re
 from itertools import accumulate
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 MALFORMED = "link.malformed"
@@ -128,10 +128,12 @@ class _Lines:
     __slots__ = ("starts", "texts")
 
     def __init__(self, text: str) -> None:
-        if "\r" not in text:
-            self.texts = text.split("\n")
-            self.starts = list(accumulate([len(line) + 1 for line in self.texts], initial=0))
+        crs = text.count("\r") if "\r" in text else 0  # (one character: a fast memchr first)
+        if crs == 0 or crs == text.count("\r\n"):  # LF and CRLF endings only: split at LF
+            pieces = text.split("\n")
+            self.starts = list(accumulate([len(piece) + 1 for piece in pieces], initial=0))
             self.starts.pop()
+            self.texts = [piece[:-1] if piece[-1:] == "\r" else piece for piece in pieces] if crs else pieces
             return
         self.texts, self.starts = [], []
         pos = 0
@@ -209,7 +211,8 @@ def _block_spans(text: str, lines: _Lines) -> list[tuple[int, int]]:
     first = _front_matter_end(lines)
     if first:
         _add(blanked, 0, lines.end(first - 1))
-    may_fence = "```" in text or "~~~" in text
+    # a one-character test first: a substring search costs about a millisecond per megabyte
+    may_fence = ("`" in text and "```" in text) or ("~" in text and "~~~" in text)
     if may_fence or _has_indented_line(text, lines.end(first - 1) if first else 0):
         _code_spans(lines, first, may_fence, blanked)
     return blanked
@@ -296,7 +299,7 @@ def _inline_spans(masked: str) -> list[tuple[int, int]]:
     pos, n = 0, len(masked)
     blank_line = _BLANK_LINE if "\r" in masked else _BLANK_LINE_LF
     comment = masked.find("<!--")
-    ticks = _BACKTICKS.search(masked)
+    ticks = _BACKTICKS.search(masked) if "`" in masked else None
     para_end = -1  # start of the next blank line after ``ticks`` (n: none): a code span stops there
     while True:
         if 0 <= comment < pos:
@@ -479,31 +482,35 @@ def scan_text(text: str) -> PageScan:
     text = strip_bom(text)
     lines = _Lines(text)
     masked = _mask(text, lines)
-    links, malformed = _links(text, masked, lines)
-    return PageScan(tuple(links), tuple(malformed), tuple(_headings(text, masked, lines)),
-                    frozenset(_anchors(masked)))
+    tags = list(_HTML_TAG.finditer(masked))  # for the links and the anchors both
+    links, malformed = _links(text, masked, lines, tags)
+    return PageScan(tuple(links), tuple(malformed), tuple(_headings(masked, lines)),
+                    frozenset(_anchors(tags)))
 
 
 def find_links(text: str) -> tuple[list[Link], list[Malformed]]:
     """All links of a page and its malformed link syntax, in document order."""
     text = strip_bom(text)
     lines = _Lines(text)
-    return _links(text, _mask(text, lines), lines)
+    masked = _mask(text, lines)
+    return _links(text, masked, lines, _HTML_TAG.finditer(masked))
 
 
 def find_headings(text: str) -> list[Heading]:
     """ATX and setext headings outside code, comments and front matter, in order."""
     text = strip_bom(text)
     lines = _Lines(text)
-    return _headings(text, _mask(text, lines), lines)
+    return _headings(_mask(text, lines), lines)
 
 
 def find_explicit_anchors(text: str) -> set[str]:
     """Targets made by HTML: ``<a name="x">`` and ``id="x"`` on any tag (outside code)."""
-    return _anchors(mask_text(strip_bom(text)))
+    return _anchors(_HTML_TAG.finditer(mask_text(strip_bom(text))))
 
 
-def _links(text: str, masked: str, lines: _Lines) -> tuple[list[Link], list[Malformed]]:
+def _links(text: str, masked: str, lines: _Lines,
+           tags: Iterable[re.Match[str]]) -> tuple[list[Link], list[Malformed]]:
+    """Links and malformed links of a masked page; ``tags``: its ``_HTML_TAG`` matches."""
     found: list[tuple[int, Link]] = []
     malformed: list[Malformed] = []
     for m in _LINK_OPEN.finditer(masked):
@@ -536,7 +543,7 @@ def _links(text: str, masked: str, lines: _Lines) -> tuple[list[Link], list[Malf
         offset = m.start(2) - 1
         line, column = lines.at(offset)
         found.append((offset, Link(dest, line, column, m.group(2), False, "reference")))
-    for m in _HTML_TAG.finditer(masked):
+    for m in tags:
         tag = m.group(1).lower()
         wanted = _LINK_TAGS.get(tag)
         if wanted is None:
@@ -563,12 +570,12 @@ def _reference_definitions(masked: str) -> Iterator[re.Match[str]]:
                 yield found
 
 
-def _headings(text: str, masked: str, lines: _Lines) -> list[Heading]:
+def _headings(masked: str, lines: _Lines) -> list[Heading]:
     """Headings, looking only at the lines that can be one (see ``_heading_candidates``)."""
     headings = []
     para_after: dict[int, tuple[int, str] | None] = {}  # the paragraph line each line leaves open
     for k in sorted(_heading_candidates(masked, lines)):
-        heading, para_after[k] = _heading_at(k, text, masked, lines, para_after)
+        heading, para_after[k] = _heading_at(k, masked, lines, para_after)
         if heading is not None:
             headings.append(heading)
     return headings
@@ -596,16 +603,15 @@ def _heading_candidates(masked: str, lines: _Lines) -> set[int]:
     return found
 
 
-def _heading_at(k: int, text: str, masked: str, lines: _Lines,
+def _heading_at(k: int, masked: str, lines: _Lines,
                 para_after: dict[int, tuple[int, str] | None]) -> tuple[Heading | None, tuple[int, str] | None]:
     """The heading line ``k`` makes, if any, and the paragraph line it leaves open for a setext
     underline on the next line: (1-based line, text) or None. ``para_after`` holds that of the
     candidate lines before ``k``; any other line is no heading, so its own text decides."""
-    start, end = lines.starts[k], lines.end(k)
-    shown = masked[start:end]
+    original = lines.texts[k]
+    shown = masked[lines.starts[k]:lines.starts[k] + len(original)]
     if not shown.strip():
         return None, None
-    original = text[start:end]
     atx = _ATX.match(shown)
     if atx:
         raw = atx if original == shown else _ATX.match(original)
@@ -616,16 +622,17 @@ def _heading_at(k: int, text: str, masked: str, lines: _Lines,
         return Heading(len(nospace.group(1)), original.strip().lstrip("#").strip(), k + 1, True), None
     setext = _SETEXT.match(shown)
     if setext and k > 0:
-        prev_para = para_after[k - 1] if k - 1 in para_after else _heading_at(k - 1, text, masked, lines, para_after)[1]
+        prev_para = para_after[k - 1] if k - 1 in para_after else _heading_at(k - 1, masked, lines, para_after)[1]
         if prev_para is not None and not (setext.group(1)[0] == "-" and "|" in prev_para[1]):
             return Heading(1 if setext.group(1)[0] == "=" else 2, prev_para[1].strip(), prev_para[0]), None
     is_para = _indent(shown) < 4 and not _BLOCK_START.match(shown)
     return None, ((k + 1, original) if is_para else None)
 
 
-def _anchors(masked: str) -> set[str]:
+def _anchors(tags: Iterable[re.Match[str]]) -> set[str]:
+    """Explicit anchors of a page, from its ``_HTML_TAG`` matches."""
     anchors = set()
-    for m in _HTML_TAG.finditer(masked):
+    for m in tags:
         tag = m.group(1).lower()
         for attr in _HTML_ATTR.finditer(m.group(2)):
             name = attr.group(1).lower()
