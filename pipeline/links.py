@@ -339,14 +339,15 @@ def _resolve(page: str, target: str, site: Site) -> Resolution:
         if url_resolved is None:
             return Resolution("external-site", path, fragment)
         base, rest, found = url_resolved
+        joined = posixpath.normpath(posixpath.join(base, rest)) if rest else base
     else:
         if path.startswith("~/"):
             style, base, rest = "~", _docfx_root(page, site), path[2:]
         else:
             style, base, rest = "relative", posixpath.dirname(page), path
-        joined = posixpath.normpath(posixpath.join(base, rest))
-        found = None if joined == ".." or joined.startswith("../") else _lookup(joined, site)
-    joined = posixpath.normpath(posixpath.join(base, rest)) if rest else base
+        looked_up = posixpath.normpath(posixpath.join(base, rest))
+        found = None if looked_up == ".." or looked_up.startswith("../") else _lookup(looked_up, site)
+        joined = looked_up if rest else base
     had_suffix = bool(posixpath.splitext(posixpath.basename(rest))[1])
     if found is None:
         redirect = site.redirects.get(joined.lower()) or site.redirects.get((joined + _PAGE_SUFFIX).lower())
