@@ -453,6 +453,8 @@ def check_page(page: str, scan: PageScan, site: Site, anchors_of: Callable[[str]
     for link in scan.links:
         resolution = resolve_link(page, link.target, site)
         results.append(LinkResult(page, link, resolution))
+        if not resolution.notes and resolution.status != "missing" and not resolution.fragment:
+            continue  # nothing to report (most links)
         where = Location(shown, link.line, link.column)
         for code, message in resolution.notes:
             diagnostics.append(Diagnostic(where, "warning", message, code))
