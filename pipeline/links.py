@@ -59,6 +59,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -94,6 +95,28 @@ class Site:
     docfx_dirs: frozenset[str] = frozenset()
     site_map: tuple[tuple[str, str], ...] = ()
     redirects: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @cached_property
+    def folders(self) -> dict[str, dict[str, str]]:
+        """Folder -> {lower-case file name: file}; of names equal but for case, the first in
+        sort order. Built on the first "did you mean" hint, for all folders at once."""
+        index: dict[str, dict[str, str]] = {}
+        for path in sorted(self.files, reverse=True):
+            index.setdefault(posixpath.dirname(path), {})[posixpath.basename(path).lower()] = path
+        return index
+
+    @cached_property
+    def by_name(self) -> dict[str, list[str]]:
+        """Lower-case file name -> the files of that name in any folder (for hints)."""
+        index: dict[str, list[str]] = {}
+        for path in self.files:
+            index.setdefault(posixpath.basename(path).lower(), []).append(path)
+        return index
+
+    @cached_property
+    def resolutions(self) -> dict[tuple[str, str], Resolution]:
+        """``resolve_link``'s memo: (page folder, target) -> resolution."""
+        return {}
 
 
 @dataclass(frozen=True)
@@ -173,7 +196,7 @@ def build_site(files: Iterable[str], site_map: Mapping[str, str] | None = None,
     by_lower: dict[str, str] = {}
     for path in sorted(file_set):
         by_lower.setdefault(path.lower(), path)
-    docfx_dirs = frozenset(posixpath.dirname(f) for f in file_set if posixpath.basename(f) == "docfx.json")
+    docfx_dirs = frozenset(posixpath.dirname(f) for f in file_set if f == "docfx.json" or f.endswith("/docfx.json"))
     prefixes = sorted(((p.lower().rstrip("/"), folder.strip("/")) for p, folder in (site_map or {}).items()),
                       key=lambda pair: -len(pair[0]))
     redirect_map = {_norm(src).lower(): url for src, url in (redirects or {}).items()}
@@ -250,13 +273,12 @@ def _suggest(wanted: str, page: str, style: str, site: Site, had_suffix: bool) -
     if not had_suffix and not wanted.lower().endswith(_PAGE_SUFFIX):
         wanted += _PAGE_SUFFIX
     folder, name = posixpath.split(wanted)
-    siblings = {posixpath.basename(f).lower(): f for f in sorted(site.files, reverse=True)
-                if posixpath.dirname(f) == folder}
+    siblings = site.folders.get(folder, {})
     close = difflib.get_close_matches(name.lower(), sorted(siblings), n=1, cutoff=0.75)
     if close:
         found = siblings[close[0]]
     else:
-        same_name = [f for f in site.files if posixpath.basename(f).lower() == name.lower()]
+        same_name = site.by_name.get(name.lower(), [])
         if not same_name:
             return ""
         found = max(sorted(same_name), key=lambda f: difflib.SequenceMatcher(None, f.lower(), wanted.lower()).ratio())
@@ -285,7 +307,22 @@ def resolve_link(page: str, target: str, site: Site) -> Resolution:
     """Resolve ``target`` written on ``page`` (root-relative POSIX path) against ``site``.
 
     Pure: ``site`` holds the file list. See the module docstring for the rules and notes.
+    Results are memoized in ``site`` by the page's folder and the target (half the links of
+    a site repeat one from the same folder): only a target without a path, which is the
+    page itself, depends on more of the page than its folder.
     """
+    stripped = target.strip()
+    if not stripped or stripped[0] in "#?":
+        return Resolution("ok", page, _split_target(stripped)[1])
+    key = (page[:page.rfind("/") + 1], target)  # what posixpath.dirname(page) is made from
+    resolved = site.resolutions.get(key)
+    if resolved is None:
+        resolved = site.resolutions[key] = _resolve(page, target, site)
+    return resolved
+
+
+def _resolve(page: str, target: str, site: Site) -> Resolution:
+    """``resolve_link`` without the memo."""
     target = target.strip()
     if _SCHEME.match(target) or target.startswith("//"):
         return Resolution("external")
@@ -302,14 +339,15 @@ def resolve_link(page: str, target: str, site: Site) -> Resolution:
         if url_resolved is None:
             return Resolution("external-site", path, fragment)
         base, rest, found = url_resolved
+        joined = posixpath.normpath(posixpath.join(base, rest)) if rest else base
     else:
         if path.startswith("~/"):
             style, base, rest = "~", _docfx_root(page, site), path[2:]
         else:
             style, base, rest = "relative", posixpath.dirname(page), path
-        joined = posixpath.normpath(posixpath.join(base, rest))
-        found = None if joined == ".." or joined.startswith("../") else _lookup(joined, site)
-    joined = posixpath.normpath(posixpath.join(base, rest)) if rest else base
+        looked_up = posixpath.normpath(posixpath.join(base, rest))
+        found = None if looked_up == ".." or looked_up.startswith("../") else _lookup(looked_up, site)
+        joined = looked_up if rest else base
     had_suffix = bool(posixpath.splitext(posixpath.basename(rest))[1])
     if found is None:
         redirect = site.redirects.get(joined.lower()) or site.redirects.get((joined + _PAGE_SUFFIX).lower())
@@ -355,9 +393,10 @@ def _follow_redirect(target: str, redirect: str, fragment: str, site: Site,
 def page_anchors(scan: PageScan, included: Iterable[PageAnchors] = ()) -> PageAnchors:
     """Ids of a page: canonical heading slugs, explicit anchors, and those of its includes."""
     proper = [h.text for h in scan.headings if not h.atx_nospace]
-    ids = set(unique_slugs(proper, slug_github)) | set(scan.explicit_anchors)
+    slugs = unique_slugs(proper, slug_github)
+    ids = set(slugs) | set(scan.explicit_anchors)
     legacy: dict[str, str] = {}
-    canonical = dict(zip(proper, unique_slugs(proper, slug_github)))
+    canonical = dict(zip(proper, slugs))
     for heading in scan.headings:
         old = slug_docfx_2016(heading.text)
         if old and old not in ids:
@@ -414,6 +453,8 @@ def check_page(page: str, scan: PageScan, site: Site, anchors_of: Callable[[str]
     for link in scan.links:
         resolution = resolve_link(page, link.target, site)
         results.append(LinkResult(page, link, resolution))
+        if not resolution.notes and resolution.status != "missing" and not resolution.fragment:
+            continue  # nothing to report (most links)
         where = Location(shown, link.line, link.column)
         for code, message in resolution.notes:
             diagnostics.append(Diagnostic(where, "warning", message, code))

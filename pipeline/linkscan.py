@@ -29,12 +29,24 @@ What is malformed (``link.malformed``)
     next ``[text](`` ("swallowed": DocFX 2016's marked-style parser turned both into one link
     to a garbage URL, CommonMark renders the first as plain text). The second link there is
     still a link. ``[text]()`` is not malformed: DocFX TOC files use it for nodes without a page.
+
+Speed
+    A page is not walked line by line or character by character in Python: each pass finds
+    its few places (``](``, ``<``, backticks, ``#`` or underlines at a line start, ...) with
+    ``str.find`` or a regex that starts with a literal, and does Python work only there.
+    CPython's ``re`` tests every position of the text for a pattern that starts with ``^``,
+    a character class, an alternation or a repeat (5-7 ns a character here), and a substring
+    search costs under 1 ns a character, where a single character (memchr) costs a twentieth
+    of that: hence the one-character tests before whole-page searches. Only pages with a fence or an
+    indented line get the line loop that tracks lists and code blocks.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 MALFORMED = "link.malformed"
@@ -78,19 +90,35 @@ class Heading:
     atx_nospace: bool = False
 
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 _FENCE_OPEN = re.compile(r"^([ \t>]*)(`{3,}|~{3,})(.*)$")
+_INDENTED = re.compile(r"(?: {4}| {0,3}\t)")  # 4 columns or more (tab stops every 4)
+# after a line ending, literal first: the search skips to each LF (or CR) instead of testing
+# every character as ``^`` would; pattern.pattern[0] is that line ending
+_INDENTED_AFTER = (re.compile("\n" + _INDENTED.pattern), re.compile("\r" + _INDENTED.pattern))
 _LIST_ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)])( {1,4}|\t|$)")
-_INLINE_TOKEN = re.compile(r"<!--|`+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n|\r[ \t]*\r")
+_BLANK_LINE_LF = re.compile(r"\n[ \t]*\n")  # the same where there is no CR, found faster (literal first)
+_BACKTICKS = re.compile(r"``*")  # not `+: a literal first character makes the search fast
 _LINK_OPEN = re.compile(r"\]\(")
+_DEST_PLAIN = re.compile(r"[^\x00-\x20\\()]*")
+_SPACE = r"[ \t]*+(?:(?:\r\n|\r|\n)[ \t]*+)?+"  # what _skip_space skips
+# a destination without ``<>``, parentheses, escapes or title: ``_parse_destination``'s loops
+# give the same; possessive quantifiers, as those loops never step back
+_PLAIN_DESTINATION = re.compile(_SPACE + r"((?:[^\x00-\x20\\()<][^\x00-\x20\\()]*+)?+)" + _SPACE + r"\)")
 _INCLUDE_BEFORE = re.compile(r"\[!include\s*$", re.IGNORECASE)
 _REF_DEF = re.compile(r"^( {0,3})\[((?:[^\]\\\n]|\\.){1,999})\]:[ \t]*(?:\r?\n[ \t]*)?(<[^>\n]*>|\S+)", re.MULTILINE)
 _HTML_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9]*)\b([^<>]*)>")
 _HTML_ATTR = re.compile(r"""\b([A-Za-z][\w:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
-_ATX = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+# An ATX heading: ``#`` marks, then white space and the text, or the end. The text is split from
+# its closing sequence by ``_atx_content``: the regex ``...(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$``
+# would do it with a lazy group that costs microseconds a heading.
+_ATX = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(#{1,6})(?:[ \t]+(.*))?$")
 _ATX_NOSPACE = re.compile(r"^[ \t]*(#{1,6})([^#\s].*?)(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^[ ]{0,3}(=+|-+)[ \t]*$")
+_HEADING_START = r"[ \t>]*#"  # a superset of _ATX and _ATX_NOSPACE
+_UNDERLINE = r" {0,3}(?:=+|-+)[ \t]*(?![^\r\n])"  # _SETEXT, up to the line ending
+_CANDIDATES = tuple(re.compile(f"{end}(?:{_HEADING_START}|{_UNDERLINE})") for end in "\n\r")
+_LABEL_END = re.compile(r"\]:")
 _BLOCK_START = re.compile(r"^[ ]{0,3}(?:[-*+] |\d{1,9}[.)] |#|>|\||<|```|~~~)")
 _LINK_TAGS = {"a": "href", "img": "src", "area": "href", "iframe": "src", "source": "src", "link": "href"}
 
@@ -100,40 +128,69 @@ def strip_bom(text: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-class _Positions:
-    """Offset -> (line, column) for one text, both 1-based."""
+class _Lines:
+    """The lines of one text: ``starts[k]`` and ``texts[k]`` are line ``k``'s offset and content
+    (0-based, endings excluded), and ``at``/``index`` map an offset back to its line.
 
-    def __init__(self, lines: list[tuple[int, int]]) -> None:
-        self.starts = [start for start, _ in lines]
+    Built with ``str.split`` rather than a per-line regex loop: the scanner's other passes only
+    visit the few lines that can matter, so this table is most of the per-line cost.
+    """
+
+    __slots__ = ("starts", "texts")
+
+    def __init__(self, text: str) -> None:
+        crs = text.count("\r") if "\r" in text else 0  # (one character: a fast memchr first)
+        if crs == 0 or crs == text.count("\r\n"):  # LF and CRLF endings only: split at LF
+            pieces = text.split("\n")
+            self.starts = list(accumulate([len(piece) + 1 for piece in pieces], initial=0))
+            self.starts.pop()
+            self.texts = [piece[:-1] if piece[-1:] == "\r" else piece for piece in pieces] if crs else pieces
+            return
+        self.texts, self.starts = [], []
+        pos = 0
+        pieces = text.split("\n")
+        for k, piece in enumerate(pieces):
+            parts = piece.split("\r")
+            crlf = k < len(pieces) - 1 and len(parts) > 1 and parts[-1] == ""  # the piece ends a CRLF
+            if crlf:
+                parts.pop()
+            for part in parts:
+                self.texts.append(part)
+                self.starts.append(pos)
+                pos += len(part) + 1
+            pos += crlf
+
+    def end(self, k: int) -> int:
+        """Offset just past line ``k``'s content."""
+        return self.starts[k] + len(self.texts[k])
+
+    def index(self, offset: int) -> int:
+        """0-based number of the line holding ``offset`` (a line ending counts to its line)."""
+        return bisect.bisect_right(self.starts, offset) - 1
 
     def at(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of ``offset``."""
         index = bisect.bisect_right(self.starts, offset) - 1
         return index + 1, offset - self.starts[index] + 1
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of each line's content, line endings excluded."""
-    spans, start = [], 0
-    for m in _NEWLINE.finditer(text):
-        spans.append((start, m.start()))
-        start = m.end()
-    spans.append((start, len(text)))
-    return spans
-
-
 def _indent(line: str) -> int:
-    width = 0
-    for ch in line:
-        if ch == " ":
-            width += 1
-        elif ch == "\t":
-            width += 4 - width % 4
-        else:
-            break
-    return width
+    """Columns of ``line``'s leading spaces and tabs (tab stops every 4)."""
+    body = line.lstrip(" \t")
+    lead = len(line) - len(body)
+    return len(line[:lead].expandtabs(4)) if lead else 0
 
 
 _NOT_NEWLINE = re.compile(r"[^\r\n]")
+
+
+def _blank(segment: str) -> str:
+    """``segment`` with every character but CR and LF turned into a space."""
+    if "\r" in segment:
+        return _NOT_NEWLINE.sub(" ", segment)
+    if "\n" in segment:
+        return "\n".join([" " * len(piece) for piece in segment.split("\n")])
+    return " " * len(segment)
 
 
 def _apply_blanks(text: str, spans: list[tuple[int, int]]) -> str:
@@ -143,40 +200,71 @@ def _apply_blanks(text: str, spans: list[tuple[int, int]]) -> str:
     parts, pos = [], 0
     for start, end in spans:
         parts.append(text[pos:start])
-        parts.append(_NOT_NEWLINE.sub(" ", text[start:end]))
+        parts.append(_blank(text[start:end]))
         pos = end
     parts.append(text[pos:])
     return "".join(parts)
 
 
-def _block_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Spans of front matter, fenced and indented code blocks (``spans``: the line spans)."""
+def _front_matter_end(lines: _Lines) -> int:
+    """Number of lines of the YAML front matter (``---`` to ``---`` or ``...``), 0 if none."""
+    texts = lines.texts
+    if texts[0].rstrip() == "---":
+        for k in range(1, len(texts)):
+            if texts[k].rstrip() in ("---", "..."):
+                return k + 1
+    return 0
+
+
+def _block_spans(text: str, lines: _Lines) -> list[tuple[int, int]]:
+    """Spans of front matter, fenced and indented code blocks."""
     blanked: list[tuple[int, int]] = []
-    first = 0
-    if spans and text[spans[0][0]:spans[0][1]].rstrip() == "---":
-        for k in range(1, len(spans)):
-            if text[spans[k][0]:spans[k][1]].rstrip() in ("---", "..."):
-                _add(blanked, 0, spans[k][1])
-                first = k + 1
-                break
+    first = _front_matter_end(lines)
+    if first:
+        _add(blanked, 0, lines.end(first - 1))
+    # a one-character test first: a substring search costs about a millisecond per megabyte
+    may_fence = ("`" in text and "```" in text) or ("~" in text and "~~~" in text)
+    if may_fence or _has_indented_line(text, lines.end(first - 1) if first else 0):
+        _code_spans(lines, first, may_fence, blanked)
+    return blanked
+
+
+def _has_indented_line(text: str, start: int) -> bool:
+    """Whether a line after offset ``start`` (0, or the line ending before a line) starts with
+    4 columns of white space. Most pages have none, and then they have no indented code,
+    whatever their lists, so the line loop of ``_code_spans`` can be skipped."""
+    if start == 0 and _INDENTED.match(text):
+        return True
+    return any(pattern.search(text, start) for pattern in _INDENTED_AFTER if pattern.pattern[0] in text)
+
+
+def _code_spans(lines: _Lines, first: int, may_fence: bool, blanked: list[tuple[int, int]]) -> None:
+    """Add the spans of fenced and indented code from line ``first`` on to ``blanked``.
+
+    One pass over the lines, keeping the open fence, the open list items and whether the line
+    before was blank or code. Most lines are plain text that changes none of that, so the
+    regexes only run on lines whose first character can start a fence or a list item.
+    """
     fence: tuple[str, int] | None = None
     list_stack: list[int] = []  # content columns of the open list items
     prev_blank, prev_code = True, False
-    for k in range(first, len(spans)):
-        start, end = spans[k]
-        line = text[start:end]
+    texts, starts = lines.texts, lines.starts
+    for k in range(first, len(texts)):
+        line = texts[k]
         if fence is not None:
-            _add(blanked, start, end)
+            _add(blanked, starts[k], starts[k] + len(line))
             stripped = line.lstrip(" \t>")
             run = len(stripped) - len(stripped.lstrip(fence[0]))
             if run >= fence[1] and not stripped[run:].strip():
                 fence = None
                 prev_blank, prev_code = True, False
             continue
-        if not line.strip():
+        if not line or line.isspace():
             prev_blank = True
             continue
-        indent = _indent(line)
+        body = line.lstrip(" \t")  # not empty: the line is not blank
+        lead = len(line) - len(body)
+        indent = len(line[:lead].expandtabs(4)) if lead else 0
         base = list_stack[-1] if list_stack else 0
         if (prev_blank or prev_code) and indent >= base + 4:
             if prev_blank:
@@ -184,16 +272,17 @@ def _block_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
                     list_stack.pop()
                 base = list_stack[-1] if list_stack else 0
             if indent >= base + 4:
-                _add(blanked, start, end)
+                _add(blanked, starts[k], starts[k] + len(line))
                 prev_blank, prev_code = False, True
                 continue
-        opened = _FENCE_OPEN.match(line)
+        first_char = body[0]
+        opened = _FENCE_OPEN.match(line) if may_fence and first_char in "`~>" else None
         if opened and not (opened.group(2)[0] == "`" and "`" in opened.group(3)):
             fence = (opened.group(2)[0], len(opened.group(2)))
-            _add(blanked, start, end)
+            _add(blanked, starts[k], starts[k] + len(line))
             prev_blank, prev_code = False, False
             continue
-        item = _LIST_ITEM.match(line.expandtabs(4))
+        item = _LIST_ITEM.match(line.expandtabs(4)) if first_char in "-*+" or first_char.isdigit() else None
         if item:
             while list_stack and indent < list_stack[-1]:
                 list_stack.pop()
@@ -202,7 +291,6 @@ def _block_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
             while list_stack and indent < list_stack[-1]:
                 list_stack.pop()
         prev_blank, prev_code = False, False
-    return blanked
 
 
 def _add(spans: list[tuple[int, int]], start: int, end: int) -> None:
@@ -213,42 +301,57 @@ def _add(spans: list[tuple[int, int]], start: int, end: int) -> None:
 
 
 def _inline_spans(masked: str) -> list[tuple[int, int]]:
-    """Spans of HTML comments and code spans (left to right, so each hides the other)."""
+    """Spans of HTML comments and code spans (left to right, so each hides the other).
+
+    Jumps from one ``<!--`` or backtick run to the next with literal searches (a regex
+    alternation of the two would test every character of the page).
+    """
     blanked: list[tuple[int, int]] = []
     pos, n = 0, len(masked)
-    para_ends = [m.start() for m in _BLANK_LINE.finditer(masked)]  # a code span stops there
+    blank_line = _BLANK_LINE if "\r" in masked else _BLANK_LINE_LF
+    comment = masked.find("<!--")
+    ticks = _BACKTICKS.search(masked) if "`" in masked else None
+    para_end = -1  # start of the next blank line after ``ticks`` (n: none): a code span stops there
     while True:
-        m = _INLINE_TOKEN.search(masked, pos)
-        if m is None:
-            return blanked
-        start = m.start()
-        if m.group() == "<!--":
-            close = masked.find("-->", m.end())
+        if 0 <= comment < pos:
+            comment = masked.find("<!--", pos)
+        if ticks is not None and ticks.start() < pos:
+            ticks = _BACKTICKS.search(masked, pos)
+        if comment >= 0 and (ticks is None or comment < ticks.start()):
+            close = masked.find("-->", comment + 4)
             end = n if close < 0 else close + 3
-            _add(blanked, start, end)
+            _add(blanked, comment, end)
             pos = end
             continue
-        ticks = m.group()
+        if ticks is None:
+            return blanked
+        start, pos = ticks.span()
         if start > 0 and masked[start - 1] == "\\":
-            pos = m.end()
             continue
-        after = bisect.bisect_left(para_ends, m.end())
-        limit = para_ends[after] if after < len(para_ends) else n
-        closing = re.compile(rf"(?<!`){ticks}(?!`)").search(masked, m.end(), limit)
-        if closing is None:
-            pos = m.end()
-            continue
-        _add(blanked, start, closing.end())
-        pos = closing.end()
+        if para_end < pos:
+            para = blank_line.search(masked, pos)
+            para_end = n if para is None else para.start()
+        closing = _closing_ticks(masked, pos - start, pos, para_end)
+        if closing is not None:
+            _add(blanked, start, closing)
+            pos = closing
+
+
+def _closing_ticks(masked: str, length: int, start: int, limit: int) -> int | None:
+    """End of the first run of exactly ``length`` backticks in ``masked[start:limit]``."""
+    for run in _BACKTICKS.finditer(masked, start, limit):
+        if run.end() - run.start() == length:
+            return run.end()
+    return None
 
 
 def mask_text(text: str) -> str:
     """``text`` with everything that cannot hold a link blanked to spaces (same length,
     line endings kept): front matter, code blocks, code spans, HTML comments."""
-    return _mask(text, _lines(text))
+    return _mask(text, _Lines(text))
 
 
-def _mask(text: str, lines: list[tuple[int, int]]) -> str:
+def _mask(text: str, lines: _Lines) -> str:
     masked = _apply_blanks(text, _block_spans(text, lines))
     return _apply_blanks(masked, _inline_spans(masked))
 
@@ -263,9 +366,13 @@ def _escaped(text: str, index: int) -> bool:
 
 def _find_opener(masked: str, close: int) -> int | None:
     """Offset of the ``[`` matching the ``]`` at ``close``, within the paragraph."""
+    floor = max(0, close - 4000)
+    nearest = masked.rfind("[", floor, close)
+    if (nearest >= 0 and not _escaped(masked, nearest) and masked.find("]", nearest, close) < 0
+            and masked.find("\n", nearest, close) < 0 and masked.find("\r", nearest, close) < 0):
+        return nearest  # the usual one-line ``[text]`` without brackets inside: no walk back
     depth = 0
     i = close - 1
-    floor = max(0, close - 4000)
     while i >= floor:
         ch = masked[i]
         if ch == "]" and not _escaped(masked, i):
@@ -299,6 +406,9 @@ def _skip_space(text: str, i: int) -> tuple[int, bool]:
 
 def _parse_destination(masked: str, i: int) -> tuple[str, int] | None:
     """Parse ``dest [title])`` from ``i`` (just after ``(``); return (dest, offset after ``)``)."""
+    plain = _PLAIN_DESTINATION.match(masked, i)
+    if plain is not None:  # the usual ``(x.md)``, in one regex
+        return plain.group(1), plain.end()
     n = len(masked)
     i, _ = _skip_space(masked, i)
     if i < n and masked[i] == "<":
@@ -311,18 +421,19 @@ def _parse_destination(masked: str, i: int) -> tuple[str, int] | None:
     else:
         start, depth = i, 0
         while i < n:
-            ch = masked[i]
-            if ch in " \t\r\n" or ord(ch) < 32:
+            i = _DEST_PLAIN.match(masked, i).end()  # up to a space, control, ``\\``, ``(`` or ``)``
+            if i >= n:
                 break
+            ch = masked[i]
             if ch == "\\":
                 i += 2
                 continue
             if ch == "(":
                 depth += 1
-            elif ch == ")":
-                if depth == 0:
-                    break
+            elif ch == ")" and depth > 0:
                 depth -= 1
+            else:
+                break  # an unbalanced ``)``, a space or a control character ends it
             i += 1
         dest = masked[start:i]
     i, spaced = _skip_space(masked, i)
@@ -345,7 +456,7 @@ def _parse_destination(masked: str, i: int) -> tuple[str, int] | None:
     return None
 
 
-def _describe_malformed(masked: str, open_paren: int, positions: _Positions, label: str) -> str:
+def _describe_malformed(masked: str, open_paren: int, positions: _Lines, label: str) -> str:
     """Message for a ``](`` whose destination does not parse; ``label`` is the link text."""
     label = re.sub(r"\s+", " ", label)
     label = label if len(label) <= 30 else label[:29].rstrip() + "\u2026"
@@ -380,34 +491,37 @@ class PageScan:
 def scan_text(text: str) -> PageScan:
     """Links, malformed links, headings and explicit anchors of one page, masking it once."""
     text = strip_bom(text)
-    lines = _lines(text)
+    lines = _Lines(text)
     masked = _mask(text, lines)
-    links, malformed = _links(text, masked, lines)
-    return PageScan(tuple(links), tuple(malformed), tuple(_headings(text, masked, lines)),
-                    frozenset(_anchors(masked)))
+    tags = list(_HTML_TAG.finditer(masked))  # for the links and the anchors both
+    links, malformed = _links(text, masked, lines, tags)
+    return PageScan(tuple(links), tuple(malformed), tuple(_headings(masked, lines)),
+                    frozenset(_anchors(tags)))
 
 
 def find_links(text: str) -> tuple[list[Link], list[Malformed]]:
     """All links of a page and its malformed link syntax, in document order."""
     text = strip_bom(text)
-    lines = _lines(text)
-    return _links(text, _mask(text, lines), lines)
+    lines = _Lines(text)
+    masked = _mask(text, lines)
+    return _links(text, masked, lines, _HTML_TAG.finditer(masked))
 
 
 def find_headings(text: str) -> list[Heading]:
     """ATX and setext headings outside code, comments and front matter, in order."""
     text = strip_bom(text)
-    lines = _lines(text)
-    return _headings(text, _mask(text, lines), lines)
+    lines = _Lines(text)
+    return _headings(_mask(text, lines), lines)
 
 
 def find_explicit_anchors(text: str) -> set[str]:
     """Targets made by HTML: ``<a name="x">`` and ``id="x"`` on any tag (outside code)."""
-    return _anchors(mask_text(strip_bom(text)))
+    return _anchors(_HTML_TAG.finditer(mask_text(strip_bom(text))))
 
 
-def _links(text: str, masked: str, lines: list[tuple[int, int]]) -> tuple[list[Link], list[Malformed]]:
-    positions = _Positions(lines)
+def _links(text: str, masked: str, lines: _Lines,
+           tags: Iterable[re.Match[str]]) -> tuple[list[Link], list[Malformed]]:
+    """Links and malformed links of a masked page; ``tags``: its ``_HTML_TAG`` matches."""
     found: list[tuple[int, Link]] = []
     malformed: list[Malformed] = []
     for m in _LINK_OPEN.finditer(masked):
@@ -418,10 +532,10 @@ def _links(text: str, masked: str, lines: list[tuple[int, int]]) -> tuple[list[L
         if opener is None:
             continue
         is_image = opener > 0 and masked[opener - 1] == "!" and not _escaped(masked, opener - 1)
-        line, column = positions.at(opener)
+        line, column = lines.at(opener)
         parsed = _parse_destination(masked, m.end())
         if parsed is None:
-            message = _describe_malformed(masked, m.end() - 1, positions, text[opener + 1:close])
+            message = _describe_malformed(masked, m.end() - 1, lines, text[opener + 1:close])
             malformed.append(Malformed(line, column, message))
             continue
         dest = parsed[0].strip()
@@ -429,16 +543,18 @@ def _links(text: str, masked: str, lines: list[tuple[int, int]]) -> tuple[list[L
             dest = dest[1:-1]
         if not dest:
             continue
-        kind = "include" if _INCLUDE_BEFORE.search(masked, max(0, opener - 20), opener) else "inline"
-        found.append((opener, Link(dest, line, column, text[opener + 1:close], is_image, kind)))
-    for m in _REF_DEF.finditer(masked):
+        window = max(0, opener - 20)
+        include = masked.find("[!", window, opener) >= 0 and _INCLUDE_BEFORE.search(masked, window, opener)
+        found.append((opener, Link(dest, line, column, text[opener + 1:close], is_image,
+                                   "include" if include else "inline")))
+    for m in _reference_definitions(masked):
         dest = m.group(3)
         if dest.startswith("<"):
             dest = dest[1:-1]
         offset = m.start(2) - 1
-        line, column = positions.at(offset)
+        line, column = lines.at(offset)
         found.append((offset, Link(dest, line, column, m.group(2), False, "reference")))
-    for m in _HTML_TAG.finditer(masked):
+    for m in tags:
         tag = m.group(1).lower()
         wanted = _LINK_TAGS.get(tag)
         if wanted is None:
@@ -447,46 +563,87 @@ def _links(text: str, masked: str, lines: list[tuple[int, int]]) -> tuple[list[L
             if attr.group(1).lower() == wanted:
                 value = next(v for v in attr.group(2, 3, 4) if v is not None).strip()
                 if value:
-                    line, column = positions.at(m.start())
+                    line, column = lines.at(m.start())
                     found.append((m.start(), Link(value, line, column, "", tag == "img", "html")))
     found.sort(key=lambda pair: pair[0])
     return [link for _, link in found], malformed
 
 
-def _headings(text: str, masked: str, spans: list[tuple[int, int]]) -> list[Heading]:
+def _reference_definitions(masked: str) -> Iterator[re.Match[str]]:
+    """``_REF_DEF.finditer(masked)``, trying only the lines that hold a ``]:``: its ``^`` would
+    make the regex engine try every character of the page."""
+    done = 0
+    for start in sorted({masked.rfind("\n", 0, m.start()) + 1 for m in _LABEL_END.finditer(masked)}):
+        if start >= done:
+            found = _REF_DEF.match(masked, start)
+            if found is not None:
+                done = found.end()
+                yield found
+
+
+def _headings(masked: str, lines: _Lines) -> list[Heading]:
+    """Headings, looking only at the lines that can be one (see ``_heading_candidates``)."""
     headings = []
-    prev_para: tuple[int, str] | None = None  # (line number, text) of a paragraph line
-    for k, (start, end) in enumerate(spans):
-        shown = masked[start:end]
-        if not shown.strip():
-            prev_para = None
-            continue
-        original = text[start:end]
-        atx = _ATX.match(shown)
-        if atx:
-            raw = _ATX.match(original)
-            content = (raw.group(2) if raw else atx.group(2)) or ""
-            headings.append(Heading(len(atx.group(1)), content.strip(), k + 1))
-            prev_para = None
-            continue
-        nospace = _ATX_NOSPACE.match(shown)
-        if nospace:
-            headings.append(Heading(len(nospace.group(1)), original.strip().lstrip("#").strip(), k + 1, True))
-            prev_para = None
-            continue
-        setext = _SETEXT.match(shown)
-        if setext and prev_para is not None and not (setext.group(1)[0] == "-" and "|" in prev_para[1]):
-            headings.append(Heading(1 if setext.group(1)[0] == "=" else 2, prev_para[1].strip(), prev_para[0]))
-            prev_para = None
-            continue
-        is_para = _indent(shown) < 4 and not _BLOCK_START.match(shown)
-        prev_para = (k + 1, original) if is_para else None
+    para_after: dict[int, tuple[int, str] | None] = {}  # the paragraph line each line leaves open
+    for k in sorted(_heading_candidates(masked, lines)):
+        heading, para_after[k] = _heading_at(k, masked, lines, para_after)
+        if heading is not None:
+            headings.append(heading)
     return headings
 
 
-def _anchors(masked: str) -> set[str]:
+def _atx_content(rest: str) -> str:
+    """``rest`` (an ATX heading after its ``#`` run and the white space after it) without its
+    closing sequence -- spaces or tabs, ``#``s, spaces or tabs -- or its trailing white space."""
+    body = rest.rstrip(" \t")
+    unclosed = body.rstrip("#")
+    before = unclosed.rstrip(" \t")
+    if len(unclosed) < len(body) and len(before) < len(unclosed):
+        return before
+    return body
+
+
+def _heading_candidates(masked: str, lines: _Lines) -> set[int]:
+    """Line numbers (0-based) of the first line and of every line that starts with ``#`` after
+    spaces, tabs and ``>``, or holds only a ``=``/``-`` underline: a superset of the headings,
+    found with regexes that start with a literal line ending (fast) instead of ``^``."""
+    found = {0}
+    for pattern in _CANDIDATES:
+        if pattern.pattern[0] in masked:
+            found.update(lines.index(m.start() + 1) for m in pattern.finditer(masked))
+    return found
+
+
+def _heading_at(k: int, masked: str, lines: _Lines,
+                para_after: dict[int, tuple[int, str] | None]) -> tuple[Heading | None, tuple[int, str] | None]:
+    """The heading line ``k`` makes, if any, and the paragraph line it leaves open for a setext
+    underline on the next line: (1-based line, text) or None. ``para_after`` holds that of the
+    candidate lines before ``k``; any other line is no heading, so its own text decides."""
+    original = lines.texts[k]
+    shown = masked[lines.starts[k]:lines.starts[k] + len(original)]
+    if not shown.strip():
+        return None, None
+    atx = _ATX.match(shown)
+    if atx:
+        raw = atx if original == shown else _ATX.match(original)
+        content = _atx_content((raw.group(2) if raw else atx.group(2)) or "")
+        return Heading(len(atx.group(1)), content.strip(), k + 1), None
+    nospace = _ATX_NOSPACE.match(shown)
+    if nospace:
+        return Heading(len(nospace.group(1)), original.strip().lstrip("#").strip(), k + 1, True), None
+    setext = _SETEXT.match(shown)
+    if setext and k > 0:
+        prev_para = para_after[k - 1] if k - 1 in para_after else _heading_at(k - 1, masked, lines, para_after)[1]
+        if prev_para is not None and not (setext.group(1)[0] == "-" and "|" in prev_para[1]):
+            return Heading(1 if setext.group(1)[0] == "=" else 2, prev_para[1].strip(), prev_para[0]), None
+    is_para = _indent(shown) < 4 and not _BLOCK_START.match(shown)
+    return None, ((k + 1, original) if is_para else None)
+
+
+def _anchors(tags: Iterable[re.Match[str]]) -> set[str]:
+    """Explicit anchors of a page, from its ``_HTML_TAG`` matches."""
     anchors = set()
-    for m in _HTML_TAG.finditer(masked):
+    for m in tags:
         tag = m.group(1).lower()
         for attr in _HTML_ATTR.finditer(m.group(2)):
             name = attr.group(1).lower()

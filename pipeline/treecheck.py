@@ -15,7 +15,6 @@ messages keep the target as written in the HTML.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -47,11 +46,12 @@ class Hit:
 
 
 def _occurrences(links: Iterable[Link]) -> dict[tuple[int, int], tuple[Link, int]]:
-    seen: Counter[str] = Counter()
+    seen: dict[str, int] = {}  # not a Counter: its missing-key path runs Python code for each link
     found = {}
     for link in links:
-        found[(link.line, link.column)] = (link, seen[link.target])
-        seen[link.target] += 1
+        count = seen.get(link.target, 0)
+        found[(link.line, link.column)] = (link, count)
+        seen[link.target] = count + 1
     return found
 
 
