@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import Settings, load_settings, with_locales
-from .model import PipelineError
+from .errors import PipelineError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without the 2 ms import of typing
 if TYPE_CHECKING:
@@ -28,8 +28,37 @@ if TYPE_CHECKING:
 # warm cache starts in a few milliseconds instead of paying for the whole toolchain.
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help formatter, the terminal's width found without importing shutil (2 ms
+    of imports that every command, even a replayed ``check``, would pay)."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position, width or _columns() - 2)
+
+
+def _columns() -> int:
+    """``shutil.get_terminal_size().columns``: $COLUMNS, else the terminal's, else 80."""
+    try:
+        return int(os.environ["COLUMNS"]) or 80
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser (and, being its class, each subcommand's) with that formatter."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pipeline", description="Localize a documentation tree through gettext PO files.")
+    parser = _Parser(prog="pipeline", description="Localize a documentation tree through gettext PO files.")
     parser.add_argument("-C", dest="directory", default=".", metavar="DIR", help="run on the project in DIR")
     parser.add_argument("--version", action="version", version=f"pipeline {__version__}")
     for option in ("source", "locales", "templates", "out"):

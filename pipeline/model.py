@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+from .errors import PipelineError
+
 
 @dataclass(frozen=True)
 class Location:
@@ -33,14 +35,6 @@ class Diagnostic:
 
     def format(self) -> str:
         return f"{self.location}: {self.severity}: {self.message} [{self.code}]"
-
-
-class PipelineError(Exception):
-    """A failure that the CLI reports as one diagnostic line and a non-zero exit."""
-
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(diagnostic.format())
-        self.diagnostic = diagnostic
 
 
 def error(path: str, line: int, column: int, message: str, code: str) -> PipelineError:
