@@ -66,7 +66,8 @@ class Workshop:
         self.env = tools.env
         self.glossary = tools.glossary
         self.documents: dict[str, Document | None] = {}
-        self.vetted: dict[tuple[str, str], tuple[dict[str, str], catalog.Stats]] = {}
+        self.vetted: dict[tuple[str, str], tuple[dict[str, str], catalog.Stats, list[Diagnostic]]] = {}
+        self.reported: set[tuple[str, str]] = set()  # (locale, page) whose QA findings were handed out
         self.html_bodies: dict[tuple[str, str], str] = {}
         self.metadata: dict[tuple[str, str], dict[str, str]] = {}  # PO headers (localization metadata)
         self.assets: dict[str, tuple[str, ...]] = {}
@@ -83,33 +84,35 @@ class Workshop:
 
     def translations(self, locale: str, document: Document,
                      diagnostics: list[Diagnostic] | None = None) -> tuple[dict[str, str], catalog.Stats]:
-        """Vetted translations of a page for a locale and its coverage; QA findings go to
-        ``diagnostics`` the first time the page is vetted in this chunk."""
+        """Vetted translations of a page for a locale and its coverage. Its QA findings go to
+        the first ``diagnostics`` given for it in this chunk: the page's own unit, even when a
+        page that includes it was built first (which asks with none)."""
         key = (locale, document.path)
         if key not in self.vetted:
-            self.vetted[key] = self._vet(locale, document, diagnostics)
-        return self.vetted[key]
+            self.vetted[key] = self._vet(locale, document)
+        usable, stats, findings = self.vetted[key]
+        if diagnostics is not None and key not in self.reported:
+            self.reported.add(key)
+            diagnostics += findings
+        return usable, stats
 
-    def _vet(self, locale: str, document: Document,
-             diagnostics: list[Diagnostic] | None) -> tuple[dict[str, str], catalog.Stats]:
+    def _vet(self, locale: str, document: Document) -> tuple[dict[str, str], catalog.Stats, list[Diagnostic]]:
         settings = self.settings
         msgids = list(dict.fromkeys(s.text for s in document.segments))
         if locale == settings.source_locale:
-            return {}, catalog.Stats(translated=len(msgids), translated_words=sum(len(m.split()) for m in msgids))
+            return {}, catalog.Stats(translated=len(msgids), translated_words=sum(len(m.split()) for m in msgids)), []
         if locale in PSEUDO_LOCALES:
-            return pseudo_translations(document, locale), catalog.Stats(translated=len(msgids))
+            return pseudo_translations(document, locale), catalog.Stats(translated=len(msgids)), []
         po = load_catalog(settings, locale, document.path)
         stats = catalog.catalog_stats(po, msgids)
         if po is None:
-            return {}, stats
+            return {}, stats, []
         self.metadata[(locale, document.path)] = dict(po.metadata)
         review = review_translations(
             document, catalog.usable_entries(po), settings.display(po_path(settings, locale, document.path)),
             settings.display(settings.source / document.path), self.glossary,
         )
-        if diagnostics is not None:
-            diagnostics += review.diagnostics
-        return review.usable, stats
+        return review.usable, stats, list(review.diagnostics)
 
     def include_resolver(self, locale: str, document: Document, found: list[str]):
         """The function ``render.portable_markdown`` calls for ``[!INCLUDE]``: the included

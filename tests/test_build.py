@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from pipeline import catalog
@@ -216,3 +217,25 @@ def test_extract_after_make_clean_parses_nothing_that_did_not_change(sample_proj
     assert main(["-C", str(sample_project), "extract"]) == 0
     assert "extract: 1 page(s) parsed, 0 unchanged, 0 template(s) written" in capsys.readouterr().out
     assert pot.read_bytes() == before
+
+
+def test_qa_findings_of_an_included_page_are_reported_once_even_when_included_first(tmp_path, capsys):
+    project = tmp_path / "site"
+    (project / "source" / "includes").mkdir(parents=True)
+    (project / "source" / "guide").mkdir()
+    (project / "source" / "includes" / "note.md").write_text("Read [the guide](../guide/a.md) first.\n", encoding="utf-8")
+    (project / "source" / "guide" / "a.md").write_text("# A\n\n[!INCLUDE [note](../includes/note.md)]\n", encoding="utf-8")
+    for name in "cde":
+        (project / "source" / "guide" / f"{name}.md").write_text(f"# {name}\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["de-DE"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "all", "-j", "1"]) == 0
+    po = project / "locales/de-DE/includes/note.po"
+    note = catalog.parse_catalog(po.read_text(encoding="utf-8"), "note.po")
+    entry = next(e for e in note if e.msgid.startswith("Read"))
+    entry.msgstr = "Lies zuerst [die Anleitung](../guide/b.md)."  # a changed link target: a QA error
+    po.write_text(catalog.format_catalog(note), encoding="utf-8")
+    shutil.rmtree(project / "out")  # every page stale: 5 pages in 4 chunks at -j 1, the first
+    capsys.readouterr()              # chunk is guide/a.md (which includes note.md), then note.md
+    assert main(["-C", str(project), "build", "-j", "1"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("locales/de-DE/includes/note.po:") == 1 and "[qa.link-target]" in err
