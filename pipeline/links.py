@@ -212,11 +212,15 @@ def _norm(path: str) -> str:
 
 
 def _docfx_root(page: str, site: Site) -> str:
+    """The nearest folder at or above the page's that holds a docfx.json ("" for the root)."""
     folder = posixpath.dirname(page)
     while True:
         if folder in site.docfx_dirs or not folder:
             return folder
-        folder = posixpath.dirname(folder)
+        parent = posixpath.dirname(folder)
+        if parent == folder:  # "/" (a page path given as absolute): the top, none found
+            return ""
+        folder = parent
 
 
 def _match_prefix(path: str, site: Site) -> tuple[str, str] | None:

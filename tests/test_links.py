@@ -362,6 +362,12 @@ def test_tilde_is_relative_to_nearest_docfx_json(tmp_path):
         "[link.missing-file]"]
 
 
+def test_tilde_from_a_page_path_given_as_absolute_ends_at_the_top():
+    site = build_site(["docfx.json", "top.md"], {})
+    result = resolve_link("/abs.md", "~/top.md", site)  # used to loop for ever climbing from "/"
+    assert (result.status, result.path) == ("ok", "top.md")  # the root docfx.json's folder
+
+
 def test_site_root_links_longest_prefix_any_case_and_external_sites(tmp_path):
     site = build_site(["Docs/index.md", "Docs/DeployUse/Set-Up.md", "Docs/media/x.png"],
                       parse_site_map(["/intune=Docs", "/intune/deploy-use=Docs/DeployUse"]))
