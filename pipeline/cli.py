@@ -206,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             from . import checkcommand
 
-            return checkcommand.run_command(settings, args)
+            return checkcommand.run_command(settings, args, lambda: _settings(args))
         if args.command in ("build", "all"):
             from .build import BuildOptions, run_build
 

@@ -87,8 +87,8 @@ def po_language(name: str) -> str:
 
 
 def load_settings(root: Path, overrides: dict[str, Any] | None = None, check_locales: bool = True) -> Settings:
-    """The project's settings; ``check_locales=False`` leaves the locale names unchecked (a
-    caller that may never need them calls ``check_locale_names`` itself)."""
+    """The project's settings; ``check_locales=False`` leaves the locale names unchecked (for
+    a caller that may not need them: it loads the settings again, checked, when it does)."""
     root = root.resolve()
     if not root.is_dir():
         raise error(str(root), 1, 1, "no such project folder", "config.missing")
@@ -161,17 +161,17 @@ def _settings_from(root: Path, data: dict[str, Any], config_file: str) -> Settin
     return settings
 
 
-def check_locale_names(settings: Settings, given: tuple[str, ...] = ()) -> None:
+def check_locale_names(settings: Settings) -> None:
     """Every locale is one Babel knows (or a pseudo-locale); else an error located at the
-    settings file, or at ``<command line>`` for the ``given`` ones (``--locale``)."""
+    settings file."""
     for name in settings.all_locales:
         if name not in PSEUDO_LOCALES:
-            babel_locale(name, "<command line>" if name in given else settings.config_file)
+            babel_locale(name, settings.config_file)
 
 
 def with_locales(settings: Settings, locales: list[str], check: bool = True) -> Settings:
     """Restrict a run to some target locales (``--locale``), each one validated unless
-    ``check=False`` (the caller then runs ``check_locale_names``)."""
+    ``check=False`` (see ``load_settings``)."""
     if check:
         for name in locales:
             if name not in PSEUDO_LOCALES:
