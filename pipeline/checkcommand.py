@@ -4,7 +4,8 @@ In: the parsed command line and the settings. Out: the exit status; the report a
 are printed by ``pipeline.checking`` (a real run) or replayed from ``pipeline.runrecord``
 (the same command on the same files as a stored run). A run is replayed unless it is
 ``--verbose`` (which lists every link), ``--update-baseline`` (which writes) or
-``--no-cache``. Only the standard library is imported before the replay is known to miss.
+``--no-cache``. Nothing beyond the standard library and what the command line has already
+loaded (the settings) is imported before the replay is known to miss.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from collections.abc import Callable
 
 from . import __version__
 from .runrecord import fingerprint, load_record, store_record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from .config import Settings
 
 RECORD_FILE = "check-runs.json"
 REPORT_FORMATS = ("text", "json", "github", "junit")  # pipeline.reports.FORMATS (a test keeps them equal)
@@ -49,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also list the external links and the site-root prefixes of other sites")
 
 
-def run_command(settings, args: argparse.Namespace, checked_settings: Callable[[], object]) -> int:
+def run_command(settings: Settings, args: argparse.Namespace, checked_settings: Callable[[], object]) -> int:
     """Replay the stored report of an unchanged run, or check and store what it printed.
 
     ``settings`` come with their locale names unchecked (``load_settings(check_locales=False)``):
@@ -72,7 +77,7 @@ def run_command(settings, args: argparse.Namespace, checked_settings: Callable[[
     return checking.run_check(settings, args, keep if key else None)
 
 
-def run_fingerprint(settings, args: argparse.Namespace) -> str:
+def run_fingerprint(settings: Settings, args: argparse.Namespace) -> str:
     """Everything a check's report depends on: our code, the command line, the settings,
     the trees it reads (sources, catalogs and, unless ``--no-outputs``, the built pages;
     never ``out/.cache``) and the extra files named by the settings or options."""
