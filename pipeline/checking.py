@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -45,7 +44,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .config import PSEUDO_LOCALES, Settings
-from .files import write_atomic
+from .files import list_files, write_atomic
 from .linkcache import ScanCache, decode_link, digest_text, encode_link, load_scan_cache
 from .links import (
     REDIRECTION_FILE,
@@ -195,17 +194,6 @@ def _read_baseline(path: Path) -> set[str]:
 
 
 # --- the run ---------------------------------------------------------------------------------
-
-
-def list_files(root: Path) -> list[str]:
-    """Every file below ``root`` as sorted POSIX relative paths (none if ``root`` is missing)."""
-    found = []
-    for folder, dirs, names in os.walk(root):
-        dirs.sort()
-        relative = os.path.relpath(folder, root)
-        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
-        found.extend(prefix + name for name in names)
-    return sorted(found)
 
 
 def _read(path: Path) -> str | None:

@@ -55,6 +55,17 @@ def inside(root: Path, relative: str) -> Path:
     return root / normal
 
 
+def list_files(root: Path) -> list[str]:
+    """Every file below ``root`` as sorted POSIX relative paths (none if ``root`` is missing)."""
+    found = []
+    for folder, dirs, names in os.walk(root):
+        dirs.sort()
+        relative = os.path.relpath(folder, root)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        found.extend(prefix + name for name in names)
+    return sorted(found)
+
+
 def list_pages(root: Path) -> list[str]:
     """Markdown pages below ``root`` as sorted POSIX relative paths."""
     if not root.is_dir():

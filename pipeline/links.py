@@ -54,7 +54,6 @@ from __future__ import annotations
 import collections
 import difflib
 import json
-import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -63,6 +62,7 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote
 
+from pipeline.files import list_files
 from pipeline.linkscan import Link, PageScan, scan_text
 from pipeline.model import Diagnostic, Location
 from pipeline.slugs import slug_docfx_2016, slug_github, unique_slugs
@@ -487,15 +487,6 @@ def check_page(page: str, scan: PageScan, site: Site, anchors_of: Callable[[str]
 # --- the site (edge: reads files) --------------------------------------------------------
 
 
-def _list_files(root: Path) -> list[str]:
-    files = []
-    for folder, _dirs, names in os.walk(root):
-        rel = Path(folder).relative_to(root).as_posix()
-        for name in names:
-            files.append(name if rel == "." else f"{rel}/{name}")
-    return files
-
-
 class Anchors:
     """``anchors(path)``: a page's ids, with those of the pages it includes (memoized);
     ``sources[path]``: the pages whose text those ids come from (the page and its includes),
@@ -540,7 +531,7 @@ def scan_site(root: Path, files: list[str] | None, site_map: Mapping[str, str],
     are ``display_root + path``. ``redirects`` None means: those of
     ``root/.openpublishing.redirection.json`` if present (pass ``{}`` for none).
     """
-    all_files = _list_files(root)
+    all_files = list_files(root)
     if redirects is None and (root / REDIRECTION_FILE).is_file():
         redirects = load_redirects(root / REDIRECTION_FILE)
     site = build_site(all_files, site_map, redirects)
