@@ -19,8 +19,9 @@ from dataclasses import dataclass
 import polib
 from babel.messages.plurals import get_plural
 
+from .errors import error
 from .extract import Message
-from .model import Stats, error
+from .model import Stats
 
 TEMPLATE_HEADER = "X-Pipeline-Template"
 SOURCE_HEADER = "X-Pipeline-Source"  # digest of the page (and settings) a template was made from

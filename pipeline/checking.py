@@ -44,6 +44,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .config import PSEUDO_LOCALES, Settings
+from .errors import PipelineError
 from .files import list_files, write_atomic
 from .linkcache import ScanCache, decode_link, digest_text, encode_link, load_scan_cache
 from .links import (
@@ -56,7 +57,7 @@ from .links import (
     resolve_link,
 )
 from .linkscan import PageScan, scan_text
-from .model import Diagnostic, Location, PipelineError
+from .model import Diagnostic, Location
 from .provenance import BUILT, Attribution, PageFacts, attribute
 from .reports import Finding, apply_baseline, format_baseline, format_report, parse_baseline, summary_line
 from .treecheck import Hit, check_tree

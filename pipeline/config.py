@@ -14,13 +14,14 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .errors import error
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: annotations are strings here
 if TYPE_CHECKING:
     from typing import Any
 
     from babel import Locale
 
-    from .model import PipelineError
 
 PSEUDO_LOCALES = ("qps-ploc", "qps-plocm")
 DEFAULT_TRANSLATE_KEYS = ("title", "description")
@@ -54,13 +55,6 @@ class Settings:
     @property
     def all_locales(self) -> tuple[str, ...]:
         return (self.source_locale,) + tuple(l for l in self.target_locales if l != self.source_locale)
-
-
-def error(path: str, line: int, column: int, message: str, code: str) -> PipelineError:
-    """``model.error``, imported when there is an error: reading settings needs no records."""
-    from .model import error as located_error
-
-    return located_error(path, line, column, message, code)
 
 
 def babel_locale(name: str, where: str = "<settings>") -> Locale:

@@ -1,5 +1,6 @@
-"""The one error type the stages raise and the CLI reports (no records imported here, so
-that the command line can catch it before anything heavier is loaded)."""
+"""The one error type the stages raise and the CLI reports, and ``error`` to make one (the
+records are imported only when there is an error, so that the command line and the settings
+can use these before anything heavier is loaded)."""
 
 from __future__ import annotations
 
@@ -14,3 +15,10 @@ class PipelineError(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         super().__init__(diagnostic.format())
         self.diagnostic = diagnostic
+
+
+def error(path: str, line: int, column: int, message: str, code: str) -> PipelineError:
+    """Shorthand for raising a located error."""
+    from .model import Diagnostic, Location
+
+    return PipelineError(Diagnostic(Location(path, line, column), "error", message, code))

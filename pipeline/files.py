@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .model import error
+from .errors import error
 
 
 def read_text(path: Path, display: str) -> str:

@@ -34,9 +34,10 @@ from . import catalog
 from .align import (ALIGNED, EMPTY, EXTRA_HEADER, FUZZY, TRAILER_HEADER, Match, align_documents,
                     choose_translations, encode_extras, encode_trailer)
 from .config import Settings, babel_locale, po_language
+from .errors import PipelineError, error
 from .extract import extract_messages
 from .files import read_text, write_atomic
-from .model import Document, PipelineError, error
+from .model import Document
 from .project import Outcome, load_catalog, load_sources, now_stamp, po_path, template_path
 from .source import load_document
 

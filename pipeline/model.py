@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-from .errors import PipelineError
-
 
 @dataclass(frozen=True)
 class Location:
@@ -35,11 +33,6 @@ class Diagnostic:
 
     def format(self) -> str:
         return f"{self.location}: {self.severity}: {self.message} [{self.code}]"
-
-
-def error(path: str, line: int, column: int, message: str, code: str) -> PipelineError:
-    """Shorthand for raising a located error."""
-    return PipelineError(Diagnostic(Location(path, line, column), "error", message, code))
 
 
 @dataclass(frozen=True)

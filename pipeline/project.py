@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Settings
+from .errors import PipelineError
 from .files import inside, list_pages, read_text
-from .model import Diagnostic, Document, PipelineError
+from .model import Diagnostic, Document
 
 if TYPE_CHECKING:
     import polib

@@ -22,7 +22,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .config import DEFAULT_TRANSLATE_KEYS
-from .model import Document, FrontMatter, Segment, error
+from .errors import error
+from .model import Document, FrontMatter, Segment
 
 
 _FENCE = re.compile(r"---[ \t]*(\r\n|\n|\r)")

@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass
 
 from . import catalog
 from .config import PSEUDO_LOCALES, Settings
-from .model import Diagnostic, PipelineError
+from .errors import PipelineError
+from .model import Diagnostic
 from .project import load_catalog, template_path
 
 

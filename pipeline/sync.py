@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 
 from .cache import code_digest, digest, file_digest
 from .config import PSEUDO_LOCALES, Settings, po_language
+from .errors import PipelineError
 from .files import list_pages, write_atomic
-from .model import PipelineError
 from .project import Outcome, load_source, now_stamp, po_path, template_path
 
 if TYPE_CHECKING:  # polib, the parser and the catalog code load only when a file changed

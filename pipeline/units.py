@@ -22,8 +22,9 @@ from . import catalog, render, site
 from .build import BuildOptions, PageResult, unit_fingerprint
 from .cache import UnitRecord
 from .config import PSEUDO_LOCALES, Settings, babel_locale
+from .errors import PipelineError
 from .files import inside, list_pages, write_atomic
-from .model import Diagnostic, Document, Location, PipelineError
+from .model import Diagnostic, Document, Location
 from .pagebuild import pseudo_translations, render_outputs
 from .project import index_file, load_catalog, load_glossary_file, load_source, po_path
 from .review import review_translations

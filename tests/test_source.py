@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.model import PipelineError
+from pipeline.errors import PipelineError
 from pipeline.source import load_document, split_cells
 
 from .conftest import SEED_NAME
