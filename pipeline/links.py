@@ -448,24 +448,30 @@ def find_anchors(text: str) -> set[str]:
 
 
 def check_page(page: str, scan: PageScan, site: Site, anchors_of: Callable[[str], PageAnchors | None],
-               display: str | None = None) -> tuple[list[Diagnostic], list[LinkResult]]:
+               display: str | None = None,
+               rewrite: Callable[[str], str] | None = None) -> tuple[list[Diagnostic], list[LinkResult]]:
     """Diagnostics (by position) and link results of one page; ``anchors_of(path)`` gives the
-    anchors of a page (None if it cannot be read). Pure given a pure ``anchors_of``."""
+    anchors of a page (None if it cannot be read). Pure given a pure ``anchors_of``.
+
+    ``rewrite`` turns targets written in another form than the site's files into the site's
+    terms before they are resolved (built HTML: ``x.html#a`` -> ``x.md#a``); messages then
+    name the target as written, and a hint or another page the ``.html`` way."""
     shown = page if display is None else display
     diagnostics = [Diagnostic(Location(shown, m.line, m.column), "error", m.message, m.code) for m in scan.malformed]
     results = []
     for link in scan.links:
-        resolution = resolve_link(page, link.target, site)
+        target = link.target if rewrite is None else rewrite(link.target)
+        resolution = resolve_link(page, target, site)
         results.append(LinkResult(page, link, resolution))
         if not resolution.notes and resolution.status != "missing" and not resolution.fragment:
             continue  # nothing to report (most links)
         where = Location(shown, link.line, link.column)
         for code, message in resolution.notes:
-            diagnostics.append(Diagnostic(where, "warning", message, code))
+            diagnostics.append(Diagnostic(where, "warning", message.replace(target, link.target), code))
         if resolution.status == "missing":
             message = f"broken link '{link.target}': no such file"
             if resolution.hint:
-                message += f"; did you mean '{resolution.hint}'?"
+                message += f"; did you mean '{_hint_as_target(resolution.hint, link.target, rewrite)}'?"
             diagnostics.append(Diagnostic(where, "error", message, MISSING_FILE))
             continue
         if resolution.status != "ok" or not resolution.fragment:
@@ -475,13 +481,23 @@ def check_page(page: str, scan: PageScan, site: Site, anchors_of: Callable[[str]
         anchors = anchors_of(resolution.path)
         if anchors is None:
             continue
-        problem = check_fragment(resolution.fragment, anchors, "" if resolution.path == page else resolution.path)
+        other = "" if resolution.path == page else resolution.path
+        if rewrite is not None and other:
+            other = other[:-3] + ".html"
+        problem = check_fragment(resolution.fragment, anchors, other)
         if problem is not None:
             severity, message, code = problem
             lead = "broken link" if severity == "error" else "link"
             diagnostics.append(Diagnostic(where, severity, f"{lead} '{link.target}': {message}", code))
     diagnostics.sort(key=lambda d: (d.location.line, d.location.column))  # stable: a link's notes stay in order
     return diagnostics, results
+
+
+def _hint_as_target(hint: str, target: str, rewrite: Callable[[str], str] | None) -> str:
+    """A hint in the form of the target (an ``.html`` target's hint as ``.html``)."""
+    if rewrite is not None and target.split("#")[0].lower().endswith(".html") and hint.lower().endswith(".md"):
+        return hint[:-3] + ".html"
+    return hint
 
 
 # --- the site (edge: reads files) --------------------------------------------------------

@@ -6,7 +6,7 @@ HTML, a ``rewrite`` of targets into the tree's terms. Out: ``Hit`` records, each
 diagnostic with the link it is about, so the caller can key, attribute and deduplicate
 findings by link rather than by line. Pure given a pure ``scan_of``.
 
-Markdown trees go through ``links.check_page`` unchanged (so the figures equal
+Every tree goes through ``links.check_page`` (so a Markdown tree's figures equal
 ``links.scan_site``'s). For built HTML the site's ``.html`` pages are presented to
 ``links.resolve_link`` as ``.md`` pages (``rewrite`` turns ``x.html#a`` into ``x.md#a``), so
 the same resolution rules apply -- site map, case, ``\\`` separators, redirects -- while
@@ -18,18 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .links import (
-    MISSING_FILE,
-    Anchors,
-    LinkResult,
-    PageAnchors,
-    Site,
-    check_fragment,
-    check_page,
-    resolve_link,
-)
+from .links import Anchors, LinkResult, PageAnchors, Site, check_page
 from .linkscan import Link, PageScan
-from .model import Diagnostic, Location
+from .model import Diagnostic
 
 ScanOf = Callable[[str], PageScan | None]
 
@@ -74,10 +65,7 @@ def check_tree(pages: Iterable[str], site: Site, scan_of: ScanOf, display: Calla
             found = shared(path)
             used.update(shared.sources.get(path, frozenset({path})))
             return found
-        if rewrite is None:
-            diagnostics, linked = check_page(page, scan, site, anchors_of, display(page))
-        else:
-            diagnostics, linked = _check_rewritten(page, scan, site, anchors_of, display(page), rewrite)
+        diagnostics, linked = check_page(page, scan, site, anchors_of, display(page), rewrite)
         results.extend(linked)
         if depends is not None:
             depends[page] = used
@@ -91,38 +79,3 @@ def check_tree(pages: Iterable[str], site: Site, scan_of: ScanOf, display: Calla
             link, occurrence = by_position.get(where, (None, 0))
             hits.append(Hit(page, diagnostic, link, occurrence))
     return hits, results
-
-
-def _check_rewritten(page: str, scan: PageScan, site: Site, anchors_of: Callable[[str], PageAnchors | None],
-                     shown: str, rewrite: Callable[[str], str]) -> tuple[list[Diagnostic], list[LinkResult]]:
-    """``links.check_page`` for targets written in another form than the site's files (HTML)."""
-    diagnostics: list[Diagnostic] = []
-    results = []
-    for link in scan.links:
-        resolution = resolve_link(page, rewrite(link.target), site)
-        results.append(LinkResult(page, link, resolution))
-        where = Location(shown, link.line, link.column)
-        for code, message in resolution.notes:
-            diagnostics.append(Diagnostic(where, "warning", message.replace(rewrite(link.target), link.target), code))
-        if resolution.status == "missing":
-            message = f"broken link '{link.target}': no such file"
-            if resolution.hint:
-                hint = resolution.hint
-                if link.target.split("#")[0].lower().endswith(".html") and hint.lower().endswith(".md"):
-                    hint = hint[:-3] + ".html"
-                message += f"; did you mean '{hint}'?"
-            diagnostics.append(Diagnostic(where, "error", message, MISSING_FILE))
-            continue
-        if resolution.status != "ok" or not resolution.fragment or not resolution.path.lower().endswith(".md"):
-            continue
-        anchors = anchors_of(resolution.path)
-        if anchors is None:
-            continue
-        problem = check_fragment(resolution.fragment, anchors, "" if resolution.path == page else
-                                 resolution.path[:-3] + ".html")
-        if problem is not None:
-            severity, message, code = problem
-            lead = "broken link" if severity == "error" else "link"
-            diagnostics.append(Diagnostic(where, severity, f"{lead} '{link.target}': {message}", code))
-    diagnostics.sort(key=lambda d: (d.location.line, d.location.column))
-    return diagnostics, results
