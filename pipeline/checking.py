@@ -222,6 +222,7 @@ class _Run:
         self.site = build_site(self.source_files, options.site_map, options.redirects)
         self._source_scans: dict[str, PageScan | None] = {}
         self._texts: dict[str, str | None] = {}
+        self._digests: dict[str, str] = {}  # of the source pages' texts, once check_sources read them
         self._documents: dict[str, object] = {}
         self._facts: dict[tuple[str, str], PageFacts | None] = {}
         self._source_hits: dict[str, tuple[Hit, ...]] = {}
@@ -250,7 +251,7 @@ class _Run:
     def source_scan(self, page: str) -> PageScan | None:
         if page not in self._source_scans:
             text = self._texts[page] if page in self._texts else _read(self.settings.source / page)
-            self._source_scans[page] = None if text is None else self.markdown(text)
+            self._source_scans[page] = None if text is None else self.markdown(text, self._digests.get(page))
         return self._source_scans[page]
 
     def check_sources(self, reuse: bool = True) -> None:
@@ -258,7 +259,7 @@ class _Run:
         (``reuse=False``: check all, e.g. for ``--verbose``, which lists every link)."""
         shown = {page: self.display(self.settings.source / page) for page in self.source_pages}
         self._texts = {page: _read(self.settings.source / page) for page in self.source_pages}
-        digests = {page: digest_text(text) for page, text in self._texts.items() if text is not None}
+        digests = self._digests = {page: digest_text(text) for page, text in self._texts.items() if text is not None}
         site_key = digest_text(json.dumps([self.source_files, sorted(self.options.site_map.items()),
                                            sorted(self.options.redirects.items())]))
         kept: dict[str, list[Hit]] = {}

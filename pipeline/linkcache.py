@@ -74,9 +74,10 @@ class ScanCache:
         self.hits = 0
         self.misses = 0
 
-    def scanner(self, name: str, scan: Callable[[str], PageScan]) -> Callable[[str], PageScan]:
-        def cached(text: str) -> PageScan:
-            key = name + ":" + digest_text(text)
+    def scanner(self, name: str, scan: Callable[[str], PageScan]) -> Callable[..., PageScan]:
+        """``scan`` cached by the text's digest (``digest``: the caller's, when it has one)."""
+        def cached(text: str, digest: str | None = None) -> PageScan:
+            key = name + ":" + (digest or digest_text(text))
             found = self._scans.get(key)
             if found is not None:
                 return found
