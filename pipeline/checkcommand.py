@@ -6,6 +6,10 @@ are printed by ``pipeline.checking`` (a real run) or replayed from ``pipeline.ru
 ``--verbose`` (which lists every link), ``--update-baseline`` (which writes) or
 ``--no-cache``. Nothing beyond the standard library and what the command line has already
 loaded (the settings) is imported before the replay is known to miss.
+
+Most reruns are the same command typed again in the same folder (``make check``, a
+pre-commit hook): ``replay_launch`` serves those before the command line and the settings
+are even parsed, keyed by the command line as typed and the bytes of the settings files.
 """
 
 from __future__ import annotations
@@ -13,10 +17,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from . import __version__
-from .runrecord import fingerprint, load_record, store_record
+from .runrecord import find_launch, find_run, fingerprint, read_records, store_record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -54,40 +58,85 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also list the external links and the site-root prefixes of other sites")
 
 
-def run_command(settings: Settings, args: argparse.Namespace, checked_settings: Callable[[], object]) -> int:
+def run_command(settings: Settings, args: argparse.Namespace, checked_settings: Callable[[], object],
+                argv: Sequence[str] = ()) -> int:
     """Replay the stored report of an unchanged run, or check and store what it printed.
 
     ``settings`` come with their locale names unchecked (``load_settings(check_locales=False)``):
     a replayed run was checked when it ran, and its settings are part of the fingerprint.
     Before a real check, ``checked_settings()`` loads them again with every check (it raises
-    the same located error as any other command for an unknown locale)."""
+    the same located error as any other command for an unknown locale). ``argv`` is the
+    command line as typed: a stored run is kept under it too (``replay_launch``)."""
     path = os.path.join(settings.out, ".cache", RECORD_FILE)
-    key = None
+    key = launch = None
     if not (args.verbose or args.update_baseline or args.no_cache):
-        key = run_fingerprint(settings, args)
-        record = load_record(path, key)
+        parts, folders, files = run_inputs(settings, args)
+        key = fingerprint(parts, folders, files)
+        record = find_run(read_records(path)[0], key)
         if record is not None:
-            return _replay(args, record)
+            return _replay(args.output, record)
+        found = launch_key(argv)
+        if found is not None and found[0] == path:  # where replay_launch looks for it
+            launch = (found[1], {"parts": parts, "folders": [[f, sorted(s)] for f, s in folders], "files": files,
+                                 "output": args.output})
     checked_settings()
     from . import checking
 
     def keep(report: str, summary: str, status: int) -> None:
-        store_record(path, key, report, summary, status)
+        store_record(path, key, report, summary, status, launch)
 
     return checking.run_check(settings, args, keep if key else None)
 
 
-def run_fingerprint(settings: Settings, args: argparse.Namespace) -> str:
-    """Everything a check's report depends on: our code, the command line, the settings,
-    the trees it reads (sources, catalogs and, unless ``--no-outputs``, the built pages;
-    never ``out/.cache``) and the extra files named by the settings or options."""
+def run_inputs(settings: Settings, args: argparse.Namespace) -> tuple[list[str], list[tuple[str, frozenset[str]]], list[str]]:
+    """Everything a check's report depends on, as the parts, folders and files of
+    ``runrecord.fingerprint``: our code, the command line, the settings, the trees it reads
+    (sources, catalogs and, unless ``--no-outputs``, the built pages; never ``out/.cache``)
+    and the extra files named by the settings or options."""
     folders = [(str(settings.source), frozenset()), (str(settings.locales), frozenset())]
     if not args.no_outputs:
         folders.append((str(settings.out), frozenset({".cache"})))
     named = [settings.redirects, settings.glossary, settings.baseline, args.redirects, args.baseline, args.inventory]
     files = [os.path.abspath(str(p)) for p in named if p]
     parts = [__version__, _code_stamp(), sys.version, os.getcwd(), repr(sorted(vars(args).items())), repr(settings)]
-    return fingerprint(parts, folders, files)
+    return parts, folders, files
+
+
+def launch_key(argv: Sequence[str]) -> tuple[str, str] | None:
+    """For a command line ``[-C DIR] check ...``: the record file of the project's default
+    ``out`` folder and the key of this launch (the command line as typed, the working folder,
+    our code and the bytes of the project's settings files). None for any other form.
+
+    Together these decide the settings, so a launch stored by a real run (``run_command``)
+    names the folders and files that run's fingerprint covered, and ``replay_launch`` can
+    fingerprint them again without parsing the command line or the settings."""
+    words = list(argv)
+    root = "."
+    if words[:1] == ["-C"] and len(words) > 1:
+        root, words = words[1], words[2:]
+    if words[:1] != ["check"]:
+        return None
+    root = os.path.realpath(root)  # as load_settings resolves the project folder
+    settings_files = [os.path.join(root, name) for name in ("pipeline.toml", "pyproject.toml")]
+    parts = ["launch", __version__, _code_stamp(), sys.version, os.getcwd(), *argv]
+    return os.path.join(root, "out", ".cache", RECORD_FILE), fingerprint(parts, (), settings_files)
+
+
+def replay_launch(argv: Sequence[str]) -> int | None:
+    """The exit status of replaying a stored run of this very command line on unchanged
+    files, or None (nothing stored, something changed, or another form of command line:
+    the caller parses it and runs ``run_command``). Imports nothing beyond ``runrecord``."""
+    found = launch_key(argv)
+    if found is None:
+        return None
+    path, key = found
+    runs, launches = read_records(path)
+    launch = find_launch(launches, key)
+    if launch is None:
+        return None
+    parts, folders, files, output = launch
+    record = find_run(runs, fingerprint(parts, folders, files))
+    return None if record is None else _replay(output, record)
 
 
 def _code_stamp() -> str:
@@ -102,13 +151,13 @@ def _code_stamp() -> str:
     return ";".join(stamp)
 
 
-def _replay(args: argparse.Namespace, record: dict) -> int:
-    if args.output:
+def _replay(output: str | None, record: dict) -> int:
+    if output:
         from pathlib import Path
 
         from .files import write_atomic
 
-        write_atomic(Path(args.output), record["report"])
+        write_atomic(Path(output), record["report"])
     else:
         sys.stdout.write(record["report"])
     print(record["summary"], file=sys.stderr)

@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .config import Settings, load_settings, with_locales
 from .errors import PipelineError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without the 2 ms import of typing
 if TYPE_CHECKING:
     from .build import BuildOptions
+    from .config import Settings
     from .project import Outcome
 
 # The stage modules (build, sync, project and what they pull in: Jinja, markdown-it-py,
@@ -134,6 +134,8 @@ def _progress(label: str, stream=None, clock=time.monotonic):
 
 
 def _settings(args: argparse.Namespace, check_locales: bool = True) -> Settings:
+    from .config import load_settings, with_locales
+
     overrides = {
         "source": args.source,
         "locales": args.locales,
@@ -169,10 +171,26 @@ def run_all(settings: Settings, options: BuildOptions, progress) -> Outcome:
     return outcome
 
 
+def _pipe_closed() -> int:
+    """Output piped into ``head`` and the like was closed early: not an error of ours."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    typed = list(sys.argv[1:] if argv is None else argv)
+    if "check" in typed[:3]:  # the same check typed again on unchanged files: its stored report
+        from .checkcommand import replay_launch
+
+        try:
+            status = replay_launch(typed)
+        except BrokenPipeError:
+            return _pipe_closed()
+        if status is not None:
+            return status
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(typed)
     except SystemExit as exc:
         return int(exc.code or 0)
     try:
@@ -206,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             from . import checkcommand
 
-            return checkcommand.run_command(settings, args, lambda: _settings(args))
+            return checkcommand.run_command(settings, args, lambda: _settings(args), typed)
         if args.command in ("build", "all"):
             from .build import BuildOptions, run_build
 
@@ -220,9 +238,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2 if exc.diagnostic.code.startswith("config.") else 1
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # output piped into `head` and the like: not an error of ours
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+    except BrokenPipeError:
+        return _pipe_closed()
     parser.error(f"unknown command {args.command}")
     return 2
 

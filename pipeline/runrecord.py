@@ -11,19 +11,23 @@ What the fingerprint covers
     HTML, JSON and YAML); other files (images, media) count by name only, as the check only
     asks whether they exist. Content, never timestamps: a touched but unchanged page replays.
 
-This module imports only what Python has loaded at start-up anyway (plus ``hashlib`` and
+This module imports only what Python has loaded at start-up anyway (plus BLAKE2 and
 ``json``): a replay costs a walk of the folders and a hash of the pages, not the import of
 the checkers, and so it is faster than a native link checker on a site that did not change.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterable
 
-RECORD_FORMAT = 1
+try:
+    from _blake2 import blake2b  # hashlib's BLAKE2 without hashlib's load of OpenSSL (2 ms at start-up)
+except ImportError:  # another Python implementation
+    from hashlib import blake2b
+
+RECORD_FORMAT = 2  # 2: launches beside the runs
 KEEP = 8  # command lines remembered side by side (make check, the pre-commit hook, CI, ...)
 READ_SUFFIXES = frozenset({".md", ".markdown", ".po", ".pot", ".html", ".htm", ".json", ".yml", ".yaml", ".txt"})
 
@@ -31,7 +35,7 @@ READ_SUFFIXES = frozenset({".md", ".markdown", ".po", ".pot", ".html", ".htm", "
 def fingerprint(parts: Iterable[str], folders: Iterable[tuple[str, frozenset[str]]], files: Iterable[str]) -> str:
     """The digest of ``parts``, of each folder's tree (minus the top-level names in its
     skip set) and of the content of ``files`` (a missing one counts as missing)."""
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     for part in parts:
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     for folder, skip in folders:
@@ -81,36 +85,63 @@ def _add_content(digest, path: str) -> None:
     digest.update(b"\0" + size.to_bytes(8, "little"))
 
 
-def load_record(path: str, key: str) -> dict | None:
-    """The run stored under ``key``, if any (an unreadable or foreign file holds none)."""
+def read_records(path: str) -> tuple[dict, dict]:
+    """The stored runs (fingerprint -> report, summary, status) and launches (launch key ->
+    what to fingerprint again); an unreadable, foreign or older file holds none."""
     try:
         with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
-        record = data["runs"][key] if data.get("format") == RECORD_FORMAT else None
-        if record is not None and not (isinstance(record["report"], str) and isinstance(record["summary"], str)
-                                       and isinstance(record["status"], int)):
-            return None
-        return record
+        if data.get("format") == RECORD_FORMAT and isinstance(data["runs"], dict) and isinstance(data["launches"], dict):
+            return data["runs"], data["launches"]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
+        pass
+    return {}, {}
 
 
-def store_record(path: str, key: str, report: str, summary: str, status: int) -> None:
-    """Keep this run under ``key``, with the ``KEEP - 1`` most recent others."""
+def find_run(runs: dict, key: str) -> dict | None:
+    """The run stored under ``key``, if it is a whole one."""
+    record = runs.get(key)
+    try:
+        if isinstance(record["report"], str) and isinstance(record["summary"], str) \
+                and isinstance(record["status"], int):
+            return record
+    except (KeyError, TypeError):
+        pass
+    return None
+
+
+def find_launch(launches: dict, key: str) -> tuple[list[str], list[tuple[str, frozenset[str]]], list[str], str | None] | None:
+    """What the launch stored under ``key`` fingerprints (the parts, folders and files of
+    ``fingerprint``) and the file its report went to (None: stdout)."""
+    launch = launches.get(key)
+    try:
+        parts, files, output = launch["parts"], launch["files"], launch["output"]
+        folders = [(folder, frozenset(skip)) for folder, skip in launch["folders"]]
+        if all(isinstance(x, str) for x in (*parts, *files, *(f for f, _ in folders), *(n for _, s in folders for n in s))) \
+                and (output is None or isinstance(output, str)):
+            return list(parts), folders, list(files), output
+    except (KeyError, TypeError, ValueError):
+        pass
+    return None
+
+
+def store_record(path: str, key: str, report: str, summary: str, status: int,
+                 launch: tuple[str, dict] | None = None) -> None:
+    """Keep this run under ``key``, with the ``KEEP - 1`` most recent others, and the
+    ``launch`` (its key and entry) that led to it, if any."""
     from pathlib import Path
 
     from .files import write_atomic
 
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-        runs = dict(data["runs"]) if data.get("format") == RECORD_FORMAT else {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        runs = {}
+    runs, launches = (dict(table) for table in read_records(path))
     runs.pop(key, None)
     runs[key] = {"report": report, "summary": summary, "status": status}
-    kept = dict(list(runs.items())[-KEEP:])
+    if launch is not None:
+        launches.pop(launch[0], None)
+        launches[launch[0]] = launch[1]
+    data = {"format": RECORD_FORMAT, "runs": dict(list(runs.items())[-KEEP:]),
+            "launches": dict(list(launches.items())[-KEEP:])}
     try:
-        write_atomic(Path(path), json.dumps({"format": RECORD_FORMAT, "runs": kept}, ensure_ascii=False))
+        write_atomic(Path(path), json.dumps(data, ensure_ascii=False))
     except OSError:
         pass  # a read-only out/ only costs speed

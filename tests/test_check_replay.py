@@ -5,6 +5,8 @@ command line or to our code runs the check again."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,12 +94,19 @@ def test_an_edited_checkout_does_not_replay_what_older_code_wrote(site, capsys, 
 def test_a_broken_record_file_is_an_empty_one(site, capsys, counted):
     first = run(site, capsys)
     records = site / "out" / ".cache" / checkcommand.RECORD_FILE
-    for junk in ("{", '{"format": 1, "runs": {"x": 1}}', json.dumps({"format": 1, "runs": []})):
+    junks = ("{", '{"format": 2, "runs": {"x": 1}, "launches": {}}', json.dumps({"format": 2, "runs": [], "launches": {}}),
+             json.dumps({"format": 1, "runs": {}}))
+    for junk in junks:
         records.write_text(junk, encoding="utf-8")
         assert run(site, capsys) == first
-    assert len(counted) == 4
+    assert len(counted) == 5
     stored = json.loads(records.read_text(encoding="utf-8"))
-    assert stored["format"] == 1 and len(stored["runs"]) == 1
+    assert stored["format"] == 2 and len(stored["runs"]) == 1 and len(stored["launches"]) == 1
+    (launch,) = stored["launches"].values()
+    for junk in ({"parts": 1}, {**launch, "folders": [[1, []]]}, {**launch, "output": 3}, "x"):
+        records.write_text(json.dumps({**stored, "launches": {k: junk for k in stored["launches"]}}), encoding="utf-8")
+        assert run(site, capsys) == first  # the run itself is still found by its fingerprint
+    assert len(counted) == 5
 
 
 def test_an_unknown_locale_is_still_an_error_when_nothing_is_stored(site, capsys):
@@ -120,3 +129,52 @@ def test_locales_are_checked_as_by_every_other_command_with_or_without_locale_op
     (site / "pyproject.toml").write_text('[tool.pipeline]\ntarget_locales = ["de-DE"]\n', encoding="utf-8")
     assert main(["-C", str(site), "check", "--locale", "yy-ZZ"]) == 2
     assert capsys.readouterr().err == "<command line>:1:1: error: unknown locale 'yy-ZZ' [config.locale]\n"
+
+
+def test_the_same_command_line_replays_before_the_settings_or_options_are_parsed(site, capsys, tmp_path):
+    """``make check`` typed again: the stored run is found from the command line as typed and
+    the settings files' bytes, so neither argparse's parse nor TOML nor the checkers run."""
+    first = run(site, capsys)
+    script = ("import sys; from pipeline.cli import main; status = main(sys.argv[1:]); "
+              "loaded = [m for m in ('pipeline.config', 'tomllib', 'pipeline.checking', 'hashlib') if m in sys.modules]; "
+              "print(status, loaded, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", script, "-C", str(site), "check", "--no-outputs"],
+                          capture_output=True, text=True, check=False)
+    assert done.stdout == first[1]
+    assert done.stderr == first[2] + "1 []\n"
+
+
+def test_a_launch_is_what_was_typed_where_it_was_typed(site, capsys, counted, monkeypatch):
+    first = run(site, capsys)
+    monkeypatch.chdir(site)
+    assert run(site, capsys) == first and len(counted) == 2  # typed elsewhere: a run of its own
+    assert main(["check", "--no-outputs"]) == 1  # the same project typed otherwise: another run
+    assert capsys.readouterr().out == first[1] and len(counted) == 3
+    records = json.loads((site / "out" / ".cache" / checkcommand.RECORD_FILE).read_text(encoding="utf-8"))
+    assert len(records["runs"]) == 3 and len(records["launches"]) == 3
+
+    def no_settings(*args, **kwargs):
+        raise AssertionError("settings parsed")
+
+    monkeypatch.setattr("pipeline.config.load_settings", no_settings)
+    assert run(site, capsys) == first
+    assert main(["check", "--no-outputs"]) == 1 and capsys.readouterr().out == first[1]
+
+
+def test_a_change_to_the_settings_files_is_seen_by_the_next_launch(site, capsys, counted):
+    run(site, capsys)
+    settings = site / "pyproject.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
+    run(site, capsys)
+    assert len(counted) == 1  # the launch missed, the settings are the same: replayed by fingerprint
+    settings.write_text(settings.read_text(encoding="utf-8") + 'out = "build"\n', encoding="utf-8")
+    code, out, _ = run(site, capsys)
+    assert len(counted) == 2 and (site / "build" / ".cache" / checkcommand.RECORD_FILE).is_file()
+    code, out, _ = run(site, capsys)  # the record is in build/, where no launch is looked for
+    assert len(counted) == 2 and "shot.png" in out
+    (site / "pipeline.toml").write_text('source_locale = "en-US"\n', encoding="utf-8")  # read before pyproject
+    assert run(site, capsys)[1] == out and len(counted) == 3  # its settings (out/ again): checked
+    assert run(site, capsys)[1] == out and len(counted) == 3
+    (site / "source" / "media" / "shot.png").write_bytes(b"")
+    code, out, _ = run(site, capsys)
+    assert code == 0 and "shot.png" not in out and len(counted) == 4
