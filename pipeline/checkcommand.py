@@ -78,7 +78,7 @@ def run_command(settings: Settings, args: argparse.Namespace, checked_settings: 
         found = launch_key(argv)
         if found is not None and found[0] == path:  # where replay_launch looks for it
             launch = (found[1], {"parts": parts, "folders": [[f, sorted(s)] for f, s in folders], "files": files,
-                                 "output": args.output})
+                                 "output": args.output, "paths": [list(p) for p in settings.written_paths]})
     checked_settings()
     from . import checking
 
@@ -134,7 +134,9 @@ def replay_launch(argv: Sequence[str]) -> int | None:
     launch = find_launch(launches, key)
     if launch is None:
         return None
-    parts, folders, files, output = launch
+    parts, folders, files, output, paths = launch
+    if any(os.path.realpath(written) != resolved for written, resolved in paths):
+        return None  # a symbolic link named in the settings points elsewhere now
     record = find_run(runs, fingerprint(parts, folders, files))
     return None if record is None else _replay(output, record)
 

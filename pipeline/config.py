@@ -11,7 +11,7 @@ import functools
 import os
 import re
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import error
@@ -43,6 +43,9 @@ class Settings:
     baseline: Path | None = None  # known findings of ``pipeline check`` (see pipeline/reports.py)
     config_file: str = "pyproject.toml"
     project: str = "docs"
+    # each folder and file setting as written (joined to the root) and what it resolved to: a
+    # re-pointed symbolic link changes what the settings mean though the settings files did not
+    written_paths: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
 
     def display(self, path: Path) -> str:
         """A path as shown in diagnostics: relative to the project when inside it."""
@@ -123,11 +126,18 @@ def _settings_from(root: Path, data: dict[str, Any], config_file: str) -> Settin
         if key not in known:
             raise error(config_file, 1, 1, f"unknown setting '{key}'", "config.unknown")
 
+    written: list[tuple[str, str]] = []
+
+    def resolve(value: str) -> Path:
+        path = (root / value).resolve()
+        written.append((str(root / value), str(path)))
+        return path
+
     def folder(key: str, default: str) -> Path:
         value = data.get(key, default)
         if not isinstance(value, str):
             raise error(config_file, 1, 1, f"setting '{key}' must be a folder name", "config.type")
-        return (root / value).resolve()
+        return resolve(value)
 
     source_locale = str(data.get("source_locale", "en-US"))
     targets = data.get("target_locales", [])
@@ -136,13 +146,11 @@ def _settings_from(root: Path, data: dict[str, Any], config_file: str) -> Settin
     site_map = data.get("site_map", {})
     if not isinstance(site_map, dict):
         raise error(config_file, 1, 1, "setting 'site_map' must be a table of URL prefix = folder", "config.type")
-    optional = {k: (root / data[k]).resolve() if data.get(k) else None for k in ("redirects", "glossary", "baseline")}
+    optional = {k: resolve(data[k]) if data.get(k) else None for k in ("redirects", "glossary", "baseline")}
+    folders = {key: folder(key, key) for key in ("source", "locales", "templates", "out")}
     settings = Settings(
         root=root,
-        source=folder("source", "source"),
-        locales=folder("locales", "locales"),
-        templates=folder("templates", "templates"),
-        out=folder("out", "out"),
+        **folders,
         source_locale=source_locale,
         target_locales=tuple(str(t) for t in targets),
         translate_keys=tuple(str(k) for k in data.get("translate_keys", DEFAULT_TRANSLATE_KEYS)),
@@ -151,6 +159,7 @@ def _settings_from(root: Path, data: dict[str, Any], config_file: str) -> Settin
         glossary=optional["glossary"],
         baseline=optional["baseline"],
         config_file=config_file,
+        written_paths=tuple(written),
     )
     return settings
 

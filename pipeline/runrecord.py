@@ -110,16 +110,18 @@ def find_run(runs: dict, key: str) -> dict | None:
     return None
 
 
-def find_launch(launches: dict, key: str) -> tuple[list[str], list[tuple[str, frozenset[str]]], list[str], str | None] | None:
+def find_launch(launches: dict, key: str) -> tuple | None:
     """What the launch stored under ``key`` fingerprints (the parts, folders and files of
-    ``fingerprint``) and the file its report went to (None: stdout)."""
+    ``fingerprint``), the file its report went to (None: stdout) and the paths its settings
+    named, as written and as resolved then."""
     launch = launches.get(key)
     try:
         parts, files, output = launch["parts"], launch["files"], launch["output"]
         folders = [(folder, frozenset(skip)) for folder, skip in launch["folders"]]
-        if all(isinstance(x, str) for x in (*parts, *files, *(f for f, _ in folders), *(n for _, s in folders for n in s))) \
-                and (output is None or isinstance(output, str)):
-            return list(parts), folders, list(files), output
+        paths = [(written, resolved) for written, resolved in launch["paths"]]
+        texts = (*parts, *files, *(f for f, _ in folders), *(n for _, s in folders for n in s), *(x for p in paths for x in p))
+        if all(isinstance(x, str) for x in texts) and (output is None or isinstance(output, str)):
+            return list(parts), folders, list(files), output, paths
     except (KeyError, TypeError, ValueError):
         pass
     return None

@@ -178,3 +178,18 @@ def test_a_change_to_the_settings_files_is_seen_by_the_next_launch(site, capsys,
     (site / "source" / "media" / "shot.png").write_bytes(b"")
     code, out, _ = run(site, capsys)
     assert code == 0 and "shot.png" not in out and len(counted) == 4
+
+
+def test_a_re_pointed_link_in_the_settings_is_seen_by_the_next_launch(site, capsys, counted, monkeypatch):
+    """The settings files say `source = "docs"`, unchanged; `docs` now links to another folder."""
+    (site / "pyproject.toml").write_text('[tool.pipeline]\nsource = "docs"\n', encoding="utf-8")
+    (site / "docs").symlink_to(site / "source")
+    first = run(site, capsys)
+    assert run(site, capsys) == first and len(counted) == 1
+    other = site / "other"
+    other.mkdir()
+    (other / "a.md").write_text("# A\n", encoding="utf-8")
+    (site / "docs").unlink()
+    (site / "docs").symlink_to(other)
+    code, out, _ = run(site, capsys)
+    assert (code, out) == (0, "") and len(counted) == 2
