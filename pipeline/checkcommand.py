@@ -59,17 +59,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_command(settings: Settings, args: argparse.Namespace, checked_settings: Callable[[], object],
-                argv: Sequence[str] = ()) -> int:
+                argv: Sequence[str] = (), known: str | None = None) -> int:
     """Replay the stored report of an unchanged run, or check and store what it printed.
 
     ``settings`` come with their locale names unchecked (``load_settings(check_locales=False)``):
     a replayed run was checked when it ran, and its settings are part of the fingerprint.
     Before a real check, ``checked_settings()`` loads them again with every check (it raises
     the same located error as any other command for an unknown locale). ``argv`` is the
-    command line as typed: a stored run is kept under it too (``replay_launch``)."""
+    command line as typed: a stored run is kept under it too (``replay_launch``); ``known``
+    is the fingerprint ``replay_launch`` found no run for, if it got that far."""
     path = os.path.join(settings.out, ".cache", RECORD_FILE)
-    key = launch = None
-    if not (args.verbose or args.update_baseline or args.no_cache):
+    key, launch = known, None
+    if known is None and not (args.verbose or args.update_baseline or args.no_cache):
         parts, folders, files = run_inputs(settings, args)
         key = fingerprint(parts, folders, files)
         record = find_run(read_records(path)[0], key)
@@ -122,23 +123,26 @@ def launch_key(argv: Sequence[str]) -> tuple[str, str] | None:
     return os.path.join(root, "out", ".cache", RECORD_FILE), fingerprint(parts, (), settings_files)
 
 
-def replay_launch(argv: Sequence[str]) -> int | None:
+def replay_launch(argv: Sequence[str]) -> tuple[int | None, str | None]:
     """The exit status of replaying a stored run of this very command line on unchanged
-    files, or None (nothing stored, something changed, or another form of command line:
-    the caller parses it and runs ``run_command``). Imports nothing beyond ``runrecord``."""
+    files, else None (nothing stored, something changed, or another form of command line:
+    the caller parses it and runs ``run_command``), with the fingerprint of the files as
+    they are now when a stored launch gave it (``run_command`` need not make it again).
+    Imports nothing beyond ``runrecord``."""
     found = launch_key(argv)
     if found is None:
-        return None
+        return None, None
     path, key = found
     runs, launches = read_records(path)
     launch = find_launch(launches, key)
     if launch is None:
-        return None
+        return None, None
     parts, folders, files, output, paths = launch
     if any(os.path.realpath(written) != resolved for written, resolved in paths):
-        return None  # a symbolic link named in the settings points elsewhere now
-    record = find_run(runs, fingerprint(parts, folders, files))
-    return None if record is None else _replay(output, record)
+        return None, None  # a symbolic link named in the settings points elsewhere now
+    now = fingerprint(parts, folders, files)
+    record = find_run(runs, now)
+    return (None, now) if record is None else (_replay(output, record), None)
 
 
 def _code_stamp() -> str:

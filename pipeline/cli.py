@@ -179,11 +179,12 @@ def _pipe_closed() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     typed = list(sys.argv[1:] if argv is None else argv)
+    known = None  # the fingerprint of a check's files, once made
     if "check" in typed[:3]:  # the same check typed again on unchanged files: its stored report
         from .checkcommand import replay_launch
 
         try:
-            status = replay_launch(typed)
+            status, known = replay_launch(typed)
         except BrokenPipeError:
             return _pipe_closed()
         if status is not None:
@@ -224,7 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             from . import checkcommand
 
-            return checkcommand.run_command(settings, args, lambda: _settings(args), typed)
+            return checkcommand.run_command(settings, args, lambda: _settings(args), typed, known)
         if args.command in ("build", "all"):
             from .build import BuildOptions, run_build
 

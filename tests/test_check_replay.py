@@ -193,3 +193,20 @@ def test_a_re_pointed_link_in_the_settings_is_seen_by_the_next_launch(site, caps
     (site / "docs").symlink_to(other)
     code, out, _ = run(site, capsys)
     assert (code, out) == (0, "") and len(counted) == 2
+
+
+def test_a_launch_that_finds_the_files_changed_hands_its_fingerprint_to_the_check(site, capsys, counted, monkeypatch):
+    run(site, capsys)
+    walks: list[int] = []
+    real = checkcommand.fingerprint
+
+    def counting(parts, folders, files):
+        folders = list(folders)
+        walks.extend([1] if folders else [])
+        return real(parts, folders, files)
+
+    monkeypatch.setattr(checkcommand, "fingerprint", counting)
+    (site / "source" / "b.md").write_text("# B\n", encoding="utf-8")
+    code, out, _ = run(site, capsys)
+    assert "no anchor '#part' in 'b.md'" in out and len(counted) == 2 and len(walks) == 1
+    assert run(site, capsys)[1] == out and len(counted) == 2  # and the run it made is stored under it
