@@ -9,12 +9,12 @@ Timestamps are never trusted; ``make clean`` (removing ``out/``) drops the cache
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .digests import blake2b
 from .files import write_atomic
 
 CACHE_FORMAT = 1
@@ -68,7 +68,7 @@ def load_cache(path: Path) -> BuildCache:
 
 
 def digest(*parts: bytes | str) -> str:
-    h = hashlib.blake2b(digest_size=16)
+    h = blake2b(digest_size=16)
     for part in parts:
         data = part.encode("utf-8") if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "little"))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import difflib
-import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 import polib
 from babel.messages.plurals import get_plural
 
+from .digests import blake2b
 from .errors import error
 from .extract import Message
 from .model import Stats
@@ -77,7 +77,7 @@ def make_template(messages: Iterable[Message], project: str, date: str, title: s
 
 def template_digest(messages: Iterable[Message]) -> str:
     """A short digest of a template's messages (ids, references, comments, flags)."""
-    h = hashlib.blake2b(digest_size=8)
+    h = blake2b(digest_size=8)
     for m in messages:
         h.update(repr((m.msgid, m.references, m.comments, m.flags)).encode("utf-8"))
     return h.hexdigest()

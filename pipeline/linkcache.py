@@ -15,13 +15,13 @@ unreadable, foreign or older cache is an empty one.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .digests import blake2b
 from .files import write_atomic
 from .linkscan import Heading, Link, Malformed, PageScan
 
@@ -29,7 +29,7 @@ CACHE_FORMAT = 1
 
 
 def digest_text(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def encode_link(link: Link) -> list[Any]:

@@ -22,10 +22,7 @@ import json
 import os
 from collections.abc import Iterable
 
-try:
-    from _blake2 import blake2b  # hashlib's BLAKE2 without hashlib's load of OpenSSL (2 ms at start-up)
-except ImportError:  # another Python implementation
-    from hashlib import blake2b
+from .digests import blake2b
 
 RECORD_FORMAT = 2  # 2: launches beside the runs
 KEEP = 8  # command lines remembered side by side (make check, the pre-commit hook, CI, ...)
