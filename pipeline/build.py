@@ -110,6 +110,11 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
                 stale.setdefault(page, []).append(locale)
     results = _run_pages(settings, base, options, stale, progress)
     units = dict(fresh)
+    # a run restricted with --locale leaves the other locales' pages as they are (their
+    # records are carried over, so their outputs are not taken for stale ones)
+    shown = set(pages)
+    units.update((key, record) for key, record in cache.units.items()
+                 if key.partition("\t")[0] not in settings.all_locales and key.partition("\t")[2] in shown)
     for result in results:
         outcome.diagnostics += result.diagnostics
         outcome.written += result.written
@@ -123,12 +128,13 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
                 old = cache.units[key]
                 units[key] = UnitRecord("", old.outputs, old.includes, old.stats)
     _remove_stale_outputs(settings, cache, units)
+    dropped = any(key not in units for key in cache.units)  # a page left: the indexes list it
     cache.units = units
     cache.save()
     for shard_cache in merged_shards:
         shard_cache.unlink(missing_ok=True)
     index = settings.out / "html" / settings.source_locale / index_file(pages)
-    if options.shard == (1, 1) and "html" in options.formats and (stale or not index.is_file()):
+    if options.shard == (1, 1) and "html" in options.formats and (stale or dropped or not index.is_file()):
         _write_site(settings, units, pages, outcome)  # indexes, error catalogs, stylesheets, images
     for locale in settings.all_locales:
         total = Stats()

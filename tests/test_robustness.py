@@ -53,3 +53,31 @@ def test_plural_entry_is_reported_as_such(sample_project, capsys):
     assert _run(sample_project, "build") == 1
     assert capsys.readouterr().err.splitlines() == [
         f"{EN_PO}:{line}:1: error: plural entry (msgid_plural): pages have no plural messages [po.syntax]"]
+
+
+def test_build_of_one_locale_keeps_the_other_locales_outputs(sample_project, capsys):
+    """``build --locale en-US`` deleted every other locale's pages (their cache records were not
+    carried over, so their outputs counted as stale), leaving de-DE/index.html linking to
+    nothing."""
+    assert _run(sample_project, "build") == 0
+    out = sample_project / "out"
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and ".cache" not in p.parts}
+    assert _run(sample_project, "build", "--locale", "en-US") == 0
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and ".cache" not in p.parts}
+    assert sorted(after) == sorted(before)
+    assert (out / "html/de-DE" / (SEED_NAME[:-3] + ".html")).read_bytes() == before[out / "html/de-DE" / (SEED_NAME[:-3] + ".html")]
+
+
+def test_removed_page_leaves_the_indexes(sample_project, capsys):
+    """A page removed from source/ had its outputs removed, but the build found every other
+    unit up to date and did not write the site files again: each locale's index.html kept a
+    link to the removed page, which ``pipeline check`` then reported as broken."""
+    (sample_project / "source" / "extra.md").write_text("---\ntitle: Page deux\n---\n# Bonjour\n", encoding="utf-8")
+    assert _run(sample_project, "all") == 0
+    assert 'href="extra.html"' in (sample_project / "out/html/en-US/index.html").read_text(encoding="utf-8")
+    (sample_project / "source" / "extra.md").unlink()
+    assert _run(sample_project, "all") == 0
+    for locale in ("fr-FR", "en-US", "de-DE", "qps-ploc"):
+        index = (sample_project / "out/html" / locale / "index.html").read_text(encoding="utf-8")
+        assert "extra.html" not in index, locale
+        assert not (sample_project / "out/html" / locale / "extra.html").exists()
