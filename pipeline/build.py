@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from .cache import BuildCache, UnitRecord, code_digest, digest, file_digest, load_cache, tree_digest
 from .config import PSEUDO_LOCALES, Settings
-from .files import inside, list_pages, write_atomic
+from .files import inside, list_pages, write_atomic, write_error
 from .model import Diagnostic, Stats
 from .project import Outcome, index_file, po_path
 
@@ -130,7 +130,10 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     _remove_stale_outputs(settings, cache, units)
     dropped = any(key not in units for key in cache.units)  # a page left: the indexes list it
     cache.units = units
-    cache.save()
+    try:
+        cache.save()
+    except OSError:
+        pass  # an unwritable out/ is reported by the outputs; a lost cache only costs speed
     for shard_cache in merged_shards:
         shard_cache.unlink(missing_ok=True)
     index = settings.out / "html" / settings.source_locale / index_file(pages)
@@ -241,8 +244,11 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
                 outputs[f"html/{locale}/{asset}"] = asset_bytes[asset]
     for relative, content in outputs.items():
         target = inside(settings.out, relative)
-        if write_atomic(target, content):
-            outcome.written.append(settings.display(target))
+        try:
+            if write_atomic(target, content):
+                outcome.written.append(settings.display(target))
+        except OSError as exc:
+            outcome.diagnostics.append(write_error(settings.display(target), exc).diagnostic)
 
 
 __all__ = ["BuildOptions", "run_build"]

@@ -237,6 +237,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PipelineError as exc:
         print(exc.diagnostic.format(), file=sys.stderr)
         return 2 if exc.diagnostic.code.startswith("config.") else 1
+    except OSError as exc:  # a file we could not read or write that no stage located: still one line
+        where = settings.display(Path(exc.filename)) if exc.filename else "<file>"
+        print(f"{where}:1:1: error: {exc.strerror or exc} [io.error]", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -81,3 +81,44 @@ def test_removed_page_leaves_the_indexes(sample_project, capsys):
         index = (sample_project / "out/html" / locale / "index.html").read_text(encoding="utf-8")
         assert "extra.html" not in index, locale
         assert not (sample_project / "out/html" / locale / "extra.html").exists()
+
+
+def test_unwritable_output_is_one_line_and_the_rest_is_built(sample_project, capsys):
+    """A file standing where an output folder goes (as a read-only or full disk would) ended
+    the build with a Python traceback and built nothing after it."""
+    assert _run(sample_project, "build") == 0
+    html = sample_project / "out/html/en-US"
+    for child in html.iterdir():
+        child.unlink()
+    html.rmdir()
+    html.write_text("not a folder\n", encoding="utf-8")
+    (sample_project / "out/.cache/build.json").unlink()  # everything is built again
+    capsys.readouterr()
+    assert _run(sample_project, "build") == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err and all(line.startswith("out/html/en-US/") and ": error: cannot write: Not a directory [io.write]" in line
+                       for line in err), err
+    assert f"out/html/en-US/{SEED_NAME[:-3]}.html:1:1: error: cannot write: Not a directory [io.write]" in err
+    assert "Traceback" not in "\n".join(err)
+    assert (sample_project / "out/html/de-DE" / (SEED_NAME[:-3] + ".html")).is_file()
+    assert (sample_project / "out/frontmatter/de-DE" / SEED_NAME).is_file()
+
+
+def test_unwritable_catalog_is_one_line_and_other_catalogs_are_merged(sample_project, capsys):
+    """A folder in the place of a PO file ended ``update`` with a traceback."""
+    po = sample_project / EN_PO
+    po.unlink()
+    po.mkdir()
+    de = sample_project / f"locales/de-DE/{SEED_NAME[:-3]}.po"
+    _force_merge(de)
+    assert _run(sample_project, "update", "--locale", "en-US", "--locale", "de-DE") == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"{EN_PO}:1:1: error: cannot write: Is a directory [io.write]"]
+    assert "X-Pipeline-Template" in de.read_text(encoding="utf-8")  # merged all the same
+
+
+def test_output_folder_that_is_a_file_is_a_usage_error(sample_project, capsys):
+    (sample_project / "out").write_text("", encoding="utf-8")
+    assert _run(sample_project, "all") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "pyproject.toml:1:1: error: output folder 'out' is not a folder (setting 'out') [config.out]"]
