@@ -122,3 +122,19 @@ def test_output_folder_that_is_a_file_is_a_usage_error(sample_project, capsys):
     assert _run(sample_project, "all") == 2
     assert capsys.readouterr().err.splitlines() == [
         "pyproject.toml:1:1: error: output folder 'out' is not a folder (setting 'out') [config.out]"]
+
+
+def test_yaml_alias_bomb_in_front_matter_is_refused(sample_project, capsys):
+    """Aliases that multiply (a "billion laughs" front matter) load quickly, but every value
+    was turned into text: 9 levels of 9 took minutes and gigabytes per command. A front matter
+    that expands to more than 10,000 values is refused, located, and the other pages built."""
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"] + [
+        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 7)]
+    (sample_project / "source" / "bomb.md").write_text(
+        "---\ntitle: Bombe\n" + "\n".join(levels) + "\n---\n# Bonjour\n", encoding="utf-8")
+    assert _run(sample_project, "all") == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["source/bomb.md:2:1: error: invalid YAML front matter: its aliases expand to more than "
+                   "10000 values [source.yaml]"]
+    assert (sample_project / "out/frontmatter/en-US" / SEED_NAME).is_file()
+    assert not (sample_project / "out/frontmatter/en-US/bomb.md").exists()
