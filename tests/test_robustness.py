@@ -138,3 +138,11 @@ def test_yaml_alias_bomb_in_front_matter_is_refused(sample_project, capsys):
                    "10000 values [source.yaml]"]
     assert (sample_project / "out/frontmatter/en-US" / SEED_NAME).is_file()
     assert not (sample_project / "out/frontmatter/en-US/bomb.md").exists()
+
+
+def test_negative_jobs_is_a_usage_error(sample_project, capsys):
+    """``-j -3`` reached ProcessPoolExecutor: a ValueError traceback, exit 1."""
+    assert _run(sample_project, "build", "-j", "-3") == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.strip().endswith("pipeline build: error: argument -j/--jobs: '-3' is not a number of processes (0: all cores)")
