@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from .cache import BuildCache, UnitRecord, code_digest, digest, file_digest, load_cache, tree_digest
 from .config import PSEUDO_LOCALES, Settings
-from .files import inside, list_pages, write_atomic
+from .files import inside, list_pages, write_atomic, write_error
 from .model import Diagnostic, Stats
 from .project import Outcome, index_file, po_path
 
@@ -110,6 +110,11 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
                 stale.setdefault(page, []).append(locale)
     results = _run_pages(settings, base, options, stale, progress)
     units = dict(fresh)
+    # a run restricted with --locale leaves the other locales' pages as they are (their
+    # records are carried over, so their outputs are not taken for stale ones)
+    shown = set(pages)
+    units.update((key, record) for key, record in cache.units.items()
+                 if key.partition("\t")[0] not in settings.all_locales and key.partition("\t")[2] in shown)
     for result in results:
         outcome.diagnostics += result.diagnostics
         outcome.written += result.written
@@ -123,12 +128,16 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
                 old = cache.units[key]
                 units[key] = UnitRecord("", old.outputs, old.includes, old.stats)
     _remove_stale_outputs(settings, cache, units)
+    dropped = any(key not in units for key in cache.units)  # a page left: the indexes list it
     cache.units = units
-    cache.save()
+    try:
+        cache.save()
+    except OSError:
+        pass  # an unwritable out/ is reported by the outputs; a lost cache only costs speed
     for shard_cache in merged_shards:
         shard_cache.unlink(missing_ok=True)
     index = settings.out / "html" / settings.source_locale / index_file(pages)
-    if options.shard == (1, 1) and "html" in options.formats and (stale or not index.is_file()):
+    if options.shard == (1, 1) and "html" in options.formats and (stale or dropped or not index.is_file()):
         _write_site(settings, units, pages, outcome)  # indexes, error catalogs, stylesheets, images
     for locale in settings.all_locales:
         total = Stats()
@@ -235,8 +244,11 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
                 outputs[f"html/{locale}/{asset}"] = asset_bytes[asset]
     for relative, content in outputs.items():
         target = inside(settings.out, relative)
-        if write_atomic(target, content):
-            outcome.written.append(settings.display(target))
+        try:
+            if write_atomic(target, content):
+                outcome.written.append(settings.display(target))
+        except OSError as exc:
+            outcome.diagnostics.append(write_error(settings.display(target), exc).diagnostic)
 
 
 __all__ = ["BuildOptions", "run_build"]

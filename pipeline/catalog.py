@@ -106,7 +106,10 @@ def check_syntax(text: str, path: str) -> None:
     """Reject what msgfmt rejects before polib, which skips broken entries silently.
 
     Every line is blank, a comment, ``keyword "string"`` or a continuation ``"string"``;
-    strings close on their line and use valid escapes; each msgid has a msgstr.
+    strings close on their line and use valid escapes; each msgid has a msgstr. Pages have
+    no plural messages, so an entry with ``msgid_plural`` or ``msgstr[N]`` is an error: polib
+    reads ``msgstr[0]`` of a singular entry as a plural form, and the build and the merge
+    (which carry ``msgstr`` only) would silently drop the translation.
     """
     expecting_msgstr = 0
     for number, line in enumerate(text.splitlines(), 1):
@@ -126,6 +129,11 @@ def check_syntax(text: str, path: str) -> None:
                 if expecting_msgstr:
                     raise error(path, expecting_msgstr, 1, "msgid without msgstr", "po.syntax")
                 expecting_msgstr = number
+            elif name == "msgid_plural" and not stripped.startswith("#~"):
+                raise error(path, number, column, "plural entry (msgid_plural): pages have no plural messages",
+                            "po.syntax")
+            elif name.startswith("msgstr[") and not stripped.startswith("#~"):
+                raise error(path, number, column, f"{name} without msgid_plural", "po.syntax")
             elif name.startswith("msgstr"):
                 if not expecting_msgstr and not stripped.startswith("#~"):
                     raise error(path, number, column, "msgstr without msgid", "po.syntax")

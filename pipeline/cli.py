@@ -92,13 +92,25 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build_options(build: argparse.ArgumentParser) -> None:
     build.add_argument("--locale", action="append", metavar="LOCALE", help="only this target locale (repeatable)")
-    build.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
+    build.add_argument("-j", "--jobs", type=_jobs, default=0, metavar="N", help="worker processes (default: all cores)")
     build.add_argument("--shard", type=_shard, default=(1, 1), metavar="K/N",
                        help="build only the K-th of N deterministic parts of the pages")
     build.add_argument("--format", dest="formats", action="append", choices=("frontmatter", "markdown", "html"),
                        help="build only this output format (repeatable; default: all three)")
     build.add_argument("--min-coverage", type=float, default=0.0, metavar="PERCENT",
                        help="do not publish a page in a locale translated below PERCENT")
+
+
+def _jobs(text: str) -> int:
+    """-j N: a count of worker processes, 0 for all cores (a negative one would reach the
+    process pool and end in a traceback)."""
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = -1
+    if jobs < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of processes (0: all cores)")
+    return jobs
 
 
 def _shard(text: str) -> tuple[int, int]:
@@ -237,6 +249,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PipelineError as exc:
         print(exc.diagnostic.format(), file=sys.stderr)
         return 2 if exc.diagnostic.code.startswith("config.") else 1
+    except OSError as exc:  # a file we could not read or write that no stage located: still one line
+        where = settings.display(Path(exc.filename)) if exc.filename else "<file>"
+        print(f"{where}:1:1: error: {exc.strerror or exc} [io.error]", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

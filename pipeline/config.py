@@ -111,6 +111,9 @@ def load_settings(root: Path, overrides: dict[str, Any] | None = None, check_loc
     settings = replace(_settings_from(root, data, config_file), project=str(data.get("project", project)))
     if check_locales:
         check_locale_names(settings)
+    if settings.out.exists() and not settings.out.is_dir():
+        raise error(config_file, 1, 1, f"output folder '{settings.display(settings.out)}' is not a folder "
+                    "(setting 'out')", "config.out")
     if not settings.source.is_dir():
         raise error(config_file, 1, 1, f"source folder '{settings.display(settings.source)}' does not exist "
                     "(setting 'source')", "config.source")

@@ -47,6 +47,13 @@ def write_atomic(path: Path, content: str | bytes) -> bool:
     return True
 
 
+def write_error(display: str, exc: OSError):
+    """The located error for an output we could not write (a read-only or full disk, a file
+    where a folder goes): ``write_atomic`` raises OSError, as callers that only keep a cache
+    want, and the stages turn it into this for the file they were writing."""
+    return error(display, 1, 1, f"cannot write: {exc.strerror or exc}", "io.write")
+
+
 def inside(root: Path, relative: str) -> Path:
     """``root/relative``, refusing any path that would leave ``root``."""
     normal = os.path.normpath(relative)

@@ -115,6 +115,9 @@ def _parse_front_matter(
         data = {}
     if not isinstance(data, dict):
         raise error(path, first_line, 1, "front matter is not a mapping of keys to values", "source.yaml")
+    if _expands_beyond(data, MAX_FRONT_MATTER_VALUES):
+        raise error(path, first_line, 1, "invalid YAML front matter: its aliases expand to more than "
+                    f"{MAX_FRONT_MATTER_VALUES} values", "source.yaml")
     values = tuple((str(k), "" if v is None else str(v)) for k, v in data.items())
     segments: list[Segment] = []
     wanted = set(translate_keys)
@@ -133,6 +136,29 @@ def _parse_front_matter(
             Segment(value, start, start + len(raw), line, col, "front-matter", key=key, quote=quote)
         )
     return FrontMatter(0, closing.end(), values), segments
+
+
+# Values a front matter may expand to. Aliases share what they point to, so loading a
+# "billion laughs" front matter is quick, but turning its values into text (below) expands
+# every alias: 9 levels of 9 took minutes and gigabytes. Real pages have a few dozen.
+MAX_FRONT_MATTER_VALUES = 10_000
+
+
+def _expands_beyond(data: object, limit: int) -> bool:
+    """Whether ``data``, its aliases expanded, holds more than ``limit`` values (counted
+    without expanding anything: a shared list is counted each time it is used)."""
+    stack, count = [data], 0
+    while stack:
+        item = stack.pop()
+        count += 1
+        if count > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            stack.extend(item)
+    return False
 
 
 def _raise_yaml_error(path: str, first_line: int, exc: yaml.YAMLError) -> None:

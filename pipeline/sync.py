@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from .cache import code_digest, digest, file_digest
 from .config import PSEUDO_LOCALES, Settings, po_language
 from .errors import PipelineError
-from .files import list_pages, write_atomic
+from .files import list_pages, write_atomic, write_error
 from .project import Outcome, load_source, now_stamp, po_path, template_path
 
 if TYPE_CHECKING:  # polib, the parser and the catalog code load only when a file changed
@@ -43,7 +43,10 @@ def _load_memo(settings: Settings) -> dict[str, dict[str, str]]:
 
 
 def _save_memo(settings: Settings, memo: dict[str, dict[str, str]]) -> None:
-    write_atomic(_memo_path(settings), json.dumps(memo, sort_keys=True) + "\n")
+    try:
+        write_atomic(_memo_path(settings), json.dumps(memo, sort_keys=True) + "\n")
+    except OSError:
+        pass  # a lost memo only costs speed
 
 
 PARALLEL_FROM = 48  # pages to parse before worker processes pay for their start-up
@@ -87,7 +90,7 @@ def run_extract(settings: Settings, jobs: int = 0) -> Outcome:
         outcome.written += part.written
     failed = {d.location.path for d in outcome.diagnostics}  # reported again next run
     for page, _ in todo:
-        if settings.display(settings.source / page) in failed:
+        if settings.display(settings.source / page) in failed or settings.display(template_path(settings, page)) in failed:
             continue
         kept[page] = digest(config, file_digest(settings.source / page), file_digest(template_path(settings, page)))
     memo["extract"] = kept
@@ -155,8 +158,11 @@ def _write_template(settings: Settings, page: str, messages: "list[Message]", so
         if same == old:
             return
     text = catalog.format_catalog(catalog.make_template(messages, settings.project, now_stamp(), page, source))
-    if write_atomic(path, text):
-        outcome.written.append(settings.display(path))
+    try:
+        if write_atomic(path, text):
+            outcome.written.append(settings.display(path))
+    except OSError as exc:
+        outcome.diagnostics.append(write_error(settings.display(path), exc).diagnostic)
 
 
 def _merged_already(pot: Path, po: Path) -> bool:
@@ -216,8 +222,12 @@ def run_update(settings: Settings) -> Outcome:
                 outcome.diagnostics.append(exc.diagnostic)  # never overwrite a file we cannot read
                 continue
             merged = catalog.merge_catalog(pot, existing, po_language(locale))
-            if write_atomic(path, catalog.format_catalog(merged)):
-                outcome.written.append(settings.display(path))
+            try:
+                if write_atomic(path, catalog.format_catalog(merged)):
+                    outcome.written.append(settings.display(path))
+            except OSError as exc:
+                outcome.diagnostics.append(write_error(settings.display(path), exc).diagnostic)
+                continue
             kept[key] = digest(file_digest(template_path(settings, page)), file_digest(path))
     memo["update"] = kept
     _save_memo(settings, memo)

@@ -23,7 +23,7 @@ from .build import BuildOptions, PageResult, unit_fingerprint
 from .cache import UnitRecord
 from .config import PSEUDO_LOCALES, Settings, babel_locale
 from .errors import PipelineError
-from .files import inside, list_pages, write_atomic
+from .files import inside, list_pages, write_atomic, write_error
 from .model import Diagnostic, Document, Location
 from .pagebuild import pseudo_translations, render_outputs
 from .project import index_file, load_catalog, load_glossary_file, load_source, po_path
@@ -176,7 +176,11 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
         raise template_error(settings, exc) from None
     for relative, text in rendered.items():
         target = inside(settings.out, relative)
-        if write_atomic(target, text):
+        try:
+            changed = write_atomic(target, text)
+        except OSError as exc:
+            raise write_error(settings.display(target), exc) from None
+        if changed:
             result.written.append(settings.display(target))
     included = tuple(dict.fromkeys(includes))
     html = next((text for path, text in rendered.items() if path.startswith("html/")), None)

@@ -1,0 +1,148 @@
+"""Bad input through the command line: one located line per problem, the right exit status,
+no traceback, and no translation or built output lost (the team's contract for bad input)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.cli import main
+
+from .conftest import SEED_NAME
+
+EN_PO = f"locales/en-US/{SEED_NAME[:-3]}.po"
+HEADING = 'msgstr "You see errors while trying to enroll your iOS device in Intune"'
+
+
+def _run(project: Path, *args: str) -> int:
+    return main(["-C", str(project), *args])
+
+
+def _force_merge(po: Path) -> None:
+    """Drop the PO file's template digest so that ``update`` merges it again."""
+    po.write_text("".join(l for l in po.read_text(encoding="utf-8").splitlines(keepends=True)
+                          if "X-Pipeline-Template" not in l), encoding="utf-8")
+
+
+def test_msgstr_index_without_msgid_plural_is_an_error_and_update_keeps_the_file(sample_project, capsys):
+    """``msgstr[0]`` in a singular entry (msgfmt: "missing 'msgid_plural' section") was read by
+    polib as a plural form: the build dropped the translation silently and ``update`` wrote the
+    catalog back with the translation gone."""
+    po = sample_project / EN_PO
+    text = po.read_text(encoding="utf-8")
+    assert HEADING in text
+    po.write_text(text.replace(HEADING, HEADING.replace("msgstr", "msgstr[0]"), 1), encoding="utf-8")
+    _force_merge(po)
+    broken = po.read_text(encoding="utf-8")
+    line = broken[: broken.index("msgstr[0]")].count("\n") + 1
+    expected = [f"{EN_PO}:{line}:1: error: msgstr[0] without msgid_plural [po.syntax]"]
+    assert _run(sample_project, "build") == 1
+    assert capsys.readouterr().err.splitlines() == expected
+    assert _run(sample_project, "update") == 1
+    assert capsys.readouterr().err.splitlines() == expected
+    assert po.read_text(encoding="utf-8") == broken  # the translator's text is still there
+
+
+def test_plural_entry_is_reported_as_such(sample_project, capsys):
+    """A well-formed plural entry is not "msgstr without msgid": pages have no plural
+    messages, and merging would drop its forms, so it is an error that names the cause."""
+    po = sample_project / EN_PO
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text + '\nmsgid "%d device"\nmsgid_plural "%d devices"\nmsgstr[0] "a"\nmsgstr[1] "b"\n',
+                  encoding="utf-8")
+    line = text.count("\n") + 3
+    assert _run(sample_project, "build") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{EN_PO}:{line}:1: error: plural entry (msgid_plural): pages have no plural messages [po.syntax]"]
+
+
+def test_build_of_one_locale_keeps_the_other_locales_outputs(sample_project, capsys):
+    """``build --locale en-US`` deleted every other locale's pages (their cache records were not
+    carried over, so their outputs counted as stale), leaving de-DE/index.html linking to
+    nothing."""
+    assert _run(sample_project, "build") == 0
+    out = sample_project / "out"
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and ".cache" not in p.parts}
+    assert _run(sample_project, "build", "--locale", "en-US") == 0
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and ".cache" not in p.parts}
+    assert sorted(after) == sorted(before)
+    assert (out / "html/de-DE" / (SEED_NAME[:-3] + ".html")).read_bytes() == before[out / "html/de-DE" / (SEED_NAME[:-3] + ".html")]
+
+
+def test_removed_page_leaves_the_indexes(sample_project, capsys):
+    """A page removed from source/ had its outputs removed, but the build found every other
+    unit up to date and did not write the site files again: each locale's index.html kept a
+    link to the removed page, which ``pipeline check`` then reported as broken."""
+    (sample_project / "source" / "extra.md").write_text("---\ntitle: Page deux\n---\n# Bonjour\n", encoding="utf-8")
+    assert _run(sample_project, "all") == 0
+    assert 'href="extra.html"' in (sample_project / "out/html/en-US/index.html").read_text(encoding="utf-8")
+    (sample_project / "source" / "extra.md").unlink()
+    assert _run(sample_project, "all") == 0
+    for locale in ("fr-FR", "en-US", "de-DE", "qps-ploc"):
+        index = (sample_project / "out/html" / locale / "index.html").read_text(encoding="utf-8")
+        assert "extra.html" not in index, locale
+        assert not (sample_project / "out/html" / locale / "extra.html").exists()
+
+
+def test_unwritable_output_is_one_line_and_the_rest_is_built(sample_project, capsys):
+    """A file standing where an output folder goes (as a read-only or full disk would) ended
+    the build with a Python traceback and built nothing after it."""
+    assert _run(sample_project, "build") == 0
+    html = sample_project / "out/html/en-US"
+    for child in html.iterdir():
+        child.unlink()
+    html.rmdir()
+    html.write_text("not a folder\n", encoding="utf-8")
+    (sample_project / "out/.cache/build.json").unlink()  # everything is built again
+    capsys.readouterr()
+    assert _run(sample_project, "build") == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err and all(line.startswith("out/html/en-US/") and ": error: cannot write: Not a directory [io.write]" in line
+                       for line in err), err
+    assert f"out/html/en-US/{SEED_NAME[:-3]}.html:1:1: error: cannot write: Not a directory [io.write]" in err
+    assert "Traceback" not in "\n".join(err)
+    assert (sample_project / "out/html/de-DE" / (SEED_NAME[:-3] + ".html")).is_file()
+    assert (sample_project / "out/frontmatter/de-DE" / SEED_NAME).is_file()
+
+
+def test_unwritable_catalog_is_one_line_and_other_catalogs_are_merged(sample_project, capsys):
+    """A folder in the place of a PO file ended ``update`` with a traceback."""
+    po = sample_project / EN_PO
+    po.unlink()
+    po.mkdir()
+    de = sample_project / f"locales/de-DE/{SEED_NAME[:-3]}.po"
+    _force_merge(de)
+    assert _run(sample_project, "update", "--locale", "en-US", "--locale", "de-DE") == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"{EN_PO}:1:1: error: cannot write: Is a directory [io.write]"]
+    assert "X-Pipeline-Template" in de.read_text(encoding="utf-8")  # merged all the same
+
+
+def test_output_folder_that_is_a_file_is_a_usage_error(sample_project, capsys):
+    (sample_project / "out").write_text("", encoding="utf-8")
+    assert _run(sample_project, "all") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "pyproject.toml:1:1: error: output folder 'out' is not a folder (setting 'out') [config.out]"]
+
+
+def test_yaml_alias_bomb_in_front_matter_is_refused(sample_project, capsys):
+    """Aliases that multiply (a "billion laughs" front matter) load quickly, but every value
+    was turned into text: 9 levels of 9 took minutes and gigabytes per command. A front matter
+    that expands to more than 10,000 values is refused, located, and the other pages built."""
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"] + [
+        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 7)]
+    (sample_project / "source" / "bomb.md").write_text(
+        "---\ntitle: Bombe\n" + "\n".join(levels) + "\n---\n# Bonjour\n", encoding="utf-8")
+    assert _run(sample_project, "all") == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["source/bomb.md:2:1: error: invalid YAML front matter: its aliases expand to more than "
+                   "10000 values [source.yaml]"]
+    assert (sample_project / "out/frontmatter/en-US" / SEED_NAME).is_file()
+    assert not (sample_project / "out/frontmatter/en-US/bomb.md").exists()
+
+
+def test_negative_jobs_is_a_usage_error(sample_project, capsys):
+    """``-j -3`` reached ProcessPoolExecutor: a ValueError traceback, exit 1."""
+    assert _run(sample_project, "build", "-j", "-3") == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.strip().endswith("pipeline build: error: argument -j/--jobs: '-3' is not a number of processes (0: all cores)")
