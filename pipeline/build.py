@@ -39,6 +39,7 @@ class BuildOptions:
     shard: tuple[int, int] = (1, 1)  # K/N, 1-based
     min_coverage: float = 0.0
     formats: tuple[str, ...] = ("frontmatter", "markdown", "html")
+    some_locales: bool = False  # --locale: the other configured locales' outputs stay as they are
 
 
 @dataclass
@@ -110,11 +111,13 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
                 stale.setdefault(page, []).append(locale)
     results = _run_pages(settings, base, options, stale, progress)
     units = dict(fresh)
-    # a run restricted with --locale leaves the other locales' pages as they are (their
-    # records are carried over, so their outputs are not taken for stale ones)
-    shown = set(pages)
-    units.update((key, record) for key, record in cache.units.items()
-                 if key.partition("\t")[0] not in settings.all_locales and key.partition("\t")[2] in shown)
+    if options.some_locales:
+        # a run restricted with --locale leaves the other locales' pages as they are (their
+        # records are carried over, so their outputs are not taken for stale ones); without
+        # it, a locale no longer configured is stale and its outputs go
+        shown = set(pages)
+        units.update((key, record) for key, record in cache.units.items()
+                     if key.partition("\t")[0] not in settings.all_locales and key.partition("\t")[2] in shown)
     for result in results:
         outcome.diagnostics += result.diagnostics
         outcome.written += result.written

@@ -242,21 +242,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .build import BuildOptions, run_build
 
             formats = tuple(dict.fromkeys(args.formats)) if args.formats else BuildOptions.formats
-            options = BuildOptions(jobs=args.jobs, shard=args.shard, min_coverage=args.min_coverage, formats=formats)
+            options = BuildOptions(jobs=args.jobs, shard=args.shard, min_coverage=args.min_coverage, formats=formats,
+                                   some_locales=bool(args.locale))
             if args.command == "all":
                 return _report(run_all(settings, options, _progress("build")))
             return _report(run_build(settings, options, _progress("build")))
     except PipelineError as exc:
         print(exc.diagnostic.format(), file=sys.stderr)
         return 2 if exc.diagnostic.code.startswith("config.") else 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # an OSError too: first
+        return _pipe_closed()
     except OSError as exc:  # a file we could not read or write that no stage located: still one line
         where = settings.display(Path(exc.filename)) if exc.filename else "<file>"
         print(f"{where}:1:1: error: {exc.strerror or exc} [io.error]", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return _pipe_closed()
     parser.error(f"unknown command {args.command}")
     return 2
 

@@ -3,6 +3,8 @@ no traceback, and no translation or built output lost (the team's contract for b
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from pipeline.cli import main
@@ -146,3 +148,26 @@ def test_negative_jobs_is_a_usage_error(sample_project, capsys):
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert err.strip().endswith("pipeline build: error: argument -j/--jobs: '-3' is not a number of processes (0: all cores)")
+
+
+def test_a_locale_no_longer_configured_loses_its_outputs_at_the_next_full_build(sample_project, capsys):
+    """Only ``--locale`` keeps the other locales' outputs; a locale taken out of
+    ``target_locales`` is stale, as a removed page is."""
+    assert _run(sample_project, "build") == 0
+    page = sample_project / "out/html/qps-plocm" / (SEED_NAME[:-3] + ".html")
+    assert page.is_file()
+    settings = sample_project / "pyproject.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(', "qps-plocm"]', "]"), encoding="utf-8")
+    assert _run(sample_project, "build") == 0
+    assert not page.exists() and (sample_project / "out/html/de-DE" / (SEED_NAME[:-3] + ".html")).is_file()
+
+
+def test_output_closed_early_is_not_an_error(sample_project):
+    """``pipeline stats | head``: the pipe closing is a BrokenPipeError, an OSError too, and must
+    not be reported as a file we could not write."""
+    script = ("import sys; from pipeline import cli, stats\n"
+              "def closed(rows): raise BrokenPipeError(32, 'Broken pipe')\n"
+              "stats.format_table = closed\n"
+              f"sys.exit(cli.main(['-C', {str(sample_project)!r}, 'stats']))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stderr) == (0, "")
