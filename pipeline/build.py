@@ -111,6 +111,8 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
                 stale.setdefault(page, []).append(locale)
     results = _run_pages(settings, base, options, stale, progress)
     units = dict(fresh)
+    for record in fresh.values():  # up to date, and still as broken as when it was built
+        outcome.diagnostics += record.reported()
     if options.some_locales:
         # a run restricted with --locale leaves the other locales' pages as they are (their
         # records are carried over, so their outputs are not taken for stale ones); without

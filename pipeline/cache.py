@@ -10,14 +10,16 @@ Timestamps are never trusted; ``make clean`` (removing ``out/``) drops the cache
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
 from .digests import blake2b
 from .files import write_atomic
+from .model import Diagnostic, Location
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: findings
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,19 @@ class UnitRecord:
     title: str = ""  # translated title, for the locale index
     assets: tuple[str, ...] = ()  # source files the built HTML shows (images, downloads)
     has_errors: bool = False  # the page has an error table (for the error catalogs)
+    # the QA findings of the page's translations in this locale, as (path, line, column,
+    # severity, message, code): an up-to-date unit reports them again, so every build of a
+    # broken translation fails, not only the one that built it
+    findings: tuple[tuple[str, int, int, str, str, str], ...] = ()
+
+    @staticmethod
+    def keep_findings(diagnostics: Iterable[Diagnostic]) -> tuple[tuple[str, int, int, str, str, str], ...]:
+        return tuple((d.location.path, d.location.line, d.location.column, d.severity, d.message, d.code)
+                     for d in diagnostics)
+
+    def reported(self) -> list[Diagnostic]:
+        return [Diagnostic(Location(path, line, column), severity, message, code)
+                for path, line, column, severity, message, code in self.findings]
 
 
 @dataclass
@@ -59,7 +74,9 @@ def load_cache(path: Path) -> BuildCache:
         units = {
             k: UnitRecord(v["fingerprint"], tuple(v["outputs"]), tuple(v.get("includes", ())),
                           tuple(v.get("stats", ())), bool(v.get("skipped", False)), str(v.get("title", "")),
-                          tuple(v.get("assets", ())), bool(v.get("has_errors", False)))
+                          tuple(v.get("assets", ())), bool(v.get("has_errors", False)),
+                          tuple((str(p), int(l), int(c), str(sv), str(m), str(code))
+                                for p, l, c, sv, m, code in v.get("findings", ())))
             for k, v in data["units"].items()
         }
         return BuildCache(path, units)

@@ -5,7 +5,8 @@ display path and the glossary. Out: msgid -> msgstr for every translation that p
 the error-level checks of ``qa.check_message``, and one diagnostic per finding located at
 the PO entry (``locales/de-DE/page.po:42:1``) and naming the msgid's source line. A
 translation with an error falls back to the source text for that segment: a broken
-translation never breaks a page.
+translation never breaks a page, and the error is still an error (the build exits 1, as for
+any other bad input, and says at the PO entry that the source text was used).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def review_translations(
     glossary: frozenset[str] = frozenset(),
     in_build: bool = True,
 ) -> Review:
-    """Check every translated message of a page; in a build, errors become fallbacks."""
+    """Check every translated message of a page; in a build, a message with an error is
+    not usable (its segment falls back to the source text)."""
     usable: dict[str, str] = {}
     diagnostics: list[Diagnostic] = []
     placement: dict[str, tuple[bool, bool, int]] = {}
@@ -58,11 +60,9 @@ def review_translations(
         if not failed:
             usable[msgid] = entry.msgstr
         for finding in findings:
-            severity, note = finding.severity, ""
-            if in_build and finding.severity == "error":
-                severity, note = "warning", "; the source text is used instead"
+            note = "; the source text is used instead" if in_build and finding.severity == "error" else ""
             diagnostics.append(Diagnostic(
-                Location(po_display, entry.line, 1), severity,
+                Location(po_display, entry.line, 1), finding.severity,
                 f"{finding.message} (source {source_display}:{source_line}){note}", finding.code,
             ))
     return Review(usable, tuple(diagnostics))

@@ -97,6 +97,10 @@ class Workshop:
             diagnostics += findings
         return usable, stats
 
+    def findings(self, locale: str, document: Document) -> list[Diagnostic]:
+        """The QA findings of a page's translations in a locale (once ``translations`` ran)."""
+        return self.vetted[(locale, document.path)][2]
+
     def _vet(self, locale: str, document: Document) -> tuple[dict[str, str], catalog.Stats, list[Diagnostic]]:
         settings = self.settings
         msgids = list(dict.fromkeys(s.text for s in document.segments))
@@ -162,7 +166,8 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
     translations, stats = shop.translations(locale, document, result.diagnostics)
     if locale != settings.source_locale and stats.coverage < options.min_coverage:
         fingerprint = unit_fingerprint(settings, base, locale, (document.path,))
-        result.records[locale] = UnitRecord(fingerprint, (), (), stats.as_tuple(), skipped=True)
+        result.records[locale] = UnitRecord(fingerprint, (), (), stats.as_tuple(), skipped=True,
+                                            findings=UnitRecord.keep_findings(shop.findings(locale, document)))
         result.notes.append(f"build: {locale}: {document.path} not published: {stats.coverage:.1f}% translated, "
                             f"below --min-coverage {options.min_coverage:g}")
         return
@@ -189,7 +194,7 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
     result.records[locale] = UnitRecord(
         unit_fingerprint(settings, base, locale, (document.path, *included)), tuple(rendered), included,
         stats.as_tuple(), title=meta.title, assets=shop.assets.get(document.path, ()),
-        has_errors=bool(document.error_codes),
+        has_errors=bool(document.error_codes), findings=UnitRecord.keep_findings(shop.findings(locale, document)),
     )
 
 

@@ -104,12 +104,21 @@ def test_broken_translation_falls_back_and_is_reported(sample_project, capsys):
     entry = next(e for e in catalog_ if "(unenroll-your-device-from-intune-android.md)" in e.msgstr)
     entry.msgstr = entry.msgstr.replace("(unenroll-your-device-from-intune-android.md)", "(unenroll-android.md)")
     po.write_text(catalog.format_catalog(catalog_), encoding="utf-8")
-    assert main(["-C", str(sample_project), "build"]) == 0
-    captured = capsys.readouterr()
-    assert "[qa.link-target]" in captured.err and "the source text is used instead" in captured.err
+    assert main(["-C", str(sample_project), "build"]) == 1  # bad input: an error, whatever else was built
+    (finding,) = capsys.readouterr().err.splitlines()
+    assert finding.startswith(f"locales/en-US/{SEED_NAME[:-3]}.po:") and ": error: " in finding
+    assert finding.endswith("the source text is used instead [qa.link-target]")
     built = (sample_project / "out/frontmatter/en-US" / SEED_NAME).read_text(encoding="utf-8")
     assert "unenroll-android.md" not in built
     assert "Vous avez trop d’appareils mobiles" not in built  # other messages still translated
+    assert (sample_project / "out/html/de-DE" / HTML).is_file()  # and the other locales built
+    assert main(["-C", str(sample_project), "build"]) == 1  # up to date, still broken: said again
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [finding] and "0 built, 5 up to date" in captured.out
+    po.write_text(po.read_text(encoding="utf-8").replace("(unenroll-android.md)",
+                                                         "(unenroll-your-device-from-intune-android.md)"),
+                  encoding="utf-8")
+    assert main(["-C", str(sample_project), "build"]) == 0 and capsys.readouterr().err == ""
 
 
 def test_stats_table_and_json(sample_project, capsys):
@@ -236,6 +245,6 @@ def test_qa_findings_of_an_included_page_are_reported_once_even_when_included_fi
     po.write_text(catalog.format_catalog(note), encoding="utf-8")
     shutil.rmtree(project / "out")  # every page stale: 5 pages in 4 chunks at -j 1, the first
     capsys.readouterr()              # chunk is guide/a.md (which includes note.md), then note.md
-    assert main(["-C", str(project), "build", "-j", "1"]) == 0
+    assert main(["-C", str(project), "build", "-j", "1"]) == 1
     err = capsys.readouterr().err
     assert err.count("locales/de-DE/includes/note.po:") == 1 and "[qa.link-target]" in err

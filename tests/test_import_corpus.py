@@ -111,7 +111,12 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> dict:
     seconds = time.perf_counter() - started
     assert not outcome.diagnostics, [d.format() for d in outcome.diagnostics[:5]]
     build = run_build(settings)
-    assert not build.failed, [d.format() for d in build.diagnostics[:5]]
+    # the published translations' own defects (qa.py) are the build's only errors: each falls
+    # back to the source text for its segment, and the build says so and exits 1
+    errors = [d for d in build.diagnostics if d.severity == "error"]
+    assert all(d.code.startswith("qa.") and d.message.endswith("the source text is used instead") for d in errors), \
+        [d.format() for d in errors if not d.code.startswith("qa.")][:5]
+    assert (len(errors), len({(d.location.path, d.location.line) for d in errors})) == (153, 149)  # at 149 PO entries
     figures: dict[str, dict[str, int]] = {}
     for locale, folder in LOCALES.items():
         counts = dict.fromkeys(("pages", "aligned", "fuzzy", "empty", "identical", "normalized",
