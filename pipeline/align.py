@@ -269,8 +269,12 @@ def localization_trailer(source: Document, translated: Document) -> str:
     """The translated page's closing HTML comments (``<!--HONumber=Jun16_HO4-->``) and the
     whitespace around them, exactly, when the source does not end with the same comments."""
     tail = _closing_comments(translated.text)
-    if not tail.strip() or _closing_comments(source.text).split() == tail.split():
+    own = _closing_comments(source.text).split()
+    if not tail.strip() or own == tail.split():
         return ""
+    for closing in re.finditer("-->", tail):  # the source's own closing comments, kept by the
+        if tail[: closing.end()].split() == own:  # translation before its marker, stay the source's
+            return tail[closing.end() :]
     return tail
 
 

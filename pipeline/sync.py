@@ -167,15 +167,19 @@ def _write_template(settings: Settings, page: str, messages: "list[Message]", so
 
 def _merged_already(pot: Path, po: Path) -> bool:
     """The PO file says it was merged with exactly this template (its messages' digest,
-    ``X-Pipeline-Template``), so merging again would change nothing: no need to parse."""
+    ``X-Pipeline-Template``), so merging again would change nothing: no need to parse.
+    Unless its ``md-text`` flags are gone (GNU msgcat drops the flags it does not know):
+    the merge puts them back (README, "PO files")."""
     from .catalog import TEMPLATE_HEADER, header_value
 
     try:
-        ours = header_value(po.read_text(encoding="utf-8"), TEMPLATE_HEADER)
-        theirs = header_value(pot.read_text(encoding="utf-8"), TEMPLATE_HEADER)
+        po_text, pot_text = po.read_text(encoding="utf-8"), pot.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False
-    return ours is not None and ours == theirs
+    ours = header_value(po_text, TEMPLATE_HEADER)
+    if ours is None or ours != header_value(pot_text, TEMPLATE_HEADER):
+        return False
+    return po_text.count("md-text") >= pot_text.count("md-text")
 
 
 def run_update(settings: Settings) -> Outcome:

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
+import subprocess
 from pathlib import Path
+
+import pytest
 
 from pipeline import catalog
 from pipeline.cli import main
@@ -12,6 +17,14 @@ from pipeline.cli import main
 from .conftest import SEED_NAME
 
 HTML = SEED_NAME[:-3] + ".html"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip when a tool outside the repo is missing, but fail on CI (CI=true)."""
+    if not condition:
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -202,6 +215,24 @@ def test_update_skips_catalogs_already_merged_with_their_template(sample_project
     pot.write_text(pot.read_text(encoding="utf-8").replace("X-Pipeline-Template: ", "X-Pipeline-Template: 0"), encoding="utf-8")
     assert main(["-C", str(sample_project), "update"]) == 0  # another template: merged again
     assert f"#: source/{SEED_NAME}:4\n" in po.read_text(encoding="utf-8")
+
+
+def test_update_puts_back_the_md_text_flags_msgcat_drops(sample_project, capsys):
+    """README, "PO files": msgcat removes the ``#, md-text`` lines; ``pipeline update`` puts
+    them back, though the catalog still names the template it was merged with."""
+    require(shutil.which("msgcat") is not None, "GNU msgcat is not installed")
+    assert main(["-C", str(sample_project), "all"]) == 0
+    po = sample_project / "locales/de-DE" / (SEED_NAME[:-3] + ".po")
+    ours = po.read_bytes()
+    assert b"#, md-text\n" in ours
+    subprocess.run(["msgcat", str(po), "-o", str(po)], check=True, capture_output=True)
+    assert b"md-text" not in po.read_bytes()
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "update"]) == 0
+    assert "update: 1 catalog(s) written" in capsys.readouterr().out
+    # the merge also takes the template's POT-Creation-Date (the shipped catalog's is older)
+    pot_date = re.search(rb'^"POT-Creation-Date: .*$', (sample_project / "locales/pot" / (SEED_NAME[:-3] + ".pot")).read_bytes(), re.M)
+    assert po.read_bytes() == re.sub(rb'^"POT-Creation-Date: .*$', lambda _: pot_date.group(0), ours, flags=re.M)
 
 
 def test_language_switcher_lists_each_locale_once(sample_project):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -68,9 +69,12 @@ def test_syntax_error_is_located():
 
 
 def _gettext(tool: str) -> str:
+    """The GNU gettext tool, or a skip (a failure under CI=true, as .ci/run installs it)."""
     found = shutil.which(tool)
     if found is None:
-        pytest.fail(f"{tool} (GNU gettext) is required; .ci/run installs it")
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{tool} (GNU gettext) is required; .ci/run installs it")
+        pytest.skip(f"{tool} (GNU gettext) is not installed")
     return found
 
 
