@@ -104,7 +104,7 @@ def _parse_front_matter(
     inner = text[opening.end() : closing.start()]
     first_line = line_column(text, opening.end())[0]
     try:
-        data = yaml.load(inner, Loader=_FAST_LOADER)
+        data, spans = _load_with_spans(inner)
     except yaml.YAMLError:
         try:  # the pure-Python loader words its errors the same everywhere
             yaml.safe_load(inner)
@@ -121,21 +121,45 @@ def _parse_front_matter(
     values = tuple((str(k), "" if v is None else str(v)) for k, v in data.items())
     segments: list[Segment] = []
     wanted = set(translate_keys)
-    for pos, body, _eol in split_lines(inner):
-        match = KEY_LINE.match(body)
-        if not match or match.group(1) not in wanted or not match.group(2):
-            continue
-        key, raw = match.group(1), match.group(2)
+    seen: set[str] = set()
+    for key, key_start, start, end in spans:
+        if key in seen:
+            line, col = line_column(text, opening.end() + key_start)
+            raise error(path, line, col, f"invalid YAML front matter: duplicate key '{key}'", "source.yaml")
+        seen.add(key)
         value = data.get(key)
-        if not isinstance(value, str) or not value.strip() or raw[0] in "|>&*!":
-            continue  # block scalars, anchors, tags and non-strings are left alone
+        raw = inner[start:end]
+        if key not in wanted or not isinstance(value, str) or not value.strip() or not raw or raw[0] in "|>&*!":
+            continue  # block scalars, anchors, aliases, tags and non-strings are left alone
         quote = raw[0] if raw[0] in "'\"" else ""
-        start = opening.end() + pos + match.start(2)
+        start += opening.end()
         line, col = line_column(text, start)
         segments.append(
-            Segment(value, start, start + len(raw), line, col, "front-matter", key=key, quote=quote)
+            Segment(value, start, opening.end() + end, line, col, "front-matter", key=key, quote=quote)
         )
     return FrontMatter(0, closing.end(), values), segments
+
+
+def _load_with_spans(inner: str) -> tuple[object, list[tuple[str, int, int, int]]]:
+    """The front matter's data, and for each top-level key whose value is a scalar: the key,
+    where the key starts, and the span of its value's text (a value folded over several lines
+    spans them all; a trailing ``# comment`` is not part of it). An alias's span is empty (its
+    text is elsewhere). The spans come from the parser's own marks, so they are exact."""
+    loader = _FAST_LOADER(inner)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    spans = []
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and isinstance(value_node, yaml.ScalarNode):
+                start, end = value_node.start_mark.index, value_node.end_mark.index
+                if start < key_node.end_mark.index:  # an alias of an earlier value
+                    start = end = key_node.end_mark.index
+                spans.append((str(key_node.value), key_node.start_mark.index, start, end))
+    return data, spans
 
 
 # Values a front matter may expand to. Aliases share what they point to, so loading a

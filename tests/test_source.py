@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.errors import PipelineError
+from pipeline.render import apply_translations
 from pipeline.source import load_document, split_cells
 
 from .conftest import SEED_NAME
@@ -87,3 +88,27 @@ def test_corpus_pages_all_parse_with_exact_spans(corpus):
         for segment in doc.segments:
             if segment.kind != "front-matter" and "\n" not in segment.text:
                 assert text[segment.start : segment.end] == segment.text, (page, segment.line)
+
+
+def test_a_front_matter_value_spans_exactly_its_scalar():
+    """The value's span comes from the YAML parser's marks: a value folded over several lines is
+    translated whole (the continuation was left behind, in English, under the translation), and
+    a trailing comment is not part of it (it was swallowed by the translation)."""
+    text = ("---\r\ntitle: A long title\r\n  that continues here\r\ndescription: \"Quoted\r\n  over lines\" # keep\r\n"
+            "ms.topic: article # kept too\r\n---\r\n# H\r\n")
+    doc = load_document("p.md", text)
+    assert [(s.text, text[s.start:s.end], s.line, s.column) for s in doc.segments if s.kind == "front-matter"] == [
+        ("A long title that continues here", "A long title\r\n  that continues here", 2, 8),
+        ("Quoted over lines", '"Quoted\r\n  over lines"', 4, 14),
+    ]
+    front, _ = apply_translations(doc, {"A long title that continues here": "Un long titre",
+                                        "Quoted over lines": "Entre guillemets"})
+    assert front == ('---\r\ntitle: Un long titre\r\ndescription: "Entre guillemets" # keep\r\n'
+                     "ms.topic: article # kept too\r\n---\r\n")
+
+
+def test_a_duplicate_front_matter_key_is_a_located_error():
+    """PyYAML keeps the last of two equal keys; both lines would show its translation."""
+    with pytest.raises(PipelineError) as info:
+        load_document("dup.md", "---\ntitle: Premier\nms.date: 1\ntitle: Second\n---\n# x\n")
+    assert info.value.diagnostic.format() == "dup.md:4:1: error: invalid YAML front matter: duplicate key 'title' [source.yaml]"
