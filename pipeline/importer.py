@@ -74,7 +74,8 @@ def run_imports(settings: Settings, imports: Sequence[tuple[str, Path]], overwri
     for locale, from_dir in imports:
         babel_locale(locale, "<command line>")
         if not from_dir.is_dir():
-            raise error(str(from_dir), 1, 1, "no such folder of translated pages", "import.missing")
+            raise error("<command line>", 1, 1, f"--from {from_dir}: no such folder of translated pages",
+                        "config.import-from")  # a usage error (exit 2), as an unknown --locale is
     outcome = Outcome()
     documents = [d for d in load_sources(settings, outcome) if d.segments]
     for locale, from_dir in imports:

@@ -104,6 +104,9 @@ def test_import_fills_a_locale_from_translated_pages(corpus, tmp_path, capsys):
     assert "Vous avez trop d’appareils mobiles déjà inscrits." in built
     assert _run(project, "import", "--locale", "xx-QQ", "--from", str(translated)) == 2
     assert "unknown locale 'xx-QQ' [config.locale]" in capsys.readouterr().err
+    assert _run(project, "import", "--locale", "fr-FR", "--from", str(tmp_path / "nowhere")) == 2
+    assert capsys.readouterr().err == (f"<command line>:1:1: error: --from {tmp_path / 'nowhere'}: "
+                                       "no such folder of translated pages [config.import-from]\n")
 
 
 def test_a_broken_page_is_reported_on_every_run(sample_project, capsys):
