@@ -98,15 +98,19 @@ def _split_ref(reference: str) -> tuple[str, str]:
 # "(?:[^"\\]|\\.)*", matched without an alternation per character)
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _KEYWORD = re.compile(r"(?:#~\s*)?(msgctxt|msgid_plural|msgid|msgstr\[\d+\]|msgstr)[ \t]+")
-_PLAIN_STRING = re.compile(r'"[^"\\]*(?:\\[ntrabfv"\\][^"\\]*)*"[ \t]*$')
-_ESCAPE = re.compile(r'\\(?:[ntrabfv"\\]|[0-7]{1,3}|x[0-9A-Fa-f]+)')
+_PLAIN_STRING = re.compile(r'"[^"\\]*(?:\\[ntrbfv"\\][^"\\]*)*"[ \t]*$')
+_ESCAPE = re.compile(r'\\[ntrbfv"\\]')  # what polib decodes
+# valid C escapes that msgfmt reads but polib would keep as backslash and letters
+_UNREAD_ESCAPE = re.compile(r'\\(?:a|[0-7]{1,3}|x[0-9A-Fa-f]+)')
 
 
 def check_syntax(text: str, path: str) -> None:
     """Reject what msgfmt rejects before polib, which skips broken entries silently.
 
     Every line is blank, a comment, ``keyword "string"`` or a continuation ``"string"``;
-    strings close on their line and use valid escapes; each msgid has a msgstr. Pages have
+    strings close on their line and use escapes polib decodes (``\\a``, octal and hex escapes are
+    valid C but polib would keep them as text: they are errors, the character itself is the
+    fix); each msgid has a msgstr. Pages have
     no plural messages, so an entry with ``msgid_plural`` or ``msgstr[N]`` is an error: polib
     reads ``msgstr[0]`` of a singular entry as a plural form, and the build and the merge
     (which carry ``msgstr`` only) would silently drop the translation.
@@ -157,6 +161,10 @@ def check_syntax(text: str, path: str) -> None:
             continue  # no escape to check
         for index, char in enumerate(inner):
             if char == "\\" and not _ESCAPE.match(inner, index) and (index == 0 or inner[index - 1] != "\\"):
+                unread = _UNREAD_ESCAPE.match(inner, index)
+                if unread:  # the text would be published with the backslash in it
+                    raise error(path, number, column + index + 1, f"escape sequence '{unread.group(0)}' is not "
+                                "supported: write the character itself", "po.syntax")
                 raise error(path, number, column + index + 1, "invalid escape sequence", "po.syntax")
     if expecting_msgstr:
         raise error(path, expecting_msgstr, 1, "msgid without msgstr", "po.syntax")

@@ -171,3 +171,25 @@ def test_output_closed_early_is_not_an_error(sample_project):
               f"sys.exit(cli.main(['-C', {str(sample_project)!r}, 'stats']))\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_escapes_polib_cannot_read_are_errors_not_published_backslashes(sample_project, capsys):
+    """msgfmt reads ``\\0``, octal, hex and ``\\a`` escapes; polib keeps them as a backslash and
+    letters, so ``msgstr "You \\0 see"`` was published as ``You \\0 see`` and written back by
+    ``update`` with the backslash doubled. They are located errors; the decoded ones still work."""
+    po = sample_project / EN_PO
+    text = po.read_text(encoding="utf-8")
+    fixed = HEADING.replace("You see", "You\\tsee")
+    for escape in ("\\0", "\\101", "\\x41", "\\a"):
+        broken = text.replace(HEADING, HEADING.replace("You see", f"You {escape} see"), 1)
+        po.write_text(broken, encoding="utf-8")
+        line = broken[: broken.index(escape)].count("\n") + 1
+        column = len(broken[: broken.index(escape)].rsplit("\n", 1)[-1]) + 1
+        assert _run(sample_project, "build") == 1
+        assert capsys.readouterr().err.splitlines() == [
+            f"{EN_PO}:{line}:{column}: error: escape sequence '{escape}' is not supported: write the character "
+            "itself [po.syntax]"]
+    po.write_text(text.replace(HEADING, fixed, 1), encoding="utf-8")
+    assert _run(sample_project, "build") == 0
+    built = (sample_project / "out/frontmatter/en-US" / SEED_NAME).read_text(encoding="utf-8")
+    assert "You\tsee errors" in built
