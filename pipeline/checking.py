@@ -45,7 +45,7 @@ from urllib.parse import urlsplit
 
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
-from .files import list_files, write_atomic
+from .files import list_files, write_atomic, write_error
 from .linkcache import ScanCache, decode_link, digest_text, encode_link, load_scan_cache
 from .links import (
     REDIRECTION_FILE,
@@ -124,7 +124,11 @@ def run_check(settings: Settings, args: argparse.Namespace,
         return 0
     report = format_report(args.format, findings, checked, args.strict)
     if args.output:
-        write_atomic(Path(args.output), report)
+        try:
+            write_atomic(Path(args.output), report)
+        except OSError as exc:  # named as given, not as the temporary file the write failed on
+            print(write_error(args.output, exc).diagnostic.format(), file=sys.stderr)
+            return 2
     else:
         sys.stdout.write(report)
     summary = summary_line(findings, len(checked), args.strict)

@@ -193,3 +193,12 @@ def test_escapes_polib_cannot_read_are_errors_not_published_backslashes(sample_p
     assert _run(sample_project, "build") == 0
     built = (sample_project / "out/frontmatter/en-US" / SEED_NAME).read_text(encoding="utf-8")
     assert "You\tsee errors" in built
+
+
+def test_a_check_report_that_cannot_be_written_names_the_file_given(sample_project, capsys):
+    (sample_project / "taken").mkdir()
+    target = sample_project / "taken" / "report.xml"
+    target.mkdir()  # a folder where the report goes
+    code = _run(sample_project, "check", "--no-outputs", "--no-baseline", "--format", "junit", "-o", str(target))
+    assert code == 2
+    assert capsys.readouterr().err.splitlines()[-1].startswith(f"{target}:1:1: error: cannot write: ")
