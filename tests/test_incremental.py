@@ -1,0 +1,59 @@
+"""Incremental builds give what a clean build gives: same files, same bytes, same diagnostics.
+
+Each test builds a small project made of real corpus pages, edits it, builds again and
+compares ``out/`` (and stderr, exit status) with a clean build of a copy of the project.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from pipeline.cli import main
+
+from .conftest import require_shared
+
+INTUNE = "InTuneDocs"
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file() and ".cache" not in p.parts}
+
+
+def _corpus_project(tmp_path: Path, pages: list[str], includes: list[str]) -> Path:
+    """en-US pages of the real corpus (``GetStarted/x.md``) and some of their included pages."""
+    corpus = require_shared() / "corpus" / "intune-2016" / "en-us" / INTUNE
+    project = tmp_path / "site"
+    for page in pages + [f"includes/{name}" for name in includes]:
+        target = project / "source" / INTUNE / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(corpus / page, target)
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["qps-ploc"]\n', encoding="utf-8")
+    return project
+
+
+def _build(project: Path, capsys, *args: str) -> tuple[int, str]:
+    capsys.readouterr()
+    status = main(["-C", str(project), *args])
+    return status, capsys.readouterr().err
+
+
+def assert_same_as_clean(project: Path, tmp_path: Path, capsys, *args: str) -> None:
+    """``pipeline all`` on ``project`` (incremental) and on a copy without ``out/`` (clean)."""
+    clean = tmp_path / "clean" / project.name  # same name: the project's default .mo domain
+    shutil.rmtree(clean, ignore_errors=True)
+    shutil.copytree(project, clean, ignore=shutil.ignore_patterns("out"))
+    incremental = _build(project, capsys, "all", *args)
+    assert incremental == _build(clean, capsys, "all", *args)
+    assert _tree(project / "out") == _tree(clean / "out")
+
+
+def test_an_include_that_appears_later_rebuilds_the_page(tmp_path, capsys):
+    page = "GetStarted/choose-how-to-manage-devices.md"  # includes mdm-supported-devices.md
+    project = _corpus_project(tmp_path, [page], ["wit_nextref_md.md"])
+    assert main(["-C", str(project), "all"]) == 0
+    corpus = require_shared() / "corpus" / "intune-2016" / "en-us" / INTUNE
+    shutil.copy(corpus / "includes/mdm-supported-devices.md", project / "source" / INTUNE / "includes")
+    assert_same_as_clean(project, tmp_path, capsys)
+    built = (project / "out/markdown/qps-ploc" / INTUNE / page).read_text(encoding="utf-8")
+    assert "[!INCLUDE[mdm-supported-devices]" not in built
