@@ -77,17 +77,20 @@ def in_shard(page: str, shard: tuple[int, int]) -> bool:
     return n <= 1 or zlib.crc32(page.encode("utf-8")) % n == k - 1
 
 
-def _base_fingerprint(settings: Settings, options: BuildOptions) -> str:
+def _base_fingerprint(settings: Settings, options: BuildOptions, all_pages: list[str]) -> str:
+    """What every unit depends on; the list of pages too: site-root links take the letter case
+    of the page they find, and a root ``index.md`` renames every page's link to the page list."""
     return digest(
         repr(settings), repr(options.min_coverage), repr(options.formats), tree_digest(settings.templates), code_digest(),
-        file_digest(settings.glossary) if settings.glossary else "-",
+        file_digest(settings.glossary) if settings.glossary else "-", *all_pages,
     )
 
 
 def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> Outcome:
     outcome = Outcome()
     started = time.perf_counter()
-    pages = [p for p in list_pages(settings.source) if in_shard(p, options.shard)]
+    all_pages = list_pages(settings.source)
+    pages = [p for p in all_pages if in_shard(p, options.shard)]
     k, n = options.shard
     cache_dir = settings.out / ".cache"
     cache = load_cache(cache_dir / (f"build-{k}-of-{n}.json" if n > 1 else "build.json"))
@@ -95,7 +98,7 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     for shard_cache in merged_shards:  # out/ trees of CI shard jobs, merged: their work counts
         for key, record in load_cache(shard_cache).units.items():
             cache.units.setdefault(key, record)
-    base = _base_fingerprint(settings, options)
+    base = _base_fingerprint(settings, options, all_pages)
     stale: dict[str, list[str]] = {}
     fresh: dict[str, UnitRecord] = {}
     digests: dict[Path, str] = {}

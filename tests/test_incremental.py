@@ -13,7 +13,9 @@ from pipeline.cli import main
 
 from .conftest import require_shared
 
-INTUNE = "InTuneDocs"
+
+def _corpus() -> Path:
+    return require_shared() / "corpus" / "intune-2016" / "en-us" / "InTuneDocs"
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -21,15 +23,19 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 def _corpus_project(tmp_path: Path, pages: list[str], includes: list[str]) -> Path:
-    """en-US pages of the real corpus (``GetStarted/x.md``) and some of their included pages."""
-    corpus = require_shared() / "corpus" / "intune-2016" / "en-us" / INTUNE
+    """en-US pages of the real corpus (``GetStarted/x.md``; its InTuneDocs folder is the
+    source folder) and some of their included pages."""
     project = tmp_path / "site"
     for page in pages + [f"includes/{name}" for name in includes]:
-        target = project / "source" / INTUNE / page
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(corpus / page, target)
+        _add(project, page)
     (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["qps-ploc"]\n', encoding="utf-8")
     return project
+
+
+def _add(project: Path, page: str) -> None:
+    target = project / "source" / page
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(_corpus() / page, target)
 
 
 def _build(project: Path, capsys, *args: str) -> tuple[int, str]:
@@ -52,8 +58,23 @@ def test_an_include_that_appears_later_rebuilds_the_page(tmp_path, capsys):
     page = "GetStarted/choose-how-to-manage-devices.md"  # includes mdm-supported-devices.md
     project = _corpus_project(tmp_path, [page], ["wit_nextref_md.md"])
     assert main(["-C", str(project), "all"]) == 0
-    corpus = require_shared() / "corpus" / "intune-2016" / "en-us" / INTUNE
-    shutil.copy(corpus / "includes/mdm-supported-devices.md", project / "source" / INTUNE / "includes")
+    _add(project, "includes/mdm-supported-devices.md")
     assert_same_as_clean(project, tmp_path, capsys)
-    built = (project / "out/markdown/qps-ploc" / INTUNE / page).read_text(encoding="utf-8")
+    built = (project / "out/markdown/qps-ploc" / page).read_text(encoding="utf-8")
     assert "[!INCLUDE[mdm-supported-devices]" not in built
+
+
+def test_pages_added_later_change_the_links_and_home_link_of_the_others(tmp_path, capsys):
+    # enterprise-rollout.md links /intune/enduser/enroll-your-device-in-intune-android: the
+    # built link takes the letter case of the page when it exists (enroll-your-device-in-Intune-...)
+    project = _corpus_project(tmp_path, ["GetStarted/enterprise-rollout.md"], [])
+    with open(project / "pipeline.toml", "a", encoding="utf-8") as settings:
+        settings.write('[site_map]\n"/intune/enduser" = "EndUser"\n')
+    assert main(["-C", str(project), "all"]) == 0
+    _add(project, "EndUser/enroll-your-device-in-Intune-android.md")
+    assert_same_as_clean(project, tmp_path, capsys)
+    built = project / "out/html/en-US/GetStarted/enterprise-rollout.html"
+    assert 'href="../EndUser/enroll-your-device-in-Intune-android.html"' in built.read_text(encoding="utf-8")
+    _add(project, "index.md")  # the site's own home page: the page list becomes contents.html
+    assert_same_as_clean(project, tmp_path, capsys)
+    assert 'class="site-home" href="../contents.html"' in built.read_text(encoding="utf-8")
