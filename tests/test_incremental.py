@@ -78,3 +78,23 @@ def test_pages_added_later_change_the_links_and_home_link_of_the_others(tmp_path
     _add(project, "index.md")  # the site's own home page: the page list becomes contents.html
     assert_same_as_clean(project, tmp_path, capsys)
     assert 'class="site-home" href="../contents.html"' in built.read_text(encoding="utf-8")
+
+
+def test_site_files_follow_the_images_the_locales_and_the_formats(tmp_path, capsys):
+    page = "EndUser/sync-your-device-manually-ios.md"
+    project = _corpus_project(tmp_path, [page, "EndUser/company-portal-app-not-supported.md"], [])
+    for image in ("ios-sync-1-comp-portal-apps.png", "ios-sync-2-sync-button.png"):
+        _add(project, f"EndUser/media/{image}")
+    assert main(["-C", str(project), "all"]) == 0
+    media = project / "source/EndUser/media"
+    (media / "ios-sync-1-comp-portal-apps.png").write_bytes(b"new image")  # edited: copied again
+    (media / "ios-sync-2-sync-button.png").unlink()  # gone: its copies go
+    assert_same_as_clean(project, tmp_path, capsys)
+    assert (project / "out/html/qps-ploc/EndUser/media/ios-sync-1-comp-portal-apps.png").read_bytes() == b"new image"
+    (project / "out/html/qps-ploc/index.html").unlink()  # deleted by hand: written again
+    (project / "out/catalog/en-US/errors.json").unlink()
+    assert_same_as_clean(project, tmp_path, capsys)
+    settings = project / "pipeline.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace('["qps-ploc"]', '["qps-plocm"]'), encoding="utf-8")
+    assert_same_as_clean(project, tmp_path, capsys)  # a locale left: its index, catalogs and images go
+    assert_same_as_clean(project, tmp_path, capsys, "--format", "markdown")  # no HTML: no site files
