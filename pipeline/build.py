@@ -28,7 +28,7 @@ from .cache import BuildCache, UnitRecord, code_digest, digest, file_digest, loa
 from .config import PSEUDO_LOCALES, Settings
 from .files import inside, list_pages, write_atomic, write_error
 from .model import Diagnostic, Stats
-from .project import Outcome, index_file, po_path
+from .project import Outcome, po_path
 
 Progress = Callable[[int, int], None]
 
@@ -77,17 +77,20 @@ def in_shard(page: str, shard: tuple[int, int]) -> bool:
     return n <= 1 or zlib.crc32(page.encode("utf-8")) % n == k - 1
 
 
-def _base_fingerprint(settings: Settings, options: BuildOptions) -> str:
+def _base_fingerprint(settings: Settings, options: BuildOptions, all_pages: list[str]) -> str:
+    """What every unit depends on; the list of pages too: site-root links take the letter case
+    of the page they find, and a root ``index.md`` renames every page's link to the page list."""
     return digest(
         repr(settings), repr(options.min_coverage), repr(options.formats), tree_digest(settings.templates), code_digest(),
-        file_digest(settings.glossary) if settings.glossary else "-",
+        file_digest(settings.glossary) if settings.glossary else "-", *all_pages,
     )
 
 
 def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> Outcome:
     outcome = Outcome()
     started = time.perf_counter()
-    pages = [p for p in list_pages(settings.source) if in_shard(p, options.shard)]
+    all_pages = list_pages(settings.source)
+    pages = [p for p in all_pages if in_shard(p, options.shard)]
     k, n = options.shard
     cache_dir = settings.out / ".cache"
     cache = load_cache(cache_dir / (f"build-{k}-of-{n}.json" if n > 1 else "build.json"))
@@ -95,7 +98,7 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     for shard_cache in merged_shards:  # out/ trees of CI shard jobs, merged: their work counts
         for key, record in load_cache(shard_cache).units.items():
             cache.units.setdefault(key, record)
-    base = _base_fingerprint(settings, options)
+    base = _base_fingerprint(settings, options, all_pages)
     stale: dict[str, list[str]] = {}
     fresh: dict[str, UnitRecord] = {}
     digests: dict[Path, str] = {}
@@ -133,17 +136,15 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
                 old = cache.units[key]
                 units[key] = UnitRecord("", old.outputs, old.includes, old.stats)
     _remove_stale_outputs(settings, cache, units)
-    dropped = any(key not in units for key in cache.units)  # a page left: the indexes list it
     cache.units = units
+    if options.shard == (1, 1):  # shards write pages only; the site files come after the merge
+        _update_site(settings, options, base, cache, pages, bool(stale), outcome)
     try:
         cache.save()
     except OSError:
         pass  # an unwritable out/ is reported by the outputs; a lost cache only costs speed
     for shard_cache in merged_shards:
         shard_cache.unlink(missing_ok=True)
-    index = settings.out / "html" / settings.source_locale / index_file(pages)
-    if options.shard == (1, 1) and "html" in options.formats and (stale or dropped or not index.is_file()):
-        _write_site(settings, units, pages, outcome)  # indexes, error catalogs, stylesheets, images
     for locale in settings.all_locales:
         total = Stats()
         for page in pages:
@@ -162,6 +163,29 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
         + f"{len(fresh)} up to date, {len(outcome.written)} file(s) written in {time.perf_counter() - started:.2f}s"
     )
     return outcome
+
+
+def _update_site(settings: Settings, options: BuildOptions, base: str, cache: BuildCache, pages: list[str],
+                 stale: bool, outcome: Outcome) -> None:
+    """Write the site files when what they are made from changed (the units, the images and
+    files the pages show) or one of them is gone; remove those a clean build would not write."""
+    units = cache.units
+    old = set(cache.site_outputs)
+    if "html" in options.formats:
+        assets = sorted({a for record in units.values() for a in record.assets})
+        fingerprint = digest(base, *(f"{key}={record.fingerprint}" for key, record in sorted(units.items())),
+                             *(f"{a}={file_digest(settings.source / a)}" for a in assets))
+        if not stale and fingerprint == cache.site_fingerprint and all((settings.out / o).is_file() for o in old):
+            return
+        new = _write_site(settings, units, pages, outcome)  # indexes, error catalogs, stylesheets, images
+    else:
+        fingerprint, new = "", set()
+    if options.some_locales:  # --locale: the other locales' site files stay as they are
+        new |= {o for o in old if o.split("/")[1] not in settings.all_locales}
+    pages_written = {o for record in units.values() for o in record.outputs}  # index.md's index.html
+    for output in old - new - pages_written:
+        (settings.out / output).unlink(missing_ok=True)
+    cache.site_outputs, cache.site_fingerprint = tuple(sorted(new)), fingerprint
 
 
 def _remove_stale_outputs(settings: Settings, cache: BuildCache, units: dict[str, UnitRecord]) -> None:
@@ -212,8 +236,9 @@ def _run_pages(settings: Settings, base: str, options: BuildOptions, stale: dict
     return sorted(results, key=lambda r: r.page)
 
 
-def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[str], outcome: Outcome) -> None:
+def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[str], outcome: Outcome) -> set[str]:
     """Per locale: index page, errors.json and .mo; once: the stylesheets; the files the pages show.
+    Returns their paths relative to ``out/``.
 
     Built from the cache records (titles, coverage, assets); only the pages that have an
     error table are parsed again, for the error catalogs."""
@@ -254,6 +279,7 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
                 outcome.written.append(settings.display(target))
         except OSError as exc:
             outcome.diagnostics.append(write_error(settings.display(target), exc).diagnostic)
+    return set(outputs)
 
 
 __all__ = ["BuildOptions", "run_build"]

@@ -19,7 +19,7 @@ from .digests import blake2b
 from .files import write_atomic
 from .model import Diagnostic, Location
 
-CACHE_FORMAT = 2  # 2: findings
+CACHE_FORMAT = 3  # 2: findings, 3: site files
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,10 @@ class UnitRecord:
 class BuildCache:
     path: Path
     units: dict[str, UnitRecord] = field(default_factory=dict)
+    # the site files (indexes, error catalogs, stylesheets, copied images) the last build
+    # wrote, and the fingerprint of what they were made from
+    site_outputs: tuple[str, ...] = ()
+    site_fingerprint: str = ""
 
     @staticmethod
     def key(locale: str, page: str) -> str:
@@ -61,6 +65,7 @@ class BuildCache:
             "format": CACHE_FORMAT,
             "version": __version__,
             "units": {k: asdict(v) for k, v in sorted(self.units.items())},
+            "site": {"fingerprint": self.site_fingerprint, "outputs": list(self.site_outputs)},
         }
         write_atomic(self.path, json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n")
 
@@ -79,7 +84,8 @@ def load_cache(path: Path) -> BuildCache:
                                 for p, l, c, sv, m, code in v.get("findings", ())))
             for k, v in data["units"].items()
         }
-        return BuildCache(path, units)
+        site = data.get("site", {})
+        return BuildCache(path, units, tuple(str(o) for o in site.get("outputs", ())), str(site.get("fingerprint", "")))
     except (OSError, ValueError, KeyError, TypeError):
         return BuildCache(path)
 

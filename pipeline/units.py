@@ -121,15 +121,16 @@ class Workshop:
 
     def include_resolver(self, locale: str, document: Document, found: list[str]):
         """The function ``render.portable_markdown`` calls for ``[!INCLUDE]``: the included
-        page's translated body; every page it resolves is recorded in ``found``."""
+        page's translated body; every page it resolves is recorded in ``found``, a missing or
+        broken one too (the page is built again when it appears or is fixed)."""
         page_dir = PurePosixPath(document.path).parent
 
         def include(target: str) -> str | None:
             resolved = os.path.normpath((page_dir / target.replace("\\", "/")).as_posix()).replace(os.sep, "/")
+            found.append(resolved)
             included = self.document(resolved)
             if included is None:
                 return None
-            found.append(resolved)
             body = render.apply_translations(included, self.translations(locale, included)[0])[1]
             return render.rebase_links(body, posixpath.dirname(resolved), "" if str(page_dir) == "." else str(page_dir))
 

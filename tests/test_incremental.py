@@ -1,0 +1,100 @@
+"""Incremental builds give what a clean build gives: same files, same bytes, same diagnostics.
+
+Each test builds a small project made of real corpus pages, edits it, builds again and
+compares ``out/`` (and stderr, exit status) with a clean build of a copy of the project.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from pipeline.cli import main
+
+from .conftest import require_shared
+
+
+def _corpus() -> Path:
+    return require_shared() / "corpus" / "intune-2016" / "en-us" / "InTuneDocs"
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file() and ".cache" not in p.parts}
+
+
+def _corpus_project(tmp_path: Path, pages: list[str], includes: list[str]) -> Path:
+    """en-US pages of the real corpus (``GetStarted/x.md``; its InTuneDocs folder is the
+    source folder) and some of their included pages."""
+    project = tmp_path / "site"
+    for page in pages + [f"includes/{name}" for name in includes]:
+        _add(project, page)
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["qps-ploc"]\n', encoding="utf-8")
+    return project
+
+
+def _add(project: Path, page: str) -> None:
+    target = project / "source" / page
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(_corpus() / page, target)
+
+
+def _build(project: Path, capsys, *args: str) -> tuple[int, str]:
+    capsys.readouterr()
+    status = main(["-C", str(project), *args])
+    return status, capsys.readouterr().err
+
+
+def assert_same_as_clean(project: Path, tmp_path: Path, capsys, *args: str) -> None:
+    """``pipeline all`` on ``project`` (incremental) and on a copy without ``out/`` (clean)."""
+    clean = tmp_path / "clean" / project.name  # same name: the project's default .mo domain
+    shutil.rmtree(clean, ignore_errors=True)
+    shutil.copytree(project, clean, ignore=shutil.ignore_patterns("out"))
+    incremental = _build(project, capsys, "all", *args)
+    assert incremental == _build(clean, capsys, "all", *args)
+    assert _tree(project / "out") == _tree(clean / "out")
+
+
+def test_an_include_that_appears_later_rebuilds_the_page(tmp_path, capsys):
+    page = "GetStarted/choose-how-to-manage-devices.md"  # includes mdm-supported-devices.md
+    project = _corpus_project(tmp_path, [page], ["wit_nextref_md.md"])
+    assert main(["-C", str(project), "all"]) == 0
+    _add(project, "includes/mdm-supported-devices.md")
+    assert_same_as_clean(project, tmp_path, capsys)
+    built = (project / "out/markdown/qps-ploc" / page).read_text(encoding="utf-8")
+    assert "[!INCLUDE[mdm-supported-devices]" not in built
+
+
+def test_pages_added_later_change_the_links_and_home_link_of_the_others(tmp_path, capsys):
+    # enterprise-rollout.md links /intune/enduser/enroll-your-device-in-intune-android: the
+    # built link takes the letter case of the page when it exists (enroll-your-device-in-Intune-...)
+    project = _corpus_project(tmp_path, ["GetStarted/enterprise-rollout.md"], [])
+    with open(project / "pipeline.toml", "a", encoding="utf-8") as settings:
+        settings.write('[site_map]\n"/intune/enduser" = "EndUser"\n')
+    assert main(["-C", str(project), "all"]) == 0
+    _add(project, "EndUser/enroll-your-device-in-Intune-android.md")
+    assert_same_as_clean(project, tmp_path, capsys)
+    built = project / "out/html/en-US/GetStarted/enterprise-rollout.html"
+    assert 'href="../EndUser/enroll-your-device-in-Intune-android.html"' in built.read_text(encoding="utf-8")
+    _add(project, "index.md")  # the site's own home page: the page list becomes contents.html
+    assert_same_as_clean(project, tmp_path, capsys)
+    assert 'class="site-home" href="../contents.html"' in built.read_text(encoding="utf-8")
+
+
+def test_site_files_follow_the_images_the_locales_and_the_formats(tmp_path, capsys):
+    page = "EndUser/sync-your-device-manually-ios.md"
+    project = _corpus_project(tmp_path, [page, "EndUser/company-portal-app-not-supported.md"], [])
+    for image in ("ios-sync-1-comp-portal-apps.png", "ios-sync-2-sync-button.png"):
+        _add(project, f"EndUser/media/{image}")
+    assert main(["-C", str(project), "all"]) == 0
+    media = project / "source/EndUser/media"
+    (media / "ios-sync-1-comp-portal-apps.png").write_bytes(b"new image")  # edited: copied again
+    (media / "ios-sync-2-sync-button.png").unlink()  # gone: its copies go
+    assert_same_as_clean(project, tmp_path, capsys)
+    assert (project / "out/html/qps-ploc/EndUser/media/ios-sync-1-comp-portal-apps.png").read_bytes() == b"new image"
+    (project / "out/html/qps-ploc/index.html").unlink()  # deleted by hand: written again
+    (project / "out/catalog/en-US/errors.json").unlink()
+    assert_same_as_clean(project, tmp_path, capsys)
+    settings = project / "pipeline.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace('["qps-ploc"]', '["qps-plocm"]'), encoding="utf-8")
+    assert_same_as_clean(project, tmp_path, capsys)  # a locale left: its index, catalogs and images go
+    assert_same_as_clean(project, tmp_path, capsys, "--format", "markdown")  # no HTML: no site files
