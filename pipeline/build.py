@@ -17,18 +17,19 @@ In: ``Settings`` and ``BuildOptions``. Out: an ``Outcome`` and the files under `
 from __future__ import annotations
 
 import os
+import re
 import time
 import zlib
 from pathlib import Path
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .cache import BuildCache, UnitRecord, code_digest, digest, file_digest, load_cache, tree_digest
 from .config import PSEUDO_LOCALES, Settings
 from .files import inside, list_pages, write_atomic, write_error
 from .model import Diagnostic, Stats
-from .project import Outcome, po_path
+from .project import Outcome, index_file, po_path
 
 Progress = Callable[[int, int], None]
 
@@ -54,14 +55,21 @@ class PageResult:
 
 
 def unit_fingerprint(settings: Settings, base: str, locale: str, pages: tuple[str, ...],
-                     digests: dict[Path, str] | None = None) -> str:
-    """The page (first) and its includes: their source bytes and this locale's PO bytes.
-    ``digests`` memoizes file digests across calls (a page is in every locale's units)."""
+                     digests: dict[Path, str] | None = None, page_list: str = "") -> str:
+    """The page (first) and its includes: their source bytes and this locale's PO bytes; and
+    ``page_list`` (``page_list_digest``) when one of them has a site-root or ``~/`` link, the
+    only links whose built form depends on which pages exist (their letter case). ``digests``
+    memoizes file digests across calls (a page is in every locale's units)."""
     memo = digests if digests is not None else {}
 
     def of(path: Path) -> str:
         if path not in memo:
-            memo[path] = file_digest(path)
+            try:
+                data = path.read_bytes()
+            except OSError:
+                memo[path] = "-"
+            else:
+                memo[path] = digest(data) + ("/" if _SITE_ROOT_LINK.search(data) else "")
         return memo[path]
 
     parts = [base, locale]
@@ -69,7 +77,19 @@ def unit_fingerprint(settings: Settings, base: str, locale: str, pages: tuple[st
         parts.append(of(settings.source / page))
         if locale != settings.source_locale and locale not in PSEUDO_LOCALES:
             parts.append(of(po_path(settings, locale, page)))
+    if any(part.endswith("/") for part in parts[2:]):
+        parts.append(page_list)
     return digest(*parts)
+
+
+# A link whose target starts at the site root (``/intune/x``, ``~/x``, ``\x``): in Markdown,
+# a reference definition or an HTML attribute. Matching more than links costs a rebuild only.
+_SITE_ROOT_LINK = re.compile(rb"""(?:\]\(\s*<?|\]:[ \t]*<?|(?:href|src)\s*=\s*["']?)\s*~?[/\\](?![/\\])""")
+
+
+def page_list_digest(pages: Iterable[str]) -> str:
+    """What the built links of a page with site-root links depend on: the pages that exist."""
+    return digest(*sorted(pages))
 
 
 def in_shard(page: str, shard: tuple[int, int]) -> bool:
@@ -78,11 +98,12 @@ def in_shard(page: str, shard: tuple[int, int]) -> bool:
 
 
 def _base_fingerprint(settings: Settings, options: BuildOptions, all_pages: list[str]) -> str:
-    """What every unit depends on; the list of pages too: site-root links take the letter case
-    of the page they find, and a root ``index.md`` renames every page's link to the page list."""
+    """What every unit depends on; of the list of pages, whether there is a root ``index.md``
+    (every page's link to the page list is then ``contents.html``; see ``unit_fingerprint``
+    for the pages whose links depend on the whole list)."""
     return digest(
         repr(settings), repr(options.min_coverage), repr(options.formats), tree_digest(settings.templates), code_digest(),
-        file_digest(settings.glossary) if settings.glossary else "-", *all_pages,
+        file_digest(settings.glossary) if settings.glossary else "-", index_file(all_pages),
     )
 
 
@@ -99,6 +120,7 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
         for key, record in load_cache(shard_cache).units.items():
             cache.units.setdefault(key, record)
     base = _base_fingerprint(settings, options, all_pages)
+    page_list = page_list_digest(all_pages)
     stale: dict[str, list[str]] = {}
     fresh: dict[str, UnitRecord] = {}
     digests: dict[Path, str] = {}
@@ -107,7 +129,7 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
             key = BuildCache.key(locale, page)
             record = cache.units.get(key)
             if record is not None and record.fingerprint == unit_fingerprint(
-                settings, base, locale, (page, *record.includes), digests
+                settings, base, locale, (page, *record.includes), digests, page_list
             ) and all((settings.out / o).is_file() for o in record.outputs):
                 fresh[key] = record
             else:
@@ -134,7 +156,7 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
             key = BuildCache.key(locale, page)
             if key not in units and key in cache.units:
                 old = cache.units[key]
-                units[key] = UnitRecord("", old.outputs, old.includes, old.stats)
+                units[key] = replace(old, fingerprint="", findings=())  # its title and images still listed
     _remove_stale_outputs(settings, cache, units)
     cache.units = units
     if options.shard == (1, 1):  # shards write pages only; the site files come after the merge

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 import jinja2
 
 from . import catalog, render, site
-from .build import BuildOptions, PageResult, unit_fingerprint
+from .build import BuildOptions, PageResult, page_list_digest, unit_fingerprint
 from .cache import UnitRecord
 from .config import PSEUDO_LOCALES, Settings, babel_locale
 from .errors import PipelineError
@@ -39,13 +39,14 @@ class Tools:
     all_pages: frozenset[str]
     env: jinja2.Environment
     glossary: frozenset[str]
+    page_list: str  # build.page_list_digest(all_pages)
 
 
 def make_tools(settings: Settings) -> Tools:
     all_pages = frozenset(list_pages(settings.source))
     env = render.make_environment(settings.templates)
     env.globals["index_file"] = index_file(all_pages)
-    return Tools(all_pages, env, load_glossary_file(settings))
+    return Tools(all_pages, env, load_glossary_file(settings), page_list_digest(all_pages))
 
 
 _worker_tools: Tools | None = None  # a worker process's, for the run whose pool started it
@@ -64,6 +65,7 @@ class Workshop:
         tools = tools or make_tools(settings)
         self.settings = settings
         self.all_pages = tools.all_pages
+        self.page_list = tools.page_list
         self.env = tools.env
         self.glossary = tools.glossary
         self.documents: dict[str, Document | None] = {}
@@ -166,7 +168,7 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
     settings = shop.settings
     translations, stats = shop.translations(locale, document, result.diagnostics)
     if locale != settings.source_locale and stats.coverage < options.min_coverage:
-        fingerprint = unit_fingerprint(settings, base, locale, (document.path,))
+        fingerprint = unit_fingerprint(settings, base, locale, (document.path,), page_list=shop.page_list)
         result.records[locale] = UnitRecord(fingerprint, (), (), stats.as_tuple(), skipped=True,
                                             findings=UnitRecord.keep_findings(shop.findings(locale, document)))
         result.notes.append(f"build: {locale}: {document.path} not published: {stats.coverage:.1f}% translated, "
@@ -193,7 +195,8 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
     if document.path not in shop.assets and html is not None:  # QA keeps link targets: same files in every locale
         shop.assets[document.path] = site.local_files(html, document.path)
     result.records[locale] = UnitRecord(
-        unit_fingerprint(settings, base, locale, (document.path, *included)), tuple(rendered), included,
+        unit_fingerprint(settings, base, locale, (document.path, *included), page_list=shop.page_list),
+        tuple(rendered), included,
         stats.as_tuple(), title=meta.title, assets=shop.assets.get(document.path, ()),
         has_errors=bool(document.error_codes), findings=UnitRecord.keep_findings(shop.findings(locale, document)),
     )

@@ -52,6 +52,8 @@ def test_broken_yaml_reports_one_line_and_builds_the_rest(sample_project, capsys
 def test_po_syntax_error_keeps_old_output_and_other_locales(sample_project, capsys):
     assert _run(sample_project, "build") == 0
     old = (sample_project / "out/frontmatter/en-US" / SEED_NAME).read_bytes()
+    index = sample_project / "out/html/en-US/index.html"
+    listed = index.read_bytes()
     po = sample_project / EN_PO
     text = po.read_text(encoding="utf-8")
     po.write_text(text.replace('msgstr "You', 'msgstr "You\n', 1), encoding="utf-8")
@@ -62,6 +64,7 @@ def test_po_syntax_error_keeps_old_output_and_other_locales(sample_project, caps
     assert (sample_project / "out/frontmatter/en-US" / SEED_NAME).read_bytes() == old
     assert (sample_project / "out/frontmatter/de-DE" / SEED_NAME).is_file()
     assert po.read_text(encoding="utf-8") != text  # the translator's file is never rewritten by build
+    assert index.read_bytes() == listed  # the page kept is listed as it was, with its title
 
 
 def test_unknown_locale_is_a_usage_error(sample_project, capsys):
