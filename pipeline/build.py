@@ -184,6 +184,8 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
         + (f"{failed} failed, " if failed else "")
         + f"{len(fresh)} up to date, {len(outcome.written)} file(s) written in {time.perf_counter() - started:.2f}s"
     )
+    # in file and line order: the same lines whatever was up to date, rebuilt or built by which worker
+    outcome.diagnostics.sort(key=lambda d: (d.location.path, d.location.line, d.location.column, d.code, d.message))
     return outcome
 
 
