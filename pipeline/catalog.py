@@ -116,6 +116,9 @@ def check_syntax(text: str, path: str) -> None:
     (which carry ``msgstr`` only) would silently drop the translation.
     """
     expecting_msgstr = 0
+    if text.startswith("\ufeff"):  # GNU gettext rejects it too (msgfmt: 1:2: syntax error)
+        raise error(path, 1, 1, "byte order mark (U+FEFF) at the start of the file: save it as UTF-8 "
+                    "without BOM", "po.syntax")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     for number, line in enumerate(text.split("\n"), 1):  # not splitlines(): see _NOT_NEWLINE

@@ -166,3 +166,13 @@ def test_syntax_error_line_counts_only_newlines():
     with pytest.raises(Exception) as info:
         catalog.parse_catalog(broken, "x.po")
     assert info.value.diagnostic.format().startswith("x.po:4:")
+
+
+def test_byte_order_mark_is_named():
+    """Notepad and some tools save a BOM; GNU gettext 0.21 rejects it (syntax error at 1:2),
+    so do we, but the message must say what is wrong: the BOM itself is invisible."""
+    with pytest.raises(Exception) as info:
+        catalog.parse_catalog('\ufeff# de_DE translation\nmsgid ""\nmsgstr ""\n', "locales/de-DE/x.po")
+    message = info.value.diagnostic.format()
+    assert message.startswith("locales/de-DE/x.po:1:1: error: ")
+    assert "byte order mark" in message and "\ufeff" not in message
