@@ -187,7 +187,10 @@ _ENTRY_TEXTS = ("msgid", "msgstr", "msgctxt", "msgid_plural", "tcomment", "comme
 
 
 def _polib_parse(text: str) -> polib.POFile:
-    text = _TIGHT_MARK.sub(r"\n#\1 ", "\n" + text)[1:]
+    text = _TIGHT_MARK.sub(r"\n#\1 ", "\n" + text)
+    if "\n#~|" in text:  # polib skips an obsolete entry's previous msgid; as "#|" it keeps it
+        text = text.replace("\n#~|", "\n#|")
+    text = text[1:]
     found = [char for char in _NOT_NEWLINE if char in text]
     if not found:
         return polib.pofile(text, wrapwidth=79)

@@ -176,3 +176,26 @@ def test_byte_order_mark_is_named():
     message = info.value.diagnostic.format()
     assert message.startswith("locales/de-DE/x.po:1:1: error: ")
     assert "byte order mark" in message and "\ufeff" not in message
+
+
+def test_obsolete_previous_msgid_survives_a_merge():
+    """msgmerge and our merge write the old text of an obsolete fuzzy entry as ``#~| msgid``;
+    polib skips those lines, so the next merge dropped them."""
+    text = (
+        '# de_DE translation\nmsgid ""\nmsgstr ""\n"Language: de_DE\\n"\n'
+        '"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '#. paragraph\n#: source/page.md:3\n#, md-text\nmsgid "Kept."\nmsgstr "Behalten."\n\n'
+        "# Jana: wait for the product team\n#, fuzzy\n"
+        '#~| msgid "A paragraph that was reworded."\n'
+        '#~ msgid "A paragraph that was reworded once and then removed."\n'
+        '#~ msgstr "Ein Absatz, der umformuliert und dann entfernt wurde."\n'
+    )
+    po = catalog.parse_catalog(text, "locales/de-DE/page.po")
+    gone = next(e for e in po if e.obsolete)
+    assert gone.previous_msgid == "A paragraph that was reworded."
+    assert catalog.format_catalog(po) == text
+    template = catalog.parse_catalog(catalog.format_catalog(catalog.make_template(
+        [Message("Kept.", ("source/page.md:3",), ("paragraph",))], "docs", "2026-01-01 00:00+0000", "page.md")),
+        "page.pot")
+    merged = catalog.format_catalog(catalog.merge_catalog(template, po, "de_DE"))
+    assert '#~| msgid "A paragraph that was reworded."\n' in merged
