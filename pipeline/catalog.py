@@ -116,7 +116,12 @@ def check_syntax(text: str, path: str) -> None:
     (which carry ``msgstr`` only) would silently drop the translation.
     """
     expecting_msgstr = 0
-    for number, line in enumerate(text.splitlines(), 1):
+    if text.startswith("\ufeff"):  # GNU gettext rejects it too (msgfmt: 1:2: syntax error)
+        raise error(path, 1, 1, "byte order mark (U+FEFF) at the start of the file: save it as UTF-8 "
+                    "without BOM", "po.syntax")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for number, line in enumerate(text.split("\n"), 1):  # not splitlines(): see _NOT_NEWLINE
         first = line[:1]
         if first == '"' and _PLAIN_STRING.match(line):
             continue  # the common case: a well-formed continuation line
@@ -170,11 +175,47 @@ def check_syntax(text: str, path: str) -> None:
         raise error(path, expecting_msgstr, 1, "msgid without msgstr", "po.syntax")
 
 
+# str.splitlines(), which polib uses, also ends a line at these; in PO only \n does (GNU
+# writes them raw inside strings), so polib reads them as stand-ins, put back afterwards.
+_NOT_NEWLINE = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+# Comment marks GNU reads without a space after them (``#,fuzzy``, ``#.note``, ``#~msgid``,
+# ``#note``), as hand edits and some tools write them; polib needs the space. (A literal
+# "\n#" first: much faster than ``^`` with re.MULTILINE.)
+_TIGHT_MARK = re.compile(r"\n#(~\||~(?!\|)|[,.:|]|(?![,.:|~#]))(?=\S)")
+_ENTRY_TEXTS = ("msgid", "msgstr", "msgctxt", "msgid_plural", "tcomment", "comment",
+                "previous_msgid", "previous_msgctxt", "previous_msgid_plural")
+
+
+def _polib_parse(text: str) -> polib.POFile:
+    text = _TIGHT_MARK.sub(r"\n#\1 ", "\n" + text)
+    if "\n#~|" in text:  # polib skips an obsolete entry's previous msgid; as "#|" it keeps it
+        text = text.replace("\n#~|", "\n#|")
+    text = text[1:]
+    found = [char for char in _NOT_NEWLINE if char in text]
+    if not found:
+        return polib.pofile(text, wrapwidth=79)
+    stand_ins = (chr(c) for c in range(0xF0000, 0xFFFFE) if chr(c) not in text)
+    there = {char: next(stand_ins) for char in found}
+    back = str.maketrans({stand_in: char for char, stand_in in there.items()})
+    po = polib.pofile(text.translate(str.maketrans(there)), wrapwidth=79)
+    po.header = po.header.translate(back)
+    po.metadata = {key.translate(back): value.translate(back) for key, value in po.metadata.items()}
+    for entry in po:
+        for name in _ENTRY_TEXTS:
+            value = getattr(entry, name)
+            if isinstance(value, str):
+                setattr(entry, name, value.translate(back))
+        entry.msgstr_plural = {key: value.translate(back) for key, value in entry.msgstr_plural.items()}
+        entry.occurrences = [(path.translate(back), line.translate(back)) for path, line in entry.occurrences]
+        entry.flags = [flag.translate(back) for flag in entry.flags]
+    return po
+
+
 def parse_catalog(text: str, path: str) -> polib.POFile:
     """Parse PO/POT text; a syntax error or a duplicate message is a located error."""
     check_syntax(text, path)
     try:
-        po = polib.pofile(text, wrapwidth=79)
+        po = _polib_parse(text)
     except (OSError, ValueError, UnicodeError) as exc:
         message = str(exc)
         found = _LINE.search(message)
