@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
@@ -64,7 +64,7 @@ class BuildCache:
         data = {
             "format": CACHE_FORMAT,
             "version": __version__,
-            "units": {k: asdict(v) for k, v in sorted(self.units.items())},
+            "units": {k: dict(vars(v)) for k, v in sorted(self.units.items())},  # asdict's deep copy: 3x slower
             "site": {"fingerprint": self.site_fingerprint, "outputs": list(self.site_outputs)},
         }
         write_atomic(self.path, json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n")
