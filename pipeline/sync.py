@@ -176,6 +176,8 @@ def _merged_already(pot: Path, po: Path) -> bool:
         po_text, pot_text = po.read_text(encoding="utf-8"), pot.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False
+    if po_text.startswith("\ufeff"):  # saved with a BOM: parsed, so that update reports it as build does
+        return False
     ours = header_value(po_text, TEMPLATE_HEADER)
     if ours is None or ours != header_value(pot_text, TEMPLATE_HEADER):
         return False

@@ -202,3 +202,18 @@ def test_a_check_report_that_cannot_be_written_names_the_file_given(sample_proje
     code = _run(sample_project, "check", "--no-outputs", "--no-baseline", "--format", "junit", "-o", str(target))
     assert code == 2
     assert capsys.readouterr().err.splitlines()[-1].startswith(f"{target}:1:1: error: cannot write: ")
+
+
+def test_update_reports_a_catalog_saved_with_a_byte_order_mark_as_build_does(sample_project, capsys):
+    """The template digest in its header still matched, so update skipped the file unread
+    (exit 0) while build rejected it."""
+    assert _run(sample_project, "all") == 0
+    po = sample_project / EN_PO
+    text = po.read_text(encoding="utf-8")
+    po.write_text("\ufeff" + text, encoding="utf-8")
+    expected = [f"{EN_PO}:1:1: error: byte order mark (U+FEFF) at the start of the file: save it as UTF-8 "
+                "without BOM [po.syntax]"]
+    for command in ("update", "build"):
+        assert _run(sample_project, command) == 1
+        assert capsys.readouterr().err.splitlines() == expected
+    assert po.read_text(encoding="utf-8") == "\ufeff" + text  # not rewritten
