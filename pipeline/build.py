@@ -207,7 +207,9 @@ def _update_site(settings: Settings, options: BuildOptions, base: str, cache: Bu
                              *(f"{a}={file_digest(settings.source / a)}" for a in assets))
         if not stale and fingerprint == cache.site_fingerprint and all((settings.out / o).is_file() for o in old):
             return
-        new = _write_site(settings, units, pages, outcome)  # indexes, error catalogs, stylesheets, images
+        new, kept = _write_site(settings, units, pages, outcome)  # indexes, error catalogs, stylesheets, images
+        if kept:  # a broken index template: its error is reported again next time, the old index stays
+            fingerprint, new = "", new | kept
     else:
         fingerprint, new = "", set()
     if options.some_locales:  # --locale: the other locales' site files stay as they are
@@ -266,19 +268,23 @@ def _run_pages(settings: Settings, base: str, options: BuildOptions, stale: dict
     return sorted(results, key=lambda r: r.page)
 
 
-def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[str], outcome: Outcome) -> set[str]:
+def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[str],
+                outcome: Outcome) -> tuple[set[str], set[str]]:
     """Per locale: index page, errors.json and .mo; once: the stylesheets; the files the pages show.
-    Returns their paths relative to ``out/``.
+    Returns their paths relative to ``out/``, and the indexes a broken template left as they were.
 
     Built from the cache records (titles, coverage, assets); only the pages that have an
     error table are parsed again, for the error catalogs."""
+    import jinja2
+
     from . import render, site
-    from .units import Workshop, page_meta
+    from .units import Workshop, page_meta, template_error
     shop = Workshop(settings)
     error_pages = sorted({page for page in pages for locale in settings.all_locales
                           if (r := units.get(BuildCache.key(locale, page))) is not None and r.has_errors})
     documents = [d for d in (shop.document(page) for page in error_pages) if d is not None]
     outputs: dict[str, str | bytes] = dict(site.site_outputs(shop.env))
+    kept: set[str] = set()
     asset_bytes: dict[str, bytes | None] = {}
     for locale in settings.all_locales:
         translations = {d.path: shop.translations(locale, d)[0] for d in documents}
@@ -293,9 +299,15 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
             total = total + stats
             metas.append(page_meta(settings, locale, None, {}, stats.coverage, path=page, title=record.title))
             assets.update(record.assets)
-        outputs.update(site.locale_outputs(
-            shop.env, locale, settings.source_locale, settings.all_locales, documents, translations, metas,
-            settings.project, coverage=total.coverage, site_map=settings.site_map, all_paths=pages))
+        arguments = (shop.env, locale, settings.source_locale, settings.all_locales, documents, translations, metas,
+                     settings.project)
+        options = dict(coverage=total.coverage, site_map=settings.site_map, all_paths=pages)
+        try:
+            outputs.update(site.locale_outputs(*arguments, **options))
+        except jinja2.TemplateError as exc:  # index.html.j2 or ui.html.j2: one located line, the rest written
+            outcome.diagnostics.append(template_error(settings, exc).diagnostic)
+            outputs.update(site.locale_outputs(*arguments, **options, with_index=False))
+            kept.add(f"html/{locale}/{index_file(pages)}")
         for asset in sorted(assets):
             if asset not in asset_bytes:  # read once, copied into every locale
                 source_file = settings.source / asset
@@ -309,7 +321,7 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
                 outcome.written.append(settings.display(target))
         except OSError as exc:
             outcome.diagnostics.append(write_error(settings.display(target), exc).diagnostic)
-    return set(outputs)
+    return set(outputs), kept
 
 
 __all__ = ["BuildOptions", "run_build"]

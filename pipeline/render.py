@@ -119,11 +119,20 @@ def apply_translations(document: Document, translations: Mapping[str, str]) -> t
 def source_anchors(document: Document) -> dict[int, tuple[str, ...]]:
     """Heading segment start -> the ids the docs platform gives that heading in the source:
     the GitHub/markdig slug, and DocFX's 2016 slug when it differs (``windows-phone-8-1``
-    for "Windows Phone 8.1"), which the pages of that era link to."""
+    for "Windows Phone 8.1"), which the pages of that era link to, of the raw Markdown and,
+    as the source page's HTML has it (``finish_html``), of the visible text."""
     headings = [s for s in document.segments if s.kind == "heading"]
     texts = [s.text for s in headings]
-    pairs = zip(headings, unique_slugs(texts, slug_github), unique_slugs(texts, slug_docfx_2016))
-    return {s.start: tuple(dict.fromkeys((github, docfx))) for s, github, docfx in pairs}
+    visible = [_visible_text(t) for t in texts]
+    slugs = zip(headings, unique_slugs(texts, slug_github), unique_slugs(texts, slug_docfx_2016),
+                unique_slugs(visible, slug_docfx_2016))
+    return {s.start: tuple(dict.fromkeys((github, docfx, shown))) for s, github, docfx, shown in slugs}
+
+
+def _visible_text(markdown_text: str) -> str:
+    """A heading's text as its rendered HTML shows it (what ``finish_html`` slugs)."""
+    html = markdown_renderer().renderInline(markdown_text)
+    return lxml.html.fragment_fromstring(html, create_parent="div").text_content() if html.strip() else ""
 
 
 def _replacement(segment: Segment, msgstr: str, text: str) -> str:

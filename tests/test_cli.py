@@ -84,6 +84,21 @@ def test_template_error_is_located(sample_project, capsys):
     assert not (sample_project / "out/html/en-US" / (SEED_NAME[:-3] + ".html")).exists()
 
 
+
+def test_broken_index_template_is_located_and_the_rest_is_built(sample_project, capsys):
+    (sample_project / "templates").mkdir(exist_ok=True)
+    (sample_project / "templates" / "index.html.j2").write_text(
+        "<!DOCTYPE html>\n<title>{{ index.title }}</title>\n{% for entry in index.entries %}\n", encoding="utf-8")
+    assert _run(sample_project, "build") == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith("templates/index.html.j2:3:1: error: template error:")
+    assert err[0].endswith("[build.template]")
+    assert (sample_project / "out/html/en-US" / (SEED_NAME[:-3] + ".html")).is_file()
+    assert (sample_project / "out/catalog/en-US/errors.json").is_file()
+    assert _run(sample_project, "build") == 1  # reported again until the template is fixed
+    assert capsys.readouterr().err.strip().splitlines() == err
+
 def test_unknown_command_exits_2(capsys):
     assert main(["frobnicate"]) == 2
     assert "invalid choice" in capsys.readouterr().err
