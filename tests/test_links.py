@@ -637,3 +637,19 @@ def test_checking_the_en_us_site_is_fast(shared):
     elapsed = time.perf_counter() - start
     assert len(report.results) > 2500
     assert elapsed < 5.0  # measured ~0.08 s on 2 cores; the bound only catches a pathological regression
+
+
+def test_error_code_rows_are_anchors_of_the_source_page(tmp_path):
+    # The build gives each error-table row id = its code ('page.html#DeviceCapReached' works in
+    # every locale), so the same fragment on the source page is no missing anchor. Rows from the seed page.
+    errors = ("# Erreurs\n\n|Message d’erreur|Problème|Informations|\n|-----------------|---------|---|\r\n"
+              "|DeviceCapReached|Vous avez trop d’appareils mobiles déjà inscrits.|Supprimez-en un.|\r\n"
+              "|APNSCertificateNotValid|Il existe un problème avec le certificat.|Voir ci-dessous.|\n\n"
+              "| Étape | Action |\n|---|---|\n| Ouvrir | Cliquez |\n| Fermer | Cliquez |\n")
+    root = make_site(tmp_path, {
+        "errors.md": errors,
+        "a.md": "[a](errors.md#DeviceCapReached) [b](errors.md#APNSCertificateNotValid) [c](errors.md#Ouvrir)\n",
+    })
+    assert scan_text(errors).explicit_anchors == {"DeviceCapReached", "APNSCertificateNotValid"}
+    assert lines(check_site(root, ["a.md"], {})) == [
+        "a.md:1:72: error: broken link 'errors.md#Ouvrir': no anchor '#Ouvrir' in 'errors.md' [link.missing-anchor]"]
