@@ -25,7 +25,7 @@ from .digests import blake2b
 from .files import write_atomic
 from .linkscan import Heading, Link, Malformed, PageScan
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: error-table codes among a page's explicit anchors
 
 
 def digest_text(text: str) -> str:

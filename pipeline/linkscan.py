@@ -120,6 +120,14 @@ _UNDERLINE = r" {0,3}(?:=+|-+)[ \t]*(?![^\r\n])"  # _SETEXT, up to the line endi
 _CANDIDATES = tuple(re.compile(f"{end}(?:{_HEADING_START}|{_UNDERLINE})") for end in "\n\r")
 _LABEL_END = re.compile(r"\]:")
 _BLOCK_START = re.compile(r"^[ ]{0,3}(?:[-*+] |\d{1,9}[.)] |#|>|\||<|```|~~~)")
+# An error code, the first cell of every body row of an error table (``source`` uses it too);
+# the built HTML gives such a row ``id`` = the code (``render.render_html_body``)
+ERROR_CODE = re.compile(
+    r"^(?:0x[0-9A-Fa-f]+|-?[0-9]{3,}|[A-Z][A-Za-z0-9]*[a-z][A-Z][A-Za-z0-9_]*|[A-Z]{2,}[a-z]+[A-Za-z0-9_]*"
+    r"|[A-Z][A-Z0-9]*_[A-Z0-9_]+)$"
+)
+_DELIMITER_ROW = re.compile(r" {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
+_FIRST_CELL = re.compile(r"[ \t]*\|?((?:[^|\\]|\\.)*)")
 _LINK_TAGS = {"a": "href", "img": "src", "area": "href", "iframe": "src", "source": "src", "link": "href"}
 
 
@@ -496,7 +504,7 @@ def scan_text(text: str) -> PageScan:
     tags = list(_HTML_TAG.finditer(masked))  # for the links and the anchors both
     links, malformed = _links(text, masked, lines, tags)
     return PageScan(tuple(links), tuple(malformed), tuple(_headings(masked, lines)),
-                    frozenset(_anchors(tags)))
+                    frozenset(_anchors(tags) | _error_codes(masked, lines)))
 
 
 def find_links(text: str) -> tuple[list[Link], list[Malformed]]:
@@ -638,6 +646,28 @@ def _heading_at(k: int, masked: str, lines: _Lines,
             return Heading(1 if setext.group(1)[0] == "=" else 2, prev_para[1].strip(), prev_para[0]), None
     is_para = _indent(shown) < 4 and not _BLOCK_START.match(shown)
     return None, ((k + 1, original) if is_para else None)
+
+
+def _error_codes(masked: str, lines: _Lines) -> set[str]:
+    """Codes of the page's error tables: tables of 2+ body rows whose first cells are all
+    error codes (``source._table_segments``' rule); the built HTML makes each row's id its code."""
+    codes: set[str] = set()
+    if "|" not in masked or "-" not in masked:
+        return codes
+    texts, starts = lines.texts, lines.starts
+    shown = [masked[starts[k]:starts[k] + len(texts[k])] for k in range(len(texts))]
+    k = 1
+    while k < len(shown):
+        if "-" in shown[k] and "|" in shown[k - 1] and _DELIMITER_ROW.fullmatch(shown[k]):
+            first_cells = []
+            k += 1
+            while k < len(shown) and shown[k].strip() and "|" in shown[k]:
+                first_cells.append(_FIRST_CELL.match(shown[k]).group(1).strip())
+                k += 1
+            if len(first_cells) >= 2 and all(ERROR_CODE.match(cell) for cell in first_cells):
+                codes.update(first_cells)
+        k += 1
+    return codes
 
 
 def _anchors(tags: Iterable[re.Match[str]]) -> set[str]:

@@ -145,9 +145,19 @@ def format_github(findings: Sequence[Finding], strict: bool = False) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold (written ``\\xNN`` instead)."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def format_junit(findings: Sequence[Finding], checked: Sequence[str], strict: bool = False) -> str:
-    """JUnit XML: one test case per checked file, one ``<failure>`` per failing finding;
-    warnings that do not fail and known findings go to the case's ``<system-out>``."""
+    """JUnit XML: one test case per checked file, with one ``<failure>`` holding its failing
+    findings (the first one's code and message on it, all of them in its text: Jenkins, Azure
+    DevOps and junitparser read a single failure per case); warnings that do not fail and known
+    findings go to the case's ``<system-out>``. Characters XML 1.0 forbids are written ``\\xNN``."""
     import xml.etree.ElementTree as ET  # only this format needs it (3 ms of every check's start-up)
 
     by_file: dict[str, list[Finding]] = {name: [] for name in checked}
@@ -158,17 +168,16 @@ def format_junit(findings: Sequence[Finding], checked: Sequence[str], strict: bo
     suite = ET.SubElement(suites, "testsuite", name="pipeline check", tests=str(len(by_file)),
                           failures=str(failures), errors="0", skipped="0")
     for name, items in by_file.items():
-        case = ET.SubElement(suite, "testcase", classname="pipeline.check", name=name, file=name)
-        quiet = []
-        for finding in items:
-            d = finding.diagnostic
-            if finding.fails(strict):
-                failure = ET.SubElement(case, "failure", type=d.code, message=d.message)
-                failure.text = d.format()
-            else:
-                quiet.append(format_text([finding]).rstrip("\n"))
+        case = ET.SubElement(suite, "testcase", classname="pipeline.check", name=_xml_text(name), file=_xml_text(name))
+        failing = [f for f in items if f.fails(strict)]
+        quiet = [format_text([f]).rstrip("\n") for f in items if not f.fails(strict)]
+        if failing:
+            first = failing[0].diagnostic
+            message = first.message if len(failing) == 1 else f"{len(failing)} findings; first: {first.message}"
+            failure = ET.SubElement(case, "failure", type=first.code, message=_xml_text(message))
+            failure.text = _xml_text("\n".join(f.diagnostic.format() for f in failing))
         if quiet:
-            ET.SubElement(case, "system-out").text = "\n".join(quiet)
+            ET.SubElement(case, "system-out").text = _xml_text("\n".join(quiet))
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 

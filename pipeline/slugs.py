@@ -34,6 +34,8 @@ _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _REF_LINK = re.compile(r"\[([^\]]*)\]\[[^\]]*\]")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _CODE_TICKS = re.compile(r"`+")
+# a code span (kept as it is) or ``_emphasis_``/``__strong__`` (its text kept): not inside a word
+_CODE_OR_UNDERSCORE_EMPHASIS = re.compile(r"(`+).+?\1|(?<![\w\\])(__?)(?=\S)(.+?)(?<=[^\s\\])\2(?!\w)")
 _NON_ALNUM_RUN = re.compile(r"[\W_]+")  # not (letter or digit): \p{L}\p{N} in .NET terms
 
 
@@ -43,6 +45,8 @@ def heading_text(markdown: str) -> str:
     text = _LINK.sub(r"\1", text)
     text = _REF_LINK.sub(r"\1", text)
     text = _HTML_TAG.sub("", text)
+    for _ in range(2):  # '__a _b_ c__': the inner one after the outer
+        text = _CODE_OR_UNDERSCORE_EMPHASIS.sub(lambda m: m.group(0) if m.group(1) else m.group(3), text)
     text = _CODE_TICKS.sub("", text)
     text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)  # backslash escapes
     return html.unescape(text).strip()

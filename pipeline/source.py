@@ -23,6 +23,7 @@ from markdown_it.token import Token
 
 from .config import DEFAULT_TRANSLATE_KEYS
 from .errors import error
+from .linkscan import ERROR_CODE as _ERROR_CODE
 from .model import Document, FrontMatter, Segment
 
 
@@ -37,10 +38,6 @@ _CELL_SPECIAL = re.compile(r"[\\`|]")  # what split_cells acts on; other charact
 _LINK_DEST = re.compile(r"\]\([^)]*\)")
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"[^\W\d_]")
-_ERROR_CODE = re.compile(
-    r"^(?:0x[0-9A-Fa-f]+|-?[0-9]{3,}|[A-Z][A-Za-z0-9]*[a-z][A-Z][A-Za-z0-9_]*|[A-Z]{2,}[a-z]+[A-Za-z0-9_]*"
-    r"|[A-Z][A-Z0-9]*_[A-Z0-9_]+)$"
-)
 
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it

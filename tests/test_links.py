@@ -637,3 +637,31 @@ def test_checking_the_en_us_site_is_fast(shared):
     elapsed = time.perf_counter() - start
     assert len(report.results) > 2500
     assert elapsed < 5.0  # measured ~0.08 s on 2 cores; the bound only catches a pathological regression
+
+
+def test_error_code_rows_are_anchors_of_the_source_page(tmp_path):
+    # The build gives each error-table row id = its code ('page.html#DeviceCapReached' works in
+    # every locale), so the same fragment on the source page is no missing anchor. Rows from the seed page.
+    errors = ("# Erreurs\n\n|Message d’erreur|Problème|Informations|\n|-----------------|---------|---|\r\n"
+              "|DeviceCapReached|Vous avez trop d’appareils mobiles déjà inscrits.|Supprimez-en un.|\r\n"
+              "|APNSCertificateNotValid|Il existe un problème avec le certificat.|Voir ci-dessous.|\n\n"
+              "| Étape | Action |\n|---|---|\n| Ouvrir | Cliquez |\n| Fermer | Cliquez |\n")
+    root = make_site(tmp_path, {
+        "errors.md": errors,
+        "a.md": "[a](errors.md#DeviceCapReached) [b](errors.md#APNSCertificateNotValid) [c](errors.md#Ouvrir)\n",
+    })
+    assert scan_text(errors).explicit_anchors == {"DeviceCapReached", "APNSCertificateNotValid"}
+    assert lines(check_site(root, ["a.md"], {})) == [
+        "a.md:1:72: error: broken link 'errors.md#Ouvrir': no anchor '#Ouvrir' in 'errors.md' [link.missing-anchor]"]
+
+
+def test_underscore_emphasis_is_not_part_of_a_heading_slug(tmp_path):
+    # markdig and GitHub slug the heading's text: '_Company Portal_' is emphasis, its '_' are
+    # not characters of the text (the built HTML's id is 'use-the-company-portal-app');
+    # intra-word underscores and code spans keep theirs
+    assert slug_github("Use the _Company Portal_ app") == "use-the-company-portal-app"
+    assert slug_github("__Sync__ your device") == "sync-your-device"
+    assert slug_github("Set up BKMK_Accounts and `set_up_`") == "set-up-bkmk_accounts-and-set_up_"
+    assert slug_github("\\_private\\_ names") == "_private_-names"
+    root = make_site(tmp_path, {"a.md": "## Use the _Company Portal_ app\n\n[x](#use-the-company-portal-app)\n"})
+    assert check_site(root, None, {}) == []

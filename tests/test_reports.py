@@ -69,3 +69,28 @@ def test_scan_cache_round_trip(tmp_path):
     assert again.save() is False  # nothing new
     path.write_text(json.dumps({"format": 999}), encoding="utf-8")
     assert load_scan_cache(path).scanner("md", scan_text)(text) == scan_text(text)
+
+
+def test_junit_is_well_formed_with_control_characters_and_has_one_failure_per_case():
+    # a stray backspace or escape pasted into a link destination ends up in the message;
+    # XML 1.0 forbids those characters, so the report must not carry them raw
+    text = "Voir le [Portail d’entreprise](\x08portal.md) et [aide](\x1b[0maide.md).\n"
+    items = [Finding(Diagnostic(Location("p.md", m.line, m.column), "error", m.message, m.code), "p.md")
+             for m in scan_text(text).malformed]
+    items.append(finding("p.md", 3, "broken link 'x.md': no such file"))
+    items.append(finding("p.md", 4, "odd", "qa.x", "warning", ""))
+    root = ET.fromstring(format_junit(items, ["p.md"]))
+    case = root.find("testsuite").find("testcase")
+    # Jenkins, Azure DevOps and junitparser read one <failure> per test case: all failing
+    # findings of the file go into it, the first one's message on it
+    failures = case.findall("failure")
+    assert len(failures) == 1
+    assert failures[0].get("message") == ("3 findings; first: malformed link '[Portail d’entreprise](...': "
+                                          "destination '\\x08portal.md' contains spaces (write %20 or <...>)")
+    assert failures[0].text.splitlines() == [
+        "p.md:1:9: error: malformed link '[Portail d’entreprise](...': destination '\\x08portal.md' contains "
+        "spaces (write %20 or <...>) [link.malformed]",
+        "p.md:1:47: error: malformed link '[aide](...': destination '\\x1b[0maide.md' contains spaces "
+        "(write %20 or <...>) [link.malformed]",
+        "p.md:3:3: error: broken link 'x.md': no such file [link.missing-file]"]
+    assert case.find("system-out").text == "p.md:4:3: warning: odd [qa.x]"
