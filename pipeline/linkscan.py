@@ -128,6 +128,8 @@ ERROR_CODE = re.compile(
 )
 _DELIMITER_ROW = re.compile(r" {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
 _FIRST_CELL = re.compile(r"[ \t]*\|?((?:[^|\\]|\\.)*)")
+# where a _DELIMITER_ROW may start: after a LF (as "\n" first: a literal the engine jumps to), or a CR
+_DELIMITER_LINE = (re.compile(r"\n {0,3}\|?[ \t]*:?-"), re.compile(r"\r {0,3}\|?[ \t]*:?-"))
 _LINK_TAGS = {"a": "href", "img": "src", "area": "href", "iframe": "src", "source": "src", "link": "href"}
 
 
@@ -655,18 +657,23 @@ def _error_codes(masked: str, lines: _Lines) -> set[str]:
     if "|" not in masked or "-" not in masked:
         return codes
     texts, starts = lines.texts, lines.starts
-    shown = [masked[starts[k]:starts[k] + len(texts[k])] for k in range(len(texts))]
-    k = 1
-    while k < len(shown):
-        if "-" in shown[k] and "|" in shown[k - 1] and _DELIMITER_ROW.fullmatch(shown[k]):
-            first_cells = []
-            k += 1
-            while k < len(shown) and shown[k].strip() and "|" in shown[k]:
-                first_cells.append(_FIRST_CELL.match(shown[k]).group(1).strip())
-                k += 1
-            if len(first_cells) >= 2 and all(ERROR_CODE.match(cell) for cell in first_cells):
-                codes.update(first_cells)
+
+    def shown(k: int) -> str:  # the line as masked (code and comments blanked)
+        return masked[starts[k]:starts[k] + len(texts[k])]
+
+    count, after = len(texts), 0
+    for found in _DELIMITER_LINE["\n" not in masked].finditer(masked):  # jump to the delimiter rows
+        k = bisect.bisect_right(starts, found.start() + 1) - 1
+        if k < after or k < 1 or "|" not in shown(k - 1) or not _DELIMITER_ROW.fullmatch(shown(k)):
+            continue
+        first_cells = []
         k += 1
+        while k < count and (row := shown(k)).strip() and "|" in row:
+            first_cells.append(_FIRST_CELL.match(row).group(1).strip())
+            k += 1
+        after = k
+        if len(first_cells) >= 2 and all(ERROR_CODE.match(cell) for cell in first_cells):
+            codes.update(first_cells)
     return codes
 
 
