@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from . import __version__
-from .runrecord import find_launch, find_run, fingerprint, read_records, store_record
+from .runrecord import code_stamp, find_launch, find_run, fingerprint, read_records, store_record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def run_inputs(settings: Settings, args: argparse.Namespace) -> tuple[list[str],
         folders.append((str(settings.out), frozenset({".cache"})))
     named = [settings.redirects, settings.glossary, settings.baseline, args.redirects, args.baseline, args.inventory]
     files = [os.path.abspath(str(p)) for p in named if p]
-    parts = [__version__, _code_stamp(), sys.version, os.getcwd(), repr(sorted(vars(args).items())), repr(settings)]
+    parts = [__version__, code_stamp(), sys.version, os.getcwd(), repr(sorted(vars(args).items())), repr(settings)]
     return parts, folders, files
 
 
@@ -119,7 +119,7 @@ def launch_key(argv: Sequence[str]) -> tuple[str, str] | None:
         return None
     root = os.path.realpath(root)  # as load_settings resolves the project folder
     settings_files = [os.path.join(root, name) for name in ("pipeline.toml", "pyproject.toml")]
-    parts = ["launch", __version__, _code_stamp(), sys.version, os.getcwd(), *argv]
+    parts = ["launch", __version__, code_stamp(), sys.version, os.getcwd(), *argv]
     return os.path.join(root, "out", ".cache", RECORD_FILE), fingerprint(parts, (), settings_files)
 
 
@@ -143,18 +143,6 @@ def replay_launch(argv: Sequence[str]) -> tuple[int | None, str | None]:
     now = fingerprint(parts, folders, files)
     record = find_run(runs, now)
     return (None, now) if record is None else (_replay(output, record), None)
-
-
-def _code_stamp() -> str:
-    """Our modules' names, sizes and modification times: an edited checkout never replays a
-    report that older code wrote (an installed release changes ``__version__`` as well)."""
-    folder = os.path.dirname(__file__)
-    stamp = []
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        if entry.name.endswith(".py"):
-            info = entry.stat()
-            stamp.append(f"{entry.name}:{info.st_size}:{info.st_mtime_ns}")
-    return ";".join(stamp)
 
 
 def _replay(output: str | None, record: dict) -> int:

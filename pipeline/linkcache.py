@@ -24,8 +24,15 @@ from . import __version__
 from .digests import blake2b
 from .files import write_atomic
 from .linkscan import Heading, Link, Malformed, PageScan
+from .runrecord import code_stamp
 
 CACHE_FORMAT = 2  # 2: error-table codes among a page's explicit anchors
+
+
+def _code() -> str:
+    """What made the stored scans and results: our version and modules (``code_stamp``), so
+    a fix to the scanner or the checks is never hidden by what older code stored."""
+    return digest_text(__version__ + "\0" + code_stamp())
 
 
 def digest_text(text: str) -> str:
@@ -110,7 +117,7 @@ class ScanCache:
         if self.path is None or (self.misses == 0 and len(self._used) == len(self._stored)
                                  and self._results == self._results_stored):
             return False
-        data = {"format": CACHE_FORMAT, "version": __version__, "scans": self._used, "results": self._results}
+        data = {"format": CACHE_FORMAT, "code": _code(), "scans": self._used, "results": self._results}
         return write_atomic(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
@@ -120,7 +127,7 @@ def load_scan_cache(path: Path | None) -> ScanCache:
         return ScanCache(None)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != CACHE_FORMAT or data.get("version") != __version__:
+        if data.get("format") != CACHE_FORMAT or data.get("code") != _code():
             return ScanCache(path)
         scans, results = data["scans"], data.get("results", {})
         if not isinstance(scans, dict) or not isinstance(results, dict):

@@ -21,12 +21,27 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .digests import blake2b
 
 RECORD_FORMAT = 2  # 2: launches beside the runs
 KEEP = 8  # command lines remembered side by side (make check, the pre-commit hook, CI, ...)
 READ_SUFFIXES = frozenset({".md", ".markdown", ".po", ".pot", ".html", ".htm", ".json", ".yml", ".yaml", ".txt"})
+
+
+@lru_cache(maxsize=1)
+def code_stamp() -> str:
+    """Our modules' names, sizes and modification times: an edited checkout never replays a
+    report, nor reuses a page scan, that older code made (an installed release changes
+    ``__version__`` as well). Once per process."""
+    folder = os.path.dirname(__file__)
+    stamp = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if entry.name.endswith(".py"):
+            info = entry.stat()
+            stamp.append(f"{entry.name}:{info.st_size}:{info.st_mtime_ns}")
+    return ";".join(stamp)
 
 
 def fingerprint(parts: Iterable[str], folders: Iterable[tuple[str, frozenset[str]]], files: Iterable[str]) -> str:

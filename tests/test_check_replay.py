@@ -86,7 +86,7 @@ def test_a_replay_writes_the_output_file_again(site, capsys, counted):
 
 def test_an_edited_checkout_does_not_replay_what_older_code_wrote(site, capsys, counted, monkeypatch):
     run(site, capsys)
-    monkeypatch.setattr(checkcommand, "_code_stamp", lambda: "another build of pipeline")
+    monkeypatch.setattr(checkcommand, "code_stamp", lambda: "another build of pipeline")
     run(site, capsys)
     assert len(counted) == 2
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
+from pipeline import linkcache
 from pipeline.linkcache import load_scan_cache
 from pipeline.linkscan import scan_text
 from pipeline.model import Diagnostic, Location
@@ -69,6 +70,17 @@ def test_scan_cache_round_trip(tmp_path):
     assert again.save() is False  # nothing new
     path.write_text(json.dumps({"format": 999}), encoding="utf-8")
     assert load_scan_cache(path).scanner("md", scan_text)(text) == scan_text(text)
+
+
+def test_scans_stored_by_other_code_are_not_reused(tmp_path, monkeypatch):
+    """A fix to the scanner, without a new version number, must not be hidden by old scans."""
+    path = tmp_path / ".cache" / "links.json"
+    cache = load_scan_cache(path)
+    cache.scanner("md", scan_text)("# T\n\n[a](b.md)\n")
+    assert cache.save() is True
+    assert load_scan_cache(path).scanner("md", scan_text)("# T\n\n[a](b.md)\n") and load_scan_cache(path)._stored
+    monkeypatch.setattr(linkcache, "code_stamp", lambda: "pipeline/linkscan.py edited")
+    assert load_scan_cache(path)._stored == {}
 
 
 def test_junit_is_well_formed_with_control_characters_and_has_one_failure_per_case():
