@@ -129,6 +129,8 @@ class Workshop:
 
         def include(target: str) -> str | None:
             resolved = os.path.normpath((page_dir / target.replace("\\", "/")).as_posix()).replace(os.sep, "/")
+            if resolved == ".." or resolved.startswith(("../", "/")):
+                return None  # outside the source folder (as DocFX, which includes only from its docset)
             found.append(resolved)
             included = self.document(resolved)
             if included is None:

@@ -217,3 +217,18 @@ def test_update_reports_a_catalog_saved_with_a_byte_order_mark_as_build_does(sam
         assert _run(sample_project, command) == 1
         assert capsys.readouterr().err.splitlines() == expected
     assert po.read_text(encoding="utf-8") == "\ufeff" + text  # not rewritten
+
+
+def test_an_include_outside_the_source_folder_is_not_inlined(tmp_path, capsys):
+    """``[!INCLUDE [x](../../secret.txt)]`` read a file beside the project into every built page."""
+    (tmp_path / "secret.txt").write_text("secret-content-123\n", encoding="utf-8")
+    project = tmp_path / "site"
+    (project / "source" / "docs").mkdir(parents=True)
+    (project / "source" / "docs" / "a.md").write_text(
+        "# Page\n\n[!INCLUDE [x](../../../secret.txt)]\n\n[!INCLUDE [y](/etc/hostname)]\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\n', encoding="utf-8")
+    assert _run(project, "all") == 0
+    built = [p.read_bytes() for p in (project / "out").rglob("*") if p.is_file() and ".cache" not in p.parts]
+    assert built and not any(b"secret-content" in data for data in built)
+    markdown = (project / "out/markdown/en-US/docs/a.md").read_text(encoding="utf-8")
+    assert "[x](../../../secret.txt)" in markdown  # left as a link, as a missing include is
