@@ -67,8 +67,12 @@ OUTPUT_FORMATS = ("frontmatter", "markdown", "html")
 DEFAULT_BASELINE = "check-baseline.json"
 
 
-class UsageError(Exception):
-    """A bad option or configuration: exit status 2."""
+class UsageError(PipelineError):
+    """A bad option or configuration, located at the file or at ``<command line>``: exit 2."""
+
+
+def _usage(where: str, message: str, code: str, line: int = 1, column: int = 1) -> UsageError:
+    return UsageError(Diagnostic(Location(where, line, column), "error", message, code))
 
 
 @dataclass(frozen=True)
@@ -88,19 +92,18 @@ def run_check(settings: Settings, args: argparse.Namespace,
     ``--update-baseline`` or a usage error), so that ``pipeline.checkcommand`` can replay it."""
     try:
         options = _options(settings, args)
-        known = _read_baseline(options.baseline) if options.baseline and not args.no_baseline and not \
+        if args.update_baseline and options.pages is not None:
+            raise _usage("<command line>", "--update-baseline records the whole site; give no FILE",
+                         "config.update-baseline")
+        known = _read_baseline(options.baseline, settings) if options.baseline and not args.no_baseline and not \
             args.update_baseline else set()
+        inventory = _read_inventory(args.inventory) if args.inventory else None
     except UsageError as exc:
-        print(f"pipeline check: error: {exc}", file=sys.stderr)
+        print(exc.diagnostic.format(), file=sys.stderr)
         return 2
     if options.pages is not None and not options.pages:
         print("pipeline check: no source page or PO file among the given files", file=sys.stderr)
         return 0
-    try:
-        inventory = load_inventory(Path(args.inventory)) if args.inventory else None
-    except OSError as exc:
-        print(f"pipeline check: error: cannot read the inventory {args.inventory}: {exc.strerror}", file=sys.stderr)
-        return 2
     cache = load_scan_cache(None if args.no_cache else settings.out / ".cache" / "links.json")
     run = _Run(settings, options, cache)
     findings, checked = run.collect(outputs=not args.no_outputs, reuse=not args.verbose and inventory is None)
@@ -115,9 +118,6 @@ def run_check(settings: Settings, args: argparse.Namespace,
     except OSError:
         pass  # a read-only out/ only costs speed
     if args.update_baseline:
-        if options.pages is not None:
-            print("pipeline check: error: --update-baseline records the whole site; give no FILE", file=sys.stderr)
-            return 2
         target = options.baseline or settings.root / DEFAULT_BASELINE
         write_atomic(target, format_baseline(findings))
         print(f"pipeline check: wrote {settings.display(target)} ({len(findings)} findings)", file=sys.stderr)
@@ -146,7 +146,8 @@ def _options(settings: Settings, args: argparse.Namespace) -> CheckOptions:
     if args.site_map:
         bad = [entry for entry in args.site_map if "=" not in entry or not entry.split("=", 1)[0].strip()]
         if bad:
-            raise UsageError(f"--site-map '{bad[0]}': expected PREFIX=FOLDER, e.g. /intune/deploy-use=InTuneDocs/DeployUse")
+            raise _usage("<command line>", f"--site-map '{bad[0]}': expected PREFIX=FOLDER, e.g. "
+                         "/intune/deploy-use=InTuneDocs/DeployUse", "config.site-map")
         site_map = parse_site_map(args.site_map)
     else:
         site_map = parse_site_map(dict(settings.site_map))
@@ -158,7 +159,10 @@ def _options(settings: Settings, args: argparse.Namespace) -> CheckOptions:
         try:
             redirects = load_redirects(redirects_file)
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise UsageError(f"cannot read the redirection file {settings.display(redirects_file)}: {exc}") from None
+            line, column = getattr(exc, "lineno", 1), getattr(exc, "colno", 1)  # JSON errors say where
+            message = getattr(exc, "msg", None) or getattr(exc, "strerror", None) or str(exc)
+            raise _usage(settings.display(redirects_file), f"cannot read the redirection file: {message}",
+                         "config.redirects", line, column) from None
     baseline = Path(args.baseline).resolve() if args.baseline else settings.baseline
     pages, locales_of_page = _selected(settings, args.files)
     return CheckOptions(site_map, redirects, baseline, pages, locales_of_page)
@@ -189,13 +193,21 @@ def _selected(settings: Settings, files: list[str]) -> tuple[frozenset[str] | No
     return frozenset(pages), {page: frozenset(names) for page, names in locales.items()}
 
 
-def _read_baseline(path: Path) -> set[str]:
+def _read_baseline(path: Path, settings: Settings) -> set[str]:
     try:
         return parse_baseline(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise UsageError(f"baseline file {path} does not exist; create it with --update-baseline") from None
+        raise _usage(settings.display(path), "baseline file does not exist; create it with --update-baseline",
+                     "config.baseline") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise UsageError(f"cannot read the baseline file {path}: {exc}") from None
+        raise _usage(settings.display(path), f"cannot read the baseline file: {exc}", "config.baseline") from None
+
+
+def _read_inventory(name: str) -> frozenset[str]:
+    try:
+        return load_inventory(Path(name))
+    except OSError as exc:
+        raise _usage(name, f"cannot read the inventory: {exc.strerror or exc}", "config.inventory") from None
 
 
 # --- the run ---------------------------------------------------------------------------------

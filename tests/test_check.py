@@ -124,7 +124,8 @@ def test_baseline_keys_survive_edits_elsewhere_and_a_new_break_fails(project, ca
 def test_update_baseline_records_the_current_findings(project, capsys):
     (project / "check-baseline.json").unlink()
     code, _, err = check(project, capsys, "--no-outputs")
-    assert code == 2 and "does not exist; create it with --update-baseline" in err
+    assert (code, err) == (2, "check-baseline.json:1:1: error: baseline file does not exist; create it with "
+                              "--update-baseline [config.baseline]\n")
     code, _, err = check(project, capsys, "--no-outputs", "--update-baseline")
     assert code == 0 and "wrote check-baseline.json (11 findings)" in err
     assert (project / "check-baseline.json").read_text(encoding="utf-8") == (REPO / "check-baseline.json").read_text(
@@ -139,7 +140,14 @@ def test_site_map_option_replaces_the_setting_and_bad_values_are_usage_errors(pr
     assert "site-root links outside the site map (other sites): 6" in err and "      6  /Intune" in err
     assert "external links (not fetched): 1 to 1 hosts" in err
     code, _, err = check(project, capsys, "--site-map", "intune")
-    assert code == 2 and "--site-map 'intune': expected PREFIX=FOLDER" in err
+    assert (code, err) == (2, "<command line>:1:1: error: --site-map 'intune': expected PREFIX=FOLDER, e.g. "
+                              "/intune/deploy-use=InTuneDocs/DeployUse [config.site-map]\n")
+    code, _, err = check(project, capsys, "--update-baseline", str(project / "source"))
+    assert (code, err) == (2, "<command line>:1:1: error: --update-baseline records the whole site; give no FILE "
+                              "[config.update-baseline]\n")
+    code, _, err = check(project, capsys, "--inventory", str(project / "nowhere.txt"))
+    assert (code, err) == (2, f"{project / 'nowhere.txt'}:1:1: error: cannot read the inventory: No such file or "
+                              "directory [config.inventory]\n")
 
 
 def test_files_restrict_the_report_to_those_pages_and_catalogs(project, capsys):
@@ -413,4 +421,5 @@ def test_redirection_file_of_the_source_folder_and_the_option(tmp_path, capsys):
         "source/a.md:3:1: warning: link 'old.md' points to a moved page: it redirects to '/docs/b' [link.redirected]"]
     (project / "other.json").write_text("{not json", encoding="utf-8")
     code, _, err = check(project, capsys, "--no-outputs", "--redirects", str(project / "other.json"))
-    assert code == 2 and "cannot read the redirection file other.json" in err
+    assert (code, err) == (2, "other.json:1:2: error: cannot read the redirection file: Expecting property name "
+                              "enclosed in double quotes [config.redirects]\n")  # where the JSON parser stopped
