@@ -43,7 +43,8 @@ How a ``#fragment`` is judged (only for targets that are Markdown pages)
     that differs from an id only in letter case (``#Wipe`` for ``wipe``) is a warning
     [link.case-mismatch]: browsers compare ids exactly, so the page opens without scrolling,
     but the target is unambiguous and the fix mechanical (the independent corpus scan did not
-    count these as missing either). Anything else is an error [link.missing-anchor] with a
+    count these as missing either). ``#top`` (any letter case) with no such id is the top of
+    the page, as the HTML standard says. Anything else is an error [link.missing-anchor] with a
     "did you mean" hint.
 
 Positions are those of ``pipeline.linkscan`` (1-based line; column of the link's ``[``).
@@ -423,7 +424,7 @@ def _anchor_hint(fragment: str, anchors: PageAnchors) -> str:
 def check_fragment(fragment: str, anchors: PageAnchors, page: str = "") -> tuple[str, str, str] | None:
     """None if ``#fragment`` exists in a page with ``anchors``, else ``(severity, message, code)``;
     ``page`` names the target page in the error message ('' for the page itself)."""
-    if fragment in anchors.ids:
+    if fragment in anchors.ids or fragment.lower() == "top":  # the HTML standard: #top is the page's top
         return None
     by_lower = {a.lower(): a for a in anchors.ids}
     if fragment.lower() in by_lower:

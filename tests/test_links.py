@@ -301,6 +301,8 @@ def test_fragment_judgement():
     assert check_fragment("wype", anchors) == (
         "error", "no anchor '#wype' in this page; did you mean '#wipe'?", "link.missing-anchor")
     assert check_fragment("unrelated", anchors, "d/b.md") == ("error", "no anchor '#unrelated' in 'd/b.md'", "link.missing-anchor")
+    assert check_fragment("top", anchors) is None and check_fragment("Top", anchors) is None  # HTML: the page's top
+    assert check_fragment("topic", anchors)[::2] == ("error", "link.missing-anchor")
 
 
 # --- resolution on tiny sites ------------------------------------------------------------
