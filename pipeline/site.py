@@ -21,7 +21,8 @@ from babel.numbers import format_percent
 from jinja2 import Environment, PackageLoader
 
 from . import errorcatalog
-from .config import parse_locale
+from .catalog import plural_forms
+from .config import parse_locale, po_language
 from .model import Document
 from .project import index_file
 from .render import Page
@@ -217,7 +218,12 @@ def locale_outputs(env: Environment, locale: str, source_locale: str, all_locale
         index = index_page(locale, source_locale, pages, all_locales, title, coverage, name)
         outputs[f"html/{locale}/{name}"] = render_index(env, index)
     outputs[f"catalog/{locale}/errors.json"] = errorcatalog.errors_json(entries, locale, source_locale)
-    outputs[f"catalog/{locale}/LC_MESSAGES/{domain}.mo"] = errorcatalog.mo_bytes(messages, locale.replace("-", "_"))
+    language = po_language(locale)
+    try:
+        plurals = plural_forms(language)  # as the locale's PO files say (ja: 1 form, ar: 6)
+    except (UnknownLocaleError, ValueError):  # pseudo-locales
+        plurals = "nplurals=2; plural=(n != 1);"
+    outputs[f"catalog/{locale}/LC_MESSAGES/{domain}.mo"] = errorcatalog.mo_bytes(messages, language, plurals)
     return outputs
 
 

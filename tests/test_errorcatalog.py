@@ -9,6 +9,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from pipeline.cli import main
 from pipeline.errorcatalog import error_entries, errors_json, html_to_text, join_url, mo_bytes, mo_messages
 from pipeline.source import load_document
 
@@ -123,3 +124,18 @@ def test_helpers() -> None:
     assert join_url("../../html/de-DE/p.html", "#x") == "../../html/de-DE/p.html#x"
     assert join_url("https://e.example/de/p.html", "../q.html") == "https://e.example/q.html"
     assert join_url("../../html/de-DE/p.html", "https://other.example/") == "https://other.example/"
+
+
+def test_each_locale_mo_carries_its_own_plural_forms(sample_project) -> None:
+    """The .mo header said ``nplurals=2; plural=(n != 1);`` for every locale, Japanese too."""
+    settings = sample_project / "pyproject.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace('"qps-plocm"]', '"qps-plocm", "ja-JP"]'),
+                        encoding="utf-8")
+    assert main(["-C", str(sample_project), "build"]) == 0
+    forms = {}
+    for locale in ("de-DE", "ja-JP", "qps-ploc"):
+        (mo,) = (sample_project / "out/catalog" / locale / "LC_MESSAGES").glob("*.mo")
+        with open(mo, "rb") as handle:
+            forms[locale] = gettext.GNUTranslations(handle).info()["plural-forms"]
+    assert forms == {"de-DE": "nplurals=2; plural=(n != 1);", "ja-JP": "nplurals=1; plural=0;",
+                     "qps-ploc": "nplurals=2; plural=(n != 1);"}
