@@ -14,7 +14,11 @@ from .errors import error
 
 def read_text(path: Path, display: str) -> str:
     """A file's exact text; invalid UTF-8 is a located error."""
-    data = path.read_bytes()
+    return decode_text(path.read_bytes(), display)
+
+
+def decode_text(data: bytes, display: str) -> str:
+    """``read_text`` of bytes already read."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 
 from .cache import code_digest, digest, file_digest
 from .config import PSEUDO_LOCALES, Settings, po_language
-from .errors import PipelineError
-from .files import list_pages, write_atomic, write_error
+from .errors import PipelineError, error
+from .files import decode_text, list_pages, write_atomic, write_error
 from .project import Outcome, load_source, now_stamp, po_path, template_path
 
 if TYPE_CHECKING:  # polib, the parser and the catalog code load only when a file changed
@@ -165,7 +165,7 @@ def _write_template(settings: Settings, page: str, messages: "list[Message]", so
         outcome.diagnostics.append(write_error(settings.display(path), exc).diagnostic)
 
 
-def _merged_already(pot: Path, po: Path) -> bool:
+def _merged_already(pot_data: bytes, po_data: bytes) -> bool:
     """The PO file says it was merged with exactly this template (its messages' digest,
     ``X-Pipeline-Template``), so merging again would change nothing: no need to parse.
     Unless its ``md-text`` flags are gone (GNU msgcat drops the flags it does not know):
@@ -173,8 +173,8 @@ def _merged_already(pot: Path, po: Path) -> bool:
     from .catalog import TEMPLATE_HEADER, header_value
 
     try:
-        po_text, pot_text = po.read_text(encoding="utf-8"), pot.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        pot_text, po_text = pot_data.decode("utf-8"), po_data.decode("utf-8")
+    except UnicodeDecodeError:  # parsed, so that the error is located
         return False
     if po_text.startswith("\ufeff"):  # saved with a BOM: parsed, so that update reports it as build does
         return False
@@ -182,6 +182,18 @@ def _merged_already(pot: Path, po: Path) -> bool:
     if ours is None or ours != header_value(pot_text, TEMPLATE_HEADER):
         return False
     return po_text.count("md-text") >= pot_text.count("md-text")
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _digest_of(data: bytes | None) -> str:
+    """``cache.file_digest`` of bytes already read (``-``: no file)."""
+    return "-" if data is None else digest(data)
 
 
 def run_update(settings: Settings) -> Outcome:
@@ -194,18 +206,21 @@ def run_update(settings: Settings) -> Outcome:
     memo = _load_memo(settings)
     seen = memo.get("update", {})
     kept: dict[str, str] = {}
-    templates: "dict[str, polib.POFile | None]" = {}
+    templates: dict[str, bytes | None] = {}  # each template read once, for every locale
+    parsed: "dict[str, polib.POFile | None]" = {}
     from . import catalog
 
     def template_of(page: str) -> "polib.POFile | None":
-        if page not in templates:
-            pot_file = template_path(settings, page)
+        if page not in parsed:
+            shown = settings.display(template_path(settings, page))
             try:
-                templates[page] = catalog.parse_catalog(pot_file.read_text(encoding="utf-8"), settings.display(pot_file))
+                if templates[page] is None:
+                    raise error(shown, 1, 1, "cannot read the file", "io.read")
+                parsed[page] = catalog.parse_catalog(decode_text(templates[page], shown), shown)
             except PipelineError as exc:
                 outcome.diagnostics.append(exc.diagnostic)
-                templates[page] = None
-        return templates[page]
+                parsed[page] = None
+        return parsed[page]
 
     for locale in settings.target_locales:
         if locale in PSEUDO_LOCALES:
@@ -214,27 +229,31 @@ def run_update(settings: Settings) -> Outcome:
             page = name[:-4] + ".md"
             path = po_path(settings, locale, page)
             key = f"{locale}\t{page}"
-            state = digest(file_digest(template_path(settings, page)), file_digest(path))
-            if seen.get(key) == state or _merged_already(template_path(settings, page), path):
+            if page not in templates:
+                templates[page] = _read(template_path(settings, page))
+            pot_data, po_data = templates[page], _read(path)
+            state = digest(_digest_of(pot_data), _digest_of(po_data))
+            if seen.get(key) == state or (pot_data is not None and po_data is not None
+                                          and _merged_already(pot_data, po_data)):
                 kept[key] = state
                 continue
             pot = template_of(page)
             if pot is None:
                 continue
             try:
-                existing = (catalog.parse_catalog(path.read_text(encoding="utf-8"), settings.display(path))
-                            if path.is_file() else None)
+                shown = settings.display(path)
+                existing = catalog.parse_catalog(decode_text(po_data, shown), shown) if po_data is not None else None
             except PipelineError as exc:
                 outcome.diagnostics.append(exc.diagnostic)  # never overwrite a file we cannot read
                 continue
-            merged = catalog.merge_catalog(pot, existing, po_language(locale))
+            text = catalog.format_catalog(catalog.merge_catalog(pot, existing, po_language(locale)))
             try:
-                if write_atomic(path, catalog.format_catalog(merged)):
+                if write_atomic(path, text):
                     outcome.written.append(settings.display(path))
             except OSError as exc:
                 outcome.diagnostics.append(write_error(settings.display(path), exc).diagnostic)
                 continue
-            kept[key] = digest(file_digest(template_path(settings, page)), file_digest(path))
+            kept[key] = digest(_digest_of(pot_data), digest(text.encode("utf-8")))
     memo["update"] = kept
     _save_memo(settings, memo)
     outcome.lines.append(f"update: {len(outcome.written)} catalog(s) written in {time.perf_counter() - started:.2f}s")
