@@ -44,7 +44,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .config import PSEUDO_LOCALES, Settings
-from .errors import PipelineError
+from .errors import PipelineError, error
 from .files import list_files, write_atomic, write_error
 from .linkcache import ScanCache, decode_link, digest_text, encode_link, load_scan_cache
 from .links import (
@@ -72,7 +72,7 @@ class UsageError(PipelineError):
 
 
 def _usage(where: str, message: str, code: str, line: int = 1, column: int = 1) -> UsageError:
-    return UsageError(Diagnostic(Location(where, line, column), "error", message, code))
+    return UsageError(error(where, line, column, message, code).diagnostic)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import PipelineError
+from .errors import PipelineError, error
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without the 2 ms import of typing
 if TYPE_CHECKING:
@@ -256,7 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _pipe_closed()
     except OSError as exc:  # a file we could not read or write that no stage located: still one line
         where = settings.display(Path(exc.filename)) if exc.filename else "<file>"
-        print(f"{where}:1:1: error: {exc.strerror or exc} [io.error]", file=sys.stderr)
+        print(error(where, 1, 1, str(exc.strerror or exc), "io.error").diagnostic.format(), file=sys.stderr)
         return 1
     parser.error(f"unknown command {args.command}")
     return 2

@@ -22,9 +22,9 @@ from . import catalog, render, site
 from .build import BuildOptions, PageResult, page_list_digest, unit_fingerprint
 from .cache import UnitRecord
 from .config import PSEUDO_LOCALES, Settings, babel_locale
-from .errors import PipelineError
+from .errors import PipelineError, error
 from .files import inside, list_pages, write_atomic, write_error
-from .model import Diagnostic, Document, Location
+from .model import Diagnostic, Document
 from .pagebuild import pseudo_translations, render_outputs
 from .project import index_file, load_catalog, load_glossary_file, load_source, po_path
 from .review import review_translations
@@ -245,4 +245,4 @@ def template_error(settings: Settings, exc: jinja2.TemplateError) -> PipelineErr
             tb = tb.tb_next
     shown = settings.display(Path(name)) if name else "<template>"
     message = getattr(exc, "message", None) or str(exc)
-    return PipelineError(Diagnostic(Location(shown, line or 1, 1), "error", f"template error: {message}", "build.template"))
+    return error(shown, line or 1, 1, f"template error: {message}", "build.template")
