@@ -49,6 +49,8 @@ from itertools import accumulate
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from .errorcodes import is_error_table
+
 MALFORMED = "link.malformed"
 
 
@@ -120,12 +122,6 @@ _UNDERLINE = r" {0,3}(?:=+|-+)[ \t]*(?![^\r\n])"  # _SETEXT, up to the line endi
 _CANDIDATES = tuple(re.compile(f"{end}(?:{_HEADING_START}|{_UNDERLINE})") for end in "\n\r")
 _LABEL_END = re.compile(r"\]:")
 _BLOCK_START = re.compile(r"^[ ]{0,3}(?:[-*+] |\d{1,9}[.)] |#|>|\||<|```|~~~)")
-# An error code, the first cell of every body row of an error table (``source`` uses it too);
-# the built HTML gives such a row ``id`` = the code (``render.render_html_body``)
-ERROR_CODE = re.compile(
-    r"^(?:0x[0-9A-Fa-f]+|-?[0-9]{3,}|[A-Z][A-Za-z0-9]*[a-z][A-Z][A-Za-z0-9_]*|[A-Z]{2,}[a-z]+[A-Za-z0-9_]*"
-    r"|[A-Z][A-Z0-9]*_[A-Z0-9_]+)$"
-)
 _DELIMITER_ROW = re.compile(r" {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
 _FIRST_CELL = re.compile(r"[ \t]*\|?((?:[^|\\]|\\.)*)")
 # where a _DELIMITER_ROW may start: after a LF (as "\n" first: a literal the engine jumps to), or a CR
@@ -672,7 +668,7 @@ def _error_codes(masked: str, lines: _Lines) -> set[str]:
             first_cells.append(_FIRST_CELL.match(row).group(1).strip())
             k += 1
         after = k
-        if len(first_cells) >= 2 and all(ERROR_CODE.match(cell) for cell in first_cells):
+        if is_error_table(first_cells):  # the built HTML gives each row ``id`` = its code
             codes.update(first_cells)
     return codes
 

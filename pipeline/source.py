@@ -23,7 +23,7 @@ from markdown_it.token import Token
 
 from .config import DEFAULT_TRANSLATE_KEYS
 from .errors import error
-from .linkscan import ERROR_CODE as _ERROR_CODE
+from .errorcodes import is_error_table
 from .model import Document, FrontMatter, Segment
 
 
@@ -331,10 +331,6 @@ def split_cells(line: str) -> list[tuple[int, int]]:
     return trimmed
 
 
-def is_error_code(cell: str) -> bool:
-    return bool(_ERROR_CODE.match(cell))
-
-
 def _table_segments(
     lines: list[tuple[int, str, str]], span: list[int], base: int, first_line: int
 ) -> tuple[list[Segment], list[str]]:
@@ -348,7 +344,7 @@ def _table_segments(
     for r in body_rows:
         cells = split_cells(lines[r][1])
         first_cells.append(lines[r][1][cells[0][0] : cells[0][1]] if cells else "")
-    keyed = bool(body_rows) and len(body_rows) >= 2 and all(is_error_code(c) for c in first_cells)
+    keyed = is_error_table(first_cells)
     segments: list[Segment] = []
     for a, b in split_cells(header_line):
         _add_pieces(segments, lines, header_row, a, b, base, first_line, "table-header", None, None)
