@@ -10,6 +10,8 @@ loaded (the settings) is imported before the replay is known to miss.
 Most reruns are the same command typed again in the same folder (``make check``, a
 pre-commit hook): ``replay_launch`` serves those before the command line and the settings
 are even parsed, keyed by the command line as typed and the bytes of the settings files.
+When only some source pages' texts changed and the stored run read them for their links
+alone, it also replays if each of those pages still scans the same (``_same_scans``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 from . import __version__
-from .runrecord import code_stamp, find_launch, find_run, fingerprint, read_records, store_record
+from .runrecord import (code_stamp, find_launch, find_run, fingerprint, read_bytes, read_records, run_key, store_record,
+                        tree_state)
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -59,7 +62,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_command(settings: Settings, args: argparse.Namespace, checked_settings: Callable[[], object],
-                argv: Sequence[str] = (), known: str | None = None) -> int:
+                argv: Sequence[str] = (), known: tuple[str, dict[str, str]] | None = None) -> int:
     """Replay the stored report of an unchanged run, or check and store what it printed.
 
     ``settings`` come with their locale names unchecked (``load_settings(check_locales=False)``):
@@ -67,15 +70,16 @@ def run_command(settings: Settings, args: argparse.Namespace, checked_settings: 
     Before a real check, ``checked_settings()`` loads them again with every check (it raises
     the same located error as any other command for an unknown locale). ``argv`` is the
     command line as typed: a stored run is kept under it too (``replay_launch``); ``known``
-    is the fingerprint ``replay_launch`` found no run for, if it got that far."""
+    is the ``runrecord.tree_state`` that ``replay_launch`` found no run for, if it got that far."""
     path = os.path.join(settings.out, ".cache", RECORD_FILE)
-    key, launch = known, None
-    if known is None and not (args.verbose or args.update_baseline or args.no_cache):
+    state, launch = known, None
+    if not (args.verbose or args.update_baseline or args.no_cache):
         parts, folders, files = run_inputs(settings, args)
-        key = fingerprint(parts, folders, files)
-        record = find_run(read_records(path)[0], key)
-        if record is not None:
-            return _replay(args.output, record)
+        if state is None:
+            state = tree_state(parts, folders, files)
+            record = find_run(read_records(path)[0], run_key(*state))
+            if record is not None:
+                return _replay(args.output, record)
         found = launch_key(argv)
         if found is not None and found[0] == path:  # where replay_launch looks for it
             launch = (found[1], {"parts": parts, "folders": [[f, sorted(s)] for f, s in folders], "files": files,
@@ -83,10 +87,17 @@ def run_command(settings: Settings, args: argparse.Namespace, checked_settings: 
     checked_settings()
     from . import checking
 
-    def keep(report: str, summary: str, status: int) -> None:
+    def keep(report: str, summary: str, status: int, scans: dict[str, tuple[str, str]] | None) -> None:
+        key = run_key(*state)
+        if launch is not None and scans is not None:
+            shape, pages = state
+            known_scans = {page: [digest, scans[page][1]] for page, digest in pages.items()
+                           if page in scans and scans[page][0] == digest}
+            if len(known_scans) == len(pages):  # the scans are of the texts fingerprinted
+                launch[1]["scans"] = {"shape": shape, "run": key, "pages": known_scans}
         store_record(path, key, report, summary, status, launch)
 
-    return checking.run_check(settings, args, keep if key else None)
+    return checking.run_check(settings, args, keep if state else None)
 
 
 def run_inputs(settings: Settings, args: argparse.Namespace) -> tuple[list[str], list[tuple[str, frozenset[str]]], list[str]]:
@@ -123,12 +134,12 @@ def launch_key(argv: Sequence[str]) -> tuple[str, str] | None:
     return os.path.join(root, "out", ".cache", RECORD_FILE), fingerprint(parts, (), settings_files)
 
 
-def replay_launch(argv: Sequence[str]) -> tuple[int | None, str | None]:
+def replay_launch(argv: Sequence[str]) -> tuple[int | None, tuple[str, dict[str, str]] | None]:
     """The exit status of replaying a stored run of this very command line on unchanged
     files, else None (nothing stored, something changed, or another form of command line:
-    the caller parses it and runs ``run_command``), with the fingerprint of the files as
-    they are now when a stored launch gave it (``run_command`` need not make it again).
-    Imports nothing beyond ``runrecord``."""
+    the caller parses it and runs ``run_command``), with the ``runrecord.tree_state`` of the
+    files as they are now when a stored launch gave it (``run_command`` need not make it
+    again). Imports nothing beyond ``runrecord``, unless source pages changed (``_same_scans``)."""
     found = launch_key(argv)
     if found is None:
         return None, None
@@ -137,12 +148,45 @@ def replay_launch(argv: Sequence[str]) -> tuple[int | None, str | None]:
     launch = find_launch(launches, key)
     if launch is None:
         return None, None
-    parts, folders, files, output, paths = launch
+    parts, folders, files, output, paths, scans = launch
     if any(os.path.realpath(written) != resolved for written, resolved in paths):
         return None, None  # a symbolic link named in the settings points elsewhere now
-    now = fingerprint(parts, folders, files)
+    shape, pages = tree_state(parts, folders, files)
+    now = run_key(shape, pages)
     record = find_run(runs, now)
-    return (None, now) if record is None else (_replay(output, record), None)
+    if record is not None:
+        return _replay(output, record), None
+    if scans is not None and scans["shape"] == shape:
+        record = find_run(runs, scans["run"])
+        if record is not None and _same_scans(folders[0][0], scans["pages"], pages):
+            status = _replay(output, record)
+            entry = dict(launches[key], scans={"shape": shape, "run": now,
+                                               "pages": {p: [pages[p], scans["pages"][p][1]] for p in pages}})
+            store_record(path, now, record["report"], record["summary"], record["status"], (key, entry))
+            return status, None
+    return None, (shape, pages)
+
+
+def _same_scans(folder: str, stored: dict[str, list[str]], pages: dict[str, str]) -> bool:
+    """Whether every source page whose text changed since the stored run (``stored``: page ->
+    its text's digest then, its link scan's digest) still scans the same: the same links,
+    anchors, headings and malformed links, at the same lines and columns. A run marked as
+    depending on the pages only through their scans (``checking._Run.scan_only``) then
+    reports the same, as when a sentence without a link is edited. Any doubt is a no."""
+    changed = [page for page, digest in pages.items() if page not in stored or stored[page][0] != digest]
+    if not changed or any(page not in stored for page in changed):
+        return False
+    from .linkscan import scan_digest, scan_text
+
+    for page in changed:
+        data = read_bytes(os.path.join(folder, page))
+        try:
+            text = data.decode("utf-8") if data is not None else None
+        except UnicodeDecodeError:
+            return False  # the check reads it with replacement characters: let it
+        if text is None or scan_digest(scan_text(text)) != stored[page][1]:
+            return False
+    return True
 
 
 def _replay(output: str | None, record: dict) -> int:

@@ -56,7 +56,7 @@ from .links import (
     parse_site_map,
     resolve_link,
 )
-from .linkscan import PageScan, scan_text
+from .linkscan import PageScan, scan_digest, scan_text
 from .model import Diagnostic, Location
 from .provenance import BUILT, Attribution, PageFacts, attribute
 from .reports import Finding, apply_baseline, format_baseline, format_report, parse_baseline, summary_line
@@ -85,11 +85,14 @@ class CheckOptions:
 
 
 def run_check(settings: Settings, args: argparse.Namespace,
-              record: Callable[[str, str, int], None] | None = None) -> int:
+              record: Callable[[str, str, int, dict[str, tuple[str, str]] | None], None] | None = None) -> int:
     """Run the checks, print the report, return the exit status (0 clean, 1 findings, 2 usage).
 
-    ``record(report, summary, status)`` is called with what a finished run printed (not for
-    ``--update-baseline`` or a usage error), so that ``pipeline.checkcommand`` can replay it."""
+    ``record(report, summary, status, scans)`` is called with what a finished run printed (not
+    for ``--update-baseline`` or a usage error), so that ``pipeline.checkcommand`` can replay
+    it. ``scans`` maps each source page to the digests of its text and of its link scan when
+    the report depends on the source pages only through those scans (no outputs, no
+    catalogs: see ``_Run.scan_only``), else it is None."""
     try:
         options = _options(settings, args)
         if args.update_baseline and options.pages is not None:
@@ -135,7 +138,7 @@ def run_check(settings: Settings, args: argparse.Namespace,
     print(summary, file=sys.stderr)
     status = 1 if any(f.fails(args.strict) for f in findings) else 0
     if record is not None:
-        record(report, summary, status)
+        record(report, summary, status, run.scan_digests if run.scan_only(outputs=not args.no_outputs) else None)
     return status
 
 
@@ -239,6 +242,7 @@ class _Run:
         self._source_scans: dict[str, PageScan | None] = {}
         self._texts: dict[str, str | None] = {}
         self._digests: dict[str, str] = {}  # of the source pages' texts, once check_sources read them
+        self.scan_digests: dict[str, tuple[str, str]] = {}  # page -> its text's digest and its scan's
         self._documents: dict[str, object] = {}
         self._facts: dict[tuple[str, str], PageFacts | None] = {}
         self._source_hits: dict[str, tuple[Hit, ...]] = {}
@@ -286,6 +290,8 @@ class _Run:
                         and all(digests.get(q) == d for q, d in stored["deps"].items())):
                     kept[page] = [_decode_hit(page, shown[page], h) for h in stored["hits"]]
                     self.cache.keep_result("source:" + page, stored)
+                    if isinstance(stored.get("scan"), str):
+                        self.scan_digests[page] = (stored["text"], stored["scan"])
             except (KeyError, TypeError, ValueError):
                 continue
         todo = [page for page in self.source_pages if page not in kept]
@@ -298,8 +304,9 @@ class _Run:
             fresh[hit.page].append(hit)
         for page, page_hits in fresh.items():
             if page in depends and page in digests:
+                scanned = self.scan_digests[page] = (digests[page], scan_digest(self._source_scans[page]))
                 self.cache.keep_result("source:" + page, {
-                    "site": site_key, "text": digests[page],
+                    "site": site_key, "text": digests[page], "scan": scanned[1],
                     "deps": {q: digests.get(q) for q in sorted(depends[page])},
                     "hits": [_encode_hit(h) for h in page_hits]})
         by_page = {**kept, **fresh}
@@ -515,6 +522,13 @@ class _Run:
         for (location, code, *_rest), (result, severity, shown, target, positions) in self._merged.items():
             found.append(Finding(Diagnostic(location, severity, result.with_outputs(positions), code), shown, target))
         return found
+
+    def scan_only(self, outputs: bool) -> bool:
+        """Whether this run's findings depend on the source pages' texts only through their
+        link scans: no built outputs checked, no page parsed for its catalogs (a run of a
+        project with target locales is not one), every page scanned or its result reused."""
+        return (not outputs and not self._documents and not self._facts
+                and set(self.scan_digests) == set(self.source_pages))
 
     def collect(self, outputs: bool = True, reuse: bool = True) -> tuple[list[Finding], list[str]]:
         self.check_sources(reuse)

@@ -23,7 +23,7 @@ from typing import Any
 from . import __version__
 from .digests import blake2b
 from .files import write_atomic
-from .linkscan import Heading, Link, Malformed, PageScan
+from .linkscan import Link, PageScan, decode_scan, encode_scan
 from .runrecord import code_stamp
 
 CACHE_FORMAT = 2  # 2: error-table codes among a page's explicit anchors
@@ -46,25 +46,6 @@ def encode_link(link: Link) -> list[Any]:
 def decode_link(data: list[Any]) -> Link:
     target, line, column, text, is_image, kind = data
     return Link(target, int(line), int(column), text, bool(is_image), kind)
-
-
-def _encode(scan: PageScan) -> list[Any]:
-    return [
-        [[l.target, l.line, l.column, l.text, l.is_image, l.kind] for l in scan.links],
-        [[m.line, m.column, m.message, m.code] for m in scan.malformed],
-        [[h.level, h.text, h.line, h.atx_nospace] for h in scan.headings],
-        sorted(scan.explicit_anchors),
-    ]
-
-
-def _decode(data: list[Any]) -> PageScan:
-    links, malformed, headings, anchors = data
-    return PageScan(
-        tuple(Link(t, int(line), int(col), text, bool(img), kind) for t, line, col, text, img, kind in links),
-        tuple(Malformed(int(line), int(col), message, code) for line, col, message, code in malformed),
-        tuple(Heading(int(level), text, int(line), bool(nospace)) for level, text, line, nospace in headings),
-        frozenset(anchors),
-    )
 
 
 class ScanCache:
@@ -91,7 +72,7 @@ class ScanCache:
             stored = self._stored.get(key)
             if stored is not None:
                 try:
-                    found = _decode(stored)
+                    found = decode_scan(stored)
                     self.hits += 1
                     self._used[key] = stored
                 except (TypeError, ValueError):
@@ -99,7 +80,7 @@ class ScanCache:
             if found is None:
                 found = scan(text)
                 self.misses += 1
-                self._used[key] = _encode(found)
+                self._used[key] = encode_scan(found)
             self._scans[key] = found
             return found
 

@@ -44,18 +44,21 @@ Speed
 from __future__ import annotations
 
 import bisect
+import json
 import re
+from collections import namedtuple
 from itertools import accumulate
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
+from .digests import blake2b
 from .errorcodes import is_error_table
 
 MALFORMED = "link.malformed"
 
 
-@dataclass(frozen=True)
-class Link:
+# The records are named tuples, not dataclasses: ``dataclasses`` imports ``inspect`` (7 ms), and a
+# rerun after an edit that moves no link (``pipeline.checkcommand``) loads this module alone.
+class Link(namedtuple("Link", "target line column text is_image kind", defaults=("inline",))):
     """One link or image in a page, as written.
 
     ``target`` is the destination as written (angle brackets removed, no unescaping), ``kind``
@@ -63,33 +66,34 @@ class Link:
     (``[label]: x`` definition) or ``html`` (``href``/``src`` attribute).
     """
 
+    __slots__ = ()
     target: str
     line: int
     column: int
     text: str
     is_image: bool
-    kind: str = "inline"
+    kind: str
 
 
-@dataclass(frozen=True)
-class Malformed:
+class Malformed(namedtuple("Malformed", "line column message code", defaults=(MALFORMED,))):
     """A link whose syntax is broken: position of its ``[`` and a message."""
 
+    __slots__ = ()
     line: int
     column: int
     message: str
-    code: str = MALFORMED
+    code: str
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(namedtuple("Heading", "level text line atx_nospace", defaults=(False,))):
     """A heading: its level, raw inline Markdown and 1-based line. ``atx_nospace`` marks
     ``##Title`` lines, headings for DocFX 2016 but plain text for CommonMark."""
 
+    __slots__ = ()
     level: int
     text: str
     line: int
-    atx_nospace: bool = False
+    atx_nospace: bool
 
 
 _FENCE_OPEN = re.compile(r"^([ \t>]*)(`{3,}|~{3,})(.*)$")
@@ -484,14 +488,40 @@ def _describe_malformed(masked: str, open_paren: int, positions: _Lines, label: 
     return f"{what}: destination '{dest}' contains spaces (write %20 or <...>)"
 
 
-@dataclass(frozen=True)
-class PageScan:
+class PageScan(namedtuple("PageScan", "links malformed headings explicit_anchors")):
     """Everything the link checker needs from one page's text (cacheable by content hash)."""
 
+    __slots__ = ()
     links: tuple[Link, ...]
     malformed: tuple[Malformed, ...]
     headings: tuple[Heading, ...]
     explicit_anchors: frozenset[str]
+
+
+def encode_scan(scan: PageScan) -> list:
+    """The scan as JSON data (``decode_scan`` reads it back)."""
+    return [
+        [[l.target, l.line, l.column, l.text, l.is_image, l.kind] for l in scan.links],
+        [[m.line, m.column, m.message, m.code] for m in scan.malformed],
+        [[h.level, h.text, h.line, h.atx_nospace] for h in scan.headings],
+        sorted(scan.explicit_anchors),
+    ]
+
+
+def decode_scan(data: list) -> PageScan:
+    links, malformed, headings, anchors = data
+    return PageScan(
+        tuple(Link(t, int(line), int(col), text, bool(img), kind) for t, line, col, text, img, kind in links),
+        tuple(Malformed(int(line), int(col), message, code) for line, col, message, code in malformed),
+        tuple(Heading(int(level), text, int(line), bool(nospace)) for level, text, line, nospace in headings),
+        frozenset(anchors),
+    )
+
+
+def scan_digest(scan: PageScan) -> str:
+    """A digest of everything in the scan, positions included: equal digests, equal scans."""
+    data = json.dumps(encode_scan(scan), ensure_ascii=False, separators=(",", ":"))
+    return blake2b(data.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def scan_text(text: str) -> PageScan:

@@ -25,8 +25,9 @@ from functools import lru_cache
 
 from .digests import blake2b
 
-RECORD_FORMAT = 2  # 2: launches beside the runs
+RECORD_FORMAT = 3  # 2: launches beside the runs; 3: a launch's source page scans
 KEEP = 8  # command lines remembered side by side (make check, the pre-commit hook, CI, ...)
+UNREADABLE = "unreadable"  # a page digest that matches no content
 READ_SUFFIXES = frozenset({".md", ".markdown", ".po", ".pot", ".html", ".htm", ".json", ".yml", ".yaml", ".txt"})
 
 
@@ -47,19 +48,43 @@ def code_stamp() -> str:
 def fingerprint(parts: Iterable[str], folders: Iterable[tuple[str, frozenset[str]]], files: Iterable[str]) -> str:
     """The digest of ``parts``, of each folder's tree (minus the top-level names in its
     skip set) and of the content of ``files`` (a missing one counts as missing)."""
+    return run_key(*tree_state(parts, folders, files))
+
+
+def tree_state(parts: Iterable[str], folders: Iterable[tuple[str, frozenset[str]]],
+               files: Iterable[str]) -> tuple[str, dict[str, str]]:
+    """What ``fingerprint`` covers, in two parts: the *shape*, a digest of all of it except
+    the content of the first folder's Markdown pages (``*.md``, the source pages), and those
+    pages' content digests by tree-relative path. A check whose report depends on the source
+    pages only through their link scans (``checkcommand``) compares the two apart."""
     digest = blake2b(digest_size=16)
+    pages: dict[str, str] = {}
     for part in parts:
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
-    for folder, skip in folders:
+    for index, (folder, skip) in enumerate(folders):
         digest.update(b"folder\0" + os.fsencode(folder) + b"\0")
-        _add_tree(digest, folder, "", skip)
+        _add_tree(digest, folder, "", skip, pages if index == 0 else None)
     for path in files:
         digest.update(b"file\0" + os.fsencode(path) + b"\0")
         _add_content(digest, path)
+    return digest.hexdigest(), pages
+
+
+def run_key(shape: str, pages: dict[str, str]) -> str:
+    """The fingerprint of a ``tree_state``."""
+    digest = blake2b(shape.encode("ascii"), digest_size=16)
+    for name in sorted(pages):
+        digest.update(name.encode("utf-8", "surrogatepass") + b"\0" + pages[name].encode("ascii") + b"\0")
     return digest.hexdigest()
 
 
-def _add_tree(digest, folder: str, prefix: str, skip: frozenset[str]) -> None:
+def content_digest(data: bytes) -> str:
+    """A page's content digest in ``tree_state`` (equal to ``linkcache.digest_text`` of its
+    text when the bytes are UTF-8)."""
+    return blake2b(data, digest_size=16).hexdigest()
+
+
+def _add_tree(digest, folder: str, prefix: str, skip: frozenset[str], pages: dict[str, str] | None) -> None:
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
@@ -71,30 +96,40 @@ def _add_tree(digest, folder: str, prefix: str, skip: frozenset[str]) -> None:
         name = prefix + entry.name
         if entry.is_dir(follow_symlinks=False):  # as os.walk, which the check walks with
             digest.update(b"d\0" + os.fsencode(name) + b"\0")
-            _add_tree(digest, entry.path, name + "/", frozenset())
+            _add_tree(digest, entry.path, name + "/", frozenset(), pages)
             continue
         digest.update(b"f\0" + os.fsencode(name) + b"\0")
-        if os.path.splitext(entry.name)[1].lower() in READ_SUFFIXES:
+        if pages is not None and entry.name.lower().endswith(".md"):
+            data = read_bytes(entry.path)
+            pages[name] = UNREADABLE if data is None else content_digest(data)
+        elif os.path.splitext(entry.name)[1].lower() in READ_SUFFIXES:
             _add_content(digest, entry.path)
 
 
-def _add_content(digest, path: str) -> None:
-    """The file's bytes and length (``os.read``: a third cheaper than ``open`` for small files)."""
+def read_bytes(path: str) -> bytes | None:
+    """The file's bytes (``os.read``: a third cheaper than ``open`` for small files), None if
+    it cannot be read."""
     try:
         handle = os.open(path, os.O_RDONLY)
     except OSError:
-        digest.update(b"unreadable\0")
-        return
-    size = 0
+        return None
+    chunks = []
     try:
         while chunk := os.read(handle, 1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
+            chunks.append(chunk)
     except OSError:
-        digest.update(b"unreadable\0")
+        return None
     finally:
         os.close(handle)
-    digest.update(b"\0" + size.to_bytes(8, "little"))
+    return b"".join(chunks)
+
+
+def _add_content(digest, path: str) -> None:
+    data = read_bytes(path)
+    if data is None:
+        digest.update(b"unreadable\0")
+        return
+    digest.update(data + b"\0" + len(data).to_bytes(8, "little"))
 
 
 def read_records(path: str) -> tuple[dict, dict]:
@@ -124,17 +159,31 @@ def find_run(runs: dict, key: str) -> dict | None:
 
 def find_launch(launches: dict, key: str) -> tuple | None:
     """What the launch stored under ``key`` fingerprints (the parts, folders and files of
-    ``fingerprint``), the file its report went to (None: stdout) and the paths its settings
-    named, as written and as resolved then."""
+    ``fingerprint``), the file its report went to (None: stdout), the paths its settings
+    named, as written and as resolved then, and, when its run depended on the source pages
+    only through their link scans, those scans: ``{"shape", "run", "pages": {page: [text
+    digest, scan digest]}}`` (else None)."""
     launch = launches.get(key)
     try:
         parts, files, output = launch["parts"], launch["files"], launch["output"]
         folders = [(folder, frozenset(skip)) for folder, skip in launch["folders"]]
         paths = [(written, resolved) for written, resolved in launch["paths"]]
         texts = (*parts, *files, *(f for f, _ in folders), *(n for _, s in folders for n in s), *(x for p in paths for x in p))
-        if all(isinstance(x, str) for x in texts) and (output is None or isinstance(output, str)):
-            return list(parts), folders, list(files), output, paths
+        if all(isinstance(x, str) for x in texts) and (output is None or isinstance(output, str)) and folders:
+            return list(parts), folders, list(files), output, paths, _scans(launch.get("scans"))
     except (KeyError, TypeError, ValueError):
+        pass
+    return None
+
+
+def _scans(data: object) -> dict | None:
+    try:
+        pages = data["pages"]
+        if isinstance(data["shape"], str) and isinstance(data["run"], str) and all(
+                isinstance(page, str) and isinstance(text, str) and isinstance(scan, str)
+                for page, (text, scan) in pages.items()):
+            return data
+    except (KeyError, TypeError, ValueError, AttributeError):
         pass
     return None
 

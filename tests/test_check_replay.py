@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import checking, checkcommand, reports
+from pipeline import checking, checkcommand, reports, runrecord
 from pipeline.cli import main
 
 
@@ -94,14 +94,14 @@ def test_an_edited_checkout_does_not_replay_what_older_code_wrote(site, capsys, 
 def test_a_broken_record_file_is_an_empty_one(site, capsys, counted):
     first = run(site, capsys)
     records = site / "out" / ".cache" / checkcommand.RECORD_FILE
-    junks = ("{", '{"format": 2, "runs": {"x": 1}, "launches": {}}', json.dumps({"format": 2, "runs": [], "launches": {}}),
-             json.dumps({"format": 1, "runs": {}}))
+    junks = ("{", '{"format": 3, "runs": {"x": 1}, "launches": {}}', json.dumps({"format": 3, "runs": [], "launches": {}}),
+             json.dumps({"format": 2, "runs": {}, "launches": {}}))
     for junk in junks:
         records.write_text(junk, encoding="utf-8")
         assert run(site, capsys) == first
     assert len(counted) == 5
     stored = json.loads(records.read_text(encoding="utf-8"))
-    assert stored["format"] == 2 and len(stored["runs"]) == 1 and len(stored["launches"]) == 1
+    assert stored["format"] == runrecord.RECORD_FORMAT and len(stored["runs"]) == 1 and len(stored["launches"]) == 1
     (launch,) = stored["launches"].values()
     for junk in ({"parts": 1}, {**launch, "folders": [[1, []]]}, {**launch, "output": 3}, "x"):
         records.write_text(json.dumps({**stored, "launches": {k: junk for k in stored["launches"]}}), encoding="utf-8")
@@ -198,15 +198,68 @@ def test_a_re_pointed_link_in_the_settings_is_seen_by_the_next_launch(site, caps
 def test_a_launch_that_finds_the_files_changed_hands_its_fingerprint_to_the_check(site, capsys, counted, monkeypatch):
     run(site, capsys)
     walks: list[int] = []
-    real = checkcommand.fingerprint
+    real = checkcommand.tree_state
 
     def counting(parts, folders, files):
-        folders = list(folders)
-        walks.extend([1] if folders else [])
+        walks.append(1)
         return real(parts, folders, files)
 
-    monkeypatch.setattr(checkcommand, "fingerprint", counting)
+    monkeypatch.setattr(checkcommand, "tree_state", counting)
     (site / "source" / "b.md").write_text("# B\n", encoding="utf-8")
     code, out, _ = run(site, capsys)
     assert "no anchor '#part' in 'b.md'" in out and len(counted) == 2 and len(walks) == 1
     assert run(site, capsys)[1] == out and len(counted) == 2  # and the run it made is stored under it
+
+
+def test_an_edit_that_moves_no_link_replays_before_anything_is_parsed(site, capsys, counted):
+    """A sentence edited, a comment added: the page's links, anchors and headings scan the
+    same, at the same lines and columns, so a check of the sources alone reports the same."""
+    first = run(site, capsys)
+    page = site / "source" / "a.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nMore prose, no link. <!-- note -->\n", encoding="utf-8")
+    script = ("import sys; from pipeline.cli import main; status = main(sys.argv[1:]); "
+              "loaded = [m for m in ('pipeline.config', 'tomllib', 'pipeline.checking', 'pipeline.links') if m in sys.modules]; "
+              "print(status, loaded, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", script, "-C", str(site), "check", "--no-outputs"],
+                          capture_output=True, text=True, check=False)
+    assert done.stdout == first[1] and done.stderr == first[2] + "1 []\n"
+    assert run(site, capsys) == first and len(counted) == 1  # the new texts' run was stored
+    page.write_text("# A\n\n[b](b.md#part) ![shot](media/shot.png) edited after the links\n", encoding="utf-8")
+    assert run(site, capsys) == first and len(counted) == 1
+
+
+def test_an_edit_to_a_link_an_anchor_or_a_position_is_checked(site, capsys, counted):
+    first = run(site, capsys)
+    page = site / "source" / "a.md"
+    page.write_text("Intro.\n\n" + page.read_text(encoding="utf-8"), encoding="utf-8")  # the links move down
+    code, out, _ = run(site, capsys)
+    assert len(counted) == 2 and out == first[1].replace("a.md:3:", "a.md:5:") and out != first[1]
+    (site / "source" / "b.md").write_text("# B\n\n## Other\n", encoding="utf-8")  # an anchor goes
+    code, out, _ = run(site, capsys)
+    assert len(counted) == 3 and "no anchor '#part' in 'b.md'" in out
+    page.write_text("Intro.\n\n# A\n\n[b](b.md#other) ![shot](media/shot.png)\n", encoding="utf-8")  # a link changes
+    code, out, _ = run(site, capsys)
+    assert len(counted) == 4 and "#part" not in out and "#other" not in out
+    (site / "source" / "c.md").write_text("# C\n", encoding="utf-8")  # a page appears
+    run(site, capsys)
+    assert len(counted) == 5
+    page.write_bytes(page.read_bytes() + b"\nLatin-1 \xe9\n")  # not UTF-8: the check reads it its way
+    run(site, capsys)
+    assert len(counted) == 6
+
+
+def test_a_check_that_reads_more_than_the_scans_is_run_again_after_any_edit(site, capsys, counted):
+    """With a target locale the check parses each page for its catalog (a sentence is a
+    message); with outputs it reads the built pages: an edited page is checked again."""
+    settings = site / "pyproject.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + 'target_locales = ["fr-FR"]\n', encoding="utf-8")
+    run(site, capsys)
+    page = site / "source" / "a.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nMore prose.\n", encoding="utf-8")
+    run(site, capsys)
+    assert len(counted) == 2
+    main(["-C", str(site), "check"])
+    page.write_text(page.read_text(encoding="utf-8") + "\nEven more prose.\n", encoding="utf-8")
+    main(["-C", str(site), "check"])
+    capsys.readouterr()
+    assert len(counted) == 4
