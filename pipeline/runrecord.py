@@ -192,8 +192,6 @@ def store_record(path: str, key: str, report: str, summary: str, status: int,
                  launch: tuple[str, dict] | None = None) -> None:
     """Keep this run under ``key``, with the ``KEEP - 1`` most recent others, and the
     ``launch`` (its key and entry) that led to it, if any."""
-    from pathlib import Path
-
     from .files import write_atomic
 
     runs, launches = (dict(table) for table in read_records(path))
@@ -205,6 +203,6 @@ def store_record(path: str, key: str, report: str, summary: str, status: int,
     data = {"format": RECORD_FORMAT, "runs": dict(list(runs.items())[-KEEP:]),
             "launches": dict(list(launches.items())[-KEEP:])}
     try:
-        write_atomic(Path(path), json.dumps(data, ensure_ascii=False))
+        write_atomic(path, json.dumps(data, ensure_ascii=False))
     except OSError:
         pass  # a read-only out/ only costs speed
