@@ -58,6 +58,7 @@ from .links import (
 )
 from .linkscan import PageScan, scan_digest, scan_text
 from .model import Diagnostic, Location
+from .runrecord import content_digest, fingerprint, read_bytes
 from .provenance import BUILT, Attribution, PageFacts, attribute
 from .reports import Finding, apply_baseline, format_baseline, format_report, parse_baseline, summary_line
 from .treecheck import Hit, check_tree
@@ -244,6 +245,12 @@ class _Run:
         self._digests: dict[str, str] = {}  # of the source pages' texts, once check_sources read them
         self.scan_digests: dict[str, tuple[str, str]] = {}  # page -> its text's digest and its scan's
         self._documents: dict[str, object] = {}
+        self._document_errors: dict[str, Finding] = {}  # page -> why it could not be parsed
+        self._documents_used: set[str] = set()  # pages parsed (or found broken) for the locale in hand
+        self._foreign_reads: set[str] = set()  # built pages of other locales read for the locale in hand
+        self._reviews_reported: set[tuple[str, str]] = set()  # (locale, page) whose PO review is in the findings
+        self._glossary_digest: str | None = None
+        self._reuse = True  # stored results may be used (not with --verbose or an inventory)
         self._facts: dict[tuple[str, str], PageFacts | None] = {}
         self._source_hits: dict[str, tuple[Hit, ...]] = {}
         self._glossary: frozenset[str] | None = None
@@ -327,7 +334,8 @@ class _Run:
             except PipelineError as exc:
                 self._documents[page] = None
                 if self.selected(page):
-                    self.findings.append(Finding(exc.diagnostic, exc.diagnostic.location.path))
+                    self._document_errors[page] = Finding(exc.diagnostic, exc.diagnostic.location.path)
+        self._documents_used.add(page)
         return self._documents[page]
 
     # -- catalogs
@@ -377,53 +385,94 @@ class _Run:
 
         po_shown = self.display(po_path(self.settings, locale, page))
         facts = replace(facts, po_display=po_shown)
+        report = self.selected(page, locale) and (locale, page) not in self._reviews_reported
+        self._reviews_reported.add((locale, page))
+        found: list[Finding] = []
         try:
             po = load_catalog(self.settings, locale, page)
         except PipelineError as exc:
-            if self.selected(page, locale):
-                self.findings.append(Finding(exc.diagnostic, po_shown))
-            return facts
-        if po is None:
-            return facts
-        entries = catalog.usable_entries(po)
-        review = review_translations(facts.document, entries, po_shown, facts.source_display, self.glossary(),
-                                     in_build=False)
-        if self.selected(page, locale):
-            self.checked.append(po_shown)
-            self.findings += [Finding(d, po_shown) for d in review.diagnostics]
-        return replace(facts, translations=review.usable, entries=entries)
+            po, found = None, [Finding(exc.diagnostic, po_shown)]
+        if po is not None:
+            entries = catalog.usable_entries(po)
+            review = review_translations(facts.document, entries, po_shown, facts.source_display, self.glossary(),
+                                         in_build=False)
+            found = [Finding(d, po_shown) for d in review.diagnostics]
+            facts = replace(facts, translations=review.usable, entries=entries)
+        if report:
+            self.findings += found
+            if po is not None:
+                self.checked.append(po_shown)
+            self.cache.keep_result(f"po:{locale}/{page}", {
+                "inputs": self._review_inputs(locale, page), "findings": _encode_findings(found),
+                "checked": po_shown if po is not None else None})
+        return facts
 
-    def check_catalogs(self) -> None:
-        for locale in self.settings.target_locales:
-            if locale in PSEUDO_LOCALES or locale == self.settings.source_locale:
-                continue
+    def _review_inputs(self, locale: str, page: str) -> str:
+        """What the review of a page's PO file reads: the PO file, the page, the glossary
+        and the settings."""
+        from .project import po_path
+
+        if self._glossary_digest is None:
+            self._glossary_digest = _file_digest(str(self.settings.glossary)) if self.settings.glossary else ""
+        return digest_text(json.dumps([_file_digest(str(po_path(self.settings, locale, page))),
+                                       self._digests.get(page), self._glossary_digest, repr(self.settings)]))
+
+    def _stored_review(self, locale: str, page: str) -> bool:
+        """Report the stored review of the page's PO file, if its inputs did not change."""
+        key = f"po:{locale}/{page}"
+        stored = self.cache.result(key)
+        if stored is None or page not in self._digests:
+            return False
+        try:
+            if stored["inputs"] != self._review_inputs(locale, page):
+                return False
+            found = _decode_findings(stored["findings"])
+            checked = stored["checked"]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return False
+        self.findings += found
+        if checked is not None:
+            self.checked.append(str(checked))
+        self._reviews_reported.add((locale, page))
+        self.cache.keep_result(key, stored)
+        return True
+
+    def catalog_locales(self) -> tuple[str, ...]:
+        """The locales whose PO files are checked: the target locales but pseudo-locales."""
+        return tuple(locale for locale in self.settings.target_locales
+                     if locale not in PSEUDO_LOCALES and locale != self.settings.source_locale)
+
+    def check_catalogs(self, locale: str) -> None:
+        """Each page's PO file of ``locale``: its review is reused while the PO file, the
+        page, the glossary and the settings are the same (the built pages may still need the
+        page's translations, and parse it then, without reporting it twice)."""
+        if locale in self.catalog_locales():
             for page in self.source_pages:
-                if self.selected(page, locale):
+                if self.selected(page, locale) and not (self._reuse and self._stored_review(locale, page)):
                     self.facts(locale, page)
 
     # -- outputs
 
-    def check_outputs(self) -> None:
+    def check_outputs(self, locale: str) -> None:
         out = self.settings.out
-        for locale in self.settings.all_locales:
-            missing = [fmt for fmt in OUTPUT_FORMATS if not (out / fmt / locale).is_dir()]
-            if len(missing) == len(OUTPUT_FORMATS):
-                where = self.display(out / missing[0] / locale)
+        missing = [fmt for fmt in OUTPUT_FORMATS if not (out / fmt / locale).is_dir()]
+        if len(missing) == len(OUTPUT_FORMATS):
+            where = self.display(out / missing[0] / locale)
+            self.findings.append(Finding(Diagnostic(
+                Location(where, 1, 1), "error",
+                f"{locale} is not built (no {', '.join(self.display(out / f / locale) for f in missing)}); "
+                "run 'pipeline build' first", NOT_BUILT), where))
+            return
+        for fmt in OUTPUT_FORMATS:
+            if fmt in missing:
+                where = self.display(out / fmt / locale)
                 self.findings.append(Finding(Diagnostic(
-                    Location(where, 1, 1), "error",
-                    f"{locale} is not built (no {', '.join(self.display(out / f / locale) for f in missing)}); "
-                    "run 'pipeline build' first", NOT_BUILT), where))
-                continue
-            for fmt in OUTPUT_FORMATS:
-                if fmt in missing:
-                    where = self.display(out / fmt / locale)
-                    self.findings.append(Finding(Diagnostic(
-                        Location(where, 1, 1), "error", f"{locale} has no {fmt} output; run 'pipeline build'",
-                        NOT_BUILT), where))
-                elif fmt == "html":
-                    self._check_html(locale)
-                else:
-                    self._check_markdown(locale, fmt)
+                    Location(where, 1, 1), "error", f"{locale} has no {fmt} output; run 'pipeline build'",
+                    NOT_BUILT), where))
+            elif fmt == "html":
+                self._check_html(locale)
+            else:
+                self._check_markdown(locale, fmt)
 
     def _missing_outputs(self, locale: str, fmt: str, present: set[str], name: Callable[[str], str]) -> None:
         for page in self.source_pages:
@@ -475,6 +524,8 @@ class _Run:
 
         def scan_of(page: str) -> PageScan | None:
             if page not in scans:
+                if not page.startswith(locale + "/"):
+                    self._foreign_reads.add(page[:-3] + ".html")
                 text = _read(root / (page[:-3] + ".html")) if page.lower().endswith(".md") else None
                 scans[page] = None if text is None else self.html(text)
             return scans[page]
@@ -517,28 +568,114 @@ class _Run:
             self._merged[key] = (result, hit.diagnostic.severity, shown, target, [])
         self._merged[key][4].append(position)
 
-    def merged_findings(self) -> list[Finding]:
+    def merged_findings(self, locale: str) -> list[Finding]:
         found = []
-        for (location, code, *_rest), (result, severity, shown, target, positions) in self._merged.items():
-            found.append(Finding(Diagnostic(location, severity, result.with_outputs(positions), code), shown, target))
+        for (location, code, *_rest, of), (result, severity, shown, target, positions) in self._merged.items():
+            if of == locale:
+                found.append(Finding(Diagnostic(location, severity, result.with_outputs(positions), code), shown, target))
         return found
 
     def scan_only(self, outputs: bool) -> bool:
         """Whether this run's findings depend on the source pages' texts only through their
-        link scans: no built outputs checked, no page parsed for its catalogs (a run of a
-        project with target locales is not one), every page scanned or its result reused."""
-        return (not outputs and not self._documents and not self._facts
+        link scans: no built outputs checked, no catalogs (a project with target locales
+        parses each page for its messages), every page scanned or its result reused."""
+        return (not outputs and not self.catalog_locales()
                 and set(self.scan_digests) == set(self.source_pages))
 
-    def collect(self, outputs: bool = True, reuse: bool = True) -> tuple[list[Finding], list[str]]:
-        self.check_sources(reuse)
-        self.check_catalogs()
+    # -- one locale's catalogs and outputs, reused while its inputs did not change
+
+    def check_locale(self, locale: str, outputs: bool, base: str | None) -> tuple[list[Finding], list[str], list[str]]:
+        """The findings of ``locale``'s catalogs and (``outputs``) built pages, and the files
+        checked in each of the two. ``base`` is the digest of what every locale reads (see
+        ``locale_base``); with it, a stored result whose inputs are the same is reused."""
+        key = "locale:" + locale
+        inputs = self._locale_inputs(locale, outputs, base) if base is not None else None
+        stored = self.cache.result(key) if inputs is not None else None
+        if stored is not None:
+            try:
+                if stored["inputs"] == inputs and all(_file_digest(path) == digest
+                                                      for path, digest in stored["reads"].items()):
+                    found = _decode_findings(stored["findings"])
+                    self._document_errors.update(zip(stored["broken"], _decode_findings(stored["broken_findings"])))
+                    self.cache.keep_result(key, stored)
+                    return found, list(stored["catalogs"]), list(stored["outputs"])
+            except (KeyError, TypeError, ValueError, AttributeError):
+                pass
+        mark, checked_mark = len(self.findings), len(self.checked)
+        self._documents_used, self._foreign_reads = set(), set()
+        self.check_catalogs(locale)
+        catalogs_checked = self.checked[checked_mark:]
         if outputs:
-            self.check_outputs()
-        findings = self.findings + self.merged_findings()
+            self.check_outputs(locale)
+        outputs_checked = self.checked[checked_mark + len(catalogs_checked):]
+        found = self.findings[mark:] + self.merged_findings(locale)
+        del self.findings[mark:], self.checked[checked_mark:]
+        if inputs is not None:
+            broken = sorted(page for page in self._documents_used if page in self._document_errors)
+            root = self.settings.out / "html"
+            self.cache.keep_result(key, {
+                "inputs": inputs, "findings": _encode_findings(found),
+                "reads": {str(root / path): _file_digest(str(root / path)) for path in sorted(self._foreign_reads)},
+                "broken": broken, "broken_findings": _encode_findings([self._document_errors[p] for p in broken]),
+                "catalogs": catalogs_checked, "outputs": outputs_checked})
+        return found, catalogs_checked, outputs_checked
+
+    def locale_base(self, outputs: bool) -> str:
+        """What every locale's result depends on beside its own files: our settings and
+        options, the source site (its file list and every page's text, hence the source
+        pages' own findings), the glossary and (``outputs``) the names of all built HTML
+        pages (a page may link to another locale's)."""
+        options = self.options
+        parts = [repr(self.settings), outputs, sorted(options.site_map.items()), sorted(options.redirects.items()),
+                 sorted(options.pages) if options.pages is not None else None,
+                 sorted((page, sorted(names)) for page, names in options.locales_of_page.items()),
+                 self.source_files, sorted(self._digests.items()),
+                 _file_digest(str(self.settings.glossary)) if self.settings.glossary else None,
+                 list_files(self.settings.out / "html") if outputs else None]
+        return digest_text(json.dumps(parts, ensure_ascii=False))
+
+    def _locale_inputs(self, locale: str, outputs: bool, base: str) -> str:
+        """``base`` and the files of ``locale``: its PO files and its built pages."""
+        folders = [self.settings.locales / locale] if locale in self.catalog_locales() else []
+        if outputs:
+            folders += [self.settings.out / fmt / locale for fmt in OUTPUT_FORMATS]
+        return fingerprint([base, locale], [(str(folder), frozenset()) for folder in folders], [])
+
+    def collect(self, outputs: bool = True, reuse: bool = True) -> tuple[list[Finding], list[str]]:
+        """Every finding, sorted, and the files checked: the sources, then each locale's
+        catalogs, then each locale's built pages."""
+        self._reuse = reuse
+        self.check_sources(reuse)
+        base = self.locale_base(outputs) if reuse else None
+        findings = list(self.findings)
+        catalogs_checked: list[str] = []
+        outputs_checked: list[str] = []
+        for locale in self.settings.all_locales:
+            if locale in self.catalog_locales() or outputs:
+                found, catalogs, built = self.check_locale(locale, outputs, base)
+                findings += found
+                catalogs_checked += catalogs
+                outputs_checked += built
+        findings += [self._document_errors[page] for page in sorted(self._document_errors)]
         findings.sort(key=lambda f: (f.diagnostic.location.path, f.diagnostic.location.line,
-                                     f.diagnostic.location.column, f.diagnostic.code, f.diagnostic.message))
-        return findings, list(dict.fromkeys(self.checked))
+                                     f.diagnostic.location.column, f.diagnostic.code, f.diagnostic.message,
+                                     f.diagnostic.severity, f.checked, f.target))
+        return findings, list(dict.fromkeys(self.checked + catalogs_checked + outputs_checked))
+
+
+def _file_digest(path: str) -> str | None:
+    data = read_bytes(path)
+    return None if data is None else content_digest(data)
+
+
+def _encode_findings(findings: list[Finding]) -> list[list[object]]:
+    return [[f.diagnostic.location.path, f.diagnostic.location.line, f.diagnostic.location.column,
+             f.diagnostic.severity, f.diagnostic.message, f.diagnostic.code, f.checked, f.target] for f in findings]
+
+
+def _decode_findings(data: list) -> list[Finding]:
+    return [Finding(Diagnostic(Location(path, int(line), int(column)), severity, message, code), checked, target)
+            for path, line, column, severity, message, code, checked, target in data]
 
 
 def _scan_html(text: str) -> PageScan:

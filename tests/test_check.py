@@ -347,6 +347,57 @@ def test_cached_results_follow_changes_in_linked_pages_and_the_file_list(tmp_pat
     assert sorted(stored["results"]["source:a.md"]["deps"]) == ["a.md", "b.md"]
 
 
+
+def test_a_locale_is_checked_again_only_when_its_files_or_the_sources_change(project, capsys, monkeypatch):
+    """After one PO file changes, the other locales' catalogs and built pages are not read
+    again, and in that locale only the changed PO file is reviewed again; the report is the
+    one a check that reuses nothing prints. A source page's change checks every locale."""
+    from pipeline import checking, review
+
+    (project / "source" / "autre.md").write_text(
+        "---\ntitle: Autre page\n---\n# Autre page\n\n"
+        f"Voir [la section]({SEED_NAME}#voir-aussi).\n", encoding="utf-8")
+    build(project, capsys)
+    first = check(project, capsys)
+    outputs: list[str] = []
+    reviews: list[str] = []
+    real_outputs, real_review = checking._Run.check_outputs, review.review_translations
+
+    def counting_outputs(self, locale):
+        outputs.append(locale)
+        return real_outputs(self, locale)
+
+    def counting_review(document, entries, po_shown, *args, **kwargs):
+        reviews.append(po_shown)
+        return real_review(document, entries, po_shown, *args, **kwargs)
+
+    monkeypatch.setattr(checking._Run, "check_outputs", counting_outputs)
+    monkeypatch.setattr(review, "review_translations", counting_review)
+    link_msgid = ("[Using your iOS or Mac OS X device with Intune]"
+                  "(using-your-ios-or-mac-os-x-device-with-intune.md)")
+    edit_po(project, "en-US", {link_msgid: (
+        "[Using your iOS or Mac OS X device with Intune](using-your-ios-device.md)", "qa-accept: qa.link-target")})
+    build(project, capsys)
+    code, out, err = check(project, capsys)
+    assert outputs == ["en-US"] and reviews == [f"locales/en-US/{SEED_PO}"]
+    assert any(line.startswith(f"locales/en-US/{SEED_PO}:") and "'using-your-ios-device.md'" in line for line in out)
+    assert (code, out) != first[:2]
+    outputs.clear()
+    assert check(project, capsys, "--no-cache")[:2] == (code, out)
+    assert len(outputs) == 5  # every locale, when nothing is reused
+    page = project / "source" / "autre.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("Voir", "Voyez"), encoding="utf-8")
+    build(project, capsys)
+    outputs.clear()
+    code, out, _ = check(project, capsys)
+    assert outputs == ["fr-FR", "en-US", "de-DE", "qps-ploc", "qps-plocm"]
+    assert check(project, capsys, "--no-cache")[:2] == (code, out)
+    (project / "out" / "markdown" / "de-DE" / "autre.md").unlink()  # a built page goes
+    outputs.clear()
+    code, out, _ = check(project, capsys)
+    assert outputs == ["de-DE"] and any("out/markdown/de-DE/autre.md is missing" in line for line in out)
+    assert check(project, capsys, "--no-cache")[:2] == (code, out)
+
 @pytest.mark.parametrize("folder, figures", [
     ("fr-fr", {"link.missing-file": 24, "link.missing-anchor": 68, "link.malformed": 2, "link.case-mismatch": 65,
                "link.windows-separator": 38, "link.url-only": 11, "link.anchor-slug": 6}),
