@@ -588,7 +588,7 @@ class _Run:
         """The findings of ``locale``'s catalogs and (``outputs``) built pages, and the files
         checked in each of the two. ``base`` is the digest of what every locale reads (see
         ``locale_base``); with it, a stored result whose inputs are the same is reused."""
-        key = "locale:" + locale
+        key = f"locale:{locale}:{'outputs' if outputs else 'catalogs'}"  # make check and pre-commit side by side
         inputs = self._locale_inputs(locale, outputs, base) if base is not None else None
         stored = self.cache.result(key) if inputs is not None else None
         if stored is not None:
@@ -598,6 +598,7 @@ class _Run:
                     found = _decode_findings(stored["findings"])
                     self._document_errors.update(zip(stored["broken"], _decode_findings(stored["broken_findings"])))
                     self.cache.keep_result(key, stored)
+                    self.cache.keep_results(f"po:{locale}/")  # for when the locale is checked again
                     return found, list(stored["catalogs"]), list(stored["outputs"])
             except (KeyError, TypeError, ValueError, AttributeError):
                 pass

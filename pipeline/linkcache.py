@@ -27,6 +27,7 @@ from .linkscan import Link, PageScan, decode_scan, encode_scan
 from .runrecord import code_stamp
 
 CACHE_FORMAT = 2  # 2: error-table codes among a page's explicit anchors
+KEPT_RESULTS = "locale:"  # results kept when a run does not use them (see ``ScanCache.save``)
 
 
 def _code() -> str:
@@ -93,12 +94,21 @@ class ScanCache:
     def keep_result(self, key: str, value: Any) -> None:
         self._results[key] = value
 
+    def keep_results(self, prefix: str) -> None:
+        """Keep the stored results whose key starts with ``prefix``, not used by this run."""
+        for key, value in self._results_stored.items():
+            if key.startswith(prefix):
+                self._results.setdefault(key, value)
+
     def save(self) -> bool:
         """Write the entries this run used (atomic; skipped when nothing changed)."""
         if self.path is None or (self.misses == 0 and len(self._used) == len(self._stored)
-                                 and self._results == self._results_stored):
+                                 and self._results.items() <= self._results_stored.items()
+                                 and all(k in self._results or k.startswith(KEPT_RESULTS) for k in self._results_stored)):
             return False
-        data = {"format": CACHE_FORMAT, "code": _code(), "scans": self._used, "results": self._results}
+        # a locale's result of the other kind of run (with or without outputs) is kept for it
+        results = {**{k: v for k, v in self._results_stored.items() if k.startswith(KEPT_RESULTS)}, **self._results}
+        data = {"format": CACHE_FORMAT, "code": _code(), "scans": self._used, "results": results}
         return write_atomic(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 

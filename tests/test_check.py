@@ -398,6 +398,64 @@ def test_a_locale_is_checked_again_only_when_its_files_or_the_sources_change(pro
     assert outputs == ["de-DE"] and any("out/markdown/de-DE/autre.md is missing" in line for line in out)
     assert check(project, capsys, "--no-cache")[:2] == (code, out)
 
+
+def test_every_check_that_reuses_stored_results_reports_what_a_check_from_scratch_does(project, capsys):
+    """Edits of every kind a site sees, each followed by ``pipeline all``: after each, the
+    check with its caches prints exactly what ``--no-cache`` prints."""
+    source = project / "source"
+    (source / "autre.md").write_text(
+        "---\ntitle: Autre page\n---\n# Autre page\n\n"
+        f"Voir [la section]({SEED_NAME}#voir-aussi) et [la fin](suite.md#fin).\n", encoding="utf-8")
+    (source / "suite.md").write_text("---\ntitle: Suite\n---\n# Suite\n\n## Fin\n\nRetour à [autre](autre.md).\n",
+                                     encoding="utf-8")
+
+    def set_msgstr(locale: str, page: str, msgid: str, msgstr: str, comment: str = "") -> None:
+        path = project / "locales" / locale / page
+        po = parse_catalog(path.read_text(encoding="utf-8"), str(path))
+        for entry in po:
+            if entry.msgid == msgid:
+                entry.msgstr, entry.tcomment = msgstr, comment
+        path.write_text(format_catalog(po), encoding="utf-8")
+
+    link = f"Voir [la section]({SEED_NAME}#voir-aussi) et [la fin](suite.md#fin)."
+    back = "Retour à [autre](autre.md)."
+    suite = "---\ntitle: Suite\n---\n# Suite\n\n## {}\n\n{}\n"
+    steps = [  # (an edit, whether `pipeline all` runs after it)
+        (lambda: None, True),
+        (lambda: set_msgstr("de-DE", "suite.po", "Fin", "Ende"), True),
+        (lambda: set_msgstr("de-DE", "autre.po", link, link.replace("suite.md#fin", "weg.md#fin"),
+                            "qa-accept: qa.link-target"), True),
+        (lambda: set_msgstr("en-US", "autre.po", link, link.replace("#fin", "#ende"), "qa-accept: qa.link-target"),
+         True),
+        (lambda: (source / "suite.md").write_text(suite.format("Final", back), encoding="utf-8"), True),
+        (lambda: (source / "nouveau.md").write_text("# Nouveau\n\n[fin](suite.md#final) [x](absent.md)\n",
+                                                    encoding="utf-8"), True),
+        (lambda: (source / "suite.md").write_text(suite.format("Fin", back), encoding="utf-8"), True),
+        (lambda: set_msgstr("de-DE", "autre.po", link, ""), True),
+        # QA rejects it: the build keeps the source text, the check reports the PO entry
+        (lambda: set_msgstr("de-DE", "suite.po", back, "Zurück zu [andere](andere.md)."), True),
+        # the page changes, its catalogs and outputs not yet: the rejected message is no longer the page's
+        (lambda: (source / "suite.md").write_text(suite.format("Fin", "[autre](autre.md#nulle-part)"),
+                                                  encoding="utf-8"), False),
+        (lambda: None, True),
+    ]
+    reports = set()
+    for number, (step, rebuild) in enumerate(steps):
+        step()
+        if rebuild:
+            build(project, capsys)
+        cached = check(project, capsys)[:2]
+        assert cached == check(project, capsys, "--no-cache")[:2], f"step {number}"
+        reports.add(tuple(cached[1]))
+        cached = check(project, capsys, "--no-outputs")[:2]  # the catalogs alone
+        assert cached == check(project, capsys, "--no-outputs", "--no-cache")[:2], f"step {number}, no outputs"
+        reports.add(tuple(cached[1]))
+        (project / "out" / "markdown" / "en-US" / "suite.md").unlink(missing_ok=True)  # and a built page goes
+        cached = check(project, capsys)[:2]
+        assert cached == check(project, capsys, "--no-cache")[:2], f"step {number}, a built page removed"
+        reports.add(tuple(cached[1]))
+    assert len(reports) >= 10  # the edits did change the reports
+
 @pytest.mark.parametrize("folder, figures", [
     ("fr-fr", {"link.missing-file": 24, "link.missing-anchor": 68, "link.malformed": 2, "link.case-mismatch": 65,
                "link.windows-separator": 38, "link.url-only": 11, "link.anchor-slug": 6}),
