@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
     from .catalog import Translation
 
 _NUMBER = re.compile(r"\d+")
+# messages are scanned again for every finding of their page: each text once per process
+_scan_message = lru_cache(maxsize=16384)(scan_text)
 _FRAGMENT_CODES = (MISSING_ANCHOR, CASE_MISMATCH, ANCHOR_SLUG)
 BUILT = "\x00built\x00"  # in a message: where the finding shows in the outputs (see ``with_outputs``)
 
@@ -114,8 +117,8 @@ def attribute(hit: Hit, facts: PageFacts, locale: str, output: Location, *, html
     target = hit.link.target
     page = facts.document.path
     for segment, msgstr in _translated(facts):
-        new = [l.target for l in scan_text(msgstr).links if same_target(target, l.target, html, page, site_map)]
-        old = [l.target for l in scan_text(segment.text).links if same_target(target, l.target, html, page, site_map)]
+        new = [l.target for l in _scan_message(msgstr).links if same_target(target, l.target, html, page, site_map)]
+        old = [l.target for l in _scan_message(segment.text).links if same_target(target, l.target, html, page, site_map)]
         where = _entry_location(facts, segment.text)
         if new and not old and where is not None:
             return Attribution(where, f"{message} (the {locale} translation of {facts.source_display}:{segment.line} "
@@ -179,9 +182,9 @@ def _attribute_malformed(hit: Hit, facts: PageFacts, locale: str, output: Locati
         if known.link is None and _NUMBER.sub("#", known.diagnostic.message) == wanted:
             return None
     for segment, msgstr in _translated(facts):
-        if not any(_NUMBER.sub("#", m.message) == wanted for m in scan_text(msgstr).malformed):
+        if not any(_NUMBER.sub("#", m.message) == wanted for m in _scan_message(msgstr).malformed):
             continue
-        if scan_text(segment.text).malformed:
+        if _scan_message(segment.text).malformed:
             return None  # the msgid is malformed already: reported on the source
         where = _entry_location(facts, segment.text)
         if where is not None:
