@@ -51,6 +51,7 @@ from .links import (
     REDIRECTION_FILE,
     Anchors,
     LinkResult,
+    PageAnchors,
     build_site,
     load_redirects,
     parse_site_map,
@@ -249,7 +250,12 @@ class _Run:
         self._documents_used: set[str] = set()  # pages parsed (or found broken) for the locale in hand
         self._foreign_reads: set[str] = set()  # built pages of other locales read for the locale in hand
         self._reviews_reported: set[tuple[str, str]] = set()  # (locale, page) whose PO review is in the findings
-        self._glossary_digest: str | None = None
+        self._source_deps: dict[str, frozenset[str]] = {}  # source page -> pages its own findings depend on
+        self._facts_inputs: dict[tuple[str, str], dict[str, str | None]] = {}  # what each PageFacts was made from
+        self._file_digests: dict[str, str | None] = {}
+        self._deps: dict[str, str | None] | None = None  # the inputs noted for the built page in hand
+        self._config_key: str | None = None
+        self._review_key: str | None = None
         self._reuse = True  # stored results may be used (not with --verbose or an inventory)
         self._facts: dict[tuple[str, str], PageFacts | None] = {}
         self._source_hits: dict[str, tuple[Hit, ...]] = {}
@@ -296,6 +302,7 @@ class _Run:
                 if (stored and stored["site"] == site_key and stored["text"] == digests.get(page)
                         and all(digests.get(q) == d for q, d in stored["deps"].items())):
                     kept[page] = [_decode_hit(page, shown[page], h) for h in stored["hits"]]
+                    self._source_deps[page] = frozenset(stored["deps"])
                     self.cache.keep_result("source:" + page, stored)
                     if isinstance(stored.get("scan"), str):
                         self.scan_digests[page] = (stored["text"], stored["scan"])
@@ -310,6 +317,8 @@ class _Run:
         for hit in hits:
             fresh[hit.page].append(hit)
         for page, page_hits in fresh.items():
+            if page in depends:
+                self._source_deps[page] = frozenset(depends[page])
             if page in depends and page in digests:
                 scanned = self.scan_digests[page] = (digests[page], scan_digest(self._source_scans[page]))
                 self.cache.keep_result("source:" + page, {
@@ -350,8 +359,19 @@ class _Run:
     def facts(self, locale: str, page: str) -> PageFacts | None:
         """The page in ``locale``: source document and scan, the translations the build uses."""
         key = (locale, page)
-        if key in self._facts:
-            return self._facts[key]
+        if key not in self._facts:
+            self._facts[key] = self._make_facts(locale, page)
+        if self._deps is not None:
+            self._deps.update(self._facts_inputs[key])
+        return self._facts[key]
+
+    def _make_facts(self, locale: str, page: str) -> PageFacts | None:
+        inputs = self._facts_inputs[(locale, page)] = self._source_inputs(self._source_deps.get(page, ()), page)
+        if locale in self.catalog_locales():
+            from .project import po_path
+
+            po = str(po_path(self.settings, locale, page))
+            inputs["po:" + po] = self._file_digest(po)
         document = self.document(page)
         scan = self.source_scan(page)
         facts = None
@@ -365,8 +385,26 @@ class _Run:
                 facts = replace(facts, translations=pseudo_translations(document, locale))
             elif locale != self.settings.source_locale:
                 facts = self._reviewed(locale, page, facts)
-        self._facts[key] = facts
+            inputs.update(self._source_inputs(self._include_paths(page, scan)))
         return facts
+
+    def _source_inputs(self, pages, *more: str) -> dict[str, str | None]:
+        return {"src:" + page: self._digests.get(page) for page in (*pages, *more)}
+
+    def _include_paths(self, page: str, scan: PageScan) -> list[str]:
+        found = []
+        for link in scan.links:
+            if link.kind == "include":
+                target = resolve_link(page, link.target, self.site)
+                if target.status == "ok":
+                    found.append(target.path)
+        return found
+
+    def _file_digest(self, path: str) -> str | None:
+        """A file's content digest, once per run (PO files read for their reviews)."""
+        if path not in self._file_digests:
+            self._file_digests[path] = _file_digest(path)
+        return self._file_digests[path]
 
     def _included(self, page: str, scan: PageScan) -> tuple[tuple[str, PageScan], ...]:
         found = []
@@ -412,10 +450,11 @@ class _Run:
         and the settings."""
         from .project import po_path
 
-        if self._glossary_digest is None:
-            self._glossary_digest = _file_digest(str(self.settings.glossary)) if self.settings.glossary else ""
-        return digest_text(json.dumps([_file_digest(str(po_path(self.settings, locale, page))),
-                                       self._digests.get(page), self._glossary_digest, repr(self.settings)]))
+        if self._review_key is None:
+            glossary = _file_digest(str(self.settings.glossary)) if self.settings.glossary else ""
+            self._review_key = digest_text(repr(self.settings) + "\0" + glossary)
+        return digest_text(json.dumps([self._file_digest(str(po_path(self.settings, locale, page))),
+                                       self._digests.get(page), self._review_key]))
 
     def _stored_review(self, locale: str, page: str) -> bool:
         """Report the stored review of the page's PO file, if its inputs did not change."""
@@ -491,21 +530,13 @@ class _Run:
         self._missing_outputs(locale, fmt, present, lambda page: page)
         site = build_site(present | set(self.assets), self.options.site_map, self.options.redirects)
         pages = [f for f in files if f.lower().endswith(".md") and self._output_selected(f, locale)]
-        scans: dict[str, PageScan | None] = {}
-
-        def scan_of(page: str) -> PageScan | None:
-            if page not in scans:
-                text = _read(root / page)
-                scans[page] = None if text is None else self.markdown(text)
-            return scans[page]
+        tree = _Tree(root, lambda page: page, self.markdown)
 
         def display(page: str) -> str:
             return self.display(root / page)
 
-        hits, _ = check_tree(pages, site, scan_of, display)
+        self._check_built_pages(f"{locale}:{fmt}", files, pages, site, tree, display, None, locale, lambda p: p)
         self.checked += [display(p) for p in pages]
-        for hit in hits:
-            self._attribute(hit, locale, hit.page, display(hit.page), html=False)
 
     def _check_html(self, locale: str) -> None:
         root = self.settings.out / "html"
@@ -520,30 +551,73 @@ class _Run:
         site = build_site(site_files, site_map, redirects)
         pages = [f[:-5] + ".md" for f in mine if f.lower().endswith(".html")
                  and self._output_selected(f[len(locale) + 1:-5] + ".md", locale)]
-        scans: dict[str, PageScan | None] = {}
 
-        def scan_of(page: str) -> PageScan | None:
-            if page not in scans:
-                if not page.startswith(locale + "/"):
-                    self._foreign_reads.add(page[:-3] + ".html")
-                text = _read(root / (page[:-3] + ".html")) if page.lower().endswith(".md") else None
-                scans[page] = None if text is None else self.html(text)
-            return scans[page]
+        def html_file(page: str) -> str | None:
+            if not page.startswith(locale + "/"):
+                self._foreign_reads.add(page[:-3] + ".html")
+            return page[:-3] + ".html" if page.lower().endswith(".md") else None
+
+        tree = _Tree(root, html_file, self.html)
 
         def display(page: str) -> str:
             return self.display(root / (page[:-3] + ".html"))
 
-        hits, _ = check_tree(pages, site, scan_of, display, rewrite=_html_as_page)
+        self._check_built_pages(f"{locale}:html", files, pages, site, tree, display, _html_as_page, locale,
+                                lambda p: p[len(locale) + 1:])
         self.checked += [display(p) for p in pages]
-        for hit in hits:
-            self._attribute(hit, locale, hit.page[len(locale) + 1:], display(hit.page), html=True)
+
+    def _check_built_pages(self, name: str, files: list[str], pages: list[str], site, tree: _Tree,
+                           display: Callable[[str], str], rewrite: Callable[[str], str] | None, locale: str,
+                           source_page: Callable[[str], str]) -> None:
+        """Check and attribute each built page of one output tree. A page's result is stored
+        with every input it read (its text and the texts of the pages whose anchors it used,
+        the tree's file names, the source pages and PO files behind its attribution, the
+        settings) and reused while they are unchanged."""
+        anchors = Anchors(site, tree.scan)
+        names = digest_text("\n".join(files))
+        for page in pages:
+            key = f"out:{name}:{page}"
+            stored = self.cache.result(key) if self._reuse else None
+            records = self._stored_records(stored, names, tree) if stored is not None else None
+            if records is not None:
+                self.cache.keep_result(key, stored)
+            else:
+                self._deps = {}
+                depends: dict[str, set[str]] = {}
+                hits, _ = check_tree([page], site, tree.scan, display, rewrite, anchors=anchors, depends=depends)
+                records = [r for r in (self._attribution(hit, locale, source_page(hit.page), display(hit.page),
+                                                         html=rewrite is not None) for hit in hits) if r is not None]
+                deps, self._deps = self._deps, None
+                deps.update({"out:" + used: tree.digest(used) for used in sorted(depends.get(page, {page}))})
+                if self._reuse:
+                    self.cache.keep_result(key, {"config": self.config_key(), "names": names, "deps": deps,
+                                                 "records": [_encode_record(r) for r in records]})
+            for record in records:
+                self._apply(record, locale)
+
+    def _stored_records(self, stored: dict, names: str, tree: _Tree) -> list | None:
+        try:
+            if stored["config"] != self.config_key() or stored["names"] != names:
+                return None
+            for key, digest in stored["deps"].items():
+                kind, _, path = key.partition(":")
+                now = (self._digests.get(path) if kind == "src" else self._file_digest(path) if kind == "po"
+                       else tree.digest(path) if kind == "out" else "?")
+                if now != digest:
+                    return None
+            return [_decode_record(r) for r in stored["records"]]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
 
     def _output_selected(self, page: str, locale: str) -> bool:
         if self.options.pages is None:
             return True
         return self.selected(page, locale)
 
-    def _attribute(self, hit: Hit, locale: str, page: str, shown: str, *, html: bool) -> None:
+    def _attribution(self, hit: Hit, locale: str, page: str, shown: str, *, html: bool) -> tuple | None:
+        """What a built page's finding reports: ``("finding", Finding)``, or ``("merge", key,
+        Attribution, severity, shown, target, position)`` for a translation's problem that
+        ``_apply`` merges with the other formats' (None: reported on the source already)."""
         output = Location(shown, hit.diagnostic.location.line, hit.diagnostic.location.column)
         facts = self.facts(locale, page) if page in self.site.files else None
         target = hit.link.target if hit.link else ""
@@ -553,19 +627,31 @@ class _Run:
             result = attribute(hit, facts, locale, output, html=html,
                                site_map=tuple(self.options.site_map.items()),
                                resolve_source=lambda p, t: resolve_link(p, t, self.site),
-                               source_anchors=self.source_anchors,
+                               source_anchors=self._noted_anchors,
                                facts_of=lambda q: self.facts(locale, q))
         if result is None:
-            return
-        position = f"{output.path}:{output.line}:{output.column}"
+            return None
         if BUILT not in result.message:
             diagnostic = Diagnostic(result.location, hit.diagnostic.severity, result.message, hit.diagnostic.code)
-            self.findings.append(Finding(diagnostic, shown, target))
+            return ("finding", Finding(diagnostic, shown, target))
+        position = f"{output.path}:{output.line}:{output.column}"
+        return ("merge", hit.diagnostic.code, result, hit.diagnostic.severity, shown, target, position)
+
+    def _noted_anchors(self, page: str) -> PageAnchors | None:
+        found = self.source_anchors(page)
+        if self._deps is not None:
+            self._deps.update(self._source_inputs(self.source_anchors.sources.get(page, (page,))))
+        return found
+
+    def _apply(self, record: tuple, locale: str) -> None:
+        if record[0] == "finding":
+            self.findings.append(record[1])
             return
+        _, code, result, severity, shown, target, position = record
         # one finding per PO entry and problem, however many formats show it
-        key = (result.location, hit.diagnostic.code, result.cause, result.source_line, locale)
+        key = (result.location, code, result.cause, result.source_line, locale)
         if key not in self._merged:
-            self._merged[key] = (result, hit.diagnostic.severity, shown, target, [])
+            self._merged[key] = (result, severity, shown, target, [])
         self._merged[key][4].append(position)
 
     def merged_findings(self, locale: str) -> list[Finding]:
@@ -598,7 +684,8 @@ class _Run:
                     found = _decode_findings(stored["findings"])
                     self._document_errors.update(zip(stored["broken"], _decode_findings(stored["broken_findings"])))
                     self.cache.keep_result(key, stored)
-                    self.cache.keep_results(f"po:{locale}/")  # for when the locale is checked again
+                    for prefix in (f"po:{locale}/", f"out:{locale}:"):  # for when the locale is checked again
+                        self.cache.keep_results(prefix)
                     return found, list(stored["catalogs"]), list(stored["outputs"])
             except (KeyError, TypeError, ValueError, AttributeError):
                 pass
@@ -621,19 +708,25 @@ class _Run:
                 "catalogs": catalogs_checked, "outputs": outputs_checked})
         return found, catalogs_checked, outputs_checked
 
+    def config_key(self) -> str:
+        """Our settings and options, the source file list and the glossary: what every
+        stored result depends on beside the files it names."""
+        if self._config_key is None:
+            options = self.options
+            glossary = _file_digest(str(self.settings.glossary)) if self.settings.glossary else ""
+            self._config_key = digest_text(json.dumps([
+                repr(self.settings), sorted(options.site_map.items()), sorted(options.redirects.items()),
+                sorted(options.pages) if options.pages is not None else None,
+                sorted((page, sorted(names)) for page, names in options.locales_of_page.items()),
+                self.source_files, glossary], ensure_ascii=False))
+        return self._config_key
+
     def locale_base(self, outputs: bool) -> str:
-        """What every locale's result depends on beside its own files: our settings and
-        options, the source site (its file list and every page's text, hence the source
-        pages' own findings), the glossary and (``outputs``) the names of all built HTML
-        pages (a page may link to another locale's)."""
-        options = self.options
-        parts = [repr(self.settings), outputs, sorted(options.site_map.items()), sorted(options.redirects.items()),
-                 sorted(options.pages) if options.pages is not None else None,
-                 sorted((page, sorted(names)) for page, names in options.locales_of_page.items()),
-                 self.source_files, sorted(self._digests.items()),
-                 _file_digest(str(self.settings.glossary)) if self.settings.glossary else None,
-                 list_files(self.settings.out / "html") if outputs else None]
-        return digest_text(json.dumps(parts, ensure_ascii=False))
+        """What every locale's result depends on beside its own files: ``config_key``, the
+        text of every source page (hence the source pages' own findings) and (``outputs``)
+        the names of all built HTML pages (a page may link to another locale's)."""
+        return digest_text(json.dumps([self.config_key(), outputs, sorted(self._digests.items()),
+                                       list_files(self.settings.out / "html") if outputs else None]))
 
     def _locale_inputs(self, locale: str, outputs: bool, base: str) -> str:
         """``base`` and the files of ``locale``: its PO files and its built pages."""
@@ -662,6 +755,50 @@ class _Run:
                                      f.diagnostic.location.column, f.diagnostic.code, f.diagnostic.message,
                                      f.diagnostic.severity, f.checked, f.target))
         return findings, list(dict.fromkeys(self.checked + catalogs_checked + outputs_checked))
+
+
+class _Tree:
+    """One output tree's pages as ``check_tree`` reads them: ``scan(page)``, and ``digest(page)``
+    of the text behind it (without scanning it), each file read once. ``file_of(page)``
+    names the page's file below ``root`` (None: not a page)."""
+
+    def __init__(self, root: Path, file_of: Callable[[str], str | None], scanner) -> None:
+        self.root, self.file_of, self.scanner = root, file_of, scanner
+        self._texts: dict[str, tuple[str | None, str | None]] = {}
+        self._scans: dict[str, PageScan | None] = {}
+
+    def _text(self, page: str) -> tuple[str | None, str | None]:
+        if page not in self._texts:
+            name = self.file_of(page)
+            text = _read(self.root / name) if name is not None else None
+            self._texts[page] = (text, digest_text(text) if text is not None else None)
+        return self._texts[page]
+
+    def scan(self, page: str) -> PageScan | None:
+        if page not in self._scans:
+            text, digest = self._text(page)
+            self._scans[page] = self.scanner(text, digest) if text is not None else None
+        return self._scans[page]
+
+    def digest(self, page: str) -> str | None:
+        return self._text(page)[1]
+
+
+def _encode_record(record: tuple) -> list:
+    if record[0] == "finding":
+        return ["finding", *_encode_findings([record[1]])[0]]
+    _, code, result, severity, shown, target, position = record
+    where = result.location
+    return ["merge", code, where.path, where.line, where.column, result.message, result.cause, result.source_line,
+            severity, shown, target, position]
+
+
+def _decode_record(data: list) -> tuple:
+    if data[0] == "finding":
+        return ("finding", _decode_findings([data[1:]])[0])
+    _, code, path, line, column, message, cause, source_line, severity, shown, target, position = data
+    result = Attribution(Location(path, int(line), int(column)), message, cause, int(source_line))
+    return ("merge", code, result, severity, shown, target, position)
 
 
 def _file_digest(path: str) -> str | None:

@@ -350,13 +350,15 @@ def test_cached_results_follow_changes_in_linked_pages_and_the_file_list(tmp_pat
 
 def test_a_locale_is_checked_again_only_when_its_files_or_the_sources_change(project, capsys, monkeypatch):
     """After one PO file changes, the other locales' catalogs and built pages are not read
-    again, and in that locale only the changed PO file is reviewed again; the report is the
-    one a check that reuses nothing prints. A source page's change checks every locale."""
+    again, and in that locale only the changed PO file is reviewed again and only the built
+    pages whose inputs changed are checked again; the report is the one a check that reuses
+    nothing prints. A source page's change checks every locale (its unchanged pages not)."""
     from pipeline import checking, review
 
     (project / "source" / "autre.md").write_text(
         "---\ntitle: Autre page\n---\n# Autre page\n\n"
         f"Voir [la section]({SEED_NAME}#voir-aussi).\n", encoding="utf-8")
+    (project / "source" / "seul.md").write_text("# Seul\n\nVoir [autre](autre.md).\n", encoding="utf-8")
     build(project, capsys)
     first = check(project, capsys)
     outputs: list[str] = []
@@ -392,6 +394,26 @@ def test_a_locale_is_checked_again_only_when_its_files_or_the_sources_change(pro
     code, out, _ = check(project, capsys)
     assert outputs == ["fr-FR", "en-US", "de-DE", "qps-ploc", "qps-plocm"]
     assert check(project, capsys, "--no-cache")[:2] == (code, out)
+    # in a locale checked again, a built page whose inputs did not change is not checked again
+    checked_pages: list[str] = []
+    real_tree = checking.check_tree
+
+    def counting_tree(pages, *args, **kwargs):
+        checked_pages.extend(pages)
+        return real_tree(pages, *args, **kwargs)
+
+    monkeypatch.setattr(checking, "check_tree", counting_tree)
+    edit_po(project, "de-DE", {"Voir aussi": ("Siehe auch", "")})
+    build(project, capsys)
+    check(project, capsys)  # de-DE again; en-US reused, its pages' results kept
+    edit_po(project, "en-US", {"Voir aussi": ("See also!", "")})
+    build(project, capsys)
+    checked_pages.clear()
+    code, out, _ = check(project, capsys)
+    # the seed page's, and autre.md's, whose link into it is checked against its headings; not seul.md's
+    assert sorted(checked_pages) == sorted(["autre.md", "autre.md", "en-US/autre.md",
+                                            SEED_NAME, SEED_NAME, f"en-US/{SEED_NAME}"])
+    assert check(project, capsys, "--no-cache")[:2] == (code, out)
     (project / "out" / "markdown" / "de-DE" / "autre.md").unlink()  # a built page goes
     outputs.clear()
     code, out, _ = check(project, capsys)
@@ -425,8 +447,10 @@ def test_every_check_that_reuses_stored_results_reports_what_a_check_from_scratc
         (lambda: set_msgstr("de-DE", "suite.po", "Fin", "Ende"), True),
         (lambda: set_msgstr("de-DE", "autre.po", link, link.replace("suite.md#fin", "weg.md#fin"),
                             "qa-accept: qa.link-target"), True),
-        (lambda: set_msgstr("en-US", "autre.po", link, link.replace("#fin", "#ende"), "qa-accept: qa.link-target"),
+        (lambda: set_msgstr("en-US", "autre.po", link, link.replace("#fin", "#ende"), "qa-accept: qa.link-fragment"),
          True),
+        # a note above it moves the PO entry that a finding names; the built pages stay as they are
+        (lambda: set_msgstr("en-US", "autre.po", "Autre page", "", "a translator's note\non two lines"), True),
         (lambda: (source / "suite.md").write_text(suite.format("Final", back), encoding="utf-8"), True),
         (lambda: (source / "nouveau.md").write_text("# Nouveau\n\n[fin](suite.md#final) [x](absent.md)\n",
                                                     encoding="utf-8"), True),
