@@ -30,6 +30,11 @@ Known findings
 Speed
     What each page links to and defines is cached by content hash in ``out/.cache/links.json``
     (``pipeline.linkcache``; ``--no-cache`` skips it), so an unchanged page is not parsed again.
+    Results are stored there too, each with the digests of every input it read, and reused
+    while those are unchanged: a source page's findings, a PO file's review, a built page's
+    findings with their attribution (``_check_built_pages``), and a whole locale's
+    (``check_locale``). A missed input would hide a finding, so a test replays edits of every
+    kind and compares each such check with ``--no-cache``.
 """
 
 from __future__ import annotations
