@@ -51,7 +51,9 @@ from urllib.parse import urlsplit
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError, error
 from .files import list_files, write_atomic, write_error
-from .linkcache import ScanCache, decode_link, digest_text, encode_link, load_scan_cache
+from .checkstore import (Direct, Merged, decode_findings, decode_hit, decode_report, encode_findings, encode_hit,
+                         encode_report, file_digest)
+from .linkcache import ScanCache, digest_text, load_scan_cache
 from .links import (
     REDIRECTION_FILE,
     Anchors,
@@ -64,7 +66,7 @@ from .links import (
 )
 from .linkscan import PageScan, scan_digest, scan_text
 from .model import Diagnostic, Location
-from .runrecord import content_digest, fingerprint, read_bytes
+from .runrecord import fingerprint
 from .provenance import BUILT, Attribution, PageFacts, attribute
 from .reports import Finding, apply_baseline, format_baseline, format_report, parse_baseline, summary_line
 from .treecheck import Hit, check_tree
@@ -306,7 +308,7 @@ class _Run:
             try:
                 if (stored and stored["site"] == site_key and stored["text"] == digests.get(page)
                         and all(digests.get(q) == d for q, d in stored["deps"].items())):
-                    kept[page] = [_decode_hit(page, shown[page], h) for h in stored["hits"]]
+                    kept[page] = [decode_hit(page, shown[page], h) for h in stored["hits"]]
                     self._source_deps[page] = frozenset(stored["deps"])
                     self.cache.keep_result("source:" + page, stored)
                     if isinstance(stored.get("scan"), str):
@@ -329,7 +331,7 @@ class _Run:
                 self.cache.keep_result("source:" + page, {
                     "site": site_key, "text": digests[page], "scan": scanned[1],
                     "deps": {q: digests.get(q) for q in sorted(depends[page])},
-                    "hits": [_encode_hit(h) for h in page_hits]})
+                    "hits": [encode_hit(h) for h in page_hits]})
         by_page = {**kept, **fresh}
         for page in self.source_pages:
             for hit in by_page.get(page, ()):
@@ -408,7 +410,7 @@ class _Run:
     def _file_digest(self, path: str) -> str | None:
         """A file's content digest, once per run (PO files read for their reviews)."""
         if path not in self._file_digests:
-            self._file_digests[path] = _file_digest(path)
+            self._file_digests[path] = file_digest(path)
         return self._file_digests[path]
 
     def _included(self, page: str, scan: PageScan) -> tuple[tuple[str, PageScan], ...]:
@@ -446,7 +448,7 @@ class _Run:
             if po is not None:
                 self.checked.append(po_shown)
             self.cache.keep_result(f"po:{locale}/{page}", {
-                "inputs": self._review_inputs(locale, page), "findings": _encode_findings(found),
+                "inputs": self._review_inputs(locale, page), "findings": encode_findings(found),
                 "checked": po_shown if po is not None else None})
         return facts
 
@@ -456,7 +458,7 @@ class _Run:
         from .project import po_path
 
         if self._review_key is None:
-            glossary = _file_digest(str(self.settings.glossary)) if self.settings.glossary else ""
+            glossary = file_digest(str(self.settings.glossary)) if self.settings.glossary else ""
             self._review_key = digest_text(repr(self.settings) + "\0" + glossary)
         return digest_text(json.dumps([self._file_digest(str(po_path(self.settings, locale, page))),
                                        self._digests.get(page), self._review_key]))
@@ -470,7 +472,7 @@ class _Run:
         try:
             if stored["inputs"] != self._review_inputs(locale, page):
                 return False
-            found = _decode_findings(stored["findings"])
+            found = decode_findings(stored["findings"])
             checked = stored["checked"]
         except (KeyError, TypeError, ValueError, AttributeError):
             return False
@@ -583,24 +585,24 @@ class _Run:
         for page in pages:
             key = f"out:{name}:{page}"
             stored = self.cache.result(key) if self._reuse else None
-            records = self._stored_records(stored, names, tree) if stored is not None else None
-            if records is not None:
+            reports = self._stored_reports(stored, names, tree) if stored is not None else None
+            if reports is not None:
                 self.cache.keep_result(key, stored)
             else:
                 self._deps = {}
                 depends: dict[str, set[str]] = {}
                 hits, _ = check_tree([page], site, tree.scan, display, rewrite, anchors=anchors, depends=depends)
-                records = [r for r in (self._attribution(hit, locale, source_page(hit.page), display(hit.page),
+                reports = [r for r in (self._attribution(hit, locale, source_page(hit.page), display(hit.page),
                                                          html=rewrite is not None) for hit in hits) if r is not None]
                 deps, self._deps = self._deps, None
                 deps.update({"out:" + used: tree.digest(used) for used in sorted(depends.get(page, {page}))})
                 if self._reuse:
                     self.cache.keep_result(key, {"config": self.config_key(), "names": names, "deps": deps,
-                                                 "records": [_encode_record(r) for r in records]})
-            for record in records:
-                self._apply(record, locale)
+                                                 "reports": [encode_report(r) for r in reports]})
+            for report in reports:
+                self._apply(report, locale)
 
-    def _stored_records(self, stored: dict, names: str, tree: _Tree) -> list | None:
+    def _stored_reports(self, stored: dict, names: str, tree: _Tree) -> list[Direct | Merged] | None:
         try:
             if stored["config"] != self.config_key() or stored["names"] != names:
                 return None
@@ -610,7 +612,7 @@ class _Run:
                        else tree.digest(path) if kind == "out" else "?")
                 if now != digest:
                     return None
-            return [_decode_record(r) for r in stored["records"]]
+            return [decode_report(r) for r in stored["reports"]]
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
 
@@ -619,10 +621,8 @@ class _Run:
             return True
         return self.selected(page, locale)
 
-    def _attribution(self, hit: Hit, locale: str, page: str, shown: str, *, html: bool) -> tuple | None:
-        """What a built page's finding reports: ``("finding", Finding)``, or ``("merge", key,
-        Attribution, severity, shown, target, position)`` for a translation's problem that
-        ``_apply`` merges with the other formats' (None: reported on the source already)."""
+    def _attribution(self, hit: Hit, locale: str, page: str, shown: str, *, html: bool) -> Direct | Merged | None:
+        """What a built page's finding reports (None: it is reported on the source already)."""
         output = Location(shown, hit.diagnostic.location.line, hit.diagnostic.location.column)
         facts = self.facts(locale, page) if page in self.site.files else None
         target = hit.link.target if hit.link else ""
@@ -638,9 +638,9 @@ class _Run:
             return None
         if BUILT not in result.message:
             diagnostic = Diagnostic(result.location, hit.diagnostic.severity, result.message, hit.diagnostic.code)
-            return ("finding", Finding(diagnostic, shown, target))
+            return Direct(Finding(diagnostic, shown, target))
         position = f"{output.path}:{output.line}:{output.column}"
-        return ("merge", hit.diagnostic.code, result, hit.diagnostic.severity, shown, target, position)
+        return Merged(hit.diagnostic.code, result, hit.diagnostic.severity, shown, target, position)
 
     def _noted_anchors(self, page: str) -> PageAnchors | None:
         found = self.source_anchors(page)
@@ -648,16 +648,15 @@ class _Run:
             self._deps.update(self._source_inputs(self.source_anchors.sources.get(page, (page,))))
         return found
 
-    def _apply(self, record: tuple, locale: str) -> None:
-        if record[0] == "finding":
-            self.findings.append(record[1])
+    def _apply(self, report: Direct | Merged, locale: str) -> None:
+        if isinstance(report, Direct):
+            self.findings.append(report.finding)
             return
-        _, code, result, severity, shown, target, position = record
         # one finding per PO entry and problem, however many formats show it
-        key = (result.location, code, result.cause, result.source_line, locale)
+        key = (report.result.location, report.code, report.result.cause, report.result.source_line, locale)
         if key not in self._merged:
-            self._merged[key] = (result, severity, shown, target, [])
-        self._merged[key][4].append(position)
+            self._merged[key] = (report.result, report.severity, report.shown, report.target, [])
+        self._merged[key][4].append(report.position)
 
     def merged_findings(self, locale: str) -> list[Finding]:
         found = []
@@ -684,10 +683,10 @@ class _Run:
         stored = self.cache.result(key) if inputs is not None else None
         if stored is not None:
             try:
-                if stored["inputs"] == inputs and all(_file_digest(path) == digest
+                if stored["inputs"] == inputs and all(file_digest(path) == digest
                                                       for path, digest in stored["reads"].items()):
-                    found = _decode_findings(stored["findings"])
-                    self._document_errors.update(zip(stored["broken"], _decode_findings(stored["broken_findings"])))
+                    found = decode_findings(stored["findings"])
+                    self._document_errors.update(zip(stored["broken"], decode_findings(stored["broken_findings"])))
                     self.cache.keep_result(key, stored)
                     for prefix in (f"po:{locale}/", f"out:{locale}:"):  # for when the locale is checked again
                         self.cache.keep_results(prefix)
@@ -707,9 +706,9 @@ class _Run:
             broken = sorted(page for page in self._documents_used if page in self._document_errors)
             root = self.settings.out / "html"
             self.cache.keep_result(key, {
-                "inputs": inputs, "findings": _encode_findings(found),
-                "reads": {str(root / path): _file_digest(str(root / path)) for path in sorted(self._foreign_reads)},
-                "broken": broken, "broken_findings": _encode_findings([self._document_errors[p] for p in broken]),
+                "inputs": inputs, "findings": encode_findings(found),
+                "reads": {str(root / path): file_digest(str(root / path)) for path in sorted(self._foreign_reads)},
+                "broken": broken, "broken_findings": encode_findings([self._document_errors[p] for p in broken]),
                 "catalogs": catalogs_checked, "outputs": outputs_checked})
         return found, catalogs_checked, outputs_checked
 
@@ -718,7 +717,7 @@ class _Run:
         stored result depends on beside the files it names."""
         if self._config_key is None:
             options = self.options
-            glossary = _file_digest(str(self.settings.glossary)) if self.settings.glossary else ""
+            glossary = file_digest(str(self.settings.glossary)) if self.settings.glossary else ""
             self._config_key = digest_text(json.dumps([
                 repr(self.settings), sorted(options.site_map.items()), sorted(options.redirects.items()),
                 sorted(options.pages) if options.pages is not None else None,
@@ -789,54 +788,10 @@ class _Tree:
         return self._text(page)[1]
 
 
-def _encode_record(record: tuple) -> list:
-    if record[0] == "finding":
-        return ["finding", *_encode_findings([record[1]])[0]]
-    _, code, result, severity, shown, target, position = record
-    where = result.location
-    return ["merge", code, where.path, where.line, where.column, result.message, result.cause, result.source_line,
-            severity, shown, target, position]
-
-
-def _decode_record(data: list) -> tuple:
-    if data[0] == "finding":
-        return ("finding", _decode_findings([data[1:]])[0])
-    _, code, path, line, column, message, cause, source_line, severity, shown, target, position = data
-    result = Attribution(Location(path, int(line), int(column)), message, cause, int(source_line))
-    return ("merge", code, result, severity, shown, target, position)
-
-
-def _file_digest(path: str) -> str | None:
-    data = read_bytes(path)
-    return None if data is None else content_digest(data)
-
-
-def _encode_findings(findings: list[Finding]) -> list[list[object]]:
-    return [[f.diagnostic.location.path, f.diagnostic.location.line, f.diagnostic.location.column,
-             f.diagnostic.severity, f.diagnostic.message, f.diagnostic.code, f.checked, f.target] for f in findings]
-
-
-def _decode_findings(data: list) -> list[Finding]:
-    return [Finding(Diagnostic(Location(path, int(line), int(column)), severity, message, code), checked, target)
-            for path, line, column, severity, message, code, checked, target in data]
-
-
 def _scan_html(text: str) -> PageScan:
     from .htmllinks import scan_html  # lxml: only when there are HTML outputs
 
     return scan_html(text)
-
-
-def _encode_hit(hit: Hit) -> list[object]:
-    d = hit.diagnostic
-    return [d.location.line, d.location.column, d.severity, d.message, d.code,
-            encode_link(hit.link) if hit.link else None, hit.occurrence]
-
-
-def _decode_hit(page: str, shown: str, data: list) -> Hit:
-    line, column, severity, message, code, link, occurrence = data
-    return Hit(page, Diagnostic(Location(shown, int(line), int(column)), severity, message, code),
-               decode_link(link) if link else None, int(occurrence))
 
 
 def _html_as_page(target: str) -> str:

@@ -1,0 +1,81 @@
+"""What ``pipeline check`` keeps in its cache (``out/.cache/links.json``) and reads back.
+
+In: findings, source-check hits, and the reports of built pages' findings (``Direct`` or
+``Merged``). Out: the same as JSON data, and back. Plus ``file_digest``, the content digest
+a stored result names its input files by. Pure but for ``file_digest``'s read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .linkcache import decode_link, encode_link
+from .model import Diagnostic, Location
+from .provenance import Attribution
+from .reports import Finding
+from .runrecord import content_digest, read_bytes
+from .treecheck import Hit
+
+
+@dataclass(frozen=True)
+class Direct:
+    """A built page's finding, reported as it is."""
+
+    finding: Finding
+
+
+@dataclass(frozen=True)
+class Merged:
+    """A translation's problem seen in a built page: reported once at its PO entry, with the
+    positions of every format that shows it (``pipeline.checking`` merges them)."""
+
+    code: str
+    result: Attribution
+    severity: str
+    shown: str
+    target: str
+    position: str
+
+
+def file_digest(path: str) -> str | None:
+    """The file's content digest (``runrecord.content_digest``), None if it cannot be read."""
+    data = read_bytes(path)
+    return None if data is None else content_digest(data)
+
+
+def encode_findings(findings: list[Finding]) -> list[list[object]]:
+    return [[f.diagnostic.location.path, f.diagnostic.location.line, f.diagnostic.location.column,
+             f.diagnostic.severity, f.diagnostic.message, f.diagnostic.code, f.checked, f.target] for f in findings]
+
+
+def decode_findings(data: list) -> list[Finding]:
+    return [Finding(Diagnostic(Location(path, int(line), int(column)), severity, message, code), checked, target)
+            for path, line, column, severity, message, code, checked, target in data]
+
+
+def encode_report(report: Direct | Merged) -> list:
+    if isinstance(report, Direct):
+        return ["finding", *encode_findings([report.finding])[0]]
+    where = report.result.location
+    return ["merge", report.code, where.path, where.line, where.column, report.result.message, report.result.cause,
+            report.result.source_line, report.severity, report.shown, report.target, report.position]
+
+
+def decode_report(data: list) -> Direct | Merged:
+    if data[0] == "finding":
+        return Direct(decode_findings([data[1:]])[0])
+    _, code, path, line, column, message, cause, source_line, severity, shown, target, position = data
+    result = Attribution(Location(path, int(line), int(column)), message, cause, int(source_line))
+    return Merged(code, result, severity, shown, target, position)
+
+
+def encode_hit(hit: Hit) -> list[object]:
+    d = hit.diagnostic
+    return [d.location.line, d.location.column, d.severity, d.message, d.code,
+            encode_link(hit.link) if hit.link else None, hit.occurrence]
+
+
+def decode_hit(page: str, shown: str, data: list) -> Hit:
+    line, column, severity, message, code, link, occurrence = data
+    return Hit(page, Diagnostic(Location(shown, int(line), int(column)), severity, message, code),
+               decode_link(link) if link else None, int(occurrence))
