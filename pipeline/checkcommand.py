@@ -58,6 +58,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--inventory", metavar="FILE",
                         help="known external URLs, one a line ('#' comments), e.g. from a crawl: an http(s) "
                              "link to a URL not in it is a warning [link.external-unknown] (CI stays offline)")
+    from .cliparser import job_count
+
+    parser.add_argument("-j", "--jobs", type=job_count, default=0, metavar="N",
+                        help="worker processes for the locales checked again (default: all cores)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="also list the external links and the site-root prefixes of other sites")
 

@@ -41,6 +41,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -117,7 +119,7 @@ def run_check(settings: Settings, args: argparse.Namespace,
         print("pipeline check: no source page or PO file among the given files", file=sys.stderr)
         return 0
     cache = load_scan_cache(None if args.no_cache else settings.out / ".cache" / "links.json")
-    run = _Run(settings, options, cache)
+    run = _Run(settings, options, cache, getattr(args, "jobs", 0))
     findings, checked = run.collect(outputs=not args.no_outputs, reuse=not args.verbose and inventory is None)
     if inventory is not None:
         findings += unknown_external(run.source_results, inventory, run.display, settings.source, run.selected)
@@ -235,8 +237,9 @@ def _read(path: Path) -> str | None:
 class _Run:
     """One check: the site, the documents and catalogs as they are needed, the findings."""
 
-    def __init__(self, settings: Settings, options: CheckOptions, cache: ScanCache) -> None:
+    def __init__(self, settings: Settings, options: CheckOptions, cache: ScanCache, jobs: int = 0) -> None:
         self.settings = settings
+        self.jobs = jobs  # worker processes for the locales (0: all cores)
         self.options = options
         self.cache = cache
         self.markdown = cache.scanner("md", scan_text)
@@ -674,25 +677,29 @@ class _Run:
 
     # -- one locale's catalogs and outputs, reused while its inputs did not change
 
-    def check_locale(self, locale: str, outputs: bool, base: str | None) -> tuple[list[Finding], list[str], list[str]]:
+    def stored_locale(self, locale: str, outputs: bool, base: str | None) -> _LocaleResult | None:
+        """``locale``'s stored result (see ``compute_locale``), if its inputs are the same.
+        ``base`` is the digest of what every locale reads (``locale_base``; None: no reuse)."""
+        key = _locale_key(locale, outputs)
+        stored = self.cache.result(key) if base is not None else None
+        if stored is None:
+            return None
+        try:
+            if stored["inputs"] == self._locale_inputs(locale, outputs, base) and all(
+                    file_digest(path) == digest for path, digest in stored["reads"].items()):
+                found = decode_findings(stored["findings"])
+                self._document_errors.update(zip(stored["broken"], decode_findings(stored["broken_findings"])))
+                self.cache.keep_result(key, stored)
+                for prefix in (f"po:{locale}/", f"out:{locale}:"):  # for when the locale is checked again
+                    self.cache.keep_results(prefix)
+                return found, list(stored["catalogs"]), list(stored["outputs"])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass
+        return None
+
+    def compute_locale(self, locale: str, outputs: bool, base: str | None) -> _LocaleResult:
         """The findings of ``locale``'s catalogs and (``outputs``) built pages, and the files
-        checked in each of the two. ``base`` is the digest of what every locale reads (see
-        ``locale_base``); with it, a stored result whose inputs are the same is reused."""
-        key = f"locale:{locale}:{'outputs' if outputs else 'catalogs'}"  # make check and pre-commit side by side
-        inputs = self._locale_inputs(locale, outputs, base) if base is not None else None
-        stored = self.cache.result(key) if inputs is not None else None
-        if stored is not None:
-            try:
-                if stored["inputs"] == inputs and all(file_digest(path) == digest
-                                                      for path, digest in stored["reads"].items()):
-                    found = decode_findings(stored["findings"])
-                    self._document_errors.update(zip(stored["broken"], decode_findings(stored["broken_findings"])))
-                    self.cache.keep_result(key, stored)
-                    for prefix in (f"po:{locale}/", f"out:{locale}:"):  # for when the locale is checked again
-                        self.cache.keep_results(prefix)
-                    return found, list(stored["catalogs"]), list(stored["outputs"])
-            except (KeyError, TypeError, ValueError, AttributeError):
-                pass
+        checked in each of the two; stored with its inputs (unless ``base`` is None)."""
         mark, checked_mark = len(self.findings), len(self.checked)
         self._documents_used, self._foreign_reads = set(), set()
         self.check_catalogs(locale)
@@ -702,15 +709,37 @@ class _Run:
         outputs_checked = self.checked[checked_mark + len(catalogs_checked):]
         found = self.findings[mark:] + self.merged_findings(locale)
         del self.findings[mark:], self.checked[checked_mark:]
-        if inputs is not None:
+        if base is not None:
             broken = sorted(page for page in self._documents_used if page in self._document_errors)
             root = self.settings.out / "html"
-            self.cache.keep_result(key, {
-                "inputs": inputs, "findings": encode_findings(found),
+            self.cache.keep_result(_locale_key(locale, outputs), {
+                "inputs": self._locale_inputs(locale, outputs, base), "findings": encode_findings(found),
                 "reads": {str(root / path): file_digest(str(root / path)) for path in sorted(self._foreign_reads)},
                 "broken": broken, "broken_findings": encode_findings([self._document_errors[p] for p in broken]),
                 "catalogs": catalogs_checked, "outputs": outputs_checked})
         return found, catalogs_checked, outputs_checked
+
+    def compute_locales(self, locales: list[str], outputs: bool, base: str | None) -> dict[str, _LocaleResult]:
+        """``compute_locale`` of each, in worker processes when there are two or more (the
+        workers inherit this run's state by fork and hand back what they found and stored)."""
+        jobs = min(self.jobs or os.cpu_count() or 1, len(locales))
+        if jobs < 2 or multiprocessing.get_start_method() != "fork":
+            return {locale: self.compute_locale(locale, outputs, base) for locale in locales}
+        from concurrent.futures import ProcessPoolExecutor
+
+        global _WORKER_RUN
+        _WORKER_RUN = self
+        try:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                done = list(pool.map(_locale_in_worker, locales, [outputs] * len(locales), [base] * len(locales)))
+        finally:
+            _WORKER_RUN = None
+        results = {}
+        for locale, (result, document_errors, made) in zip(locales, done):
+            results[locale] = result
+            self._document_errors.update(document_errors)
+            self.cache.add_made(made)
+        return results
 
     def config_key(self) -> str:
         """Our settings and options, the source file list and the glossary: what every
@@ -748,17 +777,36 @@ class _Run:
         findings = list(self.findings)
         catalogs_checked: list[str] = []
         outputs_checked: list[str] = []
-        for locale in self.settings.all_locales:
-            if locale in self.catalog_locales() or outputs:
-                found, catalogs, built = self.check_locale(locale, outputs, base)
-                findings += found
-                catalogs_checked += catalogs
-                outputs_checked += built
+        locales = [locale for locale in self.settings.all_locales if locale in self.catalog_locales() or outputs]
+        results = {locale: self.stored_locale(locale, outputs, base) for locale in locales}
+        results.update(self.compute_locales([l for l in locales if results[l] is None], outputs, base))
+        for locale in locales:
+            found, catalogs, built = results[locale]
+            findings += found
+            catalogs_checked += catalogs
+            outputs_checked += built
         findings += [self._document_errors[page] for page in sorted(self._document_errors)]
         findings.sort(key=lambda f: (f.diagnostic.location.path, f.diagnostic.location.line,
                                      f.diagnostic.location.column, f.diagnostic.code, f.diagnostic.message,
                                      f.diagnostic.severity, f.checked, f.target))
         return findings, list(dict.fromkeys(self.checked + catalogs_checked + outputs_checked))
+
+
+_LocaleResult = tuple[list[Finding], list[str], list[str]]  # findings, catalogs checked, built pages checked
+_WORKER_RUN: _Run | None = None  # the run whose locales a forked worker checks (set just before the fork)
+
+
+def _locale_key(locale: str, outputs: bool) -> str:
+    return f"locale:{locale}:{'outputs' if outputs else 'catalogs'}"  # make check and pre-commit side by side
+
+
+def _locale_in_worker(locale: str, outputs: bool, base: str | None) -> tuple[_LocaleResult, dict, dict]:
+    """Worker: one locale of the run it inherited; what it found, the pages it found broken
+    and what it added to the cache."""
+    run = _WORKER_RUN
+    before = run.cache.made()
+    result = run.compute_locale(locale, outputs, base)
+    return result, dict(run._document_errors), run.cache.made_since(before)
 
 
 class _Tree:

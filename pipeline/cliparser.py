@@ -78,7 +78,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 def _build_options(build: argparse.ArgumentParser) -> None:
     build.add_argument("--locale", action="append", metavar="LOCALE", help="only this target locale (repeatable)")
-    build.add_argument("-j", "--jobs", type=_jobs, default=0, metavar="N", help="worker processes (default: all cores)")
+    build.add_argument("-j", "--jobs", type=job_count, default=0, metavar="N", help="worker processes (default: all cores)")
     build.add_argument("--shard", type=_shard, default=(1, 1), metavar="K/N",
                        help="build only the K-th of N deterministic parts of the pages")
     build.add_argument("--format", dest="formats", action="append", choices=("frontmatter", "markdown", "html"),
@@ -87,7 +87,7 @@ def _build_options(build: argparse.ArgumentParser) -> None:
                        help="do not publish a page in a locale translated below PERCENT")
 
 
-def _jobs(text: str) -> int:
+def job_count(text: str) -> int:
     """-j N: a count of worker processes, 0 for all cores (a negative one would reach the
     process pool and end in a traceback)."""
     try:

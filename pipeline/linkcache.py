@@ -100,6 +100,24 @@ class ScanCache:
             if key.startswith(prefix):
                 self._results.setdefault(key, value)
 
+    def made(self) -> tuple[dict[str, Any], dict[str, Any], int]:
+        """What this process has used or made so far (for ``made_since``)."""
+        return dict(self._used), dict(self._results), self.misses
+
+    def made_since(self, before: tuple[dict[str, Any], dict[str, Any], int]) -> dict[str, Any]:
+        """The scans and results used or made since ``made()`` gave ``before``: what a worker
+        process hands back (``add_made``)."""
+        used, results, misses = before
+        return {"scans": {k: v for k, v in self._used.items() if k not in used},
+                "results": {k: v for k, v in self._results.items() if results.get(k) is not v},
+                "misses": self.misses - misses}
+
+    def add_made(self, made: dict[str, Any]) -> None:
+        """Take in what a worker used or made (``made_since``)."""
+        self._used.update(made["scans"])
+        self._results.update(made["results"])
+        self.misses += made["misses"]
+
     def save(self) -> bool:
         """Write the entries this run used (atomic; skipped when nothing changed)."""
         if self.path is None or (self.misses == 0 and len(self._used) == len(self._stored)

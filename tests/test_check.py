@@ -349,7 +349,7 @@ def test_cached_results_follow_changes_in_linked_pages_and_the_file_list(tmp_pat
 
 
 def test_a_locale_is_checked_again_only_when_its_files_or_the_sources_change(project, capsys, monkeypatch):
-    """After one PO file changes, the other locales' catalogs and built pages are not read
+    """(In one process, ``-j 1``, so that the calls can be counted.) After one PO file changes, the other locales' catalogs and built pages are not read
     again, and in that locale only the changed PO file is reviewed again and only the built
     pages whose inputs changed are checked again; the report is the one a check that reuses
     nothing prints. A source page's change checks every locale (its unchanged pages not)."""
@@ -380,18 +380,18 @@ def test_a_locale_is_checked_again_only_when_its_files_or_the_sources_change(pro
     edit_po(project, "en-US", {link_msgid: (
         "[Using your iOS or Mac OS X device with Intune](using-your-ios-device.md)", "qa-accept: qa.link-target")})
     build(project, capsys)
-    code, out, err = check(project, capsys)
+    code, out, err = check(project, capsys, "-j", "1")
     assert outputs == ["en-US"] and reviews == [f"locales/en-US/{SEED_PO}"]
     assert any(line.startswith(f"locales/en-US/{SEED_PO}:") and "'using-your-ios-device.md'" in line for line in out)
     assert (code, out) != first[:2]
     outputs.clear()
-    assert check(project, capsys, "--no-cache")[:2] == (code, out)
+    assert check(project, capsys, "--no-cache", "-j", "1")[:2] == (code, out)
     assert len(outputs) == 5  # every locale, when nothing is reused
     page = project / "source" / "autre.md"
     page.write_text(page.read_text(encoding="utf-8").replace("Voir", "Voyez"), encoding="utf-8")
     build(project, capsys)
     outputs.clear()
-    code, out, _ = check(project, capsys)
+    code, out, _ = check(project, capsys, "-j", "1")
     assert outputs == ["fr-FR", "en-US", "de-DE", "qps-ploc", "qps-plocm"]
     assert check(project, capsys, "--no-cache")[:2] == (code, out)
     # in a locale checked again, a built page whose inputs did not change is not checked again
@@ -405,21 +405,34 @@ def test_a_locale_is_checked_again_only_when_its_files_or_the_sources_change(pro
     monkeypatch.setattr(checking, "check_tree", counting_tree)
     edit_po(project, "de-DE", {"Voir aussi": ("Siehe auch", "")})
     build(project, capsys)
-    check(project, capsys)  # de-DE again; en-US reused, its pages' results kept
+    check(project, capsys, "-j", "1")  # de-DE again; en-US reused, its pages' results kept
     edit_po(project, "en-US", {"Voir aussi": ("See also!", "")})
     build(project, capsys)
     checked_pages.clear()
-    code, out, _ = check(project, capsys)
+    code, out, _ = check(project, capsys, "-j", "1")
     # the seed page's, and autre.md's, whose link into it is checked against its headings; not seul.md's
     assert sorted(checked_pages) == sorted(["autre.md", "autre.md", "en-US/autre.md",
                                             SEED_NAME, SEED_NAME, f"en-US/{SEED_NAME}"])
     assert check(project, capsys, "--no-cache")[:2] == (code, out)
     (project / "out" / "markdown" / "de-DE" / "autre.md").unlink()  # a built page goes
     outputs.clear()
-    code, out, _ = check(project, capsys)
+    code, out, _ = check(project, capsys, "-j", "1")
     assert outputs == ["de-DE"] and any("out/markdown/de-DE/autre.md is missing" in line for line in out)
     assert check(project, capsys, "--no-cache")[:2] == (code, out)
 
+
+def test_locales_checked_in_worker_processes_report_and_store_what_one_process_does(project, capsys):
+    build(project, capsys)
+    cache = project / "out" / ".cache" / "links.json"
+    one = check(project, capsys, "-j", "1")
+    stored_one = json.loads(cache.read_text(encoding="utf-8"))
+    cache.unlink()
+    (project / "out" / ".cache" / "check-runs.json").unlink()
+    assert check(project, capsys, "-j", "2") == one
+    stored_two = json.loads(cache.read_text(encoding="utf-8"))
+    assert stored_two == stored_one  # the workers' scans and results, merged
+    for prefix in ("locale:de-DE:", "locale:qps-ploc:", "po:de-DE/", "po:en-US/", "out:de-DE:html:", "out:fr-FR:markdown:"):
+        assert any(key.startswith(prefix) for key in stored_two["results"]), prefix
 
 def test_every_check_that_reuses_stored_results_reports_what_a_check_from_scratch_does(project, capsys):
     """Edits of every kind a site sees, each followed by ``pipeline all``: after each, the
@@ -468,14 +481,14 @@ def test_every_check_that_reuses_stored_results_reports_what_a_check_from_scratc
         step()
         if rebuild:
             build(project, capsys)
-        cached = check(project, capsys)[:2]
-        assert cached == check(project, capsys, "--no-cache")[:2], f"step {number}"
+        cached = check(project, capsys)[:2]  # locales checked again in worker processes
+        assert cached == check(project, capsys, "--no-cache", "-j", "1")[:2], f"step {number}"
         reports.add(tuple(cached[1]))
         cached = check(project, capsys, "--no-outputs")[:2]  # the catalogs alone
         assert cached == check(project, capsys, "--no-outputs", "--no-cache")[:2], f"step {number}, no outputs"
         reports.add(tuple(cached[1]))
         (project / "out" / "markdown" / "en-US" / "suite.md").unlink(missing_ok=True)  # and a built page goes
-        cached = check(project, capsys)[:2]
+        cached = check(project, capsys, "-j", "1")[:2]
         assert cached == check(project, capsys, "--no-cache")[:2], f"step {number}, a built page removed"
         reports.add(tuple(cached[1]))
     assert len(reports) >= 10  # the edits did change the reports
