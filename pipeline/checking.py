@@ -563,9 +563,11 @@ class _Run:
                  and self._output_selected(f[len(locale) + 1:-5] + ".md", locale)]
 
         def html_file(page: str) -> str | None:
-            if not page.startswith(locale + "/"):
+            if not page.lower().endswith(".md"):
+                return None
+            if not page.startswith(locale + "/"):  # another locale's page: an input of this locale's result
                 self._foreign_reads.add(page[:-3] + ".html")
-            return page[:-3] + ".html" if page.lower().endswith(".md") else None
+            return page[:-3] + ".html"
 
         tree = _Tree(root, html_file, self.html)
 
