@@ -28,7 +28,7 @@ Known findings
     path, code, target and occurrence, not line numbers (``pipeline.reports``).
 
 Speed
-    What each page links to and defines is cached by content hash in ``out/.cache/links.json``
+    What each source page links to and defines is cached by content hash in ``out/.cache/links.json``
     (``pipeline.linkcache``; ``--no-cache`` skips it), so an unchanged page is not parsed again.
     Results are stored there too, each with the digests of every input it read, and reused
     while those are unchanged: a source page's findings, a PO file's review, a built page's

@@ -1,16 +1,16 @@
 """What each page links to and defines, cached by content hash across ``pipeline check`` runs;
-and each source page's check result, reused while nothing it depends on changed.
+and check results, reused while nothing they depend on changed.
 
-In: page texts and the scanners (``linkscan.scan_text`` for Markdown, ``htmllinks.scan_html``
-for HTML). Out: the same ``PageScan`` records the scanners return, read from a JSON file
-(``out/.cache/links.json``) when a text with the same digest was scanned before. The key is
-the scanner's name and the digest of the text, never a path or a timestamp, so a renamed or
-touched-but-unchanged page is not rescanned, and an edited page is. A page's check result
-is stored with the digests it depends on (its text, the site's file list and settings, the
-texts of the pages whose anchors its fragments were checked against); the caller compares
-them before reusing it (``pipeline.checking``). Entries not used by a
-run are dropped when the cache is saved, so the file does not grow without bound. An
-unreadable, foreign or older cache is an empty one.
+In: page texts and a scanner (``linkscan.scan_text``; ``pipeline.checking`` uses it for the
+source pages, and keeps built pages' scans in memory only). Out: the same ``PageScan``
+records the scanner returns, read from a JSON file (``out/.cache/links.json``) when a text
+with the same digest was scanned before. The key is the scanner's name and the digest of
+the text, never a path or a timestamp, so a renamed or touched-but-unchanged page is not
+rescanned, and an edited page is. Check results are stored beside them, each with the
+digests of what it read; the caller compares them before reusing one (``pipeline.checking``,
+``pipeline.checkstore``). Entries not used by a run are dropped when the cache is saved
+(but a locale's result of the other kind of run, ``KEPT_RESULTS``), so the file does not
+grow without bound. An unreadable, foreign or older cache is an empty one.
 """
 
 from __future__ import annotations
