@@ -67,7 +67,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_command(settings: Settings, args: argparse.Namespace, checked_settings: Callable[[], object],
-                argv: Sequence[str] = (), known: tuple[str, dict[str, str]] | None = None) -> int:
+                argv: Sequence[str] = (), known: tuple[str, dict[str, str], dict] | None = None) -> int:
     """Replay the stored report of an unchanged run, or check and store what it printed.
 
     ``settings`` come with their locale names unchecked (``load_settings(check_locales=False)``):
@@ -75,13 +75,16 @@ def run_command(settings: Settings, args: argparse.Namespace, checked_settings: 
     Before a real check, ``checked_settings()`` loads them again with every check (it raises
     the same located error as any other command for an unknown locale). ``argv`` is the
     command line as typed: a stored run is kept under it too (``replay_launch``); ``known``
-    is the ``runrecord.tree_state`` that ``replay_launch`` found no run for, if it got that far."""
+    is the ``runrecord.tree_state`` that ``replay_launch`` found no run for, if it got that far,
+    with the content digests it made (the check reads the digests of the files it names there
+    instead of hashing the files again)."""
     path = os.path.join(settings.out, ".cache", RECORD_FILE)
-    state, launch = known, None
+    state, contents = (known[:2], known[2]) if known else (None, {})
+    launch = None
     if not (args.verbose or args.update_baseline or args.no_cache):
         parts, folders, files = run_inputs(settings, args)
         if state is None:
-            state = tree_state(parts, folders, files)
+            state = tree_state(parts, folders, files, contents)
             record = find_run(read_records(path)[0], run_key(*state))
             if record is not None:
                 return _replay(args.output, record)
@@ -102,7 +105,7 @@ def run_command(settings: Settings, args: argparse.Namespace, checked_settings: 
                 launch[1]["scans"] = {"shape": shape, "run": key, "pages": known_scans}
         store_record(path, key, report, summary, status, launch)
 
-    return checking.run_check(settings, args, keep if state else None)
+    return checking.run_check(settings, args, keep if state else None, contents)
 
 
 def run_inputs(settings: Settings, args: argparse.Namespace) -> tuple[list[str], list[tuple[str, frozenset[str]]], list[str]]:
@@ -139,7 +142,7 @@ def launch_key(argv: Sequence[str]) -> tuple[str, str] | None:
     return os.path.join(root, "out", ".cache", RECORD_FILE), fingerprint(parts, (), settings_files)
 
 
-def replay_launch(argv: Sequence[str]) -> tuple[int | None, tuple[str, dict[str, str]] | None]:
+def replay_launch(argv: Sequence[str]) -> tuple[int | None, tuple[str, dict[str, str], dict] | None]:
     """The exit status of replaying a stored run of this very command line on unchanged
     files, else None (nothing stored, something changed, or another form of command line:
     the caller parses it and runs ``run_command``), with the ``runrecord.tree_state`` of the
@@ -156,7 +159,8 @@ def replay_launch(argv: Sequence[str]) -> tuple[int | None, tuple[str, dict[str,
     parts, folders, files, output, paths, scans = launch
     if any(os.path.realpath(written) != resolved for written, resolved in paths):
         return None, None  # a symbolic link named in the settings points elsewhere now
-    shape, pages = tree_state(parts, folders, files)
+    contents: dict[str, str | None] = {}
+    shape, pages = tree_state(parts, folders, files, contents)
     now = run_key(shape, pages)
     record = find_run(runs, now)
     if record is not None:
@@ -169,7 +173,7 @@ def replay_launch(argv: Sequence[str]) -> tuple[int | None, tuple[str, dict[str,
                                                "pages": {p: [pages[p], scans["pages"][p][1]] for p in pages}})
             store_record(path, now, record["report"], record["summary"], record["status"], (key, entry))
             return status, None
-    return None, (shape, pages)
+    return None, (shape, pages, contents)
 
 
 def _same_scans(folder: str, stored: dict[str, list[str]], pages: dict[str, str]) -> bool:

@@ -68,7 +68,7 @@ from .links import (
 )
 from .linkscan import PageScan, scan_digest, scan_text
 from .model import Diagnostic, Location
-from .runrecord import fingerprint
+from .runrecord import content_digest, fingerprint, read_bytes
 from .provenance import BUILT, Attribution, PageFacts, attribute
 from .reports import Finding, apply_baseline, format_baseline, format_report, parse_baseline, summary_line
 from .treecheck import Hit, check_tree
@@ -96,12 +96,14 @@ class CheckOptions:
 
 
 def run_check(settings: Settings, args: argparse.Namespace,
-              record: Callable[[str, str, int, dict[str, tuple[str, str]] | None], None] | None = None) -> int:
+              record: Callable[[str, str, int, dict[str, tuple[str, str]] | None], None] | None = None,
+              contents: dict[str, str | None] | None = None) -> int:
     """Run the checks, print the report, return the exit status (0 clean, 1 findings, 2 usage).
 
     ``record(report, summary, status, scans)`` is called with what a finished run printed (not
     for ``--update-baseline`` or a usage error), so that ``pipeline.checkcommand`` can replay
-    it. ``scans`` maps each source page to the digests of its text and of its link scan when
+    it. ``contents``: content digests of files by path, already made (``runrecord.tree_state``).
+    ``scans`` maps each source page to the digests of its text and of its link scan when
     the report depends on the source pages only through those scans (no outputs, no
     catalogs: see ``_Run.scan_only``), else it is None."""
     try:
@@ -119,7 +121,7 @@ def run_check(settings: Settings, args: argparse.Namespace,
         print("pipeline check: no source page or PO file among the given files", file=sys.stderr)
         return 0
     cache = load_scan_cache(None if args.no_cache else settings.out / ".cache" / "links.json")
-    run = _Run(settings, options, cache, getattr(args, "jobs", 0))
+    run = _Run(settings, options, cache, getattr(args, "jobs", 0), contents)
     findings, checked = run.collect(outputs=not args.no_outputs, reuse=not args.verbose and inventory is None)
     if inventory is not None:
         findings += unknown_external(run.source_results, inventory, run.display, settings.source, run.selected)
@@ -237,8 +239,10 @@ def _read(path: Path) -> str | None:
 class _Run:
     """One check: the site, the documents and catalogs as they are needed, the findings."""
 
-    def __init__(self, settings: Settings, options: CheckOptions, cache: ScanCache, jobs: int = 0) -> None:
+    def __init__(self, settings: Settings, options: CheckOptions, cache: ScanCache, jobs: int = 0,
+                 contents: dict[str, str | None] | None = None) -> None:
         self.settings = settings
+        self._contents = {} if contents is None else contents  # path -> content digest, each file hashed once
         self.jobs = jobs  # worker processes for the locales (0: all cores)
         self.options = options
         self.cache = cache
@@ -265,7 +269,6 @@ class _Run:
         self._reviews_reported: set[tuple[str, str]] = set()  # (locale, page) whose PO review is in the findings
         self._source_deps: dict[str, frozenset[str]] = {}  # source page -> pages its own findings depend on
         self._facts_inputs: dict[tuple[str, str], dict[str, str | None]] = {}  # what each PageFacts was made from
-        self._file_digests: dict[str, str | None] = {}
         self._deps: dict[str, str | None] | None = None  # the inputs noted for the built page in hand
         self._config_key: str | None = None
         self._review_key: str | None = None
@@ -415,9 +418,9 @@ class _Run:
 
     def _file_digest(self, path: str) -> str | None:
         """A file's content digest, once per run (PO files read for their reviews)."""
-        if path not in self._file_digests:
-            self._file_digests[path] = file_digest(path)
-        return self._file_digests[path]
+        if path not in self._contents:
+            self._contents[path] = file_digest(path)
+        return self._contents[path]
 
     def _included(self, page: str, scan: PageScan) -> tuple[tuple[str, PageScan], ...]:
         found = []
@@ -543,7 +546,7 @@ class _Run:
         self._missing_outputs(locale, fmt, present, lambda page: page)
         site = build_site(present | set(self.assets), self.options.site_map, self.options.redirects)
         pages = [f for f in files if f.lower().endswith(".md") and self._output_selected(f, locale)]
-        tree = _Tree(root, lambda page: page, self.built_markdown)
+        tree = _Tree(root, lambda page: page, self.built_markdown, self._contents)
 
         def display(page: str) -> str:
             return self.display(root / page)
@@ -572,7 +575,7 @@ class _Run:
                 self._foreign_reads.add(page[:-3] + ".html")
             return page[:-3] + ".html"
 
-        tree = _Tree(root, html_file, self.built_html)
+        tree = _Tree(root, html_file, self.built_html, self._contents)
 
         def display(page: str) -> str:
             return self.display(root / (page[:-3] + ".html"))
@@ -771,7 +774,7 @@ class _Run:
         folders = [self.settings.locales / locale] if locale in self.catalog_locales() else []
         if outputs:
             folders += [self.settings.out / fmt / locale for fmt in OUTPUT_FORMATS]
-        return fingerprint([base, locale], [(str(folder), frozenset()) for folder in folders], [])
+        return fingerprint([base, locale], [(str(folder), frozenset()) for folder in folders], [], self._contents)
 
     def collect(self, outputs: bool = True, reuse: bool = True) -> tuple[list[Finding], list[str]]:
         """Every finding, sorted, and the files checked: the sources, then each locale's
@@ -815,30 +818,38 @@ def _locale_in_worker(locale: str, outputs: bool, base: str | None) -> tuple[_Lo
 
 
 class _Tree:
-    """One output tree's pages as ``check_tree`` reads them: ``scan(page)``, and ``digest(page)``
-    of the text behind it (without scanning it), each file read once. ``file_of(page)``
-    names the page's file below ``root`` (None: not a page)."""
+    """One output tree's pages as ``check_tree`` reads them: ``scan(page)``, and ``digest(page)``,
+    the content digest of its file (``contents`` has those already made; a file is read only
+    to be scanned, or when its digest is not known). ``file_of(page)`` names the page's file
+    below ``root`` (None: not a page)."""
 
-    def __init__(self, root: Path, file_of: Callable[[str], str | None], scanner) -> None:
-        self.root, self.file_of, self.scanner = root, file_of, scanner
-        self._texts: dict[str, tuple[str | None, str | None]] = {}
+    def __init__(self, root: Path, file_of: Callable[[str], str | None], scanner,
+                 contents: dict[str, str | None]) -> None:
+        self.root, self.file_of, self.scanner, self.contents = root, file_of, scanner, contents
         self._scans: dict[str, PageScan | None] = {}
 
-    def _text(self, page: str) -> tuple[str | None, str | None]:
-        if page not in self._texts:
-            name = self.file_of(page)
-            text = _read(self.root / name) if name is not None else None
-            self._texts[page] = (text, digest_text(text) if text is not None else None)
-        return self._texts[page]
+    def _path(self, page: str) -> str | None:
+        name = self.file_of(page)
+        return None if name is None else str(self.root / name)
 
     def scan(self, page: str) -> PageScan | None:
         if page not in self._scans:
-            text, digest = self._text(page)
-            self._scans[page] = self.scanner(text, digest) if text is not None else None
+            path = self._path(page)
+            data = read_bytes(path) if path is not None else None
+            if data is None:
+                self._scans[page] = None
+            else:
+                self.contents[path] = digest = content_digest(data)
+                self._scans[page] = self.scanner(data.decode("utf-8", errors="replace"), digest)
         return self._scans[page]
 
     def digest(self, page: str) -> str | None:
-        return self._text(page)[1]
+        path = self._path(page)
+        if path is None:
+            return None
+        if path not in self.contents:
+            self.contents[path] = file_digest(path)
+        return self.contents[path]
 
 
 def _memo_scanner(scan: Callable[[str], PageScan]) -> Callable[[str, str], PageScan]:

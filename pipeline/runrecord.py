@@ -45,28 +45,33 @@ def code_stamp() -> str:
     return ";".join(stamp)
 
 
-def fingerprint(parts: Iterable[str], folders: Iterable[tuple[str, frozenset[str]]], files: Iterable[str]) -> str:
+def fingerprint(parts: Iterable[str], folders: Iterable[tuple[str, frozenset[str]]], files: Iterable[str],
+                contents: dict[str, str | None] | None = None) -> str:
     """The digest of ``parts``, of each folder's tree (minus the top-level names in its
-    skip set) and of the content of ``files`` (a missing one counts as missing)."""
-    return run_key(*tree_state(parts, folders, files))
+    skip set) and of the content of ``files`` (a missing one counts as missing). Files whose
+    content digest ``contents`` has (by path as walked) are not read again; the others are
+    added to it."""
+    return run_key(*tree_state(parts, folders, files, contents))
 
 
 def tree_state(parts: Iterable[str], folders: Iterable[tuple[str, frozenset[str]]],
-               files: Iterable[str]) -> tuple[str, dict[str, str]]:
+               files: Iterable[str], contents: dict[str, str | None] | None = None) -> tuple[str, dict[str, str]]:
     """What ``fingerprint`` covers, in two parts: the *shape*, a digest of all of it except
     the content of the first folder's Markdown pages (``*.md``, the source pages), and those
     pages' content digests by tree-relative path. A check whose report depends on the source
-    pages only through their link scans (``checkcommand``) compares the two apart."""
+    pages only through their link scans (``checkcommand``) compares the two apart.
+    ``contents``: as for ``fingerprint``; the check reuses the digests made here."""
     digest = blake2b(digest_size=16)
     pages: dict[str, str] = {}
+    contents = {} if contents is None else contents
     for part in parts:
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     for index, (folder, skip) in enumerate(folders):
         digest.update(b"folder\0" + os.fsencode(folder) + b"\0")
-        _add_tree(digest, folder, "", skip, pages if index == 0 else None)
+        _add_tree(digest, folder, "", skip, pages if index == 0 else None, contents)
     for path in files:
         digest.update(b"file\0" + os.fsencode(path) + b"\0")
-        _add_content(digest, path)
+        _add_content(digest, path, contents)
     return digest.hexdigest(), pages
 
 
@@ -84,7 +89,8 @@ def content_digest(data: bytes) -> str:
     return blake2b(data, digest_size=16).hexdigest()
 
 
-def _add_tree(digest, folder: str, prefix: str, skip: frozenset[str], pages: dict[str, str] | None) -> None:
+def _add_tree(digest, folder: str, prefix: str, skip: frozenset[str], pages: dict[str, str] | None,
+              contents: dict[str, str | None]) -> None:
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
@@ -96,14 +102,13 @@ def _add_tree(digest, folder: str, prefix: str, skip: frozenset[str], pages: dic
         name = prefix + entry.name
         if entry.is_dir(follow_symlinks=False):  # as os.walk, which the check walks with
             digest.update(b"d\0" + os.fsencode(name) + b"\0")
-            _add_tree(digest, entry.path, name + "/", frozenset(), pages)
+            _add_tree(digest, entry.path, name + "/", frozenset(), pages, contents)
             continue
         digest.update(b"f\0" + os.fsencode(name) + b"\0")
         if pages is not None and entry.name.lower().endswith(".md"):
-            data = read_bytes(entry.path)
-            pages[name] = UNREADABLE if data is None else content_digest(data)
+            pages[name] = _content(entry.path, contents) or UNREADABLE
         elif os.path.splitext(entry.name)[1].lower() in READ_SUFFIXES:
-            _add_content(digest, entry.path)
+            _add_content(digest, entry.path, contents)
 
 
 def read_bytes(path: str) -> bytes | None:
@@ -124,12 +129,15 @@ def read_bytes(path: str) -> bytes | None:
     return b"".join(chunks)
 
 
-def _add_content(digest, path: str) -> None:
-    data = read_bytes(path)
-    if data is None:
-        digest.update(b"unreadable\0")
-        return
-    digest.update(data + b"\0" + len(data).to_bytes(8, "little"))
+def _content(path: str, contents: dict[str, str | None]) -> str | None:
+    if path not in contents:
+        data = read_bytes(path)
+        contents[path] = None if data is None else content_digest(data)
+    return contents[path]
+
+
+def _add_content(digest, path: str, contents: dict[str, str | None]) -> None:
+    digest.update((_content(path, contents) or UNREADABLE).encode("ascii") + b"\0")
 
 
 def read_records(path: str) -> tuple[dict, dict]:

@@ -200,9 +200,9 @@ def test_a_launch_that_finds_the_files_changed_hands_its_fingerprint_to_the_chec
     walks: list[int] = []
     real = checkcommand.tree_state
 
-    def counting(parts, folders, files):
+    def counting(parts, folders, files, contents=None):
         walks.append(1)
-        return real(parts, folders, files)
+        return real(parts, folders, files, contents)
 
     monkeypatch.setattr(checkcommand, "tree_state", counting)
     (site / "source" / "b.md").write_text("# B\n", encoding="utf-8")
