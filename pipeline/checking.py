@@ -39,9 +39,7 @@ Speed
 
 from __future__ import annotations
 
-import argparse
 import json
-import multiprocessing
 import os
 import sys
 from collections import Counter
@@ -49,6 +47,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    import argparse
 
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError, error
@@ -731,7 +733,11 @@ class _Run:
         """``compute_locale`` of each, in worker processes when there are two or more (the
         workers inherit this run's state by fork and hand back what they found and stored)."""
         jobs = min(self.jobs or os.cpu_count() or 1, len(locales))
-        if jobs < 2 or multiprocessing.get_start_method() != "fork":
+        if jobs >= 2:
+            import multiprocessing  # 7 ms of imports: only when there is parallel work
+
+            jobs = jobs if multiprocessing.get_start_method() == "fork" else 1
+        if jobs < 2:
             return {locale: self.compute_locale(locale, outputs, base) for locale in locales}
         from concurrent.futures import ProcessPoolExecutor
 
