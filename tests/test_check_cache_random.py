@@ -6,7 +6,7 @@ built page edited or removed), usually rebuilds, then checks with and without ou
 check that reuses stored results (in one process or in workers) must print exactly what
 ``--no-cache`` prints. The seeds are fixed, so a failure reproduces; they are seeds whose
 edits change the report at least six times in ten steps (``distinct``). Complements the
-edit-by-edit test in ``test_check.py``; the same loop, run by hand with 21 more seeds and
+edit-by-edit test in ``test_check.py``; the same loop, run by hand with 12 other seeds and
 15-20 steps, found no difference either.
 """
 
