@@ -99,6 +99,20 @@ def measure(project: Path, jobs: int, runs: int) -> dict[str, dict[str, float]]:
     }
 
 
+def require_inputs() -> None:
+    """Stop with a message when our CLI or the corpus is missing."""
+    if not PIPELINE.exists():
+        raise SystemExit(f"{PIPELINE} is missing: run `make build` first")
+    if not CORPUS.is_dir():
+        raise SystemExit(f"{CORPUS} is missing")
+
+
+def write_json(path: str | None, figures: object) -> None:
+    """The figures as JSON in ``path`` (``--json``), if one was given."""
+    if path:
+        Path(path).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+
 def main() -> int:
     # As on a user's machine, Python keeps the compiled modules it imports (this sandbox sets
     # PYTHONDONTWRITEBYTECODE, which would make every run of a Python tool compile its modules again)
@@ -108,10 +122,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args()
-    if not PIPELINE.exists():
-        raise SystemExit(f"{PIPELINE} is missing: run `make build` first")
-    if not CORPUS.is_dir():
-        raise SystemExit(f"{CORPUS} is missing")
+    require_inputs()
     jobs = sorted({int(j) for j in args.jobs.split(",")})
     with tempfile.TemporaryDirectory(prefix="pipeline-build-bench-") as tmp:
         started = time.perf_counter()
@@ -125,8 +136,7 @@ def main() -> int:
             results[str(n)] = measure(project, n, args.runs)
             for name, figures in results[str(n)].items():
                 print(f"{n:>4}  {name:<14} {figures['median_s']:>9.2f} {figures['best_s']:>7.2f} {figures['peak_rss_mb']:>8.0f}")
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    write_json(args.json, results)
     return 0
 
 

@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build import CORPUS, LOCALES, PIPELINE  # noqa: E402
+from build import CORPUS, LOCALES, PIPELINE, require_inputs, write_json  # noqa: E402
 from links import SITE_MAP  # noqa: E402
 
 EDITED = "InTuneDocs/EndUser/you-see-errors-while-trying-to-enroll-your-device-in-intune-ios.md"
@@ -126,10 +126,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args()
-    if not PIPELINE.exists():
-        raise SystemExit(f"{PIPELINE} is missing: run `make build` first")
-    if not CORPUS.is_dir():
-        raise SystemExit(f"{CORPUS} is missing")
+    require_inputs()
     with tempfile.TemporaryDirectory(prefix="pipeline-check-bench-") as tmp:
         started = time.perf_counter()
         project = make_project(Path(tmp))
@@ -141,8 +138,7 @@ def main() -> int:
     for name, values in samples.items():
         print(f"{name:<18} {statistics.median(values):>9.2f} {min(values):>7.2f}")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
-    if args.json:
-        Path(args.json).write_text(json.dumps(samples, indent=2) + "\n", encoding="utf-8")
+    write_json(args.json, samples)
     return 0
 
 

@@ -22,6 +22,11 @@ What is checked
       the source line and the built positions; a translated heading that breaks a source
       fragment is reported at that heading's PO entry.
 
+Modules
+    ``checkoptions`` (the options and usage errors), ``checkstore`` (what is stored and read
+    back), ``outputtree`` (an output tree's pages read once), ``provenance`` (where a built
+    page's problem comes from), ``treecheck`` (one tree's links), ``reports`` (the formats).
+
 Known findings
     ``--baseline FILE`` (default: the ``baseline`` setting) lists findings recorded by
     ``--update-baseline``; they print as ``note: ... (known error)`` and do not fail. Keys are
@@ -43,58 +48,35 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from .checkoptions import (CheckOptions, UsageError, check_options, read_baseline, read_inventory, url_key,
+                           usage_error)
+from .checkstore import (Direct, Merged, decode_findings, decode_hit, decode_report, encode_findings, encode_hit,
+                         encode_report, file_digest)
+from .config import PSEUDO_LOCALES, Settings
+from .errors import PipelineError
+from .files import list_files, write_atomic, write_error
+from .linkcache import ScanCache, digest_text, load_scan_cache
+from .links import Anchors, LinkResult, PageAnchors, build_site, resolve_link
+from .linkscan import PageScan, scan_digest, scan_text
+from .model import Diagnostic, Location
+from .outputtree import OutputTree, memo_scanner
+from .provenance import BUILT, Attribution, PageFacts, attribute
+from .reports import Finding, apply_baseline, format_baseline, format_report, summary_line
+from .runrecord import fingerprint
+from .treecheck import Hit, check_tree
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     import argparse
 
-from .config import PSEUDO_LOCALES, Settings
-from .errors import PipelineError, error
-from .files import list_files, write_atomic, write_error
-from .checkstore import (Direct, Merged, decode_findings, decode_hit, decode_report, encode_findings, encode_hit,
-                         encode_report, file_digest)
-from .linkcache import ScanCache, digest_text, load_scan_cache
-from .links import (
-    REDIRECTION_FILE,
-    Anchors,
-    LinkResult,
-    PageAnchors,
-    build_site,
-    load_redirects,
-    parse_site_map,
-    resolve_link,
-)
-from .linkscan import PageScan, scan_digest, scan_text
-from .model import Diagnostic, Location
-from .runrecord import content_digest, fingerprint, read_bytes
-from .provenance import BUILT, Attribution, PageFacts, attribute
-from .reports import Finding, apply_baseline, format_baseline, format_report, parse_baseline, summary_line
-from .treecheck import Hit, check_tree
-
 NOT_BUILT = "check.not-built"
 OUTPUT_FORMATS = ("frontmatter", "markdown", "html")
 DEFAULT_BASELINE = "check-baseline.json"
-
-
-class UsageError(PipelineError):
-    """A bad option or configuration, located at the file or at ``<command line>``: exit 2."""
-
-
-def _usage(where: str, message: str, code: str, line: int = 1, column: int = 1) -> UsageError:
-    return UsageError(error(where, line, column, message, code).diagnostic)
-
-
-@dataclass(frozen=True)
-class CheckOptions:
-    site_map: dict[str, str]
-    redirects: dict[str, str]
-    baseline: Path | None
-    pages: frozenset[str] | None  # None: all
-    locales_of_page: Mapping[str, frozenset[str]] = field(default_factory=dict)  # PO files named
 
 
 def run_check(settings: Settings, args: argparse.Namespace,
@@ -109,13 +91,13 @@ def run_check(settings: Settings, args: argparse.Namespace,
     the report depends on the source pages only through those scans (no outputs, no
     catalogs: see ``_Run.scan_only``), else it is None."""
     try:
-        options = _options(settings, args)
+        options = check_options(settings, args)
         if args.update_baseline and options.pages is not None:
-            raise _usage("<command line>", "--update-baseline records the whole site; give no FILE",
+            raise usage_error("<command line>", "--update-baseline records the whole site; give no FILE",
                          "config.update-baseline")
-        known = _read_baseline(options.baseline, settings) if options.baseline and not args.no_baseline and not \
+        known = read_baseline(options.baseline, settings) if options.baseline and not args.no_baseline and not \
             args.update_baseline else set()
-        inventory = _read_inventory(args.inventory) if args.inventory else None
+        inventory = read_inventory(args.inventory) if args.inventory else None
     except UsageError as exc:
         print(exc.diagnostic.format(), file=sys.stderr)
         return 2
@@ -160,77 +142,6 @@ def run_check(settings: Settings, args: argparse.Namespace,
 # --- options ---------------------------------------------------------------------------------
 
 
-def _options(settings: Settings, args: argparse.Namespace) -> CheckOptions:
-    if args.site_map:
-        bad = [entry for entry in args.site_map if "=" not in entry or not entry.split("=", 1)[0].strip()]
-        if bad:
-            raise _usage("<command line>", f"--site-map '{bad[0]}': expected PREFIX=FOLDER, e.g. "
-                         "/intune/deploy-use=InTuneDocs/DeployUse", "config.site-map")
-        site_map = parse_site_map(args.site_map)
-    else:
-        site_map = parse_site_map(dict(settings.site_map))
-    redirects_file = Path(args.redirects) if args.redirects else settings.redirects
-    if redirects_file is None and (settings.source / REDIRECTION_FILE).is_file():
-        redirects_file = settings.source / REDIRECTION_FILE
-    redirects: dict[str, str] = {}
-    if redirects_file is not None:
-        try:
-            redirects = load_redirects(redirects_file)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            line, column = getattr(exc, "lineno", 1), getattr(exc, "colno", 1)  # JSON errors say where
-            message = getattr(exc, "msg", None) or getattr(exc, "strerror", None) or str(exc)
-            raise _usage(settings.display(redirects_file), f"cannot read the redirection file: {message}",
-                         "config.redirects", line, column) from None
-    baseline = Path(args.baseline).resolve() if args.baseline else settings.baseline
-    pages, locales_of_page = _selected(settings, args.files)
-    return CheckOptions(site_map, redirects, baseline, pages, locales_of_page)
-
-
-def _selected(settings: Settings, files: list[str]) -> tuple[frozenset[str] | None, dict[str, frozenset[str]]]:
-    """Source pages named by ``files`` (source pages themselves, or PO files of a page)."""
-    if not files:
-        return None, {}
-    pages: set[str] = set()
-    locales: dict[str, set[str]] = {}
-    for name in files:
-        path = Path(name) if Path(name).is_absolute() else Path.cwd() / name
-        path = path.resolve()
-        for root, kind in ((settings.source, "page"), (settings.locales, "po")):
-            try:
-                relative = path.relative_to(root).as_posix()
-            except ValueError:
-                continue
-            if kind == "page" and relative.lower().endswith(".md"):
-                pages.add(relative)
-                locales.setdefault(relative, set()).add("*")
-            elif kind == "po" and relative.endswith(".po") and "/" in relative:
-                locale, rest = relative.split("/", 1)
-                page = rest[:-3] + ".md"
-                pages.add(page)
-                locales.setdefault(page, set()).add(locale)
-    return frozenset(pages), {page: frozenset(names) for page, names in locales.items()}
-
-
-def _read_baseline(path: Path, settings: Settings) -> set[str]:
-    try:
-        return parse_baseline(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise _usage(settings.display(path), "baseline file does not exist; create it with --update-baseline",
-                     "config.baseline") from None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise _usage(settings.display(path), f"cannot read the baseline file: {exc}", "config.baseline") from None
-
-
-def _read_inventory(name: str) -> frozenset[str]:
-    try:
-        return load_inventory(Path(name))
-    except OSError as exc:
-        raise _usage(name, f"cannot read the inventory: {exc.strerror or exc}", "config.inventory") from None
-
-
-# --- the run ---------------------------------------------------------------------------------
-
-
 def _read(path: Path) -> str | None:
     try:
         return path.read_bytes().decode("utf-8", errors="replace")
@@ -251,8 +162,8 @@ class _Run:
         self.markdown = cache.scanner("md", scan_text)
         # built pages' scans are kept for this run only: their results are stored instead
         # (``_check_built_pages``), and 5,000 stored scans would cost every run 0.25 s of JSON
-        self.built_markdown = _memo_scanner(scan_text)
-        self.built_html = _memo_scanner(_scan_html)
+        self.built_markdown = memo_scanner(scan_text)
+        self.built_html = memo_scanner(_scan_html)
         self.findings: list[Finding] = []
         self.checked: list[str] = []
         self.source_results: list[LinkResult] = []
@@ -548,7 +459,7 @@ class _Run:
         self._missing_outputs(locale, fmt, present, lambda page: page)
         site = build_site(present | set(self.assets), self.options.site_map, self.options.redirects)
         pages = [f for f in files if f.lower().endswith(".md") and self._output_selected(f, locale)]
-        tree = _Tree(root, lambda page: page, self.built_markdown, self._contents)
+        tree = OutputTree(root, lambda page: page, self.built_markdown, self._contents)
 
         def display(page: str) -> str:
             return self.display(root / page)
@@ -577,7 +488,7 @@ class _Run:
                 self._foreign_reads.add(page[:-3] + ".html")
             return page[:-3] + ".html"
 
-        tree = _Tree(root, html_file, self.built_html, self._contents)
+        tree = OutputTree(root, html_file, self.built_html, self._contents)
 
         def display(page: str) -> str:
             return self.display(root / (page[:-3] + ".html"))
@@ -586,7 +497,7 @@ class _Run:
                                 lambda p: p[len(locale) + 1:])
         self.checked += [display(p) for p in pages]
 
-    def _check_built_pages(self, name: str, files: list[str], pages: list[str], site, tree: _Tree,
+    def _check_built_pages(self, name: str, files: list[str], pages: list[str], site, tree: OutputTree,
                            display: Callable[[str], str], rewrite: Callable[[str], str] | None, locale: str,
                            source_page: Callable[[str], str]) -> None:
         """Check and attribute each built page of one output tree. A page's result is stored
@@ -615,7 +526,7 @@ class _Run:
             for report in reports:
                 self._apply(report, locale)
 
-    def _stored_reports(self, stored: dict, names: str, tree: _Tree) -> list[Direct | Merged] | None:
+    def _stored_reports(self, stored: dict, names: str, tree: OutputTree) -> list[Direct | Merged] | None:
         try:
             if stored["config"] != self.config_key() or stored["names"] != names:
                 return None
@@ -823,53 +734,6 @@ def _locale_in_worker(locale: str, outputs: bool, base: str | None) -> tuple[_Lo
     return result, dict(run._document_errors), run.cache.made_since(before)
 
 
-class _Tree:
-    """One output tree's pages as ``check_tree`` reads them: ``scan(page)``, and ``digest(page)``,
-    the content digest of its file (``contents`` has those already made; a file is read only
-    to be scanned, or when its digest is not known). ``file_of(page)`` names the page's file
-    below ``root`` (None: not a page)."""
-
-    def __init__(self, root: Path, file_of: Callable[[str], str | None], scanner,
-                 contents: dict[str, str | None]) -> None:
-        self.root, self.file_of, self.scanner, self.contents = root, file_of, scanner, contents
-        self._scans: dict[str, PageScan | None] = {}
-
-    def _path(self, page: str) -> str | None:
-        name = self.file_of(page)
-        return None if name is None else str(self.root / name)
-
-    def scan(self, page: str) -> PageScan | None:
-        if page not in self._scans:
-            path = self._path(page)
-            data = read_bytes(path) if path is not None else None
-            if data is None:
-                self._scans[page] = None
-            else:
-                self.contents[path] = digest = content_digest(data)
-                self._scans[page] = self.scanner(data.decode("utf-8", errors="replace"), digest)
-        return self._scans[page]
-
-    def digest(self, page: str) -> str | None:
-        path = self._path(page)
-        if path is None:
-            return None
-        if path not in self.contents:
-            self.contents[path] = file_digest(path)
-        return self.contents[path]
-
-
-def _memo_scanner(scan: Callable[[str], PageScan]) -> Callable[[str, str], PageScan]:
-    """``scan`` memoized by the text's digest, in memory."""
-    memo: dict[str, PageScan] = {}
-
-    def scanned(text: str, digest: str) -> PageScan:
-        if digest not in memo:
-            memo[digest] = scan(text)
-        return memo[digest]
-
-    return scanned
-
-
 def _scan_html(text: str) -> PageScan:
     from .htmllinks import scan_html  # lxml: only when there are HTML outputs
 
@@ -885,18 +749,6 @@ def _html_as_page(target: str) -> str:
     return target
 
 
-def load_inventory(path: Path) -> frozenset[str]:
-    """Known external URLs: one a line, blank lines and ``#`` comments ignored."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(_url_key(line.strip()) for line in lines if line.strip() and not line.lstrip().startswith("#"))
-
-
-def _url_key(url: str) -> str:
-    """A URL as the inventory compares it: no fragment, scheme and host in lower case."""
-    parts = urlsplit(url.split("#", 1)[0])
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path}" + (f"?{parts.query}" if parts.query else "")
-
-
 def unknown_external(results: list[LinkResult], inventory: frozenset[str], display: Callable[[Path], str],
                      source: Path, selected: Callable[[str], bool]) -> list[Finding]:
     """A warning for each http(s) link of the source pages whose URL the inventory lacks."""
@@ -905,7 +757,7 @@ def unknown_external(results: list[LinkResult], inventory: frozenset[str], displ
         target = result.link.target.strip()
         if result.resolution.status != "external" or not target.lower().startswith(("http://", "https://")):
             continue
-        if _url_key(target) in inventory or not selected(result.page):
+        if url_key(target) in inventory or not selected(result.page):
             continue
         shown = display(source / result.page)
         where = Location(shown, result.link.line, result.link.column)

@@ -1,0 +1,125 @@
+"""``pipeline check``'s options as the run uses them, and its usage errors.
+
+In: ``Settings`` and the parsed command line. Out: ``CheckOptions`` (the site map, the
+redirects, the baseline file, the pages and PO files named), the baseline's keys and the
+inventory's URLs; or a ``UsageError``, located at the file or at ``<command line>``, that
+makes the command exit 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .config import Settings
+from .errors import PipelineError, error
+from .links import REDIRECTION_FILE, load_redirects, parse_site_map
+from .reports import parse_baseline
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    import argparse
+
+
+class UsageError(PipelineError):
+    """A bad option or configuration, located at the file or at ``<command line>``: exit 2."""
+
+
+def usage_error(where: str, message: str, code: str, line: int = 1, column: int = 1) -> UsageError:
+    return UsageError(error(where, line, column, message, code).diagnostic)
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """The options a check runs with, from the command line and the settings."""
+
+    site_map: dict[str, str]
+    redirects: dict[str, str]
+    baseline: Path | None
+    pages: frozenset[str] | None  # None: all
+    locales_of_page: Mapping[str, frozenset[str]] = field(default_factory=dict)  # PO files named
+
+
+def check_options(settings: Settings, args: argparse.Namespace) -> CheckOptions:
+    if args.site_map:
+        bad = [entry for entry in args.site_map if "=" not in entry or not entry.split("=", 1)[0].strip()]
+        if bad:
+            raise usage_error("<command line>", f"--site-map '{bad[0]}': expected PREFIX=FOLDER, e.g. "
+                         "/intune/deploy-use=InTuneDocs/DeployUse", "config.site-map")
+        site_map = parse_site_map(args.site_map)
+    else:
+        site_map = parse_site_map(dict(settings.site_map))
+    redirects_file = Path(args.redirects) if args.redirects else settings.redirects
+    if redirects_file is None and (settings.source / REDIRECTION_FILE).is_file():
+        redirects_file = settings.source / REDIRECTION_FILE
+    redirects: dict[str, str] = {}
+    if redirects_file is not None:
+        try:
+            redirects = load_redirects(redirects_file)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            line, column = getattr(exc, "lineno", 1), getattr(exc, "colno", 1)  # JSON errors say where
+            message = getattr(exc, "msg", None) or getattr(exc, "strerror", None) or str(exc)
+            raise usage_error(settings.display(redirects_file), f"cannot read the redirection file: {message}",
+                         "config.redirects", line, column) from None
+    baseline = Path(args.baseline).resolve() if args.baseline else settings.baseline
+    pages, locales_of_page = selected_pages(settings, args.files)
+    return CheckOptions(site_map, redirects, baseline, pages, locales_of_page)
+
+
+def selected_pages(settings: Settings, files: list[str]) -> tuple[frozenset[str] | None, dict[str, frozenset[str]]]:
+    """Source pages named by ``files`` (source pages themselves, or PO files of a page)."""
+    if not files:
+        return None, {}
+    pages: set[str] = set()
+    locales: dict[str, set[str]] = {}
+    for name in files:
+        path = Path(name) if Path(name).is_absolute() else Path.cwd() / name
+        path = path.resolve()
+        for root, kind in ((settings.source, "page"), (settings.locales, "po")):
+            try:
+                relative = path.relative_to(root).as_posix()
+            except ValueError:
+                continue
+            if kind == "page" and relative.lower().endswith(".md"):
+                pages.add(relative)
+                locales.setdefault(relative, set()).add("*")
+            elif kind == "po" and relative.endswith(".po") and "/" in relative:
+                locale, rest = relative.split("/", 1)
+                page = rest[:-3] + ".md"
+                pages.add(page)
+                locales.setdefault(page, set()).add(locale)
+    return frozenset(pages), {page: frozenset(names) for page, names in locales.items()}
+
+
+def read_baseline(path: Path, settings: Settings) -> set[str]:
+    try:
+        return parse_baseline(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise usage_error(settings.display(path), "baseline file does not exist; create it with --update-baseline",
+                     "config.baseline") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise usage_error(settings.display(path), f"cannot read the baseline file: {exc}", "config.baseline") from None
+
+
+def read_inventory(name: str) -> frozenset[str]:
+    try:
+        return load_inventory(Path(name))
+    except OSError as exc:
+        raise usage_error(name, f"cannot read the inventory: {exc.strerror or exc}", "config.inventory") from None
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+
+def load_inventory(path: Path) -> frozenset[str]:
+    """Known external URLs: one a line, blank lines and ``#`` comments ignored."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(url_key(line.strip()) for line in lines if line.strip() and not line.lstrip().startswith("#"))
+
+
+def url_key(url: str) -> str:
+    """A URL as the inventory compares it: no fragment, scheme and host in lower case."""
+    parts = urlsplit(url.split("#", 1)[0])
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path}" + (f"?{parts.query}" if parts.query else "")

@@ -1,0 +1,62 @@
+"""One output tree's pages, each file read once: its link scan and its content digest.
+
+In: the tree's folder, how a page names its file, a scanner, and the content digests the
+run has already made (``runrecord.tree_state``). Out: ``OutputTree.scan(page)`` and
+``OutputTree.digest(page)``; ``memo_scanner`` keeps scans in memory, by text digest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .checkstore import file_digest
+from .linkscan import PageScan
+from .runrecord import content_digest, read_bytes
+
+
+class OutputTree:
+    """One output tree's pages as ``check_tree`` reads them: ``scan(page)``, and ``digest(page)``,
+    the content digest of its file (``contents`` has those already made; a file is read only
+    to be scanned, or when its digest is not known). ``file_of(page)`` names the page's file
+    below ``root`` (None: not a page)."""
+
+    def __init__(self, root: Path, file_of: Callable[[str], str | None], scanner,
+                 contents: dict[str, str | None]) -> None:
+        self.root, self.file_of, self.scanner, self.contents = root, file_of, scanner, contents
+        self._scans: dict[str, PageScan | None] = {}
+
+    def _path(self, page: str) -> str | None:
+        name = self.file_of(page)
+        return None if name is None else str(self.root / name)
+
+    def scan(self, page: str) -> PageScan | None:
+        if page not in self._scans:
+            path = self._path(page)
+            data = read_bytes(path) if path is not None else None
+            if data is None:
+                self._scans[page] = None
+            else:
+                self.contents[path] = digest = content_digest(data)
+                self._scans[page] = self.scanner(data.decode("utf-8", errors="replace"), digest)
+        return self._scans[page]
+
+    def digest(self, page: str) -> str | None:
+        path = self._path(page)
+        if path is None:
+            return None
+        if path not in self.contents:
+            self.contents[path] = file_digest(path)
+        return self.contents[path]
+
+
+def memo_scanner(scan: Callable[[str], PageScan]) -> Callable[[str, str], PageScan]:
+    """``scan`` memoized by the text's digest, in memory."""
+    memo: dict[str, PageScan] = {}
+
+    def scanned(text: str, digest: str) -> PageScan:
+        if digest not in memo:
+            memo[digest] = scan(text)
+        return memo[digest]
+
+    return scanned
