@@ -21,8 +21,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 from . import __version__
-from .runrecord import (code_stamp, find_launch, find_run, fingerprint, read_bytes, read_records, run_key, store_record,
-                        tree_state)
+from .files import read_bytes
+from .runrecord import code_stamp, find_launch, find_run, fingerprint, read_records, run_key, store_record, tree_state
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:

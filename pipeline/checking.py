@@ -56,7 +56,7 @@ from urllib.parse import urlsplit
 from .checkoptions import (CheckOptions, UsageError, check_options, read_baseline, read_inventory, url_key,
                            usage_error)
 from .checkstore import (Direct, Merged, decode_findings, decode_hit, decode_report, encode_findings, encode_hit,
-                         encode_report, file_digest)
+                         encode_report)
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
 from .files import list_files, write_atomic, write_error
@@ -67,7 +67,7 @@ from .model import Diagnostic, Location
 from .outputtree import OutputTree, memo_scanner
 from .provenance import BUILT, Attribution, PageFacts, attribute
 from .reports import Finding, apply_baseline, format_baseline, format_report, summary_line
-from .runrecord import fingerprint
+from .runrecord import content_of, fingerprint
 from .treecheck import Hit, check_tree
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -330,10 +330,8 @@ class _Run:
         return found
 
     def _file_digest(self, path: str) -> str | None:
-        """A file's content digest, once per run (PO files read for their reviews)."""
-        if path not in self._contents:
-            self._contents[path] = file_digest(path)
-        return self._contents[path]
+        """A file's content digest, once a run (``runrecord.content_of``)."""
+        return content_of(path, self._contents)
 
     def _included(self, page: str, scan: PageScan) -> tuple[tuple[str, PageScan], ...]:
         found = []
@@ -380,7 +378,7 @@ class _Run:
         from .project import po_path
 
         if self._review_key is None:
-            glossary = file_digest(str(self.settings.glossary)) if self.settings.glossary else ""
+            glossary = self._file_digest(str(self.settings.glossary)) if self.settings.glossary else ""
             self._review_key = digest_text(repr(self.settings) + "\0" + glossary)
         return digest_text(json.dumps([self._file_digest(str(po_path(self.settings, locale, page))),
                                        self._digests.get(page), self._review_key]))
@@ -607,7 +605,7 @@ class _Run:
             return None
         try:
             if stored["inputs"] == self._locale_inputs(locale, outputs, base) and all(
-                    file_digest(path) == digest for path, digest in stored["reads"].items()):
+                    self._file_digest(path) == digest for path, digest in stored["reads"].items()):
                 found = decode_findings(stored["findings"])
                 self._document_errors.update(zip(stored["broken"], decode_findings(stored["broken_findings"])))
                 self.cache.keep_result(key, stored)
@@ -635,7 +633,7 @@ class _Run:
             root = self.settings.out / "html"
             self.cache.keep_result(_locale_key(locale, outputs), {
                 "inputs": self._locale_inputs(locale, outputs, base), "findings": encode_findings(found),
-                "reads": {str(root / path): file_digest(str(root / path)) for path in sorted(self._foreign_reads)},
+                "reads": {str(root / path): self._file_digest(str(root / path)) for path in sorted(self._foreign_reads)},
                 "broken": broken, "broken_findings": encode_findings([self._document_errors[p] for p in broken]),
                 "catalogs": catalogs_checked, "outputs": outputs_checked})
         return found, catalogs_checked, outputs_checked
@@ -671,7 +669,7 @@ class _Run:
         stored result depends on beside the files it names."""
         if self._config_key is None:
             options = self.options
-            glossary = file_digest(str(self.settings.glossary)) if self.settings.glossary else ""
+            glossary = self._file_digest(str(self.settings.glossary)) if self.settings.glossary else ""
             self._config_key = digest_text(json.dumps([
                 repr(self.settings), sorted(options.site_map.items()), sorted(options.redirects.items()),
                 sorted(options.pages) if options.pages is not None else None,

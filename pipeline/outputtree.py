@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .checkstore import file_digest
+from .files import read_bytes
 from .linkscan import PageScan
-from .runrecord import content_digest, read_bytes
+from .runrecord import content_digest, content_of
 
 
 class OutputTree:
@@ -43,11 +43,7 @@ class OutputTree:
 
     def digest(self, page: str) -> str | None:
         path = self._path(page)
-        if path is None:
-            return None
-        if path not in self.contents:
-            self.contents[path] = file_digest(path)
-        return self.contents[path]
+        return None if path is None else content_of(path, self.contents)
 
 
 def memo_scanner(scan: Callable[[str], PageScan]) -> Callable[[str, str], PageScan]:

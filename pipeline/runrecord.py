@@ -11,8 +11,8 @@ What the fingerprint covers
     HTML, JSON and YAML); other files (images, media) count by name only, as the check only
     asks whether they exist. Content, never timestamps: a touched but unchanged page replays.
 
-This module imports only what Python has loaded at start-up anyway (plus BLAKE2 and
-``json``): a replay costs a walk of the folders and a hash of the pages, not the import of
+This module imports only what Python has loaded at start-up anyway (plus BLAKE2, ``json``
+and ``pipeline.files``): a replay costs a walk of the folders and a hash of the pages, not the import of
 the checkers, and so it is faster than a native link checker on a site that did not change.
 """
 
@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from .digests import blake2b
+from .files import read_bytes
 
 RECORD_FORMAT = 3  # 2: launches beside the runs; 3: a launch's source page scans
 KEEP = 8  # command lines remembered side by side (make check, the pre-commit hook, CI, ...)
@@ -106,30 +107,14 @@ def _add_tree(digest, folder: str, prefix: str, skip: frozenset[str], pages: dic
             continue
         digest.update(b"f\0" + os.fsencode(name) + b"\0")
         if pages is not None and entry.name.lower().endswith(".md"):
-            pages[name] = _content(entry.path, contents) or UNREADABLE
+            pages[name] = content_of(entry.path, contents) or UNREADABLE
         elif os.path.splitext(entry.name)[1].lower() in READ_SUFFIXES:
             _add_content(digest, entry.path, contents)
 
 
-def read_bytes(path: str) -> bytes | None:
-    """The file's bytes (``os.read``: a third cheaper than ``open`` for small files), None if
-    it cannot be read."""
-    try:
-        handle = os.open(path, os.O_RDONLY)
-    except OSError:
-        return None
-    chunks = []
-    try:
-        while chunk := os.read(handle, 1 << 20):
-            chunks.append(chunk)
-    except OSError:
-        return None
-    finally:
-        os.close(handle)
-    return b"".join(chunks)
-
-
-def _content(path: str, contents: dict[str, str | None]) -> str | None:
+def content_of(path: str, contents: dict[str, str | None]) -> str | None:
+    """The content digest of the file at ``path`` (None: unreadable), memoized in ``contents``
+    (path -> digest): each file is read and hashed once a run, whoever asks."""
     if path not in contents:
         data = read_bytes(path)
         contents[path] = None if data is None else content_digest(data)
@@ -137,7 +122,7 @@ def _content(path: str, contents: dict[str, str | None]) -> str | None:
 
 
 def _add_content(digest, path: str, contents: dict[str, str | None]) -> None:
-    digest.update((_content(path, contents) or UNREADABLE).encode("ascii") + b"\0")
+    digest.update((content_of(path, contents) or UNREADABLE).encode("ascii") + b"\0")
 
 
 def read_records(path: str) -> tuple[dict, dict]:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from .cache import code_digest, digest, file_digest
 from .config import PSEUDO_LOCALES, Settings, po_language
 from .errors import PipelineError, error
-from .files import decode_text, list_pages, write_atomic, write_error
+from .files import decode_text, list_pages, read_bytes, write_atomic, write_error
 from .project import Outcome, load_source, now_stamp, po_path, template_path
 
 if TYPE_CHECKING:  # polib, the parser and the catalog code load only when a file changed
@@ -184,13 +184,6 @@ def _merged_already(pot_data: bytes, po_data: bytes) -> bool:
     return po_text.count("md-text") >= pot_text.count("md-text")
 
 
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
-
-
 def _digest_of(data: bytes | None) -> str:
     """``cache.file_digest`` of bytes already read (``-``: no file)."""
     return "-" if data is None else digest(data)
@@ -230,8 +223,8 @@ def run_update(settings: Settings) -> Outcome:
             path = po_path(settings, locale, page)
             key = f"{locale}\t{page}"
             if page not in templates:
-                templates[page] = _read(template_path(settings, page))
-            pot_data, po_data = templates[page], _read(path)
+                templates[page] = read_bytes(template_path(settings, page))
+            pot_data, po_data = templates[page], read_bytes(path)
             state = digest(_digest_of(pot_data), _digest_of(po_data))
             if seen.get(key) == state or (pot_data is not None and po_data is not None
                                           and _merged_already(pot_data, po_data)):
