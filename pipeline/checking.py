@@ -59,7 +59,7 @@ from .checkstore import (Direct, Merged, decode_findings, decode_hit, decode_rep
                          encode_report)
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
-from .files import list_files, write_atomic, write_error
+from .files import list_files, read_bytes, write_atomic, write_error
 from .linkcache import ScanCache, digest_text, load_scan_cache
 from .links import Anchors, LinkResult, PageAnchors, build_site, resolve_link
 from .linkscan import PageScan, scan_digest, scan_text
@@ -67,7 +67,7 @@ from .model import Diagnostic, Location
 from .outputtree import OutputTree, memo_scanner
 from .provenance import BUILT, Attribution, PageFacts, attribute
 from .reports import Finding, apply_baseline, format_baseline, format_report, summary_line
-from .runrecord import content_of, fingerprint
+from .runrecord import content_digest, content_of, fingerprint
 from .treecheck import Hit, check_tree
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -172,8 +172,8 @@ class _Run:
         self.assets = [f for f in self.source_files if not f.lower().endswith(".md")]
         self.site = build_site(self.source_files, options.site_map, options.redirects)
         self._source_scans: dict[str, PageScan | None] = {}
-        self._texts: dict[str, str | None] = {}
-        self._digests: dict[str, str] = {}  # of the source pages' texts, once check_sources read them
+        self._texts: dict[str, str] = {}  # source pages read before they were scanned
+        self._digests: dict[str, str] = {}  # the source pages' content digests (``check_sources``)
         self.scan_digests: dict[str, tuple[str, str]] = {}  # page -> its text's digest and its scan's
         self._documents: dict[str, object] = {}
         self._document_errors: dict[str, Finding] = {}  # page -> why it could not be parsed
@@ -212,7 +212,7 @@ class _Run:
 
     def source_scan(self, page: str) -> PageScan | None:
         if page not in self._source_scans:
-            text = self._texts[page] if page in self._texts else _read(self.settings.source / page)
+            text = self._texts.pop(page) if page in self._texts else _read(self.settings.source / page)
             self._source_scans[page] = None if text is None else self.markdown(text, self._digests.get(page))
         return self._source_scans[page]
 
@@ -220,8 +220,16 @@ class _Run:
         """Check every source page; a page whose cached result still holds is not checked again
         (``reuse=False``: check all, e.g. for ``--verbose``, which lists every link)."""
         shown = {page: self.display(self.settings.source / page) for page in self.source_pages}
-        self._texts = {page: _read(self.settings.source / page) for page in self.source_pages}
-        digests = self._digests = {page: digest_text(text) for page, text in self._texts.items() if text is not None}
+        digests = self._digests = {}
+        for page in self.source_pages:  # content digests: the run's fingerprint made most of them
+            path = str(self.settings.source / page)
+            if path not in self._contents:  # not fingerprinted (--no-cache, --verbose): read once here
+                data = read_bytes(path)
+                self._contents[path] = None if data is None else content_digest(data)
+                if data is not None:
+                    self._texts[page] = data.decode("utf-8", errors="replace")
+            if self._contents[path] is not None:
+                digests[page] = self._contents[path]
         site_key = digest_text(json.dumps([self.source_files, sorted(self.options.site_map.items()),
                                            sorted(self.options.redirects.items())]))
         kept: dict[str, list[Hit]] = {}
