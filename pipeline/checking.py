@@ -184,6 +184,8 @@ class _Run:
         self._facts_inputs: dict[tuple[str, str], dict[str, str | None]] = {}  # what each PageFacts was made from
         self._deps: dict[str, str | None] | None = None  # the inputs noted for the built page in hand
         self._config_key: str | None = None
+        self._html_files: list[str] | None = None
+        self._inputs: dict[tuple[str, bool, str], str] = {}  # ``_locale_inputs``
         self._review_key: str | None = None
         self._reuse = True  # stored results may be used (not with --verbose or an inventory)
         self._facts: dict[tuple[str, str], PageFacts | None] = {}
@@ -386,8 +388,7 @@ class _Run:
         from .project import po_path
 
         if self._review_key is None:
-            glossary = self._file_digest(str(self.settings.glossary)) if self.settings.glossary else ""
-            self._review_key = digest_text(repr(self.settings) + "\0" + glossary)
+            self._review_key = digest_text(repr(self.settings) + "\0" + self._glossary_digest())
         return digest_text(json.dumps([self._file_digest(str(po_path(self.settings, locale, page))),
                                        self._digests.get(page), self._review_key]))
 
@@ -475,7 +476,7 @@ class _Run:
 
     def _check_html(self, locale: str) -> None:
         root = self.settings.out / "html"
-        files = list_files(root)
+        files = self.html_files()
         mine = [f for f in files if f.startswith(locale + "/")]
         present = {f[len(locale) + 1:] for f in mine}
         self._missing_outputs(locale, "html", present, lambda page: page[:-3] + ".html")
@@ -677,27 +678,41 @@ class _Run:
         stored result depends on beside the files it names."""
         if self._config_key is None:
             options = self.options
-            glossary = self._file_digest(str(self.settings.glossary)) if self.settings.glossary else ""
             self._config_key = digest_text(json.dumps([
                 repr(self.settings), sorted(options.site_map.items()), sorted(options.redirects.items()),
                 sorted(options.pages) if options.pages is not None else None,
                 sorted((page, sorted(names)) for page, names in options.locales_of_page.items()),
-                self.source_files, glossary], ensure_ascii=False))
+                self.source_files, self._glossary_digest()], ensure_ascii=False))
         return self._config_key
+
+    def _glossary_digest(self) -> str:
+        glossary = self.settings.glossary
+        return (self._file_digest(str(glossary)) or "") if glossary else ""
 
     def locale_base(self, outputs: bool) -> str:
         """What every locale's result depends on beside its own files: ``config_key``, the
         text of every source page (hence the source pages' own findings) and (``outputs``)
         the names of all built HTML pages (a page may link to another locale's)."""
         return digest_text(json.dumps([self.config_key(), outputs, sorted(self._digests.items()),
-                                       list_files(self.settings.out / "html") if outputs else None]))
+                                       self.html_files() if outputs else None]))
+
+    def html_files(self) -> list[str]:
+        """Every file below ``out/html`` (all locales'), listed once a run."""
+        if self._html_files is None:
+            self._html_files = list_files(self.settings.out / "html")
+        return self._html_files
 
     def _locale_inputs(self, locale: str, outputs: bool, base: str) -> str:
-        """``base`` and the files of ``locale``: its PO files and its built pages."""
-        folders = [self.settings.locales / locale] if locale in self.catalog_locales() else []
-        if outputs:
-            folders += [self.settings.out / fmt / locale for fmt in OUTPUT_FORMATS]
-        return fingerprint([base, locale], [(str(folder), frozenset()) for folder in folders], [], self._contents)
+        """``base`` and the files of ``locale``: its PO files and its built pages (once a run:
+        ``stored_locale`` asks, then ``compute_locale`` stores it)."""
+        key = (locale, outputs, base)
+        if key not in self._inputs:
+            folders = [self.settings.locales / locale] if locale in self.catalog_locales() else []
+            if outputs:
+                folders += [self.settings.out / fmt / locale for fmt in OUTPUT_FORMATS]
+            self._inputs[key] = fingerprint([base, locale], [(str(folder), frozenset()) for folder in folders], [],
+                                            self._contents)
+        return self._inputs[key]
 
     def collect(self, outputs: bool = True, reuse: bool = True) -> tuple[list[Finding], list[str]]:
         """Every finding, sorted, and the files checked: the sources, then each locale's
