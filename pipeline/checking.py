@@ -218,9 +218,9 @@ class _Run:
             self._source_scans[page] = None if text is None else self.markdown(text, self._digests.get(page))
         return self._source_scans[page]
 
-    def check_sources(self, reuse: bool = True) -> None:
+    def check_sources(self) -> None:
         """Check every source page; a page whose cached result still holds is not checked again
-        (``reuse=False``: check all, e.g. for ``--verbose``, which lists every link)."""
+        (not when ``collect`` was told not to reuse results: ``--verbose`` lists every link)."""
         shown = {page: self.display(self.settings.source / page) for page in self.source_pages}
         digests = self._digests = {}
         for page in self.source_pages:  # content digests: the run's fingerprint made most of them
@@ -235,7 +235,7 @@ class _Run:
         site_key = digest_text(json.dumps([self.source_files, sorted(self.options.site_map.items()),
                                            sorted(self.options.redirects.items())]))
         kept: dict[str, list[Hit]] = {}
-        for page in self.source_pages if reuse else ():
+        for page in self.source_pages if self._reuse else ():
             stored = self.cache.result("source:" + page)
             try:
                 if (stored and stored["site"] == site_key and stored["text"] == digests.get(page)
@@ -718,7 +718,7 @@ class _Run:
         """Every finding, sorted, and the files checked: the sources, then each locale's
         catalogs, then each locale's built pages."""
         self._reuse = reuse
-        self.check_sources(reuse)
+        self.check_sources()
         base = self.locale_base(outputs) if reuse else None
         findings = list(self.findings)
         catalogs_checked: list[str] = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .linkcache import decode_link, encode_link
+from .linkscan import decode_link, encode_link
 from .model import Diagnostic, Location
 from .provenance import Attribution
 from .reports import Finding

@@ -23,7 +23,7 @@ from typing import Any
 from . import __version__
 from .digests import blake2b
 from .files import write_atomic
-from .linkscan import Link, PageScan, decode_scan, encode_scan
+from .linkscan import PageScan, decode_scan, encode_scan
 from .runrecord import code_stamp
 
 CACHE_FORMAT = 2  # 2: error-table codes among a page's explicit anchors
@@ -38,15 +38,6 @@ def _code() -> str:
 
 def digest_text(text: str) -> str:
     return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
-def encode_link(link: Link) -> list[Any]:
-    return [link.target, link.line, link.column, link.text, link.is_image, link.kind]
-
-
-def decode_link(data: list[Any]) -> Link:
-    target, line, column, text, is_image, kind = data
-    return Link(target, int(line), int(column), text, bool(is_image), kind)
 
 
 class ScanCache:

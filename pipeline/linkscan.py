@@ -498,10 +498,20 @@ class PageScan(namedtuple("PageScan", "links malformed headings explicit_anchors
     explicit_anchors: frozenset[str]
 
 
+def encode_link(link: Link) -> list:
+    """The link as JSON data (``decode_link`` reads it back)."""
+    return [link.target, link.line, link.column, link.text, link.is_image, link.kind]
+
+
+def decode_link(data: list) -> Link:
+    target, line, column, text, is_image, kind = data
+    return Link(target, int(line), int(column), text, bool(is_image), kind)
+
+
 def encode_scan(scan: PageScan) -> list:
     """The scan as JSON data (``decode_scan`` reads it back)."""
     return [
-        [[l.target, l.line, l.column, l.text, l.is_image, l.kind] for l in scan.links],
+        [encode_link(link) for link in scan.links],
         [[m.line, m.column, m.message, m.code] for m in scan.malformed],
         [[h.level, h.text, h.line, h.atx_nospace] for h in scan.headings],
         sorted(scan.explicit_anchors),
@@ -511,7 +521,7 @@ def encode_scan(scan: PageScan) -> list:
 def decode_scan(data: list) -> PageScan:
     links, malformed, headings, anchors = data
     return PageScan(
-        tuple(Link(t, int(line), int(col), text, bool(img), kind) for t, line, col, text, img, kind in links),
+        tuple(decode_link(link) for link in links),
         tuple(Malformed(int(line), int(col), message, code) for line, col, message, code in malformed),
         tuple(Heading(int(level), text, int(line), bool(nospace)) for level, text, line, nospace in headings),
         frozenset(anchors),
