@@ -25,9 +25,9 @@ from collections.abc import Callable, Iterable
 
 from dataclasses import dataclass, field, replace
 
-from .cache import BuildCache, UnitRecord, code_digest, digest, file_digest, load_cache, tree_digest
+from .cache import BuildCache, UnitRecord, bytes_digest, code_digest, digest, file_digest, load_cache, tree_digest
 from .config import PSEUDO_LOCALES, Settings
-from .files import inside, list_pages, write_atomic, write_error
+from .files import inside, list_pages, read_bytes, write_atomic, write_error
 from .model import Diagnostic, Stats
 from .project import Outcome, index_file, po_path
 
@@ -64,12 +64,9 @@ def unit_fingerprint(settings: Settings, base: str, locale: str, pages: tuple[st
 
     def of(path: Path, page: bool) -> str:
         if path not in memo:
-            try:
-                data = path.read_bytes()
-            except OSError:
-                memo[path] = "-"
-            else:
-                memo[path] = digest(data) + ("/" if page and _has_site_root_link(data) else "")
+            data = read_bytes(path)
+            site_root = page and data is not None and _has_site_root_link(data)
+            memo[path] = bytes_digest(data) + ("/" if site_root else "")
         return memo[path]
 
     parts = [base, locale]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .digests import blake2b
-from .files import write_atomic
+from .files import read_bytes, write_atomic
 from .model import Diagnostic, Location
 
 CACHE_FORMAT = 3  # 2: findings, 3: site files
@@ -101,10 +101,12 @@ def digest(*parts: bytes | str) -> str:
 
 def file_digest(path: Path) -> str:
     """Digest of a file's bytes, or a marker for a missing file."""
-    try:
-        return digest(path.read_bytes())
-    except OSError:
-        return "-"
+    return bytes_digest(read_bytes(path))
+
+
+def bytes_digest(data: bytes | None) -> str:
+    """``file_digest`` of bytes already read (None: no file)."""
+    return "-" if data is None else digest(data)
 
 
 def tree_digest(root: Path | None, pattern: str = "*") -> str:

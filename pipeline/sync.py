@@ -18,7 +18,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from .cache import code_digest, digest, file_digest
+from .cache import bytes_digest, code_digest, digest, file_digest
 from .config import PSEUDO_LOCALES, Settings, po_language
 from .errors import PipelineError, error
 from .files import decode_text, list_pages, read_bytes, write_atomic, write_error
@@ -184,11 +184,6 @@ def _merged_already(pot_data: bytes, po_data: bytes) -> bool:
     return po_text.count("md-text") >= pot_text.count("md-text")
 
 
-def _digest_of(data: bytes | None) -> str:
-    """``cache.file_digest`` of bytes already read (``-``: no file)."""
-    return "-" if data is None else digest(data)
-
-
 def run_update(settings: Settings) -> Outcome:
     started = time.perf_counter()
     outcome = Outcome()
@@ -225,7 +220,7 @@ def run_update(settings: Settings) -> Outcome:
             if page not in templates:
                 templates[page] = read_bytes(template_path(settings, page))
             pot_data, po_data = templates[page], read_bytes(path)
-            state = digest(_digest_of(pot_data), _digest_of(po_data))
+            state = digest(bytes_digest(pot_data), bytes_digest(po_data))
             if seen.get(key) == state or (pot_data is not None and po_data is not None
                                           and _merged_already(pot_data, po_data)):
                 kept[key] = state
@@ -246,7 +241,7 @@ def run_update(settings: Settings) -> Outcome:
             except OSError as exc:
                 outcome.diagnostics.append(write_error(settings.display(path), exc).diagnostic)
                 continue
-            kept[key] = digest(_digest_of(pot_data), digest(text.encode("utf-8")))
+            kept[key] = digest(bytes_digest(pot_data), digest(text.encode("utf-8")))
     memo["update"] = kept
     _save_memo(settings, memo)
     outcome.lines.append(f"update: {len(outcome.written)} catalog(s) written in {time.perf_counter() - started:.2f}s")
