@@ -99,7 +99,7 @@ def _pipe_closed() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     typed = list(sys.argv[1:] if argv is None else argv)
-    known = None  # the fingerprint of a check's files, once made
+    known = None  # the state of a check's files (runrecord.tree_state and content digests), once made
     if "check" in typed[:3]:  # the same check typed again on unchanged files: its stored report
         from .checkcommand import replay_launch
 
