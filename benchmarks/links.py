@@ -14,9 +14,17 @@ included, as CI pays it):
 * touched: after editing one page, a comment added at its end (its text changes, its links
   do not move: ours rescans that page and, as its links, anchors and headings scan the same,
   replays the stored report);
-* moved: after editing one page, a line added at its top (every link of the page moves one
-  line further down than in the run before: ours checks again, rescanning only that page and reusing the cached results of
-  pages whose inputs did not change).
+* moved: after editing one page, a sentence added at the top of its body, below its front
+  matter (every link of the page moves two lines further down than in the run before: ours
+  rescans that page and, as its links, anchors and headings are the same in the same order,
+  replays the stored report with that page's findings at their new places,
+  ``pipeline.checkmoves``);
+* relinked: after editing one page, a link to a missing page added at its end, to another
+  page each run (the report changes: ours checks again, rescanning only that page and
+  reusing the cached results of pages whose inputs did not change).
+
+Until 2026-11-26 the "moved" edit was a line added above the page's front matter, which then
+is no longer front matter (its commented keys become headings): a real check each time then.
 
 The peers have no cache for local files, so their four figures differ only by the OS
 file cache. Setup of the peers (git-ignored, once)::
@@ -55,7 +63,7 @@ SITE_MAP = [
     "/intune/end-user=InTuneDocs/EndUser", "/intune/develop=InTuneDocs/develop", "/intune=InTuneDocs",
 ]
 TOUCHED = "InTuneDocs/EndUser/you-see-errors-while-trying-to-enroll-your-device-in-intune-ios.md"
-SITUATIONS = ("cold", "warm", "touched", "moved")
+SITUATIONS = ("cold", "warm", "touched", "moved", "relinked")
 
 
 def prepare(work: Path) -> tuple[Path, Path]:
@@ -106,8 +114,11 @@ def measure(name: str, cmd: list[str], tree: Path, project: Path, runs: int) -> 
                 shutil.rmtree(cache, ignore_errors=True)
             elif situation == "touched":
                 page.write_bytes(original + f"\n<!-- edit {name} {index} -->\n".encode())
-            elif situation == "moved":
-                page.write_bytes(f"<!-- edit {name} -->\n".encode() * (index + 1) + original)  # moved again each run
+            elif situation == "moved":  # moved again each run
+                body = original.index(b"\n---\n", 3) + 5
+                page.write_bytes(original[:body] + f"Edit {name}.\n\n".encode() * (index + 1) + original[body:])
+            elif situation == "relinked":
+                page.write_bytes(original + f"\n[New](new-{name.split()[0]}-{index}.md)\n".encode())
             seconds, _ = run_once(cmd, tree)
             times.append(seconds)
         page.write_bytes(original)

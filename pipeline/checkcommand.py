@@ -11,7 +11,9 @@ Most reruns are the same command typed again in the same folder (``make check``,
 pre-commit hook): ``replay_launch`` serves those before the command line and the settings
 are even parsed, keyed by the command line as typed and the bytes of the settings files.
 When only some source pages' texts changed and the stored run read them for their links
-alone, it also replays if each of those pages still scans the same (``_same_scans``).
+alone, it also replays if each of those pages still has the same links, anchors and
+headings (``_rescanned``), with the findings of a page whose links moved at their new places
+(``pipeline.checkmoves``).
 """
 
 from __future__ import annotations
@@ -87,7 +89,7 @@ def run_command(settings: Settings, args: argparse.Namespace, checked_settings: 
             state = tree_state(parts, folders, files, contents)
             record = find_run(read_records(path)[0], run_key(*state))
             if record is not None:
-                return _replay(args.output, record)
+                return _replay(args.output, record["report"], record["summary"], record["status"])
         found = launch_key(argv)
         if found is not None and found[0] == path:  # where replay_launch looks for it
             launch = (found[1], {"parts": parts, "folders": [[f, sorted(s)] for f, s in folders], "files": files,
@@ -95,14 +97,15 @@ def run_command(settings: Settings, args: argparse.Namespace, checked_settings: 
     checked_settings()
     from . import checking
 
-    def keep(report: str, summary: str, status: int, scans: dict[str, tuple[str, str]] | None) -> None:
+    def keep(report: str, summary: str, status: int, replay: dict | None) -> None:
         key = run_key(*state)
-        if launch is not None and scans is not None:
+        if launch is not None and replay is not None:
             shape, pages = state
-            known_scans = {page: [digest, scans[page][1]] for page, digest in pages.items()
+            scans = replay["pages"]
+            known_scans = {page: [digest, *scans[page][1:]] for page, digest in pages.items()
                            if page in scans and scans[page][0] == digest}
             if len(known_scans) == len(pages):  # the scans are of the texts fingerprinted
-                launch[1]["scans"] = {"shape": shape, "run": key, "pages": known_scans}
+                launch[1]["scans"] = {"shape": shape, "run": key, "pages": known_scans, "moves": replay["moves"]}
         store_record(path, key, report, summary, status, launch)
 
     return checking.run_check(settings, args, keep if state else None, contents)
@@ -147,7 +150,7 @@ def replay_launch(argv: Sequence[str]) -> tuple[int | None, tuple[str, dict[str,
     files, else None (nothing stored, something changed, or another form of command line:
     the caller parses it and runs ``run_command``), with the ``runrecord.tree_state`` of the
     files as they are now when a stored launch gave it (``run_command`` need not make it
-    again). Imports nothing beyond ``runrecord``, unless source pages changed (``_same_scans``)."""
+    again). Imports nothing beyond ``runrecord``, unless source pages changed (``_rescanned``)."""
     found = launch_key(argv)
     if found is None:
         return None, None
@@ -164,46 +167,72 @@ def replay_launch(argv: Sequence[str]) -> tuple[int | None, tuple[str, dict[str,
     now = run_key(shape, pages)
     record = find_run(runs, now)
     if record is not None:
-        return _replay(output, record), None
+        return _replay(output, record["report"], record["summary"], record["status"]), None
     if scans is not None and scans["shape"] == shape:
         record = find_run(runs, scans["run"])
-        if record is not None and _same_scans(folders[0][0], scans["pages"], pages):
-            status = _replay(output, record)
-            entry = dict(launches[key], scans={"shape": shape, "run": now,
-                                               "pages": {p: [pages[p], scans["pages"][p][1]] for p in pages}})
-            store_record(path, now, record["report"], record["summary"], record["status"], (key, entry))
+        rescanned = _rescanned(folders[0][0], scans["pages"], pages) if record is not None else None
+        replayed = _moved(record, scans, rescanned) if rescanned is not None else None
+        if replayed is not None:
+            report, moves = replayed
+            status = _replay(output, report, record["summary"], record["status"])
+            digests = {page: [pages[page], *(rescanned[page][:2] if page in rescanned else scans["pages"][page][1:3])]
+                       for page in pages}
+            entry = dict(launches[key], scans={"shape": shape, "run": now, "pages": digests, "moves": moves})
+            store_record(path, now, report, record["summary"], record["status"], (key, entry), (runs, launches))
             return status, None
     return None, (shape, pages, contents)
 
 
-def _same_scans(folder: str, stored: dict[str, list[str]], pages: dict[str, str]) -> bool:
-    """Whether every source page whose text changed since the stored run (``stored``: page ->
-    its text's digest then, its link scan's digest) still scans the same: the same links,
-    anchors, headings and malformed links, at the same lines and columns. A run marked as
-    depending on the pages only through their scans (``checking._Run.scan_only``) then
-    reports the same, as when a sentence without a link is edited. Any doubt is a no."""
+def _rescanned(folder: str, stored: dict[str, list[str]], pages: dict[str, str]) -> dict | None:
+    """Each source page whose text changed since the stored run (``stored``: page -> the
+    digests of its text then, of its link scan and of that scan without places), if every one
+    still has the same links, anchors, headings and malformed links in the same order: page ->
+    its scan's two digests now and, if they moved, its places (``linkscan.scan_places``).
+    A run marked as depending on the pages only through their scans
+    (``checking._Run.scan_only``) then reports the same, at the new places (``_moved``), as
+    when a sentence without a link is edited or a line is added above a link. Any doubt is None."""
     changed = [page for page, digest in pages.items() if page not in stored or stored[page][0] != digest]
     if not changed or any(page not in stored for page in changed):
-        return False
-    from .linkscan import scan_digest, scan_text
+        return None
+    from .linkscan import scan_digests, scan_places, scan_text
 
+    found = {}
     for page in changed:
         data = read_bytes(os.path.join(folder, page))
         try:
             text = data.decode("utf-8") if data is not None else None
         except UnicodeDecodeError:
-            return False  # the check reads it with replacement characters: let it
-        if text is None or scan_digest(scan_text(text)) != stored[page][1]:
-            return False
-    return True
+            return None  # the check reads it with replacement characters: let it
+        if text is None:
+            return None
+        scan = scan_text(text)
+        digests = list(scan_digests(scan))
+        if digests[1] != stored[page][2]:
+            return None
+        found[page] = digests if digests[0] == stored[page][1] else [*digests, scan_places(scan)]
+    return found
 
 
-def _replay(output: str | None, record: dict) -> int:
+def _moved(record: dict, scans: dict, rescanned: dict) -> tuple[str, dict | None] | None:
+    """The stored run's report, and the findings' places to store with it, with the findings
+    of the ``rescanned`` pages whose links moved at their new places; None if one cannot be
+    placed for certain (``checkmoves.moved_report``)."""
+    moved = {page: found[2] for page, found in rescanned.items() if len(found) > 2}
+    if not moved:
+        return record["report"], scans["moves"]
+    if scans["moves"] is None:
+        return None
+    from .checkmoves import moved_report
+
+    return moved_report(scans["moves"], moved)
+
+
+def _replay(output: str | None, report: str, summary: str, status: int) -> int:
     if output:
         from .files import write_atomic
 
-        write_atomic(output, record["report"])
+        write_atomic(output, report)
     else:
-        sys.stdout.write(record["report"])
-    print(record["summary"], file=sys.stderr)
-    return record["status"]
+        sys.stdout.write(report)
+    print(summary, file=sys.stderr)
+    return status

@@ -53,6 +53,7 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .checkmoves import encode_moves
 from .checkoptions import (CheckOptions, UsageError, check_options, read_baseline, read_inventory, url_key,
                            usage_error)
 from .checkstore import (Direct, Merged, decode_findings, decode_hit, decode_report, encode_findings, encode_hit,
@@ -62,11 +63,11 @@ from .errors import PipelineError
 from .files import list_files, read_bytes, write_atomic, write_error
 from .linkcache import ScanCache, digest_text, load_scan_cache
 from .links import Anchors, LinkResult, PageAnchors, build_site, resolve_link
-from .linkscan import PageScan, scan_digest, scan_text
+from .linkscan import PageScan, scan_digests, scan_places, scan_text
 from .model import Diagnostic, Location
 from .outputtree import OutputTree, memo_scanner
 from .provenance import BUILT, Attribution, PageFacts, attribute
-from .reports import Finding, apply_baseline, format_baseline, format_report, summary_line
+from .reports import Finding, apply_baseline, format_baseline, format_report, sort_key, summary_line
 from .runrecord import content_digest, content_of, fingerprint
 from .treecheck import Hit, check_tree
 
@@ -80,16 +81,16 @@ DEFAULT_BASELINE = "check-baseline.json"
 
 
 def run_check(settings: Settings, args: argparse.Namespace,
-              record: Callable[[str, str, int, dict[str, tuple[str, str]] | None], None] | None = None,
+              record: Callable[[str, str, int, dict | None], None] | None = None,
               contents: dict[str, str | None] | None = None) -> int:
     """Run the checks, print the report, return the exit status (0 clean, 1 findings, 2 usage).
 
-    ``record(report, summary, status, scans)`` is called with what a finished run printed (not
+    ``record(report, summary, status, replay)`` is called with what a finished run printed (not
     for ``--update-baseline`` or a usage error), so that ``pipeline.checkcommand`` can replay
     it. ``contents``: content digests of files by path, already made (``runrecord.tree_state``).
-    ``scans`` maps each source page to the digests of its text and of its link scan when
-    the report depends on the source pages only through those scans (no outputs, no
-    catalogs: see ``_Run.scan_only``), else it is None."""
+    ``replay`` is None unless the report depends on the source pages only through their link
+    scans (no outputs, no catalogs: see ``_Run.scan_only``); it then holds those scans'
+    digests and the findings with their places (``_Run.replay_data``)."""
     try:
         options = check_options(settings, args)
         if args.update_baseline and options.pages is not None:
@@ -135,7 +136,8 @@ def run_check(settings: Settings, args: argparse.Namespace,
     print(summary, file=sys.stderr)
     status = 1 if any(f.fails(args.strict) for f in findings) else 0
     if record is not None:
-        record(report, summary, status, run.scan_digests if run.scan_only(outputs=not args.no_outputs) else None)
+        record(report, summary, status, run.replay_data(findings, checked, args) if run.scan_only(
+            outputs=not args.no_outputs) else None)
     return status
 
 
@@ -174,7 +176,7 @@ class _Run:
         self._source_scans: dict[str, PageScan | None] = {}
         self._texts: dict[str, str] = {}  # source pages read before they were scanned
         self._digests: dict[str, str] = {}  # the source pages' content digests (``check_sources``)
-        self.scan_digests: dict[str, tuple[str, str]] = {}  # page -> its text's digest and its scan's
+        self.scan_digests: dict[str, tuple[str, str, str]] = {}  # page -> digests: its text, its scan, unplaced
         self._documents: dict[str, object] = {}
         self._document_errors: dict[str, Finding] = {}  # page -> why it could not be parsed
         self._documents_used: set[str] = set()  # pages parsed (or found broken) for the locale in hand
@@ -243,8 +245,8 @@ class _Run:
                     kept[page] = [decode_hit(page, shown[page], h) for h in stored["hits"]]
                     self._source_deps[page] = frozenset(stored["deps"])
                     self.cache.keep_result("source:" + page, stored)
-                    if isinstance(stored.get("scan"), str):
-                        self.scan_digests[page] = (stored["text"], stored["scan"])
+                    if isinstance(stored.get("scan"), str) and isinstance(stored.get("unplaced"), str):
+                        self.scan_digests[page] = (stored["text"], stored["scan"], stored["unplaced"])
             except (KeyError, TypeError, ValueError):
                 continue
         todo = [page for page in self.source_pages if page not in kept]
@@ -259,9 +261,10 @@ class _Run:
             if page in depends:
                 self._source_deps[page] = frozenset(depends[page])
             if page in depends and page in digests:
-                scanned = self.scan_digests[page] = (digests[page], scan_digest(self._source_scans[page]))
+                scan = self._source_scans[page]
+                scanned = self.scan_digests[page] = (digests[page], *scan_digests(scan))
                 self.cache.keep_result("source:" + page, {
-                    "site": site_key, "text": digests[page], "scan": scanned[1],
+                    "site": site_key, "text": digests[page], "scan": scanned[1], "unplaced": scanned[2],
                     "deps": {q: digests.get(q) for q in sorted(depends[page])},
                     "hits": [encode_hit(h) for h in page_hits]})
         by_page = {**kept, **fresh}
@@ -603,6 +606,19 @@ class _Run:
         return (not outputs and not self.catalog_locales()
                 and set(self.scan_digests) == set(self.source_pages))
 
+    def replay_data(self, findings: list[Finding], checked: list[str], args: argparse.Namespace) -> dict:
+        """For a run that is ``scan_only``: ``pages``, each source page's digests (its text,
+        its scan, its scan without places), and ``moves``, the findings with the places they
+        are at (``checkmoves.encode_moves``; None if one is not at a source page)."""
+        page_of = {self.display(self.settings.source / page): page for page in self.source_pages}
+
+        def places(page: str) -> list[tuple[int, int]] | None:
+            scan = self.source_scan(page)
+            return None if scan is None else scan_places(scan)
+
+        return {"pages": self.scan_digests,
+                "moves": encode_moves(findings, checked, args.format, args.strict, page_of, places)}
+
     # -- one locale's catalogs and outputs, reused while its inputs did not change
 
     def stored_locale(self, locale: str, outputs: bool, base: str | None) -> _LocaleResult | None:
@@ -732,9 +748,7 @@ class _Run:
             catalogs_checked += catalogs
             outputs_checked += built
         findings += [self._document_errors[page] for page in sorted(self._document_errors)]
-        findings.sort(key=lambda f: (f.diagnostic.location.path, f.diagnostic.location.line,
-                                     f.diagnostic.location.column, f.diagnostic.code, f.diagnostic.message,
-                                     f.diagnostic.severity, f.checked, f.target))
+        findings.sort(key=sort_key)
         return findings, list(dict.fromkeys(self.checked + catalogs_checked + outputs_checked))
 
 

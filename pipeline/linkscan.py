@@ -44,7 +44,6 @@ Speed
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from collections import namedtuple
 from itertools import accumulate
@@ -466,11 +465,15 @@ def _parse_destination(masked: str, i: int) -> tuple[str, int] | None:
     return None
 
 
-def _describe_malformed(masked: str, open_paren: int, positions: _Lines, label: str) -> str:
-    """Message for a ``](`` whose destination does not parse; ``label`` is the link text."""
+def _short(label: str) -> str:
+    """A link text as a message quotes it: spaces collapsed, cut at 30 characters."""
     label = re.sub(r"\s+", " ", label)
-    label = label if len(label) <= 30 else label[:29].rstrip() + "\u2026"
-    what = f"malformed link '[{label}](...'"
+    return label if len(label) <= 30 else label[:29].rstrip() + "\u2026"
+
+
+def _describe_malformed(text: str, masked: str, open_paren: int, label: str) -> str:
+    """Message for a ``](`` whose destination does not parse; ``label`` is the link text."""
+    what = f"malformed link '[{_short(label)}](...'"
     para = _BLANK_LINE.search(masked, open_paren)
     end = para.start() if para else len(masked)
     rest = masked[open_paren + 1:end]
@@ -478,9 +481,9 @@ def _describe_malformed(masked: str, open_paren: int, positions: _Lines, label: 
     nxt = re.search(r"\]\(", rest)
     if nxt is not None and (close < 0 or nxt.start() < close):
         opener = _find_opener(masked, open_paren + 1 + nxt.start())
-        if opener is not None and opener > open_paren:
-            line, column = positions.at(opener)
-            return (f"{what}: its '(' is not closed before the next link at {line}:{column}, "
+        if opener is not None and opener > open_paren:  # named by its text, not its place: see scan_digests
+            swallower = _short(text[opener + 1:open_paren + 1 + nxt.start()])
+            return (f"{what}: its '(' is not closed before the next link, '[{swallower}](...', "
                     "which swallows it (the destination would contain spaces)")
     if close < 0:
         return f"{what}: unclosed '](' (no ')' before the end of the paragraph)"
@@ -528,10 +531,25 @@ def decode_scan(data: list) -> PageScan:
     )
 
 
-def scan_digest(scan: PageScan) -> str:
-    """A digest of everything in the scan, positions included: equal digests, equal scans."""
-    data = json.dumps(encode_scan(scan), ensure_ascii=False, separators=(",", ":"))
-    return blake2b(data.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+def scan_digests(scan: PageScan) -> tuple[str, str]:
+    """Two digests of the scan: of everything in it (equal digests, equal scans), and of
+    everything but the lines and columns (equal digests: the same links, anchors and headings
+    in the same order, maybe moved; ``scan_places``). ``repr`` of tuples of strings, ints and
+    bools is unambiguous, and the first digest is of the second's text followed by the places."""
+    unplaced = repr(([(link.target, link.text, link.is_image, link.kind) for link in scan.links],
+                     [(m.message, m.code) for m in scan.malformed],
+                     [(h.level, h.text, h.atx_nospace) for h in scan.headings], sorted(scan.explicit_anchors)))
+    places = repr((scan_places(scan), [h.line for h in scan.headings]))
+    digest = blake2b(unplaced.encode("utf-8", "surrogatepass"), digest_size=16)
+    whole = digest.copy()
+    whole.update(places.encode("ascii"))
+    return whole.hexdigest(), digest.hexdigest()
+
+
+def scan_places(scan: PageScan) -> list[tuple[int, int]]:
+    """The line and column of each link, then of each malformed link, in scan order: the
+    places a finding about the page can be at."""
+    return [(link.line, link.column) for link in scan.links] + [(m.line, m.column) for m in scan.malformed]
 
 
 def scan_text(text: str) -> PageScan:
@@ -581,7 +599,7 @@ def _links(text: str, masked: str, lines: _Lines,
         line, column = lines.at(opener)
         parsed = _parse_destination(masked, m.end())
         if parsed is None:
-            message = _describe_malformed(masked, m.end() - 1, lines, text[opener + 1:close])
+            message = _describe_malformed(text, masked, m.end() - 1, text[opener + 1:close])
             malformed.append(Malformed(line, column, message))
             continue
         dest = parsed[0].strip()

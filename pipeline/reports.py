@@ -45,6 +45,14 @@ class Finding:
         return not self.known and (severity == "error" or strict and severity == "warning")
 
 
+def sort_key(finding: Finding) -> tuple:
+    """The order of a report: by place, then by every other field (so that the order in
+    which pages or locales were checked never shows)."""
+    d = finding.diagnostic
+    return (d.location.path, d.location.line, d.location.column, d.code, d.message, d.severity, finding.checked,
+            finding.target)
+
+
 def finding_keys(findings: Sequence[Finding]) -> list[str]:
     """The baseline key of each finding (same order): ``path\\tcode\\tsubject\\toccurrence``."""
     seen: Counter[tuple[str, str, str]] = Counter()

@@ -26,7 +26,7 @@ from functools import lru_cache
 from .digests import blake2b
 from .files import read_bytes
 
-RECORD_FORMAT = 3  # 2: launches beside the runs; 3: a launch's source page scans
+RECORD_FORMAT = 4  # 2: launches beside the runs; 3: a launch's source page scans; 4: and its findings' places
 KEEP = 8  # command lines remembered side by side (make check, the pre-commit hook, CI, ...)
 UNREADABLE = "unreadable"  # a page digest that matches no content
 READ_SUFFIXES = frozenset({".md", ".markdown", ".po", ".pot", ".html", ".htm", ".json", ".yml", ".yaml", ".txt"})
@@ -155,7 +155,7 @@ def find_launch(launches: dict, key: str) -> tuple | None:
     ``fingerprint``), the file its report went to (None: stdout), the paths its settings
     named, as written and as resolved then, and, when its run depended on the source pages
     only through their link scans, those scans: ``{"shape", "run", "pages": {page: [text
-    digest, scan digest]}}`` (else None)."""
+    digest, scan digest, unplaced scan digest]}, "moves": checkmoves data or None}`` (else None)."""
     launch = launches.get(key)
     try:
         parts, files, output = launch["parts"], launch["files"], launch["output"]
@@ -173,8 +173,8 @@ def _scans(data: object) -> dict | None:
     try:
         pages = data["pages"]
         if isinstance(data["shape"], str) and isinstance(data["run"], str) and all(
-                isinstance(page, str) and isinstance(text, str) and isinstance(scan, str)
-                for page, (text, scan) in pages.items()):
+                isinstance(page, str) and isinstance(text, str) and isinstance(scan, str) and isinstance(unplaced, str)
+                for page, (text, scan, unplaced) in pages.items()) and isinstance(data.get("moves"), (dict, type(None))):
             return data
     except (KeyError, TypeError, ValueError, AttributeError):
         pass
@@ -182,12 +182,13 @@ def _scans(data: object) -> dict | None:
 
 
 def store_record(path: str, key: str, report: str, summary: str, status: int,
-                 launch: tuple[str, dict] | None = None) -> None:
+                 launch: tuple[str, dict] | None = None, tables: tuple[dict, dict] | None = None) -> None:
     """Keep this run under ``key``, with the ``KEEP - 1`` most recent others, and the
-    ``launch`` (its key and entry) that led to it, if any."""
+    ``launch`` (its key and entry) that led to it, if any. ``tables``: what ``read_records``
+    gave for the file, if the caller just read it."""
     from .files import write_atomic
 
-    runs, launches = (dict(table) for table in read_records(path))
+    runs, launches = (dict(table) for table in (tables or read_records(path)))
     runs.pop(key, None)
     runs[key] = {"report": report, "summary": summary, "status": status}
     if launch is not None:

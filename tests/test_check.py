@@ -35,7 +35,7 @@ SAMPLE_KNOWN = [  # the seed's own problems, kept exactly as given: the shipped 
     f"{SOURCE}:37:737: note: broken link '/Intune/Deployuse/set-up-ios-and-mac-management-with-microsoft-intune': no such file [link.missing-file] (known error)",
     f"{SOURCE}:39:937: note: broken link '/Intune/Deploy-use/set-up-ios-and-mac-management-with-microsoft-intune': no such file [link.missing-file] (known error)",
     f"{SOURCE}:39:1159: note: malformed link '[Synchroniser Active Directory\u2026](...': its '(' is not closed before "
-    "the next link at 39:1309, which swallows it (the destination would contain spaces) [link.malformed] (known error)",
+    "the next link, '[Organisation des utilisateurs…](...', which swallows it (the destination would contain spaces) [link.malformed] (known error)",
     f"{SOURCE}:39:1309: note: broken link '/Intune/Get-Started/start-with-a-paid-subscription-to-microsoft-intune-step-5': no such file [link.missing-file] (known error)",
     f"{SOURCE}:40:603: note: broken link '/Intune/Understand-explore/get-started-with-a-30-day-trial-of-microsoft-intune': no such file [link.missing-file] (known error)",
     f"{SOURCE}:43:1: note: broken link 'using-your-ios-or-mac-os-x-device-with-intune.md': no such file [link.missing-file] (known error)",

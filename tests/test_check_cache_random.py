@@ -102,3 +102,64 @@ def test_random_edits_never_make_the_cached_check_differ(sample_project: Path, c
             assert cached == _run(project, capsys, "check", *args, "--no-cache", "-j", "1"), f"step {step} {args}"
             distinct.add(cached)
     assert len(distinct) >= 6  # the edits did change what is reported
+
+
+def _moving_edit(page: Path, rng: random.Random) -> None:
+    """Lines added, removed, joined or indented at random places: links move, and sometimes
+    a link, a heading or a code block changes with them."""
+    lines = page.read_bytes().split(b"\n")
+    at = rng.randrange(len(lines))
+    kind = rng.randrange(7)
+    if kind == 6:  # near the top: above most links
+        lines.insert(rng.randrange(min(len(lines), 6)), rng.choice([b"Intro.", b"", b"Intro.\n\nMore."]))
+    elif kind == 0:
+        lines.insert(at, rng.choice([b"Intro.", b"", b"See [b](b.md#fin).", b"## New heading"]))
+    elif kind == 1 and len(lines) > 2:
+        del lines[at]
+    elif kind == 2 and at + 1 < len(lines):
+        lines[at:at + 2] = [lines[at] + b" " + lines[at + 1]]
+    elif kind == 3:
+        lines[at] = rng.choice([b" ", b"    ", b"\t"]) + lines[at]
+    elif kind == 4:
+        lines[at] = b"Prose " + lines[at]
+    else:
+        lines.insert(at, b"")
+        lines.insert(at, b"")
+    page.write_bytes(b"\n".join(lines))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_moves_of_links_replay_what_a_check_from_scratch_reports(tmp_path: Path, capsys, monkeypatch,
+                                                                          seed: int):
+    """A project without target locales, whose source check is replayed after edits that
+    only move links (``pipeline.checkmoves``): the seed page (11 findings, CRLF-free LF text,
+    one malformed link) and two pages linking into it, edited at random."""
+    from pipeline import checkmoves
+
+    moved: list[str] = []
+    real = checkmoves.moved_report
+
+    def counting(moves, pages):
+        found = real(moves, pages)
+        moved.append("replayed" if found is not None else "checked")
+        return found
+
+    monkeypatch.setattr(checkmoves, "moved_report", counting)
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    shutil.copy(REPO / "source" / SEED_NAME, project / "source" / SEED_NAME)
+    shutil.copy(REPO / "check-baseline.json", project / "check-baseline.json")
+    (project / "pyproject.toml").write_text(
+        '[tool.pipeline]\nsource_locale = "en-US"\nbaseline = "check-baseline.json"\n', encoding="utf-8")
+    source = project / "source"
+    (source / "a.md").write_text(f"# A\n\n## Part one\n\nSee [b](b.md#fin), [seed]({SEED_NAME}#voir-aussi) and "
+                                 f"[gone](gone.md).\n\n[x](a.md#nothing)\n", encoding="utf-8")
+    (source / "b.md").write_text("# B\n\n## Fin\n\nBack to [a](a.md#part-one).\n", encoding="utf-8")
+    rng = random.Random(seed)
+    pages = [source / SEED_NAME, source / SEED_NAME, source / "a.md", source / "b.md"]
+    _run(project, capsys, "check", "--no-outputs")
+    for step in range(16):
+        _moving_edit(rng.choice(pages), rng)
+        cached = _run(project, capsys, "check", "--no-outputs")
+        assert cached == _run(project, capsys, "check", "--no-outputs", "--no-cache"), f"step {step}"
+    assert moved.count("replayed") >= 5  # the moves were replayed, not only checked

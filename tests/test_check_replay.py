@@ -228,18 +228,57 @@ def test_an_edit_that_moves_no_link_replays_before_anything_is_parsed(site, caps
     assert run(site, capsys) == first and len(counted) == 1
 
 
-def test_an_edit_to_a_link_an_anchor_or_a_position_is_checked(site, capsys, counted):
+def test_an_edit_that_moves_links_replays_the_findings_at_their_new_places(site, capsys, counted):
+    """A line added above a page's links: the same findings, moved with the links, in the
+    order and with the baseline a check from scratch gives them, before anything is parsed."""
+    page = site / "source" / "a.md"
+    page.write_text("# A\n\n[b](b.md#part) ![shot](media/shot.png)\n\n[gone](gone.md) [again](gone.md)\n",
+                    encoding="utf-8")
+    assert run(site, capsys, "--update-baseline")[0] == 0  # two findings alike: known by their order
+    baseline = json.loads((site / "check-baseline.json").read_text(encoding="utf-8"))
+    baseline["findings"] = [f for f in baseline["findings"] if f["occurrence"] == 0]
+    (site / "check-baseline.json").write_text(json.dumps(baseline), encoding="utf-8")
+    (site / "pyproject.toml").write_text(
+        '[tool.pipeline]\nsource_locale = "en-US"\nbaseline = "check-baseline.json"\n', encoding="utf-8")
+    for fmt in ("text", "json", "junit", "github"):
+        run(site, capsys, "--format", fmt)
+    checks = len(counted)
+    edits = [lambda text: "Intro.\n\n" + text,  # every link moves down
+             lambda text: text.replace("![shot]", "\n![shot]"),  # one moves to the next line
+             lambda text: text.replace("\n\n[gone]", "\n [gone]")]  # two move up a line and right
+    for edit in edits:
+        page.write_text(edit(page.read_text(encoding="utf-8")), encoding="utf-8")
+        script = ("import sys; from pipeline.cli import main; status = main(sys.argv[1:]); "
+                  "loaded = [m for m in ('pipeline.config', 'tomllib', 'pipeline.checking', 'pipeline.links') "
+                  "if m in sys.modules]; print(status, loaded, file=sys.stderr)")
+        for fmt in ("text", "json", "junit", "github"):
+            done = subprocess.run([sys.executable, "-c", script, "-C", str(site), "check", "--no-outputs", "--format",
+                                   fmt], capture_output=True, text=True, check=False)
+            fresh = run(site, capsys, "--format", fmt, "--no-cache")
+            assert (done.stdout, done.stderr) == (fresh[1], fresh[2] + "1 []\n"), fmt
+            assert "(known error)" in fresh[1] or fmt != "text"
+    assert len(counted) == checks + 12  # the --no-cache runs only
+    assert fresh[1].splitlines()[1:] == [  # the github format came last
+        "::notice file=source/a.md,line=7,col=2,title=[link.missing-file]::broken link 'gone.md': no such file "
+        "(known error, in the baseline)",
+        "::error file=source/a.md,line=7,col=18,title=[link.missing-file]::broken link 'gone.md': no such file"]
+
+
+def test_an_edit_to_a_link_an_anchor_or_a_page_is_checked(site, capsys, counted):
     first = run(site, capsys)
     page = site / "source" / "a.md"
     page.write_text("Intro.\n\n" + page.read_text(encoding="utf-8"), encoding="utf-8")  # the links move down
     code, out, _ = run(site, capsys)
-    assert len(counted) == 2 and out == first[1].replace("a.md:3:", "a.md:5:") and out != first[1]
+    assert len(counted) == 1 and out == first[1].replace("a.md:3:", "a.md:5:") and out != first[1]
     (site / "source" / "b.md").write_text("# B\n\n## Other\n", encoding="utf-8")  # an anchor goes
     code, out, _ = run(site, capsys)
-    assert len(counted) == 3 and "no anchor '#part' in 'b.md'" in out
+    assert len(counted) == 2 and "no anchor '#part' in 'b.md'" in out
     page.write_text("Intro.\n\n# A\n\n[b](b.md#other) ![shot](media/shot.png)\n", encoding="utf-8")  # a link changes
     code, out, _ = run(site, capsys)
-    assert len(counted) == 4 and "#part" not in out and "#other" not in out
+    assert len(counted) == 3 and "#part" not in out and "#other" not in out
+    page.write_text("Intro.\n\n# A\n\n![shot](media/shot.png) [b](b.md#other)\n", encoding="utf-8")  # links swap
+    code, out, _ = run(site, capsys)
+    assert len(counted) == 4 and "a.md:5:2: error: broken link 'media/shot.png'" in out
     (site / "source" / "c.md").write_text("# C\n", encoding="utf-8")  # a page appears
     run(site, capsys)
     assert len(counted) == 5

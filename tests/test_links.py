@@ -231,8 +231,8 @@ def test_unclosed_paren_swallowed_by_next_link_is_reported_at_its_bracket():
     bad = malformed[0]
     assert (bad.line, bad.column, bad.code) == (3, 29, "link.malformed")
     assert text.split("\n")[2][28] == "["
-    assert bad.message == ("malformed link '[Sync users](...': its '(' is not closed before the next link "
-                           "at 3:73, which swallows it (the destination would contain spaces)")
+    assert bad.message == ("malformed link '[Sync users](...': its '(' is not closed before the next link, "
+                           "'[Organize users](...', which swallows it (the destination would contain spaces)")
 
 
 def test_destination_with_spaces_is_malformed():
@@ -607,8 +607,8 @@ def test_seed_page_malformed_link_exact_position(shared):
     assert line.startswith("|UserLicenseTypeInvalid|")
     assert line[1158:].startswith("[Synchroniser Active Directory et ajouter des utilisateurs à Intune](")
     assert malformed[0].message == (
-        "malformed link '[Synchroniser Active Directory\u2026](...': its '(' is not closed before the next link "
-        "at 39:1309, which swallows it (the destination would contain spaces)")
+        "malformed link '[Synchroniser Active Directory\u2026](...': its '(' is not closed before the next link, "
+        "'[Organisation des utilisateurs\u2026](...', which swallows it (the destination would contain spaces)")
     assert line[1308:].startswith("[Organisation des utilisateurs et des appareils](")
     assert "/Intune/Get-Started/start-with-a-paid-subscription-to-microsoft-intune-step-5" in [l.target for l in links]
 
