@@ -302,3 +302,26 @@ def test_a_check_that_reads_more_than_the_scans_is_run_again_after_any_edit(site
     main(["-C", str(site), "check"])
     capsys.readouterr()
     assert len(counted) == 4
+
+
+def test_moved_findings_are_sorted_and_known_again_by_their_order():
+    """``checkmoves.moved_report`` on its own: two findings alike (same page, code and target),
+    the first known by the baseline; once moved so that the second comes first, the known one
+    is the first again, as a check from scratch keys them (``reports.finding_keys``)."""
+    from pipeline.checkmoves import moved_report
+
+    def item(line: int, column: int, known: bool, index: int) -> list:
+        return ["a.md", line, column, "error", "broken link 'x.md': no such file", "link.missing-file", "x.md", known,
+                "a.md", [index]]
+
+    moves = {"format": "text", "strict": False, "checked": [], "findings": [item(3, 1, True, 0), item(3, 9, False, 1)]}
+    report, stored = moved_report(moves, {"a.md": [(7, 9), (5, 1)]})
+    assert report.splitlines() == [
+        "a.md:5:1: note: broken link 'x.md': no such file [link.missing-file] (known error)",
+        "a.md:7:9: error: broken link 'x.md': no such file [link.missing-file]"]
+    assert [f[1:3] + f[7:] for f in stored["findings"]] == [[5, 1, True, "a.md", [1]], [7, 9, False, "a.md", [0]]]
+    assert moved_report(moves, {"a.md": [(7, 9)]}) is None  # a place gone: not certain
+    moves["findings"][0][-1] = []  # a finding at no link
+    assert moved_report(moves, {"a.md": [(7, 9), (5, 1)]}) is None
+    assert moved_report(moves, {"b.md": [(1, 1)]})[0].splitlines() == [  # another page moved: as stored
+        line.replace(":5:1:", ":3:1:").replace(":7:9:", ":3:9:") for line in report.splitlines()]
