@@ -114,6 +114,9 @@ def run_check(settings: Settings, args: argparse.Namespace,
     if args.verbose:
         for line in _verbose_lines(run.source_results):
             print(line, file=sys.stderr)
+    # before the cache is saved: the scans it reads (of pages with findings) are kept for the next run
+    replay = run.replay_data(findings, checked, args) if record is not None and run.scan_only(
+        outputs=not args.no_outputs) else None
     try:
         cache.save()
     except OSError:
@@ -136,8 +139,7 @@ def run_check(settings: Settings, args: argparse.Namespace,
     print(summary, file=sys.stderr)
     status = 1 if any(f.fails(args.strict) for f in findings) else 0
     if record is not None:
-        record(report, summary, status, run.replay_data(findings, checked, args) if run.scan_only(
-            outputs=not args.no_outputs) else None)
+        record(report, summary, status, replay)
     return status
 
 
