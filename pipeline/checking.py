@@ -48,7 +48,7 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -62,7 +62,7 @@ from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
 from .files import list_files, read_bytes, write_atomic, write_error
 from .linkcache import ScanCache, digest_text, load_scan_cache
-from .links import Anchors, LinkResult, PageAnchors, build_site, resolve_link
+from .links import Anchors, LinkResult, PageAnchors, build_site, has_file, reads_hold, resolve_link
 from .linkscan import PageScan, scan_digests, scan_places, scan_text
 from .model import Diagnostic, Location
 from .outputtree import OutputTree, memo_scanner
@@ -187,7 +187,7 @@ class _Run:
         self._source_deps: dict[str, frozenset[str]] = {}  # source page -> pages its own findings depend on
         self._facts_inputs: dict[tuple[str, str], dict[str, str | None]] = {}  # what each PageFacts was made from
         self._deps: dict[str, str | None] | None = None  # the inputs noted for the built page in hand
-        self._config_key: str | None = None
+        self._config_key: tuple[str, str] | None = None
         self._html_files: list[str] | None = None
         self._inputs: dict[tuple[str, bool, str], str] = {}  # ``_locale_inputs``
         self._review_key: str | None = None
@@ -307,7 +307,17 @@ class _Run:
             self._facts[key] = self._make_facts(locale, page)
         if self._deps is not None:
             self._deps.update(self._facts_inputs[key])
+            self._note_source_reads(p[4:] for p in self._facts_inputs[key] if p.startswith("src:"))
         return self._facts[key]
+
+    def _note_source_reads(self, pages: Iterable[str]) -> None:
+        """While a built page is checked (``self.site.reads.collect`` set): what resolving the
+        links of source pages it used (for their findings, anchors or includes) reads of the
+        source file list. Resolutions are memoized: this costs a lookup a link."""
+        for page in pages:
+            scan = self.source_scan(page) if page in self.site.files else None
+            for link in scan.links if scan is not None else ():
+                resolve_link(page, link.target, self.site)
 
     def _make_facts(self, locale: str, page: str) -> PageFacts | None:
         inputs = self._facts_inputs[(locale, page)] = self._source_inputs(self._source_deps.get(page, ()), page)
@@ -517,31 +527,44 @@ class _Run:
         the tree's file names, the source pages and PO files behind its attribution, the
         settings) and reused while they are unchanged."""
         anchors = Anchors(site, tree.scan)
-        names = digest_text("\n".join(files))
+        names = [digest_text("\n".join(files)), digest_text("\n".join(self.source_files))]
         for page in pages:
             key = f"out:{name}:{page}"
             stored = self.cache.result(key) if self._reuse else None
-            reports = self._stored_reports(stored, names, tree) if stored is not None else None
+            reports = self._stored_reports(stored, names, site, tree) if stored is not None else None
             if reports is not None:
                 self.cache.keep_result(key, stored)
             else:
                 self._deps = {}
-                depends: dict[str, set[str]] = {}
-                hits, _ = check_tree([page], site, tree.scan, display, rewrite, anchors=anchors, depends=depends)
-                reports = [r for r in (self._attribution(hit, locale, source_page(hit.page), display(hit.page),
-                                                         html=rewrite is not None) for hit in hits) if r is not None]
+                reads: tuple[list, list] = ([], []) if site is not self.site else ((same := []), same)
+                site.reads.collect, self.site.reads.collect = reads
+                try:
+                    depends: dict[str, set[str]] = {}
+                    hits, _ = check_tree([page], site, tree.scan, display, rewrite, anchors=anchors, depends=depends)
+                    reports = [r for r in (self._attribution(hit, locale, source_page(hit.page), display(hit.page),
+                                                             html=rewrite is not None) for hit in hits) if r is not None]
+                finally:
+                    site.reads.collect = self.site.reads.collect = None
                 deps, self._deps = self._deps, None
                 deps.update({"out:" + used: tree.digest(used) for used in sorted(depends.get(page, {page}))})
                 if self._reuse:
-                    self.cache.keep_result(key, {"config": self.config_key(), "names": names, "deps": deps,
+                    self.cache.keep_result(key, {"config": self.config_key(files=False), "names": names, "deps": deps,
+                                                 "reads": [_unique_reads(r) for r in reads],
                                                  "reports": [encode_report(r) for r in reports]})
             for report in reports:
                 self._apply(report, locale)
 
-    def _stored_reports(self, stored: dict, names: str, tree: OutputTree) -> list[Direct | Merged] | None:
+    def _stored_reports(self, stored: dict, names: list[str], site, tree: OutputTree) -> list[Direct | Merged] | None:
+        """A built page's stored reports, if what they were made from is unchanged. The file
+        lists (of the output tree, of the sources) count only through what resolving the
+        links read of them (``links.SiteReads``): a page added or removed elsewhere leaves
+        them standing."""
         try:
-            if stored["config"] != self.config_key() or stored["names"] != names:
+            if stored["config"] != self.config_key(files=False):
                 return None
+            for (was, now, reads, on) in zip(stored["names"], names, stored["reads"], (site, self.site), strict=True):
+                if was != now and not reads_hold(reads, on):
+                    return None
             for key, digest in stored["deps"].items():
                 kind, _, path = key.partition(":")
                 now = (self._digests.get(path) if kind == "src" else self._file_digest(path) if kind == "po"
@@ -560,7 +583,7 @@ class _Run:
     def _attribution(self, hit: Hit, locale: str, page: str, shown: str, *, html: bool) -> Direct | Merged | None:
         """What a built page's finding reports (None: it is reported on the source already)."""
         output = Location(shown, hit.diagnostic.location.line, hit.diagnostic.location.column)
-        facts = self.facts(locale, page) if page in self.site.files else None
+        facts = self.facts(locale, page) if has_file(page, self.site) else None
         target = hit.link.target if hit.link else ""
         if facts is None:
             result: Attribution | None = Attribution(output, hit.diagnostic.message, "output")
@@ -581,7 +604,9 @@ class _Run:
     def _noted_anchors(self, page: str) -> PageAnchors | None:
         found = self.source_anchors(page)
         if self._deps is not None:
-            self._deps.update(self._source_inputs(self.source_anchors.sources.get(page, (page,))))
+            used = self.source_anchors.sources.get(page, (page,))
+            self._deps.update(self._source_inputs(used))
+            self._note_source_reads(used)
         return found
 
     def _apply(self, report: Direct | Merged, locale: str) -> None:
@@ -691,17 +716,20 @@ class _Run:
             self.cache.add_made(made)
         return results
 
-    def config_key(self) -> str:
-        """Our settings and options, the source file list and the glossary: what every
-        stored result depends on beside the files it names."""
+    def config_key(self, files: bool = True) -> str:
+        """Our settings and options, the glossary and (``files``) the source file list: what
+        every stored result depends on beside the files it names. A built page's result
+        depends on the file list only through what resolving links read of it (``files=False``:
+        ``_stored_reports``)."""
         if self._config_key is None:
             options = self.options
-            self._config_key = digest_text(json.dumps([
+            config = digest_text(json.dumps([
                 repr(self.settings), sorted(options.site_map.items()), sorted(options.redirects.items()),
                 sorted(options.pages) if options.pages is not None else None,
                 sorted((page, sorted(names)) for page, names in options.locales_of_page.items()),
-                self.source_files, self._glossary_digest()], ensure_ascii=False))
-        return self._config_key
+                self._glossary_digest()], ensure_ascii=False))
+            self._config_key = (digest_text(config + "\0" + "\n".join(self.source_files)), config)
+        return self._config_key[0 if files else 1]
 
     def _glossary_digest(self) -> str:
         glossary = self.settings.glossary
@@ -756,6 +784,15 @@ class _Run:
 
 _LocaleResult = tuple[list[Finding], list[str], list[str]]  # findings, catalogs checked, built pages checked
 _WORKER_RUN: _Run | None = None  # the run whose locales a forked worker checks (set just before the fork)
+
+
+def _unique_reads(reads: list) -> list:
+    """Reads (``links.Read``) once each, as JSON data, in the order first made."""
+    return [list(read) for read in dict.fromkeys((q, tuple(args), _hashable(a)) for q, args, a in reads)]
+
+
+def _hashable(answer: object) -> object:
+    return tuple(answer) if isinstance(answer, list) else answer
 
 
 def _locale_key(locale: str, outputs: bool) -> str:

@@ -119,6 +119,29 @@ class Site:
         """``resolve_link``'s memo: (page folder, target) -> resolution."""
         return {}
 
+    @cached_property
+    def reads(self) -> SiteReads:
+        """What resolutions read of the file list, for a caller that keeps results across
+        runs (``SiteReads``)."""
+        return SiteReads()
+
+
+class SiteReads:
+    """The questions resolution asked the file list, with their answers (``Read``): per
+    ``resolve_link`` memo entry, and gathered for whoever set ``collect`` (a list) while its
+    links were resolved. A result that depends on the file list only through these still
+    holds in another file list that answers them the same (``reads_hold``): a page added
+    elsewhere does not change it."""
+
+    def __init__(self) -> None:
+        self.of: dict[tuple[str, str], tuple[Read, ...]] = {}
+        self.recording: list[Read] | None = None
+        self.collect: list[Read] | None = None
+        self.answers: dict[tuple[str, tuple[str, ...]], object] = {}  # reads_hold's memo
+
+
+Read = tuple[str, tuple[str, ...], object]  # question (a function below), its arguments, the answer
+
 
 @dataclass(frozen=True)
 class Resolution:
@@ -214,6 +237,12 @@ def _norm(path: str) -> str:
 
 def _docfx_root(page: str, site: Site) -> str:
     """The nearest folder at or above the page's that holds a docfx.json ("" for the root)."""
+    root = _docfx_root_in(page, site)
+    _record("docfx", (page,), root, site)
+    return root
+
+
+def _docfx_root_in(page: str, site: Site) -> str:
     folder = posixpath.dirname(page)
     while True:
         if folder in site.docfx_dirs or not folder:
@@ -235,6 +264,12 @@ def _match_prefix(path: str, site: Site) -> tuple[str, str] | None:
 
 def _lookup(candidate: str, site: Site) -> tuple[str, bool] | None:
     """(existing path, exact case?) for ``candidate`` or ``candidate.md``."""
+    found = _lookup_in(candidate, site)
+    _record("lookup", (candidate,), found, site)
+    return found
+
+
+def _lookup_in(candidate: str, site: Site) -> tuple[str, bool] | None:
     tries = [candidate] if candidate.lower().endswith(_PAGE_SUFFIX) else [candidate, candidate + _PAGE_SUFFIX]
     for path in tries:
         if path in site.files:
@@ -275,6 +310,12 @@ def _as_written(found: str, page: str, style: str, site: Site, had_suffix: bool)
 
 def _suggest(wanted: str, page: str, style: str, site: Site, had_suffix: bool) -> str:
     """The closest existing target to ``wanted`` (root-relative), written like the link, or ''."""
+    hint = _suggest_in(wanted, page, style, "1" if had_suffix else "", site)
+    _record("suggest", (wanted, page, style, "1" if had_suffix else ""), hint, site)
+    return hint
+
+
+def _suggest_in(wanted: str, page: str, style: str, had_suffix: str, site: Site) -> str:
     if not had_suffix and not wanted.lower().endswith(_PAGE_SUFFIX):
         wanted += _PAGE_SUFFIX
     folder, name = posixpath.split(wanted)
@@ -321,9 +362,56 @@ def resolve_link(page: str, target: str, site: Site) -> Resolution:
         return Resolution("ok", page, _split_target(stripped)[1])
     key = (page[:page.rfind("/") + 1], target)  # what posixpath.dirname(page) is made from
     resolved = site.resolutions.get(key)
+    reads = site.reads
     if resolved is None:
-        resolved = site.resolutions[key] = _resolve(page, target, site)
+        reads.recording = recorded = []
+        try:
+            resolved = site.resolutions[key] = _resolve(page, target, site)
+        finally:
+            reads.recording = None
+        reads.of[key] = tuple(recorded)
+    if reads.collect is not None:
+        reads.collect.extend(reads.of[key])
     return resolved
+
+
+def reads_hold(reads: Iterable[Read], site: Site) -> bool:
+    """Whether ``site``'s file list answers each question as recorded (``SiteReads``)."""
+    answers = site.reads.answers
+    for question, args, answer in reads:
+        key = (question, tuple(args))
+        if key not in answers:
+            ask = _QUESTIONS.get(question)
+            answers[key] = None if ask is None else _plain(ask(*args, site))
+            if ask is None:
+                return False
+        if answers[key] != _plain(answer):
+            return False
+    return True
+
+
+def has_file(path: str, site: Site) -> bool:
+    """Whether ``path`` is in the file list: a question recorded like resolution's."""
+    found = _has_file_in(path, site)
+    _record("has", (path,), found, site)
+    return found
+
+
+def _has_file_in(path: str, site: Site) -> bool:
+    return path in site.files
+
+
+def _plain(answer: object) -> object:
+    """An answer as JSON gives it back (tuples as lists)."""
+    return list(answer) if isinstance(answer, tuple) else answer
+
+
+def _record(question: str, args: tuple[str, ...], answer: object, site: Site) -> None:
+    reads = site.reads
+    if reads.recording is not None:  # resolving a link: kept with its memo entry
+        reads.recording.append((question, args, answer))
+    elif reads.collect is not None:
+        reads.collect.append((question, args, answer))
 
 
 def _resolve(page: str, target: str, site: Site) -> Resolution:
@@ -390,6 +478,9 @@ def _follow_redirect(target: str, redirect: str, fragment: str, site: Site,
                 return Resolution("missing", joined, fragment, notes + (note,), "")
             return Resolution("ok", found[0], fragment, notes + (note,))
     return Resolution("external", redirect, fragment, notes + (note,))
+
+
+_QUESTIONS = {"lookup": _lookup_in, "suggest": _suggest_in, "docfx": _docfx_root_in, "has": _has_file_in}
 
 
 # --- anchors (pure) ----------------------------------------------------------------------

@@ -569,3 +569,54 @@ def test_redirection_file_of_the_source_folder_and_the_option(tmp_path, capsys):
     code, _, err = check(project, capsys, "--no-outputs", "--redirects", str(project / "other.json"))
     assert (code, err) == (2, "other.json:1:2: error: cannot read the redirection file: Expecting property name "
                               "enclosed in double quotes [config.redirects]\n")  # where the JSON parser stopped
+
+
+def test_a_page_added_checks_again_only_the_built_pages_whose_links_it_can_change(project, capsys, monkeypatch):
+    """(In one process, ``-j 1``.) A built page's result depends on the file lists only
+    through what resolving its links asked of them (``links.SiteReads``): a page added
+    elsewhere leaves it standing; a page that a broken link named, or a "did you mean" hint
+    could now name, makes it checked again. The report is always the one a check that reuses
+    nothing prints."""
+    from pipeline import checking
+
+    source = project / "source"
+    (source / "autre.md").write_text("# Autre page\n\nVoir [nouveau](nouveau.md).\n", encoding="utf-8")
+    (source / "seul.md").write_text("# Seul\n\nVoir [autre](autre.md).\n", encoding="utf-8")
+    build(project, capsys)
+    check(project, capsys, "-j", "1")
+    calls: list[list[str]] = []
+    real_tree = checking.check_tree
+
+    def counting_tree(pages, *args, **kwargs):
+        calls.append(list(pages))
+        return real_tree(pages, *args, **kwargs)
+
+    monkeypatch.setattr(checking, "check_tree", counting_tree)
+
+    def step(edit, rebuild: bool = True) -> tuple[set[str], list[str]]:
+        edit()
+        if rebuild:
+            build(project, capsys)
+        calls.clear()
+        found = check(project, capsys, "-j", "1")
+        # the first call checks the source pages (all of them: cheap), then one a built page
+        built = {page.rsplit("/", 1)[-1] for pages in calls[1:] for page in pages}
+        assert check(project, capsys, "--no-cache", "-j", "1")[:2] == found[:2]
+        return built, found[1]
+
+    built, out = step(lambda: (source / "ailleurs.md").write_text("# Ailleurs\n", encoding="utf-8"))
+    # its own built pages (HTML ones are checked under their pages' names) and each locale's
+    # HTML index, which lists it
+    assert built == {"ailleurs.md", "index.md"}
+    assert any("broken link 'nouveau.md'" in line for line in out)
+    # a check before the build catches up: the source link resolves, the built ones do not
+    built, out = step(lambda: (source / "nouveau.md").write_text("# Nouveau\n", encoding="utf-8"), rebuild=False)
+    assert built == {"autre.md"} and any("/autre.md:3:6: error: broken link 'nouveau.md'" in line for line in out)
+    built, out = step(lambda: None)
+    assert built == {"nouveau.md", "index.md", "autre.md"}  # the link now resolves
+    assert not any("nouveau.md'" in line for line in out)
+    built, out = step(lambda: (source / "nouveau.md").unlink())
+    assert built == {"autre.md", "index.md"} and any("broken link 'nouveau.md'" in line for line in out)
+    built, out = step(lambda: (source / "nouveaux.md").write_text("# Nouveaux\n", encoding="utf-8"))
+    assert built == {"nouveaux.md", "index.md", "autre.md"}  # a hint for it
+    assert any("broken link 'nouveau.md': no such file; did you mean 'nouveaux.md'?" in line for line in out)
