@@ -531,7 +531,7 @@ class _Run:
         for page in pages:
             key = f"out:{name}:{page}"
             stored = self.cache.result(key) if self._reuse else None
-            reports = self._stored_reports(stored, names, site, tree) if stored is not None else None
+            reports = self._stored_reports(stored, names, site, tree, locale) if stored is not None else None
             if reports is not None:
                 self.cache.keep_result(key, stored)
             else:
@@ -549,12 +549,13 @@ class _Run:
                 deps.update({"out:" + used: tree.digest(used) for used in sorted(depends.get(page, {page}))})
                 if self._reuse:
                     self.cache.keep_result(key, {"config": self.config_key(files=False), "names": names, "deps": deps,
-                                                 "reads": [_unique_reads(r) for r in reads],
+                                                 "reads": [self._keep_reads(r, locale) for r in reads],
                                                  "reports": [encode_report(r) for r in reports]})
             for report in reports:
                 self._apply(report, locale)
 
-    def _stored_reports(self, stored: dict, names: list[str], site, tree: OutputTree) -> list[Direct | Merged] | None:
+    def _stored_reports(self, stored: dict, names: list[str], site, tree: OutputTree,
+                        locale: str) -> list[Direct | Merged] | None:
         """A built page's stored reports, if what they were made from is unchanged. The file
         lists (of the output tree, of the sources) count only through what resolving the
         links read of them (``links.SiteReads``): a page added or removed elsewhere leaves
@@ -562,18 +563,34 @@ class _Run:
         try:
             if stored["config"] != self.config_key(files=False):
                 return None
-            for (was, now, reads, on) in zip(stored["names"], names, stored["reads"], (site, self.site), strict=True):
-                if was != now and not reads_hold(reads, on):
+            reads_named = []
+            for (was, now, ids, on) in zip(stored["names"], names, stored["reads"], (site, self.site), strict=True):
+                reads = [self.cache.result(f"read:{locale}:{read_id}") for read_id in ids]
+                if None in reads or was != now and not reads_hold(reads, on):
                     return None
+                reads_named += reads
             for key, digest in stored["deps"].items():
                 kind, _, path = key.partition(":")
                 now = (self._digests.get(path) if kind == "src" else self._file_digest(path) if kind == "po"
                        else tree.digest(path) if kind == "out" else "?")
                 if now != digest:
                     return None
+            for read_id, read in zip((i for ids in stored["reads"] for i in ids), reads_named):
+                self.cache.keep_result(f"read:{locale}:{read_id}", read)
             return [decode_report(r) for r in stored["reports"]]
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
+
+    def _keep_reads(self, reads: list, locale: str) -> list[str]:
+        """Store each read (``links.Read``) once in the locale's cache, under a digest of it,
+        and give those digests: many built pages ask the same questions (every format)."""
+        ids = []
+        for read in dict.fromkeys((q, tuple(args), _hashable(answer)) for q, args, answer in reads):
+            data = [read[0], list(read[1]), list(read[2]) if isinstance(read[2], tuple) else read[2]]
+            read_id = digest_text(json.dumps(data, ensure_ascii=False))[:12]
+            self.cache.keep_result(f"read:{locale}:{read_id}", data)
+            ids.append(read_id)
+        return ids
 
     def _output_selected(self, page: str, locale: str) -> bool:
         if self.options.pages is None:
@@ -661,8 +678,7 @@ class _Run:
                 found = decode_findings(stored["findings"])
                 self._document_errors.update(zip(stored["broken"], decode_findings(stored["broken_findings"])))
                 self.cache.keep_result(key, stored)
-                for prefix in (f"po:{locale}/", f"out:{locale}:"):  # for when the locale is checked again
-                    self.cache.keep_results(prefix)
+                self.cache.keep_shard(locale)  # its PO files' and built pages' results, for when it is checked again
                 return found, list(stored["catalogs"]), list(stored["outputs"])
         except (KeyError, TypeError, ValueError, AttributeError):
             pass
@@ -714,6 +730,7 @@ class _Run:
             results[locale] = result
             self._document_errors.update(document_errors)
             self.cache.add_made(made)
+            self.cache.saved_elsewhere(locale)
         return results
 
     def config_key(self, files: bool = True) -> str:
@@ -786,11 +803,6 @@ _LocaleResult = tuple[list[Finding], list[str], list[str]]  # findings, catalogs
 _WORKER_RUN: _Run | None = None  # the run whose locales a forked worker checks (set just before the fork)
 
 
-def _unique_reads(reads: list) -> list:
-    """Reads (``links.Read``) once each, as JSON data, in the order first made."""
-    return [list(read) for read in dict.fromkeys((q, tuple(args), _hashable(a)) for q, args, a in reads)]
-
-
 def _hashable(answer: object) -> object:
     return tuple(answer) if isinstance(answer, list) else answer
 
@@ -805,6 +817,7 @@ def _locale_in_worker(locale: str, outputs: bool, base: str | None) -> tuple[_Lo
     run = _WORKER_RUN
     before = run.cache.made()
     result = run.compute_locale(locale, outputs, base)
+    run.cache.save_shard(locale)  # written here, not sent back
     return result, dict(run._document_errors), run.cache.made_since(before)
 
 

@@ -40,8 +40,27 @@ def digest_text(text: str) -> str:
     return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+def shard_of(key: str) -> str | None:
+    """The locale whose file holds a result (``out:L:...``, ``po:L/...``, ``read:L:...``), or
+    None for the main file (source pages' results, locales' results)."""
+    if key[:1] not in ("o", "p", "r"):  # "source:", "locale:" (the common case, quickly)
+        return None
+    kind, _, rest = key.partition(":")
+    if kind in ("out", "read"):
+        return rest.partition(":")[0] or None
+    if kind == "po":
+        return rest.partition("/")[0] or None
+    return None
+
+
 class ScanCache:
-    """Scans by ``(scanner name, text digest)``; ``scanner(name, function)`` gives a caching scanner."""
+    """Scans by ``(scanner name, text digest)``; ``scanner(name, function)`` gives a caching scanner.
+
+    The results of one locale's PO files and built pages live in a file of their own
+    (``links-<locale>.json`` beside ``links.json``), read the first time one of them is
+    asked for: a check that reuses a whole locale's result, or checks one locale again
+    after a PO file changed, does not read or write the other locales' results. A file
+    not read by a run is left as it is."""
 
     def __init__(self, path: Path | None, entries: dict[str, list[Any]] | None = None,
                  results: dict[str, Any] | None = None) -> None:
@@ -51,8 +70,27 @@ class ScanCache:
         self._results_stored: dict[str, Any] = results or {}
         self._results: dict[str, Any] = {}
         self._scans: dict[str, PageScan] = {}
+        self._shards: set[str] = set()  # locales whose file was read (or could not be)
+        self._saved: set[str] = set()  # locales whose file a worker process wrote (``save_shard``)
         self.hits = 0
         self.misses = 0
+
+    def shard_path(self, locale: str) -> Path | None:
+        return None if self.path is None else self.path.with_name(f"{self.path.stem}-{locale}{self.path.suffix}")
+
+    def _load_shard(self, locale: str) -> None:
+        self._shards.add(locale)
+        path = self.shard_path(locale)
+        if path is None:
+            return
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") == CACHE_FORMAT and data.get("code") == _code() and isinstance(data["results"], dict):
+                for key, value in data["results"].items():
+                    if shard_of(key) == locale:
+                        self._results_stored.setdefault(key, value)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
 
     def scanner(self, name: str, scan: Callable[[str], PageScan]) -> Callable[..., PageScan]:
         """``scan`` cached by the text's digest (``digest``: the caller's, when it has one)."""
@@ -80,16 +118,22 @@ class ScanCache:
 
     def result(self, key: str) -> Any:
         """A stored check result (JSON data) of a previous run, or None; kept if used again."""
+        locale = shard_of(key)
+        if locale is not None and locale not in self._shards:
+            self._load_shard(locale)
         return self._results_stored.get(key)
 
     def keep_result(self, key: str, value: Any) -> None:
         self._results[key] = value
 
-    def keep_results(self, prefix: str) -> None:
-        """Keep the stored results whose key starts with ``prefix``, not used by this run."""
-        for key, value in self._results_stored.items():
-            if key.startswith(prefix):
-                self._results.setdefault(key, value)
+
+    def keep_shard(self, locale: str) -> None:
+        """Keep every stored result of ``locale``'s file (a run that reuses the locale's whole
+        result): nothing to do unless this run read the file."""
+        if locale in self._shards:
+            for key, value in self._results_stored.items():
+                if shard_of(key) == locale:
+                    self._results.setdefault(key, value)
 
     def made(self) -> tuple[dict[str, Any], dict[str, Any], int]:
         """What this process has used or made so far (for ``made_since``)."""
@@ -110,15 +154,56 @@ class ScanCache:
         self.misses += made["misses"]
 
     def save(self) -> bool:
-        """Write the entries this run used (atomic; skipped when nothing changed)."""
-        if self.path is None or (self.misses == 0 and len(self._used) == len(self._stored)
-                                 and self._results.items() <= self._results_stored.items()
-                                 and all(k in self._results or k.startswith(KEPT_RESULTS) for k in self._results_stored)):
+        """Write the entries this run used (atomic; a file is skipped when nothing in it
+        changed, and a locale's file that this run did not read is left as it is)."""
+        if self.path is None:
+            return False
+        by_file: dict[str | None, tuple[dict[str, Any], dict[str, Any]]] = {None: ({}, {})}
+        for table, index in ((self._results_stored, 0), (self._results, 1)):
+            for key, value in table.items():
+                locale = shard_of(key)
+                if locale is None or locale in self._shards or index == 1:
+                    by_file.setdefault(locale, ({}, {}))[index][key] = value
+        wrote = False
+        for locale, (stored, used) in by_file.items():
+            if locale in self._saved:
+                continue
+            if locale is not None and locale not in self._shards:  # made by a worker process: read it now
+                self._load_shard(locale)
+                stored = {k: v for k, v in self._results_stored.items() if shard_of(k) == locale}
+            wrote = self._write(locale, stored, used) or wrote
+        return wrote
+
+    def save_shard(self, locale: str) -> None:
+        """Write ``locale``'s file now and forget its results (a worker process that checked
+        the locale: its results need not travel back, and the parent leaves the file alone)."""
+        stored = {k: v for k, v in self._results_stored.items() if shard_of(k) == locale}
+        used = {k: v for k, v in self._results.items() if shard_of(k) == locale}
+        if locale not in self._shards:
+            self._load_shard(locale)
+        try:
+            self._write(locale, stored, used)
+        except OSError:
+            pass  # a read-only out/ only costs speed
+        for key in used:
+            del self._results[key]
+
+    def saved_elsewhere(self, locale: str) -> None:
+        """A worker process wrote ``locale``'s file (``save_shard``): ``save`` leaves it."""
+        self._saved.add(locale)
+
+    def _write(self, locale: str | None, stored: dict[str, Any], used: dict[str, Any]) -> bool:
+        scans_same = locale is not None or (self.misses == 0 and len(self._used) == len(self._stored))
+        if self.path is None or scans_same and used.items() <= stored.items() and all(
+                k in used or k.startswith(KEPT_RESULTS) for k in stored):
             return False
         # a locale's result of the other kind of run (with or without outputs) is kept for it
-        results = {**{k: v for k, v in self._results_stored.items() if k.startswith(KEPT_RESULTS)}, **self._results}
-        data = {"format": CACHE_FORMAT, "code": _code(), "scans": self._used, "results": results}
-        return write_atomic(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+        results = {**{k: v for k, v in stored.items() if k.startswith(KEPT_RESULTS)}, **used}
+        data = {"format": CACHE_FORMAT, "code": _code(), "results": results}
+        if locale is None:
+            data["scans"] = self._used
+        path = self.path if locale is None else self.shard_path(locale)
+        return write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
 def load_scan_cache(path: Path | None) -> ScanCache:

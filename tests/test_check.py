@@ -55,6 +55,14 @@ def check(project: Path, capsys, *args: str) -> tuple[int, list[str], str]:
     return code, captured.out.splitlines(), captured.err
 
 
+def stored_results(project: Path) -> dict:
+    """The check results stored in ``out/.cache``: the main file's and each locale's."""
+    found = {}
+    for path in sorted((project / "out" / ".cache").glob("links*.json")):
+        found.update(json.loads(path.read_text(encoding="utf-8"))["results"])
+    return found
+
+
 def build(project: Path, capsys) -> None:
     assert main(["-C", str(project), "all"]) in (0, 1)
     capsys.readouterr()
@@ -406,6 +414,10 @@ def test_a_locale_is_checked_again_only_when_its_files_or_the_sources_change(pro
     edit_po(project, "de-DE", {"Voir aussi": ("Siehe auch", "")})
     build(project, capsys)
     check(project, capsys, "-j", "1")  # de-DE again; en-US reused, its pages' results kept
+    stored = stored_results(project)
+    named = {i for key, value in stored.items() if key.startswith("out:en-US:") for ids in value["reads"] for i in ids}
+    assert any(key.startswith("out:en-US:") for key in stored) and named
+    assert all(f"read:en-US:{read_id}" in stored for read_id in named)  # the reads they name, too
     edit_po(project, "en-US", {"Voir aussi": ("See also!", "")})
     build(project, capsys)
     checked_pages.clear()
@@ -423,16 +435,18 @@ def test_a_locale_is_checked_again_only_when_its_files_or_the_sources_change(pro
 
 def test_locales_checked_in_worker_processes_report_and_store_what_one_process_does(project, capsys):
     build(project, capsys)
-    cache = project / "out" / ".cache" / "links.json"
+    caches = project / "out" / ".cache"
     one = check(project, capsys, "-j", "1")
-    stored_one = json.loads(cache.read_text(encoding="utf-8"))
-    cache.unlink()
-    (project / "out" / ".cache" / "check-runs.json").unlink()
+    stored_one = {path.name: json.loads(path.read_text(encoding="utf-8")) for path in caches.glob("links*.json")}
+    for path in caches.glob("links*.json"):
+        path.unlink()
+    (caches / "check-runs.json").unlink()
     assert check(project, capsys, "-j", "2") == one
-    stored_two = json.loads(cache.read_text(encoding="utf-8"))
-    assert stored_two == stored_one  # the workers' scans and results, merged
+    stored_two = {path.name: json.loads(path.read_text(encoding="utf-8")) for path in caches.glob("links*.json")}
+    assert stored_two == stored_one  # the workers' scans and results, merged, each locale's in its own file
+    assert "links-de-DE.json" in stored_two and "links-qps-ploc.json" in stored_two
     for prefix in ("locale:de-DE:", "locale:qps-ploc:", "po:de-DE/", "po:en-US/", "out:de-DE:html:", "out:fr-FR:markdown:"):
-        assert any(key.startswith(prefix) for key in stored_two["results"]), prefix
+        assert any(key.startswith(prefix) for key in stored_results(project)), prefix
 
 def test_every_check_that_reuses_stored_results_reports_what_a_check_from_scratch_does(project, capsys):
     """Edits of every kind a site sees, each followed by ``pipeline all``: after each, the
