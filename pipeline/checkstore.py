@@ -1,4 +1,4 @@
-"""What ``pipeline check`` keeps in its cache (``out/.cache/links.json``) and reads back.
+"""What ``pipeline check`` keeps in its cache (``out/.cache/links*.json``) and reads back.
 
 In: findings, source-check hits, and the reports of built pages' findings (``Direct`` or
 ``Merged``). Out: the same as JSON data, and back. Pure.

@@ -118,10 +118,13 @@ class ScanCache:
 
     def result(self, key: str) -> Any:
         """A stored check result (JSON data) of a previous run, or None; kept if used again."""
-        locale = shard_of(key)
-        if locale is not None and locale not in self._shards:
-            self._load_shard(locale)
-        return self._results_stored.get(key)
+        found = self._results_stored.get(key)
+        if found is None:
+            locale = shard_of(key)
+            if locale is not None and locale not in self._shards:
+                self._load_shard(locale)
+                found = self._results_stored.get(key)
+        return found
 
     def keep_result(self, key: str, value: Any) -> None:
         self._results[key] = value
