@@ -188,6 +188,7 @@ class _Run:
         self._facts_inputs: dict[tuple[str, str], dict[str, str | None]] = {}  # what each PageFacts was made from
         self._deps: dict[str, str | None] | None = None  # the inputs noted for the built page in hand
         self._config_key: tuple[str, str] | None = None
+        self._read_ids: dict[tuple[str, tuple], str] = {}  # (locale, read) -> its id (``_keep_reads``)
         self._html_files: list[str] | None = None
         self._inputs: dict[tuple[str, bool, str], str] = {}  # ``_locale_inputs``
         self._review_key: str | None = None
@@ -586,9 +587,11 @@ class _Run:
         and give those digests: many built pages ask the same questions (every format)."""
         ids = []
         for read in dict.fromkeys((q, tuple(args), _hashable(answer)) for q, args, answer in reads):
-            data = [read[0], list(read[1]), list(read[2]) if isinstance(read[2], tuple) else read[2]]
-            read_id = digest_text(json.dumps(data, ensure_ascii=False))[:12]
-            self.cache.keep_result(f"read:{locale}:{read_id}", data)
+            read_id = self._read_ids.get((locale, read))
+            if read_id is None:  # first asked in this run (in this locale)
+                data = [read[0], list(read[1]), list(read[2]) if isinstance(read[2], tuple) else read[2]]
+                read_id = self._read_ids[(locale, read)] = digest_text(json.dumps(data, ensure_ascii=False))[:12]
+                self.cache.keep_result(f"read:{locale}:{read_id}", data)
             ids.append(read_id)
         return ids
 
