@@ -163,3 +163,33 @@ def test_random_moves_of_links_replay_what_a_check_from_scratch_reports(tmp_path
         cached = _run(project, capsys, "check", "--no-outputs")
         assert cached == _run(project, capsys, "check", "--no-outputs", "--no-cache"), f"step {step}"
     assert moved.count("replayed") >= 5  # the moves were replayed, not only checked
+
+
+def test_random_moves_on_real_translated_pages_replay_what_a_check_from_scratch_reports(corpus: Path, tmp_path: Path,
+                                                                                         capsys, monkeypatch):
+    """The same on the corpus's Japanese end-user pages (CRLF, CJK text, links into
+    folders that are not there, so many findings): edits that move links are replayed with
+    the findings moved, and each report equals a check from scratch."""
+    from pipeline import checkmoves
+
+    moved: list[bool] = []
+    real = checkmoves.moved_report
+
+    def counting(moves, pages):
+        found = real(moves, pages)
+        moved.append(found is not None)
+        return found
+
+    monkeypatch.setattr(checkmoves, "moved_report", counting)
+    project = tmp_path / "site"
+    shutil.copytree(corpus / "ja-jp" / "InTuneDocs" / "EndUser", project / "source")
+    (project / "pyproject.toml").write_text('[tool.pipeline]\nsource_locale = "ja-JP"\n', encoding="utf-8")
+    pages = sorted((project / "source").glob("*.md"))
+    rng = random.Random(5)
+    first = _run(project, capsys, "check", "--no-outputs")
+    assert first[0] == 1 and first[1].count("\n") > 20  # real findings to move
+    for step in range(12):
+        _moving_edit(rng.choice(pages), rng)
+        cached = _run(project, capsys, "check", "--no-outputs")
+        assert cached == _run(project, capsys, "check", "--no-outputs", "--no-cache"), f"step {step}"
+    assert moved.count(True) >= 3
