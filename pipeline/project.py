@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from .config import Settings
 from .errors import PipelineError
-from .files import inside, list_pages, read_text
+from .files import decode_text, inside, list_pages, read_text
 from .model import Diagnostic, Document
 
 if TYPE_CHECKING:
@@ -56,13 +56,15 @@ def index_file(pages: Collection[str]) -> str:
     return "contents.html" if "index.md" in pages else "index.html"
 
 
-def load_source(settings: Settings, page: str) -> Document:
-    """One source page; raises PipelineError located at the page's project path."""
+def load_source(settings: Settings, page: str, data: bytes | None = None) -> Document:
+    """One source page (``data``: its bytes, if the caller read them); raises PipelineError
+    located at the page's project path."""
     from .source import load_document  # parsing is imported only when a page is parsed
 
     display = settings.display(settings.source / page)
     try:
-        return load_document(page, read_text(settings.source / page, display), settings.translate_keys)
+        text = read_text(settings.source / page, display) if data is None else decode_text(data, display)
+        return load_document(page, text, settings.translate_keys)
     except PipelineError as exc:
         where = replace(exc.diagnostic.location, path=display)
         raise PipelineError(replace(exc.diagnostic, location=where)) from None

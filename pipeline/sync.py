@@ -85,14 +85,17 @@ def run_extract(settings: Settings, jobs: int = 0) -> Outcome:
             parts = list(pool.map(_extract_pages, [settings] * workers, [todo[i::workers] for i in range(workers)]))
     else:
         parts = [_extract_pages(settings, todo)]
-    for part in parts:
+    made: dict[str, tuple[str, str]] = {}
+    for part, part_made in parts:
         outcome.diagnostics += part.diagnostics
         outcome.written += part.written
+        made.update(part_made)
     failed = {d.location.path for d in outcome.diagnostics}  # reported again next run
     for page, _ in todo:
         if settings.display(settings.source / page) in failed or settings.display(template_path(settings, page)) in failed:
             continue
-        kept[page] = digest(config, file_digest(settings.source / page), file_digest(template_path(settings, page)))
+        if page in made:  # the digests of the bytes parsed and of the template's bytes now
+            kept[page] = digest(config, *made[page])
     memo["extract"] = kept
     _save_memo(settings, memo)
     outcome.lines.append(f"extract: {len(todo)} page(s) parsed, {len(kept) - len(todo)} unchanged, "
@@ -123,46 +126,55 @@ def _made_from(pot: Path, source: str) -> bool:
     return header_value(head, SOURCE_HEADER) == source
 
 
-def _extract_pages(settings: Settings, pages: list[tuple[str, str]]) -> Outcome:
-    """Worker: parse pages, write their templates (a page with no message gets none)."""
+def _extract_pages(settings: Settings, pages: list[tuple[str, str]]) -> tuple[Outcome, dict[str, tuple[str, str]]]:
+    """Worker: parse pages, write their templates (a page with no message gets none). Also
+    gives, for each page done, the digests (``file_digest``) of the bytes it parsed and of
+    its template's bytes as they now are: what the memo records, without reading either again."""
     from .extract import extract_messages
 
     outcome = Outcome()
+    made: dict[str, tuple[str, str]] = {}
     prefix = settings.display(settings.source)
     for page, source in pages:
+        data = read_bytes(settings.source / page)
         try:
-            document = load_source(settings, page)
+            document = load_source(settings, page, data)
         except PipelineError as exc:
             outcome.diagnostics.append(exc.diagnostic)
             continue
         messages = extract_messages(document, prefix)
-        if messages:
-            _write_template(settings, document.path, messages, source, outcome)
-    return outcome
+        pot = _write_template(settings, document.path, messages, source, outcome) if messages else None
+        made[page] = (bytes_digest(data), file_digest(template_path(settings, page)) if pot is None else pot)
+    return outcome, made
 
 
-def _write_template(settings: Settings, page: str, messages: "list[Message]", source: str, outcome: Outcome) -> None:
+def _write_template(settings: Settings, page: str, messages: "list[Message]", source: str,
+                    outcome: Outcome) -> str | None:
     """Write a page's POT unless its messages did not change (then the file, with its
-    creation date and source digest, stays as it is: no date churn)."""
+    creation date and source digest, stays as it is: no date churn). The digest of the
+    template's bytes now (None: not written)."""
     from . import catalog
 
     path = template_path(settings, page)
+    old_bytes = read_bytes(path)
     try:
-        old = path.read_text(encoding="utf-8") if path.is_file() else None
-    except (OSError, UnicodeDecodeError):
+        old = old_bytes.decode("utf-8") if old_bytes is not None else None
+    except UnicodeDecodeError:
         old = None  # a damaged template is regenerated
     old_date = catalog.header_value(old, "POT-Creation-Date") if old else None
     old_source = catalog.header_value(old, catalog.SOURCE_HEADER) if old else None
     if old is not None and old_date:
         same = catalog.format_catalog(catalog.make_template(messages, settings.project, old_date, page, old_source))
-        if same == old:
-            return
-    text = catalog.format_catalog(catalog.make_template(messages, settings.project, now_stamp(), page, source))
+        if same == old.replace("\r\n", "\n").replace("\r", "\n"):  # as text mode reads it
+            return bytes_digest(old_bytes)
+    data = catalog.format_catalog(catalog.make_template(messages, settings.project, now_stamp(), page, source)).encode("utf-8")
     try:
-        if write_atomic(path, text):
+        if write_atomic(path, data):
             outcome.written.append(settings.display(path))
     except OSError as exc:
         outcome.diagnostics.append(write_error(settings.display(path), exc).diagnostic)
+        return None
+    return bytes_digest(data)
 
 
 def _merged_already(pot_data: bytes, po_data: bytes) -> bool:
