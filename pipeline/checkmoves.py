@@ -53,7 +53,7 @@ def moved_report(moves: dict, moved: Mapping[str, Places]) -> tuple[str, dict] |
     (page -> its places now) at their new positions, and the data to store with it. None if
     the data is not ours or a finding's place is not certain (it stood at no place, or at
     places that now differ)."""
-    from .model import Diagnostic, Location
+    from .diagnostics import Diagnostic, Location
     from .reports import Finding, apply_baseline, finding_keys, format_report, sort_key
 
     findings, pages, indexes_of = [], [], []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
-    from .model import Diagnostic
+    from .diagnostics import Diagnostic
 
 
 class PipelineError(Exception):
@@ -19,6 +19,6 @@ class PipelineError(Exception):
 
 def error(path: str, line: int, column: int, message: str, code: str) -> PipelineError:
     """Shorthand for raising a located error."""
-    from .model import Diagnostic, Location
+    from .diagnostics import Diagnostic, Location
 
     return PipelineError(Diagnostic(Location(path, line, column), "error", message, code))

@@ -26,7 +26,7 @@ import copy
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -125,8 +125,8 @@ def _load_translation(settings: Settings, path: Path, page: str) -> Document:
     try:
         return load_document(page, read_text(path, display), settings.translate_keys)
     except PipelineError as exc:
-        where = replace(exc.diagnostic.location, path=display)
-        raise PipelineError(replace(exc.diagnostic, location=where)) from None
+        where = exc.diagnostic.location._replace(path=display)
+        raise PipelineError(exc.diagnostic._replace(location=where)) from None
 
 
 def _template(settings: Settings, document: Document) -> polib.POFile:

@@ -1,6 +1,7 @@
 """Records passed between the stages: locations, diagnostics, documents and segments.
 
-Everything here is a frozen dataclass; stages return new values and never mutate these.
+Everything here is a frozen dataclass (``Location`` and ``Diagnostic``: immutable named
+tuples, from ``pipeline.diagnostics``); stages return new values and never mutate these.
 Paths in records are POSIX-style and relative to the project (or to the source root where
 a field says so). Lines and columns are 1-based.
 """
@@ -9,30 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+from .diagnostics import Diagnostic, Location
 
-@dataclass(frozen=True)
-class Location:
-    """A place in a file: repo-relative path, 1-based line and column."""
-
-    path: str
-    line: int = 1
-    column: int = 1
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    """One problem, printed the way editors and CI annotate: ``path:line:col: severity: message [code]``."""
-
-    location: Location
-    severity: str  # "error" | "warning" | "note"
-    message: str
-    code: str
-
-    def format(self) -> str:
-        return f"{self.location}: {self.severity}: {self.message} [{self.code}]"
+__all__ = ["Diagnostic", "Document", "FrontMatter", "Location", "Segment", "Stats"]
 
 
 @dataclass(frozen=True)

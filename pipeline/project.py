@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -66,8 +66,8 @@ def load_source(settings: Settings, page: str, data: bytes | None = None) -> Doc
         text = read_text(settings.source / page, display) if data is None else decode_text(data, display)
         return load_document(page, text, settings.translate_keys)
     except PipelineError as exc:
-        where = replace(exc.diagnostic.location, path=display)
-        raise PipelineError(replace(exc.diagnostic, location=where)) from None
+        where = exc.diagnostic.location._replace(path=display)
+        raise PipelineError(exc.diagnostic._replace(location=where)) from None
 
 
 def load_sources(settings: Settings, outcome: Outcome) -> list[Document]:

@@ -16,25 +16,25 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
+from collections import Counter, namedtuple
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 
-from .model import Diagnostic
+from .diagnostics import Diagnostic
 
 FORMATS = ("text", "json", "github", "junit")
 BASELINE_FORMAT = 1
 _NUMBER = re.compile(r"\d+")
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One problem: its diagnostic, the file checked (a JUnit test case), the link target, if known."""
+class Finding(namedtuple("Finding", "diagnostic checked target known", defaults=("", False))):
+    """One problem: its diagnostic, the file checked (a JUnit test case), the link target, if
+    known. A named tuple, as ``Diagnostic`` is (``pipeline.diagnostics``)."""
 
+    __slots__ = ()
     diagnostic: Diagnostic
     checked: str
-    target: str = ""
-    known: bool = False
+    target: str
+    known: bool
 
     @property
     def subject(self) -> str:
@@ -67,7 +67,7 @@ def finding_keys(findings: Sequence[Finding]) -> list[str]:
 def apply_baseline(findings: Sequence[Finding], known: Iterable[str]) -> list[Finding]:
     """``findings`` with ``known`` set on those whose key is in the baseline."""
     known_keys = set(known)
-    return [replace(f, known=key in known_keys) for f, key in zip(findings, finding_keys(findings))]
+    return [f._replace(known=key in known_keys) for f, key in zip(findings, finding_keys(findings))]
 
 
 def format_baseline(findings: Sequence[Finding]) -> str:
@@ -153,12 +153,12 @@ def format_github(findings: Sequence[Finding], strict: bool = False) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML = "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"  # compiled by re's cache when JUnit is asked for
 
 
 def _xml_text(text: str) -> str:
     """``text`` without the characters XML 1.0 cannot hold (written ``\\xNN`` instead)."""
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return re.sub(_NOT_XML, lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def format_junit(findings: Sequence[Finding], checked: Sequence[str], strict: bool = False) -> str:
