@@ -249,8 +249,8 @@ def test_an_edit_that_moves_links_replays_the_findings_at_their_new_places(site,
     for edit in edits:
         page.write_text(edit(page.read_text(encoding="utf-8")), encoding="utf-8")
         script = ("import sys; from pipeline.cli import main; status = main(sys.argv[1:]); "
-                  "loaded = [m for m in ('pipeline.config', 'tomllib', 'pipeline.checking', 'pipeline.links') "
-                  "if m in sys.modules]; print(status, loaded, file=sys.stderr)")
+                  "loaded = [m for m in ('pipeline.config', 'tomllib', 'pipeline.checking', 'pipeline.links', "
+                  "'dataclasses') if m in sys.modules]; print(status, loaded, file=sys.stderr)")
         for fmt in ("text", "json", "junit", "github"):
             done = subprocess.run([sys.executable, "-c", script, "-C", str(site), "check", "--no-outputs", "--format",
                                    fmt], capture_output=True, text=True, check=False)
