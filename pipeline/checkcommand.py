@@ -24,7 +24,8 @@ from collections.abc import Callable, Sequence
 
 from . import __version__
 from .files import read_bytes
-from .runrecord import code_stamp, find_launch, find_run, fingerprint, read_records, run_key, store_record, tree_state
+from .runrecord import (code_stamp, find_launch, find_run, fingerprint, load_contents, read_records, run_key,
+                        store_contents, store_record, tree_state)
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -86,9 +87,11 @@ def run_command(settings: Settings, args: argparse.Namespace, checked_settings: 
     if not (args.verbose or args.update_baseline or args.no_cache):
         parts, folders, files = run_inputs(settings, args)
         if state is None:
+            contents = load_contents(path)
             state = tree_state(parts, folders, files, contents)
             record = find_run(read_records(path)[0], run_key(*state))
             if record is not None:
+                store_contents(path, contents)
                 return _replay(args.output, record["report"], record["summary"], record["status"])
         found = launch_key(argv)
         if found is not None and found[0] == path:  # where replay_launch looks for it
@@ -107,6 +110,7 @@ def run_command(settings: Settings, args: argparse.Namespace, checked_settings: 
             if len(known_scans) == len(pages):  # the scans are of the texts fingerprinted
                 launch[1]["scans"] = {"shape": shape, "run": key, "pages": known_scans, "moves": replay["moves"]}
         store_record(path, key, report, summary, status, launch)
+        store_contents(path, contents)
 
     return checking.run_check(settings, args, keep if state else None, contents)
 
@@ -162,11 +166,12 @@ def replay_launch(argv: Sequence[str]) -> tuple[int | None, tuple[str, dict[str,
     parts, folders, files, output, paths, scans = launch
     if any(os.path.realpath(written) != resolved for written, resolved in paths):
         return None, None  # a symbolic link named in the settings points elsewhere now
-    contents: dict[str, str | None] = {}
+    contents = load_contents(path)
     shape, pages = tree_state(parts, folders, files, contents)
     now = run_key(shape, pages)
     record = find_run(runs, now)
     if record is not None:
+        store_contents(path, contents)
         return _replay(output, record["report"], record["summary"], record["status"]), None
     if scans is not None and scans["shape"] == shape:
         record = find_run(runs, scans["run"])
@@ -179,6 +184,7 @@ def replay_launch(argv: Sequence[str]) -> tuple[int | None, tuple[str, dict[str,
                        for page in pages}
             entry = dict(launches[key], scans={"shape": shape, "run": now, "pages": digests, "moves": moves})
             store_record(path, now, report, record["summary"], record["status"], (key, entry), (runs, launches))
+            store_contents(path, contents)
             return status, None
     return None, (shape, pages, contents)
 

@@ -9,7 +9,10 @@ What the fingerprint covers
     Every file name below the given folders (so a page or image that appears or goes away
     counts) and the content of every file of a kind the check reads (pages, catalogs, built
     HTML, JSON and YAML); other files (images, media) count by name only, as the check only
-    asks whether they exist. Content, never timestamps: a touched but unchanged page replays.
+    asks whether they exist. Content, never timestamps alone: a touched but unchanged page
+    replays. A file's digest is taken from the last run without reading the file only while
+    its size, inode, modification and change times are all the same as then (``Contents``,
+    kept in ``out/.cache/check-contents.json``).
 
 This module imports only what Python has loaded at start-up anyway (plus BLAKE2, ``json``
 and ``pipeline.files``): a replay costs a walk of the folders and a hash of the pages, not the import of
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -112,13 +116,97 @@ def _add_tree(digest, folder: str, prefix: str, skip: frozenset[str], pages: dic
             _add_content(digest, entry.path, contents)
 
 
+class Contents(dict):
+    """Content digests by path (``content_of``'s memo), with the digests of the last run's
+    files and their stat signatures: size, inode, modification and change times, in
+    nanoseconds. A file whose signature is the same as then is not read again. The kernel
+    sets a file's change time on every write, and no tool can set it back, so a file with
+    the same signature has the same bytes. The exception is a write within the same clock
+    tick as the one recorded, so a file changed less than ``SETTLE_NS`` before a run starts
+    is not recorded, and is read again by the next run (git's "racily clean" rule)."""
+
+    def __init__(self, known: dict[str, list] | None = None) -> None:
+        super().__init__()
+        self.known = known or {}  # path -> [size, inode, mtime_ns, ctime_ns, digest], last run's
+        self.seen: dict[str, list] = {}  # the same, for this run's settled files
+        self.started = time.time_ns()
+
+
+SETTLE_NS = 2_000_000_000
+
+
 def content_of(path: str, contents: dict[str, str | None]) -> str | None:
     """The content digest of the file at ``path`` (None: unreadable), memoized in ``contents``
-    (path -> digest): each file is read and hashed once a run, whoever asks."""
+    (path -> digest): each file is read and hashed once a run, whoever asks; not at all
+    when ``contents`` is a ``Contents`` that knows the file unchanged since the last run."""
     if path not in contents:
+        if isinstance(contents, Contents):
+            return _content_by_stat(path, contents)
         data = read_bytes(path)
         contents[path] = None if data is None else content_digest(data)
     return contents[path]
+
+
+def _content_by_stat(path: str, contents: Contents) -> str | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        contents[path] = None
+        return None
+    signature = [info.st_size, info.st_ino, info.st_mtime_ns, info.st_ctime_ns]
+    known = contents.known.get(path)
+    if known is not None and known[:4] == signature:
+        contents[path] = known[4]
+        contents.seen[path] = known
+        return known[4]
+    data = read_bytes(path)
+    found = contents[path] = None if data is None else content_digest(data)
+    if found is not None and max(info.st_mtime_ns, info.st_ctime_ns) < contents.started - SETTLE_NS:
+        contents.seen[path] = [*signature, found]
+    return found
+
+
+def load_contents(record_path: str) -> Contents:
+    """A ``Contents`` that knows the files the last run beside ``record_path`` recorded
+    (``store_contents``); an unreadable or foreign file knows none."""
+    known: dict[str, list] = {}
+    try:
+        with open(_contents_path(record_path), encoding="utf-8") as handle:
+            data = json.load(handle)
+        if data.get("format") == CONTENTS_FORMAT and isinstance(data.get("files"), dict):
+            known = {path: entry for path, entry in data["files"].items()
+                     if isinstance(entry, list) and len(entry) == 5 and isinstance(entry[4], str)}
+    except (OSError, ValueError, AttributeError):
+        pass
+    return Contents(known)
+
+
+def store_contents(record_path: str, contents: dict) -> None:
+    """Keep what this run learnt of its files' contents (``Contents.seen``) for the next,
+    with what the last run kept of files this one did not ask about (another command line
+    checks other trees), unless that is what the last run kept. The latter are dropped when
+    they outnumber the files this run asked about by far (files that went away)."""
+    if not isinstance(contents, Contents):
+        return
+    kept = {} if len(contents.known) > 2 * len(contents) + 1000 else {
+        path: entry for path, entry in contents.known.items() if path not in contents}
+    files = {**kept, **contents.seen}
+    if files == contents.known:
+        return
+    from .files import write_atomic
+
+    try:
+        write_atomic(_contents_path(record_path), json.dumps({"format": CONTENTS_FORMAT, "files": files},
+                                                             ensure_ascii=False, separators=(",", ":")))
+    except OSError:
+        pass  # a read-only out/ only costs speed
+
+
+CONTENTS_FORMAT = 1
+
+
+def _contents_path(record_path: str) -> str:
+    return os.path.join(os.path.dirname(record_path), "check-contents.json")
 
 
 def _add_content(digest, path: str, contents: dict[str, str | None]) -> None:

@@ -5,6 +5,7 @@ command line or to our code runs the check again."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -325,3 +326,36 @@ def test_moved_findings_are_sorted_and_known_again_by_their_order():
     assert moved_report(moves, {"a.md": [(7, 9), (5, 1)]}) is None
     assert moved_report(moves, {"b.md": [(1, 1)]})[0].splitlines() == [  # another page moved: as stored
         line.replace(":5:1:", ":3:1:").replace(":7:9:", ":3:9:") for line in report.splitlines()]
+
+
+def test_a_file_unchanged_since_the_last_run_is_not_read_again_and_a_written_one_always_is(site, capsys, counted,
+                                                                                            monkeypatch):
+    """``runrecord.Contents``: a file whose size, inode, modification and change times are
+    those of the last run is not read; a write changes its change time, which no tool can
+    set back, even when size and modification time are kept. A file written less than
+    ``SETTLE_NS`` before a run is not trusted to its signature (git's racy rule)."""
+    kept = site / "out" / ".cache" / "check-contents.json"
+    first = run(site, capsys)
+    assert not kept.exists()  # the pages were written just now: not settled, nothing to keep
+    monkeypatch.setattr(runrecord, "SETTLE_NS", -10**12)  # as if they had been written long ago
+    assert run(site, capsys) == first
+    stored = json.loads(kept.read_text(encoding="utf-8"))["files"]
+    assert {Path(path).name for path in stored} >= {"a.md", "b.md"}
+    reads: list[str] = []
+    real = runrecord.read_bytes
+
+    def reading(path):
+        reads.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(runrecord, "read_bytes", reading)
+    assert run(site, capsys) == first and len(counted) == 1
+    assert not [path for path in reads if path.endswith(".md")]  # nothing changed: no page read
+    page = site / "source" / "b.md"
+    info = page.stat()
+    page.write_text("# B\n\n## Tart\n", encoding="utf-8")  # the same size...
+    os.utime(page, ns=(info.st_atime_ns, info.st_mtime_ns))  # ...and modification time
+    assert (page.stat().st_size, page.stat().st_mtime_ns) == (info.st_size, info.st_mtime_ns)
+    code, out, _ = run(site, capsys)
+    assert len(counted) == 2 and "no anchor '#part' in 'b.md'" in out
+    assert [Path(path).name for path in reads if path.endswith(".md")] == ["b.md"]
