@@ -14,7 +14,8 @@ translations; then `pipeline all`.
 Timed, as whole commands (`pipeline -C PROJECT check`, process start included), each after
 `pipeline all` has built the change (untimed):
 
-- cold, `-j 1` and default jobs: `out/.cache/links*.json` and the stored reports removed;
+- cold, `-j 1` and default jobs: `out/.cache/links*.json` and `check-*.json` (the stored reports, the
+  files' known digests) removed;
 - nothing changed: the same command again (the stored report is printed);
 - one PO change: one fr-FR message changed;
 - one page edited: a word of one English page changed;
@@ -84,8 +85,9 @@ def timed_check(project: Path, *args: str) -> tuple[float, str]:
 
 def forget(project: Path) -> None:
     """Drop what the check stored: scans and results (``links.json`` and each locale's
-    ``links-<locale>.json``) and the stored runs."""
-    for path in [*(project / "out" / ".cache").glob("links*.json"), project / "out" / ".cache" / "check-runs.json"]:
+    ``links-<locale>.json``), the stored runs and the files' known digests."""
+    cache = project / "out" / ".cache"
+    for path in [*cache.glob("links*.json"), *cache.glob("check-*.json")]:
         path.unlink(missing_ok=True)
 
 

@@ -10,7 +10,8 @@ included, as CI pays it):
 * cold: ours without any cache (``out/.cache/`` removed before each run: the page scans and
   the stored report);
 * warm: the same command again on the unchanged tree (ours replays the report it stored,
-  ``pipeline.runrecord``, after hashing every page);
+  ``pipeline.runrecord``, after comparing every page's size and times with the last run's,
+  and hashing those that differ);
 * touched: after editing one page, a comment added at its end (its text changes, its links
   do not move: ours rescans that page and, as its links, anchors and headings scan the same,
   replays the stored report);
