@@ -184,11 +184,12 @@ def load_contents(record_path: str) -> Contents:
 def store_contents(record_path: str, contents: dict) -> None:
     """Keep what this run learnt of its files' contents (``Contents.seen``) for the next,
     with what the last run kept of files this one did not ask about (another command line
-    checks other trees), unless that is what the last run kept. The latter are dropped when
-    they outnumber the files this run asked about by far (files that went away)."""
+    checks other trees: ``--no-outputs`` and ``make check`` take turns), unless that is what
+    the last run kept. Those are dropped only past ``KEEP_CONTENTS`` entries in all (files
+    that went away)."""
     if not isinstance(contents, Contents):
         return
-    kept = {} if len(contents.known) > 2 * len(contents) + 1000 else {
+    kept = {} if len(contents.known) > KEEP_CONTENTS else {
         path: entry for path, entry in contents.known.items() if path not in contents}
     files = {**kept, **contents.seen}
     if files == contents.known:
@@ -203,6 +204,7 @@ def store_contents(record_path: str, contents: dict) -> None:
 
 
 CONTENTS_FORMAT = 1
+KEEP_CONTENTS = 50_000
 
 
 def _contents_path(record_path: str) -> str:

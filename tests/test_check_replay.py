@@ -359,3 +359,15 @@ def test_a_file_unchanged_since_the_last_run_is_not_read_again_and_a_written_one
     code, out, _ = run(site, capsys)
     assert len(counted) == 2 and "no anchor '#part' in 'b.md'" in out
     assert [Path(path).name for path in reads if path.endswith(".md")] == ["b.md"]
+
+
+def test_the_files_known_to_another_command_line_are_kept(tmp_path):
+    """``runrecord.store_contents``: a run that reads fewer trees (``--no-outputs``) keeps
+    what ``make check`` learnt of the others, so the two do not undo each other."""
+    record = str(tmp_path / "check-runs.json")
+    entry = [1, 2, 3, 4, "d" * 32]
+    built = {f"/site/out/{n}.html": entry for n in range(5000)}  # far more than this run reads
+    contents = runrecord.Contents({**built, "/site/source/a.md": entry})
+    contents["/site/source/a.md"] = "e" * 32  # asked this run, changed since: read again, not settled
+    runrecord.store_contents(record, contents)
+    assert runrecord.load_contents(record).known == built
