@@ -62,7 +62,7 @@ from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
 from .files import list_files, read_bytes, write_atomic, write_error
 from .linkcache import ScanCache, digest_text, load_scan_cache
-from .links import Anchors, LinkResult, PageAnchors, build_site, has_file, reads_hold, resolve_link
+from .links import Anchors, LinkResult, PageAnchors, build_site, encode_read, has_file, reads_hold, resolve_link
 from .linkscan import PageScan, scan_digests, scan_places, scan_text
 from .model import Diagnostic, Location
 from .outputtree import OutputTree, memo_scanner
@@ -586,10 +586,10 @@ class _Run:
         """Store each read (``links.Read``) once in the locale's cache, under a digest of it,
         and give those digests: many built pages ask the same questions (every format)."""
         ids = []
-        for read in dict.fromkeys((q, tuple(args), _hashable(answer)) for q, args, answer in reads):
+        for read in dict.fromkeys(reads):  # reads made this run: tuples all through
             read_id = self._read_ids.get((locale, read))
             if read_id is None:  # first asked in this run (in this locale)
-                data = [read[0], list(read[1]), list(read[2]) if isinstance(read[2], tuple) else read[2]]
+                data = encode_read(read)
                 read_id = self._read_ids[(locale, read)] = digest_text(json.dumps(data, ensure_ascii=False))[:12]
                 self.cache.keep_result(f"read:{locale}:{read_id}", data)
             ids.append(read_id)
@@ -804,10 +804,6 @@ class _Run:
 
 _LocaleResult = tuple[list[Finding], list[str], list[str]]  # findings, catalogs checked, built pages checked
 _WORKER_RUN: _Run | None = None  # the run whose locales a forked worker checks (set just before the fork)
-
-
-def _hashable(answer: object) -> object:
-    return tuple(answer) if isinstance(answer, list) else answer
 
 
 def _locale_key(locale: str, outputs: bool) -> str:

@@ -401,6 +401,12 @@ def _has_file_in(path: str, site: Site) -> bool:
     return path in site.files
 
 
+def encode_read(read: Read) -> list:
+    """A read as JSON data, as ``reads_hold`` takes it back."""
+    question, args, answer = read
+    return [question, list(args), _plain(answer)]
+
+
 def _plain(answer: object) -> object:
     """An answer as JSON gives it back (tuples as lists)."""
     return list(answer) if isinstance(answer, tuple) else answer
