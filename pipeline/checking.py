@@ -48,7 +48,7 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -307,15 +307,17 @@ class _Run:
         if key not in self._facts:
             self._facts[key] = self._make_facts(locale, page)
         if self._deps is not None:
-            self._deps.update(self._facts_inputs[key])
-            self._note_source_reads(p[4:] for p in self._facts_inputs[key] if p.startswith("src:"))
+            self._note(self._facts_inputs[key])
         return self._facts[key]
 
-    def _note_source_reads(self, pages: Iterable[str]) -> None:
-        """While a built page is checked (``self.site.reads.collect`` set): what resolving the
-        links of source pages it used (for their findings, anchors or includes) reads of the
-        source file list. Resolutions are memoized: this costs a lookup a link."""
-        for page in pages:
+    def _note(self, inputs: dict[str, str | None]) -> None:
+        """Note ``inputs`` for the built page in hand (``self._deps``), and, for each source
+        page among them that is new to it, what resolving its links (for its findings, anchors
+        or includes) reads of the source file list (``self.site.reads.collect`` is set then).
+        Resolutions are memoized: this costs a lookup a link."""
+        new = [key[4:] for key in inputs if key.startswith("src:") and key not in self._deps]
+        self._deps.update(inputs)
+        for page in new:
             scan = self.source_scan(page) if page in self.site.files else None
             for link in scan.links if scan is not None else ():
                 resolve_link(page, link.target, self.site)
@@ -624,9 +626,7 @@ class _Run:
     def _noted_anchors(self, page: str) -> PageAnchors | None:
         found = self.source_anchors(page)
         if self._deps is not None:
-            used = self.source_anchors.sources.get(page, (page,))
-            self._deps.update(self._source_inputs(used))
-            self._note_source_reads(used)
+            self._note(self._source_inputs(self.source_anchors.sources.get(page, (page,))))
         return found
 
     def _apply(self, report: Direct | Merged, locale: str) -> None:
