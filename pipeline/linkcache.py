@@ -129,7 +129,6 @@ class ScanCache:
     def keep_result(self, key: str, value: Any) -> None:
         self._results[key] = value
 
-
     def keep_shard(self, locale: str) -> None:
         """Keep every stored result of ``locale``'s file (a run that reuses the locale's whole
         result): nothing to do unless this run read the file."""
@@ -171,7 +170,7 @@ class ScanCache:
         for locale, (stored, used) in by_file.items():
             if locale in self._saved:
                 continue
-            if locale is not None and locale not in self._shards:  # made by a worker process: read it now
+            if locale is not None and locale not in self._shards:  # kept, not looked up: read it now
                 self._load_shard(locale)
                 stored = {k: v for k, v in self._results_stored.items() if shard_of(k) == locale}
             wrote = self._write(locale, stored, used) or wrote
@@ -180,10 +179,10 @@ class ScanCache:
     def save_shard(self, locale: str) -> None:
         """Write ``locale``'s file now and forget its results (a worker process that checked
         the locale: its results need not travel back, and the parent leaves the file alone)."""
-        stored = {k: v for k, v in self._results_stored.items() if shard_of(k) == locale}
-        used = {k: v for k, v in self._results.items() if shard_of(k) == locale}
         if locale not in self._shards:
             self._load_shard(locale)
+        stored = {k: v for k, v in self._results_stored.items() if shard_of(k) == locale}
+        used = {k: v for k, v in self._results.items() if shard_of(k) == locale}
         try:
             self._write(locale, stored, used)
         except OSError:
