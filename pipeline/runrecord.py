@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from .digests import blake2b
-from .files import read_bytes
+from .files import read_bytes, write_atomic
 
 RECORD_FORMAT = 4  # 2: launches beside the runs; 3: a launch's source page scans; 4: and its findings' places
 KEEP = 8  # command lines remembered side by side (make check, the pre-commit hook, CI, ...)
@@ -194,8 +194,6 @@ def store_contents(record_path: str, contents: dict) -> None:
     files = {**kept, **contents.seen}
     if files == contents.known:
         return
-    from .files import write_atomic
-
     try:
         write_atomic(_contents_path(record_path), json.dumps({"format": CONTENTS_FORMAT, "files": files},
                                                              ensure_ascii=False, separators=(",", ":")))
@@ -276,8 +274,6 @@ def store_record(path: str, key: str, report: str, summary: str, status: int,
     """Keep this run under ``key``, with the ``KEEP - 1`` most recent others, and the
     ``launch`` (its key and entry) that led to it, if any. ``tables``: what ``read_records``
     gave for the file, if the caller just read it."""
-    from .files import write_atomic
-
     runs, launches = (dict(table) for table in (tables or read_records(path)))
     runs.pop(key, None)
     runs[key] = {"report": report, "summary": summary, "status": status}

@@ -253,7 +253,7 @@ def run_update(settings: Settings) -> Outcome:
             except OSError as exc:
                 outcome.diagnostics.append(write_error(settings.display(path), exc).diagnostic)
                 continue
-            kept[key] = digest(bytes_digest(pot_data), digest(text.encode("utf-8")))
+            kept[key] = digest(bytes_digest(pot_data), bytes_digest(text.encode("utf-8")))
     memo["update"] = kept
     _save_memo(settings, memo)
     outcome.lines.append(f"update: {len(outcome.written)} catalog(s) written in {time.perf_counter() - started:.2f}s")
