@@ -178,6 +178,7 @@ class _Run:
         self._source_scans: dict[str, PageScan | None] = {}
         self._texts: dict[str, str] = {}  # source pages read before they were scanned
         self._digests: dict[str, str] = {}  # the source pages' content digests (``check_sources``)
+        self._shown: dict[str, str] = {}  # the source pages as reports name them (``check_sources``)
         self.scan_digests: dict[str, tuple[str, str, str]] = {}  # page -> digests: its text, its scan, unplaced
         self._documents: dict[str, object] = {}
         self._document_errors: dict[str, Finding] = {}  # page -> why it could not be parsed
@@ -226,7 +227,7 @@ class _Run:
     def check_sources(self) -> None:
         """Check every source page; a page whose cached result still holds is not checked again
         (not when ``collect`` was told not to reuse results: ``--verbose`` lists every link)."""
-        shown = {page: self.display(self.settings.source / page) for page in self.source_pages}
+        shown = self._shown = {page: self.display(self.settings.source / page) for page in self.source_pages}
         digests = self._digests = {}
         for page in self.source_pages:  # content digests: the run's fingerprint made most of them
             path = str(self.settings.source / page)
@@ -657,7 +658,7 @@ class _Run:
         """For a run that is ``scan_only``: ``pages``, each source page's digests (its text,
         its scan, its scan without places), and ``moves``, the findings with the places they
         are at (``checkmoves.encode_moves``; None if one is not at a source page)."""
-        page_of = {self.display(self.settings.source / page): page for page in self.source_pages}
+        page_of = {shown: page for page, shown in self._shown.items()}
 
         def places(page: str) -> list[tuple[int, int]] | None:
             scan = self.source_scan(page)
