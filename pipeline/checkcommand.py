@@ -180,7 +180,7 @@ def replay_launch(argv: Sequence[str]) -> tuple[int | None, tuple[str, dict[str,
         if replayed is not None:
             report, moves = replayed
             status = _replay(output, report, record["summary"], record["status"])
-            digests = {page: [pages[page], *(rescanned[page][:2] if page in rescanned else scans["pages"][page][1:3])]
+            digests = {page: [pages[page], *(rescanned[page][0] if page in rescanned else scans["pages"][page][1:3])]
                        for page in pages}
             entry = dict(launches[key], scans={"shape": shape, "run": now, "pages": digests, "moves": moves})
             store_record(path, now, report, record["summary"], record["status"], (key, entry), (runs, launches))
@@ -193,7 +193,7 @@ def _rescanned(folder: str, stored: dict[str, list[str]], pages: dict[str, str])
     """Each source page whose text changed since the stored run (``stored``: page -> the
     digests of its text then, of its link scan and of that scan without places), if every one
     still has the same links, anchors, headings and malformed links in the same order: page ->
-    its scan's two digests now and, if they moved, its places (``linkscan.scan_places``).
+    its scan's two digests now, and its places if they moved (``linkscan.scan_places``; else None).
     A run marked as depending on the pages only through their scans
     (``checking._Run.scan_only``) then reports the same, at the new places (``_moved``), as
     when a sentence without a link is edited or a line is added above a link. Any doubt is None."""
@@ -205,17 +205,16 @@ def _rescanned(folder: str, stored: dict[str, list[str]], pages: dict[str, str])
     found = {}
     for page in changed:
         data = read_bytes(os.path.join(folder, page))
+        if data is None:
+            return None
         try:
-            text = data.decode("utf-8") if data is not None else None
+            scan = scan_text(data.decode("utf-8"))
         except UnicodeDecodeError:
             return None  # the check reads it with replacement characters: let it
-        if text is None:
-            return None
-        scan = scan_text(text)
-        digests = list(scan_digests(scan))
+        digests = scan_digests(scan)
         if digests[1] != stored[page][2]:
             return None
-        found[page] = digests if digests[0] == stored[page][1] else [*digests, scan_places(scan)]
+        found[page] = (digests, None if digests[0] == stored[page][1] else scan_places(scan))
     return found
 
 
@@ -223,7 +222,7 @@ def _moved(record: dict, scans: dict, rescanned: dict) -> tuple[str, dict | None
     """The stored run's report, and the findings' places to store with it, with the findings
     of the ``rescanned`` pages whose links moved at their new places; None if one cannot be
     placed for certain (``checkmoves.moved_report``)."""
-    moved = {page: found[2] for page, found in rescanned.items() if len(found) > 2}
+    moved = {page: places for page, (_, places) in rescanned.items() if places is not None}
     if not moved:
         return record["report"], scans["moves"]
     if scans["moves"] is None:
