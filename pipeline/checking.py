@@ -60,7 +60,7 @@ from .checkstore import (Direct, Merged, decode_findings, decode_hit, decode_rep
                          encode_report)
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
-from .files import list_files, read_bytes, write_atomic, write_error
+from .files import list_files, write_atomic, write_error
 from .linkcache import ScanCache, digest_text, load_scan_cache
 from .links import Anchors, LinkResult, PageAnchors, build_site, encode_read, has_file, reads_hold, resolve_link
 from .linkscan import PageScan, scan_digests, scan_places, scan_text
@@ -68,7 +68,7 @@ from .model import Diagnostic, Location
 from .outputtree import OutputTree, memo_scanner
 from .provenance import BUILT, Attribution, PageFacts, attribute
 from .reports import Finding, apply_baseline, format_baseline, format_report, sort_key, summary_line
-from .runrecord import content_digest, content_of, fingerprint
+from .runrecord import content_of, fingerprint, read_content
 from .treecheck import Hit, check_tree
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -232,8 +232,7 @@ class _Run:
         for page in self.source_pages:  # content digests: the run's fingerprint made most of them
             path = str(self.settings.source / page)
             if path not in self._contents:  # not fingerprinted (--no-cache, --verbose): read once here
-                data = read_bytes(path)
-                self._contents[path] = None if data is None else content_digest(data)
+                data = read_content(path, self._contents)
                 if data is not None:
                     self._texts[page] = data.decode("utf-8", errors="replace")
             if self._contents[path] is not None:

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .files import read_bytes
 from .linkscan import PageScan
-from .runrecord import content_digest, content_of
+from .runrecord import content_of, read_content
 
 
 class OutputTree:
@@ -33,12 +32,9 @@ class OutputTree:
     def scan(self, page: str) -> PageScan | None:
         if page not in self._scans:
             path = self._path(page)
-            data = read_bytes(path) if path is not None else None
-            if data is None:
-                self._scans[page] = None
-            else:
-                self.contents[path] = digest = content_digest(data)
-                self._scans[page] = self.scanner(data.decode("utf-8", errors="replace"), digest)
+            data = read_content(path, self.contents) if path is not None else None
+            self._scans[page] = None if data is None else self.scanner(data.decode("utf-8", errors="replace"),
+                                                                     self.contents[path])
         return self._scans[page]
 
     def digest(self, page: str) -> str | None:

@@ -142,9 +142,16 @@ def content_of(path: str, contents: dict[str, str | None]) -> str | None:
     if path not in contents:
         if isinstance(contents, Contents):
             return _content_by_stat(path, contents)
-        data = read_bytes(path)
-        contents[path] = None if data is None else content_digest(data)
+        read_content(path, contents)
     return contents[path]
+
+
+def read_content(path: str, contents: dict[str, str | None]) -> bytes | None:
+    """The file's bytes (None: unreadable), with its content digest put in ``contents``: for
+    a caller that needs the bytes too (to scan them), so that nobody hashes them again."""
+    data = read_bytes(path)
+    contents[path] = None if data is None else content_digest(data)
+    return data
 
 
 def _content_by_stat(path: str, contents: Contents) -> str | None:
