@@ -85,6 +85,7 @@ def run_extract(settings: Settings, jobs: int = 0) -> Outcome:
             parts = list(pool.map(_extract_pages, [settings] * workers, [todo[i::workers] for i in range(workers)]))
     else:
         parts = [_extract_pages(settings, todo)]
+    unchanged = len(kept)
     made: dict[str, tuple[str, str]] = {}
     for part, part_made in parts:
         outcome.diagnostics += part.diagnostics
@@ -98,7 +99,7 @@ def run_extract(settings: Settings, jobs: int = 0) -> Outcome:
             kept[page] = digest(config, *made[page])
     memo["extract"] = kept
     _save_memo(settings, memo)
-    outcome.lines.append(f"extract: {len(todo)} page(s) parsed, {len(kept) - len(todo)} unchanged, "
+    outcome.lines.append(f"extract: {len(todo)} page(s) parsed, {unchanged} unchanged, "
                          f"{len(outcome.written)} template(s) written in {time.perf_counter() - started:.2f}s")
     return outcome
 

@@ -49,6 +49,19 @@ def test_broken_yaml_reports_one_line_and_builds_the_rest(sample_project, capsys
     assert not (sample_project / "out/html/en-US/broken.html").exists()
 
 
+def test_extract_summary_counts_a_page_that_fails_as_neither_parsed_fine_nor_unchanged(sample_project, capsys):
+    assert _run(sample_project, "extract") == 0
+    capsys.readouterr()
+    page = sample_project / "source" / SEED_NAME
+    page.write_bytes(page.read_bytes().replace(b"title:", b"title: [oops\ntitle:", 1))
+    assert _run(sample_project, "extract") == 1
+    captured = capsys.readouterr()
+    assert "[source.yaml]" in captured.err
+    assert "extract: 1 page(s) parsed, 0 unchanged, 0 template(s) written" in captured.out
+    assert _run(sample_project, "extract") == 1  # reported again: a failed page is never taken as done
+    assert "extract: 1 page(s) parsed, 0 unchanged, 0 template(s) written" in capsys.readouterr().out
+
+
 def test_po_syntax_error_keeps_old_output_and_other_locales(sample_project, capsys):
     assert _run(sample_project, "build") == 0
     old = (sample_project / "out/frontmatter/en-US" / SEED_NAME).read_bytes()
