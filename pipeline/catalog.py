@@ -9,6 +9,7 @@ merge twice changes nothing.
 
 from __future__ import annotations
 
+import codecs
 import copy
 import difflib
 import re
@@ -21,6 +22,7 @@ from babel.messages.plurals import get_plural
 from .digests import blake2b
 from .errors import error
 from .extract import Message
+from .files import decode_text
 from .model import Stats
 
 TEMPLATE_HEADER = "X-Pipeline-Template"
@@ -102,6 +104,35 @@ _PLAIN_STRING = re.compile(r'"[^"\\]*(?:\\[ntrbfv"\\][^"\\]*)*"[ \t]*$')
 _ESCAPE = re.compile(r'\\[ntrbfv"\\]')  # what polib decodes
 # valid C escapes that msgfmt reads but polib would keep as backslash and letters
 _UNREAD_ESCAPE = re.compile(r'\\(?:a|[0-7]{1,3}|x[0-9A-Fa-f]+)')
+
+
+# the header's declared charset; "CHARSET" is the placeholder of a template never filled in
+_CHARSET = re.compile(rb'"Content-Type:[^"\n]*?charset=([^"\\\s;]+)', re.IGNORECASE)
+
+
+def decode_catalog(data: bytes, path: str) -> str:
+    """A PO/POT file's text, decoded in the charset its header declares, as GNU gettext reads
+    it (``ISO-8859-1``, ``CP1252``, ``EUC-JP``...; UTF-8 when it declares none or the
+    ``CHARSET`` placeholder). What we write is always UTF-8 (``pipeline update`` converts).
+    An unknown charset, or bytes that are not valid in it, is a located error."""
+    header = data.find(b'msgid ""')
+    following = data.find(b"msgid", header + 8) if header >= 0 else -1
+    declared = _CHARSET.search(data, header, following if following >= 0 else len(data)) if header >= 0 else None
+    name = declared.group(1).decode("ascii", "replace") if declared else "UTF-8"
+    try:
+        codec = codecs.lookup(name).name if name.upper() != "CHARSET" else "utf-8"
+    except LookupError:
+        line = data.count(b"\n", 0, declared.start()) + 1
+        raise error(path, line, 1, f"unknown charset '{name}' in the header", "po.encoding") from None
+    if codec == "utf-8" or codec == "ascii":
+        return decode_text(data, path)
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise error(path, line, column, f"file is not valid {name}, the charset its header declares",
+                    "source.encoding") from None
 
 
 def check_syntax(text: str, path: str) -> None:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from .config import Settings
 from .errors import PipelineError, error
+from .files import decode_text
 from .links import REDIRECTION_FILE, load_redirects, parse_site_map
 from .reports import parse_baseline
 
@@ -115,7 +116,7 @@ def read_inventory(name: str) -> frozenset[str]:
 
 def load_inventory(path: Path) -> frozenset[str]:
     """Known external URLs: one a line, blank lines and ``#`` comments ignored."""
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = decode_text(path.read_bytes(), str(path), "config.inventory").splitlines()
     return frozenset(url_key(line.strip()) for line in lines if line.strip() and not line.lstrip().startswith("#"))
 
 

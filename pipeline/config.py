@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import error
+from .files import decode_text
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: annotations are strings here
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ def load_settings(root: Path, overrides: dict[str, Any] | None = None, check_loc
         if not path.is_file():
             continue
         try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+            raw = tomllib.loads(decode_text(path.read_bytes(), name, "config.toml"))
         except tomllib.TOMLDecodeError as exc:
             where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))  # Python < 3.14 has no lineno
             line, col = (int(where.group(1)), int(where.group(2))) if where else (1, 1)

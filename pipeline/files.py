@@ -38,14 +38,15 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes | None:
     return b"".join(chunks)
 
 
-def decode_text(data: bytes, display: str) -> str:
-    """``read_text`` of bytes already read."""
+def decode_text(data: bytes, display: str, code: str = "source.encoding") -> str:
+    """``read_text`` of bytes already read; ``code``: the error's code (``config.*`` for a
+    settings file: a usage error)."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise error(display, line, column, "file is not valid UTF-8", "source.encoding") from None
+        raise error(display, line, column, "file is not valid UTF-8", code) from None
 
 
 def write_atomic(path: str | os.PathLike[str], content: str | bytes) -> bool:

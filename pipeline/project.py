@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Settings
-from .errors import PipelineError
-from .files import decode_text, inside, list_pages, read_text
+from .errors import PipelineError, error
+from .files import decode_text, inside, list_pages, read_bytes, read_text
 from .model import Diagnostic, Document
 
 if TYPE_CHECKING:
@@ -85,7 +85,14 @@ def load_glossary_file(settings: Settings) -> frozenset[str]:
     from .qa import load_glossary
 
     path = settings.glossary
-    return load_glossary(path.read_text(encoding="utf-8")) if path and path.is_file() else frozenset()
+    if path is None:
+        return frozenset()
+    display = settings.display(path)
+    data = read_bytes(path)
+    if data is None:
+        raise error(display, 1, 1, "no such glossary file" if not path.exists() else "cannot read the glossary file",
+                    "config.glossary")
+    return load_glossary(decode_text(data, display, "config.glossary"))
 
 
 def load_catalog(settings: Settings, locale: str, page: str) -> "polib.POFile | None":
@@ -96,4 +103,4 @@ def load_catalog(settings: Settings, locale: str, page: str) -> "polib.POFile | 
     if not path.is_file():
         return None
     display = settings.display(path)
-    return catalog.parse_catalog(read_text(path, display), display)
+    return catalog.parse_catalog(catalog.decode_catalog(path.read_bytes(), display), display)

@@ -191,6 +191,8 @@ def _merged_already(pot_data: bytes, po_data: bytes) -> bool:
         return False
     if po_text.startswith("\ufeff"):  # saved with a BOM: parsed, so that update reports it as build does
         return False
+    if "charset=utf-8" not in (header_value(po_text, "Content-Type") or "").lower().replace(" ", ""):
+        return False  # parsed: another charset is read in it and written as UTF-8, or is an error
     ours = header_value(po_text, TEMPLATE_HEADER)
     if ours is None or ours != header_value(pot_text, TEMPLATE_HEADER):
         return False
@@ -243,7 +245,7 @@ def run_update(settings: Settings) -> Outcome:
                 continue
             try:
                 shown = settings.display(path)
-                existing = catalog.parse_catalog(decode_text(po_data, shown), shown) if po_data is not None else None
+                existing = catalog.parse_catalog(catalog.decode_catalog(po_data, shown), shown) if po_data is not None else None
             except PipelineError as exc:
                 outcome.diagnostics.append(exc.diagnostic)  # never overwrite a file we cannot read
                 continue

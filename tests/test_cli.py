@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -60,6 +61,47 @@ def test_extract_summary_counts_a_page_that_fails_as_neither_parsed_fine_nor_unc
     assert "extract: 1 page(s) parsed, 0 unchanged, 0 template(s) written" in captured.out
     assert _run(sample_project, "extract") == 1  # reported again: a failed page is never taken as done
     assert "extract: 1 page(s) parsed, 0 unchanged, 0 template(s) written" in capsys.readouterr().out
+
+
+DE_PO = f"locales/de-DE/{SEED_NAME[:-3]}.po"
+
+
+def test_a_catalog_in_the_charset_its_header_declares_is_read_in_it_and_updated_to_utf8(sample_project, capsys):
+    """GNU gettext reads a PO file in its header's charset; so do we. ``update`` writes it back
+    as UTF-8, the charset of every file we write, losing no translation."""
+    assert _run(sample_project, "all") == 0
+    built = (sample_project / "out/markdown/de-DE" / SEED_NAME).read_bytes()
+    po = sample_project / DE_PO
+    text = po.read_text(encoding="utf-8")
+    assert "ä" in text and "charset=UTF-8" in text
+    po.write_bytes(text.replace("charset=UTF-8", "charset=CP1252").encode("cp1252"))
+    capsys.readouterr()
+    assert _run(sample_project, "build") == 0, capsys.readouterr().err
+    assert (sample_project / "out/markdown/de-DE" / SEED_NAME).read_bytes() == built
+    assert _run(sample_project, "stats") == 0
+    shutil.copy(Path(__file__).parent.parent / "check-baseline.json", sample_project)
+    assert _run(sample_project, "check") == 0, capsys.readouterr().err
+    assert _run(sample_project, "update") == 0
+    updated = po.read_bytes().decode("utf-8")  # as msgmerge does, the template's creation date is taken
+    date = re.compile(r'"POT-Creation-Date: [^"]*"')
+    assert date.sub("", updated) == date.sub("", text)
+
+
+def test_a_catalog_whose_bytes_or_charset_cannot_be_read_is_a_located_error(sample_project, capsys):
+    po = sample_project / DE_PO
+    text = po.read_text(encoding="utf-8")
+    line = text[:text.index("ä")].count("\n") + 1
+    column = text[:text.index("ä")].split("\n")[-1].encode("utf-8").__len__() + 1
+    po.write_bytes(text.encode("utf-8").replace("ä".encode("utf-8"), b"\xe4"))  # Latin-1 bytes, UTF-8 header
+    assert _run(sample_project, "build") == 1
+    assert capsys.readouterr().err.strip() == f"{DE_PO}:{line}:{column}: error: file is not valid UTF-8 [source.encoding]"
+    po.write_bytes(text.replace("charset=UTF-8", "charset=KLINGON-8").encode("utf-8"))
+    header = text[:text.index("charset=UTF-8")].count("\n") + 1
+    assert _run(sample_project, "build") == 1
+    assert capsys.readouterr().err.strip() == (
+        f"{DE_PO}:{header}:1: error: unknown charset 'KLINGON-8' in the header [po.encoding]")
+    assert _run(sample_project, "update") == 1
+    assert po.read_bytes() == text.replace("charset=UTF-8", "charset=KLINGON-8").encode("utf-8")  # left as it was
 
 
 def test_po_syntax_error_keeps_old_output_and_other_locales(sample_project, capsys):

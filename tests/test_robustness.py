@@ -3,6 +3,7 @@ no traceback, and no translation or built output lost (the team's contract for b
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -232,3 +233,39 @@ def test_an_include_outside_the_source_folder_is_not_inlined(tmp_path, capsys):
     assert built and not any(b"secret-content" in data for data in built)
     markdown = (project / "out/markdown/en-US/docs/a.md").read_text(encoding="utf-8")
     assert "[x](../../../secret.txt)" in markdown  # left as a link, as a missing include is
+
+
+def _settings_line(project: Path, text: str) -> None:
+    """Add ``text`` as a line of the project's [tool.pipeline] table."""
+    config = project / "pyproject.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "[tool.pipeline]\n", f"[tool.pipeline]\n{text}\n", 1), encoding="utf-8")
+
+
+def test_settings_files_not_in_utf8_are_located_usage_errors(sample_project, capsys):
+    """A Latin-1 byte in pyproject.toml, the glossary or the inventory of known URLs was a
+    UnicodeDecodeError traceback."""
+    config = sample_project / "pyproject.toml"
+    original = config.read_bytes()
+    config.write_bytes(original + b"# caf\xe9\n")
+    line = original.count(b"\n") + 1
+    assert _run(sample_project, "build") == 2
+    assert capsys.readouterr().err.strip() == f"pyproject.toml:{line}:6: error: file is not valid UTF-8 [config.toml]"
+    config.write_bytes(original)
+
+    shutil.copy(Path(__file__).parent.parent / "check-baseline.json", sample_project)
+    _settings_line(sample_project, 'glossary = "glossary.txt"')
+    (sample_project / "glossary.txt").write_bytes(b"Company Portal\nCaf\xe9\n")
+    for command in ("build", "check"):
+        assert _run(sample_project, command) == 2
+        assert capsys.readouterr().err.strip() == "glossary.txt:2:4: error: file is not valid UTF-8 [config.glossary]"
+    (sample_project / "glossary.txt").unlink()
+    assert _run(sample_project, "build") == 2  # a glossary set but missing was silently no glossary
+    assert capsys.readouterr().err.strip() == "glossary.txt:1:1: error: no such glossary file [config.glossary]"
+    (sample_project / "glossary.txt").write_text("Company Portal\n", encoding="utf-8")
+    assert _run(sample_project, "build") == 0
+
+    inventory = sample_project / "known-urls.txt"
+    inventory.write_bytes(b"# known\nhttps://example.com/caf\xe9\n")
+    assert _run(sample_project, "check", "--no-outputs", "--inventory", str(inventory)) == 2
+    assert capsys.readouterr().err.strip() == f"{inventory}:2:24: error: file is not valid UTF-8 [config.inventory]"
