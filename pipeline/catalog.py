@@ -1,7 +1,7 @@
 """Gettext catalogs: POT from messages, msgmerge-style update, lookups and statistics.
 
 In: ``Message`` records, PO/POT text. Out: ``polib.POFile`` objects and PO text. This is the
-only module that imports polib. Merging follows msgmerge: every translation is kept; an
+only module that imports polib, with ``poread``, its reader. Merging follows msgmerge: every translation is kept; an
 entry whose msgid changed is matched by similarity, marked fuzzy and keeps the old text as
 ``#| msgid``; messages that left the template become obsolete ``#~`` entries; running the
 merge twice changes nothing.
@@ -24,6 +24,7 @@ from .errors import error
 from .extract import Message
 from .files import decode_text
 from .model import Stats
+from .poread import parse_po
 
 TEMPLATE_HEADER = "X-Pipeline-Template"
 SOURCE_HEADER = "X-Pipeline-Source"  # digest of the page (and settings) a template was made from
@@ -224,11 +225,11 @@ def _polib_parse(text: str) -> polib.POFile:
     text = text[1:]
     found = [char for char in _NOT_NEWLINE if char in text]
     if not found:
-        return polib.pofile(text, wrapwidth=79)
+        return parse_po(text)
     stand_ins = (chr(c) for c in range(0xF0000, 0xFFFFE) if chr(c) not in text)
     there = {char: next(stand_ins) for char in found}
     back = str.maketrans({stand_in: char for char, stand_in in there.items()})
-    po = polib.pofile(text.translate(str.maketrans(there)), wrapwidth=79)
+    po = parse_po(text.translate(str.maketrans(there)))
     po.header = po.header.translate(back)
     po.metadata = {key.translate(back): value.translate(back) for key, value in po.metadata.items()}
     for entry in po:

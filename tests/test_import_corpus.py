@@ -137,7 +137,8 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> dict:
             for key, equal in _compare(source, built, real, metadata).items():
                 counts[key] += equal
         figures[locale] = counts
-    return {"figures": figures, "seconds": seconds, "outcome": outcome, "out": settings.out}
+    return {"figures": figures, "seconds": seconds, "outcome": outcome, "out": settings.out,
+            "locales": settings.locales}
 
 
 def test_every_translated_page_with_a_source_is_imported(imported):
@@ -177,3 +178,13 @@ def test_source_closing_comments_are_not_repeated_by_the_trailer(imported):
 
 
 _TRAILING_COMMENTS = re.compile(r"(?:\s*<!--(?:(?!<!--).)*?-->)+\Z", re.DOTALL)
+
+
+def test_every_real_catalog_reads_as_polib_reads_it(imported):
+    """``poread.parse_po`` against ``polib.pofile`` on the 1,240 catalogs the three locales import."""
+    from .test_poread import assert_same_as_polib
+
+    catalogs = sorted(imported["locales"].rglob("*.po"))
+    assert len(catalogs) == 1240
+    for path in catalogs:
+        assert_same_as_polib(path.read_text(encoding="utf-8"))

@@ -1,0 +1,93 @@
+"""``poread.parse_po`` reads PO text exactly as ``polib.pofile`` does, faster.
+
+The two are compared attribute for attribute on real catalogs (the shipped ones and the test
+data here; every catalog of the corpus's three locales in ``test_import_corpus``) and on
+thousands of mutations of them: lines dropped, repeated, swapped, made obsolete, commented,
+marked as previous, given escapes, quotes, flags, occurrences and blank lines. Where polib
+raises, ``parse_po`` must raise the same error.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import polib
+import pytest
+
+from pipeline.poread import parse_po
+
+REPO = Path(__file__).resolve().parent.parent
+CATALOGS = sorted(p for folder in ("locales", "tests/data") for p in (REPO / folder).rglob("*.po*"))
+
+
+def polib_view(po: polib.POFile) -> tuple:
+    """Everything polib's parser sets, entry by entry."""
+    return (po.header, list(po.metadata.items()), po.metadata_is_fuzzy, po.encoding, po.fpath, po.wrapwidth,
+            [sorted(vars(entry).items()) for entry in po])
+
+
+def outcome(parse, text: str) -> tuple:
+    try:
+        return ("parsed", polib_view(parse(text)))
+    except OSError as exc:
+        return ("error", str(exc))
+
+
+def assert_same_as_polib(text: str) -> None:
+    assert outcome(parse_po, text) == outcome(lambda t: polib.pofile(t, wrapwidth=79), text), text
+
+
+def test_the_catalogs_of_the_repository_read_as_polib_reads_them():
+    assert len(CATALOGS) >= 5
+    for path in CATALOGS:
+        text = path.read_text(encoding="utf-8")
+        assert_same_as_polib(text)
+        assert_same_as_polib(text.replace("\n", "\r\n"))
+
+
+_INSERTS = [
+    "", "#", "# a translator's note", "#. an extracted note", "#: page.md:12 other.md x.md:y :7 z:",
+    "#: 42 page.md:3", "#, fuzzy, md-text", "#,", "#.", "#:", "#| msgid \"old\"", "#| \"more old\"", "#| msgctxt \"ctx\"",
+    "#| msgid_plural \"olds\"", "#|", "#| msgid", "#| bogus \"x\"", "#~ msgid \"gone\"", "#~ msgstr \"weg\"",
+    "#~ \"continued\"", "#~|  msgid \"x\"", "#~", "msgctxt \"ctx\"", "msgid \"new\"", "msgstr \"neu\"",
+    "msgid_plural \"news\"", "msgstr[0] \"a\"", "msgstr[1] \"b\"", "msgstr[x] \"c\"", "\"a \\\"quoted\\\" \\\\ \\n\\t\"",
+    "\"bad \" quote\"", "msgid \"\"", "msgstr \"\"", "\"Content-Type: text/plain; charset=ISO-8859-1\\n\"",
+    "\"Key: value\\n\"", "\"continued value\\n\"", "## double", "#~ #, fuzzy", "\ufeffmsgid \"bom\"",
+    "   msgid   \"spaced\"   ", "msgid", "junk line", "\"Language: de\\nX-Other: 1\\n\"",
+]
+
+
+def _mutate(lines: list[str], rng: random.Random) -> list[str]:
+    lines = list(lines)
+    for _ in range(rng.randint(1, 4)):
+        at = rng.randrange(len(lines) + 1)
+        kind = rng.randrange(6)
+        if kind == 0 and lines:
+            del lines[min(at, len(lines) - 1)]
+        elif kind == 1 and lines:
+            lines.insert(at, lines[min(at, len(lines) - 1)])
+        elif kind == 2 and len(lines) > 1:
+            other = rng.randrange(len(lines))
+            at = min(at, len(lines) - 1)
+            lines[at], lines[other] = lines[other], lines[at]
+        elif kind == 3 and lines:
+            at = min(at, len(lines) - 1)
+            lines[at] = rng.choice(["#~ ", "#| ", "#", "  ", "#~| "]) + lines[at]
+        else:
+            lines.insert(at, rng.choice(_INSERTS))
+    return lines
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_mutated_catalogs_read_or_fail_as_polib_does(seed):
+    rng = random.Random(seed)
+    errors = parsed = 0
+    for path in CATALOGS:
+        lines = path.read_text(encoding="utf-8").split("\n")
+        for _ in range(150):
+            text = "\n".join(_mutate(lines, rng))
+            assert_same_as_polib(text)
+            errors += outcome(parse_po, text)[0] == "error"
+    parsed = len(CATALOGS) * 150 - errors
+    assert errors > 50 and parsed > 50  # both kinds of outcome were compared
