@@ -272,10 +272,9 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
 
     Built from the cache records (titles, coverage, assets); only the pages that have an
     error table are parsed again, for the error catalogs."""
-    import jinja2
-
     from . import render, site
-    from .units import Workshop, page_meta, template_error
+    from .units import Workshop, page_meta, raised_by_template, template_error
+
     shop = Workshop(settings)
     error_pages = sorted({page for page in pages for locale in settings.all_locales
                           if (r := units.get(BuildCache.key(locale, page))) is not None and r.has_errors})
@@ -301,7 +300,9 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
         options = dict(coverage=total.coverage, site_map=settings.site_map, all_paths=pages)
         try:
             outputs.update(site.locale_outputs(*arguments, **options))
-        except jinja2.TemplateError as exc:  # index.html.j2 or ui.html.j2: one located line, the rest written
+        except Exception as exc:  # index.html.j2 or ui.html.j2: one located line, the rest written
+            if not raised_by_template(exc):
+                raise
             outcome.diagnostics.append(template_error(settings, exc).diagnostic)
             outputs.update(site.locale_outputs(*arguments, **options, with_index=False))
             kept.add(f"html/{locale}/{index_file(pages)}")

@@ -182,7 +182,9 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
         rendered = render_outputs(shop.env, meta, document, translations,
                                   shop.include_resolver(locale, document, includes), shop.html_bodies,
                                   shop.metadata.get((locale, document.path), {}), options.formats)
-    except jinja2.TemplateError as exc:
+    except Exception as exc:  # a jinja2 error, or any exception an expression raised (a TypeError...)
+        if not raised_by_template(exc):
+            raise
         raise template_error(settings, exc) from None
     for relative, text in rendered.items():
         target = inside(settings.out, relative)
@@ -233,7 +235,21 @@ def page_meta(settings: Settings, locale: str, document: Document | None, transl
     )
 
 
-def template_error(settings: Settings, exc: jinja2.TemplateError) -> PipelineError:
+def raised_by_template(exc: Exception) -> bool:
+    """Whether ``exc`` is a jinja2 error or was raised while a template's code ran (a frame of
+    a ``.j2`` file in its traceback): a bug of the template, reported at its line; anything
+    else is ours, and is not disguised as the template's."""
+    if isinstance(exc, jinja2.TemplateError):
+        return True
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def template_error(settings: Settings, exc: Exception) -> PipelineError:
     """A located error for a broken template: the template file and line when known."""
     name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
     if name is None:  # runtime errors: the innermost template frame of the traceback
@@ -244,5 +260,6 @@ def template_error(settings: Settings, exc: jinja2.TemplateError) -> PipelineErr
                 name, line = filename, tb.tb_lineno
             tb = tb.tb_next
     shown = settings.display(Path(name)) if name else "<template>"
-    message = getattr(exc, "message", None) or str(exc)
+    message = (getattr(exc, "message", None) or str(exc) if isinstance(exc, jinja2.TemplateError)
+               else f"{type(exc).__name__}: {exc}")
     return error(shown, line or 1, 1, f"template error: {message}", "build.template")

@@ -140,6 +140,21 @@ def test_template_error_is_located(sample_project, capsys):
 
 
 
+def test_an_exception_raised_while_a_template_runs_is_located_too(sample_project, capsys):
+    """A TypeError in an expression (not a jinja2 error) was a traceback with nothing built."""
+    (sample_project / "templates").mkdir(exist_ok=True)
+    (sample_project / "templates" / "page.md.j2").write_text('{{ body }}\n{{ page.coverage + "%" }}\n', encoding="utf-8")
+    (sample_project / "templates" / "index.html.j2").write_text("<!DOCTYPE html>\n{{ 1 // 0 }}\n", encoding="utf-8")
+    assert _run(sample_project, "build") == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "templates/index.html.j2:2:1: error: template error: ZeroDivisionError: integer division or modulo by zero "
+        "[build.template]",
+        "templates/page.md.j2:2:1: error: template error: TypeError: unsupported operand type(s) for +: 'float' "
+        "and 'str' [build.template]"], err
+    assert not (sample_project / "out/markdown/en-US" / SEED_NAME).exists()
+
+
 def test_broken_index_template_is_located_and_the_rest_is_built(sample_project, capsys):
     (sample_project / "templates").mkdir(exist_ok=True)
     (sample_project / "templates" / "index.html.j2").write_text(
