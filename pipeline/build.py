@@ -236,7 +236,7 @@ def _run_pages(settings: Settings, base: str, options: BuildOptions, stale: dict
     work = sorted(stale.items())
     if not work:
         return []
-    from .units import build_chunk, make_tools, start_worker  # rendering code loads only when there is work
+    from .units import build_chunk, load_glossary_file, make_tools, start_worker  # rendering code loads only when there is work
     jobs = options.jobs or os.cpu_count() or 1
     jobs = min(jobs, len(work))
     count = min(len(work), jobs * (CHUNKS_PER_WORKER if jobs > 1 else 4))
@@ -254,7 +254,8 @@ def _run_pages(settings: Settings, base: str, options: BuildOptions, stale: dict
         return sorted(results, key=lambda r: r.page)
     from concurrent.futures import ProcessPoolExecutor  # only when there is parallel work
 
-    with ProcessPoolExecutor(max_workers=jobs, initializer=start_worker, initargs=(settings,)) as pool:
+    glossary = load_glossary_file(settings)  # here: a broken glossary is one located error, not a broken pool
+    with ProcessPoolExecutor(max_workers=jobs, initializer=start_worker, initargs=(settings, glossary)) as pool:
         futures = [pool.submit(build_chunk, settings, base, options, chunk) for chunk in chunks]
         for future in futures:
             chunk_results = future.result()

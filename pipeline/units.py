@@ -42,20 +42,24 @@ class Tools:
     page_list: str  # build.page_list_digest(all_pages)
 
 
-def make_tools(settings: Settings) -> Tools:
+def make_tools(settings: Settings, glossary: frozenset[str] | None = None) -> Tools:
+    """The run's tools; ``glossary``: the glossary already read (by the process that starts
+    the workers: an error reading it is then reported once, not lost in a worker's start)."""
     all_pages = frozenset(list_pages(settings.source))
     env = render.make_environment(settings.templates)
     env.globals["index_file"] = index_file(all_pages)
-    return Tools(all_pages, env, load_glossary_file(settings), page_list_digest(all_pages))
+    if glossary is None:
+        glossary = load_glossary_file(settings)
+    return Tools(all_pages, env, glossary, page_list_digest(all_pages))
 
 
 _worker_tools: Tools | None = None  # a worker process's, for the run whose pool started it
 
 
-def start_worker(settings: Settings) -> None:
+def start_worker(settings: Settings, glossary: frozenset[str]) -> None:
     """Pool initializer: the worker makes its ``Tools`` once, not once per chunk."""
     global _worker_tools
-    _worker_tools = make_tools(settings)
+    _worker_tools = make_tools(settings, glossary)
 
 
 class Workshop:

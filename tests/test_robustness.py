@@ -260,8 +260,10 @@ def test_settings_files_not_in_utf8_are_located_usage_errors(sample_project, cap
         assert _run(sample_project, command) == 2
         assert capsys.readouterr().err.strip() == "glossary.txt:2:4: error: file is not valid UTF-8 [config.glossary]"
     (sample_project / "glossary.txt").unlink()
-    assert _run(sample_project, "build") == 2  # a glossary set but missing was silently no glossary
-    assert capsys.readouterr().err.strip() == "glossary.txt:1:1: error: no such glossary file [config.glossary]"
+    (sample_project / "source" / "second.md").write_text("# Second\n", encoding="utf-8")  # two pages: worker processes
+    for jobs in ("1", "2"):
+        assert _run(sample_project, "build", "-j", jobs) == 2  # a glossary set but missing was silently no glossary
+        assert capsys.readouterr().err.strip() == "glossary.txt:1:1: error: no such glossary file [config.glossary]"
     (sample_project / "glossary.txt").write_text("Company Portal\n", encoding="utf-8")
     assert _run(sample_project, "build") == 0
 
