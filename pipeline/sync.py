@@ -115,16 +115,29 @@ def source_digest(settings: Settings, page_bytes: str) -> str:
 
 
 def _made_from(pot: Path, source: str) -> bool:
-    """The template says it was made from exactly this page: no need to parse the page
-    again (this survives ``make clean``, which drops the memo in out/)."""
-    try:
-        with open(pot, encoding="utf-8") as handle:
-            head = handle.read(4096)
-    except (OSError, UnicodeDecodeError):
+    """The template says it was made from exactly this page, and is whole: no need to parse
+    the page again (this survives ``make clean``, which drops the memo in out/). Whole: it
+    parses, and its messages are those its ``X-Pipeline-Template`` digest was made of, so a
+    template that a merge conflict, a cut or a hand edit damaged is made again (reading a
+    template costs a tenth of parsing its page)."""
+    data = read_bytes(pot)
+    if data is None:
         return False
-    from .catalog import SOURCE_HEADER, header_value
+    from .catalog import SOURCE_HEADER, TEMPLATE_HEADER, header_value, parse_catalog, template_digest
+    from .extract import Message
 
-    return header_value(head, SOURCE_HEADER) == source
+    try:
+        text = data.decode("utf-8")
+        if header_value(text, SOURCE_HEADER) != source:
+            return False
+        template = parse_catalog(text, str(pot))
+    except (UnicodeDecodeError, PipelineError):
+        return False
+    messages = [Message(entry.msgid, tuple(f"{path}:{line}" if line else path for path, line in entry.occurrences),
+                        tuple(entry.comment.split("\n")) if entry.comment else (), tuple(entry.flags))
+                for entry in template]
+    return (not any(entry.obsolete or entry.msgstr for entry in template)
+            and template.metadata.get(TEMPLATE_HEADER) == template_digest(messages))
 
 
 def _extract_pages(settings: Settings, pages: list[tuple[str, str]]) -> tuple[Outcome, dict[str, tuple[str, str]]]:
@@ -168,7 +181,9 @@ def _write_template(settings: Settings, page: str, messages: "list[Message]", so
         same = catalog.format_catalog(catalog.make_template(messages, settings.project, old_date, page, old_source))
         if same == old.replace("\r\n", "\n").replace("\r", "\n"):  # as text mode reads it
             return bytes_digest(old_bytes)
-    data = catalog.format_catalog(catalog.make_template(messages, settings.project, now_stamp(), page, source)).encode("utf-8")
+    # a damaged template of the same page is made again as it was, its creation date included
+    date = old_date if old_date and old_source == source else now_stamp()
+    data = catalog.format_catalog(catalog.make_template(messages, settings.project, date, page, source)).encode("utf-8")
     try:
         if write_atomic(path, data):
             outcome.written.append(settings.display(path))

@@ -259,6 +259,28 @@ def test_extract_after_make_clean_parses_nothing_that_did_not_change(sample_proj
     assert pot.read_bytes() == before
 
 
+@pytest.mark.parametrize("damage", ["conflict marker", "cut short", "entry edited"])
+def test_a_damaged_template_is_made_again_even_without_the_memo(sample_project, capsys, damage):
+    """A POT is ours ("edit the source page, not this file"): one that a merge conflict, a
+    cut or a hand edit damaged was kept while its header still named the page's digest, and
+    ``init``/``update`` then made catalogs without the messages it lost."""
+    assert main(["-C", str(sample_project), "all"]) == 0
+    pot = sample_project / "locales/pot" / (SEED_NAME[:-3] + ".pot")
+    before = pot.read_text(encoding="utf-8")
+    last = before.rindex("\n#. ")
+    damaged = {"conflict marker": before[:last] + "\n<<<<<<< HEAD" + before[last:],
+               "cut short": before[:last + 1],
+               "entry edited": before.replace("#, md-text", "#, md-text, fuzzy", 1)}[damage]
+    for memo in ("kept", "gone"):
+        pot.write_text(damaged, encoding="utf-8")
+        if memo == "gone":
+            shutil.rmtree(sample_project / "out")  # make clean, or a fresh clone
+        capsys.readouterr()
+        assert main(["-C", str(sample_project), "extract"]) == 0
+        assert "extract: 1 page(s) parsed, 0 unchanged, 1 template(s) written" in capsys.readouterr().out
+        assert pot.read_text(encoding="utf-8") == before  # as it was, creation date included
+
+
 def test_qa_findings_of_an_included_page_are_reported_once_even_when_included_first(tmp_path, capsys):
     project = tmp_path / "site"
     (project / "source" / "includes").mkdir(parents=True)
