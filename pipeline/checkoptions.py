@@ -70,14 +70,20 @@ def check_options(settings: Settings, args: argparse.Namespace) -> CheckOptions:
 
 
 def selected_pages(settings: Settings, files: list[str]) -> tuple[frozenset[str] | None, dict[str, frozenset[str]]]:
-    """Source pages named by ``files`` (source pages themselves, or PO files of a page)."""
+    """Source pages named by ``files`` (source pages themselves, or PO files of a page; a
+    folder stands for those in it). A name that does not exist is a usage error, as in
+    linters: a CI job that names a deleted file must not pass having checked nothing."""
     if not files:
         return None, {}
     pages: set[str] = set()
     locales: dict[str, set[str]] = {}
+    named: list[Path] = []
     for name in files:
-        path = Path(name) if Path(name).is_absolute() else Path.cwd() / name
-        path = path.resolve()
+        path = (Path(name) if Path(name).is_absolute() else Path.cwd() / name).resolve()
+        if not path.exists():
+            raise usage_error(name, "no such file or folder", "config.files")
+        named += _files_in(path, settings) if path.is_dir() else [path]
+    for path in named:
         for root, kind in ((settings.source, "page"), (settings.locales, "po")):
             try:
                 relative = path.relative_to(root).as_posix()
@@ -92,6 +98,19 @@ def selected_pages(settings: Settings, files: list[str]) -> tuple[frozenset[str]
                 pages.add(page)
                 locales.setdefault(page, set()).add(locale)
     return frozenset(pages), {page: frozenset(names) for page, names in locales.items()}
+
+
+def _files_in(folder: Path, settings: Settings) -> list[Path]:
+    """The pages and PO files in ``folder``: the whole source or locales tree when the folder
+    holds it, else those under the folder when it is inside one (other files: none)."""
+    found: list[Path] = []
+    for root, pattern in ((settings.source, "*.md"), (settings.locales, "*.po")):
+        root = root.resolve()
+        if root == folder or folder in root.parents:
+            found += sorted(root.rglob(pattern))
+        elif root in folder.parents:
+            found += sorted(folder.rglob(pattern))
+    return found
 
 
 def read_baseline(path: Path, settings: Settings) -> set[str]:

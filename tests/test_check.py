@@ -164,8 +164,17 @@ def test_files_restrict_the_report_to_those_pages_and_catalogs(project, capsys):
     assert code == 1 and out == ["source/autre.md:3:1: error: broken link 'absente.md': no such file [link.missing-file]"]
     code, out, _ = check(project, capsys, "--no-outputs", str(project / "locales" / "de-DE" / SEED_PO))
     assert code == 0 and out == SAMPLE_KNOWN
-    code, out, err = check(project, capsys, str(project / "README.md"))
+    code, out, err = check(project, capsys, str(project / "pyproject.toml"))
     assert code == 0 and out == [] and "no source page or PO file" in err
+    # a folder stands for the pages and PO files in it; a name that is neither fails (it checked nothing, exit 0)
+    code, out, _ = check(project, capsys, "--no-outputs", str(project / "source"))
+    assert code == 1 and out == [
+        "source/autre.md:3:1: error: broken link 'absente.md': no such file [link.missing-file]", *SAMPLE_KNOWN]
+    code, out, _ = check(project, capsys, "--no-outputs", str(project / "locales" / "de-DE"))
+    assert code == 0 and out == SAMPLE_KNOWN
+    missing = str(project / "source" / "nowhere.md")
+    assert check(project, capsys, "--no-outputs", missing) == (2, [], f"{missing}:1:1: error: no such file or folder "
+                                                                      "[config.files]\n")
 
 
 # --- translation QA --------------------------------------------------------------------------
