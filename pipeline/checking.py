@@ -468,8 +468,11 @@ class _Run:
                 self._check_markdown(locale, fmt)
 
     def _missing_outputs(self, locale: str, fmt: str, present: set[str], name: Callable[[str], str]) -> None:
+        """A warning for each page not built in ``locale``, but a page that cannot be built:
+        the error that says why (broken front matter, bytes not UTF-8) is reported once, not
+        once more per locale and format."""
         for page in self.source_pages:
-            if self.selected(page, locale) and name(page) not in present:
+            if self.selected(page, locale) and name(page) not in present and self.document(page) is not None:
                 where = self.display(self.settings.source / page)
                 built = self.display(self.settings.out / fmt / locale / name(page))
                 self.findings.append(Finding(Diagnostic(

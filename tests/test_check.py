@@ -111,6 +111,19 @@ def test_unbuilt_locales_are_errors_with_a_hint(project, capsys):
     assert code == 0 and out == SAMPLE_KNOWN
 
 
+def test_a_page_that_cannot_be_built_is_one_error_not_a_warning_per_locale_and_format(project, capsys):
+    (project / "source" / "bad.md").write_bytes(b"# Bad \xff page\n\nText.\n")
+    (project / "source" / "later.md").write_text("# Later\n", encoding="utf-8")  # added after the build
+    assert main(["-C", str(project), "all"]) == 1
+    (project / "source" / "later2.md").write_text("# Later\n", encoding="utf-8")
+    for args in ([], ["--no-cache", "-j", "1"]):
+        code, out, _ = check(project, capsys, *args)
+        assert code == 1
+        assert [line for line in out if "bad.md" in line] == [
+            "source/bad.md:1:7: error: file is not valid UTF-8 [source.encoding]"]
+        assert len([line for line in out if "later2.md" in line and "[check.not-built]" in line]) == 15
+
+
 def test_baseline_keys_survive_edits_elsewhere_and_a_new_break_fails(project, capsys):
     page = project / SOURCE
     text = page.read_text(encoding="utf-8")
