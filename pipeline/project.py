@@ -8,6 +8,7 @@ CLI: diagnostics, files written, summary lines).
 from __future__ import annotations
 
 import os
+from itertools import chain, count
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -52,8 +53,12 @@ def po_path(settings: Settings, locale: str, page: str) -> Path:
 
 def index_file(pages: Collection[str]) -> str:
     """The name of each locale's generated page list: ``index.html``, unless the site has a
-    root ``index.md`` of its own (its page is ``index.html``), then ``contents.html``."""
-    return "contents.html" if "index.md" in pages else "index.html"
+    root ``index.md`` of its own (its page is ``index.html``), then ``contents.html``, then
+    ``pages.html``, then ``contents-2.html``...: never a page's own name, in any letter case
+    (a case-insensitive file system would put both in one file)."""
+    taken = {page.lower() for page in pages}
+    names = chain(("index", "contents", "pages"), (f"contents-{n}" for n in count(2)))
+    return next(name for name in names if f"{name}.md" not in taken) + ".html"
 
 
 def load_source(settings: Settings, page: str, data: bytes | None = None) -> Document:

@@ -281,6 +281,19 @@ def test_a_damaged_template_is_made_again_even_without_the_memo(sample_project, 
         assert pot.read_text(encoding="utf-8") == before  # as it was, creation date included
 
 
+def test_the_page_list_takes_a_name_no_page_has(sample_project):
+    """With pages ``index.md`` and ``contents.md``, the list was written over the page
+    ``contents.html``, which was then never published."""
+    for name in ("index.md", "contents.md", "Pages.md"):
+        (sample_project / "source" / name).write_text(f"# Page {name}\n", encoding="utf-8")
+    assert main(["-C", str(sample_project), "build"]) == 0
+    html = sample_project / "out/html/en-US"
+    for name in ("index", "contents", "Pages"):
+        assert f"Page {name}.md" in (html / f"{name}.html").read_text(encoding="utf-8")
+    listing = (html / "contents-2.html").read_text(encoding="utf-8")
+    assert 'href="contents.html"' in listing and 'href="index.html"' in listing
+
+
 def test_qa_findings_of_an_included_page_are_reported_once_even_when_included_first(tmp_path, capsys):
     project = tmp_path / "site"
     (project / "source" / "includes").mkdir(parents=True)
