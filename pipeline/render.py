@@ -33,7 +33,7 @@ from markupsafe import Markup
 
 from .model import Document, Segment
 from .slugs import slug_docfx_2016, slug_github, unique_slugs
-from .sanitize import SAFE_SCHEMES, sanitize_translation, url_scheme
+from .sanitize import SAFE_SCHEMES, sanitize_front_matter_value, sanitize_translation, url_scheme
 
 FORMATS = ("frontmatter", "markdown", "html")
 TEMPLATE_NAMES = {"frontmatter": "page.frontmatter.j2", "markdown": "page.md.j2", "html": "page.html.j2"}
@@ -136,9 +136,9 @@ def _visible_text(markdown_text: str) -> str:
 
 
 def _replacement(segment: Segment, msgstr: str, text: str) -> str:
+    if segment.kind == "front-matter":  # YAML text, not markup: no HTML escaping
+        return yaml_scalar(sanitize_front_matter_value(segment.text, msgstr), segment.quote)
     msgstr = sanitize_translation(segment.text, msgstr, segment.kind)
-    if segment.kind == "front-matter":
-        return yaml_scalar(msgstr, segment.quote)
     if "\n" in msgstr:
         joiner = segment.prefix or _eol_at(text, segment.end)
         msgstr = msgstr.replace("\n", joiner)

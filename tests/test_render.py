@@ -1,9 +1,20 @@
-"""Rendering details met on the real corpus: old-style comments and DocFX 2016 heading ids."""
+"""Rendering details met on the real corpus: old-style comments, DocFX 2016 heading ids, and
+translated front-matter values written as YAML."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline import catalog
+from pipeline.cli import main
 from pipeline.render import apply_translations, normalize_comments, render_html_body
 from pipeline.source import load_document
+
+from .conftest import SEED_NAME
 
 
 def test_a_commented_out_link_is_not_rendered_as_a_link():
@@ -52,3 +63,62 @@ def test_a_translated_heading_keeps_every_id_the_source_page_has():
     translated = ids(render_html_body(apply_translations(doc, translations)[1], ()))
     assert "are-your-company-owned-devices-shared-or-do-they-have-dedicated-users-" in source
     assert source - translated == set()
+
+
+# -- translated front-matter values: YAML that loads to exactly the translation ----------------
+
+_FRONT = re.compile(r"\A\ufeff?---[ \t]*(?:\r\n|\n|\r)(.*?)(?:\r\n|\n|\r)---[ \t]*(?:\r\n|\n|\r)", re.DOTALL)
+
+
+def _set_title(project: Path, locale: str, msgstr: str) -> None:
+    po_path = project / "locales" / locale / (SEED_NAME[:-3] + ".po")
+    po = catalog.parse_catalog(po_path.read_text(encoding="utf-8"), po_path.name)
+    entry = next(e for e in po if e.msgid.endswith("| Microsoft Intune"))
+    entry.msgstr = msgstr
+    po_path.write_text(catalog.format_catalog(po), encoding="utf-8")
+
+
+def _built_front_matter(project: Path, locale: str) -> dict:
+    page = (project / "out/frontmatter" / locale / SEED_NAME).read_text(encoding="utf-8")
+    match = _FRONT.match(page)
+    assert match, page[:200]
+    return yaml.safe_load(match.group(1))
+
+
+@pytest.mark.parametrize("title", [
+    "iOS < 8 | Microsoft Intune",
+    "iOS <8> & >= 9 | Microsoft Intune",
+    "Fehler & Lösungen | Microsoft Intune",
+    "Das „Portal“ und \"Company Portal\" | Microsoft Intune",
+    "\"Company Portal\" | Microsoft Intune",
+    "L'inscription d'iOS | Microsoft Intune",
+    "'Company Portal' | Microsoft Intune",
+    "C# et F# | Microsoft Intune",
+    "Erreurs #1 | Microsoft Intune",
+    "# Erreurs | Microsoft Intune",
+    "Tabelle: mit Doppelpunkt | Microsoft Intune",
+    "- Liste | Microsoft Intune",
+    "* Stern | Microsoft Intune",
+    "! Ausrufe | Microsoft Intune",
+    "@Intune | Microsoft Intune",
+    "% Prozent | Microsoft Intune",
+    "{Klammer} | Microsoft Intune",
+    "[Klammer] | Microsoft Intune",
+    "& Anker | Microsoft Intune",
+    "Pfad C:\\Windows\\ | Microsoft Intune",
+    "iOS デバイスを Intune に登録する際のエラー | Microsoft Intune",
+    "Ошибки при регистрации | Microsoft Intune",
+])
+def test_a_translated_front_matter_value_loads_back_as_the_translation(sample_project, title):
+    _set_title(sample_project, "en-US", title)
+    assert main(["-C", str(sample_project), "build", "--locale", "en-US", "--format", "frontmatter"]) == 0
+    assert _built_front_matter(sample_project, "en-US")["title"] == title
+
+
+def test_a_less_than_sign_in_a_title_is_escaped_once_in_html_and_not_at_all_in_yaml(sample_project):
+    _set_title(sample_project, "en-US", "iOS < 8 | Microsoft Intune")
+    assert main(["-C", str(sample_project), "build", "--locale", "en-US"]) == 0
+    page = (sample_project / "out/frontmatter/en-US" / SEED_NAME).read_text(encoding="utf-8")
+    assert "\ntitle: iOS < 8 | Microsoft Intune\n" in page  # plain: YAML needs no quotes here
+    html = (sample_project / "out/html/en-US" / (SEED_NAME[:-3] + ".html")).read_text(encoding="utf-8")
+    assert "<title>iOS &lt; 8 | Microsoft Intune</title>" in html
