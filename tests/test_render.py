@@ -122,3 +122,35 @@ def test_a_less_than_sign_in_a_title_is_escaped_once_in_html_and_not_at_all_in_y
     assert "\ntitle: iOS < 8 | Microsoft Intune\n" in page  # plain: YAML needs no quotes here
     html = (sample_project / "out/html/en-US" / (SEED_NAME[:-3] + ".html")).read_text(encoding="utf-8")
     assert "<title>iOS &lt; 8 | Microsoft Intune</title>" in html
+
+
+def _retab_title(project: Path, separator: str, trailer: str) -> bytes:
+    """The sample page with ``separator`` between ``title:`` and its value, ``trailer`` after it."""
+    page = project / "source" / SEED_NAME
+    source = page.read_bytes().decode("utf-8")
+    line = next(x for x in source.splitlines() if x.startswith("title: "))
+    retabbed = source.replace(line, "title:" + separator + line[len("title: "):] + trailer, 1)
+    page.write_bytes(retabbed.encode("utf-8"))
+    return retabbed.encode("utf-8")
+
+
+@pytest.mark.parametrize("separator, trailer", [("\t", ""), (" \t", ""), ("\t\t", ""), ("\t", "\t# titre"),
+                                                (" ", "\t# titre")])
+@pytest.mark.parametrize("title, written", [
+    ("Tabelle: mit Doppelpunkt", '"Tabelle: mit Doppelpunkt"'),
+    ("Fehler beim Registrieren | Microsoft Intune", "Fehler beim Registrieren | Microsoft Intune"),
+])
+def test_tabs_around_a_translated_value_become_spaces(sample_project, separator, trailer, title, written):
+    # libyaml reads a tab as a separator (as the YAML spec allows); PyYAML's own loader
+    # accepts no token after a tab, so a translated line gets spaces there
+    source = _retab_title(sample_project, separator, trailer)
+    _set_title(sample_project, "en-US", title)
+    assert main(["-C", str(sample_project), "build", "--format", "frontmatter"]) == 0
+    assert (sample_project / "out/frontmatter/fr-FR" / SEED_NAME).read_bytes() == source  # untranslated: as is
+    built = (sample_project / "out/frontmatter/en-US" / SEED_NAME).read_bytes().decode("utf-8")
+    assert _built_front_matter(sample_project, "en-US")["title"] == title
+    expected = "title:" + separator.replace("\t", " ") + written + trailer.replace("\t", " ")
+    source_lines, built_lines = source.decode("utf-8").splitlines(), built.splitlines()
+    closing = source_lines.index("---", 1)  # only the title is translated in the front matter
+    changed = [b for a, b in zip(source_lines[:closing + 1], built_lines[:closing + 1]) if a != b]
+    assert changed == [expected]
