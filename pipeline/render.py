@@ -33,7 +33,7 @@ from markupsafe import Markup
 
 from .model import Document, Segment
 from .slugs import slug_docfx_2016, slug_github, unique_slugs
-from .sanitize import SAFE_SCHEMES, sanitize_translation, url_scheme
+from .sanitize import SAFE_SCHEMES, sanitize_front_matter_value, sanitize_translation, url_scheme
 
 FORMATS = ("frontmatter", "markdown", "html")
 TEMPLATE_NAMES = {"frontmatter": "page.frontmatter.j2", "markdown": "page.md.j2", "html": "page.html.j2"}
@@ -99,8 +99,8 @@ def apply_translations(document: Document, translations: Mapping[str, str]) -> t
         if part is parts[1] and cursor < split:
             parts[0].append(text[cursor:split])
             cursor = split
-        part.append(text[cursor : segment.start])
-        replacement = _replacement(segment, translated, text)
+        start, end, replacement = _substitution(segment, translated, text)
+        part.append(text[cursor:start])
         own = slug_github(replacement) if segment.start in anchors else ""
         for anchor in reversed(anchors.get(segment.start, ())):
             if anchor != own and f'"{anchor}"' not in replacement:
@@ -108,7 +108,7 @@ def apply_translations(document: Document, translations: Mapping[str, str]) -> t
                 # localized pages do): <a name> contributes no text to the heading's own slug
                 replacement = f'<a name="{anchor}"></a>{replacement}'
         part.append(replacement)
-        cursor = segment.end
+        cursor = end
     if cursor < split:
         parts[0].append(text[cursor:split])
         cursor = split
@@ -135,10 +135,37 @@ def _visible_text(markdown_text: str) -> str:
     return lxml.html.fragment_fromstring(html, create_parent="div").text_content() if html.strip() else ""
 
 
+def _substitution(segment: Segment, msgstr: str, text: str) -> tuple[int, int, str]:
+    """What a translated segment's text becomes: (start, end, replacement) in the page text."""
+    if segment.kind == "front-matter":  # YAML text, not markup: no HTML escaping
+        scalar = yaml_scalar(sanitize_front_matter_value(segment.text, msgstr), segment.quote)
+        return _with_spaces_around(text, segment, scalar)
+    return segment.start, segment.end, _replacement(segment, msgstr, text)
+
+
+_BLANKS_BEFORE = re.compile(r"[ \t]*\Z")
+_BLANKS_AFTER = re.compile(r"[ \t]*")
+
+
+def _with_spaces_around(text: str, segment: Segment, scalar: str) -> tuple[int, int, str]:
+    """A translated front-matter value with the blanks around it on its line (after ``key:``,
+    before a ``# comment`` or the line end), their tabs written as spaces, one for one.
+
+    The YAML spec and libyaml, which reads the source, take a tab there as a separator, but
+    PyYAML's own loader (``yaml.safe_load``) accepts no token after a tab outside quotes:
+    ``title:<TAB>X`` fails to load there, quoted or not, and so would the translated line.
+    Turning those tabs into spaces is the least change that makes the line load everywhere;
+    nothing else of it changes, and an untranslated value keeps its tabs (byte for byte).
+    """
+    line_start = max(text.rfind("\n", 0, segment.start), text.rfind("\r", 0, segment.start)) + 1
+    start = _BLANKS_BEFORE.search(text, line_start, segment.start).start()
+    end = _BLANKS_AFTER.match(text, segment.end).end()
+    before, after = text[start:segment.start], text[segment.end:end]
+    return start, end, before.replace("\t", " ") + scalar + after.replace("\t", " ")
+
+
 def _replacement(segment: Segment, msgstr: str, text: str) -> str:
     msgstr = sanitize_translation(segment.text, msgstr, segment.kind)
-    if segment.kind == "front-matter":
-        return yaml_scalar(msgstr, segment.quote)
     if "\n" in msgstr:
         joiner = segment.prefix or _eol_at(text, segment.end)
         msgstr = msgstr.replace("\n", joiner)

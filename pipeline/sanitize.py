@@ -19,6 +19,11 @@ In: a msgid, its msgstr and (optionally) the segment kind. Out: the msgstr with
 
 A translation can therefore reword, reorder and restyle (emphasis, code spans, links to
 web pages), but never add live markup. The HTML renderer checks every URL again.
+
+A front-matter value written back into the original format's YAML goes through
+``sanitize_front_matter_value`` instead: there it is plain text, which its consumers (the docs
+platform, our own HTML head) escape where it lands in a page, so ``&lt;`` would show as
+``&lt;``.
 """
 
 from __future__ import annotations
@@ -52,6 +57,17 @@ def sanitize_translation(msgid: str, msgstr: str, kind: str = "") -> str:
     if kind != "front-matter":
         cleaned = _keep_block_structure(msgid, cleaned)
     return cleaned
+
+
+def sanitize_front_matter_value(msgid: str, msgstr: str) -> str:
+    """The msgstr of a front-matter value as the original format's YAML carries it.
+
+    YAML metadata is plain text, not Markdown or HTML: DocFX escapes ``title`` and
+    ``description`` for its pages itself, as Jinja does for ours, so escaping ``<`` here
+    escaped it twice (readers saw ``&lt;``). ``<`` and ``&`` stay as written; link
+    destinations with unsafe schemes are still neutralized, as everywhere.
+    """
+    return _neutralize_destinations(msgid, msgstr)
 
 
 def url_scheme(url: str) -> str:

@@ -28,7 +28,9 @@ from .model import Document, FrontMatter, Segment
 
 
 _FENCE = re.compile(r"---[ \t]*(\r\n|\n|\r)")
-_CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*(\r\n|\n|\r|$)", re.MULTILINE)
+# At a line start: after LF, CRLF or a lone CR (old Mac), as split_lines and markdown-it
+# end lines; re.MULTILINE's ``^`` knows only LF, so a CR-only page's front matter never closed.
+_CLOSE = re.compile(r"(?<![^\r\n])(---|\.\.\.)[ \t]*(\r\n|\n|\r|$)")
 KEY_LINE = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_.\-]*)[ \t]*:(?=[ \t]|$)[ \t]*(.*?)[ \t]*$")  # a top-level `key: value` line
 _ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION|div[^\]]*)\][ \t]*$", re.IGNORECASE)
 _INCLUDE_ONLY = re.compile(r"^\[!INCLUDE\s*\[[^\]]*\]\([^)]*\)\]$", re.IGNORECASE)

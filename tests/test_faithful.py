@@ -57,3 +57,17 @@ def test_translated_corpus_as_source_round_trips(corpus, tmp_path, folder, local
         f'source = "{source.as_posix()}"\nsource_locale = "{locale}"\n', encoding="utf-8")
     assert main(["-C", str(project), "build", "--format", "frontmatter"]) == 0
     assert _assert_identical(source, project / "out" / "frontmatter" / locale) > 400
+
+
+def test_a_page_with_cr_only_line_endings_builds_and_keeps_them(sample_project):
+    """Old Mac line endings: the page builds (front matter included), the source locale comes
+    back byte for byte and a translated page keeps CR alone as its line ending."""
+    page = sample_project / "source" / SEED_NAME
+    cr_only = page.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r")
+    page.write_bytes(cr_only)
+    assert main(["-C", str(sample_project), "build", "--format", "frontmatter"]) == 0
+    out = sample_project / "out" / "frontmatter"
+    assert (out / "fr-FR" / SEED_NAME).read_bytes() == cr_only
+    translated = (out / "en-US" / SEED_NAME).read_bytes()
+    assert b"\n" not in translated and translated.count(b"\r") == cr_only.count(b"\r")
+    assert b"\rtitle: You see errors while trying to enroll your iOS device in Intune | Microsoft Intune\r" in translated

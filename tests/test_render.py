@@ -1,9 +1,20 @@
-"""Rendering details met on the real corpus: old-style comments and DocFX 2016 heading ids."""
+"""Rendering details met on the real corpus: old-style comments, DocFX 2016 heading ids, and
+translated front-matter values written as YAML."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline import catalog
+from pipeline.cli import main
 from pipeline.render import apply_translations, normalize_comments, render_html_body
 from pipeline.source import load_document
+
+from .conftest import SEED_NAME
 
 
 def test_a_commented_out_link_is_not_rendered_as_a_link():
@@ -52,3 +63,94 @@ def test_a_translated_heading_keeps_every_id_the_source_page_has():
     translated = ids(render_html_body(apply_translations(doc, translations)[1], ()))
     assert "are-your-company-owned-devices-shared-or-do-they-have-dedicated-users-" in source
     assert source - translated == set()
+
+
+# -- translated front-matter values: YAML that loads to exactly the translation ----------------
+
+_FRONT = re.compile(r"\A\ufeff?---[ \t]*(?:\r\n|\n|\r)(.*?)(?:\r\n|\n|\r)---[ \t]*(?:\r\n|\n|\r)", re.DOTALL)
+
+
+def _set_title(project: Path, locale: str, msgstr: str) -> None:
+    po_path = project / "locales" / locale / (SEED_NAME[:-3] + ".po")
+    po = catalog.parse_catalog(po_path.read_text(encoding="utf-8"), po_path.name)
+    entry = next(e for e in po if e.msgid.endswith("| Microsoft Intune"))
+    entry.msgstr = msgstr
+    po_path.write_text(catalog.format_catalog(po), encoding="utf-8")
+
+
+def _built_front_matter(project: Path, locale: str) -> dict:
+    page = (project / "out/frontmatter" / locale / SEED_NAME).read_text(encoding="utf-8")
+    match = _FRONT.match(page)
+    assert match, page[:200]
+    return yaml.safe_load(match.group(1))
+
+
+@pytest.mark.parametrize("title", [
+    "iOS < 8 | Microsoft Intune",
+    "iOS <8> & >= 9 | Microsoft Intune",
+    "Fehler & Lösungen | Microsoft Intune",
+    "Das „Portal“ und \"Company Portal\" | Microsoft Intune",
+    "\"Company Portal\" | Microsoft Intune",
+    "L'inscription d'iOS | Microsoft Intune",
+    "'Company Portal' | Microsoft Intune",
+    "C# et F# | Microsoft Intune",
+    "Erreurs #1 | Microsoft Intune",
+    "# Erreurs | Microsoft Intune",
+    "Tabelle: mit Doppelpunkt | Microsoft Intune",
+    "- Liste | Microsoft Intune",
+    "* Stern | Microsoft Intune",
+    "! Ausrufe | Microsoft Intune",
+    "@Intune | Microsoft Intune",
+    "% Prozent | Microsoft Intune",
+    "{Klammer} | Microsoft Intune",
+    "[Klammer] | Microsoft Intune",
+    "& Anker | Microsoft Intune",
+    "Pfad C:\\Windows\\ | Microsoft Intune",
+    "iOS デバイスを Intune に登録する際のエラー | Microsoft Intune",
+    "Ошибки при регистрации | Microsoft Intune",
+])
+def test_a_translated_front_matter_value_loads_back_as_the_translation(sample_project, title):
+    _set_title(sample_project, "en-US", title)
+    assert main(["-C", str(sample_project), "build", "--locale", "en-US", "--format", "frontmatter"]) == 0
+    assert _built_front_matter(sample_project, "en-US")["title"] == title
+
+
+def test_a_less_than_sign_in_a_title_is_escaped_once_in_html_and_not_at_all_in_yaml(sample_project):
+    _set_title(sample_project, "en-US", "iOS < 8 | Microsoft Intune")
+    assert main(["-C", str(sample_project), "build", "--locale", "en-US"]) == 0
+    page = (sample_project / "out/frontmatter/en-US" / SEED_NAME).read_text(encoding="utf-8")
+    assert "\ntitle: iOS < 8 | Microsoft Intune\n" in page  # plain: YAML needs no quotes here
+    html = (sample_project / "out/html/en-US" / (SEED_NAME[:-3] + ".html")).read_text(encoding="utf-8")
+    assert "<title>iOS &lt; 8 | Microsoft Intune</title>" in html
+
+
+def _retab_title(project: Path, separator: str, trailer: str) -> bytes:
+    """The sample page with ``separator`` between ``title:`` and its value, ``trailer`` after it."""
+    page = project / "source" / SEED_NAME
+    source = page.read_bytes().decode("utf-8")
+    line = next(x for x in source.splitlines() if x.startswith("title: "))
+    retabbed = source.replace(line, "title:" + separator + line[len("title: "):] + trailer, 1)
+    page.write_bytes(retabbed.encode("utf-8"))
+    return retabbed.encode("utf-8")
+
+
+@pytest.mark.parametrize("separator, trailer", [("\t", ""), (" \t", ""), ("\t\t", ""), ("\t", "\t# titre"),
+                                                (" ", "\t# titre")])
+@pytest.mark.parametrize("title, written", [
+    ("Tabelle: mit Doppelpunkt", '"Tabelle: mit Doppelpunkt"'),
+    ("Fehler beim Registrieren | Microsoft Intune", "Fehler beim Registrieren | Microsoft Intune"),
+])
+def test_tabs_around_a_translated_value_become_spaces(sample_project, separator, trailer, title, written):
+    # libyaml reads a tab as a separator (as the YAML spec allows); PyYAML's own loader
+    # accepts no token after a tab, so a translated line gets spaces there
+    source = _retab_title(sample_project, separator, trailer)
+    _set_title(sample_project, "en-US", title)
+    assert main(["-C", str(sample_project), "build", "--format", "frontmatter"]) == 0
+    assert (sample_project / "out/frontmatter/fr-FR" / SEED_NAME).read_bytes() == source  # untranslated: as is
+    built = (sample_project / "out/frontmatter/en-US" / SEED_NAME).read_bytes().decode("utf-8")
+    assert _built_front_matter(sample_project, "en-US")["title"] == title
+    expected = "title:" + separator.replace("\t", " ") + written + trailer.replace("\t", " ")
+    source_lines, built_lines = source.decode("utf-8").splitlines(), built.splitlines()
+    closing = source_lines.index("---", 1)  # only the title is translated in the front matter
+    changed = [b for a, b in zip(source_lines[:closing + 1], built_lines[:closing + 1]) if a != b]
+    assert changed == [expected]

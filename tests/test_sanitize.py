@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.render import render_html_body
-from pipeline.sanitize import sanitize_translation, url_scheme
+from pipeline.sanitize import sanitize_front_matter_value, sanitize_translation, url_scheme
 
 
 @pytest.mark.parametrize("msgstr", [
@@ -130,3 +130,9 @@ def test_no_msgstr_adds_elements_or_unsafe_urls(msgstr: str) -> None:
         assert not any(name.lower().startswith("on") for name in element.attrib), (msgstr, html)
         for attribute in ("href", "src"):
             assert url_scheme(element.get(attribute, "")) in ("", "http", "https", "mailto"), (msgstr, html)
+
+
+def test_front_matter_values_are_yaml_text_not_markup() -> None:
+    title = "Errors | Microsoft Intune"
+    assert sanitize_front_matter_value(title, "iOS < 8 & <b> | Intune") == "iOS < 8 & <b> | Intune"
+    assert sanitize_front_matter_value(title, "[x](javascript:void) | Intune") == "[x](#blocked) | Intune"

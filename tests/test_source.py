@@ -6,7 +6,7 @@ from pipeline.errors import PipelineError
 from pipeline.render import apply_translations
 from pipeline.source import load_document, split_cells
 
-from .conftest import SEED_NAME
+from .conftest import REPO, SEED_NAME
 
 
 def seed_text(shared) -> str:
@@ -112,3 +112,23 @@ def test_a_duplicate_front_matter_key_is_a_located_error():
     with pytest.raises(PipelineError) as info:
         load_document("dup.md", "---\ntitle: Premier\nms.date: 1\ntitle: Second\n---\n# x\n")
     assert info.value.diagnostic.format() == "dup.md:4:1: error: invalid YAML front matter: duplicate key 'title' [source.yaml]"
+
+
+def _as_cr_only(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\n", "\r")
+
+
+def test_a_page_with_cr_only_line_endings_parses_like_its_lf_twin():
+    """Old Mac line endings (CR alone) end a line everywhere else (``split_lines``,
+    ``line_column``, markdown-it): the front matter's closing fence is found after one too."""
+    lf = (REPO / "source" / SEED_NAME).read_bytes().decode("utf-8").replace("\r\n", "\n")
+    cr = _as_cr_only(lf)
+    lf_doc, cr_doc = load_document(SEED_NAME, lf), load_document(SEED_NAME, cr)
+    assert cr_doc.front_matter is not None and cr_doc.front_matter.end == lf_doc.front_matter.end
+    assert cr_doc.front_matter.values == lf_doc.front_matter.values
+    shape = [(s.kind, s.text.replace("\r", "\n"), s.start, s.end, s.line, s.column) for s in cr_doc.segments]
+    assert shape == [(s.kind, s.text, s.start, s.end, s.line, s.column) for s in lf_doc.segments]
+    folded = load_document("p.md", "---\rtitle: A long title\r  that continues\r...\r# H\r")
+    assert [(s.text, s.line) for s in folded.segments] == [("A long title that continues", 2), ("H", 5)]
+    front, body = apply_translations(folded, {"A long title that continues": "Un titre: long"})
+    assert (front, body) == ('---\rtitle: "Un titre: long"\r...\r', "# H\r")
