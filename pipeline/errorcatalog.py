@@ -33,7 +33,7 @@ import lxml.html
 
 from .model import Document, Segment
 from .render import LinkContext, finish_html, inner_html, markdown_renderer
-from .sanitize import sanitize_translation, url_scheme
+from .sanitize import sanitize_front_matter_value, sanitize_translation, url_scheme
 from .source import split_cells
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
@@ -126,7 +126,9 @@ def mo_messages(documents: Sequence[Document], translations: Mapping[str, Mappin
             if not msgstr or msgstr == segment.text:
                 continue
             context = segment.key if segment.kind == "table-cell" and segment.key in codes else None
-            messages[(context, segment.text)] = sanitize_translation(segment.text, msgstr, segment.kind)
+            messages[(context, segment.text)] = (  # front matter is plain text, as in the YAML output
+                sanitize_front_matter_value(segment.text, msgstr) if segment.kind == "front-matter"
+                else sanitize_translation(segment.text, msgstr, segment.kind))
     for entry in entries:
         messages[(entry.code, "problem")] = entry.problem_text
         messages[(entry.code, "resolution")] = entry.resolution_text

@@ -110,6 +110,13 @@ def test_mo_files_answer_gettext_lookups_with_source_fallback(tmp_path: Path, do
     assert app.info()["content-type"] == "text/plain; charset=UTF-8"
 
 
+def test_a_front_matter_translation_is_text_in_the_mo_as_in_the_yaml(document) -> None:
+    """The title is plain text (the YAML output keeps its '<'); the .mo had it as '&lt;'."""
+    title = "Des erreurs se produisent pendant l’inscription de votre appareil iOS dans Intune | Microsoft Intune"
+    messages = mo_messages([document], {SEED: {title: "iOS < 8 & co | Microsoft Intune"}}, [])
+    assert messages[(None, title)] == "iOS < 8 & co | Microsoft Intune"
+
+
 def test_mo_bytes_round_trip_through_gnutranslations(tmp_path: Path) -> None:
     messages = {(None, "Hello"): "Hallo", ("Code", "problem"): "Problem ü", (None, "empty"): "", ("X", "a"): "b"}
     install_mo(tmp_path, "de", mo_bytes(messages, "de"))
