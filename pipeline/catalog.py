@@ -254,10 +254,14 @@ def parse_catalog(text: str, path: str) -> polib.POFile:
         line = int(found.group(1)) if found else 1
         reason = message.split(" (line")[0].rstrip(":") or "syntax error"
         raise error(path, line, 1, f"invalid PO file: {reason.lower()}", "po.syntax") from None
+    # Only live entries count: an obsolete copy of one (GNU rejects it too) is read wherever it
+    # stands, so that 'pipeline update' can collapse it (merge_catalog).
     seen: set[tuple[str | None, str]] = set()
     for entry in po:
+        if entry.obsolete:
+            continue
         key = (entry.msgctxt, entry.msgid)
-        if key in seen and not entry.obsolete:
+        if key in seen:
             raise error(path, entry.linenum, 1, f"duplicate message '{entry.msgid[:40]}'", "po.duplicate")
         seen.add(key)
     return po

@@ -52,6 +52,18 @@ def test_merge_twice_changes_nothing():
     assert twice == once
 
 
+def test_an_obsolete_copy_of_a_live_entry_is_read_in_either_order():
+    """The merge collapses it (above), so reading must not depend on which copy comes first;
+    two live entries for one msgid stay an error."""
+    head = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    live, gone = 'msgid "A."\nmsgstr "B."\n', '#~ msgid "A."\n#~ msgstr "C."\n'
+    for body in (live + "\n" + gone, gone + "\n" + live):
+        assert [e.obsolete for e in catalog.parse_catalog(head + body, "x.po")] in ([False, True], [True, False])
+    with pytest.raises(Exception) as info:
+        catalog.parse_catalog(head + live + "\n" + live, "x.po")
+    assert info.value.diagnostic.code == "po.duplicate"
+
+
 def test_new_catalog_header_has_language_and_plural_forms():
     template = catalog.parse_catalog((DATA / "template.pot").read_text(encoding="utf-8"), "template.pot")
     created = catalog.merge_catalog(template, None, "ja_JP")
