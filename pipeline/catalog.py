@@ -4,7 +4,9 @@ In: ``Message`` records, PO/POT text. Out: ``polib.POFile`` objects and PO text.
 only module that imports polib, with ``poread``, its reader. Merging follows msgmerge: every translation is kept; an
 entry whose msgid changed is matched by similarity, marked fuzzy and keeps the old text as
 ``#| msgid``; messages that left the template become obsolete ``#~`` entries; running the
-merge twice changes nothing.
+merge twice changes nothing. Where msgmerge refuses a catalog that holds two entries for one
+msgid (a live entry and an obsolete copy, left by a hand edit or a textual merge of two
+branches), the merge writes one, keeping every translation (``_unique``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from .poread import parse_po
 TEMPLATE_HEADER = "X-Pipeline-Template"
 SOURCE_HEADER = "X-Pipeline-Source"  # digest of the page (and settings) a template was made from
 FUZZY_THRESHOLD = 0.6  # msgmerge's fstrcmp bound for a fuzzy match
+_DUPLICATE_NOTE = "duplicate entry's translation (not used): "  # see _absorb
 _LINE = re.compile(r"line (\d+)")
 
 
@@ -254,10 +257,14 @@ def parse_catalog(text: str, path: str) -> polib.POFile:
         line = int(found.group(1)) if found else 1
         reason = message.split(" (line")[0].rstrip(":") or "syntax error"
         raise error(path, line, 1, f"invalid PO file: {reason.lower()}", "po.syntax") from None
+    # Only live entries count: an obsolete copy of one (GNU rejects it too) is read wherever it
+    # stands, so that 'pipeline update' can collapse it (merge_catalog).
     seen: set[tuple[str | None, str]] = set()
     for entry in po:
+        if entry.obsolete:
+            continue
         key = (entry.msgctxt, entry.msgid)
-        if key in seen and not entry.obsolete:
+        if key in seen:
             raise error(path, entry.linenum, 1, f"duplicate message '{entry.msgid[:40]}'", "po.duplicate")
         seen.add(key)
     return po
@@ -284,7 +291,7 @@ def merge_catalog(template: polib.POFile, existing: polib.POFile | None, languag
     merged.metadata.setdefault("Plural-Forms", plural_forms(language))
     merged.metadata["Content-Type"] = "text/plain; charset=UTF-8"
 
-    old_entries = list(existing) if existing is not None else []
+    old_entries = _unique(existing) if existing is not None else []
     active = {e.msgid: e for e in old_entries if not e.obsolete}
     obsolete = {e.msgid: e for e in old_entries if e.obsolete}
     candidates = [e for e in old_entries if e.msgstr and e.msgid not in {t.msgid for t in template}]
@@ -312,6 +319,43 @@ def merge_catalog(template: polib.POFile, existing: polib.POFile | None, languag
             gone.occurrences = []
             merged.append(gone)
     return merged
+
+
+def _unique(entries: Iterable[polib.POEntry]) -> list[polib.POEntry]:
+    """One entry per msgid, where the first copy stood: the live copy, else the first.
+
+    GNU rejects two entries for one msgid even when one is obsolete (msgfmt and msgmerge:
+    "duplicate message definition"), but a hand edit or a textual merge of two branches can
+    leave a live entry and an obsolete copy of it; merged as they were, both came out
+    obsolete, or the obsolete copy's translation was dropped. See ``_absorb``."""
+    kept: dict[str, polib.POEntry] = {}
+    for entry in entries:
+        first = kept.get(entry.msgid)
+        if first is None:
+            kept[entry.msgid] = entry
+        elif first.obsolete and not entry.obsolete:
+            kept[entry.msgid] = _absorb(entry, first)
+        else:
+            kept[entry.msgid] = _absorb(first, entry)
+    return list(kept.values())
+
+
+def _absorb(kept: polib.POEntry, other: polib.POEntry) -> polib.POEntry:
+    """``kept`` (a copy when it changes) with ``other``'s translation, which must not be lost.
+
+    ``kept`` without a translation takes it, fuzzy: the copies disagree on whether it is
+    translated, so a translator confirms it. A different translation stays beside ``kept``'s
+    in its translator comment, on one line (it is not published)."""
+    if not other.msgstr or other.msgstr == kept.msgstr:
+        return kept
+    kept = copy.deepcopy(kept)
+    if not kept.msgstr:
+        kept.msgstr = other.msgstr
+        kept.flags = ["fuzzy"] + [f for f in kept.flags if f != "fuzzy"]
+    else:
+        note = _DUPLICATE_NOTE + other.msgstr.replace("\n", "\\n")
+        kept.tcomment = f"{kept.tcomment}\n{note}" if kept.tcomment else note
+    return kept
 
 
 def _fresh(item: polib.POEntry) -> polib.POEntry:

@@ -29,8 +29,9 @@ qa.markup-unbalanced   error     a ``**`` / ``*`` that pairs with nothing under 
 qa.markup-count        warning   both balanced, but a different number of ``**``/``*`` marks
                                  (a dropped or added emphasis)
 qa.code-span           error     inline code spans differ (changed, lost or added)
-qa.html-tag            error     HTML tags (known HTML element names and comments) differ in
-                                 number or kind
+qa.html-tag            error     HTML tags (any WHATWG HTML element name, obsolete ones and
+                                 ``svg``/``math`` included, and comments) differ in number or
+                                 kind; ``<tenant name>``-like placeholders are prose
 qa.html-form           warning   same tags, different spelling (``<br />`` -> ``<br>``)
 qa.identifier          error     an error code (CamelCase word with 3+ capitals such as
                                  ``DeviceCapReached``) or a bold identifier (``**0x80180014**``,
@@ -148,12 +149,22 @@ PRODUCT_NAMES: tuple[str, ...] = (
     "Outlook",
 )
 
-# Element names that are HTML, not a translatable placeholder such as <tenant name>.
+# Element names that are HTML, not a translatable placeholder such as <tenant name>: every
+# element of the WHATWG HTML standard, its obsolete ones (which browsers still parse, and the
+# renderer renames or drops) and the SVG and MathML roots. A translator who adds any of them
+# must get a finding: the sanitizer escapes the tag, so the page would show it as text.
 _HTML_ELEMENTS = frozenset(
-    """a abbr b bdi bdo blockquote br caption center cite code col colgroup dd del details
-    dfn div dl dt em figcaption figure font h1 h2 h3 h4 h5 h6 hr i iframe img ins kbd li
-    mark nobr ol p pre q s samp section small span strike strong sub summary sup table
-    tbody td tfoot th thead tr tt u ul var video wbr""".split()
+    """a abbr address area article aside audio b base bdi bdo blockquote body br button canvas
+    caption cite code col colgroup data datalist dd del details dfn dialog div dl dt em embed
+    fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 head header hgroup hr html i
+    iframe img input ins kbd label legend li link main map mark menu meta meter nav noscript
+    object ol optgroup option output p picture pre progress q rp rt ruby s samp script search
+    section select slot small source span strong style sub summary sup table tbody td template
+    textarea tfoot th thead time title tr track u ul var video wbr
+    acronym applet basefont bgsound big blink center dir font frame frameset image isindex
+    keygen listing marquee menuitem multicol nextid nobr noembed noframes param plaintext rb
+    rtc spacer strike tt xmp
+    svg math""".split()
 )
 
 
@@ -248,7 +259,8 @@ _LINK_RE = re.compile(
 # After inline links are masked: a "][label]" not followed by the mask of a destination.
 _REFERENCE_RE = re.compile(r"\]\[(?P<label>[^\[\]\n]*[^\[\]\s][^\[\]\n]*)\](?!\u2e3b)")
 _AUTOLINK_RE = re.compile(r"<(?P<target>[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>")
-_TAG_RE = re.compile(r"<!--.*?-->|</?(?P<name>[A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>", re.S)
+# A "/" may follow the name as a space does: browsers read <svg/onload=x> as <svg onload=x>.
+_TAG_RE = re.compile(r"<!--.*?-->|</?(?P<name>[A-Za-z][A-Za-z0-9]*)(?:[\s/][^<>]*)?>", re.S)
 _HREF_RE = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 
 

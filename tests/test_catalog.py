@@ -52,6 +52,57 @@ def test_merge_twice_changes_nothing():
     assert twice == once
 
 
+DUPLICATES = DATA / "duplicates"
+
+
+def _merge_duplicates(before: str | None = None) -> str:
+    template = catalog.parse_catalog((DUPLICATES / "template.pot").read_text(encoding="utf-8"), "template.pot")
+    text = before if before is not None else (DUPLICATES / "before.po").read_text(encoding="utf-8")
+    return catalog.format_catalog(catalog.merge_catalog(template, catalog.parse_catalog(text, "before.po"), "de_DE"))
+
+
+def test_merge_writes_no_duplicate_entries():
+    """GNU rejects a catalog with two entries for one msgid, even when one is obsolete (msgfmt and
+    msgmerge: "duplicate message definition"), but a hand edit or a textual merge of two branches
+    leaves a live entry and an obsolete copy of it. The merge used to write both as obsolete."""
+    # Regenerate on purpose only: python -c "from tests.test_catalog import _merge_duplicates; print(_merge_duplicates(), end='')" > tests/data/merge/duplicates/after.po
+    merged = _merge_duplicates()
+    assert merged == (DUPLICATES / "after.po").read_text(encoding="utf-8")
+    entries = list(catalog.parse_catalog(merged, "after.po"))
+    assert len({e.msgid for e in entries}) == len(entries)
+    assert _merge_duplicates(merged) == merged
+
+
+def test_merge_of_duplicates_loses_no_translation():
+    before = catalog.parse_catalog((DUPLICATES / "before.po").read_text(encoding="utf-8"), "before.po")
+    merged = _merge_duplicates()
+    assert all(e.msgstr in merged for e in before if e.msgstr)
+    by_id = {e.msgid: e for e in catalog.parse_catalog(merged, "after.po")}
+    assert by_id["Translated twice."].msgstr == "Zweimal übersetzt."  # the live copy's
+    assert not by_id["Translated twice."].obsolete
+    revived = by_id["Translated only in the obsolete copy."]
+    assert (revived.msgstr, revived.obsolete, "fuzzy" in revived.flags) == (
+        "Nur in der veralteten Kopie übersetzt.", False, True)
+
+
+def test_an_obsolete_copy_of_a_live_entry_is_read_in_either_order():
+    """The merge collapses it (above), so reading must not depend on which copy comes first;
+    two live entries for one msgid stay an error."""
+    head = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    live, gone = 'msgid "A."\nmsgstr "B."\n', '#~ msgid "A."\n#~ msgstr "C."\n'
+    for body in (live + "\n" + gone, gone + "\n" + live):
+        assert [e.obsolete for e in catalog.parse_catalog(head + body, "x.po")] in ([False, True], [True, False])
+    with pytest.raises(Exception) as info:
+        catalog.parse_catalog(head + live + "\n" + live, "x.po")
+    assert info.value.diagnostic.code == "po.duplicate"
+
+
+def test_merge_of_duplicates_passes_msgfmt_check(tmp_path):
+    path = tmp_path / "after.po"
+    path.write_text(_merge_duplicates(), encoding="utf-8")
+    subprocess.run([_gettext("msgfmt"), "--check", "-o", "/dev/null", str(path)], check=True, capture_output=True)
+
+
 def test_new_catalog_header_has_language_and_plural_forms():
     template = catalog.parse_catalog((DATA / "template.pot").read_text(encoding="utf-8"), "template.pot")
     created = catalog.merge_catalog(template, None, "ja_JP")

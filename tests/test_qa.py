@@ -185,6 +185,19 @@ BROKEN = [
         "**Minutes d’inactivité avant l’extinction de l’écran**<sup>1",
         "qa.html-tag",
     ),
+    # The sanitizer escapes an added tag, so the page would show "<script>alert(1)</script>".
+    broken(
+        "added-script",
+        "Choose **Save**.",
+        "Choisissez **Enregistrer**.<script>alert(1)</script>",
+        "qa.html-tag",
+    ),
+    broken(
+        "added-svg-without-space",
+        "Choose **Save**.",
+        "Choisissez <svg/onload=alert(1)>**Enregistrer**.",
+        "qa.html-tag",
+    ),
     broken(
         "translated-error-code",
         "Tell them that you received the message **DeviceTypeNotSupported**.",
@@ -324,6 +337,30 @@ def test_messages_say_what_differs():
     assert f.message == "trailing whitespace differs: ' ' -> ''"
 
 
+# Elements a translator could add that the old list of "known" names missed (WHATWG HTML,
+# its obsolete elements, and the SVG/MathML roots).
+ADDED_ELEMENTS = ["script", "style", "form", "iframe", "object", "embed", "input", "button",
+                  "select", "textarea", "template", "svg", "math", "base", "link", "meta",
+                  "noscript", "applet", "frameset", "frame", "marquee", "blink", "plaintext",
+                  "xmp", "title", "body", "canvas", "dialog", "label", "option", "slot"]
+
+
+@pytest.mark.parametrize("name", ADDED_ELEMENTS)
+def test_any_html_element_added_or_removed_is_a_tag_finding(name: str):
+    msgid = "Choose **Save**."
+    added = f"Choisissez <{name} class=x>**Enregistrer**</{name.upper()}>."
+    assert codes(msgid, added) == {"qa.html-tag"}
+    assert codes(added, msgid) == {"qa.html-tag"}
+    assert codes(added, added.replace("Choisissez", "Wählen Sie")) == set()
+
+
+def test_every_element_the_renderer_knows_is_an_element_for_qa():
+    from pipeline import qa, render
+
+    known = render._HTML_ELEMENTS | render._DROPPED_ELEMENTS | set(render._RENAMED_ELEMENTS)
+    assert known <= qa._HTML_ELEMENTS
+
+
 def test_severities():
     errors = check_message("[a](a.md)", "[a](b.md)", in_table=False, is_front_matter=False)
     warnings = check_message("[a](http://a.com)", "[a](http://b.com)", in_table=False, is_front_matter=False)
@@ -371,6 +408,13 @@ CLEAN = [
         "La boîte de dialogue **Ajouter &lt;nom_serveur&gt;** s’ouvre. Entrez <nom du locataire>.",
         {},
     ),
+    # Real corpus placeholders that are not HTML element names (hyphenated, Japanese).
+    (
+        "![<add-policy>](./media/a.png) Replace <name> and <app-name>.",
+        "![<ajouter-stratégie>](./media/a.png) Remplacez <nom> et <nom-app>.",
+        {},
+    ),
+    ("Enable it under [Settings], [<app name>].", "[設定]、[<アプリ名>] で有効にします。", {}),
     # '|' inside a code span or escaped is fine in a table cell.
     ("Use `a|b` or a\\|b", "Utilisez `a|b` ou a\\|b", CELL),
     # Front-matter values the renderer quotes: '@', ': ', ' #', '[!!', 'yes'.
