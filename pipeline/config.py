@@ -29,6 +29,54 @@ DEFAULT_TRANSLATE_KEYS = ("title", "description")
 
 
 @dataclass(frozen=True)
+class Places:
+    """Where the settings were given, for errors located at the setting at fault: the
+    settings file's name and text (tomllib keeps no positions, so a key's line is searched
+    for: a key at the start of a line, from the ``[tool.pipeline]`` header on), and the
+    settings that came from the command line instead (located at ``<command line>:1:1``)."""
+
+    file: str = "pyproject.toml"
+    text: str = ""
+    start: int = 0  # where the settings' table starts in ``text``
+    written: frozenset[str] = frozenset()  # the settings the file sets
+    command_line: frozenset[str] = frozenset()
+
+    def of(self, *keys: str) -> tuple[str, int]:
+        """The file and line of the first of ``keys`` given on the command line, else of the
+        first written in the file (line 1 when none is found)."""
+        for key in keys:
+            if key in self.command_line:
+                return "<command line>", 1
+        for key in keys:
+            line = key_line(self.text, key, self.start) if key in self.written else 0
+            if line:
+                return self.file, line
+        return self.file, 1
+
+    def of_entry(self, table: str, key: str) -> tuple[str, int]:
+        """The file and line of ``key`` in the table setting ``table`` (``site_map``)."""
+        _, line = self.of(table)
+        return self.file, key_line(self.text, key, _line_start(self.text, line)) or line
+
+
+def key_line(text: str, key: str, start: int = 0) -> int:
+    """The line of the first ``key = ...`` (or ``[... key]`` table header) at or after
+    ``start`` in a TOML text, 0 when there is none."""
+    name = re.escape(key)
+    found = re.compile(rf"""^[ \t]*(?:{name}|"{name}"|'{name}')[ \t]*=|^[ \t]*\[(?:[^\]\n]*\.)?[ \t]*{name}[ \t]*\]""",
+                       re.MULTILINE).search(text, start)
+    return text.count("\n", 0, found.start()) + 1 if found else 0
+
+
+def _line_start(text: str, line: int) -> int:
+    """The offset of line ``line`` (1-based) in ``text``."""
+    offset = 0
+    for _ in range(line - 1):
+        offset = text.index("\n", offset) + 1
+    return offset
+
+
+@dataclass(frozen=True)
 class Settings:
     root: Path
     source: Path
@@ -47,6 +95,7 @@ class Settings:
     # each folder and file setting as written (joined to the root) and what it resolved to: a
     # re-pointed symbolic link changes what the settings mean though the settings files did not
     written_paths: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
+    places: Places = field(default=Places(), repr=False, compare=False)  # for located setting errors
 
     def display(self, path: Path) -> str:
         """A path as shown in diagnostics: relative to the project when inside it."""
@@ -61,14 +110,15 @@ class Settings:
         return (self.source_locale,) + tuple(l for l in self.target_locales if l != self.source_locale)
 
 
-def babel_locale(name: str, where: str = "<settings>") -> Locale:
-    """Babel's locale for a BCP 47 tag; raises a located error for an unknown one."""
+def babel_locale(name: str, where: str = "<settings>", line: int = 1) -> Locale:
+    """Babel's locale for a BCP 47 tag; raises an error located at ``where:line`` for an
+    unknown one."""
     from babel import UnknownLocaleError  # 7 ms of imports: only when a locale is checked
 
     try:
         return parse_locale(name)
     except (UnknownLocaleError, ValueError, TypeError):
-        raise error(where, 1, 1, f"unknown locale '{name}'", "config.locale") from None
+        raise error(where, line, 1, f"unknown locale '{name}'", "config.locale") from None
 
 
 @functools.lru_cache(maxsize=None)
@@ -90,46 +140,94 @@ def load_settings(root: Path, overrides: dict[str, Any] | None = None, check_loc
     root = root.resolve()
     if not root.is_dir():
         raise error(str(root), 1, 1, "no such project folder", "config.missing")
-    data: dict[str, Any] = {}
-    config_file = "pyproject.toml"
+    data, places, project = _read_settings_file(root)
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    places = replace(places, command_line=frozenset(given))
+    data = {**data, **given}
+    _check_types(data, places)
+    settings = replace(_settings_from(root, data, places), project=data.get("project", project))
+    if check_locales:
+        check_locale_names(settings)
+    _check_folders(settings)
+    return settings
+
+
+def _read_settings_file(root: Path) -> tuple[dict[str, Any], Places, str]:
+    """The settings table of ``pipeline.toml`` or else ``pyproject.toml`` (none: empty),
+    where it was found, and the default project name (``[project] name``, else the folder's)."""
     project = root.name
     for name, section in (("pipeline.toml", None), ("pyproject.toml", ("tool", "pipeline"))):
         path = root / name
         if not path.is_file():
             continue
+        text = decode_text(path.read_bytes(), name, "config.toml")
         try:
-            raw = tomllib.loads(decode_text(path.read_bytes(), name, "config.toml"))
+            raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))  # Python < 3.14 has no lineno
             line, col = (int(where.group(1)), int(where.group(2))) if where else (1, 1)
             raise error(name, line, col, f"invalid TOML: {exc.args[0].split(' (at')[0]}", "config.toml") from None
-        if section:
-            project = str(raw.get("project", {}).get("name", project))
-            raw = raw.get(section[0], {}).get(section[1], {})
-        data, config_file = raw, name
-        break
-    data = {**data, **{k: v for k, v in (overrides or {}).items() if v is not None}}
-    settings = replace(_settings_from(root, data, config_file), project=str(data.get("project", project)))
-    if check_locales:
-        check_locale_names(settings)
-    if settings.out.exists() and not settings.out.is_dir():
-        raise error(config_file, 1, 1, f"output folder '{settings.display(settings.out)}' is not a folder "
-                    "(setting 'out')", "config.out")
-    if not settings.source.is_dir():
-        raise error(config_file, 1, 1, f"source folder '{settings.display(settings.source)}' does not exist "
-                    "(setting 'source')", "config.source")
-    return settings
+        if section is None:
+            return raw, Places(name, text, written=frozenset(raw)), project
+        package = raw.get("project")  # the packaging tools' table: its name, if it has one
+        if isinstance(package, dict) and isinstance(package.get("name"), str):
+            project = package["name"]
+        for depth, key in enumerate(section):
+            raw = raw.get(key, {})
+            if not isinstance(raw, dict):
+                raise error(name, key_line(text, key) or 1, 1, f"'{'.'.join(section[:depth + 1])}' must be a "
+                            f"table, not {_kind(raw)}", "config.type")
+        header = re.search(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*pipeline[ \t]*\]", text, re.MULTILINE)
+        return raw, Places(name, text, header.start() if header else 0, frozenset(raw)), project
+    return {}, Places(), project
 
 
-def _settings_from(root: Path, data: dict[str, Any], config_file: str) -> Settings:
-    known = {
-        "source", "locales", "templates", "out", "source_locale", "target_locales",
-        "translate_keys", "site_map", "redirects", "glossary", "baseline", "project",
-    }
-    for key in data:
-        if key not in known:
-            raise error(config_file, 1, 1, f"unknown setting '{key}'", "config.unknown")
+_KNOWN = (
+    "source", "locales", "templates", "out", "source_locale", "target_locales",
+    "translate_keys", "site_map", "redirects", "glossary", "baseline", "project",
+)
+_STRINGS = {
+    **dict.fromkeys(("source", "locales", "templates", "out"), "a string (a folder)"),
+    **dict.fromkeys(("redirects", "glossary", "baseline"), "a string (a file name)"),
+    "source_locale": "a string (a locale such as 'en-US')",
+    "project": "a string",
+}
+_LISTS = ("target_locales", "translate_keys")
 
+
+def _kind(value: object) -> str:
+    """What a TOML value is, as an error message names it."""
+    kinds = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list", dict: "a table"}
+    return kinds.get(type(value), "a date or time")
+
+
+def _check_types(data: dict[str, Any], places: Places) -> None:
+    """Every setting is known and of its type: a wrong one would fail far from here (an
+    integer ``baseline`` in a path join) or, worse, be taken apart (the string
+    ``translate_keys = "title"`` as the keys t, i, l, e)."""
+    for key, value in data.items():
+        if key not in _KNOWN:
+            raise error(*places.of(key), 1, f"unknown setting '{key}'", "config.unknown")
+        wrong = None
+        if key in _STRINGS and not isinstance(value, str):
+            wrong = f"{_STRINGS[key]}, not {_kind(value)}"
+        elif key in _LISTS and not isinstance(value, list):
+            wrong = f"a list of strings, not {_kind(value)}"
+        elif key in _LISTS and any(not isinstance(item, str) for item in value):
+            item = next(item for item in value if not isinstance(item, str))
+            wrong = f"a list of strings, not a list holding {_kind(item)}"
+        elif key == "site_map" and not isinstance(value, dict):
+            wrong = f"a table of URL prefix = folder, not {_kind(value)}"
+        if wrong:
+            raise error(*places.of(key), 1, f"'{key}' must be {wrong}", "config.type")
+    for prefix, folder in data.get("site_map", {}).items():
+        if not isinstance(folder, str):
+            raise error(*places.of_entry("site_map", prefix), 1, f"'site_map' must map URL prefixes to folders "
+                        f"(strings): '{prefix}' is {_kind(folder)}", "config.type")
+
+
+def _settings_from(root: Path, data: dict[str, Any], places: Places) -> Settings:
+    """``Settings`` of the settings ``data``, their types checked (``_check_types``)."""
     written: list[tuple[str, str]] = []
 
     def resolve(value: str) -> Path:
@@ -137,35 +235,33 @@ def _settings_from(root: Path, data: dict[str, Any], config_file: str) -> Settin
         written.append((str(root / value), str(path)))
         return path
 
-    def folder(key: str, default: str) -> Path:
-        value = data.get(key, default)
-        if not isinstance(value, str):
-            raise error(config_file, 1, 1, f"setting '{key}' must be a folder name", "config.type")
-        return resolve(value)
-
-    source_locale = str(data.get("source_locale", "en-US"))
-    targets = data.get("target_locales", [])
-    if isinstance(targets, str):
-        targets = [t for t in targets.replace(",", " ").split() if t]
     site_map = data.get("site_map", {})
-    if not isinstance(site_map, dict):
-        raise error(config_file, 1, 1, "setting 'site_map' must be a table of URL prefix = folder", "config.type")
     optional = {k: resolve(data[k]) if data.get(k) else None for k in ("redirects", "glossary", "baseline")}
-    folders = {key: folder(key, key) for key in ("source", "locales", "templates", "out")}
-    settings = Settings(
+    folders = {key: resolve(data.get(key, key)) for key in ("source", "locales", "templates", "out")}
+    return Settings(
         root=root,
         **folders,
-        source_locale=source_locale,
-        target_locales=tuple(str(t) for t in targets),
-        translate_keys=tuple(str(k) for k in data.get("translate_keys", DEFAULT_TRANSLATE_KEYS)),
-        site_map=tuple(sorted(((str(k), str(v)) for k, v in site_map.items()), key=lambda kv: -len(kv[0]))),
+        source_locale=data.get("source_locale", "en-US"),
+        target_locales=tuple(data.get("target_locales", ())),
+        translate_keys=tuple(data.get("translate_keys", DEFAULT_TRANSLATE_KEYS)),
+        site_map=tuple(sorted(site_map.items(), key=lambda kv: -len(kv[0]))),
         redirects=optional["redirects"],
         glossary=optional["glossary"],
         baseline=optional["baseline"],
-        config_file=config_file,
+        config_file=places.file,
         written_paths=tuple(written),
+        places=places,
     )
-    return settings
+
+
+def _check_folders(settings: Settings) -> None:
+    """The output folder is a folder and the source folder exists."""
+    if settings.out.exists() and not settings.out.is_dir():
+        raise error(*settings.places.of("out"), 1, f"output folder '{settings.display(settings.out)}' is not a "
+                    "folder (setting 'out')", "config.out")
+    if not settings.source.is_dir():
+        raise error(*settings.places.of("source"), 1, f"source folder '{settings.display(settings.source)}' does "
+                    "not exist (setting 'source')", "config.source")
 
 
 def check_locale_names(settings: Settings) -> None:
@@ -173,7 +269,8 @@ def check_locale_names(settings: Settings) -> None:
     settings file."""
     for name in settings.all_locales:
         if name not in PSEUDO_LOCALES:
-            babel_locale(name, settings.config_file)
+            babel_locale(name, *settings.places.of("source_locale" if name == settings.source_locale
+                                                   else "target_locales"))
 
 
 def with_locales(settings: Settings, locales: list[str], check: bool = True) -> Settings:

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pipeline.cli import main
 
 from .conftest import SEED_NAME
@@ -122,9 +124,10 @@ def test_unwritable_catalog_is_one_line_and_other_catalogs_are_merged(sample_pro
 
 def test_output_folder_that_is_a_file_is_a_usage_error(sample_project, capsys):
     (sample_project / "out").write_text("", encoding="utf-8")
+    line = (sample_project / "pyproject.toml").read_text(encoding="utf-8").splitlines().index('out = "out"') + 1
     assert _run(sample_project, "all") == 2
     assert capsys.readouterr().err.splitlines() == [
-        "pyproject.toml:1:1: error: output folder 'out' is not a folder (setting 'out') [config.out]"]
+        f"pyproject.toml:{line}:1: error: output folder 'out' is not a folder (setting 'out') [config.out]"]
 
 
 def test_yaml_alias_bomb_in_front_matter_is_refused(sample_project, capsys):
@@ -269,3 +272,75 @@ def test_settings_files_not_in_utf8_are_located_usage_errors(sample_project, cap
     inventory.write_bytes(b"# known\nhttps://example.com/caf\xe9\n")
     assert _run(sample_project, "check", "--no-outputs", "--inventory", str(inventory)) == 2
     assert capsys.readouterr().err.strip() == f"{inventory}:2:24: error: file is not valid UTF-8 [config.inventory]"
+
+
+def _set_setting(project: Path, key: str, value: str) -> int:
+    """Set ``key = value`` in the project's [tool.pipeline] table (replacing the key's line if
+    there is one); the line number it is on."""
+    config = project / "pyproject.toml"
+    lines = config.read_text(encoding="utf-8").splitlines()
+    start = lines.index("[tool.pipeline]")
+    at = next((i for i in range(start, len(lines)) if lines[i].startswith(f"{key} =")), start + 1)
+    if at == start + 1 and not lines[at].startswith(f"{key} ="):
+        lines.insert(at, "")
+    lines[at] = f"{key} = {value}"
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return at + 1
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("translate_keys", "5", "'translate_keys' must be a list of strings, not an integer"),
+    ("translate_keys", '"title"', "'translate_keys' must be a list of strings, not a string"),
+    ("translate_keys", '["title", 5]', "'translate_keys' must be a list of strings, not a list holding an integer"),
+    ("target_locales", "5", "'target_locales' must be a list of strings, not an integer"),
+    ("target_locales", '"de-DE"', "'target_locales' must be a list of strings, not a string"),
+    ("baseline", "5", "'baseline' must be a string (a file name), not an integer"),
+    ("glossary", "5", "'glossary' must be a string (a file name), not an integer"),
+    ("redirects", "true", "'redirects' must be a string (a file name), not a boolean"),
+    ("out", "5", "'out' must be a string (a folder), not an integer"),
+    ("source", "[]", "'source' must be a string (a folder), not a list"),
+    ("source_locale", "1.5", "'source_locale' must be a string (a locale such as 'en-US'), not a number"),
+    ("project", "{}", "'project' must be a string, not a table"),
+])
+def test_settings_of_the_wrong_type_are_located_usage_errors(sample_project, capsys, key, value, message):
+    """Wrong types were tracebacks (``translate_keys = 5``: 'int' object is not iterable;
+    ``baseline = 5``: unsupported operand type(s) for /) or, worse, taken apart: the string
+    ``translate_keys = "title"`` became the keys t, i, l, e and every title went obsolete."""
+    line = _set_setting(sample_project, key, value)
+    assert _run(sample_project, "all") == 2
+    assert capsys.readouterr().err.splitlines() == [f"pyproject.toml:{line}:1: error: {message} [config.type]"]
+    assert not (sample_project / "out").exists()
+
+
+def test_a_site_map_folder_of_the_wrong_type_is_located(sample_project, capsys):
+    config = sample_project / "pyproject.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('"/intune" = "InTuneDocs"', '"/intune" = 5'), encoding="utf-8")
+    line = text[:text.index('"/intune" = "InTuneDocs"')].count("\n") + 1
+    assert _run(sample_project, "build") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"pyproject.toml:{line}:1: error: 'site_map' must map URL prefixes to folders (strings): "
+        "'/intune' is an integer [config.type]"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[tool.pipeline]\nsite_map = "/intune"\n',
+     "pyproject.toml:2:1: error: 'site_map' must be a table of URL prefix = folder, not a string"),
+    ('[tool]\npipeline = "x"\n', "pyproject.toml:2:1: error: 'tool.pipeline' must be a table, not a string"),
+    ("tool = 5\n", "pyproject.toml:1:1: error: 'tool' must be a table, not an integer"),
+])
+def test_a_setting_or_section_that_is_not_a_table_is_a_usage_error(tmp_path, capsys, text, message):
+    """``[tool] pipeline = "x"`` ended in "'str' object is not a mapping"."""
+    (tmp_path / "source").mkdir()
+    (tmp_path / "pyproject.toml").write_text(text, encoding="utf-8")
+    assert _run(tmp_path, "build") == 2
+    assert capsys.readouterr().err.splitlines() == [f"{message} [config.type]"]
+
+
+def test_a_project_table_of_another_shape_is_not_ours_to_refuse(tmp_path):
+    """``[project]`` belongs to the packaging tools: a name that is not a string only gives
+    up the default project name."""
+    (tmp_path / "source").mkdir()
+    (tmp_path / "pyproject.toml").write_text('project = "x"\n[tool.pipeline]\nsource_locale = "en-US"\n',
+                                             encoding="utf-8")
+    assert _run(tmp_path, "build") == 0
