@@ -146,6 +146,7 @@ def load_settings(root: Path, overrides: dict[str, Any] | None = None, check_loc
     data = {**data, **given}
     _check_types(data, places)
     settings = replace(_settings_from(root, data, places), project=data.get("project", project))
+    _check_targets(settings)
     if check_locales:
         check_locale_names(settings)
     _check_folders(settings)
@@ -254,6 +255,21 @@ def _settings_from(root: Path, data: dict[str, Any], places: Places) -> Settings
     )
 
 
+def _check_targets(settings: Settings) -> None:
+    """Each target locale is listed once and is not the source locale: a locale built twice
+    at once failed without a word, and the source locale has no PO files."""
+    seen: set[str] = set()
+    typed = "source_locale" in settings.places.command_line  # --source-locale: the command line is at fault
+    for name in settings.target_locales:
+        if name == settings.source_locale:
+            raise error(*settings.places.of("source_locale" if typed else "target_locales"), 1,
+                        f"the source locale '{name}' is also in 'target_locales'", "config.locale")
+        if name in seen:
+            raise error(*settings.places.of("target_locales"), 1, f"'target_locales' lists '{name}' twice",
+                        "config.locale")
+        seen.add(name)
+
+
 def _check_folders(settings: Settings) -> None:
     """The output folder is a folder and the source folder exists."""
     if settings.out.exists() and not settings.out.is_dir():
@@ -275,9 +291,11 @@ def check_locale_names(settings: Settings) -> None:
 
 def with_locales(settings: Settings, locales: list[str], check: bool = True) -> Settings:
     """Restrict a run to some target locales (``--locale``), each one validated unless
-    ``check=False`` (see ``load_settings``)."""
+    ``check=False`` (see ``load_settings``). A locale typed twice is one; the source locale,
+    always built, is not a target (``build --locale <source>`` builds it alone)."""
     if check:
         for name in locales:
             if name not in PSEUDO_LOCALES:
                 babel_locale(name, "<command line>")
-    return replace(settings, target_locales=tuple(locales))
+    targets = (name for name in dict.fromkeys(locales) if name != settings.source_locale)
+    return replace(settings, target_locales=tuple(targets))

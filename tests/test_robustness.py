@@ -344,3 +344,35 @@ def test_a_project_table_of_another_shape_is_not_ours_to_refuse(tmp_path):
     (tmp_path / "pyproject.toml").write_text('project = "x"\n[tool.pipeline]\nsource_locale = "en-US"\n',
                                              encoding="utf-8")
     assert _run(tmp_path, "build") == 0
+
+
+def test_a_locale_listed_twice_in_the_settings_is_a_usage_error(sample_project, capsys):
+    """``target_locales = ["de-DE", "de-DE"]`` built each unit twice at once: '4 built,
+    2 failed' with no error line, and exit 0."""
+    line = _set_setting(sample_project, "target_locales", '["de-DE", "en-US", "de-DE"]')
+    assert _run(sample_project, "build") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"pyproject.toml:{line}:1: error: 'target_locales' lists 'de-DE' twice [config.locale]"]
+    assert not (sample_project / "out").exists()
+
+
+def test_the_source_locale_as_a_target_is_a_usage_error(sample_project, capsys):
+    """It was dropped silently; ``--source-locale`` naming a target is located on the command line."""
+    line = _set_setting(sample_project, "target_locales", '["de-DE", "fr-FR"]')
+    assert _run(sample_project, "build") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"pyproject.toml:{line}:1: error: the source locale 'fr-FR' is also in 'target_locales' [config.locale]"]
+    _set_setting(sample_project, "target_locales", '["de-DE", "en-US"]')
+    assert _run(sample_project, "--source-locale", "en-US", "build") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "<command line>:1:1: error: the source locale 'en-US' is also in 'target_locales' [config.locale]"]
+
+
+def test_a_locale_given_twice_on_the_command_line_is_built_once(sample_project, capsys):
+    """``build --locale de-DE --locale de-DE`` printed '4 built, 2 failed' and exited 0."""
+    assert _run(sample_project, "build", "--locale", "de-DE", "--locale", "en-US", "--locale", "de-DE") == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert "build: 1 page(s) x 3 locale(s): 3 built, 0 up to date" in captured.out
+    assert [line.split(":")[1] for line in captured.out.splitlines() if "% translated" in line] == [
+        " fr-FR", " de-DE", " en-US"]
