@@ -376,3 +376,19 @@ def test_a_locale_given_twice_on_the_command_line_is_built_once(sample_project, 
     assert "build: 1 page(s) x 3 locale(s): 3 built, 0 up to date" in captured.out
     assert [line.split(":")[1] for line in captured.out.splitlines() if "% translated" in line] == [
         " fr-FR", " de-DE", " en-US"]
+
+
+@pytest.mark.parametrize("value", ["150", "-5", "nan", "inf", "-inf", "ten", "100.01"])
+def test_min_coverage_outside_0_to_100_is_a_usage_error(sample_project, capsys, value):
+    """150, -5, nan and inf were accepted: nan publishes nothing, 150 publishes nothing either."""
+    assert _run(sample_project, "build", f"--min-coverage={value}") == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.strip().endswith(
+        f"pipeline build: error: argument --min-coverage: '{value}' is not a percentage (0 to 100)")
+    assert not (sample_project / "out").exists()
+
+
+def test_min_coverage_bounds_are_accepted(sample_project):
+    assert _run(sample_project, "build", "--min-coverage", "0") == 0
+    assert _run(sample_project, "all", "--min-coverage", "100") == 0
