@@ -116,9 +116,46 @@ def babel_locale(name: str, where: str = "<settings>", line: int = 1) -> Locale:
     from babel import UnknownLocaleError  # 7 ms of imports: only when a locale is checked
 
     try:
-        return parse_locale(name)
+        locale = parse_locale(name)
     except (UnknownLocaleError, ValueError, TypeError):
         raise error(where, line, 1, f"unknown locale '{name}'", "config.locale") from None
+    _check_form(name, bcp47_form(name), where, line)
+    return locale
+
+
+def check_locale(name: str, where: str, line: int = 1) -> None:
+    """A locale name is a pseudo-locale or a tag Babel knows, written in BCP 47 form (else
+    an error located at ``where:line``)."""
+    pseudo = name.replace("_", "-").lower()
+    if pseudo in PSEUDO_LOCALES:
+        _check_form(name, pseudo, where, line)
+    else:
+        babel_locale(name, where, line)
+
+
+def _check_form(name: str, canonical: str, where: str, line: int) -> None:
+    """``de_DE`` and ``DE-de`` are Babel's ``de-DE`` too, but as folder names and keys they
+    would be other locales than ``de-DE``: each locale has one spelling."""
+    if name != canonical:
+        raise error(where, line, 1, f"locale '{name}' is not in BCP 47 form: use '{canonical}'", "config.locale")
+
+
+def bcp47_form(name: str) -> str:
+    """A tag in BCP 47's form (RFC 5646, 2.1.1): hyphens; the language in lower case, a
+    script in title case, a region in upper case, the rest (and all after a singleton such
+    as ``x``) in lower case: ``zh_hans_cn`` -> ``zh-Hans-CN``."""
+    parts = re.split(r"[-_]", name)
+    form = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(form[-1]) == 1 or len(part) == 1:  # a singleton and its extension
+            form.append(part.lower())
+        elif len(part) == 4 and part.isalpha():
+            form.append(part.title())
+        elif (len(part) == 2 and part.isalpha()) or (len(part) == 3 and part.isdigit()):
+            form.append(part.upper())
+        else:
+            form.append(part.lower())
+    return "-".join(form)
 
 
 @functools.lru_cache(maxsize=None)
@@ -284,9 +321,15 @@ def check_locale_names(settings: Settings) -> None:
     """Every locale is one Babel knows (or a pseudo-locale); else an error located at the
     settings file."""
     for name in settings.all_locales:
-        if name not in PSEUDO_LOCALES:
-            babel_locale(name, *settings.places.of("source_locale" if name == settings.source_locale
-                                                   else "target_locales"))
+        check_locale(name, *settings.places.of("source_locale" if name == settings.source_locale
+                                               else "target_locales"))
+
+
+def not_source_locale(settings: Settings, name: str) -> None:
+    """A locale given for its PO files (``init``, ``update``, ``stats``, ``import``) is a
+    target: the source locale's text is the msgids themselves."""
+    if name == settings.source_locale:
+        raise error("<command line>", 1, 1, f"'{name}' is the source locale: it has no PO files", "config.locale")
 
 
 def with_locales(settings: Settings, locales: list[str], check: bool = True) -> Settings:
@@ -295,7 +338,6 @@ def with_locales(settings: Settings, locales: list[str], check: bool = True) -> 
     always built, is not a target (``build --locale <source>`` builds it alone)."""
     if check:
         for name in locales:
-            if name not in PSEUDO_LOCALES:
-                babel_locale(name, "<command line>")
+            check_locale(name, "<command line>")
     targets = (name for name in dict.fromkeys(locales) if name != settings.source_locale)
     return replace(settings, target_locales=tuple(targets))
