@@ -106,6 +106,15 @@ class Settings:
         return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
     @property
+    def inside_source(self) -> tuple[str, ...]:
+        """The folders of ours that lie inside the source folder (``out``, ``locales``,
+        ``templates``), source-relative: no page or file of theirs is a source page or file,
+        as Sphinx leaves its ``_build`` out (else each run extracted the last one's output)."""
+        folders = {f.relative_to(self.source).as_posix() for f in (self.out, self.locales, self.templates)
+                   if self.source in f.parents}
+        return tuple(sorted(folders))
+
+    @property
     def all_locales(self) -> tuple[str, ...]:
         return (self.source_locale,) + tuple(l for l in self.target_locales if l != self.source_locale)
 
@@ -308,7 +317,16 @@ def _check_targets(settings: Settings) -> None:
 
 
 def _check_folders(settings: Settings) -> None:
-    """The output folder is a folder and the source folder exists."""
+    """The output folder is a folder and holds none of the project's own (``make clean``
+    removes it); the source folder exists."""
+    out = settings.out
+    for key in ("source", "locales", "templates"):
+        folder = getattr(settings, key)
+        if folder == out or out in folder.parents:
+            place = "is the output folder" if folder == out else f"is inside the output folder '{settings.display(out)}'"
+            at_fault = ("out", key) if out != settings.root / "out" else (key, "out")  # the one not left as it was
+            raise error(*settings.places.of(*at_fault), 1, f"{key} folder '{settings.display(folder)}' {place}, "
+                        "which 'make clean' deletes", "config.out")
     if settings.out.exists() and not settings.out.is_dir():
         raise error(*settings.places.of("out"), 1, f"output folder '{settings.display(settings.out)}' is not a "
                     "folder (setting 'out')", "config.out")

@@ -23,10 +23,10 @@ from .build import BuildOptions, PageResult, page_list_digest, unit_fingerprint
 from .cache import UnitRecord
 from .config import PSEUDO_LOCALES, Settings, babel_locale
 from .errors import PipelineError, error
-from .files import inside, list_pages, write_atomic, write_error
+from .files import inside, write_atomic, write_error
 from .model import Diagnostic, Document
 from .pagebuild import pseudo_translations, render_outputs
-from .project import index_file, load_catalog, load_glossary_file, load_source, po_path
+from .project import index_file, load_catalog, load_glossary_file, load_source, po_path, source_pages
 from .review import review_translations
 
 
@@ -43,7 +43,7 @@ class Tools:
 
 
 def make_tools(settings: Settings) -> Tools:
-    all_pages = frozenset(list_pages(settings.source))
+    all_pages = frozenset(source_pages(settings))
     env = render.make_environment(settings.templates)
     env.globals["index_file"] = index_file(all_pages)
     return Tools(all_pages, env, load_glossary_file(settings), page_list_digest(all_pages))

@@ -392,3 +392,90 @@ def test_min_coverage_outside_0_to_100_is_a_usage_error(sample_project, capsys, 
 def test_min_coverage_bounds_are_accepted(sample_project):
     assert _run(sample_project, "build", "--min-coverage", "0") == 0
     assert _run(sample_project, "all", "--min-coverage", "100") == 0
+
+
+def test_an_output_folder_inside_the_source_folder_is_not_read_as_pages(sample_project, capsys):
+    """``out = "source/_site"`` (Sphinx keeps ``_build`` in the docs folder): each run
+    extracted the last run's built pages as new source pages, 1 -> 7 -> 37."""
+    _set_setting(sample_project, "out", '"source/_site"')
+    for _ in range(3):
+        assert _run(sample_project, "all") == 0
+        out = capsys.readouterr().out
+        assert "build: 1 page(s) x 5 locale(s): " in out, out
+    assert [p.name for p in (sample_project / "locales").rglob("*.pot")] == [SEED_NAME[:-3] + ".pot"]
+    assert (sample_project / "source/_site/frontmatter/en-US" / SEED_NAME).is_file()
+    assert _run(sample_project, "stats", "--format", "json") == 0
+    assert capsys.readouterr().out.count('"page": "') == 2  # one page in each of de-DE and en-US
+    built = sample_project / "source/_site/frontmatter/en-US"
+    assert _run(sample_project, "import", "--locale", "en-US", "--from", str(built)) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [l.split(": ")[2] for l in out if ".md: " in l] == [SEED_NAME]
+    assert out[-1].startswith("import: en-US: 1 page(s), ")
+
+
+def test_the_project_folder_as_source_leaves_out_our_folders(sample_project, capsys):
+    """``source = "."`` with the default ``out = "out"``: the built pages became source pages."""
+    _set_setting(sample_project, "source", '"."')
+    (sample_project / "locales/notes.md").write_text("# Notes\n", encoding="utf-8")
+    for _ in range(2):
+        assert _run(sample_project, "all") == 0
+        assert "build: 1 page(s) x 5 locale(s): " in capsys.readouterr().out
+    assert sorted(p.relative_to(sample_project / "locales/pot").as_posix()
+                  for p in (sample_project / "locales/pot").rglob("*.pot")) == [
+        f"source/{SEED_NAME[:-3]}.pot", f"{SEED_NAME[:-3]}.pot"]  # the latter: the shipped template, left as it was
+
+
+def test_check_with_the_output_folder_inside_the_source_folder_finds_what_it_finds_beside_it(sample_project, capsys):
+    """The check lists the source files for links: built pages are not source files."""
+    shutil.copy(Path(__file__).parent.parent / "check-baseline.json", sample_project)
+    assert _run(sample_project, "all") == 0
+    capsys.readouterr()
+    beside = _run(sample_project, "check", "--no-cache"), capsys.readouterr()
+    shutil.rmtree(sample_project / "out")
+    _set_setting(sample_project, "out", '"source/_site"')
+    assert _run(sample_project, "all") == 0
+    capsys.readouterr()
+    inside = _run(sample_project, "check", "--no-cache"), capsys.readouterr()
+    assert inside[0] == beside[0]
+    assert inside[1].err == beside[1].err.replace("out/", "source/_site/")
+    assert inside[1].out == beside[1].out.replace("out/", "source/_site/")
+    assert _run(sample_project, "check") == beside[0]  # stored, then replayed
+    assert capsys.readouterr().out == inside[1].out
+    assert _run(sample_project, "check") == beside[0]
+    assert capsys.readouterr().out == inside[1].out
+
+
+@pytest.mark.parametrize("settings, where, message", [
+    ({"out": '"."'}, "out", "source folder 'source' is inside the output folder '.'"),
+    ({"out": '"source"'}, "out", "source folder 'source' is the output folder"),
+    ({"locales": '"out/locales"'}, "locales", "locales folder 'out/locales' is inside the output folder 'out'"),
+])
+def test_our_folders_inside_the_output_folder_are_a_usage_error(sample_project, capsys, settings, where, message):
+    """``make clean`` removes the output folder: with the pages or translations in it."""
+    lines = {key: _set_setting(sample_project, key, value) for key, value in settings.items()}
+    assert _run(sample_project, "build") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"pyproject.toml:{lines[where]}:1: error: {message}, which 'make clean' deletes [config.out]"]
+    assert _run(sample_project, "--out", ".", "--locales", "locales", "extract") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "<command line>:1:1: error: source folder 'source' is inside the output folder '.', which 'make clean' "
+        "deletes [config.out]"]
+
+
+def test_a_link_into_the_output_folder_inside_the_source_folder_is_broken_as_it_is_beside_it(sample_project, capsys):
+    """Built files are not source files: a source page's link to one is broken, as a link to
+    ``../out/...`` is (the published page is not where the link leads), and the build does not
+    copy built files back into the output as the page's assets (each run one level deeper)."""
+    shutil.copy(Path(__file__).parent.parent / "check-baseline.json", sample_project)
+    _set_setting(sample_project, "out", '"source/_site"')
+    (sample_project / "source/deux.md").write_text(
+        "# Deux\n\nVoir [le site](_site/html/fr-FR/index.html) et [le style](_site/html/fr-FR/style.css).\n",
+        encoding="utf-8")
+    for _ in range(2):
+        assert _run(sample_project, "all") == 0
+    assert not (sample_project / "source/_site/html/fr-FR/_site").exists()
+    capsys.readouterr()
+    assert _run(sample_project, "check", "--no-outputs") == 1
+    assert [line for line in capsys.readouterr().out.splitlines() if "deux.md" in line] == [
+        "source/deux.md:3:6: error: broken link '_site/html/fr-FR/index.html': no such file [link.missing-file]",
+        "source/deux.md:3:48: error: broken link '_site/html/fr-FR/style.css': no such file [link.missing-file]"]
