@@ -27,9 +27,9 @@ from dataclasses import dataclass, field, replace
 
 from .cache import BuildCache, UnitRecord, bytes_digest, code_digest, digest, file_digest, load_cache, tree_digest
 from .config import PSEUDO_LOCALES, Settings
-from .files import inside, list_pages, read_bytes, write_atomic, write_error
+from .files import inside, read_bytes, under, write_atomic, write_error
 from .model import Diagnostic, Stats
-from .project import Outcome, index_file, po_path
+from .project import Outcome, index_file, po_path, source_pages
 
 Progress = Callable[[int, int], None]
 
@@ -113,7 +113,7 @@ def _base_fingerprint(settings: Settings, options: BuildOptions, all_pages: list
 def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> Outcome:
     outcome = Outcome()
     started = time.perf_counter()
-    all_pages = list_pages(settings.source)
+    all_pages = source_pages(settings)
     pages = [p for p in all_pages if in_shard(p, options.shard)]
     k, n = options.shard
     cache_dir = settings.out / ".cache"
@@ -309,8 +309,9 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
             kept.add(f"html/{locale}/{index_file(pages)}")
         for asset in sorted(assets):
             if asset not in asset_bytes:  # read once, copied into every locale
-                source_file = settings.source / asset
-                asset_bytes[asset] = source_file.read_bytes() if source_file.is_file() else None
+                source_file = settings.source / asset  # not a file of our folders in it (the checker's view)
+                shown = source_file.is_file() and not under(asset, settings.inside_source)
+                asset_bytes[asset] = source_file.read_bytes() if shown else None
             if asset_bytes[asset] is not None:
                 outputs[f"html/{locale}/{asset}"] = asset_bytes[asset]
     for relative, content in outputs.items():

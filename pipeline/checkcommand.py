@@ -120,7 +120,7 @@ def run_inputs(settings: Settings, args: argparse.Namespace) -> tuple[list[str],
     ``runrecord.fingerprint``: our code, the command line, the settings, the trees it reads
     (sources, catalogs and, unless ``--no-outputs``, the built pages; never ``out/.cache``)
     and the extra files named by the settings or options."""
-    folders = [(str(settings.source), frozenset()), (str(settings.locales), frozenset())]
+    folders = [(str(settings.source), frozenset(settings.inside_source)), (str(settings.locales), frozenset())]
     if not args.no_outputs:
         folders.append((str(settings.out), frozenset({".cache"})))
     named = [settings.redirects, settings.glossary, settings.baseline, args.redirects, args.baseline, args.inventory]

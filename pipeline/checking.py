@@ -171,7 +171,7 @@ class _Run:
         self.findings: list[Finding] = []
         self.checked: list[str] = []
         self.source_results: list[LinkResult] = []
-        self.source_files = list_files(settings.source)
+        self.source_files = list_files(settings.source, settings.inside_source)
         self.source_pages = [f for f in self.source_files if f.lower().endswith(".md")]
         self.assets = [f for f in self.source_files if not f.lower().endswith(".md")]
         self.site = build_site(self.source_files, options.site_map, options.redirects)

@@ -54,7 +54,7 @@ def _progress(label: str, stream=None, clock=time.monotonic):
 def _settings(args: argparse.Namespace, check_locales: bool = True) -> Settings:
     from pathlib import Path
 
-    from .config import load_settings, with_locales
+    from .config import load_settings, not_source_locale, with_locales
 
     overrides = {
         "source": args.source,
@@ -66,6 +66,8 @@ def _settings(args: argparse.Namespace, check_locales: bool = True) -> Settings:
     settings = load_settings(Path(args.directory), overrides, check_locales)
     if getattr(args, "locale", None):
         settings = with_locales(settings, args.locale, check_locales)
+        for name in args.locale if args.command in ("init", "update", "stats") else ():
+            not_source_locale(settings, name)
     return settings
 
 

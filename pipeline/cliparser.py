@@ -83,7 +83,7 @@ def _build_options(build: argparse.ArgumentParser) -> None:
                        help="build only the K-th of N deterministic parts of the pages")
     build.add_argument("--format", dest="formats", action="append", choices=("frontmatter", "markdown", "html"),
                        help="build only this output format (repeatable; default: all three)")
-    build.add_argument("--min-coverage", type=float, default=0.0, metavar="PERCENT",
+    build.add_argument("--min-coverage", type=_percentage, default=0.0, metavar="PERCENT",
                        help="do not publish a page in a locale translated below PERCENT")
 
 
@@ -97,6 +97,18 @@ def job_count(text: str) -> int:
     if jobs < 0:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number of processes (0: all cores)")
     return jobs
+
+
+def _percentage(text: str) -> float:
+    """--min-coverage: a percentage from 0 to 100 (150 or nan would publish no page at all,
+    -5 or -inf every page: a mistake either way)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 100.0:  # false for nan too
+        raise argparse.ArgumentTypeError(f"'{text}' is not a percentage (0 to 100)")
+    return value
 
 
 def _shard(text: str) -> tuple[int, int]:

@@ -12,6 +12,7 @@ from .errors import error
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from collections.abc import Collection, Iterator
     from pathlib import Path
 
 
@@ -95,19 +96,29 @@ def inside(root: Path, relative: str) -> Path:
     return root / normal
 
 
-def list_files(root: Path) -> list[str]:
-    """Every file below ``root`` as sorted POSIX relative paths (none if ``root`` is missing)."""
-    found = []
+def list_files(root: Path, skip: Collection[str] = ()) -> list[str]:
+    """Every file below ``root`` as sorted POSIX relative paths (none if ``root`` is missing),
+    but those in the folders ``skip`` (root-relative POSIX paths)."""
+    return sorted(_walk(root, skip))
+
+
+def list_pages(root: Path, skip: Collection[str] = ()) -> list[str]:
+    """Markdown pages below ``root`` as sorted POSIX relative paths, but those in the folders
+    ``skip`` (root-relative POSIX paths)."""
+    return sorted(p for p in _walk(root, skip) if p.endswith(".md") and (root / p).is_file())
+
+
+def _walk(root: Path, skip: Collection[str]) -> Iterator[str]:
+    """The relative paths of the files below ``root``, not descending into ``skip`` (nor into
+    links to folders, as ``Path.rglob``)."""
     for folder, dirs, names in os.walk(root):
-        dirs.sort()
         relative = os.path.relpath(folder, root)
         prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
-        found.extend(prefix + name for name in names)
-    return sorted(found)
+        if skip:
+            dirs[:] = [d for d in dirs if prefix + d not in skip]
+        yield from (prefix + name for name in names)
 
 
-def list_pages(root: Path) -> list[str]:
-    """Markdown pages below ``root`` as sorted POSIX relative paths."""
-    if not root.is_dir():
-        return []
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.md") if p.is_file())
+def under(path: str, folders: Collection[str]) -> bool:
+    """Whether the POSIX relative ``path`` lies in one of ``folders`` (relative POSIX paths)."""
+    return any(path.startswith(folder + "/") for folder in folders)

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from . import catalog
 from .align import (ALIGNED, EMPTY, EXTRA_HEADER, FUZZY, TRAILER_HEADER, Match, align_documents,
                     choose_translations, encode_extras, encode_trailer)
-from .config import Settings, babel_locale, po_language
+from .config import Settings, babel_locale, not_source_locale, po_language
 from .errors import PipelineError, error
 from .extract import extract_messages
 from .files import read_text, write_atomic
@@ -73,6 +73,7 @@ def run_imports(settings: Settings, imports: Sequence[tuple[str, Path]], overwri
     """``run_import`` for several (locale, folder) pairs, reading the source pages once."""
     for locale, from_dir in imports:
         babel_locale(locale, "<command line>")
+        not_source_locale(settings, locale)
         if not from_dir.is_dir():
             raise error("<command line>", 1, 1, f"--from {from_dir}: no such folder of translated pages",
                         "config.import-from")  # a usage error (exit 2), as an unknown --locale is

@@ -75,9 +75,15 @@ def load_source(settings: Settings, page: str, data: bytes | None = None) -> Doc
         raise PipelineError(exc.diagnostic._replace(location=where)) from None
 
 
+def source_pages(settings: Settings) -> list[str]:
+    """The source pages: the Markdown files below the source folder, but in our own folders
+    there (``Settings.inside_source``: the output of the last run is no page of this one)."""
+    return list_pages(settings.source, settings.inside_source)
+
+
 def load_sources(settings: Settings, outcome: Outcome) -> list[Document]:
     documents = []
-    for page in list_pages(settings.source):
+    for page in source_pages(settings):
         try:
             documents.append(load_source(settings, page))
         except PipelineError as exc:

@@ -52,10 +52,10 @@ def code_stamp() -> str:
 
 def fingerprint(parts: Iterable[str], folders: Iterable[tuple[str, frozenset[str]]], files: Iterable[str],
                 contents: dict[str, str | None] | None = None) -> str:
-    """The digest of ``parts``, of each folder's tree (minus the top-level names in its
-    skip set) and of the content of ``files`` (a missing one counts as missing). Files whose
-    content digest ``contents`` has (by path as walked) are not read again; the others are
-    added to it."""
+    """The digest of ``parts``, of each folder's tree (minus the tree-relative paths in its
+    skip set: the output folder's ``.cache``, our folders inside the source folder) and of
+    the content of ``files`` (a missing one counts as missing). Files whose content digest
+    ``contents`` has (by path as walked) are not read again; the others are added to it."""
     return run_key(*tree_state(parts, folders, files, contents))
 
 
@@ -102,12 +102,12 @@ def _add_tree(digest, folder: str, prefix: str, skip: frozenset[str], pages: dic
         digest.update(b"missing\0")
         return
     for entry in entries:
-        if not prefix and entry.name in skip:
-            continue
         name = prefix + entry.name
+        if name in skip:
+            continue
         if entry.is_dir(follow_symlinks=False):  # as os.walk, which the check walks with
             digest.update(b"d\0" + os.fsencode(name) + b"\0")
-            _add_tree(digest, entry.path, name + "/", frozenset(), pages, contents)
+            _add_tree(digest, entry.path, name + "/", skip, pages, contents)
             continue
         digest.update(b"f\0" + os.fsencode(name) + b"\0")
         if pages is not None and entry.name.lower().endswith(".md"):

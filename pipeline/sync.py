@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 from .cache import bytes_digest, code_digest, digest, file_digest
 from .config import PSEUDO_LOCALES, Settings, po_language
 from .errors import PipelineError, error
-from .files import decode_text, list_pages, read_bytes, write_atomic, write_error
-from .project import Outcome, load_source, now_stamp, po_path, template_path
+from .files import decode_text, read_bytes, write_atomic, write_error
+from .project import Outcome, load_source, now_stamp, po_path, source_pages, template_path
 
 if TYPE_CHECKING:  # polib, the parser and the catalog code load only when a file changed
     import polib
@@ -63,7 +63,7 @@ def run_extract(settings: Settings, jobs: int = 0) -> Outcome:
     kept: dict[str, str] = {}
     config = digest(repr(settings.translate_keys), settings.project, prefix, code_digest())
     todo: list[tuple[str, str]] = []
-    for page in list_pages(settings.source):
+    for page in source_pages(settings):
         page_bytes = file_digest(settings.source / page)  # each file is read once here
         pot = template_path(settings, page)
         state = digest(config, page_bytes, file_digest(pot))

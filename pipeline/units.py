@@ -23,10 +23,10 @@ from .build import BuildOptions, PageResult, page_list_digest, unit_fingerprint
 from .cache import UnitRecord
 from .config import PSEUDO_LOCALES, Settings, babel_locale
 from .errors import PipelineError, error
-from .files import inside, list_pages, write_atomic, write_error
+from .files import inside, write_atomic, write_error
 from .model import Diagnostic, Document
 from .pagebuild import pseudo_translations, render_outputs
-from .project import index_file, load_catalog, load_glossary_file, load_source, po_path
+from .project import index_file, load_catalog, load_glossary_file, load_source, po_path, source_pages
 from .review import review_translations
 
 
@@ -45,7 +45,7 @@ class Tools:
 def make_tools(settings: Settings, glossary: frozenset[str] | None = None) -> Tools:
     """The run's tools; ``glossary``: the glossary already read (by the process that starts
     the workers: an error reading it is then reported once, not lost in a worker's start)."""
-    all_pages = frozenset(list_pages(settings.source))
+    all_pages = frozenset(source_pages(settings))
     env = render.make_environment(settings.templates)
     env.globals["index_file"] = index_file(all_pages)
     if glossary is None:

@@ -113,7 +113,7 @@ def test_a_broken_record_file_is_an_empty_one(site, capsys, counted):
 def test_an_unknown_locale_is_still_an_error_when_nothing_is_stored(site, capsys):
     (site / "pyproject.toml").write_text('[tool.pipeline]\ntarget_locales = ["xx-QQ"]\n', encoding="utf-8")
     code, _, err = run(site, capsys)
-    assert code == 2 and err == "pyproject.toml:1:1: error: unknown locale 'xx-QQ' [config.locale]\n"
+    assert code == 2 and err == "pyproject.toml:2:1: error: unknown locale 'xx-QQ' [config.locale]\n"
 
 
 def test_the_report_formats_offered_are_the_ones_written():
@@ -124,9 +124,9 @@ def test_locales_are_checked_as_by_every_other_command_with_or_without_locale_op
     (site / "pyproject.toml").write_text('[tool.pipeline]\ntarget_locales = ["de-DE", "xx-QQ"]\n', encoding="utf-8")
     for extra in ((), ("--locale", "de-DE")):
         code = main(["-C", str(site), "check", *extra])
-        assert (code, capsys.readouterr().err) == (2, "pyproject.toml:1:1: error: unknown locale 'xx-QQ' [config.locale]\n")
+        assert (code, capsys.readouterr().err) == (2, "pyproject.toml:2:1: error: unknown locale 'xx-QQ' [config.locale]\n")
         assert main(["-C", str(site), "build", *extra]) == 2
-        assert capsys.readouterr().err == "pyproject.toml:1:1: error: unknown locale 'xx-QQ' [config.locale]\n"
+        assert capsys.readouterr().err == "pyproject.toml:2:1: error: unknown locale 'xx-QQ' [config.locale]\n"
     (site / "pyproject.toml").write_text('[tool.pipeline]\ntarget_locales = ["de-DE"]\n', encoding="utf-8")
     assert main(["-C", str(site), "check", "--locale", "yy-ZZ"]) == 2
     assert capsys.readouterr().err == "<command line>:1:1: error: unknown locale 'yy-ZZ' [config.locale]\n"

@@ -270,3 +270,38 @@ def test_external_links_against_an_inventory(sample_project, tmp_path, capsys):
     capsys.readouterr()
     assert _run(sample_project, "check", "--no-outputs", "--strict", "--inventory", str(inventory)) == 0
     assert _run(sample_project, "check", "--inventory", str(tmp_path / "missing.txt")) == 2
+
+
+def test_a_locale_not_written_in_bcp47_form_names_the_form_to_use(sample_project, capsys):
+    """``init --locale de_DE`` and ``--locale DE-de`` made folders beside ``de-DE``."""
+    for typed, canonical in (("de_DE", "de-DE"), ("DE-de", "de-DE"), ("zh-hans-cn", "zh-Hans-CN"),
+                             ("QPS-PLOC", "qps-ploc")):
+        for command in ("init", "build"):
+            assert _run(sample_project, command, "--locale", typed) == 2
+            assert capsys.readouterr().err.splitlines() == [
+                f"<command line>:1:1: error: locale '{typed}' is not in BCP 47 form: use '{canonical}' [config.locale]"]
+    assert sorted(p.name for p in (sample_project / "locales").iterdir()) == ["de-DE", "en-US", "pot"]
+    assert not (sample_project / "out").exists()
+    assert _run(sample_project, "--source-locale", "fr_FR", "build") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "<command line>:1:1: error: locale 'fr_FR' is not in BCP 47 form: use 'fr-FR' [config.locale]"]
+    config = sample_project / "pyproject.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('"de-DE", "qps-ploc"', '"de_de", "qps-ploc"'),
+                      encoding="utf-8")
+    line = config.read_text(encoding="utf-8").splitlines().index(
+        'target_locales = ["en-US", "de_de", "qps-ploc", "qps-plocm"]') + 1
+    assert _run(sample_project, "build") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"pyproject.toml:{line}:1: error: locale 'de_de' is not in BCP 47 form: use 'de-DE' [config.locale]"]
+
+
+def test_the_source_locale_has_no_catalogs_to_make(sample_project, capsys):
+    """``init --locale fr-FR`` (the source locale) wrote PO files for it."""
+    for command in (("init",), ("update",), ("stats",), ("import", "--from", str(sample_project / "source"))):
+        assert _run(sample_project, *command, "--locale", "fr-FR") == 2
+        assert capsys.readouterr().err.splitlines() == [
+            "<command line>:1:1: error: 'fr-FR' is the source locale: it has no PO files [config.locale]"]
+    assert not (sample_project / "locales/fr-FR").exists()
+    assert _run(sample_project, "all", "--locale", "fr-FR") == 0  # the source locale alone, built from the source
+    assert "build: 1 page(s) x 1 locale(s): 1 built" in capsys.readouterr().out
+    assert not (sample_project / "locales/fr-FR").exists()

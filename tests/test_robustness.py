@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pipeline.cli import main
 
 from .conftest import SEED_NAME
@@ -122,9 +124,10 @@ def test_unwritable_catalog_is_one_line_and_other_catalogs_are_merged(sample_pro
 
 def test_output_folder_that_is_a_file_is_a_usage_error(sample_project, capsys):
     (sample_project / "out").write_text("", encoding="utf-8")
+    line = (sample_project / "pyproject.toml").read_text(encoding="utf-8").splitlines().index('out = "out"') + 1
     assert _run(sample_project, "all") == 2
     assert capsys.readouterr().err.splitlines() == [
-        "pyproject.toml:1:1: error: output folder 'out' is not a folder (setting 'out') [config.out]"]
+        f"pyproject.toml:{line}:1: error: output folder 'out' is not a folder (setting 'out') [config.out]"]
 
 
 def test_yaml_alias_bomb_in_front_matter_is_refused(sample_project, capsys):
@@ -271,3 +274,210 @@ def test_settings_files_not_in_utf8_are_located_usage_errors(sample_project, cap
     inventory.write_bytes(b"# known\nhttps://example.com/caf\xe9\n")
     assert _run(sample_project, "check", "--no-outputs", "--inventory", str(inventory)) == 2
     assert capsys.readouterr().err.strip() == f"{inventory}:2:24: error: file is not valid UTF-8 [config.inventory]"
+
+
+def _set_setting(project: Path, key: str, value: str) -> int:
+    """Set ``key = value`` in the project's [tool.pipeline] table (replacing the key's line if
+    there is one); the line number it is on."""
+    config = project / "pyproject.toml"
+    lines = config.read_text(encoding="utf-8").splitlines()
+    start = lines.index("[tool.pipeline]")
+    at = next((i for i in range(start, len(lines)) if lines[i].startswith(f"{key} =")), start + 1)
+    if at == start + 1 and not lines[at].startswith(f"{key} ="):
+        lines.insert(at, "")
+    lines[at] = f"{key} = {value}"
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return at + 1
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("translate_keys", "5", "'translate_keys' must be a list of strings, not an integer"),
+    ("translate_keys", '"title"', "'translate_keys' must be a list of strings, not a string"),
+    ("translate_keys", '["title", 5]', "'translate_keys' must be a list of strings, not a list holding an integer"),
+    ("target_locales", "5", "'target_locales' must be a list of strings, not an integer"),
+    ("target_locales", '"de-DE"', "'target_locales' must be a list of strings, not a string"),
+    ("baseline", "5", "'baseline' must be a string (a file name), not an integer"),
+    ("glossary", "5", "'glossary' must be a string (a file name), not an integer"),
+    ("redirects", "true", "'redirects' must be a string (a file name), not a boolean"),
+    ("out", "5", "'out' must be a string (a folder), not an integer"),
+    ("source", "[]", "'source' must be a string (a folder), not a list"),
+    ("source_locale", "1.5", "'source_locale' must be a string (a locale such as 'en-US'), not a number"),
+    ("project", "{}", "'project' must be a string, not a table"),
+])
+def test_settings_of_the_wrong_type_are_located_usage_errors(sample_project, capsys, key, value, message):
+    """Wrong types were tracebacks (``translate_keys = 5``: 'int' object is not iterable;
+    ``baseline = 5``: unsupported operand type(s) for /) or, worse, taken apart: the string
+    ``translate_keys = "title"`` became the keys t, i, l, e and every title went obsolete."""
+    line = _set_setting(sample_project, key, value)
+    assert _run(sample_project, "all") == 2
+    assert capsys.readouterr().err.splitlines() == [f"pyproject.toml:{line}:1: error: {message} [config.type]"]
+    assert not (sample_project / "out").exists()
+
+
+def test_a_site_map_folder_of_the_wrong_type_is_located(sample_project, capsys):
+    config = sample_project / "pyproject.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('"/intune" = "InTuneDocs"', '"/intune" = 5'), encoding="utf-8")
+    line = text[:text.index('"/intune" = "InTuneDocs"')].count("\n") + 1
+    assert _run(sample_project, "build") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"pyproject.toml:{line}:1: error: 'site_map' must map URL prefixes to folders (strings): "
+        "'/intune' is an integer [config.type]"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[tool.pipeline]\nsite_map = "/intune"\n',
+     "pyproject.toml:2:1: error: 'site_map' must be a table of URL prefix = folder, not a string"),
+    ('[tool]\npipeline = "x"\n', "pyproject.toml:2:1: error: 'tool.pipeline' must be a table, not a string"),
+    ("tool = 5\n", "pyproject.toml:1:1: error: 'tool' must be a table, not an integer"),
+])
+def test_a_setting_or_section_that_is_not_a_table_is_a_usage_error(tmp_path, capsys, text, message):
+    """``[tool] pipeline = "x"`` ended in "'str' object is not a mapping"."""
+    (tmp_path / "source").mkdir()
+    (tmp_path / "pyproject.toml").write_text(text, encoding="utf-8")
+    assert _run(tmp_path, "build") == 2
+    assert capsys.readouterr().err.splitlines() == [f"{message} [config.type]"]
+
+
+def test_a_project_table_of_another_shape_is_not_ours_to_refuse(tmp_path):
+    """``[project]`` belongs to the packaging tools: a name that is not a string only gives
+    up the default project name."""
+    (tmp_path / "source").mkdir()
+    (tmp_path / "pyproject.toml").write_text('project = "x"\n[tool.pipeline]\nsource_locale = "en-US"\n',
+                                             encoding="utf-8")
+    assert _run(tmp_path, "build") == 0
+
+
+def test_a_locale_listed_twice_in_the_settings_is_a_usage_error(sample_project, capsys):
+    """``target_locales = ["de-DE", "de-DE"]`` built each unit twice at once: '4 built,
+    2 failed' with no error line, and exit 0."""
+    line = _set_setting(sample_project, "target_locales", '["de-DE", "en-US", "de-DE"]')
+    assert _run(sample_project, "build") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"pyproject.toml:{line}:1: error: 'target_locales' lists 'de-DE' twice [config.locale]"]
+    assert not (sample_project / "out").exists()
+
+
+def test_the_source_locale_as_a_target_is_a_usage_error(sample_project, capsys):
+    """It was dropped silently; ``--source-locale`` naming a target is located on the command line."""
+    line = _set_setting(sample_project, "target_locales", '["de-DE", "fr-FR"]')
+    assert _run(sample_project, "build") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"pyproject.toml:{line}:1: error: the source locale 'fr-FR' is also in 'target_locales' [config.locale]"]
+    _set_setting(sample_project, "target_locales", '["de-DE", "en-US"]')
+    assert _run(sample_project, "--source-locale", "en-US", "build") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "<command line>:1:1: error: the source locale 'en-US' is also in 'target_locales' [config.locale]"]
+
+
+def test_a_locale_given_twice_on_the_command_line_is_built_once(sample_project, capsys):
+    """``build --locale de-DE --locale de-DE`` printed '4 built, 2 failed' and exited 0."""
+    assert _run(sample_project, "build", "--locale", "de-DE", "--locale", "en-US", "--locale", "de-DE") == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert "build: 1 page(s) x 3 locale(s): 3 built, 0 up to date" in captured.out
+    assert [line.split(":")[1] for line in captured.out.splitlines() if "% translated" in line] == [
+        " fr-FR", " de-DE", " en-US"]
+
+
+@pytest.mark.parametrize("value", ["150", "-5", "nan", "inf", "-inf", "ten", "100.01"])
+def test_min_coverage_outside_0_to_100_is_a_usage_error(sample_project, capsys, value):
+    """150, -5, nan and inf were accepted: nan publishes nothing, 150 publishes nothing either."""
+    assert _run(sample_project, "build", f"--min-coverage={value}") == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.strip().endswith(
+        f"pipeline build: error: argument --min-coverage: '{value}' is not a percentage (0 to 100)")
+    assert not (sample_project / "out").exists()
+
+
+def test_min_coverage_bounds_are_accepted(sample_project):
+    assert _run(sample_project, "build", "--min-coverage", "0") == 0
+    assert _run(sample_project, "all", "--min-coverage", "100") == 0
+
+
+def test_an_output_folder_inside_the_source_folder_is_not_read_as_pages(sample_project, capsys):
+    """``out = "source/_site"`` (Sphinx keeps ``_build`` in the docs folder): each run
+    extracted the last run's built pages as new source pages, 1 -> 7 -> 37."""
+    _set_setting(sample_project, "out", '"source/_site"')
+    for _ in range(3):
+        assert _run(sample_project, "all") == 0
+        out = capsys.readouterr().out
+        assert "build: 1 page(s) x 5 locale(s): " in out, out
+    assert [p.name for p in (sample_project / "locales").rglob("*.pot")] == [SEED_NAME[:-3] + ".pot"]
+    assert (sample_project / "source/_site/frontmatter/en-US" / SEED_NAME).is_file()
+    assert _run(sample_project, "stats", "--format", "json") == 0
+    assert capsys.readouterr().out.count('"page": "') == 2  # one page in each of de-DE and en-US
+    built = sample_project / "source/_site/frontmatter/en-US"
+    assert _run(sample_project, "import", "--locale", "en-US", "--from", str(built)) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [l.split(": ")[2] for l in out if ".md: " in l] == [SEED_NAME]
+    assert out[-1].startswith("import: en-US: 1 page(s), ")
+
+
+def test_the_project_folder_as_source_leaves_out_our_folders(sample_project, capsys):
+    """``source = "."`` with the default ``out = "out"``: the built pages became source pages."""
+    _set_setting(sample_project, "source", '"."')
+    (sample_project / "locales/notes.md").write_text("# Notes\n", encoding="utf-8")
+    for _ in range(2):
+        assert _run(sample_project, "all") == 0
+        assert "build: 1 page(s) x 5 locale(s): " in capsys.readouterr().out
+    assert sorted(p.relative_to(sample_project / "locales/pot").as_posix()
+                  for p in (sample_project / "locales/pot").rglob("*.pot")) == [
+        f"source/{SEED_NAME[:-3]}.pot", f"{SEED_NAME[:-3]}.pot"]  # the latter: the shipped template, left as it was
+
+
+def test_check_with_the_output_folder_inside_the_source_folder_finds_what_it_finds_beside_it(sample_project, capsys):
+    """The check lists the source files for links: built pages are not source files."""
+    shutil.copy(Path(__file__).parent.parent / "check-baseline.json", sample_project)
+    assert _run(sample_project, "all") == 0
+    capsys.readouterr()
+    beside = _run(sample_project, "check", "--no-cache"), capsys.readouterr()
+    shutil.rmtree(sample_project / "out")
+    _set_setting(sample_project, "out", '"source/_site"')
+    assert _run(sample_project, "all") == 0
+    capsys.readouterr()
+    inside = _run(sample_project, "check", "--no-cache"), capsys.readouterr()
+    assert inside[0] == beside[0]
+    assert inside[1].err == beside[1].err.replace("out/", "source/_site/")
+    assert inside[1].out == beside[1].out.replace("out/", "source/_site/")
+    assert _run(sample_project, "check") == beside[0]  # stored, then replayed
+    assert capsys.readouterr().out == inside[1].out
+    assert _run(sample_project, "check") == beside[0]
+    assert capsys.readouterr().out == inside[1].out
+
+
+@pytest.mark.parametrize("settings, where, message", [
+    ({"out": '"."'}, "out", "source folder 'source' is inside the output folder '.'"),
+    ({"out": '"source"'}, "out", "source folder 'source' is the output folder"),
+    ({"locales": '"out/locales"'}, "locales", "locales folder 'out/locales' is inside the output folder 'out'"),
+])
+def test_our_folders_inside_the_output_folder_are_a_usage_error(sample_project, capsys, settings, where, message):
+    """``make clean`` removes the output folder: with the pages or translations in it."""
+    lines = {key: _set_setting(sample_project, key, value) for key, value in settings.items()}
+    assert _run(sample_project, "build") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"pyproject.toml:{lines[where]}:1: error: {message}, which 'make clean' deletes [config.out]"]
+    assert _run(sample_project, "--out", ".", "--locales", "locales", "extract") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "<command line>:1:1: error: source folder 'source' is inside the output folder '.', which 'make clean' "
+        "deletes [config.out]"]
+
+
+def test_a_link_into_the_output_folder_inside_the_source_folder_is_broken_as_it_is_beside_it(sample_project, capsys):
+    """Built files are not source files: a source page's link to one is broken, as a link to
+    ``../out/...`` is (the published page is not where the link leads), and the build does not
+    copy built files back into the output as the page's assets (each run one level deeper)."""
+    shutil.copy(Path(__file__).parent.parent / "check-baseline.json", sample_project)
+    _set_setting(sample_project, "out", '"source/_site"')
+    (sample_project / "source/deux.md").write_text(
+        "# Deux\n\nVoir [le site](_site/html/fr-FR/index.html) et [le style](_site/html/fr-FR/style.css).\n",
+        encoding="utf-8")
+    for _ in range(2):
+        assert _run(sample_project, "all") == 0
+    assert not (sample_project / "source/_site/html/fr-FR/_site").exists()
+    capsys.readouterr()
+    assert _run(sample_project, "check", "--no-outputs") == 1
+    assert [line for line in capsys.readouterr().out.splitlines() if "deux.md" in line] == [
+        "source/deux.md:3:6: error: broken link '_site/html/fr-FR/index.html': no such file [link.missing-file]",
+        "source/deux.md:3:48: error: broken link '_site/html/fr-FR/style.css': no such file [link.missing-file]"]
