@@ -296,7 +296,7 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
             total = total + stats
             metas.append(page_meta(settings, locale, None, {}, stats.coverage, path=page, title=record.title))
             assets.update(record.assets)
-        arguments = (shop.env, locale, settings.source_locale, settings.all_locales, documents, translations, metas,
+        arguments = (shop.env, locale, settings.source_locale, settings.published_locales, documents, translations, metas,
                      settings.project)
         options = dict(coverage=total.coverage, site_map=settings.site_map, all_paths=pages)
         try:

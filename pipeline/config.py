@@ -95,6 +95,9 @@ class Settings:
     # each folder and file setting as written (joined to the root) and what it resolved to: a
     # re-pointed symbolic link changes what the settings mean though the settings files did not
     written_paths: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
+    # the site's locales when a run is restricted to some (``with_locales``): every page still
+    # names all of them as its alternates, as a full build writes it
+    site_locales: tuple[str, ...] = ()
     places: Places = field(default=Places(), repr=False, compare=False)  # for located setting errors
 
     def display(self, path: Path) -> str:
@@ -116,7 +119,14 @@ class Settings:
 
     @property
     def all_locales(self) -> tuple[str, ...]:
+        """The locales of this run: the source locale and the targets."""
         return (self.source_locale,) + tuple(l for l in self.target_locales if l != self.source_locale)
+
+    @property
+    def published_locales(self) -> tuple[str, ...]:
+        """The locales of the site, whatever ``--locale`` restricts the run to: the
+        language links and ``hreflang`` alternates of every page name them all."""
+        return self.site_locales or self.all_locales
 
 
 def babel_locale(name: str, where: str = "<settings>", line: int = 1) -> Locale:
@@ -358,4 +368,5 @@ def with_locales(settings: Settings, locales: list[str], check: bool = True) -> 
         for name in locales:
             check_locale(name, "<command line>")
     targets = (name for name in dict.fromkeys(locales) if name != settings.source_locale)
-    return replace(settings, target_locales=tuple(targets))
+    return replace(settings, target_locales=tuple(targets),
+                   site_locales=settings.site_locales or settings.all_locales)

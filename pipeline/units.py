@@ -221,7 +221,7 @@ def page_meta(settings: Settings, locale: str, document: Document | None, transl
     html_name = path[:-3] + ".html"
     up = "../" * (depth + 1)
     # every real locale's version, this one included (as search engines expect); not the pseudo-locales
-    alternates = tuple((other, f"{up}{other}/{html_name}") for other in settings.all_locales
+    alternates = tuple((other, f"{up}{other}/{html_name}") for other in settings.published_locales
                        if other not in PSEUDO_LOCALES)
     alternates += (("x-default", f"{up}{settings.source_locale}/{html_name}"),)
     return render.Page(
