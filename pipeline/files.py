@@ -104,8 +104,10 @@ def list_files(root: Path, skip: Collection[str] = ()) -> list[str]:
 
 def list_pages(root: Path, skip: Collection[str] = ()) -> list[str]:
     """Markdown pages below ``root`` as sorted POSIX relative paths, but those in the folders
-    ``skip`` (root-relative POSIX paths)."""
-    return sorted(p for p in _walk(root, skip) if p.endswith(".md") and (root / p).is_file())
+    ``skip`` (root-relative POSIX paths). A symbolic link to a missing file is a page (that
+    cannot be read: an error where it is read, not a page silently left out)."""
+    return sorted(p for p in _walk(root, skip)
+                  if p.endswith(".md") and ((root / p).is_file() or (root / p).is_symlink()))
 
 
 def _walk(root: Path, skip: Collection[str]) -> Iterator[str]:

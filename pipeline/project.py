@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from .config import Settings
 from .errors import PipelineError, error
-from .files import decode_text, inside, list_pages, read_bytes, read_text
+from .files import decode_text, inside, list_pages, read_bytes
 from .model import Diagnostic, Document
 
 if TYPE_CHECKING:
@@ -68,7 +68,12 @@ def load_source(settings: Settings, page: str, data: bytes | None = None) -> Doc
 
     display = settings.display(settings.source / page)
     try:
-        text = read_text(settings.source / page, display) if data is None else decode_text(data, display)
+        if data is None:
+            try:
+                data = (settings.source / page).read_bytes()
+            except OSError as exc:  # a dangling link, a folder named *.md, no permission
+                raise error(display, 1, 1, f"cannot read the page: {exc.strerror or exc}", "io.read") from None
+        text = decode_text(data, display)
         return load_document(page, text, settings.translate_keys)
     except PipelineError as exc:
         where = exc.diagnostic.location._replace(path=display)

@@ -483,3 +483,19 @@ def test_a_link_into_the_output_folder_inside_the_source_folder_is_broken_as_it_
     assert [line for line in capsys.readouterr().out.splitlines() if "deux.md" in line] == [
         "source/deux.md:3:6: error: broken link '_site/html/fr-FR/index.html': no such file [link.missing-file]",
         "source/deux.md:3:48: error: broken link '_site/html/fr-FR/style.css': no such file [link.missing-file]"]
+
+
+def test_a_page_that_is_a_dangling_link_is_one_error_in_build_and_check(sample_project, capsys):
+    """A ``.md`` symbolic link to a missing file: the build skipped it in silence, and the
+    check stopped at it with an unlocated OSError, reporting nothing else."""
+    shutil.copy(Path(__file__).parent.parent / "check-baseline.json", sample_project)
+    (sample_project / "source" / "moved.md").symlink_to(sample_project / "nowhere" / "moved.md")
+    line = "source/moved.md:1:1: error: cannot read the page: No such file or directory [io.read]"
+    assert _run(sample_project, "all") == 1
+    captured = capsys.readouterr()
+    assert captured.err.strip().splitlines() == [line]
+    assert (sample_project / "out/html/de-DE" / (SEED_NAME[:-3] + ".html")).is_file()
+    assert _run(sample_project, "check") == 1
+    captured = capsys.readouterr()
+    assert [l for l in captured.out.splitlines() if "(known error)" not in l] == [line]
+    assert "11 known (baseline)" in captured.err
