@@ -726,13 +726,16 @@ class _Run:
 
         global _WORKER_RUN
         _WORKER_RUN = self
+        # the longest first (a locale with PO files costs two to three times one without:
+        # the source and pseudo-locales), so that the last task to start is a short one
+        order = sorted(locales, key=lambda locale: locale not in self.catalog_locales())
         try:
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                done = list(pool.map(_locale_in_worker, locales, [outputs] * len(locales), [base] * len(locales)))
+                done = list(pool.map(_locale_in_worker, order, [outputs] * len(order), [base] * len(order)))
         finally:
             _WORKER_RUN = None
         results = {}
-        for locale, (result, document_errors, made) in zip(locales, done):
+        for locale, (result, document_errors, made) in zip(order, done):
             results[locale] = result
             self._document_errors.update(document_errors)
             self.cache.add_made(made)
