@@ -212,18 +212,29 @@ def _update_site(settings: Settings, options: BuildOptions, base: str, cache: Bu
     if options.some_locales:  # --locale: the other locales' site files stay as they are
         new |= {o for o in old if o.split("/")[1] not in settings.all_locales}
     pages_written = {o for record in units.values() for o in record.outputs}  # index.md's index.html
-    for output in old - new - pages_written:
-        (settings.out / output).unlink(missing_ok=True)
+    _remove_outputs(settings, old - new - pages_written)
     cache.site_outputs, cache.site_fingerprint = tuple(sorted(new)), fingerprint
 
 
 def _remove_stale_outputs(settings: Settings, cache: BuildCache, units: dict[str, UnitRecord]) -> None:
     """Outputs of pages that left the source (or fell under --min-coverage) are removed."""
     keep = {o for r in units.values() for o in r.outputs}
-    for record in cache.units.values():
-        for output in record.outputs:
-            if output not in keep:
-                (settings.out / output).unlink(missing_ok=True)
+    _remove_outputs(settings, {o for record in cache.units.values() for o in record.outputs if o not in keep})
+
+
+def _remove_outputs(settings: Settings, outputs: set[str]) -> None:
+    """Remove ``outputs`` (paths relative to ``out/``), then the folders they leave empty (a
+    locale taken out of the settings, a page moved away): a clean build makes no empty folder."""
+    folders: set[Path] = set()
+    for output in outputs:
+        path = settings.out / output
+        path.unlink(missing_ok=True)
+        folders.update(parent for parent in path.parents if settings.out in parent.parents)
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):  # the deepest first
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (or gone): kept
+            pass
 
 
 # Chunks per worker process: small chunks keep every worker busy to the end (a worker

@@ -166,6 +166,10 @@ def test_a_locale_no_longer_configured_loses_its_outputs_at_the_next_full_build(
     settings.write_text(settings.read_text(encoding="utf-8").replace(', "qps-plocm"]', "]"), encoding="utf-8")
     assert _run(sample_project, "build") == 0
     assert not page.exists() and (sample_project / "out/html/de-DE" / (SEED_NAME[:-3] + ".html")).is_file()
+    # its folders go too (they were left empty: a clean build has none)
+    assert [p for p in (sample_project / "out").rglob("*") if p.is_dir() and not any(p.iterdir())] == []
+    assert not any((sample_project / "out" / fmt / "qps-plocm").exists()
+                   for fmt in ("html", "markdown", "frontmatter", "catalog"))
 
 
 def test_output_closed_early_is_not_an_error(sample_project):
