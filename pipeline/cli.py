@@ -99,6 +99,51 @@ def _pipe_closed() -> int:
     return 0
 
 
+# the commands that write files (``write_atomic``): a run of one killed midway is cleaned up after
+WRITING_COMMANDS = ("extract", "update", "init", "import", "build", "all")
+
+
+def _run_command(args: argparse.Namespace, settings: Settings, typed: Sequence[str] = (), known: tuple | None = None) -> int:
+    """Run the parsed command; its exit status."""
+    if args.command == "extract":
+        from .sync import run_extract
+
+        return _report(run_extract(settings))
+    if args.command in ("update", "init"):
+        from .sync import run_update
+
+        return _report(run_update(settings))
+    if args.command == "stats":
+        from .project import Outcome
+        from .stats import collect_stats, format_json, format_table
+
+        diagnostics: list = []
+        rows = collect_stats(settings, diagnostics)
+        print(format_json(rows) if args.format == "json" else format_table(rows))
+        return _report(Outcome(diagnostics=diagnostics))
+    if args.command == "import":
+        from pathlib import Path
+
+        from .importer import run_import
+
+        return _report(run_import(settings, args.import_locale, Path(args.from_dir), args.overwrite))
+    if args.command == "check":
+        from . import checkcommand
+
+        return checkcommand.run_command(settings, args, lambda: _settings(args), typed, known)
+    if args.command in ("build", "all"):
+        from .build import BuildOptions, run_build
+
+        formats = tuple(dict.fromkeys(args.formats)) if args.formats else BuildOptions.formats
+        options = BuildOptions(jobs=args.jobs, shard=args.shard, min_coverage=args.min_coverage, formats=formats,
+                               some_locales=bool(args.locale))
+        if args.command == "all":
+            return _report(run_all(settings, options, _progress("build")))
+        return _report(run_build(settings, options, _progress("build")))
+    print(f"pipeline: unknown command {args.command}", file=sys.stderr)  # argparse lets none through
+    return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     typed = list(sys.argv[1:] if argv is None else argv)
     known = None  # the state of a check's files (runrecord.tree_state and content digests), once made
@@ -126,41 +171,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc.diagnostic.format(), file=sys.stderr)
         return 2
     try:
-        if args.command == "extract":
-            from .sync import run_extract
+        if args.command in WRITING_COMMANDS:
+            from .interrupted import noted_run
 
-            return _report(run_extract(settings))
-        if args.command in ("update", "init"):
-            from .sync import run_update
-
-            return _report(run_update(settings))
-        if args.command == "stats":
-            from .project import Outcome
-            from .stats import collect_stats, format_json, format_table
-
-            diagnostics: list = []
-            rows = collect_stats(settings, diagnostics)
-            print(format_json(rows) if args.format == "json" else format_table(rows))
-            return _report(Outcome(diagnostics=diagnostics))
-        if args.command == "import":
-            from pathlib import Path
-
-            from .importer import run_import
-
-            return _report(run_import(settings, args.import_locale, Path(args.from_dir), args.overwrite))
-        if args.command == "check":
-            from . import checkcommand
-
-            return checkcommand.run_command(settings, args, lambda: _settings(args), typed, known)
-        if args.command in ("build", "all"):
-            from .build import BuildOptions, run_build
-
-            formats = tuple(dict.fromkeys(args.formats)) if args.formats else BuildOptions.formats
-            options = BuildOptions(jobs=args.jobs, shard=args.shard, min_coverage=args.min_coverage, formats=formats,
-                                   some_locales=bool(args.locale))
-            if args.command == "all":
-                return _report(run_all(settings, options, _progress("build")))
-            return _report(run_build(settings, options, _progress("build")))
+            with noted_run(settings.out / ".cache", (settings.out, settings.locales)):
+                return _run_command(args, settings)
+        return _run_command(args, settings, typed, known)
     except PipelineError as exc:
         print(exc.diagnostic.format(), file=sys.stderr)
         return 2 if exc.diagnostic.code.startswith("config.") else 1
@@ -174,8 +190,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = settings.display(Path(exc.filename)) if exc.filename else "<file>"
         print(error(where, 1, 1, str(exc.strerror or exc), "io.error").diagnostic.format(), file=sys.stderr)
         return 1
-    parser.error(f"unknown command {args.command}")
-    return 2
 
 
 if __name__ == "__main__":

@@ -503,3 +503,21 @@ def test_a_page_that_is_a_dangling_link_is_one_error_in_build_and_check(sample_p
     captured = capsys.readouterr()
     assert [l for l in captured.out.splitlines() if "(known error)" not in l] == [line]
     assert "11 known (baseline)" in captured.err
+
+
+def test_the_temporary_files_of_a_killed_run_are_removed_by_the_next(sample_project):
+    """``write_atomic`` writes ``.<name>.<pid>.tmp`` and renames it: a run killed between the
+    two (kill -9, a cancelled CI job) left the file, deployed with out/html ever after."""
+    assert _run(sample_project, "all") == 0
+    dead = subprocess.Popen(["true"])  # a process id that is gone
+    dead.wait()
+    leftovers = [sample_project / "out/html/de-DE" / f".page.html.{dead.pid}.tmp",
+                 sample_project / "out/.cache" / f".units.json.{dead.pid}.tmp",
+                 sample_project / "locales/de-DE" / f".page.po.{dead.pid}.tmp"]
+    live = sample_project / "out/html/de-DE" / ".other.html.1.tmp"  # pid 1: a run still going
+    for path in [*leftovers, live]:
+        path.write_bytes(b"half a page")
+    (sample_project / "out/.cache/running").write_text(str(dead.pid), encoding="ascii")
+    assert _run(sample_project, "all") == 0
+    assert [p for p in leftovers if p.exists()] == [] and live.exists()
+    assert not (sample_project / "out/.cache/running").exists()  # the run ended: nothing to sweep next time
