@@ -266,7 +266,8 @@ def _run_pages(settings: Settings, base: str, options: BuildOptions, stale: dict
     from concurrent.futures import ProcessPoolExecutor  # only when there is parallel work
 
     glossary = load_glossary_file(settings)  # here: a broken glossary is one located error, not a broken pool
-    with ProcessPoolExecutor(max_workers=jobs, initializer=start_worker, initargs=(settings, glossary)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=start_worker,
+                             initargs=(settings, glossary, os.getpid())) as pool:
         futures = [pool.submit(build_chunk, settings, base, options, chunk) for chunk in chunks]
         for future in futures:
             chunk_results = future.result()

@@ -730,7 +730,9 @@ class _Run:
         # the source and pseudo-locales), so that the last task to start is a short one
         order = sorted(locales, key=lambda locale: locale not in self.catalog_locales())
         try:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
+            from .workers import end_with_parent
+
+            with ProcessPoolExecutor(max_workers=jobs, initializer=end_with_parent, initargs=(os.getpid(),)) as pool:
                 done = list(pool.map(_locale_in_worker, order, [outputs] * len(order), [base] * len(order)))
         finally:
             _WORKER_RUN = None

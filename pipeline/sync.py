@@ -81,7 +81,9 @@ def run_extract(settings: Settings, jobs: int = 0) -> Outcome:
 
         from . import catalog, extract, poformat, source  # noqa: F401 - loaded once here, inherited by the workers
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        from .workers import end_with_parent
+
+        with ProcessPoolExecutor(max_workers=workers, initializer=end_with_parent, initargs=(os.getpid(),)) as pool:
             parts = list(pool.map(_extract_pages, [settings] * workers, [todo[i::workers] for i in range(workers)]))
     else:
         parts = [_extract_pages(settings, todo)]

@@ -3,6 +3,7 @@ no traceback, and no translation or built output lost (the team's contract for b
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -521,3 +522,47 @@ def test_the_temporary_files_of_a_killed_run_are_removed_by_the_next(sample_proj
     assert _run(sample_project, "all") == 0
     assert [p for p in leftovers if p.exists()] == [] and live.exists()
     assert not (sample_project / "out/.cache/running").exists()  # the run ended: nothing to sweep next time
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_worker_processes_end_when_the_run_is_killed(sample_project):
+    """Killing only the leader (timeout, a container stop) left the pool's workers asleep
+    for good, reparented to init."""
+    import signal
+    import time
+
+    for n in range(4):
+        (sample_project / "source" / f"page{n}.md").write_text(f"# Page {n}\n", encoding="utf-8")
+    (sample_project / "templates" / "page.md.j2").write_text(  # seconds of work in each worker
+        "{% for i in range(3000000) %}{% endfor %}{{ body }}\n", encoding="utf-8")
+    script = "import sys; from pipeline.cli import main; sys.exit(main())"
+    run = subprocess.Popen([sys.executable, "-c", script, "-C", str(sample_project), "build", "-j", "2"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    workers: list[int] = []
+    while len(workers) < 2 and time.monotonic() < deadline and run.poll() is None:
+        time.sleep(0.05)
+        workers = _children(run.pid)
+    assert len(workers) >= 2, "the build ended before its workers could be seen"
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)  # an orphan that ends is reaped by init: its /proc entry goes
+    alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    assert alive == []
