@@ -142,8 +142,12 @@ def _keep_block_structure(msgid: str, msgstr: str) -> str:
     if not _NEWLINE.search(msgid):
         msgstr = _NEWLINE.sub(" ", msgstr)
     source_starts: set[str] | None = None  # the msgid's block markers, read when needed
+    # a continuation line may keep an indentation that one of the msgid's continuation lines
+    # has (inside a paragraph it is text, and what the source has is not the translator's to
+    # lose); any other is dropped, and the first line's always (at a line start: code)
+    indents = {line[:len(line) - len(line.lstrip(" \t"))] for line in _NEWLINE.split(msgid)[1:]}
     lines = []
-    for line in _NEWLINE.split(msgstr):
+    for number, line in enumerate(_NEWLINE.split(msgstr)):
         stripped = line.lstrip(" \t")
         match = _BLOCK_START.match(stripped)
         if match:
@@ -152,7 +156,8 @@ def _keep_block_structure(msgid: str, msgstr: str) -> str:
                                  if (m := _BLOCK_START.match(line.lstrip(" \t")))}
             if match.group(0)[:1] not in source_starts:
                 stripped = _escape_marker(stripped)
-        lines.append(stripped)
+        indent = line[:len(line) - len(line.lstrip(" \t"))]
+        lines.append(indent + stripped if number and indent and indent in indents else stripped)
     cleaned = "\n".join(lines)
     if "|" in cleaned and len(_PIPE.findall(cleaned)) > len(_PIPE.findall(msgid)):
         cleaned = _PIPE.sub(lambda m: m.group(1) + "\\|", cleaned)

@@ -97,6 +97,19 @@ def test_multiline_msgids_keep_their_lines_and_own_markers() -> None:
     assert sanitize_translation(msgid, "Première\n# deuxième") == "Première\n\\# deuxième"
 
 
+def test_continuation_lines_keep_the_indentation_the_msgid_has() -> None:
+    """A paragraph's continuation lines kept their indentation in the msgid, but lost it in
+    the output: the real corpus's ``    |----|`` lines (a paragraph in the source, as a table's
+    delimiter row may not be indented four columns) became a table in every translation."""
+    msgid = "|Field name|Max length|\n    |----------|----------|\n    |Company name|40|"
+    msgstr = "|Nom du champ|Longueur|\n    |----------|----------|\n    |Nom de la société|40|"
+    assert sanitize_translation(msgid, msgstr, "paragraph") == msgstr
+    msgid = "Text the\n     five spaces the\n\tand a tab the"
+    assert sanitize_translation(msgid, msgid.replace("the", "THE")) == msgid.replace("the", "THE")
+    # indentation the msgid lacks is not taken: at the start of the text it would make code
+    assert sanitize_translation(msgid, "    Texte\n  cinq\n\tet") == "Texte\ncinq\n\tet"
+
+
 def test_front_matter_values_keep_pipes_and_hashes() -> None:
     title = "Errors | Microsoft Intune"
     assert sanitize_translation(title, "# Fehler | Microsoft | Intune", "front-matter") == "# Fehler | Microsoft | Intune"
