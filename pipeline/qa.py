@@ -24,15 +24,19 @@ qa.link-url            warning   an absolute ``scheme:`` URL changed (other than
                                  e.g. ``en-us`` -> ``fr-fr`` or ``clcid=0x409`` -> ``0x40c``,
                                  which is not reported at all)
 qa.markup-unbalanced   error     a ``**`` / ``*`` that pairs with nothing under CommonMark's
-                                 flanking rules (``**a **``, CJK ``**[x]**を``), or a stray
-                                 backtick, that the msgid does not have: shows as literal marks
+                                 flanking rules (``**a **``, CJK ``**[x]**を``), a stray
+                                 backtick or a ``<!--`` never closed by ``-->``, that the msgid
+                                 does not have: shows as literal marks (and text)
 qa.markup-count        warning   both balanced, but a different number of ``**``/``*`` marks
                                  (a dropped or added emphasis)
 qa.code-span           error     inline code spans differ (changed, lost or added)
 qa.html-tag            error     HTML tags (any WHATWG HTML element name, obsolete ones and
-                                 ``svg``/``math`` included, and comments) differ in number or
-                                 kind; ``<tenant name>``-like placeholders are prose
+                                 ``svg``/``math`` included) differ in number or kind;
+                                 ``<tenant name>``-like placeholders are prose
 qa.html-form           warning   same tags, different spelling (``<br />`` -> ``<br>``)
+qa.comment             warning   an HTML comment the msgid does not have, word for word (a
+                                 writer's note translated, a note added): the sanitizer leaves
+                                 it out of the page; a comment removed is no finding
 qa.identifier          error     an error code (CamelCase word with 3+ capitals such as
                                  ``DeviceCapReached``) or a bold identifier (``**0x80180014**``,
                                  ``**Info.plist**``, ``**HKEY_LOCAL_MACHINE**``) is missing
@@ -56,6 +60,14 @@ markdown-it-py on every pair), identifiers corrupted by a find-and-replace
 legitimate changes: localized example values (``MyAppVpnProfile``), links the translator
 repaired, a localized screenshot. The 67 warning-only pairs are mostly product names left
 out of a fluent sentence.
+
+HTML comments (``<!-- ... -->``) are writers' notes, never shown to readers: what one holds
+(links, bold; not code spans, which are read first) is no part of the text the checks
+compare. A translator may keep a note word for word (it is published as in the source page)
+or remove it; a note changed or added is left out by the sanitizer, never escaped into
+visible text, and only warned about: the page loses nothing readers would see, so its
+translation stays in use (an error would put the whole paragraph back in the source
+language for an invisible note).
 
 Front-matter values: the renderer quotes a value when needed, so YAML indicators such as a
 leading ``@``, ``*``, ``&``, ``!``, a ``: `` or `` #`` inside, or a value like ``yes`` are
@@ -120,6 +132,7 @@ CODES: Mapping[str, str] = MappingProxyType({
     "qa.code-span": "error",
     "qa.html-tag": "error",
     "qa.html-form": "warning",
+    "qa.comment": "warning",
     "qa.identifier": "error",
     "qa.product-name": "warning",
     "qa.glossary": "error",
@@ -189,6 +202,7 @@ class _Inline:
     stray_backticks: int
     links: tuple[_Link, ...]
     tags: tuple[str, ...]  # exact spelling, e.g. "<br />"
+    comments: tuple[str, ...]  # "<!-- ... -->", exact spelling
     prose: str  # text with code spans, link targets and tags blanked out
 
 
@@ -260,12 +274,22 @@ _LINK_RE = re.compile(
 _REFERENCE_RE = re.compile(r"\]\[(?P<label>[^\[\]\n]*[^\[\]\s][^\[\]\n]*)\](?!\u2e3b)")
 _AUTOLINK_RE = re.compile(r"<(?P<target>[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>")
 # A "/" may follow the name as a space does: browsers read <svg/onload=x> as <svg onload=x>.
-_TAG_RE = re.compile(r"<!--.*?-->|</?(?P<name>[A-Za-z][A-Za-z0-9]*)(?:[\s/][^<>]*)?>", re.S)
+_TAG_RE = re.compile(r"</?(?P<name>[A-Za-z][A-Za-z0-9]*)(?:[\s/][^<>]*)?>", re.S)
+# "<!--" to the first "-->", as CommonMark 0.31 and the docs platform read a comment.
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 _HREF_RE = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 
 
 def _parse_inline(text: str) -> _Inline:
     spans, masked, stray = _split_code_spans(text)
+    comments: list[str] = []
+
+    def take_comment(m: re.Match[str]) -> str:
+        comments.append(m.group(0))
+        return _MASK
+
+    if "<!--" in masked:  # a comment is never text: the links or marks inside it are not compared
+        masked = _COMMENT_RE.sub(take_comment, masked)
     links: list[_Link] = []
 
     def take_link(m: re.Match[str]) -> str:
@@ -297,23 +321,20 @@ def _parse_inline(text: str) -> _Inline:
 
     def take_tag(m: re.Match[str]) -> str:
         name = m.group("name")
-        if name is not None and name.lower() not in _HTML_ELEMENTS:
+        if name.lower() not in _HTML_ELEMENTS:
             return m.group(0)  # a placeholder like <tenant name>: prose
         tags.append(m.group(0))
-        if name is not None:
-            for h in _HREF_RE.finditer(m.group(0)):
-                value = next(g for g in h.groups() if g is not None)
-                links.append(_Link("image" if name.lower() == "img" else "link", value))
+        for h in _HREF_RE.finditer(m.group(0)):
+            value = next(g for g in h.groups() if g is not None)
+            links.append(_Link("image" if name.lower() == "img" else "link", value))
         return _MASK
 
     if "<" in masked:
         masked = _TAG_RE.sub(take_tag, masked)
-    return _Inline(tuple(spans), stray, tuple(links), tuple(tags), masked)
+    return _Inline(tuple(spans), stray, tuple(links), tuple(tags), tuple(comments), masked)
 
 
 def _tag_kind(tag: str) -> str:
-    if tag.startswith("<!--"):
-        return "<!-- -->"
     m = re.match(r"<(/?)([A-Za-z0-9]+)", tag)
     assert m is not None
     return f"<{m.group(1)}{m.group(2).lower()}>"
@@ -547,6 +568,8 @@ def _check_markup(src: _Inline, tr: _Inline, s_em: _Emphasis) -> list[Finding]:
             problems.append(f"{mark!r} pairs with nothing near {t_bad[0]!r}")
     if tr.stray_backticks > src.stray_backticks:
         problems.append(f"{tr.stray_backticks} unmatched backtick(s)")
+    if tr.prose.count("<!--") > src.prose.count("<!--"):  # every complete comment is masked
+        problems.append("'<!--' never closed with '-->'")
     if problems:
         findings.append(_finding("qa.markup-unbalanced", "unbalanced markup in translation: " + "; ".join(problems)))
     elif (s_em.strong, s_em.single) != (t_em.strong, t_em.single):
@@ -585,6 +608,15 @@ def _check_tags(src: _Inline, tr: _Inline) -> list[Finding]:
         extra = sorted(set(tr.tags) - set(src.tags))
         return [_finding("qa.html-form", f"HTML tags spelled differently: {', '.join(missing)} -> {', '.join(extra)}")]
     return []
+
+
+def _check_comments(src: _Inline, tr: _Inline) -> list[Finding]:
+    """A comment the msgid lacks, word for word; one it has but the msgstr lacks is fine."""
+    added = list((Counter(tr.comments) - Counter(src.comments)).elements())
+    if not added:
+        return []
+    return [_finding("qa.comment", f"comment not in the source, left out of the page: {', '.join(added)} "
+                     "(comments are writers' notes, never shown: keep each exactly as in the source, or remove it)")]
 
 
 def _check_table(tr: _Inline, msgstr: str) -> list[Finding]:
@@ -696,6 +728,8 @@ def check_message(
     findings += _check_links(src, tr)
     findings += _check_markup(src, tr, source.emphasis)
     findings += _check_tags(src, tr)
+    if tr.comments:
+        findings += _check_comments(src, tr)
     findings += _check_terms(src.prose, msgstr, glossary, source.products, source.identifiers)
     if in_table:
         findings += _check_table(tr, msgstr)

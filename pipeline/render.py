@@ -192,11 +192,14 @@ def yaml_scalar(value: str, quote: str = "") -> str:
 
 
 def front_matter_value(document: Document, translations: Mapping[str, str], key: str) -> str:
-    """A front-matter value in the output locale (translated when a translation applies)."""
+    """A front-matter value in the output locale (translated when a translation applies), as
+    the YAML output carries it (``sanitize_front_matter_value``)."""
     if document.front_matter is None:
         return ""
     value = document.front_matter.get(key)
-    return translations.get(value, value) if value else ""
+    if not value or not translations.get(value):
+        return value or ""
+    return sanitize_front_matter_value(value, translations[value])
 
 
 # The labels the docs platform shows for its alerts, in the languages it was localized into

@@ -4,10 +4,13 @@ In: a msgid, its msgstr and (optionally) the segment kind. Out: the msgstr with
 
 - every ``<`` that does not open an HTML tag, comment, declaration or other ``<...>`` text
   carried by the msgid (same exact text, counted: placeholders such as ``<app_name>``,
-  e-mail autolinks) escaped as ``&lt;``, so no tag, event-handler attribute, comment or
-  half-open tag a translator adds can reach a page as markup; plain ``<https://...>`` and
+  e-mail autolinks) escaped as ``&lt;``, so no tag, event-handler attribute or half-open
+  tag a translator adds can reach a page as markup; plain ``<https://...>`` and
   ``<mailto:...>`` autolinks stay; inside code spans nothing is escaped (Markdown shows
   a code span's text as text);
+- every complete comment ``<!-- ... -->`` the msgid does not carry (a writer's note the
+  translator translated, or a note of the translator's own) left out: a comment is never
+  text for readers, so escaping it would publish an internal note (``qa.comment`` warns);
 - every Markdown link destination (inline ``[x](...)``, image, reference definition)
   whose scheme, after entity and backslash decoding and control-character stripping, is not
   ``http``, ``https``, ``mailto`` or one the msgid uses replaced by ``#blocked``
@@ -23,7 +26,7 @@ web pages), but never add live markup. The HTML renderer checks every URL again.
 A front-matter value written back into the original format's YAML goes through
 ``sanitize_front_matter_value`` instead: there it is plain text, which its consumers (the docs
 platform, our own HTML head) escape where it lands in a page, so ``&lt;`` would show as
-``&lt;``.
+``&lt;``; only its link destinations and the comments the msgid lacks are dealt with.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from collections import Counter
 _ANGLE = re.compile(r"<[^<>\n]*>")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)\b[^<>]*>|<!--.*?-->|<[!?][^<>]*>", re.DOTALL)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _AUTOLINK = re.compile(r"<(?:https?|mailto):[^<>\s\"'`\x00-\x20\x7f]*>", re.IGNORECASE)
 _DEST = re.compile(r"\]\(\s*<?([^)\s>]*)")
 _REF_DEF = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:[ \t]*<?([^\s>]+)", re.MULTILINE)
@@ -65,9 +69,10 @@ def sanitize_front_matter_value(msgid: str, msgstr: str) -> str:
     YAML metadata is plain text, not Markdown or HTML: DocFX escapes ``title`` and
     ``description`` for its pages itself, as Jinja does for ours, so escaping ``<`` here
     escaped it twice (readers saw ``&lt;``). ``<`` and ``&`` stay as written; link
-    destinations with unsafe schemes are still neutralized, as everywhere.
+    destinations with unsafe schemes are still neutralized, and comments the msgid does
+    not carry left out, as everywhere.
     """
-    return _neutralize_destinations(msgid, msgstr)
+    return _neutralize_destinations(msgid, _drop_comments(msgid, msgstr))
 
 
 def url_scheme(url: str) -> str:
@@ -102,9 +107,12 @@ def _escape_tags(msgid: str, msgstr: str) -> str:
             cursor = span[1]
             continue
         tag = _TAG.match(msgstr, at) or _ANGLE.match(msgstr, at)
-        if tag and allowed[tag.group(0)] > 0:
-            allowed[tag.group(0)] -= 1
-            out.append(tag.group(0))
+        if tag and (allowed[tag.group(0)] > 0 or _COMMENT.fullmatch(tag.group(0))):
+            if allowed[tag.group(0)] > 0:
+                allowed[tag.group(0)] -= 1
+                out.append(tag.group(0))
+            # else a comment the msgid lacks: left out, never shown as text
+            code = [c for c in code if not at < c[0] < tag.end()]  # a backtick in it opens no code span
             cursor = tag.end()
             continue
         autolink = _AUTOLINK.match(msgstr, at)
@@ -114,6 +122,20 @@ def _escape_tags(msgid: str, msgstr: str) -> str:
             continue
         out.append("&lt;")
         cursor = at + 1
+
+
+def _drop_comments(msgid: str, msgstr: str) -> str:
+    if "<!--" not in msgstr:
+        return msgstr
+    allowed = Counter(_COMMENT.findall(msgid))
+
+    def keep(match: re.Match[str]) -> str:
+        if allowed[match.group(0)] > 0:
+            allowed[match.group(0)] -= 1
+            return match.group(0)
+        return ""
+
+    return _COMMENT.sub(keep, msgstr)
 
 
 def _neutralize_destinations(msgid: str, msgstr: str) -> str:

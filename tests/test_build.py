@@ -314,3 +314,36 @@ def test_qa_findings_of_an_included_page_are_reported_once_even_when_included_fi
     assert main(["-C", str(project), "build", "-j", "1"]) == 1
     err = capsys.readouterr().err
     assert err.count("locales/de-DE/includes/note.po:") == 1 and "[qa.link-target]" in err
+
+
+def test_a_translated_writers_note_is_never_published(tmp_path, capsys):
+    """A comment in a paragraph is a writer's note: translated, it is left out of every format
+    (never escaped into visible text), the translation is used and the translator warned."""
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    (project / "source" / "p.md").write_text(
+        "---\ntitle: Page\n---\n\n# Start\n\nTap Install. <!-- TODO(legal): do not mention the beta -->\n\n"
+        "Tap Open. <!-- keep -->\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "all"]) == 0
+    po = project / "locales/fr-FR/p.po"
+    page = catalog.parse_catalog(po.read_text(encoding="utf-8"), "p.po")
+    chosen = {"Page": "Page <!-- à revoir -->",
+              "Tap Install. <!-- TODO(legal): do not mention the beta -->":
+              "Appuyez sur Installer. <!-- TODO(juridique) : ne pas mentionner la bêta -->",
+              "Tap Open. <!-- keep -->": "Appuyez sur Ouvrir. <!-- keep -->"}
+    for entry in page:
+        entry.msgstr = chosen.get(entry.msgid, entry.msgstr)
+    po.write_text(catalog.format_catalog(page), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["-C", str(project), "all"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("warning: comment not in the source") == 2 and "[qa.comment]" in err
+    for fmt, name in (("frontmatter", "p.md"), ("markdown", "p.md"), ("html", "p.html")):
+        built = (project / "out" / fmt / "fr-FR" / name).read_text(encoding="utf-8")
+        assert "Appuyez sur Installer." in built and "juridique" not in built and "revoir" not in built, fmt
+        assert "TODO" not in built, fmt
+    for fmt in ("frontmatter", "markdown"):  # a note kept as in the source stays, as in the source page
+        assert "Appuyez sur Ouvrir. <!-- keep -->" in (project / "out" / fmt / "fr-FR/p.md").read_text(encoding="utf-8")
+    assert main(["-C", str(project), "check"]) == 0
+    assert main(["-C", str(project), "check", "--strict"]) == 1

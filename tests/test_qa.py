@@ -179,6 +179,27 @@ BROKEN = [
         "Ligne un.<br>Ligne deux.",
         "qa.html-form",
     ),
+    # A writer's note translated: the sanitizer leaves it out of the page (a comment is never
+    # shown as text), and the translator is told to keep it as in the source or remove it.
+    broken(
+        "translated-comment",
+        "Tap Install. <!-- TODO(legal): do not mention the beta -->",
+        "Appuyez sur Installer. <!-- TODO(juridique) : ne pas mentionner la bêta -->",
+        "qa.comment",
+    ),
+    broken(
+        "added-comment",
+        "Choose **Save**.",
+        "Choisissez **Enregistrer**. <!-- à vérifier -->",
+        "qa.comment",
+    ),
+    # "-->" mistyped: no comment at all, so the page would show the note and all after it.
+    broken(
+        "unclosed-comment",
+        "Tap Install. <!-- TODO(legal): do not mention the beta -->",
+        "Appuyez sur Installer. <!-- TODO(juridique) : ne pas mentionner la bêta - ->",
+        "qa.markup-unbalanced",
+    ),
     broken(
         "dropped-closing-tag",
         "**Minutes of inactivity before screen turns off**<sup>1</sup>",
@@ -369,6 +390,16 @@ def test_severities():
     assert set(CODES.values()) == {"error", "warning"}
 
 
+def test_a_changed_comment_is_a_warning_that_says_what_to_do():
+    [f] = check_message("Tap Install. <!-- TODO(legal) -->", "Appuyez sur Installer. <!-- TODO(juridique) -->",
+                        in_table=False, is_front_matter=False)
+    assert f == Finding(
+        "warning", "qa.comment",
+        "comment not in the source, left out of the page: <!-- TODO(juridique) --> (comments are writers' "
+        "notes, never shown: keep each exactly as in the source, or remove it)",
+    )
+
+
 # --------------------------------------------------------------------------- clean translations
 
 CLEAN = [
@@ -423,6 +454,19 @@ CLEAN = [
     ("Title", '[!! "Ţîţļé" !!]', FM),
     # Untranslated: no findings at all, whatever the msgid.
     ("**Broken [link](a.md)", "", CELL),
+    # Writers' notes kept exactly, reordered with their sentences, or removed: none is shown.
+    ("Tap Install. <!-- TODO(legal) -->", "Appuyez sur Installer. <!-- TODO(legal) -->", {}),
+    ("A <!-- x --> and B <!-- y -->.", "B <!-- y --> et A <!-- x -->.", {}),
+    ("Tap Install. <!-- TODO(legal): do not mention the beta -->", "Appuyez sur Installer.", {}),
+    # Real corpus: what a note holds (bold, a DocFX include, a link) is no part of the text.
+    (
+        "Full access and read-only access are self-explanatory. <!--- **Helpdesk - Groups Node** allows users "
+        "to choose from one of the following designations that provide custom levels of access to the "
+        "[!INCLUDE[wit_nextref](../includes/wit_nextref_md.md)] admin console:--->",
+        "L’accès complet et l’accès en lecture seule sont explicites.",
+        {},
+    ),
+    ("Install it <!-- see [setup](setup.md) -->.", "Installez-le.", {}),
 ]
 
 

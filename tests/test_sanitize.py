@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.render import render_html_body
+from pipeline.render import markdown_renderer, render_html_body
 from pipeline.sanitize import sanitize_front_matter_value, sanitize_translation, url_scheme
 
 
@@ -37,6 +37,41 @@ def test_a_tag_must_match_exactly_not_just_by_name() -> None:
     cleaned = sanitize_translation(msgid, 'Voir <a href="https://example.com" onclick="alert(1)">ceci</a>.')
     assert cleaned.startswith("Voir &lt;a href=")
     assert cleaned.endswith("ceci</a>.")
+
+
+NOTE = "Tap Install. <!-- TODO(legal): do not mention the beta -->"
+
+
+def test_a_comment_the_msgid_lacks_is_left_out_never_shown() -> None:
+    msgstr = "Appuyez sur Installer. <!-- TODO(juridique) : ne pas mentionner la bêta -->"
+    assert sanitize_translation(NOTE, msgstr) == "Appuyez sur Installer. "
+    assert sanitize_translation("Tap Install.", "Appuyez <!--\nnote\n--> sur Installer.") == "Appuyez  sur Installer."
+    assert "TODO" not in render_html_body(sanitize_translation(NOTE, msgstr), ())
+
+
+def test_comments_the_msgid_carries_are_kept_and_counted() -> None:
+    msgid = "A <!-- x --> and B <!-- y -->."
+    assert sanitize_translation(msgid, "B <!-- y --> et A <!-- x -->.") == "B <!-- y --> et A <!-- x -->."
+    assert sanitize_translation(msgid, "A <!-- x --> <!-- x --> <!-- z -->.") == "A <!-- x -->  ."
+    assert sanitize_translation(NOTE, "Appuyez sur Installer.") == "Appuyez sur Installer."
+
+
+def test_a_comment_in_a_code_span_is_code_text() -> None:
+    assert sanitize_translation("Type `<!-- x -->`.", "Tapez `<!-- x -->`.") == "Tapez `<!-- x -->`."
+
+
+@pytest.mark.parametrize("msgstr", [
+    "<!-- `x --> <script>alert(1)</script> `",  # the backtick that opened the span is in the note
+    "<!-- x `--> <img src=x onerror=alert(1)> `",
+])
+def test_a_left_out_comment_takes_no_code_span_with_it(msgstr: str) -> None:
+    html = markdown_renderer().render(sanitize_translation("Plain text.", msgstr))  # before finish_html
+    assert "<script" not in html and "<img" not in html
+
+
+def test_a_comment_in_a_front_matter_value_is_left_out_unless_the_msgid_has_it() -> None:
+    assert sanitize_front_matter_value("Page", "Page <!-- à revoir -->") == "Page "
+    assert sanitize_front_matter_value("Page <!-- x -->", "Seite <!-- x -->") == "Seite <!-- x -->"
 
 
 @pytest.mark.parametrize("msgstr", [
