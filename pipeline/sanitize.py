@@ -87,11 +87,34 @@ def url_scheme(url: str) -> str:
     return match.group(1).lower() if match else ""
 
 
+_ELEMENT_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s=/>]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>\"'=<`]+))?)*)\s*/?\s*>")
+_ATTRIBUTE = re.compile(r"([^\s=/>]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>\"'=<`]+)))?")
+
+
+def _tag_key(tag: str) -> tuple | str:
+    """What a tag means, for comparing a translation's tags with the msgid's: an element tag
+    as (closing, name, sorted attributes), whatever its letter case, quotes, spacing or
+    self-closing slash (``<br />``, ``<br>``, ``<BR/>`` are one tag); anything else as written."""
+    found = _ELEMENT_TAG.fullmatch(tag)
+    if found is None:
+        return tag
+    attributes = sorted((m.group(1).lower(), next((v for v in m.group(2, 3, 4) if v is not None), ""))
+                        for m in _ATTRIBUTE.finditer(found.group(3)))
+    return (found.group(1), found.group(2).lower(), tuple(attributes))
+
+
 def _escape_tags(msgid: str, msgstr: str) -> str:
+    """``msgstr`` with every tag the msgid does not have escaped into text. A tag the msgid
+    has, spelled another way (``<br>`` for ``<br />``: ``qa.html-form``), is written as the
+    msgid spells it: the same markup, in the source's own bytes."""
     if "<" not in msgstr:  # the common case: nothing that could open a tag
         return msgstr
-    allowed = Counter(m.group(0) for m in _TAG.finditer(msgid))
-    allowed.update(m.group(0) for m in _ANGLE.finditer(msgid) if not _TAG.fullmatch(m.group(0)))
+    spellings: dict[tuple | str, list[str]] = {}
+    for tag in [m.group(0) for m in _TAG.finditer(msgid)] + [
+            m.group(0) for m in _ANGLE.finditer(msgid) if not _TAG.fullmatch(m.group(0))]:
+        spellings.setdefault(_tag_key(tag), []).append(tag)
+    for found in spellings.values():
+        found.reverse()  # popped in the msgid's order
     code = [m.span() for m in _CODE_SPAN.finditer(msgstr)]
     out: list[str] = []
     cursor = 0
@@ -107,10 +130,10 @@ def _escape_tags(msgid: str, msgstr: str) -> str:
             cursor = span[1]
             continue
         tag = _TAG.match(msgstr, at) or _ANGLE.match(msgstr, at)
-        if tag and (allowed[tag.group(0)] > 0 or _COMMENT.fullmatch(tag.group(0))):
-            if allowed[tag.group(0)] > 0:
-                allowed[tag.group(0)] -= 1
-                out.append(tag.group(0))
+        same = spellings.get(_tag_key(tag.group(0))) if tag else None
+        if tag and (same or _COMMENT.fullmatch(tag.group(0))):
+            if same:
+                out.append(same.pop())
             # else a comment the msgid lacks: left out, never shown as text
             code = [c for c in code if not at < c[0] < tag.end()]  # a backtick in it opens no code span
             cursor = tag.end()

@@ -145,6 +145,17 @@ def test_continuation_lines_keep_the_indentation_the_msgid_has() -> None:
     assert sanitize_translation(msgid, "    Texte\n  cinq\n\tet") == "Texte\ncinq\n\tet"
 
 
+def test_a_tag_of_the_msgid_spelled_another_way_is_written_as_the_msgid_spells_it() -> None:
+    """``<br />`` typed as ``<br>`` (qa.html-form, a warning) was escaped: the page showed
+    '&lt;br>' as text. The same element with the same attributes is the same markup."""
+    msgid = 'A<br /><br />B <b>x</b> <a href="p.md" title=\'t\'>y</a>'
+    msgstr = 'A<br><BR/>B <B>x</B> <a title="t"  href=p.md>y</A>'
+    assert sanitize_translation(msgid, msgstr) == 'A<br /><br />B <b>x</b> <a href="p.md" title=\'t\'>y</a>'
+    # one more than the msgid has, or other attributes, are still text
+    assert sanitize_translation("A<br />B", "A<br><br>B") == "A<br />&lt;br>B"
+    assert sanitize_translation('<a href="p.md">y</a>', '<a href="q.md">y</a>') == '&lt;a href="q.md">y</a>'
+
+
 def test_front_matter_values_keep_pipes_and_hashes() -> None:
     title = "Errors | Microsoft Intune"
     assert sanitize_translation(title, "# Fehler | Microsoft | Intune", "front-matter") == "# Fehler | Microsoft | Intune"
