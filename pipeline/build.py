@@ -212,8 +212,8 @@ def _update_site(settings: Settings, options: BuildOptions, base: str, cache: Bu
     if options.some_locales:  # --locale: the other locales' site files stay as they are
         new |= {o for o in old if o.split("/")[1] not in settings.all_locales}
     pages_written = {o for record in units.values() for o in record.outputs}  # index.md's index.html
-    for output in old - new - pages_written:
-        (settings.out / output).unlink(missing_ok=True)
+    for output in sorted(old - new - pages_written):
+        _remove_output(settings, output)
     cache.site_outputs, cache.site_fingerprint = tuple(sorted(new)), fingerprint
 
 
@@ -223,7 +223,22 @@ def _remove_stale_outputs(settings: Settings, cache: BuildCache, units: dict[str
     for record in cache.units.values():
         for output in record.outputs:
             if output not in keep:
-                (settings.out / output).unlink(missing_ok=True)
+                _remove_output(settings, output)
+
+
+def _remove_output(settings: Settings, output: str) -> None:
+    """Remove an output file, and the folders its removal leaves empty (up to ``out/``, kept):
+    a clean build makes no empty folder, so an incremental one leaves none either (a page
+    of ``EULA/`` left out of de-DE took ``html/de-DE/EULA/`` with it, a locale gone its tree)."""
+    target = settings.out / output
+    target.unlink(missing_ok=True)
+    for folder in target.parents:
+        if folder == settings.out:
+            break
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (or not ours to remove): the folders above are not empty either
+            break
 
 
 # Chunks per worker process: small chunks keep every worker busy to the end (a worker

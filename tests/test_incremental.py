@@ -23,6 +23,11 @@ def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file() and ".cache" not in p.parts}
 
 
+def _folders(root: Path) -> set[str]:
+    """The folders of an output tree: an incremental build leaves none a clean build lacks."""
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_dir() and ".cache" not in p.parts}
+
+
 def _corpus_project(tmp_path: Path, pages: list[str], includes: list[str]) -> Path:
     """en-US pages of the real corpus (``GetStarted/x.md``; its InTuneDocs folder is the
     source folder) and some of their included pages."""
@@ -53,6 +58,7 @@ def assert_same_as_clean(project: Path, tmp_path: Path, capsys, *args: str) -> N
     incremental = _build(project, capsys, "all", *args)
     assert incremental == _build(clean, capsys, "all", *args)
     assert _tree(project / "out") == _tree(clean / "out")
+    assert _folders(project / "out") == _folders(clean / "out")
 
 
 def test_an_include_that_appears_later_rebuilds_the_page(tmp_path, capsys):
@@ -130,3 +136,4 @@ def test_findings_come_in_the_same_order_whatever_was_up_to_date(sample_project,
     po = next((sample_project / "locales/en-US").glob("*.po"))
     po.write_text(po.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # only en-US is rebuilt
     assert_same_as_clean(sample_project, tmp_path, capsys)
+
