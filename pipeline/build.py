@@ -12,6 +12,24 @@ In: ``Settings`` and ``BuildOptions``. Out: an ``Outcome`` and the files under `
   split a site and their ``out/`` trees merge without conflict (each shard keeps its own
   cache file).
 - A broken page, catalog or template is reported and skipped; the others are still built.
+- ``--min-coverage``: a page translated below it in a locale is not published there, and its
+  copies in the other locales must not name it (``hreflang`` alternates, language switcher).
+  So a page's published locales are decided once per page, before any of its units renders,
+  in the worker that has the page (``units.build_chunk``): for each unit it builds, from the
+  very coverage the unit is gated with; for the others, from their cache records (an
+  up-to-date unit was gated as it would be now). Each record keeps the locales its page named
+  (``UnitRecord.alternates``); an up-to-date unit of a page now published in other locales
+  is built again by the same worker (``PageWork.alternates``, ``PageResult.extra``). A page
+  with no stale unit goes to a worker only when the cache already shows such a unit
+  (``_plan``: a ``--locale`` run moved a locale across the threshold and left the other
+  locales' pages as they were). Rejected: the published locales in the fingerprints, which
+  the main process would have to know before any worker computed a coverage (parsing every
+  PO file and page there, or trusting the POT, which ``build`` alone does not refresh); and
+  a second pass over the pages whose alternates changed (a second parse of each). So the
+  fingerprints stay what a unit's content hashes: a PO change that crosses no threshold
+  rebuilds its unit only, and a build without ``--min-coverage`` does no more work than
+  before (every locale is published; the coverage checked first is the one each unit
+  computes anyway, kept in the chunk's memo).
 """
 
 from __future__ import annotations
@@ -21,7 +39,7 @@ import re
 import time
 import zlib
 from pathlib import Path
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from dataclasses import dataclass, field, replace
 
@@ -52,6 +70,31 @@ class PageResult:
     written: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)  # up-to-date units built again: their page's locales changed
+
+
+@dataclass(frozen=True)
+class PageWork:
+    """One page for a worker: the locales to build (stale units), and what the cache says of
+    the page's other units, for the worker to decide the page's published locales first."""
+
+    page: str
+    locales: tuple[str, ...]
+    published: dict[str, bool]  # locale -> whether its last unit was published (from the cache)
+    alternates: dict[str, tuple[str, ...]]  # up-to-date published units of the run -> the locales they name
+
+
+def page_locales(settings: Settings, published: Mapping[str, bool]) -> tuple[str, ...]:
+    """The locales a page is published in, which its alternates and language switcher name:
+    the source locale always, a locale of the site unless ``published`` says it is not (its
+    unit fell under --min-coverage), a pseudo-locale never (it is for testing, not for readers)."""
+    return tuple(locale for locale in settings.published_locales if locale not in PSEUDO_LOCALES
+                 and (locale == settings.source_locale or published.get(locale, True)))
+
+
+def below_coverage(settings: Settings, options: BuildOptions, locale: str, coverage: float) -> bool:
+    """Whether a page of ``coverage`` percent is left out of ``locale`` (never the source locale)."""
+    return locale != settings.source_locale and coverage < options.min_coverage
 
 
 def unit_fingerprint(settings: Settings, base: str, locale: str, pages: tuple[str, ...],
@@ -137,9 +180,11 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
                 fresh[key] = record
             else:
                 stale.setdefault(page, []).append(locale)
-    results = _run_pages(settings, base, options, stale, progress)
-    units = dict(fresh)
-    for record in fresh.values():  # up to date, and still as broken as when it was built
+    results = _run_pages(settings, base, options, _plan(settings, cache.units, fresh, stale, pages), progress)
+    rebuilt = {BuildCache.key(locale, result.page) for result in results for locale in result.extra}
+    attempted = rebuilt | {BuildCache.key(locale, page) for page, locales in stale.items() for locale in locales}
+    units = {key: record for key, record in fresh.items() if key not in rebuilt}
+    for record in units.values():  # up to date, and still as broken as when it was built
         outcome.diagnostics += record.reported()
     if options.some_locales:
         # a run restricted with --locale leaves the other locales' pages as they are (their
@@ -154,12 +199,9 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
         outcome.lines += result.notes
         for locale, record in result.records.items():
             units[BuildCache.key(locale, result.page)] = record
-    for page, locales in stale.items():  # a failed unit keeps its previous output, rebuilt next time
-        for locale in locales:
-            key = BuildCache.key(locale, page)
-            if key not in units and key in cache.units:
-                old = cache.units[key]
-                units[key] = replace(old, fingerprint="", findings=())  # its title and images still listed
+    for key in sorted(attempted - units.keys()):  # a failed unit keeps its previous output, rebuilt next time
+        if key in cache.units:
+            units[key] = replace(cache.units[key], fingerprint="", findings=())  # its title and images still listed
     _remove_stale_outputs(settings, cache, units)
     cache.units = units
     if options.shard == (1, 1):  # shards write pages only; the site files come after the merge
@@ -181,15 +223,32 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
             f"({total.translated}/{total.total} messages, {total.fuzzy} fuzzy)"
         )
     built = sum(1 for result in results for record in result.records.values() if not record.skipped)
-    failed = sum(len(v) for v in stale.values()) - sum(len(result.records) for result in results)
+    failed = len(attempted) - sum(len(result.records) for result in results)
     outcome.lines.append(
         f"build: {len(pages)} page(s) x {len(settings.all_locales)} locale(s): {built} built, "
         + (f"{failed} failed, " if failed else "")
-        + f"{len(fresh)} up to date, {len(outcome.written)} file(s) written in {time.perf_counter() - started:.2f}s"
+        + f"{len(fresh) - len(rebuilt)} up to date, {len(outcome.written)} file(s) written in {time.perf_counter() - started:.2f}s"
     )
     # in file and line order: the same lines whatever was up to date, rebuilt or built by which worker
     outcome.diagnostics.sort(key=lambda d: (d.location.path, d.location.line, d.location.column, d.code, d.message))
     return outcome
+
+
+def _plan(settings: Settings, records: Mapping[str, UnitRecord], fresh: Mapping[str, UnitRecord],
+          stale: Mapping[str, list[str]], pages: list[str]) -> list[PageWork]:
+    """The pages for the workers: those with stale units, and those whose up-to-date units
+    name other locales than the cache says the page is published in (a ``--locale`` run moved
+    one across --min-coverage and left the other locales' pages as they were)."""
+    work = []
+    for page in pages:
+        published = {locale: not record.skipped for locale in settings.published_locales
+                     if (record := records.get(BuildCache.key(locale, page))) is not None}
+        alternates = {locale: record.alternates for locale in settings.all_locales
+                      if (record := fresh.get(BuildCache.key(locale, page))) is not None and not record.skipped}
+        locales = tuple(stale.get(page, ()))
+        if locales or set(alternates.values()) - {page_locales(settings, published)}:
+            work.append(PageWork(page, locales, published, alternates))
+    return work
 
 
 def _update_site(settings: Settings, options: BuildOptions, base: str, cache: BuildCache, pages: list[str],
@@ -212,29 +271,33 @@ def _update_site(settings: Settings, options: BuildOptions, base: str, cache: Bu
     if options.some_locales:  # --locale: the other locales' site files stay as they are
         new |= {o for o in old if o.split("/")[1] not in settings.all_locales}
     pages_written = {o for record in units.values() for o in record.outputs}  # index.md's index.html
-    _remove_outputs(settings, old - new - pages_written)
+    for output in sorted(old - new - pages_written):
+        _remove_output(settings, output)
     cache.site_outputs, cache.site_fingerprint = tuple(sorted(new)), fingerprint
 
 
 def _remove_stale_outputs(settings: Settings, cache: BuildCache, units: dict[str, UnitRecord]) -> None:
     """Outputs of pages that left the source (or fell under --min-coverage) are removed."""
     keep = {o for r in units.values() for o in r.outputs}
-    _remove_outputs(settings, {o for record in cache.units.values() for o in record.outputs if o not in keep})
+    for record in cache.units.values():
+        for output in record.outputs:
+            if output not in keep:
+                _remove_output(settings, output)
 
 
-def _remove_outputs(settings: Settings, outputs: set[str]) -> None:
-    """Remove ``outputs`` (paths relative to ``out/``), then the folders they leave empty (a
-    locale taken out of the settings, a page moved away): a clean build makes no empty folder."""
-    folders: set[Path] = set()
-    for output in outputs:
-        path = settings.out / output
-        path.unlink(missing_ok=True)
-        folders.update(parent for parent in path.parents if settings.out in parent.parents)
-    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):  # the deepest first
+def _remove_output(settings: Settings, output: str) -> None:
+    """Remove an output file, and the folders its removal leaves empty (up to ``out/``, kept):
+    a clean build makes no empty folder, so an incremental one leaves none either (a page
+    of ``EULA/`` left out of de-DE took ``html/de-DE/EULA/`` with it, a locale gone its tree)."""
+    target = settings.out / output
+    target.unlink(missing_ok=True)
+    for folder in target.parents:
+        if folder == settings.out:
+            break
         try:
             folder.rmdir()
-        except OSError:  # not empty (or gone): kept
-            pass
+        except OSError:  # not empty (or not ours to remove): the folders above are not empty either
+            break
 
 
 # Chunks per worker process: small chunks keep every worker busy to the end (a worker
@@ -242,9 +305,8 @@ def _remove_outputs(settings: Settings, outputs: set[str]) -> None:
 CHUNKS_PER_WORKER = 16
 
 
-def _run_pages(settings: Settings, base: str, options: BuildOptions, stale: dict[str, list[str]],
+def _run_pages(settings: Settings, base: str, options: BuildOptions, work: list[PageWork],
                progress: Progress | None) -> list[PageResult]:
-    work = sorted(stale.items())
     if not work:
         return []
     from .units import build_chunk, load_glossary_file, make_tools, start_worker  # rendering code loads only when there is work

@@ -19,7 +19,7 @@ from .digests import blake2b
 from .files import read_bytes, write_atomic
 from .model import Diagnostic, Location
 
-CACHE_FORMAT = 3  # 2: findings, 3: site files
+CACHE_FORMAT = 4  # 2: findings, 3: site files, 4: alternates
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,10 @@ class UnitRecord:
     # severity, message, code): an up-to-date unit reports them again, so every build of a
     # broken translation fails, not only the one that built it
     findings: tuple[tuple[str, int, int, str, str, str], ...] = ()
+    # the locales the page was published in when this unit was built, which its alternates
+    # and language switcher name (``build.page_locales``): when they change (a locale crossed
+    # --min-coverage), the unit is built again though none of its inputs changed
+    alternates: tuple[str, ...] = ()
 
     @staticmethod
     def keep_findings(diagnostics: Iterable[Diagnostic]) -> tuple[tuple[str, int, int, str, str, str], ...]:
@@ -81,7 +85,8 @@ def load_cache(path: Path) -> BuildCache:
                           tuple(v.get("stats", ())), bool(v.get("skipped", False)), str(v.get("title", "")),
                           tuple(v.get("assets", ())), bool(v.get("has_errors", False)),
                           tuple((str(p), int(l), int(c), str(sv), str(m), str(code))
-                                for p, l, c, sv, m, code in v.get("findings", ())))
+                                for p, l, c, sv, m, code in v.get("findings", ())),
+                          tuple(str(locale) for locale in v.get("alternates", ())))
             for k, v in data["units"].items()
         }
         site = data.get("site", {})

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import os
 import posixpath
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import jinja2
 
 from . import catalog, render, site
-from .build import BuildOptions, PageResult, page_list_digest, unit_fingerprint
+from .build import BuildOptions, PageResult, PageWork, below_coverage, page_list_digest, page_locales, unit_fingerprint
 from .cache import UnitRecord
 from .config import PSEUDO_LOCALES, Settings, babel_locale
 from .errors import PipelineError, error
@@ -149,41 +150,65 @@ class Workshop:
 
 
 def build_chunk(settings: Settings, base: str, options: BuildOptions,
-                chunk: list[tuple[str, list[str]]], tools: Tools | None = None) -> list[PageResult]:
-    """Worker entry point: build each page of the chunk in each of its stale locales
+                chunk: list[PageWork], tools: Tools | None = None) -> list[PageResult]:
+    """Worker entry point: build each page of the chunk in each of its stale locales, and in
+    the locales whose up-to-date copy names other locales than the page is now published in
     (``tools``: the run's, when called in the main process)."""
     shop = Workshop(settings, tools or _worker_tools)
     results = []
-    for page, locales in chunk:
-        result = PageResult(page)
+    for work in chunk:
+        result = PageResult(work.page)
         try:
-            document = load_source(settings, page)
+            document = load_source(settings, work.page)
         except PipelineError as exc:
             result.diagnostics.append(exc.diagnostic)
             results.append(result)
             continue
-        shop.documents[page] = document
-        for locale in locales:
+        shop.documents[work.page] = document
+        published = _published_locales(shop, options, document, work, result)
+        result.extra = [locale for locale, named in work.alternates.items() if named != published]
+        for locale in settings.all_locales:
+            if locale not in work.locales and locale not in result.extra:
+                continue
             try:
-                _build_unit(shop, base, options, locale, document, result)
+                _build_unit(shop, base, options, locale, document, result, published)
             except PipelineError as exc:
                 result.diagnostics.append(exc.diagnostic)
         results.append(result)
     return results
 
 
+def _published_locales(shop: Workshop, options: BuildOptions, document: Document, work: PageWork,
+                       result: PageResult) -> tuple[str, ...]:
+    """The page's published locales, decided before any of its units renders, so that every
+    copy names the same ones: a locale built here by the coverage its unit is gated with (the
+    same stats, vetted once), the others as the cache says. A locale whose catalog is broken
+    keeps its previous output, if any (its unit reports the error when it builds)."""
+    published = dict(work.published)
+    for locale in work.locales:
+        if locale in PSEUDO_LOCALES:
+            continue  # never an alternate
+        try:
+            coverage = shop.translations(locale, document, result.diagnostics)[1].coverage
+        except PipelineError:
+            published.setdefault(locale, False)
+            continue
+        published[locale] = not below_coverage(shop.settings, options, locale, coverage)
+    return page_locales(shop.settings, published)
+
+
 def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, document: Document,
-                result: PageResult) -> None:
+                result: PageResult, published: tuple[str, ...]) -> None:
     settings = shop.settings
     translations, stats = shop.translations(locale, document, result.diagnostics)
-    if locale != settings.source_locale and stats.coverage < options.min_coverage:
+    if below_coverage(settings, options, locale, stats.coverage):
         fingerprint = unit_fingerprint(settings, base, locale, (document.path,), page_list=shop.page_list)
         result.records[locale] = UnitRecord(fingerprint, (), (), stats.as_tuple(), skipped=True,
                                             findings=UnitRecord.keep_findings(shop.findings(locale, document)))
         result.notes.append(f"build: {locale}: {document.path} not published: {stats.coverage:.1f}% translated, "
                             f"below --min-coverage {options.min_coverage:g}")
         return
-    meta = page_meta(settings, locale, document, translations, stats.coverage, shop.all_pages)
+    meta = page_meta(settings, locale, document, translations, stats.coverage, shop.all_pages, published=published)
     includes: list[str] = []
     try:
         rendered = render_outputs(shop.env, meta, document, translations,
@@ -210,12 +235,16 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
         tuple(rendered), included,
         stats.as_tuple(), title=meta.title, assets=shop.assets.get(document.path, ()),
         has_errors=bool(document.error_codes), findings=UnitRecord.keep_findings(shop.findings(locale, document)),
+        alternates=published,
     )
 
 
 def page_meta(settings: Settings, locale: str, document: Document | None, translations: dict[str, str],
-              coverage: float, pages: frozenset[str] = frozenset(), path: str = "", title: str = "") -> render.Page:
-    """What templates see of a page; without a document (the index), ``path`` and ``title``."""
+              coverage: float, pages: frozenset[str] = frozenset(), path: str = "", title: str = "",
+              published: Sequence[str] | None = None) -> render.Page:
+    """What templates see of a page; without a document (the index), ``path`` and ``title``.
+    ``published``: the locales the page is published in (``build.page_locales``; by default
+    every locale of the site but the pseudo-locales), which its alternates name."""
     if locale not in PSEUDO_LOCALES:
         babel_locale(locale)  # an unknown locale is an error here too
     lang, direction = site.html_lang(locale), site.text_direction(locale)
@@ -223,9 +252,10 @@ def page_meta(settings: Settings, locale: str, document: Document | None, transl
     depth = path.count("/")
     html_name = path[:-3] + ".html"
     up = "../" * (depth + 1)
-    # every real locale's version, this one included (as search engines expect); not the pseudo-locales
-    alternates = tuple((other, f"{up}{other}/{html_name}") for other in settings.published_locales
-                       if other not in PSEUDO_LOCALES)
+    # every published version, this one included (as search engines expect); not the pseudo-locales
+    if published is None:
+        published = page_locales(settings, {})
+    alternates = tuple((other, f"{up}{other}/{html_name}") for other in published)
     alternates += (("x-default", f"{up}{settings.source_locale}/{html_name}"),)
     return render.Page(
         path=path,

@@ -102,6 +102,19 @@ def test_min_coverage_skips_a_page_and_says_so(sample_project, capsys):
     assert (sample_project / "out/html/en-US" / HTML).is_file()
 
 
+def test_a_page_left_out_of_a_locale_is_no_alternate_of_the_others(sample_project, capsys):
+    """Every other locale's copy linked to the page not published in de-DE (head links and
+    language switcher): ``pipeline check`` reported each link as broken."""
+    assert main(["-C", str(sample_project), "build", "--min-coverage", "80"]) == 0
+    for locale in ("fr-FR", "en-US", "qps-ploc", "qps-plocm"):
+        html = (sample_project / "out/html" / locale / HTML).read_text(encoding="utf-8")
+        assert 'hreflang="de-DE"' not in html and f"../de-DE/{HTML}" not in html, locale
+        assert 'hreflang="en-US"' in html and 'hreflang="x-default" href="../fr-FR/' in html, locale
+    capsys.readouterr()
+    main(["-C", str(sample_project), "check", "--no-cache"])
+    assert "broken link '../de-DE/" not in capsys.readouterr().err
+
+
 def test_pseudo_locales_need_no_po_file(sample_project):
     assert main(["-C", str(sample_project), "build", "--locale", "qps-ploc", "--locale", "qps-plocm"]) == 0
     ploc = (sample_project / "out/frontmatter/qps-ploc" / SEED_NAME).read_text(encoding="utf-8")

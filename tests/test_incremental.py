@@ -12,7 +12,9 @@ from pathlib import Path
 from pipeline import catalog
 from pipeline.cli import main
 
-from .conftest import require_shared
+from .conftest import SEED_NAME, require_shared
+
+HTML = SEED_NAME[:-3] + ".html"
 
 
 def _corpus() -> Path:
@@ -21,6 +23,11 @@ def _corpus() -> Path:
 
 def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file() and ".cache" not in p.parts}
+
+
+def _folders(root: Path) -> set[str]:
+    """The folders of an output tree: an incremental build leaves none a clean build lacks."""
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_dir() and ".cache" not in p.parts}
 
 
 def _corpus_project(tmp_path: Path, pages: list[str], includes: list[str]) -> Path:
@@ -53,6 +60,7 @@ def assert_same_as_clean(project: Path, tmp_path: Path, capsys, *args: str) -> N
     incremental = _build(project, capsys, "all", *args)
     assert incremental == _build(clean, capsys, "all", *args)
     assert _tree(project / "out") == _tree(clean / "out")
+    assert _folders(project / "out") == _folders(clean / "out")
 
 
 def test_an_include_that_appears_later_rebuilds_the_page(tmp_path, capsys):
@@ -130,3 +138,81 @@ def test_findings_come_in_the_same_order_whatever_was_up_to_date(sample_project,
     po = next((sample_project / "locales/en-US").glob("*.po"))
     po.write_text(po.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # only en-US is rebuilt
     assert_same_as_clean(sample_project, tmp_path, capsys)
+
+
+def _translate(project: Path, locale: str, count: int) -> None:
+    """Translate (msgstr = msgid) the first ``count`` untranslated messages of the sample
+    page's catalog in ``locale``; a negative ``count`` empties the last translated ones."""
+    po = project / "locales" / locale / (SEED_NAME[:-3] + ".po")
+    entries = catalog.parse_catalog(po.read_text(encoding="utf-8"), po.name)
+    live = [e for e in entries if not e.obsolete]
+    if count >= 0:
+        for entry in [e for e in live if not e.msgstr][:count]:
+            entry.msgstr = entry.msgid
+    else:
+        for entry in [e for e in live if e.msgstr][count:]:
+            entry.msgstr = ""
+    po.write_text(catalog.format_catalog(entries), encoding="utf-8")
+
+
+def _names_de_de(project: Path, locale: str) -> bool:
+    """Whether the sample page's HTML in ``locale`` links to its de-DE copy (head or switcher)."""
+    html = (project / "out/html" / locale / HTML).read_text(encoding="utf-8")
+    return f"../de-DE/{HTML}" in html
+
+
+def test_a_po_change_across_the_coverage_threshold_changes_the_other_locales_pages(sample_project, tmp_path, capsys):
+    """de-DE is 14/29 = 48.3% translated: under --min-coverage 60 it is not published, and
+    no other locale's copy may name it; 4 more messages (62.1%) publish it, and every
+    locale's copy names it again, though only de-DE's catalog changed."""
+    gate = ("--min-coverage", "60")
+    assert main(["-C", str(sample_project), "all", *gate]) == 0
+    assert not any(_names_de_de(sample_project, locale) for locale in ("fr-FR", "en-US", "qps-ploc", "qps-plocm"))
+    _translate(sample_project, "de-DE", 4)
+    assert_same_as_clean(sample_project, tmp_path, capsys, *gate)
+    assert all(_names_de_de(sample_project, locale) for locale in ("fr-FR", "en-US", "de-DE", "qps-ploc", "qps-plocm"))
+    _translate(sample_project, "de-DE", -4)  # back under the threshold
+    assert_same_as_clean(sample_project, tmp_path, capsys, *gate)
+    assert not (sample_project / "out/html/de-DE" / HTML).exists()
+    assert not any(_names_de_de(sample_project, locale) for locale in ("fr-FR", "en-US", "qps-ploc", "qps-plocm"))
+
+
+def test_nothing_to_rebuild_after_a_page_crossed_the_coverage_threshold(sample_project, capsys):
+    gate = ("--min-coverage", "60")
+    assert main(["-C", str(sample_project), "all", *gate]) == 0
+    _translate(sample_project, "de-DE", 4)
+    assert main(["-C", str(sample_project), "all", *gate]) == 0
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "build", *gate]) == 0
+    assert ": 0 built, 5 up to date, 0 file(s) written" in capsys.readouterr().out
+
+
+def test_a_changed_min_coverage_changes_the_other_locales_pages(sample_project, tmp_path, capsys):
+    """A page in a folder (as InTuneDocs/EULA/...), untranslated: left out of en-US and de-DE,
+    its folders go too."""
+    extra = sample_project / "source/EULA/terms.md"
+    extra.parent.mkdir()
+    extra.write_text("---\ntitle: Conditions\n---\n# Conditions\n\nBonjour.\n", encoding="utf-8")
+    assert main(["-C", str(sample_project), "all"]) == 0
+    assert (sample_project / "out/html/de-DE/EULA/terms.html").is_file()
+    assert_same_as_clean(sample_project, tmp_path, capsys, "--min-coverage", "40")  # terms.md: fr-FR only
+    assert not (sample_project / "out/html/de-DE/EULA").exists()
+    assert _names_de_de(sample_project, "en-US")
+    terms = (sample_project / "out/html/fr-FR/EULA/terms.html").read_text(encoding="utf-8")
+    assert 'hreflang="de-DE"' not in terms and 'hreflang="en-US"' not in terms
+    assert_same_as_clean(sample_project, tmp_path, capsys, "--min-coverage", "80")  # de-DE: nothing
+    assert not _names_de_de(sample_project, "en-US")
+    assert_same_as_clean(sample_project, tmp_path, capsys)  # no gate: every page everywhere
+    assert _names_de_de(sample_project, "en-US")
+
+
+def test_a_locale_built_alone_across_the_threshold_updates_the_others_at_the_next_full_build(sample_project, tmp_path, capsys):
+    """``build --locale de-DE`` leaves the other locales' pages as they are; the next full
+    build finds their alternates out of date though none of their inputs changed."""
+    gate = ("--min-coverage", "60")
+    assert main(["-C", str(sample_project), "all", *gate]) == 0
+    _translate(sample_project, "de-DE", 4)
+    assert main(["-C", str(sample_project), "build", "--locale", "de-DE", *gate]) == 0
+    assert (sample_project / "out/html/de-DE" / HTML).is_file()
+    assert_same_as_clean(sample_project, tmp_path, capsys, *gate)
+    assert _names_de_de(sample_project, "en-US")
