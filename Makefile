@@ -3,7 +3,11 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
+# The install depends on pyproject.toml but its [tool.pipeline] tables (the settings a writer
+# edits: a new locale must not reinstall the environment, nor need the network): the stamp
+# is named by a checksum of the rest.
+INSTALL_KEY := $(shell awk '/^\[/{skip = ($$0 ~ /^\[tool\.pipeline/)} !skip' pyproject.toml | cksum | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(INSTALL_KEY)
 
 .PHONY: build test check extract update stats clean
 
@@ -11,7 +15,8 @@ STAMP  := $(VENV)/.installed-stamp
 # a package at the top of the repository is an import hook that costs every command 10 ms
 # of start-up (a replayed check takes 40). Setuptools may drop compat mode one day: then
 # the default editable install is made instead.
-$(STAMP): pyproject.toml Makefile
+$(STAMP): Makefile
+	rm -f $(VENV)/.installed-*
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet -e '.[test]' --config-settings editable_mode=compat \
