@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .config import Settings
+from .config import Settings, configured_locale
 from .errors import PipelineError, error
 from .files import decode_text, under
 from .links import REDIRECTION_FILE, load_redirects, parse_site_map
@@ -77,13 +77,13 @@ def selected_pages(settings: Settings, files: list[str]) -> tuple[frozenset[str]
         return None, {}
     pages: set[str] = set()
     locales: dict[str, set[str]] = {}
-    named: list[Path] = []
+    named: list[tuple[Path, str | None]] = []  # each file, and its name when given as a file
     for name in files:
         path = (Path(name) if Path(name).is_absolute() else Path.cwd() / name).resolve()
         if not path.exists():
             raise usage_error(name, "no such file or folder", "config.files")
-        named += _files_in(path, settings) if path.is_dir() else [path]
-    for path in named:
+        named += [(found, None) for found in _files_in(path, settings)] if path.is_dir() else [(path, name)]
+    for path, given in named:
         for root, kind in ((settings.source, "page"), (settings.locales, "po")):
             try:
                 relative = path.relative_to(root).as_posix()
@@ -94,6 +94,10 @@ def selected_pages(settings: Settings, files: list[str]) -> tuple[frozenset[str]
                 locales.setdefault(relative, set()).add("*")
             elif kind == "po" and relative.endswith(".po") and "/" in relative:
                 locale, rest = relative.split("/", 1)
+                if locale not in settings.published_locales:  # the catalog of no locale of the site
+                    if given is not None:  # named: it would pass unchecked (in a folder: not ours to check)
+                        configured_locale(settings, locale, given)
+                    continue
                 page = rest[:-3] + ".md"
                 pages.add(page)
                 locales.setdefault(page, set()).add(locale)

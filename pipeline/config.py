@@ -353,6 +353,17 @@ def check_locale_names(settings: Settings) -> None:
                                                else "target_locales"))
 
 
+def configured_locale(settings: Settings, name: str, where: str = "<command line>") -> None:
+    """A locale given to a command (``--locale``, a PO file named to ``check``) is one of the
+    settings': a typo (``es-ES`` for the French pages) made catalogs that no build used and
+    that ``check`` passed unchecked. A new locale goes into ``target_locales`` first."""
+    check_locale(name, where)
+    if name not in settings.all_locales and name not in settings.site_locales:
+        what = "add it there first" if where == "<command line>" else "its catalogs are neither built nor checked"
+        raise error(where, 1, 1, f"locale '{name}' is not in target_locales ({settings.config_file}): {what}",
+                    "config.locale")
+
+
 def not_source_locale(settings: Settings, name: str) -> None:
     """A locale given for its PO files (``init``, ``update``, ``stats``, ``import``) is a
     target: the source locale's text is the msgids themselves."""

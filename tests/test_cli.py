@@ -226,12 +226,35 @@ def test_a_failed_unit_is_not_counted_as_built(sample_project, capsys):
 
 
 def test_init_creates_a_new_locale_with_its_plural_forms(sample_project):
+    settings = sample_project / "pyproject.toml"  # as the README says: add it to target_locales, then init
+    settings.write_text(settings.read_text(encoding="utf-8").replace('target_locales = [', 'target_locales = ["pl-PL", ', 1),
+                        encoding="utf-8")
     assert _run(sample_project, "init", "--locale", "pl-PL") == 0
     po = (sample_project / "locales/pl-PL" / (SEED_NAME[:-3] + ".po")).read_text(encoding="utf-8")
     assert '"Language: pl_PL\\n"' in po
     assert "nplurals=3;" in po
     assert _run(sample_project, "build", "--locale", "pl-PL") == 0
     assert (sample_project / "out/frontmatter/pl-PL" / SEED_NAME).read_bytes() == (sample_project / "source" / SEED_NAME).read_bytes()
+
+
+def test_a_locale_not_in_the_settings_is_a_usage_error_for_every_command(sample_project, capsys):
+    """``init`` and ``import`` wrote the PO files of a locale not in target_locales (a typo:
+    es-ES for the French pages), which no build used and ``check FILE`` passed unchecked."""
+    shutil.copy(Path(__file__).parent.parent / "check-baseline.json", sample_project)
+    line = ("<command line>:1:1: error: locale 'es-ES' is not in target_locales (pyproject.toml): "
+            "add it there first [config.locale]")
+    for command in (("init",), ("update",), ("stats",), ("build",), ("all",), ("check",),
+                    ("import", "--from", str(sample_project / "source"))):
+        assert _run(sample_project, *command, "--locale", "es-ES") == 2, command
+        assert capsys.readouterr().err.strip() == line
+    assert not (sample_project / "locales/es-ES").exists()
+    catalog = sample_project / "locales/es-ES" / (SEED_NAME[:-3] + ".po")
+    catalog.parent.mkdir(parents=True)
+    shutil.copy(sample_project / "locales/de-DE" / (SEED_NAME[:-3] + ".po"), catalog)
+    assert _run(sample_project, "check", "--no-outputs", str(catalog)) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"{catalog}:1:1: error: locale 'es-ES' is not in target_locales (pyproject.toml): its catalogs are neither "
+        "built nor checked [config.locale]")
 
 
 def test_progress_bar_only_on_a_terminal_and_only_for_long_work():
