@@ -340,6 +340,10 @@ def _check_folders(settings: Settings) -> None:
     if settings.out.exists() and not settings.out.is_dir():
         raise error(*settings.places.of("out"), 1, f"output folder '{settings.display(settings.out)}' is not a "
                     "folder (setting 'out')", "config.out")
+    if not settings.source.is_dir() and not settings.places.written and not settings.places.command_line:
+        raise error(str(settings.root), 1, 1, "no project here: no pipeline.toml, no [tool.pipeline] in a "
+                    "pyproject.toml, and no 'source' folder (run pipeline in the project's folder, or give -C DIR)",
+                    "config.missing")
     if not settings.source.is_dir():
         raise error(*settings.places.of("source"), 1, f"source folder '{settings.display(settings.source)}' does "
                     "not exist (setting 'source')", "config.source")

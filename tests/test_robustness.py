@@ -566,3 +566,15 @@ def test_worker_processes_end_when_the_run_is_killed(sample_project):
     for pid in alive:
         os.kill(pid, signal.SIGKILL)
     assert alive == []
+
+
+def test_a_folder_that_is_no_project_says_so(tmp_path, capsys):
+    """In a folder with no settings (the repository root above docs/, a typo in -C) the error
+    named a pyproject.toml that does not exist."""
+    assert main(["-C", str(tmp_path), "build"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"{tmp_path}:1:1: error: no project here: no pipeline.toml, no [tool.pipeline] in a pyproject.toml, and no "
+        "'source' folder (run pipeline in the project's folder, or give -C DIR) [config.missing]")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "app"\n', encoding="utf-8")
+    assert main(["-C", str(tmp_path), "build"]) == 2
+    assert "error: no project here:" in capsys.readouterr().err
