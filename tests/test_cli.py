@@ -205,9 +205,14 @@ def test_a_broken_page_is_reported_on_every_run(sample_project, capsys):
 
 
 def test_configuration_mistakes_are_usage_errors(tmp_path, capsys):
-    assert main(["-C", str(tmp_path), "build"]) == 2  # no source folder
+    assert main(["-C", str(tmp_path), "build"]) == 2  # no settings, no source folder: no project
+    assert capsys.readouterr().err.strip().endswith("error: no project here: no pipeline.toml, no [tool.pipeline] in "
+                                                    "a pyproject.toml, and no 'source' folder (run pipeline in the "
+                                                    "project's folder, or give -C DIR) [config.missing]")
+    (tmp_path / "pipeline.toml").write_text('source_locale = "en-US"\n', encoding="utf-8")
+    assert main(["-C", str(tmp_path), "build"]) == 2  # settings, but no source folder
     assert capsys.readouterr().err.strip() == (
-        "pyproject.toml:1:1: error: source folder 'source' does not exist (setting 'source') [config.source]")
+        "pipeline.toml:1:1: error: source folder 'source' does not exist (setting 'source') [config.source]")
     (tmp_path / "source").mkdir()
     (tmp_path / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = "de-DE\n', encoding="utf-8")
     assert main(["-C", str(tmp_path), "build"]) == 2
