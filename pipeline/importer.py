@@ -171,11 +171,15 @@ def fill_catalog(po: polib.POFile, matches: tuple[Match, ...],
             continue
         entry = filled[index] = copy.copy(original)
         match = chosen[entry.msgid]
-        protected = bool(entry.msgstr) and "fuzzy" not in entry.flags and not overwrite
-        if protected:
-            states[entry.msgid] = KEPT
-            continue
         comments = [c for c in (entry.tcomment or "").split("\n") if c and not c.startswith(_TAG)]
+        reviewed = bool(entry.msgstr) and "fuzzy" not in entry.flags
+        if reviewed and (not overwrite or match.status == EMPTY):
+            # a translation the import has no other for, or may not replace, stays; our notes
+            # of an earlier import ("untranslated", "fuzzy") no longer hold for it
+            states[entry.msgid] = KEPT
+            stale = (f"{_TAG}untranslated:", f"{_TAG}fuzzy:")
+            entry.tcomment = "\n".join(c for c in (entry.tcomment or "").split("\n") if c and not c.startswith(stale))
+            continue
         if match.status == EMPTY:
             states[entry.msgid] = EMPTY
             if not entry.msgstr and match.reason:

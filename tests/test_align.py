@@ -22,7 +22,7 @@ from pipeline.align import (
 )
 from pipeline.config import load_settings
 from pipeline.extract import extract_messages
-from pipeline.importer import fill_catalog, import_page, run_import
+from pipeline.importer import KEPT, fill_catalog, import_page, run_import
 from pipeline.source import load_document
 
 SOURCE = """---
@@ -239,6 +239,22 @@ def test_fuzzy_and_empty_verdicts_say_why_in_a_translator_comment():
     assert len(fuzzy) == 2 and all(e.tcomment.startswith("import: fuzzy: ") for e in fuzzy)
     assert len(empty) == 1 and empty[0].tcomment.startswith("import: untranslated: ")
     assert sorted(states.values()).count(ALIGNED) == 2
+
+
+def test_a_translation_the_import_has_nothing_for_is_kept_and_counted_kept_and_loses_its_stale_note():
+    """With --overwrite, an entry a translator had filled and the import found nothing for
+    kept its translation but was reported 'empty'; without it, the '# import: untranslated'
+    note of the first import stayed on the entry the translator had since translated."""
+    document, po = _merged(DROPPED_SOURCE)
+    alignment = align_documents(document, load_document("p.md", DROPPED_TRANSLATION))
+    filled, _ = fill_catalog(po, alignment.matches)
+    (empty,) = [e for e in filled if not e.msgstr]
+    empty.msgstr = "Traduit à la main"  # the translator's work, after the first import
+    for overwrite in (False, True):
+        again, states = fill_catalog(filled, alignment.matches, overwrite=overwrite)
+        entry = next(e for e in again if e.msgid == empty.msgid)
+        assert entry.msgstr == "Traduit à la main" and states[entry.msgid] == KEPT
+        assert "import: untranslated" not in entry.tcomment
 
 
 def test_run_import_writes_po_files_reports_each_page_and_is_idempotent(tmp_path: Path):
