@@ -38,9 +38,12 @@ from .sanitize import SAFE_SCHEMES, sanitize_front_matter_value, sanitize_transl
 FORMATS = ("frontmatter", "markdown", "html")
 TEMPLATE_NAMES = {"frontmatter": "page.frontmatter.j2", "markdown": "page.md.j2", "html": "page.html.j2"}
 
-_ALERT_LINE = re.compile(r"^(?P<lead>[ \t]*>[ \t]?)\[!(?P<kind>NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*$",
-                         re.IGNORECASE | re.MULTILINE)
-_DIV_LINE = re.compile(r"^[ \t]*>?[ \t]*\[!div[^\]]*\][ \t]*(\r\n|\n|\r)?", re.IGNORECASE | re.MULTILINE)
+# Line starts and ends after and before LF, CRLF or a lone CR, as markdown-it reads them:
+# re.MULTILINE's ``^`` and ``$`` know LF only, so in a CRLF page no alert line matched and the
+# page showed "[!NOTE]" as text.
+_ALERT_LINE = re.compile(r"(?<![^\r\n])(?P<lead>[ \t]*>[ \t]?)\[!(?P<kind>NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]"
+                         r"[ \t]*(?=\r|\n|\Z)", re.IGNORECASE)
+_DIV_LINE = re.compile(r"(?<![^\r\n])[ \t]*>?[ \t]*\[!div[^\]]*\][ \t]*(\r\n|\n|\r)?", re.IGNORECASE)
 _INCLUDE = re.compile(r"\[!INCLUDE\s*\[(?P<name>[^\]]*)\]\((?P<path>[^)\s]*)\)\]", re.IGNORECASE)
 _H1 = re.compile(r"\A(?:[ \t]*(?:\r\n|\n|\r))*#[ \t]+[^\r\n]*(?:\r\n|\n|\r)?")
 
@@ -265,7 +268,7 @@ def rebase_links(markdown: str, from_dir: str, to_dir: str) -> str:
 
 _COMMENT = re.compile(r"<!--(?P<body>.*?)-->", re.DOTALL)
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
-_FENCE_LINE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})", re.MULTILINE)
+_FENCE_LINE = re.compile(r"(?<![^\r\n])[ \t]{0,3}(`{3,}|~{3,})")  # at a line start (see _ALERT_LINE)
 
 
 def normalize_comments(markdown: str) -> str:

@@ -190,19 +190,24 @@ def test_includes_are_inlined_with_their_links_rebased(tmp_path):
     assert 'src="../media/shot.png"' in html and (project / "out/html/en-US/media/shot.png").is_file()
 
 
-def test_alerts_become_portable_labels_in_the_page_language(tmp_path):
+@pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"])
+def test_alerts_become_portable_labels_in_the_page_language(tmp_path, eol):
+    """With CRLF line endings (5 of the corpus's English pages with alerts, most Japanese
+    pages) the alert line was not recognized: the page showed '[!NOTE]' as text."""
     project = tmp_path / "site"
     (project / "source").mkdir(parents=True)
-    (project / "source" / "page.md").write_text(
-        "---\ntitle: Page\n---\n# Page\n\n> [!NOTE]\n> Keep this.\n\n> [!div class=\"nextstepaction\"]\n> [Next](next.md)\n",
-        encoding="utf-8")
+    (project / "source" / "page.md").write_bytes(
+        "---\ntitle: Page\n---\n# Page\n\n  >[!NOTE]\n> Keep this.\n\n> [!div class=\"nextstepaction\"]\n> [Next](next.md)\n"
+        .replace("\n", eol).encode("utf-8"))
     (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["de-DE"]\n', encoding="utf-8")
     assert main(["-C", str(project), "build"]) == 0
-    english = (project / "out/markdown/en-US/page.md").read_text(encoding="utf-8")
-    assert "> **Note**\n> Keep this." in english and "[!div" not in english and "> [Next](next.md)" in english
-    assert "> **Hinweis**\n" in (project / "out/markdown/de-DE/page.md").read_text(encoding="utf-8")
-    original = (project / "out/frontmatter/de-DE/page.md").read_text(encoding="utf-8")
-    assert "> [!NOTE]" in original  # the original format keeps DocFX syntax
+    english = (project / "out/markdown/en-US/page.md").read_bytes().decode("utf-8")
+    assert f"  >**Note**{eol}> Keep this." in english and "[!div" not in english and "> [Next](next.md)" in english
+    assert f"  >**Hinweis**{eol}" in (project / "out/markdown/de-DE/page.md").read_bytes().decode("utf-8")
+    html = (project / "out/html/en-US/page.html").read_text(encoding="utf-8")
+    assert "[!NOTE]" not in html and "<strong>Note</strong>" in html
+    original = (project / "out/frontmatter/de-DE/page.md").read_bytes().decode("utf-8")
+    assert "  >[!NOTE]" in original  # the original format keeps DocFX syntax
 
 
 def test_build_can_write_only_some_formats(sample_project, capsys):
