@@ -125,6 +125,11 @@ def _padding(chars: int) -> str:
     return (_FILLER * times)[:need].rstrip() or _FILLER[0]
 
 
+# with the blanks and the line end after it (a hard break there stays one)
+_DOCFX_MARKER = re.compile(r"\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION|div[^\]]*)\][ \t]*(?:\r\n|\n|\r)?[ \t]*",
+                           re.IGNORECASE)
+
+
 def pseudolocalize(text: str, *, mirrored: bool = False) -> str:
     """``text`` as ``qps-ploc`` shows it, or as ``qps-plocm`` when ``mirrored``."""
     if not text.strip():
@@ -132,6 +137,9 @@ def pseudolocalize(text: str, *, mirrored: bool = False) -> str:
     body = text.strip()
     lead = text[: text.index(body[0])]
     trail = text[len(lead) + len(body) :]
+    marker = _DOCFX_MARKER.match(body)  # a DocFX marker opening the text must stay first to stay one
+    if marker and marker.end() < len(body):
+        lead, body = lead + marker.group(0), body[marker.end():]
     out: list[str] = []
     translatable_chars = 0
     for translatable, piece in _split(body):

@@ -103,6 +103,9 @@ def test_protected_syntax_is_untouched():
 def test_docfx_alert_and_div_untouched():
     assert "[!NOTE]" in pseudolocalize("[!NOTE] Take note of the profile name.")
     assert '[!div class="step-by-step"]' in pseudolocalize('[!div class="step-by-step"] Next')
+    # a marker that opens the text stays first: behind "[!! " it is no marker, and shows as text
+    assert pseudolocalize('[!div class="button"][A](a.md)').startswith('[!div class="button"][!! [')
+    assert pseudolocalize("[!NOTE] Take note.").startswith("[!NOTE] [!! ")
 
 
 def test_whitespace_outside_brackets_and_blank_unchanged():
