@@ -59,8 +59,22 @@ def sanitize_translation(msgid: str, msgstr: str, kind: str = "") -> str:
     cleaned = _escape_tags(msgid, msgstr)
     cleaned = _neutralize_destinations(msgid, cleaned)
     if kind != "front-matter":
-        cleaned = _keep_block_structure(msgid, cleaned)
+        cleaned = _keep_block_structure(msgid, _drop_alert_marker(msgid, cleaned))
     return cleaned
+
+
+_ALERT_MARKER = re.compile(r"[ \t]*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*(?:\r\n|\n|\r)?[ \t]*", re.IGNORECASE)
+
+
+def _drop_alert_marker(msgid: str, msgstr: str) -> str:
+    """``msgstr`` without a DocFX alert marker opening it that the msgid does not open with.
+    Translated pages often write the marker on the text's line (``> [!NOTE] Appuyez...``),
+    where the source has it on a line of its own, outside the message: kept, it would show
+    as text under the source's own marker."""
+    found = _ALERT_MARKER.match(msgstr)
+    if found is None or _ALERT_MARKER.match(msgid):
+        return msgstr
+    return msgstr[found.end():]
 
 
 def sanitize_front_matter_value(msgid: str, msgstr: str) -> str:

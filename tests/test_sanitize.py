@@ -156,6 +156,15 @@ def test_a_tag_of_the_msgid_spelled_another_way_is_written_as_the_msgid_spells_i
     assert sanitize_translation('<a href="p.md">y</a>', '<a href="q.md">y</a>') == '&lt;a href="q.md">y</a>'
 
 
+def test_an_alert_marker_the_msgid_lacks_is_left_out() -> None:
+    """The real French pages write '> [!NOTE] Appuyez...' on one line; imported, the marker
+    was in the msgstr of the paragraph under the source's own '> [!NOTE]' line, and the page
+    showed '**Remarque** [!NOTE] Appuyez...'."""
+    assert sanitize_translation("Tap the button.", "[!NOTE] Appuyez sur le bouton.") == "Appuyez sur le bouton."
+    assert sanitize_translation("Tap the button.", "[!tip]\nAppuyez.") == "Appuyez."
+    assert sanitize_translation("[!NOTE] Tap it.", "[!NOTE] Appuyez.") == "[!NOTE] Appuyez."  # the msgid's own
+
+
 def test_front_matter_values_keep_pipes_and_hashes() -> None:
     title = "Errors | Microsoft Intune"
     assert sanitize_translation(title, "# Fehler | Microsoft | Intune", "front-matter") == "# Fehler | Microsoft | Intune"
