@@ -253,6 +253,11 @@ def test_a_locale_not_in_the_settings_is_a_usage_error_for_every_command(sample_
         assert _run(sample_project, *command, "--locale", "es-ES") == 2, command
         assert capsys.readouterr().err.strip() == line
     assert not (sample_project / "locales/es-ES").exists()
+    settings = sample_project / "pyproject.toml"  # a pseudo-locale needs no catalog: built on demand (README)
+    settings.write_text(settings.read_text(encoding="utf-8").replace(', "qps-plocm"]', "]"), encoding="utf-8")
+    assert _run(sample_project, "build", "--locale", "qps-ploc", "--locale", "qps-plocm") == 0
+    assert (sample_project / "out/html/qps-plocm" / (SEED_NAME[:-3] + ".html")).is_file()
+    capsys.readouterr()
     catalog = sample_project / "locales/es-ES" / (SEED_NAME[:-3] + ".po")
     catalog.parent.mkdir(parents=True)
     shutil.copy(sample_project / "locales/de-DE" / (SEED_NAME[:-3] + ".po"), catalog)
