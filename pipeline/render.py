@@ -44,6 +44,10 @@ TEMPLATE_NAMES = {"frontmatter": "page.frontmatter.j2", "markdown": "page.md.j2"
 _ALERT_LINE = re.compile(r"(?<![^\r\n])(?P<lead>[ \t]*>[ \t]?)\[!(?P<kind>NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]"
                          r"[ \t]*(?=\r|\n|\Z)", re.IGNORECASE)
 _DIV_LINE = re.compile(r"(?<![^\r\n])[ \t]*>?[ \t]*\[!div[^\]]*\][ \t]*(\r\n|\n|\r)?", re.IGNORECASE)
+# a quoted [!div] line whose next line continues the quote's paragraph lazily (indented, no
+# '>'): the next line takes the marker's place in the quote, else, four columns in, it is code
+_DIV_BEFORE_LAZY_LINE = re.compile(r"(?<![^\r\n])(?P<lead>[ \t]*>[ \t]?)[ \t]*\[!div[^\]]*\][ \t]*(?:\r\n|\n|\r)"
+                                   r"[ \t]+(?=[^\s>])", re.IGNORECASE)
 _INCLUDE = re.compile(r"\[!INCLUDE\s*\[(?P<name>[^\]]*)\]\((?P<path>[^)\s]*)\)\]", re.IGNORECASE)
 _H1 = re.compile(r"\A(?:[ \t]*(?:\r\n|\n|\r))*#[ \t]+[^\r\n]*(?:\r\n|\n|\r)?")
 
@@ -227,6 +231,7 @@ def portable_markdown(body: str, title: str, include: Callable[[str], str | None
     body = body.lstrip("\r\n")
     if title and not _H1.match(body):
         body = f"# {title}{eol}{eol}" + body
+    body = _DIV_BEFORE_LAZY_LINE.sub(lambda m: m.group("lead"), body)
     body = _DIV_LINE.sub("", body)
     body = _ALERT_LINE.sub(lambda m: f"{m.group('lead')}**{alert_label(m.group('kind'), locale)}**", body)
 

@@ -210,6 +210,21 @@ def test_alerts_become_portable_labels_in_the_page_language(tmp_path, eol):
     assert "  >[!NOTE]" in original  # the original format keeps DocFX syntax
 
 
+def test_a_div_line_dropped_leaves_the_lazy_line_after_it_in_its_block(tmp_path):
+    """'  > [!div class="button"]' followed by '    [Next >](other.md)' (a lazy continuation
+    line of the quote's paragraph): dropping the marker line left the link indented four
+    columns, a code block showing the raw Markdown (the corpus's 'DEM enrollment >' link)."""
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    (project / "source" / "page.md").write_text(
+        '# T\n\nChoose:\n\n  > [!div class="button"]\n    [Next >](other.md)\n', encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\n', encoding="utf-8")
+    assert main(["-C", str(project), "build"]) == 0
+    assert "  > [Next >](other.md)" in (project / "out/markdown/en-US/page.md").read_text(encoding="utf-8")
+    html = (project / "out/html/en-US/page.html").read_text(encoding="utf-8")
+    assert "<pre>" not in html and 'href="other.html"' in html
+
+
 def test_build_can_write_only_some_formats(sample_project, capsys):
     assert main(["-C", str(sample_project), "build", "--format", "frontmatter"]) == 0
     out = sample_project / "out"
