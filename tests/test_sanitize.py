@@ -165,6 +165,14 @@ def test_an_alert_marker_the_msgid_lacks_is_left_out() -> None:
     assert sanitize_translation("[!NOTE] Tap it.", "[!NOTE] Appuyez.") == "[!NOTE] Appuyez."  # the msgid's own
 
 
+def test_an_email_autolink_stays_a_link() -> None:
+    """``<username@company.com>`` translated ``<nom_utilisateur@entreprise.com>`` was escaped
+    into text (a real fr-FR page): an email autolink is a mailto: link, as safe as one."""
+    assert sanitize_translation("Write to <username@company.com>.", "Écrivez à <nom_utilisateur@entreprise.com>.") == \
+        "Écrivez à <nom_utilisateur@entreprise.com>."
+    assert sanitize_translation("Write.", "Écrivez <a@b.c onclick=x>.") == "Écrivez &lt;a@b.c onclick=x>."
+
+
 def test_front_matter_values_keep_pipes_and_hashes() -> None:
     title = "Errors | Microsoft Intune"
     assert sanitize_translation(title, "# Fehler | Microsoft | Intune", "front-matter") == "# Fehler | Microsoft | Intune"
