@@ -38,16 +38,38 @@ from .sanitize import SAFE_SCHEMES, sanitize_front_matter_value, sanitize_transl
 FORMATS = ("frontmatter", "markdown", "html")
 TEMPLATE_NAMES = {"frontmatter": "page.frontmatter.j2", "markdown": "page.md.j2", "html": "page.html.j2"}
 
-# Line starts and ends after and before LF, CRLF or a lone CR, as markdown-it reads them:
-# re.MULTILINE's ``^`` and ``$`` know LF only, so in a CRLF page no alert line matched and the
-# page showed "[!NOTE]" as text.
-_ALERT_LINE = re.compile(r"(?<![^\r\n])(?P<lead>[ \t]*>[ \t]?)\[!(?P<kind>NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]"
-                         r"[ \t]*(?=\r|\n|\Z)", re.IGNORECASE)
-_DIV_LINE = re.compile(r"(?<![^\r\n])[ \t]*>?[ \t]*\[!div[^\]]*\][ \t]*(\r\n|\n|\r)?", re.IGNORECASE)
+
+
+class _LinePattern:
+    """A regex whose ``^`` and ``$`` are line starts and ends after and before LF, CRLF or a
+    lone CR, as markdown-it reads them: re.MULTILINE's know LF only, so in a CRLF page no
+    alert line matched (the page showed "[!NOTE]" as text). ``$`` is written ``(?=\r?$)``.
+    The MULTILINE form serves LF and CRLF texts (fast: the engine jumps to line starts); a
+    text with a lone CR gets the slower form, with look-arounds for any line end."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        assert pattern.startswith("^")  # the line start it stands for: the pattern's first character
+        self.fast = re.compile(pattern, flags | re.MULTILINE)
+        self.any_end = re.compile(r"(?<![^\r\n])" + pattern[1:].replace(r"(?=\r?$)", r"(?=\r|\n|\Z)"), flags)
+
+    def pick(self, text: str) -> re.Pattern[str]:
+        lone_cr = "\r" in text and text.count("\r") != text.count("\r\n")
+        return self.any_end if lone_cr else self.fast
+
+    def sub(self, repl, text: str) -> str:
+        return self.pick(text).sub(repl, text)
+
+    def finditer(self, text: str):
+        return self.pick(text).finditer(text)
+
+
+_ALERT_LINE = _LinePattern(r"^(?P<lead>[ \t]*>[ \t]?)\[!(?P<kind>NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*(?=\r?$)",
+                           re.IGNORECASE)
+_DIV_LINE = _LinePattern(r"^[ \t]*>?[ \t]*\[!div[^\]]*\][ \t]*(\r\n|\n|\r)?", re.IGNORECASE)
 # a quoted [!div] line whose next line continues the quote's paragraph lazily (indented, no
 # '>'): the next line takes the marker's place in the quote, else, four columns in, it is code
-_DIV_BEFORE_LAZY_LINE = re.compile(r"(?<![^\r\n])(?P<lead>[ \t]*>[ \t]?)[ \t]*\[!div[^\]]*\][ \t]*(?:\r\n|\n|\r)"
-                                   r"[ \t]+(?=[^\s>])", re.IGNORECASE)
+_DIV_BEFORE_LAZY_LINE = _LinePattern(r"^(?P<lead>[ \t]*>[ \t]?)[ \t]*\[!div[^\]]*\][ \t]*(?:\r\n|\n|\r)"
+                                     r"[ \t]+(?=[^\s>])", re.IGNORECASE)
 _INCLUDE = re.compile(r"\[!INCLUDE\s*\[(?P<name>[^\]]*)\]\((?P<path>[^)\s]*)\)\]", re.IGNORECASE)
 _H1 = re.compile(r"\A(?:[ \t]*(?:\r\n|\n|\r))*#[ \t]+[^\r\n]*(?:\r\n|\n|\r)?")
 
@@ -273,7 +295,7 @@ def rebase_links(markdown: str, from_dir: str, to_dir: str) -> str:
 
 _COMMENT = re.compile(r"<!--(?P<body>.*?)-->", re.DOTALL)
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
-_FENCE_LINE = re.compile(r"(?<![^\r\n])[ \t]{0,3}(`{3,}|~{3,})")  # at a line start (see _ALERT_LINE)
+_FENCE_LINE = _LinePattern(r"^[ \t]{0,3}(`{3,}|~{3,})")
 
 
 def normalize_comments(markdown: str) -> str:
