@@ -247,15 +247,34 @@ def alert_label(kind: str, locale: str) -> str:
     return labels.get(kind.upper(), kind.capitalize())
 
 
+def _outside_code(pattern: _LinePattern, body: str, replace: Callable[[re.Match[str]], str]) -> str:
+    """``pattern.sub(replace, body)`` but for matches whose ``[!`` lies in code or a comment
+    (``linkscan.mask_text`` blanks those), which stay as written."""
+    masked: str | None = None
+
+    def apply(match: re.Match[str]) -> str:
+        nonlocal masked
+        if masked is None:
+            from .linkscan import mask_text
+
+            masked = mask_text(body)
+        marker = body.find("[!", match.start())
+        return match.group(0) if masked[marker] == " " else replace(match)
+
+    return pattern.sub(apply, body)
+
+
 def portable_markdown(body: str, title: str, include: Callable[[str], str | None], locale: str = "en") -> str:
     """Front matter dropped, title as H1, DocFX syntax made portable (alert labels in ``locale``)."""
     eol = _eol_at(body, 0)
     body = body.lstrip("\r\n")
     if title and not _H1.match(body):
         body = f"# {title}{eol}{eol}" + body
-    body = _DIV_BEFORE_LAZY_LINE.sub(lambda m: m.group("lead"), body)
-    body = _DIV_LINE.sub("", body)
-    body = _ALERT_LINE.sub(lambda m: f"{m.group('lead')}**{alert_label(m.group('kind'), locale)}**", body)
+    if "[!" in body:  # DocFX markers, but those shown in code (a page documenting the syntax)
+        body = _outside_code(_DIV_BEFORE_LAZY_LINE, body, lambda m: m.group("lead"))
+        body = _outside_code(_DIV_LINE, body, lambda m: "")
+        body = _outside_code(_ALERT_LINE, body,
+                             lambda m: f"{m.group('lead')}**{alert_label(m.group('kind'), locale)}**")
 
     def inline(match: re.Match[str]) -> str:
         content = include(match.group("path"))

@@ -225,6 +225,19 @@ def test_a_div_line_dropped_leaves_the_lazy_line_after_it_in_its_block(tmp_path)
     assert "<pre>" not in html and 'href="other.html"' in html
 
 
+def test_docfx_syntax_shown_in_code_stays_as_written(tmp_path):
+    """An alert line in an indented code block (a page documenting the syntax) was rewritten
+    to '> **Note**' like a real alert."""
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    code = '    > [!NOTE]\n    > Text.\n    > [!div class="x"]\n'
+    (project / "source" / "page.md").write_text(f"# T\n\nWrite:\n\n{code}\n> [!TIP]\n> Real.\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\n', encoding="utf-8")
+    assert main(["-C", str(project), "build"]) == 0
+    markdown = (project / "out/markdown/en-US/page.md").read_text(encoding="utf-8")
+    assert code in markdown and "> **Tip**\n> Real." in markdown
+
+
 def test_build_can_write_only_some_formats(sample_project, capsys):
     assert main(["-C", str(sample_project), "build", "--format", "frontmatter"]) == 0
     out = sample_project / "out"
