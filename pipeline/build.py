@@ -148,7 +148,7 @@ def _base_fingerprint(settings: Settings, options: BuildOptions, all_pages: list
     (every page's link to the page list is then ``contents.html``; see ``unit_fingerprint``
     for the pages whose links depend on the whole list)."""
     return digest(
-        repr(settings), repr(options.min_coverage), repr(options.formats), tree_digest(settings.templates), code_digest(),
+        settings.relocatable_key(), repr(options.min_coverage), repr(options.formats), tree_digest(settings.templates), code_digest(),
         file_digest(settings.glossary) if settings.glossary else "-", index_file(all_pages),
     )
 

@@ -11,7 +11,7 @@ import functools
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .errors import error
@@ -116,6 +116,18 @@ class Settings:
         folders = {f.relative_to(self.source).as_posix() for f in (self.out, self.locales, self.templates)
                    if self.source in f.parents}
         return tuple(sorted(folders))
+
+    def relocatable_key(self) -> str:
+        """``repr`` of the settings with the folders and files inside the project relative to
+        it: what the build's fingerprints hold, so that a project moved or checked out in
+        another folder (CI shards merged elsewhere) is still up to date. Paths outside the
+        project stay absolute."""
+        def relative(value: object) -> object:
+            if isinstance(value, Path) and (value == self.root or self.root in value.parents):
+                return value.relative_to(self.root).as_posix()
+            return value
+
+        return repr({f.name: relative(getattr(self, f.name)) for f in fields(self) if f.repr and f.name != "root"})
 
     @property
     def all_locales(self) -> tuple[str, ...]:

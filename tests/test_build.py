@@ -238,6 +238,17 @@ def test_docfx_syntax_shown_in_code_stays_as_written(tmp_path):
     assert code in markdown and "> **Tip**\n> Real." in markdown
 
 
+def test_a_project_moved_to_another_folder_is_up_to_date(sample_project, tmp_path, capsys):
+    """The fingerprints held the settings' absolute paths: a project built, then copied (CI
+    shards merged in another checkout folder) rebuilt every page."""
+    assert main(["-C", str(sample_project), "build"]) == 0
+    moved = tmp_path / "elsewhere" / "project"
+    shutil.copytree(sample_project, moved, symlinks=True)
+    capsys.readouterr()
+    assert main(["-C", str(moved), "build"]) == 0
+    assert "x 5 locale(s): 0 built, 5 up to date, 0 file(s) written" in capsys.readouterr().out
+
+
 def test_build_can_write_only_some_formats(sample_project, capsys):
     assert main(["-C", str(sample_project), "build", "--format", "frontmatter"]) == 0
     out = sample_project / "out"
