@@ -192,8 +192,8 @@ def test_includes_are_inlined_with_their_links_rebased(tmp_path):
 
 @pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"])
 def test_alerts_become_portable_labels_in_the_page_language(tmp_path, eol):
-    """With CRLF line endings (5 of the corpus's English pages with alerts, most Japanese
-    pages) the alert line was not recognized: the page showed '[!NOTE]' as text."""
+    """With CRLF line endings (13 English pages of the corpus have an alert line ending so)
+    the alert line was not recognized: the page showed '[!NOTE]' as text."""
     project = tmp_path / "site"
     (project / "source").mkdir(parents=True)
     (project / "source" / "page.md").write_bytes(
