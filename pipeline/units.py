@@ -276,26 +276,26 @@ def raised_by_template(exc: Exception) -> bool:
     """Whether ``exc`` is a jinja2 error or was raised while a template's code ran (a frame of
     a ``.j2`` file in its traceback): a bug of the template, reported at its line; anything
     else is ours, and is not disguised as the template's."""
-    if isinstance(exc, jinja2.TemplateError):
-        return True
+    return isinstance(exc, jinja2.TemplateError) or _template_frame(exc) is not None
+
+
+def _template_frame(exc: Exception) -> tuple[str, int] | None:
+    """The file and line of the innermost template frame of ``exc``'s traceback (jinja2
+    compiles a template's code with its file name), or None."""
+    found = None
     tb = exc.__traceback__
     while tb is not None:
         if tb.tb_frame.f_code.co_filename.endswith(".j2"):
-            return True
+            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
         tb = tb.tb_next
-    return False
+    return found
 
 
 def template_error(settings: Settings, exc: Exception) -> PipelineError:
     """A located error for a broken template: the template file and line when known."""
     name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
     if name is None:  # runtime errors: the innermost template frame of the traceback
-        tb = exc.__traceback__
-        while tb is not None:
-            filename = tb.tb_frame.f_code.co_filename
-            if filename.endswith(".j2"):
-                name, line = filename, tb.tb_lineno
-            tb = tb.tb_next
+        name, line = _template_frame(exc) or (None, line)
     shown = settings.display(Path(name)) if name else "<template>"
     message = (getattr(exc, "message", None) or str(exc) if isinstance(exc, jinja2.TemplateError)
                else f"{type(exc).__name__}: {exc}")
