@@ -325,11 +325,10 @@ def _run_pages(settings: Settings, base: str, options: BuildOptions, work: list[
             if progress:
                 progress(done, len(work))
         return sorted(results, key=lambda r: r.page)
-    from concurrent.futures import ProcessPoolExecutor  # only when there is parallel work
+    from .workers import worker_pool
 
     glossary = load_glossary_file(settings)  # here: a broken glossary is one located error, not a broken pool
-    with ProcessPoolExecutor(max_workers=jobs, initializer=start_worker,
-                             initargs=(settings, glossary, os.getpid())) as pool:
+    with worker_pool(jobs, start_worker, (settings, glossary)) as pool:
         futures = [pool.submit(build_chunk, settings, base, options, chunk) for chunk in chunks]
         for future in futures:
             chunk_results = future.result()

@@ -722,7 +722,7 @@ class _Run:
             jobs = jobs if multiprocessing.get_start_method() == "fork" else 1
         if jobs < 2:
             return {locale: self.compute_locale(locale, outputs, base) for locale in locales}
-        from concurrent.futures import ProcessPoolExecutor
+        from .workers import worker_pool
 
         global _WORKER_RUN
         _WORKER_RUN = self
@@ -730,9 +730,7 @@ class _Run:
         # the source and pseudo-locales), so that the last task to start is a short one
         order = sorted(locales, key=lambda locale: locale not in self.catalog_locales())
         try:
-            from .workers import end_with_parent
-
-            with ProcessPoolExecutor(max_workers=jobs, initializer=end_with_parent, initargs=(os.getpid(),)) as pool:
+            with worker_pool(jobs) as pool:
                 done = list(pool.map(_locale_in_worker, order, [outputs] * len(order), [base] * len(order)))
         finally:
             _WORKER_RUN = None

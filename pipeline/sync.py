@@ -77,13 +77,10 @@ def run_extract(settings: Settings, jobs: int = 0) -> Outcome:
             todo.append((page, source))
     workers = min(jobs or os.cpu_count() or 1, max(1, len(todo) // (PARALLEL_FROM // 2)))
     if workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
         from . import catalog, extract, poformat, source  # noqa: F401 - loaded once here, inherited by the workers
+        from .workers import worker_pool
 
-        from .workers import end_with_parent
-
-        with ProcessPoolExecutor(max_workers=workers, initializer=end_with_parent, initargs=(os.getpid(),)) as pool:
+        with worker_pool(workers) as pool:
             parts = list(pool.map(_extract_pages, [settings] * workers, [todo[i::workers] for i in range(workers)]))
     else:
         parts = [_extract_pages(settings, todo)]

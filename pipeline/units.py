@@ -29,7 +29,6 @@ from .model import Diagnostic, Document
 from .pagebuild import pseudo_translations, render_outputs
 from .project import index_file, load_catalog, load_glossary_file, load_source, po_path, source_pages
 from .review import review_translations
-from .workers import end_with_parent
 
 
 @dataclass(frozen=True)
@@ -58,11 +57,9 @@ def make_tools(settings: Settings, glossary: frozenset[str] | None = None) -> To
 _worker_tools: Tools | None = None  # a worker process's, for the run whose pool started it
 
 
-def start_worker(settings: Settings, glossary: frozenset[str], parent: int) -> None:
-    """Pool initializer: the worker ends with the run (``workers``) and makes its ``Tools``
-    once, not once per chunk."""
+def start_worker(settings: Settings, glossary: frozenset[str]) -> None:
+    """Pool initializer: the worker makes its ``Tools`` once, not once per chunk."""
     global _worker_tools
-    end_with_parent(parent)
     _worker_tools = make_tools(settings, glossary)
 
 

@@ -14,7 +14,26 @@ import os
 import signal
 import sys
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from concurrent.futures import ProcessPoolExecutor
+
 _PR_SET_PDEATHSIG = 1
+
+
+def worker_pool(jobs: int, initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> ProcessPoolExecutor:
+    """A pool of ``jobs`` worker processes that end with this one; each runs ``initializer``
+    (with ``initargs``) when it starts, as ``ProcessPoolExecutor``'s would."""
+    from concurrent.futures import ProcessPoolExecutor  # only when there is parallel work
+
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_start, initargs=(os.getpid(), initializer, initargs))
+
+
+def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple) -> None:
+    end_with_parent(parent)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def end_with_parent(parent: int) -> None:
