@@ -130,13 +130,12 @@ def decode_catalog(data: bytes, path: str) -> str:
         raise error(path, line, 1, f"unknown charset '{name}' in the header", "po.encoding") from None
     if codec == "utf-8" or codec == "ascii":
         return decode_text(data, path)
-    try:
-        return data.decode(codec)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise error(path, line, column, f"file is not valid {name}, the charset its header declares",
-                    "source.encoding") from None
+    return decode_text(data, path, encoding=codec, what=f"{name}, the charset its header declares")
+
+
+def read_catalog(data: bytes, path: str) -> polib.POFile:
+    """``parse_catalog`` of a PO/POT file's bytes, decoded as ``decode_catalog`` says."""
+    return parse_catalog(decode_catalog(data, path), path)
 
 
 def check_syntax(text: str, path: str) -> None:

@@ -39,15 +39,17 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes | None:
     return b"".join(chunks)
 
 
-def decode_text(data: bytes, display: str, code: str = "source.encoding") -> str:
+def decode_text(data: bytes, display: str, code: str = "source.encoding", encoding: str = "utf-8",
+                what: str = "UTF-8") -> str:
     """``read_text`` of bytes already read; ``code``: the error's code (``config.*`` for a
-    settings file: a usage error)."""
+    settings file: a usage error); ``encoding`` and ``what`` it is called, for a file in
+    another (a PO file's declared charset)."""
     try:
-        return data.decode("utf-8")
+        return data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise error(display, line, column, "file is not valid UTF-8", code) from None
+        raise error(display, line, column, f"file is not valid {what}", code) from None
 
 
 def write_atomic(path: str | os.PathLike[str], content: str | bytes) -> bool:

@@ -118,5 +118,4 @@ def load_catalog(settings: Settings, locale: str, page: str) -> "polib.POFile | 
     path = po_path(settings, locale, page)
     if not path.is_file():
         return None
-    display = settings.display(path)
-    return catalog.parse_catalog(catalog.decode_catalog(path.read_bytes(), display), display)
+    return catalog.read_catalog(path.read_bytes(), settings.display(path))

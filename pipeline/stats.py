@@ -32,7 +32,7 @@ def collect_stats(settings: Settings, diagnostics: list[Diagnostic]) -> list[Pag
     for page in pages:
         path = template_path(settings, page)
         try:
-            templates[page] = [e.msgid for e in catalog.parse_catalog(catalog.decode_catalog(path.read_bytes(), settings.display(path)), settings.display(path))]
+            templates[page] = [e.msgid for e in catalog.read_catalog(path.read_bytes(), settings.display(path))]
         except PipelineError as exc:
             diagnostics.append(exc.diagnostic)
     for locale in settings.target_locales:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from .cache import bytes_digest, code_digest, digest, file_digest
 from .config import PSEUDO_LOCALES, Settings, po_language
 from .errors import PipelineError, error
-from .files import decode_text, read_bytes, write_atomic, write_error
+from .files import read_bytes, write_atomic, write_error
 from .project import Outcome, load_source, now_stamp, po_path, source_pages, template_path
 
 if TYPE_CHECKING:  # polib, the parser and the catalog code load only when a file changed
@@ -233,7 +233,7 @@ def run_update(settings: Settings) -> Outcome:
             try:
                 if templates[page] is None:
                     raise error(shown, 1, 1, "cannot read the file", "io.read")
-                parsed[page] = catalog.parse_catalog(decode_text(templates[page], shown), shown)
+                parsed[page] = catalog.read_catalog(templates[page], shown)
             except PipelineError as exc:
                 outcome.diagnostics.append(exc.diagnostic)
                 parsed[page] = None
@@ -259,7 +259,7 @@ def run_update(settings: Settings) -> Outcome:
                 continue
             try:
                 shown = settings.display(path)
-                existing = catalog.parse_catalog(catalog.decode_catalog(po_data, shown), shown) if po_data is not None else None
+                existing = catalog.read_catalog(po_data, shown) if po_data is not None else None
             except PipelineError as exc:
                 outcome.diagnostics.append(exc.diagnostic)  # never overwrite a file we cannot read
                 continue
