@@ -81,6 +81,17 @@ def make_template(messages: Iterable[Message], project: str, date: str, title: s
     return pot
 
 
+def holds_its_messages(pot: polib.POFile) -> bool:
+    """Whether a template parsed back holds what ``make_template`` wrote: untranslated live
+    entries whose messages (ids, references, comments, flags) are the ones its
+    ``X-Pipeline-Template`` digest was made of (a cut or a hand edit changes them)."""
+    messages = [Message(entry.msgid, tuple(f"{path}:{line}" if line else path for path, line in entry.occurrences),
+                        tuple(entry.comment.split("\n")) if entry.comment else (), tuple(entry.flags))
+                for entry in pot]
+    return (not any(entry.obsolete or entry.msgstr for entry in pot)
+            and pot.metadata.get(TEMPLATE_HEADER) == template_digest(messages))
+
+
 def template_digest(messages: Iterable[Message]) -> str:
     """A short digest of a template's messages (ids, references, comments, flags)."""
     h = blake2b(digest_size=8)

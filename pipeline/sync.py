@@ -122,21 +122,15 @@ def _made_from(pot: Path, source: str) -> bool:
     data = read_bytes(pot)
     if data is None:
         return False
-    from .catalog import SOURCE_HEADER, TEMPLATE_HEADER, header_value, parse_catalog, template_digest
-    from .extract import Message
+    from .catalog import SOURCE_HEADER, header_value, holds_its_messages, parse_catalog
 
     try:
         text = data.decode("utf-8")
         if header_value(text, SOURCE_HEADER) != source:
             return False
-        template = parse_catalog(text, str(pot))
+        return holds_its_messages(parse_catalog(text, str(pot)))
     except (UnicodeDecodeError, PipelineError):
         return False
-    messages = [Message(entry.msgid, tuple(f"{path}:{line}" if line else path for path, line in entry.occurrences),
-                        tuple(entry.comment.split("\n")) if entry.comment else (), tuple(entry.flags))
-                for entry in template]
-    return (not any(entry.obsolete or entry.msgstr for entry in template)
-            and template.metadata.get(TEMPLATE_HEADER) == template_digest(messages))
 
 
 def _extract_pages(settings: Settings, pages: list[tuple[str, str]]) -> tuple[Outcome, dict[str, tuple[str, str]]]:
