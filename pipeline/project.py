@@ -67,15 +67,15 @@ def load_source(settings: Settings, page: str, data: bytes | None = None) -> Doc
     from .source import load_document  # parsing is imported only when a page is parsed
 
     display = settings.display(settings.source / page)
+    if data is None:
+        try:
+            data = (settings.source / page).read_bytes()
+        except OSError as exc:  # a dangling link, a folder named *.md, no permission
+            raise error(display, 1, 1, f"cannot read the page: {exc.strerror or exc}", "io.read") from None
+    text = decode_text(data, display)
     try:
-        if data is None:
-            try:
-                data = (settings.source / page).read_bytes()
-            except OSError as exc:  # a dangling link, a folder named *.md, no permission
-                raise error(display, 1, 1, f"cannot read the page: {exc.strerror or exc}", "io.read") from None
-        text = decode_text(data, display)
         return load_document(page, text, settings.translate_keys)
-    except PipelineError as exc:
+    except PipelineError as exc:  # located at the page's path as the document knows it
         where = exc.diagnostic.location._replace(path=display)
         raise PipelineError(exc.diagnostic._replace(location=where)) from None
 
