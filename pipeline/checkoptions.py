@@ -105,16 +105,17 @@ def selected_pages(settings: Settings, files: list[str]) -> tuple[frozenset[str]
 
 
 def _files_in(folder: Path, settings: Settings) -> list[Path]:
-    """The pages and PO files in ``folder``: the whole source or locales tree when the folder
-    holds it, else those under the folder when it is inside one (other files: none)."""
+    """The source pages (``project.source_pages``) and PO files in ``folder``: all of a tree
+    the folder holds, those under it when it is inside one (other files: none)."""
+    from .project import source_pages
+
+    source, locales = settings.source.resolve(), settings.locales.resolve()
     found: list[Path] = []
-    for root, pattern in ((settings.source, "*.md"), (settings.locales, "*.po")):
-        root = root.resolve()
-        if root == folder or folder in root.parents:
-            found += sorted(root.rglob(pattern))
-        elif root in folder.parents:
-            found += sorted(folder.rglob(pattern))
-    return found
+    if folder == source or folder in source.parents or source in folder.parents:
+        found += [source / page for page in source_pages(settings)]
+    if folder == locales or folder in locales.parents or locales in folder.parents:
+        found += sorted(locales.rglob("*.po"))
+    return [path for path in found if folder == path or folder in path.parents]
 
 
 def read_baseline(path: Path, settings: Settings) -> set[str]:
