@@ -54,7 +54,7 @@ def _progress(label: str, stream=None, clock=time.monotonic):
 def _settings(args: argparse.Namespace, check_locales: bool = True) -> Settings:
     from pathlib import Path
 
-    from .config import PSEUDO_LOCALES, configured_locale, load_settings, not_source_locale, with_locales
+    from .config import configured_locale, load_settings, not_source_locale, with_locales
 
     overrides = {
         "source": args.source,
@@ -66,10 +66,9 @@ def _settings(args: argparse.Namespace, check_locales: bool = True) -> Settings:
     settings = load_settings(Path(args.directory), overrides, check_locales)
     named = [*(getattr(args, "locale", None) or ()), *([args.import_locale] if args.command == "import" else [])]
     for name in named if check_locales else ():
-        if not (name in PSEUDO_LOCALES and args.command in ("build", "all", "check")):  # built from nothing: any time
-            configured_locale(settings, name)
+        configured_locale(settings, name, any_pseudo=args.command in ("build", "all", "check"))
     if getattr(args, "locale", None):
-        settings = with_locales(settings, args.locale, check_locales)
+        settings = with_locales(settings, args.locale)
         for name in args.locale if args.command in ("init", "update", "stats") else ():
             not_source_locale(settings, name)
     return settings

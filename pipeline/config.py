@@ -369,12 +369,15 @@ def check_locale_names(settings: Settings) -> None:
                                                else "target_locales"))
 
 
-def configured_locale(settings: Settings, name: str, where: str = "<command line>") -> None:
+def configured_locale(settings: Settings, name: str, where: str = "<command line>", any_pseudo: bool = False) -> None:
     """A locale given to a command (``--locale``, a PO file named to ``check``) is one of the
     settings': a typo (``es-ES`` for the French pages) made catalogs that no build used and
-    that ``check`` passed unchecked. A new locale goes into ``target_locales`` first."""
+    that ``check`` passed unchecked. A new locale goes into ``target_locales`` first.
+    ``any_pseudo``: a pseudo-locale may be named anyway (built from nothing, on demand)."""
     check_locale(name, where)
-    if name not in settings.all_locales and name not in settings.site_locales:
+    if any_pseudo and name in PSEUDO_LOCALES:
+        return
+    if name not in settings.published_locales:
         what = "add it there first" if where == "<command line>" else "its catalogs are neither built nor checked"
         raise error(where, 1, 1, f"locale '{name}' is not in target_locales ({settings.config_file}): {what}",
                     "config.locale")
@@ -387,13 +390,10 @@ def not_source_locale(settings: Settings, name: str) -> None:
         raise error("<command line>", 1, 1, f"'{name}' is the source locale: it has no PO files", "config.locale")
 
 
-def with_locales(settings: Settings, locales: list[str], check: bool = True) -> Settings:
-    """Restrict a run to some target locales (``--locale``), each one validated unless
-    ``check=False`` (see ``load_settings``). A locale typed twice is one; the source locale,
-    always built, is not a target (``build --locale <source>`` builds it alone)."""
-    if check:
-        for name in locales:
-            check_locale(name, "<command line>")
+def with_locales(settings: Settings, locales: list[str]) -> Settings:
+    """Restrict a run to some target locales (``--locale``, checked by the caller:
+    ``configured_locale``). A locale typed twice is one; the source locale, always built, is
+    not a target (``build --locale <source>`` builds it alone)."""
     targets = (name for name in dict.fromkeys(locales) if name != settings.source_locale)
     return replace(settings, target_locales=tuple(targets),
                    site_locales=settings.site_locales or settings.all_locales)
