@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # catalog.py is the only module that uses polib at run time
 
 KEPT = "kept"
 _TAG = "import: "
+_STALE_NOTES = (f"{_TAG}untranslated:", f"{_TAG}fuzzy:")  # of a translation since reviewed
 _POT_DATE = re.compile(r'^"POT-Creation-Date: (.*?)\\n"$', re.MULTILINE)
 
 
@@ -171,14 +172,14 @@ def fill_catalog(po: polib.POFile, matches: tuple[Match, ...],
             continue
         entry = filled[index] = copy.copy(original)
         match = chosen[entry.msgid]
-        comments = [c for c in (entry.tcomment or "").split("\n") if c and not c.startswith(_TAG)]
+        notes = [c for c in (entry.tcomment or "").split("\n") if c]
+        comments = [c for c in notes if not c.startswith(_TAG)]  # the translator's own
         reviewed = bool(entry.msgstr) and "fuzzy" not in entry.flags
         if reviewed and (not overwrite or match.status == EMPTY):
             # a translation the import has no other for, or may not replace, stays; our notes
             # of an earlier import ("untranslated", "fuzzy") no longer hold for it
             states[entry.msgid] = KEPT
-            stale = (f"{_TAG}untranslated:", f"{_TAG}fuzzy:")
-            entry.tcomment = "\n".join(c for c in (entry.tcomment or "").split("\n") if c and not c.startswith(stale))
+            entry.tcomment = "\n".join(c for c in notes if not c.startswith(_STALE_NOTES))
             continue
         if match.status == EMPTY:
             states[entry.msgid] = EMPTY
