@@ -47,7 +47,7 @@ from .cache import BuildCache, UnitRecord, bytes_digest, code_digest, digest, fi
 from .config import PSEUDO_LOCALES, Settings
 from .files import inside, read_bytes, under, write_atomic, write_error
 from .model import Diagnostic, Stats
-from .project import Outcome, index_file, po_path, source_pages
+from .project import Outcome, index_file, load_glossary_file, po_path, source_pages
 
 Progress = Callable[[int, int], None]
 
@@ -309,7 +309,7 @@ def _run_pages(settings: Settings, base: str, options: BuildOptions, work: list[
                progress: Progress | None) -> list[PageResult]:
     if not work:
         return []
-    from .units import build_chunk, load_glossary_file, make_tools, start_worker  # rendering code loads only when there is work
+    from .units import build_chunk, make_tools, start_worker  # rendering code loads only when there is work
     jobs = options.jobs or os.cpu_count() or 1
     jobs = min(jobs, len(work))
     count = min(len(work), jobs * (CHUNKS_PER_WORKER if jobs > 1 else 4))
