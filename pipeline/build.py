@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from dataclasses import dataclass, field, replace
 
-from .cache import BuildCache, UnitRecord, bytes_digest, code_digest, digest, file_digest, load_cache, tree_digest
+from .cache import BuildCache, UnitRecord, bytes_digest, code_digest, digest, build_records, file_digest, load_cache, tree_digest
 from .config import PSEUDO_LOCALES, Settings
 from .files import inside, read_bytes, under, write_atomic, write_error
 from .model import Diagnostic, Stats
@@ -161,7 +161,7 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     k, n = options.shard
     cache_dir = settings.out / ".cache"
     cache = load_cache(cache_dir / (f"build-{k}-of-{n}.json" if n > 1 else "build.json"))
-    merged_shards = sorted(cache_dir.glob("build-*-of-*.json")) if n == 1 else []
+    merged_shards = build_records(cache_dir)[1:] if n == 1 else []
     for shard_cache in merged_shards:  # out/ trees of CI shard jobs, merged: their work counts
         for key, record in load_cache(shard_cache).units.items():
             cache.units.setdefault(key, record)

@@ -95,6 +95,28 @@ def load_cache(path: Path) -> BuildCache:
         return BuildCache(path)
 
 
+def build_records(cache_dir: Path) -> list[Path]:
+    """The build caches in ``cache_dir``: the whole build's and those of CI shard jobs whose
+    ``out/`` trees were merged (``build-K-of-N.json``)."""
+    return [cache_dir / "build.json", *sorted(cache_dir.glob("build-*-of-*.json"))]
+
+
+def withheld_pages(paths: Iterable[Path]) -> dict[str, frozenset[str]]:
+    """Per locale, the pages the last build left out under ``--min-coverage`` (by the build
+    caches at ``paths``; a unit the whole build's cache and a shard's both hold counts as the
+    first of them holds it, as the build merges them)."""
+    units: dict[str, UnitRecord] = {}
+    for path in paths:
+        for key, record in load_cache(path).units.items():
+            units.setdefault(key, record)
+    found: dict[str, set[str]] = {}
+    for key, record in units.items():
+        if record.skipped:
+            locale, page = key.split("\t", 1)
+            found.setdefault(locale, set()).add(page)
+    return {locale: frozenset(pages) for locale, pages in found.items()}
+
+
 def digest(*parts: bytes | str) -> str:
     h = blake2b(digest_size=16)
     for part in parts:

@@ -118,12 +118,16 @@ def run_command(settings: Settings, args: argparse.Namespace, checked_settings: 
 def run_inputs(settings: Settings, args: argparse.Namespace) -> tuple[list[str], list[tuple[str, frozenset[str]]], list[str]]:
     """Everything a check's report depends on, as the parts, folders and files of
     ``runrecord.fingerprint``: our code, the command line, the settings, the trees it reads
-    (sources, catalogs and, unless ``--no-outputs``, the built pages; never ``out/.cache``)
-    and the extra files named by the settings or options."""
+    (sources, catalogs and, unless ``--no-outputs``, the built pages; of ``out/.cache`` only
+    the build's records of the pages it left out, ``checking._Run.withheld``) and the extra
+    files named by the settings or options."""
     folders = [(str(settings.source), frozenset(settings.inside_source)), (str(settings.locales), frozenset())]
-    if not args.no_outputs:
-        folders.append((str(settings.out), frozenset({".cache"})))
     named = [settings.redirects, settings.glossary, settings.baseline, args.redirects, args.baseline, args.inventory]
+    if not args.no_outputs:
+        from .cache import build_records
+
+        folders.append((str(settings.out), frozenset({".cache"})))
+        named += build_records(settings.out / ".cache")
     files = [os.path.abspath(str(p)) for p in named if p]
     parts = [__version__, code_stamp(), sys.version, os.getcwd(), repr(sorted(vars(args).items())), repr(settings)]
     return parts, folders, files

@@ -61,6 +61,7 @@ from .checkstore import (Direct, Merged, decode_findings, decode_hit, decode_rep
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
 from .files import list_files, write_atomic, write_error
+from .cache import build_records, withheld_pages
 from .linkcache import ScanCache, digest_text, load_scan_cache
 from .links import Anchors, LinkResult, PageAnchors, build_site, encode_read, has_file, reads_hold, resolve_link
 from .linkscan import PageScan, scan_digests, scan_places, scan_text
@@ -184,6 +185,7 @@ class _Run:
         self._document_errors: dict[str, Finding] = {}  # page -> why it could not be parsed
         self._documents_used: set[str] = set()  # pages parsed (or found broken) for the locale in hand
         self._foreign_reads: set[str] = set()  # built pages of other locales read for the locale in hand
+        self._build_records_read: list[str] = []  # the build caches read for the locale in hand (``withheld``)
         self._reviews_reported: set[tuple[str, str]] = set()  # (locale, page) whose PO review is in the findings
         self._source_deps: dict[str, frozenset[str]] = {}  # source page -> pages its own findings depend on
         self._facts_inputs: dict[tuple[str, str], dict[str, str | None]] = {}  # what each PageFacts was made from
@@ -198,6 +200,7 @@ class _Run:
         self._source_hits: dict[str, tuple[Hit, ...]] = {}
         self._glossary: frozenset[str] | None = None
         self._folders: dict[Path, str] = {}
+        self._withheld: dict[str, frozenset[str]] | None = None  # ``withheld``
         self._merged: dict[tuple[Location, str, str, int, str], tuple[Attribution, str, str, str, list[str]]] = {}
         self.source_anchors = Anchors(self.site, self.source_scan)
 
@@ -446,9 +449,21 @@ class _Run:
 
     # -- outputs
 
+    def withheld(self, locale: str) -> frozenset[str]:
+        """The pages the last build left out of ``locale`` under ``--min-coverage`` (its
+        caches say so, ``cache.withheld_pages``): their outputs are missing by choice. The
+        caches count as read by the locale in hand (``compute_locale`` stores their digests)."""
+        records = [str(path) for path in build_records(self.settings.out / ".cache")]
+        self._build_records_read = records
+        if self._withheld is None:
+            self._withheld = withheld_pages(Path(path) for path in records)
+        return self._withheld.get(locale, frozenset())
+
     def check_outputs(self, locale: str) -> None:
         out = self.settings.out
         missing = [fmt for fmt in OUTPUT_FORMATS if not (out / fmt / locale).is_dir()]
+        if missing and self.withheld(locale):
+            missing = []  # built, with pages left out: a folder no page was written to is not made
         if len(missing) == len(OUTPUT_FORMATS):
             where = self.display(out / missing[0] / locale)
             self.findings.append(Finding(Diagnostic(
@@ -472,7 +487,8 @@ class _Run:
         the error that says why (broken front matter, bytes not UTF-8) is reported once, not
         once more per locale and format."""
         for page in self.source_pages:
-            if self.selected(page, locale) and name(page) not in present and self.document(page) is not None:
+            if self.selected(page, locale) and name(page) not in present and page not in self.withheld(locale) \
+                    and self.document(page) is not None:
                 where = self.display(self.settings.source / page)
                 built = self.display(self.settings.out / fmt / locale / name(page))
                 self.findings.append(Finding(Diagnostic(
@@ -694,7 +710,7 @@ class _Run:
         """The findings of ``locale``'s catalogs and (``outputs``) built pages, and the files
         checked in each of the two; stored with its inputs (unless ``base`` is None)."""
         mark, checked_mark = len(self.findings), len(self.checked)
-        self._documents_used, self._foreign_reads = set(), set()
+        self._documents_used, self._foreign_reads, self._build_records_read = set(), set(), []
         self.check_catalogs(locale)
         catalogs_checked = self.checked[checked_mark:]
         if outputs:
@@ -707,7 +723,8 @@ class _Run:
             root = self.settings.out / "html"
             self.cache.keep_result(_locale_key(locale, outputs), {
                 "inputs": self._locale_inputs(locale, outputs, base), "findings": encode_findings(found),
-                "reads": {str(root / path): self._file_digest(str(root / path)) for path in sorted(self._foreign_reads)},
+                "reads": {path: self._file_digest(path) for path in
+                          [str(root / page) for page in sorted(self._foreign_reads)] + self._build_records_read},
                 "broken": broken, "broken_findings": encode_findings([self._document_errors[p] for p in broken]),
                 "catalogs": catalogs_checked, "outputs": outputs_checked})
         return found, catalogs_checked, outputs_checked

@@ -111,6 +111,40 @@ def test_unbuilt_locales_are_errors_with_a_hint(project, capsys):
     assert code == 0 and out == SAMPLE_KNOWN
 
 
+def test_pages_the_build_left_out_under_min_coverage_are_not_reported_missing(project, capsys):
+    """de-DE (48.3% translated) publishes nothing under --min-coverage 80: by the build's
+    choice, not for want of a build, so the check has nothing to say about its missing outputs
+    (it said "de-DE has no markdown output; run 'pipeline build'", an error, and a warning
+    per format for the page). A page added after the build is still reported missing."""
+    assert main(["-C", str(project), "all", "--min-coverage", "80"]) == 0
+    capsys.readouterr()
+    for args in ([], ["--no-cache", "-j", "1"]):
+        code, out, err = check(project, capsys, *args)
+        assert [line for line in out if "not-built" in line] == [], args
+        assert code == 0 and "11 known (baseline)" in err, args
+    records = project / "out" / ".cache" / "build.json"  # what the check knows the gate by: a stored
+    kept = records.read_bytes()                           # report is not replayed once it changes
+    data = json.loads(kept)
+    for unit in data["units"].values():
+        unit["skipped"] = False
+    records.write_text(json.dumps(data), encoding="utf-8")
+    code, out, _ = check(project, capsys)
+    assert code == 1 and len([line for line in out if "de-DE has no" in line]) == 2
+    records.write_bytes(kept)
+    (project / "source" / "later.md").write_text("# Later\n", encoding="utf-8")
+    code, out, _ = check(project, capsys)
+    assert code == 0
+    missing = [line for line in out if "[check.not-built]" in line]
+    assert len(missing) == 15 and all(line.startswith("source/later.md:1:1: warning: not built for ") for line in missing)
+    assert main(["-C", str(project), "build"]) == 0  # no gate now: de-DE is published
+    (project / "source" / "later.md").unlink()
+    shutil.rmtree(project / "out" / "markdown" / "de-DE")
+    capsys.readouterr()
+    code, out, _ = check(project, capsys)
+    assert code == 1 and [line for line in out if "not-built" in line] == [
+        "out/markdown/de-DE:1:1: error: de-DE has no markdown output; run 'pipeline build' [check.not-built]"]
+
+
 def test_a_page_that_cannot_be_built_is_one_error_not_a_warning_per_locale_and_format(project, capsys):
     (project / "source" / "bad.md").write_bytes(b"# Bad \xff page\n\nText.\n")
     (project / "source" / "later.md").write_text("# Later\n", encoding="utf-8")  # added after the build

@@ -438,6 +438,16 @@ def test_index_lists_translated_titles_and_coverage() -> None:
     assert "Français (France)" in root.text_content()
 
 
+def test_an_index_with_no_published_page_claims_no_coverage() -> None:
+    """Under --min-coverage a locale may publish no page yet: its index said "Übersetzt: 100 %"
+    (the mean of no pages) above an empty list, while the build reported it 48.3% translated."""
+    env = render.make_environment(None)
+    index = site.index_page("de-DE", "fr-FR", [], ["fr-FR", "de-DE"])
+    root = lxml.html.document_fromstring(site.render_index(env, index))
+    assert root.xpath("//*[@class='coverage']") == [] and root.xpath("//ul[@class='page-list']") == []
+    assert root.xpath("//h1/text()") == ["Seiten in dieser Sprache"]
+
+
 def test_local_files_are_the_images_and_downloads_to_copy() -> None:
     page = ('<p><img src="../media/a.png" alt=""><img src="https://cdn.example/x.png" alt="">'
             '<a href="../media/tool.zip">zip</a><a href="other.html">page</a><a href="../../outside.png">x</a>'
