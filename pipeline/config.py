@@ -108,11 +108,12 @@ class Settings:
         relative = os.path.relpath(path, self.root)
         return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
-    @property
+    @functools.cached_property
     def inside_source(self) -> tuple[str, ...]:
         """The folders of ours that lie inside the source folder (``out``, ``locales``,
         ``templates``), source-relative: no page or file of theirs is a source page or file,
-        as Sphinx leaves its ``_build`` out (else each run extracted the last one's output)."""
+        as Sphinx leaves its ``_build`` out (else each run extracted the last one's output).
+        Made once per settings (it is asked per named file and per copied image)."""
         folders = {f.relative_to(self.source).as_posix() for f in (self.out, self.locales, self.templates)
                    if self.source in f.parents}
         return tuple(sorted(folders))

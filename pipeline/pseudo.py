@@ -40,6 +40,7 @@ from __future__ import annotations
 import math
 import re
 
+from .docfx import ALERT_KIND
 from .qa import PRODUCT_NAMES
 
 __all__ = ["ACCENTED", "pseudolocalize"]
@@ -126,7 +127,7 @@ def _padding(chars: int) -> str:
 
 
 # with the blanks and the line end after it (a hard break there stays one)
-_DOCFX_MARKER = re.compile(r"\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION|div[^\]]*)\][ \t]*(?:\r\n|\n|\r)?[ \t]*",
+_DOCFX_MARKER = re.compile(rf"\[!(?:{ALERT_KIND}|div[^\]]*)\][ \t]*(?:\r\n|\n|\r)?[ \t]*",
                            re.IGNORECASE)
 
 

@@ -100,6 +100,8 @@ from typing import Iterable, Mapping
 
 import yaml
 
+from .docfx import COMMENT
+
 __all__ = [
     "CODES",
     "PRODUCT_NAMES",
@@ -275,8 +277,7 @@ _REFERENCE_RE = re.compile(r"\]\[(?P<label>[^\[\]\n]*[^\[\]\s][^\[\]\n]*)\](?!\u
 _AUTOLINK_RE = re.compile(r"<(?P<target>[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>")
 # A "/" may follow the name as a space does: browsers read <svg/onload=x> as <svg onload=x>.
 _TAG_RE = re.compile(r"</?(?P<name>[A-Za-z][A-Za-z0-9]*)(?:[\s/][^<>]*)?>", re.S)
-# "<!--" to the first "-->", as CommonMark 0.31 and the docs platform read a comment.
-_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+_COMMENT_RE = re.compile(COMMENT, re.S)
 _HREF_RE = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 
 

@@ -31,6 +31,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from .docfx import ALERT_KIND
 from .model import Document, Segment
 from .slugs import slug_docfx_2016, slug_github, unique_slugs
 from .sanitize import SAFE_SCHEMES, sanitize_front_matter_value, sanitize_translation, url_scheme
@@ -63,7 +64,7 @@ class _LinePattern:
         return self.pick(text).finditer(text)
 
 
-_ALERT_LINE = _LinePattern(r"^(?P<lead>[ \t]*>[ \t]?)\[!(?P<kind>NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*(?=\r?$)",
+_ALERT_LINE = _LinePattern(rf"^(?P<lead>[ \t]*>[ \t]?)\[!(?P<kind>{ALERT_KIND})\][ \t]*(?=\r?$)",
                            re.IGNORECASE)
 _DIV_LINE = _LinePattern(r"^[ \t]*>?[ \t]*\[!div[^\]]*\][ \t]*(\r\n|\n|\r)?", re.IGNORECASE)
 # a quoted [!div] line whose next line continues the quote's paragraph lazily (indented, no

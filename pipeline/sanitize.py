@@ -35,10 +35,12 @@ import html
 import re
 from collections import Counter
 
+from .docfx import ALERT_KIND, COMMENT
+
 _ANGLE = re.compile(r"<[^<>\n]*>")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)\b[^<>]*>|<!--.*?-->|<[!?][^<>]*>", re.DOTALL)
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_COMMENT = re.compile(COMMENT, re.DOTALL)
 # a URL autolink of a safe scheme, or an email autolink (CommonMark's rule: a mailto: link)
 _AUTOLINK = re.compile(r"<(?:(?:https?|mailto):[^<>\s\"'`\x00-\x20\x7f]*|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@"
                        r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>",
@@ -66,7 +68,7 @@ def sanitize_translation(msgid: str, msgstr: str, kind: str = "") -> str:
     return cleaned
 
 
-_ALERT_MARKER = re.compile(r"[ \t]*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*(?:\r\n|\n|\r)?[ \t]*", re.IGNORECASE)
+_ALERT_MARKER = re.compile(rf"[ \t]*\[!({ALERT_KIND})\][ \t]*(?:\r\n|\n|\r)?[ \t]*", re.IGNORECASE)
 
 
 def _drop_alert_marker(msgid: str, msgstr: str) -> str:

@@ -22,6 +22,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .config import DEFAULT_TRANSLATE_KEYS
+from .docfx import ALERT_KIND
 from .errors import error
 from .errorcodes import is_error_table
 from .model import Document, FrontMatter, Segment
@@ -32,7 +33,7 @@ _FENCE = re.compile(r"---[ \t]*(\r\n|\n|\r)")
 # end lines; re.MULTILINE's ``^`` knows only LF, so a CR-only page's front matter never closed.
 _CLOSE = re.compile(r"(?<![^\r\n])(---|\.\.\.)[ \t]*(\r\n|\n|\r|$)")
 KEY_LINE = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_.\-]*)[ \t]*:(?=[ \t]|$)[ \t]*(.*?)[ \t]*$")  # a top-level `key: value` line
-_ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION|div[^\]]*)\][ \t]*$", re.IGNORECASE)
+_ALERT = re.compile(rf"^\[!({ALERT_KIND}|div[^\]]*)\][ \t]*$", re.IGNORECASE)
 _INCLUDE_ONLY = re.compile(r"^\[!INCLUDE\s*\[[^\]]*\]\([^)]*\)\]$", re.IGNORECASE)
 _BREAKS = re.compile(r"<br\s*/?>\s*<br\s*/?>", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"(`+).*?\1", re.DOTALL)
