@@ -38,16 +38,21 @@ import os
 import re
 import time
 import zlib
-from pathlib import Path
 from collections.abc import Callable, Iterable, Mapping
-
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
-from .cache import BuildCache, UnitRecord, bytes_digest, code_digest, digest, build_records, file_digest, load_cache, tree_digest
+from .cache import (BuildCache, UnitRecord, build_records, bytes_digest, code_digest, digest, file_digest, load_cache,
+                    tree_digest)
 from .config import PSEUDO_LOCALES, Settings
+from .errors import PipelineError
 from .files import inside, read_bytes, under, write_atomic, write_error
-from .model import Diagnostic, Stats
+from .model import Diagnostic, Document, Stats
 from .project import Outcome, index_file, load_glossary_file, po_path, source_pages
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .units import Workshop
 
 Progress = Callable[[int, int], None]
 
@@ -339,6 +344,16 @@ def _run_pages(settings: Settings, base: str, options: BuildOptions, work: list[
     return sorted(results, key=lambda r: r.page)
 
 
+def _site_translations(shop: Workshop, locale: str, document: Document) -> dict[str, str]:
+    """A page's translations for the error catalogs; none (the source text) when its PO file
+    cannot be read: the page's own unit reported why, and the other locales' catalogs,
+    indexes and stylesheets are still written."""
+    try:
+        return shop.translations(locale, document)[0]
+    except PipelineError:
+        return {}
+
+
 def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[str],
                 outcome: Outcome) -> tuple[set[str], set[str]]:
     """Per locale: index page, errors.json and .mo; once: the stylesheets; the files the pages show.
@@ -357,7 +372,7 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
     kept: set[str] = set()
     asset_bytes: dict[str, bytes | None] = {}
     for locale in settings.all_locales:
-        translations = {d.path: shop.translations(locale, d)[0] for d in documents}
+        translations = {d.path: _site_translations(shop, locale, d) for d in documents}
         metas: list[render.Page] = []
         assets: set[str] = set()
         total = Stats()

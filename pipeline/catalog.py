@@ -115,10 +115,10 @@ def _split_ref(reference: str) -> tuple[str, str]:
 # "(?:[^"\\]|\\.)*", matched without an alternation per character)
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _KEYWORD = re.compile(r"(?:#~\s*)?(msgctxt|msgid_plural|msgid|msgstr\[\d+\]|msgstr)[ \t]+")
-_PLAIN_STRING = re.compile(r'"[^"\\]*(?:\\[ntrbfv"\\][^"\\]*)*"[ \t]*$')
-_ESCAPE = re.compile(r'\\[ntrbfv"\\]')  # what polib decodes
-# valid C escapes that msgfmt reads but polib would keep as backslash and letters
-_UNREAD_ESCAPE = re.compile(r'\\(?:a|[0-7]{1,3}|x[0-9A-Fa-f]+)')
+_PLAIN_STRING = re.compile(r'"[^"\\]*(?:\\[ntrbfva"\\][^"\\]*)*"[ \t]*$')
+_ESCAPE = re.compile(r'\\[ntrbfva"\\]')  # what our reader decodes (``poread``: polib's and "\\a")
+# valid C escapes that msgfmt reads but our reader would keep as backslash and digits
+_UNREAD_ESCAPE = re.compile(r'\\(?:[0-7]{1,3}|x[0-9A-Fa-f]+)')
 
 
 # the header's declared charset; "CHARSET" is the placeholder of a template never filled in

@@ -32,7 +32,7 @@ from urllib.parse import urljoin
 import lxml.html
 
 from .model import Document, Segment
-from .render import LinkContext, finish_html, inner_html, markdown_renderer
+from .render import LinkContext, finish_html, inner_html, markdown_renderer, parse_fragment
 from .sanitize import sanitize_front_matter_value, sanitize_translation, url_scheme
 from .source import split_cells
 
@@ -189,7 +189,7 @@ def html_to_text(html: str) -> str:
     """Plain text of an HTML fragment: ``<br>`` as a line break, blanks collapsed per line."""
     if not html.strip():
         return ""
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    root = parse_fragment(html)
     for br in root.iter("br"):
         br.tail = "\n" + (br.tail or "")
     lines = [_BLANKS.sub(" ", line).strip() for line in root.text_content().split("\n")]
@@ -245,7 +245,7 @@ def _cell_html(markdown_text: str, context: LinkContext, url: str) -> str:
     if not markdown_text.strip():
         return ""
     html = finish_html(markdown_renderer().renderInline(markdown_text), context)
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    root = parse_fragment(html)
     for element in root.iter("a", "img"):
         attribute = "href" if element.tag == "a" else "src"
         value = element.get(attribute)

@@ -38,8 +38,10 @@ _KEYWORDS = {"msgctxt": "ct", "msgid": "mi", "msgstr": "ms", "msgid_plural": "mp
 _PREVIOUS = {"msgid_plural": "pp", "msgid": "pm", "msgctxt": "pc"}
 _AFTER_MESSAGE = frozenset({"ms", "mx"})  # polib also names "mc", a state it never enters
 _UNESCAPED_QUOTE = re.compile(r'([^\\]|^)"')
-_ESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|")')
-_ESCAPED = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "\\": "\\", '"': '"'}
+# polib's escapes and GNU's "\\a", which our writer writes for U+0007 as GNU does (polib
+# would keep the backslash: the one place where this reader is not polib's)
+_ESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|a|")')
+_ESCAPED = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "a": "\a", "\\": "\\", '"': '"'}
 _CHARSET = re.compile(r'"?Content-Type:.+? charset=([\w_\-:\.]+)')  # polib's detect_encoding
 
 

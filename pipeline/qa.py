@@ -46,6 +46,12 @@ qa.table-pipe          error     unescaped ``|`` outside code spans in a table c
 qa.table-newline       error     a newline in a table cell
 qa.block-break         error     a blank line in a msgstr whose msgid has none (splits the block)
 qa.whitespace          warning   leading or trailing whitespace differs from the msgid
+qa.blank               error     only whitespace where the msgid has text (an empty heading
+                                 or cell, counted as translated)
+qa.po-newline          error     the msgid and the msgstr do not both begin (or both end) with
+                                 a newline: ``msgfmt --check`` refuses the catalog
+qa.control             error     a control character the msgid does not have (C0 but tab and
+                                 line breaks, C1, U+FEFF, U+FFFE, U+FFFF): no HTML page can hold it
 qa.yaml-newline        error     a newline in a front-matter value
 qa.yaml-control        error     a control character in a front-matter value
 qa.yaml-value          error     the value does not survive ``key: "<escaped>"`` + yaml.safe_load
@@ -85,7 +91,8 @@ by codes separated by spaces or commas; anything after `` -- `` or `` # `` is a 
 reason. Several such lines add up. A code ending in ``*`` accepts every code with that
 prefix (``qa.link-*``); ``qa.*`` accepts everything. Accepted findings are dropped by
 ``check_message``; ``accepted_codes`` only parses, it does not validate codes against
-``CODES``.
+``CODES``. What breaks an output or the catalog whatever anyone thinks of it (``qa.control``,
+``qa.po-newline``, ``qa.yaml-*``) cannot be accepted.
 """
 
 from __future__ import annotations
@@ -142,6 +149,9 @@ CODES: Mapping[str, str] = MappingProxyType({
     "qa.table-newline": "error",
     "qa.block-break": "error",
     "qa.whitespace": "warning",
+    "qa.blank": "error",
+    "qa.po-newline": "error",
+    "qa.control": "error",
     "qa.yaml-newline": "error",
     "qa.yaml-control": "error",
     "qa.yaml-value": "error",
@@ -722,6 +732,9 @@ def check_message(
     """Every finding of ``msgstr`` as a translation of ``msgid``, minus the accepted codes."""
     if msgstr == "":
         return []
+    if not msgstr.strip() and msgid.strip():
+        blank = [_finding("qa.blank", "the translation is only whitespace (the page would show nothing here)")]
+        return [f for f in blank if not _is_accepted(f.code, accepted)]
     source = _source(msgid)
     src = source.inline
     tr = _parse_inline(msgstr)
@@ -738,8 +751,33 @@ def check_message(
         findings.append(_finding("qa.block-break", "blank line in translation splits the block"))
     if is_front_matter:
         findings += _check_front_matter(msgstr)
-    findings += _check_whitespace(msgid, msgstr)
-    return [f for f in findings if not _is_accepted(f.code, accepted)]
+    elif _CONTROL_RE.search(msgstr):
+        findings += _check_controls(msgid, msgstr)
+    newlines = _check_po_newlines(msgid, msgstr)
+    findings += newlines or _check_whitespace(msgid, msgstr)
+    return [f for f in findings if f.code in _UNACCEPTABLE or not _is_accepted(f.code, accepted)]
+
+
+# Findings no qa-accept line drops: the output or the catalog breaks, whatever anyone thinks.
+_UNACCEPTABLE = frozenset({"qa.control", "qa.po-newline", "qa.yaml-newline", "qa.yaml-control", "qa.yaml-value"})
+
+
+def _check_controls(msgid: str, msgstr: str) -> list[Finding]:
+    added = sorted({f"U+{ord(c):04X}" for c in _CONTROL_RE.findall(msgstr) if c not in msgid})
+    if not added:
+        return []
+    what = "control character " if len(added) == 1 else "control characters "
+    return [_finding("qa.control", what + ", ".join(added) +
+                     " in the translation (no HTML page can hold it)")]
+
+
+def _check_po_newlines(msgid: str, msgstr: str) -> list[Finding]:
+    """GNU msgfmt's rule: both begin with "\\n" or neither does, and the same for the end."""
+    for where, test in (("begin", str.startswith), ("end", str.endswith)):
+        if test(msgid, "\n") != test(msgstr, "\n"):
+            return [_finding("qa.po-newline", f"the msgid and the msgstr do not both {where} with a newline "
+                                              "(msgfmt refuses the catalog)")]
+    return []
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:

@@ -162,7 +162,7 @@ def source_anchors(document: Document) -> dict[int, tuple[str, ...]]:
 def _visible_text(markdown_text: str) -> str:
     """A heading's text as its rendered HTML shows it (what ``finish_html`` slugs)."""
     html = markdown_renderer().renderInline(markdown_text)
-    return lxml.html.fragment_fromstring(html, create_parent="div").text_content() if html.strip() else ""
+    return parse_fragment(html).text_content() if html.strip() else ""
 
 
 def _substitution(segment: Segment, msgstr: str, text: str) -> tuple[int, int, str]:
@@ -508,6 +508,20 @@ def is_safe_url(url: str) -> bool:
     return not scheme or scheme in SAFE_SCHEMES | {"tel"}
 
 
+# Code points HTML forbids in text (controls but tab and line breaks, noncharacters, lone
+# surrogates): a page may carry them (pasted from a terminal); its Markdown outputs keep them.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+
+def parse_fragment(html: str) -> lxml.html.HtmlElement:
+    """``html`` parsed into a ``<div>``; the code points HTML forbids, which lxml refuses,
+    become U+FFFD first (as browsers show NUL)."""
+    if _FORBIDDEN.search(html):
+        html = _FORBIDDEN.sub("\ufffd", html)
+    return lxml.html.fragment_fromstring(html, create_parent="div")
+
+
 def finish_html(html: str, context: LinkContext = LinkContext()) -> str:
     """Rendered HTML made safe and valid: the last word on what reaches a page.
 
@@ -522,7 +536,7 @@ def finish_html(html: str, context: LinkContext = LinkContext()) -> str:
     """
     if not html.strip():
         return html
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    root = parse_fragment(html)
     # Held until the end: lxml then hands the passes below these Python proxies again
     # instead of making (and class-looking-up) a new one per element and pass.
     elements = list(root.iter())

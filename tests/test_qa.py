@@ -311,6 +311,19 @@ BROKEN = [
         "qa.yaml-control",
         **FM,
     ),
+    # Body text: a control character pasted from a terminal or a CAT tool's markup. lxml
+    # cannot take it (the build crashed on one in an error-table cell) and HTML forbids it.
+    broken(
+        "control-character-in-a-cell",
+        "Vous avez trop d’appareils mobiles déjà inscrits.",
+        "Sie haben bereits zu viele\x07 mobile Geräte registriert.",
+        "qa.control",
+        **CELL,
+    ),
+    # Only spaces: the page would show an empty heading or cell, counted as translated.
+    broken("blank-translation", "Voir aussi", "   ", "qa.blank"),
+    # msgfmt refuses the catalog: msgid and msgstr must both end (and both begin) with "\n" or not.
+    broken("newline-at-the-end", "Voir aussi", "Siehe auch\n", "qa.po-newline"),
     # A lone surrogate (a broken UTF-16 round trip in a CAT tool): YAML cannot read it.
     broken(
         "unreadable-front-matter",
@@ -335,6 +348,17 @@ def test_broken_translation_gives_exactly_the_expected_codes(case: Broken):
     # msgstr alone (where it lands) may still fire.
     alone = {"qa.yaml-newline", "qa.yaml-control", "qa.yaml-value", "qa.table-pipe", "qa.table-newline"}
     assert codes(case.msgstr, case.msgstr, **dict(case.options)) <= alone
+
+
+def test_what_breaks_the_output_or_the_catalog_cannot_be_accepted():
+    """``qa-accept: qa.*`` keeps a judgement call (a changed link, a dropped product name), not
+    a character no HTML page can hold, a value YAML cannot load or a catalog msgfmt refuses."""
+    everything = accepted_codes("qa-accept: qa.*")
+    assert codes("Voir aussi", "Siehe\x07auch", accepted=everything) == {"qa.control"}
+    assert codes("Voir aussi", "Siehe auch\n", accepted=everything) == {"qa.po-newline"}
+    assert codes("Voir aussi", "Siehe\nauch", is_front_matter=True, accepted=everything) == {"qa.yaml-newline"}
+    assert codes("Voir aussi", " ", accepted=everything) == set()  # a blank one is the translator's call
+    assert codes("Voir aussi", "Siehe **auch", accepted=everything) == set()
 
 
 def test_messages_say_what_differs():

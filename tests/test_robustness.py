@@ -185,13 +185,15 @@ def test_output_closed_early_is_not_an_error(sample_project):
 
 
 def test_escapes_polib_cannot_read_are_errors_not_published_backslashes(sample_project, capsys):
-    """msgfmt reads ``\\0``, octal, hex and ``\\a`` escapes; polib keeps them as a backslash and
+    """msgfmt reads ``\\0``, octal and hex escapes; polib keeps them as a backslash and
     letters, so ``msgstr "You \\0 see"`` was published as ``You \\0 see`` and written back by
-    ``update`` with the backslash doubled. They are located errors; the decoded ones still work."""
+    ``update`` with the backslash doubled. They are located errors; the decoded ones still work
+    (``\\a`` among them, which our writer writes as GNU does:
+    ``test_control_characters_in_a_source_page_build_every_page``)."""
     po = sample_project / EN_PO
     text = po.read_text(encoding="utf-8")
     fixed = HEADING.replace("You see", "You\\tsee")
-    for escape in ("\\0", "\\101", "\\x41", "\\a"):
+    for escape in ("\\0", "\\101", "\\x41"):
         broken = text.replace(HEADING, HEADING.replace("You see", f"You {escape} see"), 1)
         po.write_text(broken, encoding="utf-8")
         line = broken[: broken.index(escape)].count("\n") + 1
@@ -578,3 +580,55 @@ def test_a_folder_that_is_no_project_says_so(tmp_path, capsys):
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "app"\n', encoding="utf-8")
     assert main(["-C", str(tmp_path), "build"]) == 2
     assert "error: no project here:" in capsys.readouterr().err
+
+
+def test_control_characters_in_a_source_page_build_every_page(sample_project, capsys):
+    """A bell, a form feed or an escape sequence pasted into a page crashed the whole build
+    (lxml refuses them: a traceback, no page of any locale written). The formats that keep
+    the page's bytes keep them; HTML, which forbids them, shows U+FFFD as browsers show NUL."""
+    page = sample_project / "source" / "ctl.md"
+    data = "---\ntitle: Ctl\n---\n\n# Bell \x07 here\n\nText \x01 and \x1b[31m, \x0c and \x00.\n".encode()
+    page.write_bytes(data)
+    assert _run(sample_project, "all") == 0
+    out = sample_project / "out"
+    assert (out / "frontmatter" / "fr-FR" / "ctl.md").read_bytes() == data
+    html = (out / "html" / "de-DE" / "ctl.html").read_text(encoding="utf-8")
+    assert "Bell \ufffd here" in html and "Text \ufffd and \ufffd[31m, \ufffd and \ufffd." in html
+    assert not any(c in html for c in "\x00\x01\x07\x0c\x1b")
+    assert (out / "html" / "de-DE" / (SEED_NAME[:-3] + ".html")).is_file()
+
+
+def test_a_control_character_in_a_translated_cell_is_one_error_and_the_cell_falls_back(sample_project, capsys):
+    po = sample_project / "locales" / "de-DE" / (SEED_NAME[:-3] + ".po")
+    text = po.read_text(encoding="utf-8")
+    line = text[:text.rindex("\n\n", 0, text.index("zu viele mobile"))].count("\n") + 3  # the entry's first line
+    po.write_text(text.replace("zu viele mobile", "zu viele\x07 mobile"), encoding="utf-8")
+    assert _run(sample_project, "build") == 1
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        f"locales/de-DE/{SEED_NAME[:-3]}.po:{line}:1: error: control character U+0007 in the translation (no HTML "
+        f"page can hold it) (source source/{SEED_NAME}:35); the source text is used instead [qa.control]"]
+    html = (sample_project / "out" / "html" / "de-DE" / (SEED_NAME[:-3] + ".html")).read_text(encoding="utf-8")
+    assert "Vous avez trop d’appareils mobiles déjà inscrits." in html and "\x07" not in html
+
+
+def test_a_broken_catalog_of_a_page_with_an_error_table_leaves_the_site_files_built(sample_project, capsys):
+    """The error catalogs (errors.json, .mo) read every locale's translations of the pages
+    with an error table: one unreadable PO file stopped them all, so no locale got its index,
+    stylesheets or catalogs, and the run's summary was not printed."""
+    po = sample_project / "locales" / "de-DE" / (SEED_NAME[:-3] + ".po")
+    text = po.read_text(encoding="utf-8")
+    line = text[:text.index('msgid "Voir aussi"')].count("\n") + 2
+    po.write_text(text.replace('msgid "Voir aussi"\nmsgstr ""', 'msgid "Voir aussi"\nmsgstr "Siehe auch'), encoding="utf-8")
+    assert _run(sample_project, "all") == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        f"locales/de-DE/{SEED_NAME[:-3]}.po:{line}:8: error: end-of-line within string [po.syntax]"]
+    assert "build: fr-FR: 100.0% translated" in captured.out
+    out = sample_project / "out"
+    for locale in ("fr-FR", "en-US", "de-DE"):
+        assert (out / "html" / locale / "index.html").is_file(), locale
+        assert (out / "catalog" / locale / "errors.json").is_file(), locale
+    assert (out / "html" / "style.css").is_file()
+    errors = (out / "catalog" / "de-DE" / "errors.json").read_text(encoding="utf-8")
+    assert "Vous avez trop d’appareils mobiles déjà inscrits." in errors  # the source text: nothing was readable
