@@ -71,6 +71,7 @@ class Document:
     front_matter: FrontMatter | None = None
     segments: tuple[Segment, ...] = field(default_factory=tuple)
     error_codes: tuple[str, ...] = ()
+    has_h1: bool = False  # a level-1 heading anywhere in the body (ATX or setext)
 
     @property
     def body_start(self) -> int:

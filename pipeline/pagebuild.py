@@ -14,7 +14,6 @@ from . import render
 from .model import Document
 from .align import localize_output
 from .pseudo import pseudolocalize
-from .sanitize import sanitize_translation
 
 PSEUDO = {"qps-ploc": False, "qps-plocm": True}
 
@@ -48,8 +47,7 @@ def render_outputs(
     front-matter keys and trailer that ``pipeline import`` recorded (original format only)."""
     translated = render.apply_translations(document, translations)
     source_title = document.front_matter.get("title") if document.front_matter else ""
-    # the title lands in Markdown as the H1 when the page has none: vet it as markup there
-    heading = sanitize_translation(source_title, meta.title, "heading") if meta.title != source_title else meta.title
+    heading = "" if document.has_h1 else meta.title  # the title is the H1 of a page without one
     wanted = {fmt: path for fmt, path in output_paths(meta.locale, document.path).items() if fmt in formats}
     markdown_text = (render.portable_markdown(translated[1], heading, include, meta.locale)
                      if wanted.keys() & {"markdown", "html"} else "")

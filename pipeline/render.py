@@ -72,7 +72,8 @@ _DIV_LINE = _LinePattern(r"^[ \t]*>?[ \t]*\[!div[^\]]*\][ \t]*(\r\n|\n|\r)?", re
 _DIV_BEFORE_LAZY_LINE = _LinePattern(r"^(?P<lead>[ \t]*>[ \t]?)[ \t]*\[!div[^\]]*\][ \t]*(?:\r\n|\n|\r)"
                                      r"[ \t]+(?=[^\s>])", re.IGNORECASE)
 _INCLUDE = re.compile(r"\[!INCLUDE\s*\[(?P<name>[^\]]*)\]\((?P<path>[^)\s]*)\)\]", re.IGNORECASE)
-_H1 = re.compile(r"\A(?:[ \t]*(?:\r\n|\n|\r))*#[ \t]+[^\r\n]*(?:\r\n|\n|\r)?")
+# what Markdown reads in a heading's text beside the words (a backslash makes each literal)
+_MARKDOWN_PUNCTUATION = re.compile(r"[\\`*_\[\]<>&!#|~]")
 
 
 @dataclass(frozen=True)
@@ -266,11 +267,13 @@ def _outside_code(pattern: _LinePattern, body: str, replace: Callable[[re.Match[
 
 
 def portable_markdown(body: str, title: str, include: Callable[[str], str | None], locale: str = "en") -> str:
-    """Front matter dropped, title as H1, DocFX syntax made portable (alert labels in ``locale``)."""
+    """Front matter dropped, ``title`` (plain text; "" for none) as the H1, DocFX syntax made
+    portable (alert labels in ``locale``)."""
     eol = _eol_at(body, 0)
     body = body.lstrip("\r\n")
-    if title and not _H1.match(body):
-        body = f"# {title}{eol}{eol}" + body
+    if title:
+        heading = _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", " ".join(title.split()))  # one line (a folded value)
+        body = f"# {heading}{eol}{eol}" + body
     if "[!" in body:  # DocFX markers, but those shown in code (a page documenting the syntax)
         body = _outside_code(_DIV_BEFORE_LAZY_LINE, body, lambda m: m.group("lead"))
         body = _outside_code(_DIV_LINE, body, lambda m: "")

@@ -77,13 +77,14 @@ def load_document(path: str, text: str, translate_keys: Sequence[str] = DEFAULT_
     """Parse one page. Raises PipelineError (``source.yaml``) for broken front matter."""
     front_matter, fm_segments = _parse_front_matter(path, text, translate_keys)
     body_start = front_matter.end if front_matter else 0
-    body_segments, codes = _parse_body(text, body_start)
+    body_segments, codes, has_h1 = _parse_body(text, body_start)
     return Document(
         path=path,
         text=text,
         front_matter=front_matter,
         segments=tuple(fm_segments + body_segments),
         error_codes=tuple(codes),
+        has_h1=has_h1,
     )
 
 
@@ -196,7 +197,7 @@ def _raise_yaml_error(path: str, first_line: int, exc: yaml.YAMLError) -> None:
 # -- body -------------------------------------------------------------------------------
 
 
-def _parse_body(text: str, body_start: int) -> tuple[list[Segment], list[str]]:
+def _parse_body(text: str, body_start: int) -> tuple[list[Segment], list[str], bool]:
     body = text[body_start:]
     lines = split_lines(body)
     first_line = line_column(text, body_start)[0] if body_start else 1
@@ -205,6 +206,7 @@ def _parse_body(text: str, body_start: int) -> tuple[list[Segment], list[str]]:
     codes: list[str] = []
     containers: list[str] = []
     skip_until = -1
+    has_h1 = False
     for index, token in enumerate(tokens):
         if index < skip_until:
             continue
@@ -217,6 +219,7 @@ def _parse_body(text: str, body_start: int) -> tuple[list[Segment], list[str]]:
             continue
         if token.nesting == 1:
             containers.append(token.type)
+            has_h1 = has_h1 or token.tag == "h1"
         elif token.nesting == -1:
             containers.pop()
         elif token.type == "inline" and token.map:
@@ -226,7 +229,7 @@ def _parse_body(text: str, body_start: int) -> tuple[list[Segment], list[str]]:
             segment = _inline_segment(lines, token, kind, body_start, first_line)
             if segment:
                 segments.append(segment)
-    return segments, codes
+    return segments, codes, has_h1
 
 
 def _matching_close(tokens: Sequence[Token], index: int) -> int:

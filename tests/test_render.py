@@ -154,3 +154,39 @@ def test_tabs_around_a_translated_value_become_spaces(sample_project, separator,
     closing = source_lines.index("---", 1)  # only the title is translated in the front matter
     changed = [b for a, b in zip(source_lines[:closing + 1], built_lines[:closing + 1]) if a != b]
     assert changed == [expected]
+
+
+@pytest.mark.parametrize("body", [
+    "Setext Page\n===========\n\nText.\n",
+    "<!-- writer note -->\n# Comment Page\n\nText.\n",
+    '<a name="top"></a>\n# Anchored Page\n\nText.\n',
+    "Intro before the heading.\n\n# Late Page\n\nText.\n",
+])
+def test_a_page_with_its_own_h1_gets_no_second_one_from_its_title(sample_project, body):
+    """Only a leading ATX "# " line counted as the page's H1: a setext H1, or one after a comment,
+    an anchor or an intro, got the title (with its " | Site" suffix) as a second H1 above it."""
+    (sample_project / "source" / "own.md").write_text(f"---\ntitle: Own Page | Site\n---\n{body}", encoding="utf-8")
+    assert main(["-C", str(sample_project), "build", "--locale", "fr-FR", "--format", "markdown", "--format", "html"]) == 0
+    markdown = (sample_project / "out/markdown/fr-FR/own.md").read_text(encoding="utf-8")
+    assert "Own Page | Site" not in markdown
+    html = (sample_project / "out/html/fr-FR/own.html").read_text(encoding="utf-8")
+    assert html.count("<h1") == 1
+
+
+def test_a_title_made_the_h1_is_plain_text(sample_project):
+    """A title is plain text (a YAML string): as the H1 of a page without one, its ``<Tenant>``
+    vanished as an HTML tag, ``&amp;`` was read as an entity and ``*``/``_`` as emphasis."""
+    title = "Use *.log and _x_ files, <Tenant> [beta] &amp; `code` \\ more #"
+    (sample_project / "source" / "plain.md").write_text(
+        f"---\ntitle: '{title}'\n---\n\nNo heading here.\n", encoding="utf-8")
+    assert main(["-C", str(sample_project), "build", "--locale", "fr-FR", "--format", "markdown", "--format", "html"]) == 0
+    html = (sample_project / "out/html/fr-FR/plain.html").read_text(encoding="utf-8")
+    import lxml.html
+
+    root = lxml.html.document_fromstring(html)
+    assert [h.text_content() for h in root.iter("h1")] == [title]
+    (sample_project / "source" / "plain.md").write_text(  # a folded value ends in a line break
+        "---\ntitle: >\n  A folded\n  title\n---\n\nNo heading here.\n", encoding="utf-8")
+    assert main(["-C", str(sample_project), "build", "--locale", "fr-FR", "--format", "markdown"]) == 0
+    markdown = (sample_project / "out/markdown/fr-FR/plain.md").read_text(encoding="utf-8")
+    assert markdown == "# A folded title\n\nNo heading here.\n"
