@@ -362,7 +362,7 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
     Built from the cache records (titles, coverage, assets); only the pages that have an
     error table are parsed again, for the error catalogs."""
     from . import render, site
-    from .units import Workshop, page_meta, raised_by_template, template_error
+    from .units import Workshop, located_template_errors, page_meta
 
     shop = Workshop(settings)
     error_pages = sorted({page for page in pages for locale in settings.all_locales
@@ -388,11 +388,12 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
                      settings.project)
         options = dict(coverage=total.coverage, site_map=settings.site_map, all_paths=pages)
         try:
-            outputs.update(site.locale_outputs(*arguments, **options))
-        except Exception as exc:  # index.html.j2 or ui.html.j2: one located line, the rest written
-            if not raised_by_template(exc):
+            with located_template_errors(settings):
+                outputs.update(site.locale_outputs(*arguments, **options))
+        except PipelineError as exc:  # index.html.j2 or ui.html.j2: one located line, the rest written
+            if exc.diagnostic.code != "build.template":
                 raise
-            outcome.diagnostics.append(template_error(settings, exc).diagnostic)
+            outcome.diagnostics.append(exc.diagnostic)
             outputs.update(site.locale_outputs(*arguments, **options, with_index=False))
             kept.add(f"html/{locale}/{index_file(pages)}")
         for asset in sorted(assets):

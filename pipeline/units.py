@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -207,14 +208,10 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
         return
     meta = page_meta(settings, locale, document, translations, stats.coverage, shop.all_pages, published=published)
     includes: list[str] = []
-    try:
+    with located_template_errors(settings):
         rendered = render_outputs(shop.env, meta, document, translations,
                                   shop.include_resolver(locale, document, includes), shop.html_bodies,
                                   shop.metadata.get((locale, document.path), {}), options.formats)
-    except Exception as exc:  # a jinja2 error, or any exception an expression raised (a TypeError...)
-        if not raised_by_template(exc):
-            raise
-        raise template_error(settings, exc) from None
     for relative, text in rendered.items():
         target = inside(settings.out, relative)
         try:
@@ -267,6 +264,19 @@ def page_meta(settings: Settings, locale: str, document: Document | None, transl
         site_map=settings.site_map,
         pages=pages,
     )
+
+
+@contextmanager
+def located_template_errors(settings: Settings) -> Iterator[None]:
+    """Raise what a template's code raised (a jinja2 error, or any exception an expression
+    raised: a TypeError...) as a ``PipelineError`` located in the template
+    (``template_error``); anything else goes through as it is, ours."""
+    try:
+        yield
+    except Exception as exc:
+        if not raised_by_template(exc):
+            raise
+        raise template_error(settings, exc) from None
 
 
 def raised_by_template(exc: Exception) -> bool:
