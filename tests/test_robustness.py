@@ -632,3 +632,41 @@ def test_a_broken_catalog_of_a_page_with_an_error_table_leaves_the_site_files_bu
     assert (out / "html" / "style.css").is_file()
     errors = (out / "catalog" / "de-DE" / "errors.json").read_text(encoding="utf-8")
     assert "Vous avez trop d’appareils mobiles déjà inscrits." in errors  # the source text: nothing was readable
+
+
+def _unreadable(monkeypatch, name: str) -> None:
+    """Reading files named ``name`` fails as a file without read permission does for a user
+    (the tests may run as root, whom permissions do not stop)."""
+    import pathlib
+
+    real = pathlib.Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+    monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+
+
+def test_an_unreadable_catalog_is_one_located_error_and_the_rest_is_built_checked_and_counted(
+        sample_project, capsys, monkeypatch):
+    """The OSError escaped to the command's last resort: no page of any locale, no index, no
+    summary, no check report, no stats table, only 'Permission denied [io.error]'."""
+    name = SEED_NAME[:-3] + ".po"
+    _unreadable(monkeypatch, name)
+    line = f"locales/de-DE/{name}:1:1: error: cannot read the catalog: Permission denied [io.read]"
+    (sample_project / "locales" / "en-US" / name).unlink()  # de-DE's is the one unreadable
+    assert _run(sample_project, "build", "-j", "1") == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [line]
+    assert "build: fr-FR: 100.0% translated" in captured.out
+    assert (sample_project / "out" / "html" / "fr-FR" / (SEED_NAME[:-3] + ".html")).is_file()
+    assert not (sample_project / "out" / "html" / "de-DE" / (SEED_NAME[:-3] + ".html")).exists()  # its unit failed
+    for locale in ("fr-FR", "de-DE"):
+        assert (sample_project / "out" / "html" / locale / "index.html").is_file()
+    assert _run(sample_project, "check", "--no-cache", "--no-baseline", "-j", "1") == 1
+    captured = capsys.readouterr()
+    assert line in captured.out.splitlines() and "pipeline check:" in captured.err
+    assert _run(sample_project, "stats") == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [line] and "(all pages)" in captured.out  # the others counted
