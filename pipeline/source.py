@@ -256,7 +256,12 @@ def _inline_segment(
     content_lines = token.content.split("\n")
     row = token.map[0]
     if _ALERT.match(content_lines[0]):
+        # the line after a [!NOTE] or [!div] line is often a lazy line, indented: that
+        # indentation keeps it in the marker's block, so it stays out of the msgid, as the
+        # first line's always does (a translator dropping it took the line out of its quote)
         content_lines, row = content_lines[1:], row + 1
+        if content_lines:
+            content_lines[0] = content_lines[0].lstrip(" \t")
     content = "\n".join(content_lines)
     if not content.strip() or _INCLUDE_ONLY.match(content.strip()) or not is_translatable(content):
         return None

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import catalog
 from pipeline.cli import main
 
 from .conftest import SEED_NAME
@@ -71,3 +72,37 @@ def test_a_page_with_cr_only_line_endings_builds_and_keeps_them(sample_project):
     translated = (out / "en-US" / SEED_NAME).read_bytes()
     assert b"\n" not in translated and translated.count(b"\r") == cr_only.count(b"\r")
     assert b"\rtitle: You see errors while trying to enroll your iOS device in Intune | Microsoft Intune\r" in translated
+
+
+def _translated(tmp_path: Path, pages: dict[str, str], translate) -> Path:
+    """A project of ``pages`` (en-US) with its fr-FR catalog filled by ``translate(msgid)``, built."""
+    project = tmp_path / "site"
+    for name, text in pages.items():
+        (project / "source" / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / "source" / name).write_bytes(text.encode("utf-8"))
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "all"]) == 0
+    for po in (project / "locales/fr-FR").rglob("*.po"):
+        entries = catalog.parse_catalog(po.read_text(encoding="utf-8"), po.name)
+        for entry in entries:
+            entry.msgstr = translate(entry.msgid) or ""
+        po.write_text(catalog.format_catalog(entries), encoding="utf-8")
+    assert main(["-C", str(project), "build"]) == 0
+    return project
+
+
+@pytest.mark.parametrize("msgstr", ["[Suivant >](next.md)", "  [Suivant >](next.md)"])
+def test_a_translated_line_under_a_div_marker_stays_in_its_block(tmp_path, msgstr):
+    """The line under '  > [!div class="button"]' (a lazy line of the quote's paragraph) was the
+    msgid '  [Next >](next.md)': its translation lost the two spaces, and without them the HTML
+    lost the quote (the link joined the paragraph before it). The corpus's BYOD/COD buttons
+    (GetStarted/choose-how-to-enroll-devices.md) in fr-FR, de-DE and ja-JP."""
+    source = 'Intro paragraph.\n  > [!div class="button"]\n  [Next >](next.md)\n'
+    project = _translated(tmp_path, {"index.md": source, "next.md": "# Next\n"},
+                          lambda msgid: msgstr if "Next >" in msgid else None)
+    assert (project / "out/frontmatter/fr-FR/index.md").read_text(encoding="utf-8") == \
+        source.replace("Next >", "Suivant >")
+    english = (project / "out/html/en-US/index.html").read_text(encoding="utf-8")
+    french = (project / "out/html/fr-FR/index.html").read_text(encoding="utf-8")
+    assert '<blockquote>\n<p><a href="next.html">Next &gt;</a></p>\n</blockquote>' in english
+    assert '<blockquote>\n<p><a href="next.html">Suivant &gt;</a></p>\n</blockquote>' in french

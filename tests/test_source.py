@@ -132,3 +132,15 @@ def test_a_page_with_cr_only_line_endings_parses_like_its_lf_twin():
     assert [(s.text, s.line) for s in folded.segments] == [("A long title that continues", 2), ("H", 5)]
     front, body = apply_translations(folded, {"A long title that continues": "Un titre: long"})
     assert (front, body) == ('---\rtitle: "Un titre: long"\r...\r', "# H\r")
+
+
+def test_the_indentation_of_a_line_after_a_marker_line_stays_out_of_the_msgid():
+    """The lazy line under '  > [!div class="button"]' was the msgid '  [Next >](next.md)'
+    (GetStarted/choose-how-to-enroll-devices.md:42): a translation without the two spaces
+    took the link out of its quote. The indentation is structure, not text: the segment
+    starts after it, as a first line always does."""
+    text = 'Intro.\n  > [!div class="button"]\n  [Next >](next.md)\n\n> [!NOTE]\n\t   Tab and spaces.\n'
+    doc = load_document("p.md", text)
+    assert [(s.text, s.line, s.column) for s in doc.segments] == [
+        ("Intro.", 1, 1), ("[Next >](next.md)", 3, 3), ("Tab and spaces.", 6, 5)]
+    assert all(text[s.start:s.end] == s.text for s in doc.segments)
