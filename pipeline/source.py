@@ -272,10 +272,8 @@ def _inline_segment(
     last = row + len(content_lines) - 1
     last_offset, last_source, _ = lines[last]
     end = last_offset + _locate(last_source, content_lines[-1]) + len(content_lines[-1])
-    joiner = ""
-    if len(content_lines) > 1:
-        second_offset, second_source, _ = lines[row + 1]
-        joiner = lines[row][2] + second_source[: _locate(second_source, content_lines[1])]
+    joiners = tuple(lines[row + i - 1][2] + lines[row + i][1][: _locate(lines[row + i][1], content_lines[i])]
+                    for i in range(1, len(content_lines)))
     return Segment(
         text=content,
         start=base + offset + start_col,
@@ -283,7 +281,7 @@ def _inline_segment(
         line=first_line + row,
         column=start_col + 1,
         kind=kind,
-        prefix=joiner,
+        joiners=joiners,
     )
 
 

@@ -106,3 +106,14 @@ def test_a_translated_line_under_a_div_marker_stays_in_its_block(tmp_path, msgst
     french = (project / "out/html/fr-FR/index.html").read_text(encoding="utf-8")
     assert '<blockquote>\n<p><a href="next.html">Next &gt;</a></p>\n</blockquote>' in english
     assert '<blockquote>\n<p><a href="next.html">Suivant &gt;</a></p>\n</blockquote>' in french
+
+
+def test_continuation_lines_keep_their_own_leading_whitespace(tmp_path):
+    """Only 'Step' translated, in a list item's paragraph of four lines: the tab line got four
+    spaces and the lazy line four spaces more, every line taking the second line's indentation
+    (the corpus's step-8, scep and set-up-email-access pages)."""
+    source = "1.  **Step**\n    Line two.\n\tLine three with tab.\nLazy line.\n"
+    project = _translated(tmp_path, {"p.md": source}, lambda msgid: msgid.replace("Step", "Étape"))
+    assert (project / "out/frontmatter/fr-FR/p.md").read_text(encoding="utf-8") == source.replace("Step", "Étape")
+    assert (project / "out/markdown/fr-FR/p.md").read_text(encoding="utf-8").endswith(
+        source.replace("Step", "Étape"))
