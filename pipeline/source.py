@@ -262,10 +262,11 @@ def _inline_segment(
         content_lines, row = content_lines[1:], row + 1
         if content_lines:
             content_lines[0] = content_lines[0].lstrip(" \t")
+    if row + len(content_lines) > len(lines):
+        return None
+    content_lines[1:] = [_without_tab_padding(lines[row + i][1], line) for i, line in enumerate(content_lines[1:], 1)]
     content = "\n".join(content_lines)
     if not content.strip() or _INCLUDE_ONLY.match(content.strip()) or not is_translatable(content):
-        return None
-    if row + len(content_lines) > len(lines):
         return None
     offset, source, _ = lines[row]
     start_col = _locate(source, content_lines[0])
@@ -283,6 +284,22 @@ def _inline_segment(
         kind=kind,
         joiners=joiners,
     )
+
+
+def _without_tab_padding(source_line: str, content_line: str) -> str:
+    """A continuation line's content as the page has it: markdown-it writes the part of a tab
+    that lies past the container's indentation as spaces (``\\tcont`` under ``- `` is
+    ``  cont``), which the page does not have; the tab stays in the line's lead."""
+    if not content_line.startswith(" ") or source_line.endswith(content_line) \
+            or source_line.rstrip().endswith(content_line):
+        return content_line
+    for pad in range(1, 4):  # a tab is at most three columns past the indentation
+        rest = content_line[pad:]
+        if content_line[pad - 1] != " ":
+            break
+        if source_line.endswith(rest) or source_line.rstrip().endswith(rest):
+            return rest
+    return content_line
 
 
 def is_translatable(text: str) -> bool:
