@@ -4,10 +4,11 @@ In: a msgid, its msgstr and (optionally) the segment kind. Out: the msgstr with
 
 - every ``<`` that does not open an HTML tag, comment, declaration or other ``<...>`` text
   carried by the msgid (same exact text, counted: placeholders such as ``<app_name>``,
-  e-mail autolinks) escaped as ``&lt;``, so no tag, event-handler attribute or half-open
-  tag a translator adds can reach a page as markup; plain ``<https://...>`` and
-  ``<mailto:...>`` autolinks stay; inside code spans nothing is escaped (Markdown shows
-  a code span's text as text);
+  e-mail autolinks), nor is one of the msgid's ``<`` that no ``>`` closes (same opening,
+  counted: ``![<tap-device-name](...)``, ``a < b``), escaped as ``&lt;``, so no tag,
+  event-handler attribute or half-open tag a translator adds can reach a page as markup;
+  plain ``<https://...>`` and ``<mailto:...>`` autolinks stay; inside code spans nothing
+  is escaped (Markdown shows a code span's text as text);
 - every complete comment ``<!-- ... -->`` the msgid does not carry (a writer's note the
   translator translated, or a note of the translator's own) left out: a comment is never
   text for readers, so escaping it would publish an internal note (``qa.comment`` warns);
@@ -40,6 +41,7 @@ from .docfx import ALERT_KIND, COMMENT
 _ANGLE = re.compile(r"<[^<>\n]*>")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)\b[^<>]*>|<!--.*?-->|<[!?][^<>]*>", re.DOTALL)
+_OPENING = re.compile(r"<[/!?]?[\w-]*")  # what a '<' no '>' closes opens: '<img-name', '<!--', '<'
 _COMMENT = re.compile(COMMENT, re.DOTALL)
 # a URL autolink of a safe scheme, or an email autolink (CommonMark's rule: a mailto: link)
 _AUTOLINK = re.compile(r"<(?:(?:https?|mailto):[^<>\s\"'`\x00-\x20\x7f]*|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@"
@@ -134,6 +136,9 @@ def _escape_tags(msgid: str, msgstr: str) -> str:
         spellings.setdefault(_tag_key(tag), []).append(tag)
     for found in spellings.values():
         found.reverse()  # popped in the msgid's order
+    # the msgid's '<'s that open no <...> text ('![<tap-device-name](...)', 'a < b'), by opening
+    unclosed = Counter(_OPENING.match(msgid, m.start()).group(0) for m in re.finditer("<", msgid)
+                       if not (_TAG.match(msgid, m.start()) or _ANGLE.match(msgid, m.start())))
     code = [m.span() for m in _CODE_SPAN.finditer(msgstr)]
     out: list[str] = []
     cursor = 0
@@ -161,6 +166,12 @@ def _escape_tags(msgid: str, msgstr: str) -> str:
         if autolink:
             out.append(autolink.group(0))
             cursor = autolink.end()
+            continue
+        opening = _OPENING.match(msgstr, at).group(0)
+        if tag is None and unclosed[opening] > 0:  # the msgid's own unclosed '<'
+            unclosed[opening] -= 1
+            out.append("<")
+            cursor = at + 1
             continue
         out.append("&lt;")
         cursor = at + 1

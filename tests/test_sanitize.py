@@ -212,3 +212,23 @@ def test_front_matter_values_are_yaml_text_not_markup() -> None:
     title = "Errors | Microsoft Intune"
     assert sanitize_front_matter_value(title, "iOS < 8 & <b> | Intune") == "iOS < 8 & <b> | Intune"
     assert sanitize_front_matter_value(title, "[x](javascript:void) | Intune") == "[x](#blocked) | Intune"
+
+
+def test_an_unclosed_less_than_sign_the_msgid_has_stays_as_written() -> None:
+    """The real image '![<tap-device-name](...)' (set-up-email-access-for-ios-devices, a '<' that
+    no '>' closes) came back '![&lt;tap-device-name](...)' in fr-FR and ja-JP: only complete
+    '<...>' texts of the msgid were recognized. A '<' that opens no tag is the msgid's own when
+    the msgid has it with the same opening (counted); any other stays escaped."""
+    msgid = "Tap the name of your device.\n![<tap-device-name](./media/Email-Walkthrough/Email-Walkthrough-10.png)"
+    msgstr = "Appuyez sur le nom de votre appareil.\n![<tap-device-name](./media/Email-Walkthrough/Email-Walkthrough-10.png)"
+    assert sanitize_translation(msgid, msgstr) == msgstr
+    assert sanitize_translation("Tap ![<img-name](a.png) now.", "Appuyez ![<img-name](a.png) now.") == \
+        "Appuyez ![<img-name](a.png) now."
+    assert sanitize_translation("If a < b, stop.", "Si a < b, arrêtez.") == "Si a < b, arrêtez."
+    # one more than the msgid has, another opening, or closed into a tag: escaped as before
+    assert sanitize_translation("![<img-name](a.png)", "![<img-name](a.png) ![<img-name](b.png)") == \
+        "![<img-name](a.png) ![&lt;img-name](b.png)"
+    assert sanitize_translation("![<img-name](a.png)", "<script src=x.js") == "&lt;script src=x.js"
+    assert sanitize_translation("If a < b, stop.", "<!-- a < b") == "&lt;!-- a < b"
+    assert sanitize_translation("![<img-name](a.png)", "![<img-name onerror=alert(1)>](a.png)") == \
+        "![&lt;img-name onerror=alert(1)>](a.png)"
