@@ -148,3 +148,16 @@ def test_continuation_lines_keep_their_own_leading_whitespace(tmp_path):
     assert (project / "out/frontmatter/fr-FR/p.md").read_text(encoding="utf-8") == source.replace("Step", "Étape")
     assert (project / "out/markdown/fr-FR/p.md").read_text(encoding="utf-8").endswith(
         source.replace("Step", "Étape"))
+
+
+def test_a_pipe_the_translation_adds_outside_a_table_is_text(tmp_path):
+    """One '|' more than the msgid, in a paragraph: every '|' was escaped, the code span's too,
+    so every format showed 'dir \\| more' (a code span shows the backslash)."""
+    source = "Run `dir | more` to page the output.\n"
+    project = _translated(tmp_path, {"p.md": source},
+                          lambda msgid: "Exécutez `dir | more` pour paginer | la sortie.")
+    for fmt in ("frontmatter", "markdown"):
+        assert (project / "out" / fmt / "fr-FR/p.md").read_text(encoding="utf-8") == \
+            "Exécutez `dir | more` pour paginer | la sortie.\n"
+    assert "<code>dir | more</code> pour paginer | la sortie." in \
+        (project / "out/html/fr-FR/p.html").read_text(encoding="utf-8")
