@@ -264,7 +264,8 @@ def _inline_segment(
             content_lines[0] = content_lines[0].lstrip(" \t")
     if row + len(content_lines) > len(lines):
         return None
-    content_lines[1:] = [_without_tab_padding(lines[row + i][1], line) for i, line in enumerate(content_lines[1:], 1)]
+    content_lines[1:] = [_without_tab_padding(lines[row + i][1], line)
+                         for i, line in enumerate(content_lines[1:], 1)]
     content = "\n".join(content_lines)
     if not content.strip() or _INCLUDE_ONLY.match(content.strip()) or not is_translatable(content):
         return None
