@@ -20,9 +20,11 @@ class Segment:
     """One translatable piece of a page, with its exact span in the page text.
 
     ``text`` is the msgid. ``start``/``end`` are offsets into ``Document.text`` of the
-    bytes it replaces; for a segment spanning several lines, ``text`` has the container
-    prefix (``prefix``, e.g. ``"> "``) removed from each continuation line, and rendering
-    puts it back.
+    bytes it replaces; for a segment spanning several lines, ``text`` has each continuation
+    line's container prefix (the ``> `` of a quote, a list item's indentation: tabs, spaces
+    or none for a lazy line) removed, and ``joiners`` keeps, for each of those lines, the
+    source text between the previous line's end and it (line ending included), which
+    rendering puts back.
     """
 
     text: str
@@ -33,8 +35,13 @@ class Segment:
     kind: str  # front-matter | heading | paragraph | list-item | table-header | table-cell
     key: str | None = None  # front-matter key, or the error code of the table row
     column_name: str | None = None  # table header of the cell
-    prefix: str = ""
+    joiners: tuple[str, ...] = ()  # one per continuation line, e.g. ("\r\n> ", "\r\n> ")
     quote: str = ""  # front-matter values: the YAML quote style of the source ('', "'", '"')
+
+    @property
+    def prefix(self) -> str:
+        """What joins the first two lines (``""`` for a one-line segment)."""
+        return self.joiners[0] if self.joiners else ""
 
     @property
     def comment(self) -> str:

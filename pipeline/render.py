@@ -197,10 +197,16 @@ def _with_spaces_around(text: str, segment: Segment, scalar: str) -> tuple[int, 
 
 def _replacement(segment: Segment, msgstr: str, text: str) -> str:
     msgstr = sanitize_translation(segment.text, msgstr, segment.kind)
-    if "\n" in msgstr:
-        joiner = segment.prefix or _eol_at(text, segment.end)
-        msgstr = msgstr.replace("\n", joiner)
-    return msgstr
+    if "\n" not in msgstr:
+        return msgstr
+    lines = msgstr.split("\n")
+    if len(lines) == len(segment.joiners) + 1:
+        # the msgid's line structure kept: each line after the source line's own lead (a
+        # tab, a lazy line's none), which is not the translator's to change
+        joiners = segment.joiners
+    else:
+        joiners = (segment.prefix or _eol_at(text, segment.end),) * (len(lines) - 1)
+    return lines[0] + "".join(joiner + line for joiner, line in zip(joiners, lines[1:]))
 
 
 def _eol_at(text: str, offset: int) -> str:

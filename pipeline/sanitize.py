@@ -4,10 +4,11 @@ In: a msgid, its msgstr and (optionally) the segment kind. Out: the msgstr with
 
 - every ``<`` that does not open an HTML tag, comment, declaration or other ``<...>`` text
   carried by the msgid (same exact text, counted: placeholders such as ``<app_name>``,
-  e-mail autolinks) escaped as ``&lt;``, so no tag, event-handler attribute or half-open
-  tag a translator adds can reach a page as markup; plain ``<https://...>`` and
-  ``<mailto:...>`` autolinks stay; inside code spans nothing is escaped (Markdown shows
-  a code span's text as text);
+  e-mail autolinks), nor is one of the msgid's ``<`` that no ``>`` closes (same opening,
+  counted: ``![<tap-device-name](...)``, ``a < b``), escaped as ``&lt;``, so no tag,
+  event-handler attribute or half-open tag a translator adds can reach a page as markup;
+  plain ``<https://...>`` and ``<mailto:...>`` autolinks stay; inside code spans nothing
+  is escaped (Markdown shows a code span's text as text);
 - every complete comment ``<!-- ... -->`` the msgid does not carry (a writer's note the
   translator translated, or a note of the translator's own) left out: a comment is never
   text for readers, so escaping it would publish an internal note (``qa.comment`` warns);
@@ -17,8 +18,11 @@ In: a msgid, its msgstr and (optionally) the segment kind. Out: the msgstr with
   (``javascript:``, ``JaVaScRiPt:``, ``&#106;avascript:``, ``data:``, ``vbscript:`` ...);
 - for body segments (every kind but ``front-matter``): line breaks removed when the msgid
   has none, and added block syntax (a leading ``#``, ``>``, list marker, code fence, setext
-  underline or table pipe the msgid does not have) backslash-escaped, so a translation
-  cannot end its table cell, open a code block that swallows the page, or start a new block.
+  underline, table pipe or table delimiter row the msgid does not have) backslash-escaped,
+  so a translation cannot open a code block that swallows the page or start a new block;
+- for table cells: every unescaped ``|`` escaped (in a code span too, unless the source
+  cell's code spans hold bare pipes), so a translation cannot end its cell. Elsewhere a
+  ``|`` is text, and stays as written.
 
 A translation can therefore reword, reorder and restyle (emphasis, code spans, links to
 web pages), but never add live markup. The HTML renderer checks every URL again.
@@ -40,6 +44,7 @@ from .docfx import ALERT_KIND, COMMENT
 _ANGLE = re.compile(r"<[^<>\n]*>")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)\b[^<>]*>|<!--.*?-->|<[!?][^<>]*>", re.DOTALL)
+_OPENING = re.compile(r"<[/!?]?[\w-]*")  # what a '<' no '>' closes opens: '<img-name', '<!--', '<'
 _COMMENT = re.compile(COMMENT, re.DOTALL)
 # a URL autolink of a safe scheme, or an email autolink (CommonMark's rule: a mailto: link)
 _AUTOLINK = re.compile(r"<(?:(?:https?|mailto):[^<>\s\"'`\x00-\x20\x7f]*|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@"
@@ -56,6 +61,7 @@ _BLOCK_START = re.compile(
     r"|(?:[-*_][ \t]*){3,}$|\|)"
 )
 _PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
+_DELIMITER_ROW = re.compile(r"\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")  # GFM: '--- | :-:'
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
@@ -65,6 +71,8 @@ def sanitize_translation(msgid: str, msgstr: str, kind: str = "") -> str:
     cleaned = _neutralize_destinations(msgid, cleaned)
     if kind != "front-matter":
         cleaned = _keep_block_structure(msgid, _drop_alert_marker(msgid, cleaned))
+    if kind in ("table-cell", "table-header"):
+        cleaned = _escape_cell_pipes(msgid, cleaned)
     return cleaned
 
 
@@ -134,6 +142,9 @@ def _escape_tags(msgid: str, msgstr: str) -> str:
         spellings.setdefault(_tag_key(tag), []).append(tag)
     for found in spellings.values():
         found.reverse()  # popped in the msgid's order
+    # the msgid's '<'s that open no <...> text ('![<tap-device-name](...)', 'a < b'), by opening
+    unclosed = Counter(_OPENING.match(msgid, m.start()).group(0) for m in re.finditer("<", msgid)
+                       if not (_TAG.match(msgid, m.start()) or _ANGLE.match(msgid, m.start())))
     code = [m.span() for m in _CODE_SPAN.finditer(msgstr)]
     out: list[str] = []
     cursor = 0
@@ -161,6 +172,12 @@ def _escape_tags(msgid: str, msgstr: str) -> str:
         if autolink:
             out.append(autolink.group(0))
             cursor = autolink.end()
+            continue
+        opening = _OPENING.match(msgstr, at).group(0)
+        if tag is None and unclosed[opening] > 0:  # the msgid's own unclosed '<'
+            unclosed[opening] -= 1
+            out.append("<")
+            cursor = at + 1
             continue
         out.append("&lt;")
         cursor = at + 1
@@ -206,6 +223,7 @@ def _keep_block_structure(msgid: str, msgstr: str) -> str:
     if not _NEWLINE.search(msgid):
         msgstr = _NEWLINE.sub(" ", msgstr)
     source_starts: set[str] | None = None  # the msgid's block markers, read when needed
+    source_rows: bool | None = None  # whether the msgid has a table delimiter row, read when needed
     # a continuation line may keep an indentation that one of the msgid's continuation lines
     # has (inside a paragraph it is text, and what the source has is not the translator's to
     # lose); any other is dropped, and the first line's always (at a line start: code)
@@ -220,12 +238,35 @@ def _keep_block_structure(msgid: str, msgstr: str) -> str:
                                  if (m := _BLOCK_START.match(line.lstrip(" \t")))}
             if match.group(0)[:1] not in source_starts:
                 stripped = _escape_marker(stripped)
+        if "|" in stripped and _DELIMITER_ROW.match(stripped):  # under a line of cells: a table
+            if source_rows is None:
+                source_rows = any("|" in line and _DELIMITER_ROW.match(line.lstrip(" \t"))
+                                  for line in _NEWLINE.split(msgid))
+            if not source_rows:
+                stripped = "\\" + stripped
         indent = line[:len(line) - len(line.lstrip(" \t"))]
         lines.append(indent + stripped if number and indent and indent in indents else stripped)
-    cleaned = "\n".join(lines)
-    if "|" in cleaned and len(_PIPE.findall(cleaned)) > len(_PIPE.findall(msgid)):
-        cleaned = _PIPE.sub(lambda m: m.group(1) + "\\|", cleaned)
-    return cleaned
+    return "\n".join(lines)
+
+
+def _escape_cell_pipes(msgid: str, msgstr: str) -> str:
+    """A table cell's ``msgstr`` with its unescaped ``|`` escaped: the msgid has none outside
+    code spans (it would have ended the cell). Inside a code span GFM (our HTML) ends the cell
+    at a bare ``|`` too, so there it is escaped unless the source cell writes bare pipes in its
+    code spans (as the docs platform, which reads a code span first, allows): the translation
+    follows the source."""
+    if "|" not in msgstr:
+        return msgstr
+    bare_in_code = any(_PIPE.search(m.group(0)) for m in _CODE_SPAN.finditer(msgid))
+    code = [m.span() for m in _CODE_SPAN.finditer(msgstr)] if bare_in_code else []
+
+    def escape(match: re.Match[str]) -> str:
+        at = match.end() - 1
+        if any(start <= at < end for start, end in code):
+            return match.group(0)
+        return match.group(1) + "\\|"
+
+    return _PIPE.sub(escape, msgstr)
 
 
 def _escape_marker(line: str) -> str:

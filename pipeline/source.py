@@ -259,21 +259,26 @@ def _inline_segment(
     content_lines = token.content.split("\n")
     row = token.map[0]
     if _ALERT.match(content_lines[0]):
+        # the line after a [!NOTE] or [!div] line is often a lazy line, indented: that
+        # indentation keeps it in the marker's block, so it stays out of the msgid, as the
+        # first line's always does (a translator dropping it took the line out of its quote)
         content_lines, row = content_lines[1:], row + 1
+        if content_lines:
+            content_lines[0] = content_lines[0].lstrip(" \t")
+    if row + len(content_lines) > len(lines):
+        return None
+    content_lines[1:] = [_without_tab_padding(lines[row + i][1], line)
+                         for i, line in enumerate(content_lines[1:], 1)]
     content = "\n".join(content_lines)
     if not content.strip() or _INCLUDE_ONLY.match(content.strip()) or not is_translatable(content):
-        return None
-    if row + len(content_lines) > len(lines):
         return None
     offset, source, _ = lines[row]
     start_col = _locate(source, content_lines[0])
     last = row + len(content_lines) - 1
     last_offset, last_source, _ = lines[last]
     end = last_offset + _locate(last_source, content_lines[-1]) + len(content_lines[-1])
-    joiner = ""
-    if len(content_lines) > 1:
-        second_offset, second_source, _ = lines[row + 1]
-        joiner = lines[row][2] + second_source[: _locate(second_source, content_lines[1])]
+    joiners = tuple(lines[row + i - 1][2] + lines[row + i][1][: _locate(lines[row + i][1], content_lines[i])]
+                    for i in range(1, len(content_lines)))
     return Segment(
         text=content,
         start=base + offset + start_col,
@@ -281,8 +286,24 @@ def _inline_segment(
         line=first_line + row,
         column=start_col + 1,
         kind=kind,
-        prefix=joiner,
+        joiners=joiners,
     )
+
+
+def _without_tab_padding(source_line: str, content_line: str) -> str:
+    """A continuation line's content as the page has it: markdown-it writes the part of a tab
+    that lies past the container's indentation as spaces (``\\tcont`` under ``- `` is
+    ``  cont``), which the page does not have; the tab stays in the line's lead."""
+    if not content_line.startswith(" ") or source_line.endswith(content_line) \
+            or source_line.rstrip().endswith(content_line):
+        return content_line
+    for pad in range(1, 4):  # a tab is at most three columns past the indentation
+        rest = content_line[pad:]
+        if content_line[pad - 1] != " ":
+            break
+        if source_line.endswith(rest) or source_line.rstrip().endswith(rest):
+            return rest
+    return content_line
 
 
 def is_translatable(text: str) -> bool:

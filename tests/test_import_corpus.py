@@ -43,11 +43,11 @@ LOCALES = {"fr-FR": "fr-fr", "de-DE": "de-de", "ja-JP": "ja-jp"}
 
 PINNED = {  # pages, then segments by verdict, then pages by comparison with the real page
     "fr-FR": {"pages": 414, "aligned": 14095, "fuzzy": 17, "empty": 35, "identical": 107,
-              "identical_with_metadata": 130, "normalized": 132, "same_content": 317, "same_segments": 360},
+              "identical_with_metadata": 130, "normalized": 132, "same_content": 318, "same_segments": 364},
     "de-DE": {"pages": 414, "aligned": 14078, "fuzzy": 26, "empty": 46, "identical": 107,
-              "identical_with_metadata": 117, "normalized": 119, "same_content": 316, "same_segments": 358},
+              "identical_with_metadata": 117, "normalized": 119, "same_content": 316, "same_segments": 360},
     "ja-JP": {"pages": 412, "aligned": 13287, "fuzzy": 204, "empty": 636, "identical": 109,
-              "identical_with_metadata": 119, "normalized": 121, "same_content": 264, "same_segments": 293},
+              "identical_with_metadata": 119, "normalized": 121, "same_content": 264, "same_segments": 294},
 }
 
 _EOL = re.compile(r"\r\n|\r")

@@ -190,3 +190,23 @@ def test_a_title_made_the_h1_is_plain_text(sample_project):
     assert main(["-C", str(sample_project), "build", "--locale", "fr-FR", "--format", "markdown"]) == 0
     markdown = (sample_project / "out/markdown/fr-FR/plain.md").read_text(encoding="utf-8")
     assert markdown == "# A folded title\n\nNo heading here.\n"
+
+
+def test_each_translated_line_keeps_its_own_source_lead():
+    """Configure-certificate-infrastructure-for-scep.md:32-34: a list item whose second line is
+    indented four columns and whose third line is lazy ('I', at the line start). Every line of
+    the translation was put after the second line's lead: the lazy line moved three columns in.
+    A translation with the msgid's lines keeps each line's own lead; one with other line breaks
+    gets the second line's lead on every line, as before."""
+    text = ("-  **Certification Authority** (CA): An Enterprise CA.\n"
+            "    If your CA runs Windows Server 2008 R2, you must install the hotfix.\nI\n")
+    doc = load_document("p.md", text)
+    [item] = doc.segments
+    assert item.joiners == ("\n   ", "\n") and item.prefix == "\n   "
+    lines = ["**Autorité de certification** (CA) : une autorité d’entreprise.",
+             " Si votre autorité exécute Windows Server 2008 R2, installez le correctif.", "I"]
+    _, body = apply_translations(doc, {item.text: "\n".join(lines)})
+    assert body == ("-  **Autorité de certification** (CA) : une autorité d’entreprise.\n"
+                    "    Si votre autorité exécute Windows Server 2008 R2, installez le correctif.\nI\n")
+    _, merged = apply_translations(doc, {item.text: "Autorité.\nSi votre autorité exécute Windows."})
+    assert merged == "-  Autorité.\n   Si votre autorité exécute Windows.\n"

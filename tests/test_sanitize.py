@@ -117,7 +117,6 @@ def test_url_scheme_sees_what_a_browser_sees() -> None:
     ("> citation", "\\> citation"),
     ("- item", "\\- item"),
     ("1. item", "1\\. item"),
-    ("cellule | injectée", "cellule \\| injectée"),
     ("ligne\n---", "ligne ---"),
     ("---", "\\---"),
     ("    code indenté", "code indenté"),
@@ -212,3 +211,52 @@ def test_front_matter_values_are_yaml_text_not_markup() -> None:
     title = "Errors | Microsoft Intune"
     assert sanitize_front_matter_value(title, "iOS < 8 & <b> | Intune") == "iOS < 8 & <b> | Intune"
     assert sanitize_front_matter_value(title, "[x](javascript:void) | Intune") == "[x](#blocked) | Intune"
+
+
+def test_an_unclosed_less_than_sign_the_msgid_has_stays_as_written() -> None:
+    """The real image '![<tap-device-name](...)' (set-up-email-access-for-ios-devices, a '<' that
+    no '>' closes) came back '![&lt;tap-device-name](...)' in fr-FR and ja-JP: only complete
+    '<...>' texts of the msgid were recognized. A '<' that opens no tag is the msgid's own when
+    the msgid has it with the same opening (counted); any other stays escaped."""
+    msgid = "Tap the name of your device.\n![<tap-device-name](./media/Email-Walkthrough/Email-Walkthrough-10.png)"
+    msgstr = "Appuyez sur le nom de votre appareil.\n![<tap-device-name](./media/Email-Walkthrough/Email-Walkthrough-10.png)"
+    assert sanitize_translation(msgid, msgstr) == msgstr
+    assert sanitize_translation("Tap ![<img-name](a.png) now.", "Appuyez ![<img-name](a.png) now.") == \
+        "Appuyez ![<img-name](a.png) now."
+    assert sanitize_translation("If a < b, stop.", "Si a < b, arrêtez.") == "Si a < b, arrêtez."
+    # one more than the msgid has, another opening, or closed into a tag: escaped as before
+    assert sanitize_translation("![<img-name](a.png)", "![<img-name](a.png) ![<img-name](b.png)") == \
+        "![<img-name](a.png) ![&lt;img-name](b.png)"
+    assert sanitize_translation("![<img-name](a.png)", "<script src=x.js") == "&lt;script src=x.js"
+    assert sanitize_translation("If a < b, stop.", "<!-- a < b") == "&lt;!-- a < b"
+    assert sanitize_translation("![<img-name](a.png)", "![<img-name onerror=alert(1)>](a.png)") == \
+        "![&lt;img-name onerror=alert(1)>](a.png)"
+
+
+def test_a_pipe_is_escaped_in_table_cells_only() -> None:
+    """A paragraph's translation with one '|' more than its msgid had every '|' escaped, the
+    code span's too: '`dir | more`' became '`dir \\| more`' in every output (a code span shows
+    the backslash). Outside a table a '|' is text; in a cell one outside a code span would end
+    the cell; inside one GFM (our HTML) splits the cell too unless it is '\\|', so there the
+    translation follows the source cell: bare pipes in its code spans stay bare, else '\\|'."""
+    msgid, msgstr = "Run `dir | more` to page the output.", "Exécutez `dir | more` pour paginer | la sortie."
+    for kind in ("paragraph", "list-item", "heading"):
+        assert sanitize_translation(msgid, msgstr, kind) == msgstr
+    assert sanitize_translation("Run `dir` now.", "Exécutez `dir | more` | maintenant.", "table-cell") == \
+        "Exécutez `dir \\| more` \\| maintenant."
+    assert sanitize_translation("Une cellule.", "cellule | injectée", "table-header") == "cellule \\| injectée"
+    assert sanitize_translation("Run `dir \\| more`.", "`dir \\| more | less` ici", "table-cell") == \
+        "`dir \\| more \\| less` ici"
+    assert sanitize_translation("Run `dir | more`.", "`dir | more | less` | ici", "table-cell") == \
+        "`dir | more | less` \\| ici"
+
+
+def test_a_table_delimiter_row_the_msgid_lacks_is_escaped() -> None:
+    """A translation of a paragraph of several lines could make it a table: a line of cells
+    over a '--- | ---' line (which no other block rule escapes)."""
+    msgid = "Line one\nline two."
+    assert sanitize_translation(msgid, "a | b\n--- | ---", "paragraph") == "a | b\n\\--- | ---"
+    assert sanitize_translation(msgid, "a | b\n:-|-:", "paragraph") == "a | b\n\\:-|-:"
+    assert "<table" not in render_html_body(sanitize_translation(msgid, "a | b\n--- | ---", "paragraph"), ())
+    kept = "a | b\n--- | ---"  # a line the msgid has itself
+    assert sanitize_translation(kept, kept, "paragraph") == kept

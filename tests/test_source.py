@@ -132,3 +132,30 @@ def test_a_page_with_cr_only_line_endings_parses_like_its_lf_twin():
     assert [(s.text, s.line) for s in folded.segments] == [("A long title that continues", 2), ("H", 5)]
     front, body = apply_translations(folded, {"A long title that continues": "Un titre: long"})
     assert (front, body) == ('---\rtitle: "Un titre: long"\r...\r', "# H\r")
+
+
+def test_the_indentation_of_a_line_after_a_marker_line_stays_out_of_the_msgid():
+    """The lazy line under '  > [!div class="button"]' was the msgid '  [Next >](next.md)'
+    (GetStarted/choose-how-to-enroll-devices.md:42): a translation without the two spaces
+    took the link out of its quote. The indentation is structure, not text: the segment
+    starts after it, as a first line always does."""
+    text = 'Intro.\n  > [!div class="button"]\n  [Next >](next.md)\n\n> [!NOTE]\n\t   Tab and spaces.\n'
+    doc = load_document("p.md", text)
+    assert [(s.text, s.line, s.column) for s in doc.segments] == [
+        ("Intro.", 1, 1), ("[Next >](next.md)", 3, 3), ("Tab and spaces.", 6, 5)]
+    assert all(text[s.start:s.end] == s.text for s in doc.segments)
+
+
+def test_a_tab_that_indents_a_line_past_its_container_stays_the_sources():
+    """markdown-it writes the part of a tab past the container's indentation as spaces
+    ('\\tcont' under '- ' is '  cont' in its content): that line's lead was lost (the msgid had
+    two spaces the page does not have, its translation replaced the tab), and on a last line
+    the segment ran past the line end, so a translation swallowed the blank line after the
+    list and 'Next.' joined the list item."""
+    text = "- item one\n\tcont two\n\nNext.\n"
+    doc = load_document("p.md", text)
+    item = doc.segments[0]
+    assert (item.text, text[item.start:item.end], item.joiners) == \
+        ("item one\ncont two", "item one\n\tcont two", ("\n\t",))
+    _, body = apply_translations(doc, {item.text: "article un\nsuite deux"})
+    assert body == "- article un\n\tsuite deux\n\nNext.\n"
