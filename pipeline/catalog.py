@@ -283,22 +283,22 @@ def parse_catalog(text: str, path: str) -> polib.POFile:
 def merge_catalog(template: polib.POFile, existing: polib.POFile | None, language: str) -> polib.POFile:
     """msgmerge ``existing`` with ``template`` for ``language`` (``de_DE``); pure."""
     merged = polib.POFile(wrapwidth=79, check_for_duplicates=False)
-    if existing is not None:
+    new_header = _header(template.metadata.get("Project-Id-Version", ""), template.metadata.get("POT-Creation-Date", ""),
+                         language, plural_forms(language))
+    if existing is not None and (existing.metadata or existing.header):
         merged.header = existing.header
-        merged.metadata = dict(existing.metadata)
+        # a field msgfmt --check-header wants, deleted by hand, comes back where it stood
+        merged.metadata = _complete_header(existing.metadata, {name: value for name, value in new_header.items()
+                                                               if name != "Report-Msgid-Bugs-To"})
         merged.metadata_is_fuzzy = existing.metadata_is_fuzzy
-    else:
+    else:  # no catalog, or one without a header (an empty file): the header of a new one
         merged.header = template.header.replace("Translation template", f"{language} translation")
-        merged.metadata = _header(template.metadata.get("Project-Id-Version", ""),
-                                  template.metadata.get("POT-Creation-Date", ""), language,
-                                  plural_forms(language))
+        merged.metadata = new_header
     merged.metadata["POT-Creation-Date"] = template.metadata.get("POT-Creation-Date", "")
     if TEMPLATE_HEADER in template.metadata:  # which template this catalog was merged with
         merged.metadata[TEMPLATE_HEADER] = template.metadata[TEMPLATE_HEADER]
-    merged.metadata.setdefault("Language", language)
     if not merged.metadata.get("Language"):
         merged.metadata["Language"] = language
-    merged.metadata.setdefault("Plural-Forms", plural_forms(language))
     merged.metadata["Content-Type"] = "text/plain; charset=UTF-8"
 
     old_entries = _unique(existing) if existing is not None else []
@@ -329,6 +329,23 @@ def merge_catalog(template: polib.POFile, existing: polib.POFile | None, languag
             gone.occurrences = []
             merged.append(gone)
     return merged
+
+
+def _complete_header(metadata: Mapping[str, str], fields: Mapping[str, str]) -> dict[str, str]:
+    """``metadata`` with each of ``fields`` it lacks, placed after the field that comes before
+    it in ``fields`` (so a header that lost a line gets it back where it was); the fields it
+    has keep their values and their order."""
+    order = list(metadata)
+    values = dict(metadata)
+    after = -1
+    for name, value in fields.items():
+        if name in values:
+            after = order.index(name)
+        else:
+            after += 1
+            order.insert(after, name)
+            values[name] = value
+    return {name: values[name] for name in order}
 
 
 def _unique(entries: Iterable[polib.POEntry]) -> list[polib.POEntry]:

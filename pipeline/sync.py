@@ -7,6 +7,16 @@ written only when its text changes, so running either twice changes nothing.
 Both stages remember, in ``out/.cache/sync.json``, the content hashes of the inputs and
 outputs of each file they produced; a page (or a PO file) whose hashes still match is
 not parsed again, so a run over an unchanged site costs a hash of each file.
+
+``update`` skips a catalog only when it is byte for byte what ``update`` (this code, with
+this template) last wrote or found already merged: any other file, a translator's edit, a
+textual merge of two branches, a file that ``pipeline build`` would reject, is parsed (its
+errors reported, located) and merged (duplicates made one, header fields put back). The
+proof lives in the memo, not in the PO file: a digest of the file written into the file would
+change with every edit and make every git merge of two branches that touched the file
+conflict on that line, and a header saying which template the file was merged with says
+nothing of what a hand edit did since. So a fresh clone, or ``make clean``, reads and merges
+every catalog once (which also checks them all), and then only what changed.
 """
 
 from __future__ import annotations
@@ -186,27 +196,6 @@ def _write_template(settings: Settings, page: str, messages: "list[Message]", so
     return bytes_digest(data)
 
 
-def _merged_already(pot_data: bytes, po_data: bytes) -> bool:
-    """The PO file says it was merged with exactly this template (its messages' digest,
-    ``X-Pipeline-Template``), so merging again would change nothing: no need to parse.
-    Unless its ``md-text`` flags are gone (GNU msgcat drops the flags it does not know):
-    the merge puts them back (README, "PO files")."""
-    from .catalog import TEMPLATE_HEADER, header_value
-
-    try:
-        pot_text, po_text = pot_data.decode("utf-8"), po_data.decode("utf-8")
-    except UnicodeDecodeError:  # parsed, so that the error is located
-        return False
-    if po_text.startswith("\ufeff"):  # saved with a BOM: parsed, so that update reports it as build does
-        return False
-    if "charset=utf-8" not in (header_value(po_text, "Content-Type") or "").lower().replace(" ", ""):
-        return False  # parsed: another charset is read in it and written as UTF-8, or is an error
-    ours = header_value(po_text, TEMPLATE_HEADER)
-    if ours is None or ours != header_value(pot_text, TEMPLATE_HEADER):
-        return False
-    return po_text.count("md-text") >= pot_text.count("md-text")
-
-
 def run_update(settings: Settings) -> Outcome:
     started = time.perf_counter()
     outcome = Outcome()
@@ -216,7 +205,10 @@ def run_update(settings: Settings) -> Outcome:
         outcome.lines.append("update: no templates under locales/pot/; run 'pipeline extract' first")
     memo = _load_memo(settings)
     seen = memo.get("update", {})
-    kept: dict[str, str] = {}
+    locales = [locale for locale in settings.target_locales if locale not in PSEUDO_LOCALES]
+    # the catalogs of locales not in this run (--locale) stay as the memo knew them
+    kept = {key: state for key, state in seen.items() if key.split("\t", 1)[0] not in locales}
+    code = code_digest()  # what update wrote is a fixed point of this code's merge only
     templates: dict[str, bytes | None] = {}  # each template read once, for every locale
     parsed: "dict[str, polib.POFile | None]" = {}
     from . import catalog
@@ -233,9 +225,7 @@ def run_update(settings: Settings) -> Outcome:
                 parsed[page] = None
         return parsed[page]
 
-    for locale in settings.target_locales:
-        if locale in PSEUDO_LOCALES:
-            continue
+    for locale in locales:
         for name in names:
             page = name[:-4] + ".md"
             path = po_path(settings, locale, page)
@@ -243,9 +233,8 @@ def run_update(settings: Settings) -> Outcome:
             if page not in templates:
                 templates[page] = read_bytes(template_path(settings, page))
             pot_data, po_data = templates[page], read_bytes(path)
-            state = digest(bytes_digest(pot_data), bytes_digest(po_data))
-            if seen.get(key) == state or (pot_data is not None and po_data is not None
-                                          and _merged_already(pot_data, po_data)):
+            state = digest(code, bytes_digest(pot_data), bytes_digest(po_data))
+            if seen.get(key) == state:  # byte for byte what this code merged with this template
                 kept[key] = state
                 continue
             pot = template_of(page)
@@ -264,7 +253,7 @@ def run_update(settings: Settings) -> Outcome:
             except OSError as exc:
                 outcome.diagnostics.append(write_error(settings.display(path), exc).diagnostic)
                 continue
-            kept[key] = digest(bytes_digest(pot_data), bytes_digest(text.encode("utf-8")))
+            kept[key] = digest(code, bytes_digest(pot_data), bytes_digest(text.encode("utf-8")))
     memo["update"] = kept
     _save_memo(settings, memo)
     outcome.lines.append(f"update: {len(outcome.written)} catalog(s) written in {time.perf_counter() - started:.2f}s")

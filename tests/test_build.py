@@ -256,22 +256,27 @@ def test_build_can_write_only_some_formats(sample_project, capsys):
     assert not (out / "markdown").exists() and not (out / "html").exists()
 
 
-def test_update_skips_catalogs_already_merged_with_their_template(sample_project, capsys):
+def test_update_without_its_memo_rewrites_only_the_catalogs_the_merge_changes(sample_project, capsys):
+    """The memo gone with out/ (``make clean``, a fresh clone), ``update`` reads every catalog
+    again: one that is what the merge writes stays as it is; one changed by hand is merged (it
+    was skipped unread while its header named its template)."""
     assert main(["-C", str(sample_project), "all"]) == 0
     import shutil
     shutil.rmtree(sample_project / "out")  # the content-hash memo is gone with out/
     po = sample_project / "locales/en-US" / (SEED_NAME[:-3] + ".po")
-    # a change a merge would undo (references come from the template): kept, so not re-merged
-    text = po.read_text(encoding="utf-8").replace(f"#: source/{SEED_NAME}:4\n", f"#: source/{SEED_NAME}:5\n", 1)
-    po.write_text(text, encoding="utf-8")
+    de = sample_project / "locales/de-DE" / (SEED_NAME[:-3] + ".po")
+    merged, de_merged = po.read_text(encoding="utf-8"), de.read_bytes()
+    # a change a merge undoes (references come from the template)
+    po.write_text(merged.replace(f"#: source/{SEED_NAME}:4\n", f"#: source/{SEED_NAME}:5\n", 1), encoding="utf-8")
     capsys.readouterr()
     assert main(["-C", str(sample_project), "update"]) == 0
-    assert "update: 0 catalog(s) written" in capsys.readouterr().out
-    assert po.read_text(encoding="utf-8") == text
+    assert "update: 1 catalog(s) written" in capsys.readouterr().out
+    assert po.read_text(encoding="utf-8") == merged
+    assert de.read_bytes() == de_merged
     pot = sample_project / "locales/pot" / (SEED_NAME[:-3] + ".pot")
     pot.write_text(pot.read_text(encoding="utf-8").replace("X-Pipeline-Template: ", "X-Pipeline-Template: 0"), encoding="utf-8")
     assert main(["-C", str(sample_project), "update"]) == 0  # another template: merged again
-    assert f"#: source/{SEED_NAME}:4\n" in po.read_text(encoding="utf-8")
+    assert "X-Pipeline-Template: 0" in po.read_text(encoding="utf-8")
 
 
 def test_update_puts_back_the_md_text_flags_msgcat_drops(sample_project, capsys):
