@@ -83,12 +83,13 @@ def make_template(messages: Iterable[Message], project: str, date: str, title: s
 
 def holds_its_messages(pot: polib.POFile) -> bool:
     """Whether a template parsed back holds what ``make_template`` wrote: untranslated live
-    entries whose messages (ids, references, comments, flags) are the ones its
-    ``X-Pipeline-Template`` digest was made of (a cut or a hand edit changes them)."""
+    entries without a context (``msgctxt``: pages have none) whose messages (ids, references,
+    comments, flags) are the ones its ``X-Pipeline-Template`` digest was made of (a cut or a
+    hand edit changes them)."""
     messages = [Message(entry.msgid, tuple(f"{path}:{line}" if line else path for path, line in entry.occurrences),
                         tuple(entry.comment.split("\n")) if entry.comment else (), tuple(entry.flags))
                 for entry in pot]
-    return (not any(entry.obsolete or entry.msgstr for entry in pot)
+    return (not any(entry.obsolete or entry.msgstr or entry.msgctxt is not None for entry in pot)
             and pot.metadata.get(TEMPLATE_HEADER) == template_digest(messages))
 
 
@@ -301,16 +302,17 @@ def merge_catalog(template: polib.POFile, existing: polib.POFile | None, languag
         merged.metadata["Language"] = language
     merged.metadata["Content-Type"] = "text/plain; charset=UTF-8"
 
+    # entries are matched by (msgctxt, msgid), as gettext looks them up; the template's have no
+    # context, so an entry with one is no message of the page: it goes obsolete, kept
     old_entries = _unique(existing) if existing is not None else []
-    active = {e.msgid: e for e in old_entries if not e.obsolete}
-    obsolete = {e.msgid: e for e in old_entries if e.obsolete}
-    candidates = [e for e in old_entries if e.msgstr and e.msgid not in {t.msgid for t in template}]
-    used: set[str] = set()
+    active = {_key(e): e for e in old_entries if not e.obsolete}
+    obsolete = {_key(e): e for e in old_entries if e.obsolete}
+    wanted = {_key(t) for t in template}
+    candidates = [e for e in old_entries if e.msgstr and e.msgctxt is None and _key(e) not in wanted]
     for item in template:
-        old = active.get(item.msgid) or obsolete.get(item.msgid)
+        old = active.get(_key(item)) or obsolete.get(_key(item))
         if old is not None:
             entry = _carry(old, item)
-            used.add(old.msgid)
         else:
             entry = _fresh(item)
             match = _similar(item.msgid, candidates)
@@ -321,7 +323,7 @@ def merge_catalog(template: polib.POFile, existing: polib.POFile | None, languag
                 entry.flags = ["fuzzy"] + [f for f in entry.flags if f != "fuzzy"]
         merged.append(entry)
     for old in old_entries:
-        if old.msgid in used or old.msgid in {t.msgid for t in template}:
+        if _key(old) in wanted:
             continue
         if old.obsolete or old.msgstr:
             gone = copy.deepcopy(old)
@@ -348,22 +350,28 @@ def _complete_header(metadata: Mapping[str, str], fields: Mapping[str, str]) -> 
     return {name: values[name] for name in order}
 
 
+def _key(entry: polib.POEntry) -> tuple[str | None, str]:
+    """What gettext looks an entry up by: its context and its msgid."""
+    return entry.msgctxt, entry.msgid
+
+
 def _unique(entries: Iterable[polib.POEntry]) -> list[polib.POEntry]:
-    """One entry per msgid, where the first copy stood: the live copy, else the first.
+    """One entry per (msgctxt, msgid), where the first copy stood: the live copy, else the first.
 
     GNU rejects two entries for one msgid even when one is obsolete (msgfmt and msgmerge:
     "duplicate message definition"), but a hand edit or a textual merge of two branches can
     leave a live entry and an obsolete copy of it; merged as they were, both came out
     obsolete, or the obsolete copy's translation was dropped. See ``_absorb``."""
-    kept: dict[str, polib.POEntry] = {}
+    kept: dict[tuple[str | None, str], polib.POEntry] = {}
     for entry in entries:
-        first = kept.get(entry.msgid)
+        key = _key(entry)
+        first = kept.get(key)
         if first is None:
-            kept[entry.msgid] = entry
+            kept[key] = entry
         elif first.obsolete and not entry.obsolete:
-            kept[entry.msgid] = _absorb(entry, first)
+            kept[key] = _absorb(entry, first)
         else:
-            kept[entry.msgid] = _absorb(first, entry)
+            kept[key] = _absorb(first, entry)
     return list(kept.values())
 
 
@@ -427,12 +435,14 @@ class Translation:
 
 
 def usable_entries(po: polib.POFile | None) -> dict[str, Translation]:
-    """msgid -> Translation for the entries a build may use (translated, not fuzzy, not obsolete)."""
+    """msgid -> Translation for the entries a build may use: translated, not fuzzy, not obsolete,
+    and without a context (``msgctxt``: the page's messages have none; gettext would not return
+    an entry with one for them)."""
     if po is None:
         return {}
     return {
         e.msgid: Translation(e.msgstr, e.linenum, e.tcomment or "")
-        for e in po if e.msgstr and not e.obsolete and "fuzzy" not in e.flags
+        for e in po if e.msgstr and not e.obsolete and e.msgctxt is None and "fuzzy" not in e.flags
     }
 
 
@@ -442,8 +452,9 @@ def translations_of(po: polib.POFile) -> dict[str, str]:
 
 
 def catalog_stats(po: polib.POFile | None, msgids: Iterable[str]) -> Stats:
-    """Translated / fuzzy / untranslated counts (messages and words) over distinct ``msgids``."""
-    by_id: Mapping[str, polib.POEntry] = {e.msgid: e for e in po if not e.obsolete} if po else {}
+    """Translated / fuzzy / untranslated counts (messages and words) over distinct ``msgids``
+    (the page's messages: an entry with a context is none of them)."""
+    by_id: Mapping[str, polib.POEntry] = {e.msgid: e for e in po if not e.obsolete and e.msgctxt is None} if po else {}
     counts = [0, 0, 0, 0, 0, 0]
     for msgid in dict.fromkeys(msgids):
         entry = by_id.get(msgid)
