@@ -15,7 +15,7 @@ import codecs
 import copy
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import polib
@@ -281,8 +281,13 @@ def parse_catalog(text: str, path: str) -> polib.POFile:
     return po
 
 
-def merge_catalog(template: polib.POFile, existing: polib.POFile | None, language: str) -> polib.POFile:
-    """msgmerge ``existing`` with ``template`` for ``language`` (``de_DE``); pure."""
+def merge_catalog(template: polib.POFile, existing: polib.POFile | None, language: str,
+                  suggest: Callable[[str], str | None] | None = None) -> polib.POFile:
+    """msgmerge ``existing`` with ``template`` for ``language`` (``de_DE``); pure but for ``suggest``.
+
+    A message ``existing`` does not have takes, fuzzy, the translation ``suggest`` offers for
+    its msgid (msgmerge's ``--compendium``: the locale's other catalogs, ``pipeline.compendium``),
+    else the translation of the most similar message that left the template."""
     merged = polib.POFile(wrapwidth=79, check_for_duplicates=False)
     new_header = _header(template.metadata.get("Project-Id-Version", ""), template.metadata.get("POT-Creation-Date", ""),
                          language, plural_forms(language))
@@ -315,8 +320,12 @@ def merge_catalog(template: polib.POFile, existing: polib.POFile | None, languag
             entry = _carry(old, item)
         else:
             entry = _fresh(item)
-            match = _similar(item.msgid, candidates)
-            if match is not None:
+            offered = suggest(item.msgid) if suggest is not None else None
+            match = _similar(item.msgid, candidates) if not offered else None
+            if offered:
+                entry.msgstr = offered
+                entry.flags = ["fuzzy"] + [f for f in entry.flags if f != "fuzzy"]
+            elif match is not None:
                 entry.msgstr = match.msgstr
                 entry.tcomment = match.tcomment
                 entry.previous_msgid = match.msgid

@@ -469,9 +469,9 @@ def test_the_project_folder_as_source_leaves_out_our_folders(sample_project, cap
     for _ in range(2):
         assert _run(sample_project, "all") == 0
         assert "build: 1 page(s) x 5 locale(s): " in capsys.readouterr().out
+    # the shipped template is gone: its page is no page of this source (it is source/<page>.md now)
     assert sorted(p.relative_to(sample_project / "locales/pot").as_posix()
-                  for p in (sample_project / "locales/pot").rglob("*.pot")) == [
-        f"source/{SEED_NAME[:-3]}.pot", f"{SEED_NAME[:-3]}.pot"]  # the latter: the shipped template, left as it was
+                  for p in (sample_project / "locales/pot").rglob("*.pot")) == [f"source/{SEED_NAME[:-3]}.pot"]
 
 
 def test_check_with_the_output_folder_inside_the_source_folder_finds_what_it_finds_beside_it(sample_project, capsys):
