@@ -90,7 +90,7 @@ def run_all(settings: Settings, options: BuildOptions, progress) -> Outcome:
     from .update import run_update
 
     outcome = Outcome()
-    for stage in (run_extract(settings, options.jobs), run_update(settings), run_build(settings, options, progress)):
+    for stage in (run_extract(settings, options.jobs), run_update(settings, options.jobs), run_build(settings, options, progress)):
         outcome.diagnostics += stage.diagnostics
         outcome.written += stage.written
         outcome.lines += stage.lines

@@ -25,6 +25,7 @@ a catalog takes, fuzzy, the translation another catalog of the locale has for it
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,15 +36,20 @@ from .diagnostics import Diagnostic, Location
 from .errors import PipelineError, error
 from .files import list_files, read_bytes, write_atomic, write_error
 from .project import Outcome, po_path, source_pages, template_path
-from .sync import load_memo, save_memo
+from .sync import PARALLEL_FROM, load_memo, save_memo
 
 if TYPE_CHECKING:  # polib, the parser and the catalog code load only when a file changed
     import polib
 
     from .compendium import Compendium, Index
 
+Found = dict[str, "bytes | None"]  # a locale's PO files as the run found them, by path in its folder
+Merged = tuple[list[Diagnostic], list[str], "str | None"]  # a merge's problems, file written, digest now
 
-def run_update(settings: Settings) -> Outcome:
+
+def run_update(settings: Settings, jobs: int = 0) -> Outcome:
+    """Merge every catalog that is not what update last wrote; in worker processes (``jobs``;
+    0: all cores) when there are many (a fresh clone)."""
     started = time.perf_counter()
     outcome = Outcome()
     pages = set(source_pages(settings))
@@ -58,25 +64,40 @@ def run_update(settings: Settings) -> Outcome:
     # the catalogs of locales not in this run (--locale) stay as the memo knew them
     kept = {key: state for key, state in seen.items() if key.split("\t", 1)[0] not in locales}
     code = code_digest()  # what update wrote is a fixed point of this code's merge only
-    templates = _Templates(settings, outcome)
-    index = _IndexStore(settings)
+    templates = {name[:-4] + ".md": read_bytes(pot_root / name) for name in names}
+    found: dict[str, Found] = {}
+    todo: list[tuple[str, str]] = []
     for locale in locales:
-        found = _LocaleCatalogs(settings, locale, index)
-        outcome.diagnostics += orphan_warnings(settings, locale, found.paths(), pages)
-        for name in names:
-            page, rel = name[:-4] + ".md", name[:-4] + ".po"
-            key = f"{locale}\t{page}"
-            state = digest(code, templates.digest(page), found.digest(rel))
+        folder = settings.locales / locale
+        found[locale] = {rel: read_bytes(folder / rel) for rel in list_files(folder) if rel.endswith(".po")}
+        for page, template in templates.items():
+            key, rel = f"{locale}\t{page}", page[:-3] + ".po"
+            state = digest(code, bytes_digest(template), bytes_digest(found[locale].get(rel)))
             if seen.get(key) == state:  # byte for byte what this code merged with this template
                 kept[key] = state
-                continue
-            written = _merge_one(settings, locale, page, templates, found, outcome)
-            if written is not None:
-                kept[key] = digest(code, templates.digest(page), written)
-        index.keep(locale, found)
+            else:
+                todo.append((locale, page))
+    results: dict[tuple[str, str], Merged] = {}
+    if todo:
+        index = _IndexStore(settings)
+        stored = {locale: index.get(locale) for locale in locales}
+        results, learnt = _merge_all(settings, todo, templates, found, stored, jobs)
+        for locale in locales:
+            written = {page[:-3] + ".po": now for (where, page), (_, _, now) in results.items()
+                       if where == locale and now is not None}
+            index.put(locale, _index_after(found[locale], written, [stored[locale], *learnt.get(locale, [])]))
+        index.save()
+    for locale in locales:  # reported in the order of a run in one process, locale by locale
+        outcome.diagnostics += orphan_warnings(settings, locale, list(found[locale]), pages)
+        for page in templates:
+            if (locale, page) in results:
+                diagnostics, written, now = results[(locale, page)]
+                outcome.diagnostics += diagnostics
+                outcome.written += written
+                if now is not None:
+                    kept[f"{locale}\t{page}"] = digest(code, bytes_digest(templates[page]), now)
     memo["update"] = kept
     save_memo(settings, memo)
-    index.save()
     outcome.lines.append(f"update: {len(outcome.written)} catalog(s) written in {time.perf_counter() - started:.2f}s")
     return outcome
 
@@ -90,13 +111,55 @@ def orphan_warnings(settings: Settings, locale: str, catalogs: list[str], pages:
             for rel in catalogs if rel[:-3] + ".md" not in pages]
 
 
+def _merge_all(settings: Settings, todo: list[tuple[str, str]], templates: dict[str, bytes | None],
+               found: dict[str, Found], stored: dict[str, Index], jobs: int,
+               ) -> tuple[dict[tuple[str, str], Merged], dict[str, list[Index]]]:
+    """``_merge_share`` of ``todo``, split by page over worker processes when there are many
+    (each template is then parsed in one of them); every worker sees the catalogs as found."""
+    workers = min(jobs or os.cpu_count() or 1, max(1, len(todo) // (PARALLEL_FROM // 2)))
+    if workers == 1:
+        return _merge_share(settings, todo, templates, found, stored)
+    from . import catalog, compendium, poformat  # noqa: F401 - loaded once here, inherited by the workers
+    from .workers import worker_pool
+
+    by_page = list(dict.fromkeys(page for _, page in todo))
+    shares = [set(by_page[i::workers]) for i in range(workers)]
+    with worker_pool(workers) as pool:
+        parts = list(pool.map(_merge_share, [settings] * workers, [[t for t in todo if t[1] in share] for share in shares],
+                              [{page: templates[page] for page in share} for share in shares],
+                              [found] * workers, [stored] * workers))
+    results: dict[tuple[str, str], Merged] = {}
+    learnt: dict[str, list[Index]] = {}
+    for part_results, part_learnt in parts:
+        results.update(part_results)
+        for locale, known in part_learnt.items():
+            learnt.setdefault(locale, []).extend(known)
+    return results, learnt
+
+
+def _merge_share(settings: Settings, share: list[tuple[str, str]], templates: dict[str, bytes | None],
+                 found: dict[str, Found], stored: dict[str, Index],
+                 ) -> tuple[dict[tuple[str, str], Merged], dict[str, list[Index]]]:
+    """Worker: merge the (locale, page) pairs of ``share`` and write their catalogs. Also
+    gives, per locale, what it learnt of the catalogs' translations (for the index)."""
+    parsed_templates = _Templates(settings, templates)
+    catalogs = {locale: _LocaleCatalogs(settings, locale, found[locale], stored[locale])
+                for locale in dict.fromkeys(locale for locale, _ in share)}
+    results: dict[tuple[str, str], Merged] = {}
+    for locale, page in share:
+        item = Outcome()
+        now = _merge_one(settings, locale, page, parsed_templates, catalogs[locale], item)
+        results[(locale, page)] = (item.diagnostics, item.written, now)
+    return results, {locale: [found_there.learnt()] for locale, found_there in catalogs.items()}
+
+
 def _merge_one(settings: Settings, locale: str, page: str, templates: _Templates, found: _LocaleCatalogs,
                outcome: Outcome) -> str | None:
     """Merge a page's template into its catalog in a locale and write it; the digest of the
     catalog's bytes now (None: nothing merged, the problem reported)."""
     from . import catalog
 
-    pot = templates.parsed(page)
+    pot = templates.parsed(page, outcome)
     if pot is None:
         return None
     rel = page[:-3] + ".po"
@@ -106,6 +169,7 @@ def _merge_one(settings: Settings, locale: str, page: str, templates: _Templates
         outcome.diagnostics.append(exc.diagnostic)  # never overwrite a file we cannot read
         return None
     merged = catalog.merge_catalog(pot, existing, po_language(locale), found.suggest)
+    found.release(rel)
     data = catalog.format_catalog(merged).encode("utf-8")
     path = po_path(settings, locale, page)
     try:
@@ -119,57 +183,40 @@ def _merge_one(settings: Settings, locale: str, page: str, templates: _Templates
 
 
 class _Templates:
-    """The templates, each read once and parsed at most once, for every locale; a template
-    that cannot be read or parsed is reported once."""
+    """The templates (their bytes, by page), each parsed at most once, for every locale; one
+    that cannot be read or parsed is reported once, to the first merge that needs it."""
 
-    def __init__(self, settings: Settings, outcome: Outcome) -> None:
-        self._settings, self._outcome = settings, outcome
-        self._data: dict[str, bytes | None] = {}
+    def __init__(self, settings: Settings, data: dict[str, bytes | None]) -> None:
+        self._settings, self._data = settings, data
         self._parsed: dict[str, polib.POFile | None] = {}
 
-    def _bytes(self, page: str) -> bytes | None:
-        if page not in self._data:
-            self._data[page] = read_bytes(template_path(self._settings, page))
-        return self._data[page]
-
-    def digest(self, page: str) -> str:
-        return bytes_digest(self._bytes(page))
-
-    def parsed(self, page: str) -> polib.POFile | None:
+    def parsed(self, page: str, outcome: Outcome) -> polib.POFile | None:
         if page not in self._parsed:
             from . import catalog
 
             shown = self._settings.display(template_path(self._settings, page))
-            data = self._bytes(page)
+            data = self._data.get(page)
             try:
                 if data is None:
                     raise error(shown, 1, 1, "cannot read the file", "io.read")
                 self._parsed[page] = catalog.read_catalog(data, shown)
             except PipelineError as exc:
-                self._outcome.diagnostics.append(exc.diagnostic)
+                outcome.diagnostics.append(exc.diagnostic)
                 self._parsed[page] = None
         return self._parsed[page]
 
 
 class _LocaleCatalogs:
-    """A locale's PO files as the run found them (read once; a file the run writes is still
-    seen as it was found by the compendium), each parsed at most once, and the compendium
-    over them, made at the first message it is asked about."""
+    """A locale's PO files as the run found them (``data``; a file the run writes is still seen
+    as it was found by the compendium), each parsed when needed, and the compendium over them
+    (with ``stored``, the index a previous run kept), made at the first message it is asked about."""
 
-    def __init__(self, settings: Settings, locale: str, index: _IndexStore) -> None:
-        self._settings, self._locale, self._index = settings, locale, index
-        folder = settings.locales / locale
-        self._data = {rel: read_bytes(folder / rel) for rel in list_files(folder) if rel.endswith(".po")}
-        self._digests = {rel: bytes_digest(data) for rel, data in self._data.items()}
+    def __init__(self, settings: Settings, locale: str, data: Found, stored: Index) -> None:
+        self._settings, self._locale, self._data, self._stored = settings, locale, data, stored
+        self._digests = {rel: bytes_digest(content) for rel, content in data.items()}
         self._parsed: dict[str, polib.POFile | PipelineError] = {}
         self._compendium: Compendium | None = None
-        self._made: Index = {}  # what the run learnt of the catalogs' translations
-
-    def paths(self) -> list[str]:
-        return list(self._data)
-
-    def digest(self, rel: str) -> str:
-        return self._digests.get(rel, bytes_digest(None))
+        self._made: Index = {}  # what the merges learnt of the catalogs' translations
 
     def parsed(self, rel: str) -> polib.POFile | None:
         """The catalog as found (None: there is none); raises the located error of one that
@@ -183,13 +230,19 @@ class _LocaleCatalogs:
             shown = self._settings.display(self._settings.locales / self._locale / rel)
             try:
                 po = self._parsed[rel] = catalog.read_catalog(self._data[rel], shown)
-                self._made[rel] = (self._digests[rel], translated_ids(po))
+                self._made.setdefault(rel, (self._digests[rel], translated_ids(po)))  # not once written
             except PipelineError as exc:
                 self._parsed[rel] = exc
         found = self._parsed[rel]
         if isinstance(found, PipelineError):
             raise found
         return found
+
+    def release(self, rel: str) -> None:
+        """Forget the parsed catalog (the bytes stay): a run over many catalogs holds one at a
+        time, unless the compendium asks for it again."""
+        if not isinstance(self._parsed.get(rel), PipelineError):
+            self._parsed.pop(rel, None)
 
     def _quiet(self, rel: str) -> polib.POFile | None:
         """``parsed``, for the compendium: a catalog that cannot be read offers nothing (the
@@ -204,7 +257,7 @@ class _LocaleCatalogs:
         if self._compendium is None:
             from .compendium import Compendium
 
-            self._compendium = Compendium(self._digests, self._quiet, self._index.get(self._locale))
+            self._compendium = Compendium(self._digests, self._quiet, self._stored)
         return self._compendium.suggest(msgid)
 
     def wrote(self, rel: str, data: bytes, merged: polib.POFile) -> None:
@@ -212,24 +265,28 @@ class _LocaleCatalogs:
 
         self._made[rel] = (bytes_digest(data), translated_ids(merged))
 
-    def index(self, stored: Index) -> Index:
-        """The index of the locale's catalogs as they now are: what ``stored`` knew that is
-        still true, what the run learnt."""
-        current = {**self._digests, **{rel: made[0] for rel, made in self._made.items()}}
-        known = {rel: entry for rel, entry in stored.items() if current.get(rel) == entry[0]}
-        if self._compendium is not None:
-            known.update(self._compendium.known())
-        known.update(self._made)
-        return {rel: known[rel] for rel in sorted(known) if rel in current and current[rel] == known[rel][0]}
+    def learnt(self) -> Index:
+        """What the merges and the compendium learnt of the catalogs' translations."""
+        known = self._compendium.known() if self._compendium is not None else {}
+        return {**known, **self._made}
 
-    @property
-    def learnt(self) -> bool:
-        return bool(self._made) or self._compendium is not None
+
+def _index_after(found: Found, written: dict[str, str], parts: list[Index]) -> Index:
+    """The index of a locale's catalogs as they now are (``found``, but those ``written``,
+    with the digests of their bytes now): each entry of ``parts`` that is true of them."""
+    current = {rel: bytes_digest(data) for rel, data in found.items()}
+    current.update(written)
+    index: Index = {}
+    for part in parts:
+        for rel, entry in part.items():
+            if current.get(rel) == entry[0]:
+                index[rel] = entry
+    return dict(sorted(index.items()))
 
 
 class _IndexStore:
     """The compendium's index of every locale (``out/.cache/compendium.json``), read only when
-    a run parses a catalog or asks the compendium, and written when it changed."""
+    a run merges a catalog, and written when it changed."""
 
     def __init__(self, settings: Settings) -> None:
         self._path: Path = settings.out / ".cache" / "compendium.json"
@@ -248,21 +305,18 @@ class _IndexStore:
                 self._locales = {}
         return self._locales.get(locale, {})
 
-    def keep(self, locale: str, found: _LocaleCatalogs) -> None:
-        if not found.learnt:
-            return  # nothing read: what the index knows of the locale is as true as it was
-        stored = self.get(locale)
-        now = found.index(stored)
-        if now != stored:
+    def put(self, locale: str, index: Index) -> None:
+        if index != self.get(locale):
             assert self._locales is not None
-            self._locales[locale] = now
+            self._locales[locale] = index
             self._changed = True
 
     def save(self) -> None:
         if not self._changed or self._locales is None:
             return
-        data = {"code": code_digest(), "locales": {locale: {rel: [entry[0], list(entry[1])] for rel, entry in catalogs.items()}
-                            for locale, catalogs in sorted(self._locales.items())}}
+        data = {"code": code_digest(), "locales": {
+            locale: {rel: [entry[0], list(entry[1])] for rel, entry in catalogs.items()}
+            for locale, catalogs in sorted(self._locales.items())}}
         try:
             write_atomic(self._path, json.dumps(data, sort_keys=True) + "\n")
         except OSError:

@@ -292,3 +292,34 @@ def test_a_message_new_to_a_catalog_reads_only_the_catalogs_that_may_translate_i
     assert entry.msgstr == "Ein Absatz." and "fuzzy" in entry.flags
     (entry,) = _entries(sample_project / EN_PO, "Un paragraphe.")
     assert entry.msgstr == ""
+
+
+def test_update_in_worker_processes_writes_what_one_process_writes(corpus, tmp_path, monkeypatch):
+    """A fresh clone (or ``make clean``) merges every catalog, past ``PARALLEL_FROM`` in worker
+    processes: the same files, the same findings in the same order, the same suggestions."""
+    from pipeline.config import load_settings
+    from pipeline.update import run_update
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")  # the same dates in both
+    outcomes = []
+    for jobs in (1, 2):
+        project = tmp_path / f"j{jobs}" / "site"  # the same name: the catalogs' Project-Id-Version
+        shutil.copytree(corpus / "en-us/InTuneDocs/EndUser", project / "source")
+        (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR", "de-DE"]\n',
+                                               encoding="utf-8")
+        assert _run(project, "extract") == 0
+        assert _run(project, "import", "--locale", "fr-FR", "--from", str(corpus / "fr-fr/InTuneDocs/EndUser")) == 0
+        (project / "source" / SEED_NAME).rename(project / "source/renamed.md")  # its translations: suggestions
+        broken = project / "locales/fr-FR/your-computer-is-already-enrolled.po"
+        broken.write_bytes(broken.read_bytes() + b'\nmsgid "x"\n')
+        assert _run(project, "extract") == 0
+        shutil.rmtree(project / "out")
+        outcome = run_update(load_settings(project, {}), jobs)
+        assert len(outcome.written) > 90  # de-DE's, made; fr-FR's are as the import wrote them
+        outcomes.append((outcome, {p.relative_to(project).as_posix(): p.read_bytes()
+                                   for p in (project / "locales").rglob("*.po")}))
+    (one, one_files), (two, two_files) = outcomes
+    assert two.diagnostics == one.diagnostics and two.written == one.written and two_files == one_files
+    assert [d.code for d in one.diagnostics] == ["catalog.orphan", "po.syntax"]  # de-DE had no catalog of it
+    renamed = catalog.parse_catalog(one_files["locales/fr-FR/renamed.po"].decode("utf-8"), "renamed.po")
+    assert sum("fuzzy" in e.flags and bool(e.msgstr) for e in renamed) > 5
