@@ -46,7 +46,7 @@ from .cache import (BuildCache, UnitRecord, build_records, bytes_digest, code_di
                     tree_digest)
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
-from .files import inside, read_bytes, under, write_atomic, write_error
+from .files import inside, read_bytes, remove_file, under, write_atomic, write_error
 from .model import Diagnostic, Document, Stats
 from .project import Outcome, index_file, load_glossary_file, po_path, source_pages
 
@@ -291,18 +291,9 @@ def _remove_stale_outputs(settings: Settings, cache: BuildCache, units: dict[str
 
 
 def _remove_output(settings: Settings, output: str) -> None:
-    """Remove an output file, and the folders its removal leaves empty (up to ``out/``, kept):
-    a clean build makes no empty folder, so an incremental one leaves none either (a page
-    of ``EULA/`` left out of de-DE took ``html/de-DE/EULA/`` with it, a locale gone its tree)."""
-    target = settings.out / output
-    target.unlink(missing_ok=True)
-    for folder in target.parents:
-        if folder == settings.out:
-            break
-        try:
-            folder.rmdir()
-        except OSError:  # not empty (or not ours to remove): the folders above are not empty either
-            break
+    """Remove an output file, and the folders its removal leaves empty (a page of ``EULA/``
+    left out of de-DE takes ``html/de-DE/EULA/`` with it, a locale gone its tree)."""
+    remove_file(settings.out / output, settings.out)
 
 
 # Chunks per worker process: small chunks keep every worker busy to the end (a worker

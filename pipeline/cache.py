@@ -9,6 +9,7 @@ Timestamps are never trusted; ``make clean`` (removing ``out/``) drops the cache
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -146,8 +147,10 @@ def tree_digest(root: Path | None, pattern: str = "*") -> str:
     return digest(*parts)
 
 
+@functools.cache
 def code_digest() -> str:
     """Our own version: the package's code and packaged templates, so an upgrade (or a
-    developer's edit) invalidates what older code built."""
+    developer's edit) invalidates what older code built. Read once per process (``pipeline
+    all`` asks in extract, update and build): the code running does not change during a run."""
     package = Path(__file__).parent
     return digest(__version__, tree_digest(package, "*.py"), tree_digest(package / "templates"))

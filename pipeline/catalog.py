@@ -15,7 +15,7 @@ import codecs
 import copy
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import polib
@@ -83,12 +83,13 @@ def make_template(messages: Iterable[Message], project: str, date: str, title: s
 
 def holds_its_messages(pot: polib.POFile) -> bool:
     """Whether a template parsed back holds what ``make_template`` wrote: untranslated live
-    entries whose messages (ids, references, comments, flags) are the ones its
-    ``X-Pipeline-Template`` digest was made of (a cut or a hand edit changes them)."""
+    entries without a context (``msgctxt``: pages have none) whose messages (ids, references,
+    comments, flags) are the ones its ``X-Pipeline-Template`` digest was made of (a cut or a
+    hand edit changes them)."""
     messages = [Message(entry.msgid, tuple(f"{path}:{line}" if line else path for path, line in entry.occurrences),
                         tuple(entry.comment.split("\n")) if entry.comment else (), tuple(entry.flags))
                 for entry in pot]
-    return (not any(entry.obsolete or entry.msgstr for entry in pot)
+    return (not any(entry.obsolete or entry.msgstr or entry.msgctxt is not None for entry in pot)
             and pot.metadata.get(TEMPLATE_HEADER) == template_digest(messages))
 
 
@@ -280,48 +281,58 @@ def parse_catalog(text: str, path: str) -> polib.POFile:
     return po
 
 
-def merge_catalog(template: polib.POFile, existing: polib.POFile | None, language: str) -> polib.POFile:
-    """msgmerge ``existing`` with ``template`` for ``language`` (``de_DE``); pure."""
+def merge_catalog(template: polib.POFile, existing: polib.POFile | None, language: str,
+                  suggest: Callable[[str], str | None] | None = None) -> polib.POFile:
+    """msgmerge ``existing`` with ``template`` for ``language`` (``de_DE``); pure but for ``suggest``.
+
+    A message ``existing`` does not have takes, fuzzy, the translation ``suggest`` offers for
+    its msgid (msgmerge's ``--compendium``: the locale's other catalogs, ``pipeline.compendium``),
+    else the translation of the most similar message that left the template."""
     merged = polib.POFile(wrapwidth=79, check_for_duplicates=False)
-    if existing is not None:
+    new_header = _header(template.metadata.get("Project-Id-Version", ""), template.metadata.get("POT-Creation-Date", ""),
+                         language, plural_forms(language))
+    if existing is not None and (existing.metadata or existing.header):
         merged.header = existing.header
-        merged.metadata = dict(existing.metadata)
+        # a field msgfmt --check-header wants, deleted by hand, comes back where it stood
+        merged.metadata = _complete_header(existing.metadata, {name: value for name, value in new_header.items()
+                                                               if name != "Report-Msgid-Bugs-To"})
         merged.metadata_is_fuzzy = existing.metadata_is_fuzzy
-    else:
+    else:  # no catalog, or one without a header (an empty file): the header of a new one
         merged.header = template.header.replace("Translation template", f"{language} translation")
-        merged.metadata = _header(template.metadata.get("Project-Id-Version", ""),
-                                  template.metadata.get("POT-Creation-Date", ""), language,
-                                  plural_forms(language))
+        merged.metadata = new_header
     merged.metadata["POT-Creation-Date"] = template.metadata.get("POT-Creation-Date", "")
     if TEMPLATE_HEADER in template.metadata:  # which template this catalog was merged with
         merged.metadata[TEMPLATE_HEADER] = template.metadata[TEMPLATE_HEADER]
-    merged.metadata.setdefault("Language", language)
     if not merged.metadata.get("Language"):
         merged.metadata["Language"] = language
-    merged.metadata.setdefault("Plural-Forms", plural_forms(language))
     merged.metadata["Content-Type"] = "text/plain; charset=UTF-8"
 
+    # entries are matched by (msgctxt, msgid), as gettext looks them up; the template's have no
+    # context, so an entry with one is no message of the page: it goes obsolete, kept
     old_entries = _unique(existing) if existing is not None else []
-    active = {e.msgid: e for e in old_entries if not e.obsolete}
-    obsolete = {e.msgid: e for e in old_entries if e.obsolete}
-    candidates = [e for e in old_entries if e.msgstr and e.msgid not in {t.msgid for t in template}]
-    used: set[str] = set()
+    active = {_key(e): e for e in old_entries if not e.obsolete}
+    obsolete = {_key(e): e for e in old_entries if e.obsolete}
+    wanted = {_key(t) for t in template}
+    candidates = [e for e in old_entries if e.msgstr and e.msgctxt is None and _key(e) not in wanted]
     for item in template:
-        old = active.get(item.msgid) or obsolete.get(item.msgid)
+        old = active.get(_key(item)) or obsolete.get(_key(item))
         if old is not None:
             entry = _carry(old, item)
-            used.add(old.msgid)
         else:
             entry = _fresh(item)
-            match = _similar(item.msgid, candidates)
-            if match is not None:
+            offered = suggest(item.msgid) if suggest is not None else None
+            match = _similar(item.msgid, candidates) if not offered else None
+            if offered:
+                entry.msgstr = offered
+                entry.flags = ["fuzzy"] + [f for f in entry.flags if f != "fuzzy"]
+            elif match is not None:
                 entry.msgstr = match.msgstr
                 entry.tcomment = match.tcomment
                 entry.previous_msgid = match.msgid
                 entry.flags = ["fuzzy"] + [f for f in entry.flags if f != "fuzzy"]
         merged.append(entry)
     for old in old_entries:
-        if old.msgid in used or old.msgid in {t.msgid for t in template}:
+        if _key(old) in wanted:
             continue
         if old.obsolete or old.msgstr:
             gone = copy.deepcopy(old)
@@ -331,22 +342,45 @@ def merge_catalog(template: polib.POFile, existing: polib.POFile | None, languag
     return merged
 
 
+def _complete_header(metadata: Mapping[str, str], fields: Mapping[str, str]) -> dict[str, str]:
+    """``metadata`` with each of ``fields`` it lacks, placed after the field that comes before
+    it in ``fields`` (so a header that lost a line gets it back where it was); the fields it
+    has keep their values and their order."""
+    order = list(metadata)
+    values = dict(metadata)
+    after = -1
+    for name, value in fields.items():
+        if name in values:
+            after = order.index(name)
+        else:
+            after += 1
+            order.insert(after, name)
+            values[name] = value
+    return {name: values[name] for name in order}
+
+
+def _key(entry: polib.POEntry) -> tuple[str | None, str]:
+    """What gettext looks an entry up by: its context and its msgid."""
+    return entry.msgctxt, entry.msgid
+
+
 def _unique(entries: Iterable[polib.POEntry]) -> list[polib.POEntry]:
-    """One entry per msgid, where the first copy stood: the live copy, else the first.
+    """One entry per (msgctxt, msgid), where the first copy stood: the live copy, else the first.
 
     GNU rejects two entries for one msgid even when one is obsolete (msgfmt and msgmerge:
     "duplicate message definition"), but a hand edit or a textual merge of two branches can
     leave a live entry and an obsolete copy of it; merged as they were, both came out
     obsolete, or the obsolete copy's translation was dropped. See ``_absorb``."""
-    kept: dict[str, polib.POEntry] = {}
+    kept: dict[tuple[str | None, str], polib.POEntry] = {}
     for entry in entries:
-        first = kept.get(entry.msgid)
+        key = _key(entry)
+        first = kept.get(key)
         if first is None:
-            kept[entry.msgid] = entry
+            kept[key] = entry
         elif first.obsolete and not entry.obsolete:
-            kept[entry.msgid] = _absorb(entry, first)
+            kept[key] = _absorb(entry, first)
         else:
-            kept[entry.msgid] = _absorb(first, entry)
+            kept[key] = _absorb(first, entry)
     return list(kept.values())
 
 
@@ -410,12 +444,14 @@ class Translation:
 
 
 def usable_entries(po: polib.POFile | None) -> dict[str, Translation]:
-    """msgid -> Translation for the entries a build may use (translated, not fuzzy, not obsolete)."""
+    """msgid -> Translation for the entries a build may use: translated, not fuzzy, not obsolete,
+    and without a context (``msgctxt``: the page's messages have none; gettext would not return
+    an entry with one for them)."""
     if po is None:
         return {}
     return {
         e.msgid: Translation(e.msgstr, e.linenum, e.tcomment or "")
-        for e in po if e.msgstr and not e.obsolete and "fuzzy" not in e.flags
+        for e in po if e.msgstr and not e.obsolete and e.msgctxt is None and "fuzzy" not in e.flags
     }
 
 
@@ -425,8 +461,9 @@ def translations_of(po: polib.POFile) -> dict[str, str]:
 
 
 def catalog_stats(po: polib.POFile | None, msgids: Iterable[str]) -> Stats:
-    """Translated / fuzzy / untranslated counts (messages and words) over distinct ``msgids``."""
-    by_id: Mapping[str, polib.POEntry] = {e.msgid: e for e in po if not e.obsolete} if po else {}
+    """Translated / fuzzy / untranslated counts (messages and words) over distinct ``msgids``
+    (the page's messages: an entry with a context is none of them)."""
+    by_id: Mapping[str, polib.POEntry] = {e.msgid: e for e in po if not e.obsolete and e.msgctxt is None} if po else {}
     counts = [0, 0, 0, 0, 0, 0]
     for msgid in dict.fromkeys(msgids):
         entry = by_id.get(msgid)

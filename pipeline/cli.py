@@ -86,10 +86,11 @@ def run_all(settings: Settings, options: BuildOptions, progress) -> Outcome:
     """extract, update, build; one outcome with every stage's diagnostics and lines."""
     from .build import run_build
     from .project import Outcome
-    from .sync import run_extract, run_update
+    from .sync import run_extract
+    from .update import run_update
 
     outcome = Outcome()
-    for stage in (run_extract(settings, options.jobs), run_update(settings), run_build(settings, options, progress)):
+    for stage in (run_extract(settings, options.jobs), run_update(settings, options.jobs), run_build(settings, options, progress)):
         outcome.diagnostics += stage.diagnostics
         outcome.written += stage.written
         outcome.lines += stage.lines
@@ -113,7 +114,7 @@ def _run_command(args: argparse.Namespace, settings: Settings, typed: Sequence[s
 
         return _report(run_extract(settings))
     if args.command in ("update", "init"):
-        from .sync import run_update
+        from .update import run_update
 
         return _report(run_update(settings))
     if args.command == "stats":

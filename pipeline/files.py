@@ -90,6 +90,19 @@ def write_error(display: str, exc: OSError):
     return error(display, 1, 1, f"cannot write: {exc.strerror or exc}", "io.write")
 
 
+def remove_file(path: Path, root: Path) -> None:
+    """Remove a file below ``root`` and the folders its removal leaves empty (up to ``root``,
+    kept): a clean run makes no empty folder, so an incremental one leaves none either."""
+    path.unlink(missing_ok=True)
+    for folder in path.parents:
+        if folder == root:
+            break
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (or not ours to remove): the folders above are not empty either
+            break
+
+
 def inside(root: Path, relative: str) -> Path:
     """``root/relative``, refusing any path that would leave ``root``."""
     normal = os.path.normpath(relative)

@@ -1,8 +1,8 @@
 """``pipeline stats``: translated / fuzzy / untranslated messages and words per locale and page.
 
 In: ``Settings`` (the templates under ``locales/pot/`` say which messages a page has, the
-PO files what is translated). Out: ``PageStats`` records, and their text as an aligned
-table or as JSON (``format_table`` / ``format_json``; pure).
+PO files what is translated; only pages in the source count). Out: ``PageStats`` records,
+and their text as an aligned table or as JSON (``format_table`` / ``format_json``; pure).
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from . import catalog
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
 from .model import Diagnostic
-from .project import load_catalog, template_path
+from .files import list_files
+from .project import load_catalog, source_pages, template_path
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,10 @@ class PageStats:
 
 def collect_stats(settings: Settings, diagnostics: list[Diagnostic]) -> list[PageStats]:
     pot_root = settings.locales / "pot"
-    pages = sorted(p.relative_to(pot_root).as_posix()[:-4] + ".md" for p in pot_root.rglob("*.pot")) if pot_root.is_dir() else []
+    # the pages that exist: a template whose page was removed or renamed counts for nothing
+    # (the next extract removes it)
+    exist = set(source_pages(settings))
+    pages = [name[:-4] + ".md" for name in list_files(pot_root) if name.endswith(".pot") and name[:-4] + ".md" in exist]
     rows: list[PageStats] = []
     templates: dict[str, list[str]] = {}
     for page in pages:

@@ -1,12 +1,13 @@
-"""Catalog stages: ``extract`` (pages -> POT per page) and ``update`` (POT -> PO per locale).
+"""Catalog stage ``extract`` (pages -> POT per page), and the memo it shares with ``update``.
 
-In: ``Settings``. Out: an ``Outcome`` and the files under ``locales/``. A template whose
-messages did not change is not rewritten (its creation date is kept), and a catalog is
-written only when its text changes, so running either twice changes nothing.
+In: ``Settings``. Out: an ``Outcome`` and the templates under ``locales/pot/``. A template
+whose messages did not change is not rewritten (its creation date is kept), so running it
+twice changes nothing; the template of a page no longer in the source is removed.
 
-Both stages remember, in ``out/.cache/sync.json``, the content hashes of the inputs and
-outputs of each file they produced; a page (or a PO file) whose hashes still match is
-not parsed again, so a run over an unchanged site costs a hash of each file.
+Both stages (``update``: ``pipeline.update``) remember, in ``out/.cache/sync.json``, the
+content hashes of the inputs and outputs of each file they produced; a page (or a PO file)
+whose hashes still match is not parsed again, so a run over an unchanged site costs a hash
+of each file.
 """
 
 from __future__ import annotations
@@ -19,14 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import bytes_digest, code_digest, digest, file_digest
-from .config import PSEUDO_LOCALES, Settings, po_language
+from .config import Settings
 from .errors import PipelineError, error
-from .files import read_bytes, write_atomic, write_error
-from .project import Outcome, load_source, now_stamp, po_path, source_pages, template_path
+from .files import list_files, read_bytes, remove_file, write_atomic, write_error
+from .project import Outcome, load_source, now_stamp, source_pages, template_path
 
-if TYPE_CHECKING:  # polib, the parser and the catalog code load only when a file changed
-    import polib
-
+if TYPE_CHECKING:  # the parser and the catalog code load only when a page changed
     from .extract import Message
 
 
@@ -34,7 +33,7 @@ def _memo_path(settings: Settings) -> Path:
     return settings.out / ".cache" / "sync.json"
 
 
-def _load_memo(settings: Settings) -> dict[str, dict[str, str]]:
+def load_memo(settings: Settings) -> dict[str, dict[str, str]]:
     try:
         data = json.loads(_memo_path(settings).read_text(encoding="utf-8"))
         return data if isinstance(data, dict) else {}
@@ -42,7 +41,7 @@ def _load_memo(settings: Settings) -> dict[str, dict[str, str]]:
         return {}
 
 
-def _save_memo(settings: Settings, memo: dict[str, dict[str, str]]) -> None:
+def save_memo(settings: Settings, memo: dict[str, dict[str, str]]) -> None:
     try:
         write_atomic(_memo_path(settings), json.dumps(memo, sort_keys=True) + "\n")
     except OSError:
@@ -58,12 +57,14 @@ def run_extract(settings: Settings, jobs: int = 0) -> Outcome:
     started = time.perf_counter()
     outcome = Outcome()
     prefix = settings.display(settings.source)
-    memo = _load_memo(settings)
+    memo = load_memo(settings)
     seen = memo.get("extract", {})
     kept: dict[str, str] = {}
     config = digest(repr(settings.translate_keys), settings.project, prefix, code_digest())
     todo: list[tuple[str, str]] = []
-    for page in source_pages(settings):
+    pages = source_pages(settings)
+    removed = _remove_stale_templates(settings, set(pages), outcome)
+    for page in pages:
         page_bytes = file_digest(settings.source / page)  # each file is read once here
         pot = template_path(settings, page)
         state = digest(config, page_bytes, file_digest(pot))
@@ -97,10 +98,28 @@ def run_extract(settings: Settings, jobs: int = 0) -> Outcome:
         if page in made:  # the digests of the bytes parsed and of the template's bytes now
             kept[page] = digest(config, *made[page])
     memo["extract"] = kept
-    _save_memo(settings, memo)
+    save_memo(settings, memo)
     outcome.lines.append(f"extract: {len(todo)} page(s) parsed, {unchanged} unchanged, "
-                         f"{len(outcome.written)} template(s) written in {time.perf_counter() - started:.2f}s")
+                         f"{len(outcome.written)} template(s) written{f', {removed} removed' if removed else ''} "
+                         f"in {time.perf_counter() - started:.2f}s")
     return outcome
+
+
+def _remove_stale_templates(settings: Settings, pages: set[str], outcome: Outcome) -> int:
+    """Remove the templates of pages no longer in the source (removed or renamed): they are
+    generated from their page, and ``update`` would keep merging them. The pages' PO files,
+    translators' work, stay (``update`` warns of them). The number removed."""
+    root = settings.locales / "pot"
+    removed = 0
+    for name in list_files(root):
+        if name.endswith(".pot") and name[:-4] + ".md" not in pages:
+            try:
+                remove_file(root / name, root)
+                removed += 1
+            except OSError as exc:
+                outcome.diagnostics.append(error(settings.display(root / name), 1, 1,
+                                                 f"cannot remove: {exc.strerror or exc}", "io.write").diagnostic)
+    return removed
 
 
 def source_digest(settings: Settings, page_bytes: str) -> str:
@@ -184,88 +203,3 @@ def _write_template(settings: Settings, page: str, messages: "list[Message]", so
         outcome.diagnostics.append(write_error(settings.display(path), exc).diagnostic)
         return None
     return bytes_digest(data)
-
-
-def _merged_already(pot_data: bytes, po_data: bytes) -> bool:
-    """The PO file says it was merged with exactly this template (its messages' digest,
-    ``X-Pipeline-Template``), so merging again would change nothing: no need to parse.
-    Unless its ``md-text`` flags are gone (GNU msgcat drops the flags it does not know):
-    the merge puts them back (README, "PO files")."""
-    from .catalog import TEMPLATE_HEADER, header_value
-
-    try:
-        pot_text, po_text = pot_data.decode("utf-8"), po_data.decode("utf-8")
-    except UnicodeDecodeError:  # parsed, so that the error is located
-        return False
-    if po_text.startswith("\ufeff"):  # saved with a BOM: parsed, so that update reports it as build does
-        return False
-    if "charset=utf-8" not in (header_value(po_text, "Content-Type") or "").lower().replace(" ", ""):
-        return False  # parsed: another charset is read in it and written as UTF-8, or is an error
-    ours = header_value(po_text, TEMPLATE_HEADER)
-    if ours is None or ours != header_value(pot_text, TEMPLATE_HEADER):
-        return False
-    return po_text.count("md-text") >= pot_text.count("md-text")
-
-
-def run_update(settings: Settings) -> Outcome:
-    started = time.perf_counter()
-    outcome = Outcome()
-    pot_root = settings.locales / "pot"
-    names = sorted(p.relative_to(pot_root).as_posix() for p in pot_root.rglob("*.pot")) if pot_root.is_dir() else []
-    if not names:
-        outcome.lines.append("update: no templates under locales/pot/; run 'pipeline extract' first")
-    memo = _load_memo(settings)
-    seen = memo.get("update", {})
-    kept: dict[str, str] = {}
-    templates: dict[str, bytes | None] = {}  # each template read once, for every locale
-    parsed: "dict[str, polib.POFile | None]" = {}
-    from . import catalog
-
-    def template_of(page: str) -> "polib.POFile | None":
-        if page not in parsed:
-            shown = settings.display(template_path(settings, page))
-            try:
-                if templates[page] is None:
-                    raise error(shown, 1, 1, "cannot read the file", "io.read")
-                parsed[page] = catalog.read_catalog(templates[page], shown)
-            except PipelineError as exc:
-                outcome.diagnostics.append(exc.diagnostic)
-                parsed[page] = None
-        return parsed[page]
-
-    for locale in settings.target_locales:
-        if locale in PSEUDO_LOCALES:
-            continue
-        for name in names:
-            page = name[:-4] + ".md"
-            path = po_path(settings, locale, page)
-            key = f"{locale}\t{page}"
-            if page not in templates:
-                templates[page] = read_bytes(template_path(settings, page))
-            pot_data, po_data = templates[page], read_bytes(path)
-            state = digest(bytes_digest(pot_data), bytes_digest(po_data))
-            if seen.get(key) == state or (pot_data is not None and po_data is not None
-                                          and _merged_already(pot_data, po_data)):
-                kept[key] = state
-                continue
-            pot = template_of(page)
-            if pot is None:
-                continue
-            try:
-                shown = settings.display(path)
-                existing = catalog.read_catalog(po_data, shown) if po_data is not None else None
-            except PipelineError as exc:
-                outcome.diagnostics.append(exc.diagnostic)  # never overwrite a file we cannot read
-                continue
-            text = catalog.format_catalog(catalog.merge_catalog(pot, existing, po_language(locale)))
-            try:
-                if write_atomic(path, text):
-                    outcome.written.append(settings.display(path))
-            except OSError as exc:
-                outcome.diagnostics.append(write_error(settings.display(path), exc).diagnostic)
-                continue
-            kept[key] = digest(bytes_digest(pot_data), bytes_digest(text.encode("utf-8")))
-    memo["update"] = kept
-    _save_memo(settings, memo)
-    outcome.lines.append(f"update: {len(outcome.written)} catalog(s) written in {time.perf_counter() - started:.2f}s")
-    return outcome

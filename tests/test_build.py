@@ -169,6 +169,39 @@ def test_translated_heading_keeps_the_source_fragment(sample_project):
     assert "<a name=" not in source  # untranslated output stays byte for byte
 
 
+DE_PO = f"locales/de-DE/{SEED_NAME[:-3]}.po"
+CONTEXT_ENTRY = '\nmsgctxt "sidebar"\nmsgid "Voir aussi"\nmsgstr "Weiterf\u00fchrende Links"\n'
+
+
+@pytest.mark.parametrize("heading", ["Siehe auch", ""])
+def test_an_entry_with_a_context_the_template_has_not_is_not_used(sample_project, capsys, heading):
+    """gettext looks a message up by (msgctxt, msgid), and our templates carry no msgctxt: an
+    entry with one is another message. The build keyed entries by msgid alone, so it published
+    the context entry's translation for the heading (gettext returns "Siehe auch"), and counted
+    the heading translated when the entry without context was not."""
+    po = sample_project / DE_PO
+    text = po.read_text(encoding="utf-8")
+    assert 'msgid "Voir aussi"\nmsgstr ""\n' in text
+    po.write_text(text.replace('msgid "Voir aussi"\nmsgstr ""\n', f'msgid "Voir aussi"\nmsgstr "{heading}"\n'),
+                  encoding="utf-8")
+
+    def built() -> tuple[list[str], bytes, dict]:
+        capsys.readouterr()
+        assert main(["-C", str(sample_project), "build", "--locale", "de-DE"]) == 0
+        lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("build: de-DE:")]
+        assert main(["-C", str(sample_project), "stats", "--format", "json"]) == 0
+        stats = json.loads(capsys.readouterr().out)["locales"]["de-DE"]
+        return lines, (sample_project / "out/markdown/de-DE" / SEED_NAME).read_bytes(), stats
+
+    without = built()
+    po.write_text(po.read_text(encoding="utf-8") + CONTEXT_ENTRY, encoding="utf-8")
+    with_context = built()
+    assert with_context == without
+    page = with_context[1].decode("utf-8")
+    assert "Weiterf\u00fchrende Links" not in page
+    assert re.search(rf"^### (<a name=\"voir-aussi\"></a>)?{heading or 'Voir aussi'}$", page, re.MULTILINE)
+
+
 def test_includes_are_inlined_with_their_links_rebased(tmp_path):
     project = tmp_path / "site"
     (project / "source" / "includes").mkdir(parents=True)
@@ -256,22 +289,27 @@ def test_build_can_write_only_some_formats(sample_project, capsys):
     assert not (out / "markdown").exists() and not (out / "html").exists()
 
 
-def test_update_skips_catalogs_already_merged_with_their_template(sample_project, capsys):
+def test_update_without_its_memo_rewrites_only_the_catalogs_the_merge_changes(sample_project, capsys):
+    """The memo gone with out/ (``make clean``, a fresh clone), ``update`` reads every catalog
+    again: one that is what the merge writes stays as it is; one changed by hand is merged (it
+    was skipped unread while its header named its template)."""
     assert main(["-C", str(sample_project), "all"]) == 0
     import shutil
     shutil.rmtree(sample_project / "out")  # the content-hash memo is gone with out/
     po = sample_project / "locales/en-US" / (SEED_NAME[:-3] + ".po")
-    # a change a merge would undo (references come from the template): kept, so not re-merged
-    text = po.read_text(encoding="utf-8").replace(f"#: source/{SEED_NAME}:4\n", f"#: source/{SEED_NAME}:5\n", 1)
-    po.write_text(text, encoding="utf-8")
+    de = sample_project / "locales/de-DE" / (SEED_NAME[:-3] + ".po")
+    merged, de_merged = po.read_text(encoding="utf-8"), de.read_bytes()
+    # a change a merge undoes (references come from the template)
+    po.write_text(merged.replace(f"#: source/{SEED_NAME}:4\n", f"#: source/{SEED_NAME}:5\n", 1), encoding="utf-8")
     capsys.readouterr()
     assert main(["-C", str(sample_project), "update"]) == 0
-    assert "update: 0 catalog(s) written" in capsys.readouterr().out
-    assert po.read_text(encoding="utf-8") == text
+    assert "update: 1 catalog(s) written" in capsys.readouterr().out
+    assert po.read_text(encoding="utf-8") == merged
+    assert de.read_bytes() == de_merged
     pot = sample_project / "locales/pot" / (SEED_NAME[:-3] + ".pot")
     pot.write_text(pot.read_text(encoding="utf-8").replace("X-Pipeline-Template: ", "X-Pipeline-Template: 0"), encoding="utf-8")
     assert main(["-C", str(sample_project), "update"]) == 0  # another template: merged again
-    assert f"#: source/{SEED_NAME}:4\n" in po.read_text(encoding="utf-8")
+    assert "X-Pipeline-Template: 0" in po.read_text(encoding="utf-8")
 
 
 def test_update_puts_back_the_md_text_flags_msgcat_drops(sample_project, capsys):
@@ -316,7 +354,7 @@ def test_extract_after_make_clean_parses_nothing_that_did_not_change(sample_proj
     assert pot.read_bytes() == before
 
 
-@pytest.mark.parametrize("damage", ["conflict marker", "cut short", "entry edited"])
+@pytest.mark.parametrize("damage", ["conflict marker", "cut short", "entry edited", "context added"])
 def test_a_damaged_template_is_made_again_even_without_the_memo(sample_project, capsys, damage):
     """A POT is ours ("edit the source page, not this file"): one that a merge conflict, a
     cut or a hand edit damaged was kept while its header still named the page's digest, and
@@ -327,7 +365,9 @@ def test_a_damaged_template_is_made_again_even_without_the_memo(sample_project, 
     last = before.rindex("\n#. ")
     damaged = {"conflict marker": before[:last] + "\n<<<<<<< HEAD" + before[last:],
                "cut short": before[:last + 1],
-               "entry edited": before.replace("#, md-text", "#, md-text, fuzzy", 1)}[damage]
+               "entry edited": before.replace("#, md-text", "#, md-text, fuzzy", 1),
+               # our templates never carry msgctxt: a message with one is no message of the page
+               "context added": before.replace('msgid "Voir aussi"', 'msgctxt "sidebar"\nmsgid "Voir aussi"', 1)}[damage]
     for memo in ("kept", "gone"):
         pot.write_text(damaged, encoding="utf-8")
         if memo == "gone":

@@ -45,6 +45,33 @@ def test_merge_keeps_every_translation():
     assert merged.metadata["POT-Creation-Date"] == "2026-03-01 00:00+0000"
 
 
+def test_an_entry_with_a_context_is_another_message():
+    """gettext keys a message by (msgctxt, msgid); our templates have no msgctxt. An entry with
+    one (a hand edit, another tool) is not the page's message: the build does not use it, stats
+    do not count it, and the merge keeps its translation as an obsolete entry, as it keeps any
+    message that left the template. Keyed by msgid alone, it replaced the page's translation,
+    and the merge folded it into the page's entry as a "duplicate"."""
+    text = (DATA / "before.po").read_text(encoding="utf-8") + (
+        '\nmsgctxt "sidebar"\nmsgid "Kept message"\nmsgstr "Seitenleiste"\n'
+        '\nmsgctxt "sidebar"\nmsgid "A brand new paragraph."\nmsgstr "Neu in der Seitenleiste"\n')
+    before = catalog.parse_catalog(text, "before.po")
+    usable = catalog.usable_entries(before)
+    assert usable["Kept message"].msgstr == "Behaltene Nachricht"
+    assert "A brand new paragraph." not in usable
+    stats = catalog.catalog_stats(before, ["Kept message", "A brand new paragraph."])
+    assert (stats.translated, stats.untranslated) == (1, 1)
+    template = catalog.parse_catalog((DATA / "template.pot").read_text(encoding="utf-8"), "template.pot")
+    merged = catalog.format_catalog(catalog.merge_catalog(template, before, "de_DE"))
+    by_key = {(e.msgctxt, e.msgid): e for e in catalog.parse_catalog(merged, "after.po")}
+    kept = by_key[(None, "Kept message")]
+    assert (kept.msgstr, kept.tcomment, kept.obsolete) == ("Behaltene Nachricht", "Jana: keep it short", False)
+    new = by_key[(None, "A brand new paragraph.")]
+    assert (new.msgstr, new.flags, new.obsolete) == ("", ["md-text"], False)
+    for msgid, msgstr in (("Kept message", "Seitenleiste"), ("A brand new paragraph.", "Neu in der Seitenleiste")):
+        assert by_key[("sidebar", msgid)].obsolete and by_key[("sidebar", msgid)].msgstr == msgstr
+    assert catalog.format_catalog(catalog.merge_catalog(template, catalog.parse_catalog(merged, "x"), "de_DE")) == merged
+
+
 def test_merge_twice_changes_nothing():
     once = _merge()
     template = catalog.parse_catalog((DATA / "template.pot").read_text(encoding="utf-8"), "template.pot")

@@ -232,6 +232,46 @@ def test_update_reports_a_catalog_saved_with_a_byte_order_mark_as_build_does(sam
     assert po.read_text(encoding="utf-8") == "\ufeff" + text  # not rewritten
 
 
+DE_PO = f"locales/de-DE/{SEED_NAME[:-3]}.po"
+UNTRANSLATED = 'msgid "Voir aussi"\nmsgstr ""\n'  # the heading of the page's last section
+
+
+def _conflict(text: str) -> str:
+    return text.replace(UNTRANSLATED, 'msgid "Voir aussi"\n<<<<<<< HEAD\nmsgstr "Siehe auch"\n=======\n'
+                        'msgstr "Weiterf\u00fchrende Links"\n>>>>>>> translations\n', 1)
+
+
+@pytest.mark.parametrize("damage", [
+    lambda text: text.replace(UNTRANSLATED, 'msgid "Voir aussi"\nmsgstr "Siehe auch\n', 1),  # unterminated string
+    _conflict,  # a git merge left its markers
+    lambda text: text + '\nmsgid "Voir aussi"\nmsgstr "Siehe auch"\n',  # a second live entry
+    lambda text: text + '\nmsgid "%d device"\nmsgid_plural "%d devices"\nmsgstr[0] "a"\nmsgstr[1] "b"\n',
+], ids=["unterminated-string", "conflict-markers", "duplicate-msgid", "plural-entry"])
+@pytest.mark.parametrize("memo", ["kept", "dropped"])
+def test_update_reads_a_catalog_edited_by_hand_and_reports_what_build_reports(sample_project, capsys, damage, memo):
+    """A catalog whose header still named its template (``X-Pipeline-Template``) and kept its
+    ``md-text`` flags was skipped unread: ``update`` said "0 catalog(s) written", exit 0, for a
+    file ``build`` rejects. Only a file that is byte for byte what ``update`` last wrote is
+    skipped; the memo of those (``out/.cache``) gone, every catalog is read."""
+    assert _run(sample_project, "all") == 0
+    po = sample_project / DE_PO
+    text = po.read_text(encoding="utf-8")
+    assert UNTRANSLATED in text
+    broken = damage(text)
+    po.write_text(broken, encoding="utf-8")
+    if memo == "dropped":
+        shutil.rmtree(sample_project / "out")
+    capsys.readouterr()
+    assert _run(sample_project, "build", "--locale", "de-DE") == 1
+    reported = capsys.readouterr().err.splitlines()
+    assert len(reported) == 1 and reported[0].startswith(f"{DE_PO}:") and "[po." in reported[0], reported
+    assert _run(sample_project, "update") == 1
+    assert capsys.readouterr().err.splitlines() == reported
+    assert po.read_text(encoding="utf-8") == broken  # a file we cannot read is never rewritten
+    assert _run(sample_project, "update") == 1  # and reported again on every run
+    assert capsys.readouterr().err.splitlines() == reported
+
+
 def test_an_include_outside_the_source_folder_is_not_inlined(tmp_path, capsys):
     """``[!INCLUDE [x](../../secret.txt)]`` read a file beside the project into every built page."""
     (tmp_path / "secret.txt").write_text("secret-content-123\n", encoding="utf-8")
@@ -431,9 +471,9 @@ def test_the_project_folder_as_source_leaves_out_our_folders(sample_project, cap
     for _ in range(2):
         assert _run(sample_project, "all") == 0
         assert "build: 1 page(s) x 5 locale(s): " in capsys.readouterr().out
+    # the shipped template is gone: its page is no page of this source (it is source/<page>.md now)
     assert sorted(p.relative_to(sample_project / "locales/pot").as_posix()
-                  for p in (sample_project / "locales/pot").rglob("*.pot")) == [
-        f"source/{SEED_NAME[:-3]}.pot", f"{SEED_NAME[:-3]}.pot"]  # the latter: the shipped template, left as it was
+                  for p in (sample_project / "locales/pot").rglob("*.pot")) == [f"source/{SEED_NAME[:-3]}.pot"]
 
 
 def test_check_with_the_output_folder_inside_the_source_folder_finds_what_it_finds_beside_it(sample_project, capsys):
