@@ -67,6 +67,7 @@ from .links import Anchors, LinkResult, PageAnchors, build_site, encode_read, ha
 from .linkscan import PageScan, scan_digests, scan_places, scan_text
 from .model import Diagnostic, Location
 from .outputtree import OutputTree, memo_scanner
+from .project import unusable_name_errors
 from .provenance import BUILT, Attribution, PageFacts, attribute
 from .reports import Finding, apply_baseline, format_baseline, format_report, sort_key, summary_line
 from .runrecord import content_of, fingerprint, read_content
@@ -172,7 +173,9 @@ class _Run:
         self.findings: list[Finding] = []
         self.checked: list[str] = []
         self.source_results: list[LinkResult] = []
-        self.source_files = list_files(settings.source, settings.inside_source)
+        unusable: list[str] = []
+        self.source_files = list_files(settings.source, settings.inside_source, unusable)
+        self.findings += [Finding(d, d.location.path) for d in unusable_name_errors(settings, unusable)]
         self.source_pages = [f for f in self.source_files if f.lower().endswith(".md")]
         self.assets = [f for f in self.source_files if not f.lower().endswith(".md")]
         self.site = build_site(self.source_files, options.site_map, options.redirects)

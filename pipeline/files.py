@@ -12,7 +12,7 @@ from .errors import error
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterator
+    from collections.abc import Collection, Iterable, Iterator
     from pathlib import Path
 
 
@@ -111,18 +111,51 @@ def inside(root: Path, relative: str) -> Path:
     return root / normal
 
 
-def list_files(root: Path, skip: Collection[str] = ()) -> list[str]:
+def list_files(root: Path, skip: Collection[str] = (), unusable: list[str] | None = None) -> list[str]:
     """Every file below ``root`` as sorted POSIX relative paths (none if ``root`` is missing),
-    but those in the folders ``skip`` (root-relative POSIX paths)."""
-    return sorted(_walk(root, skip))
+    but those in the folders ``skip`` (root-relative POSIX paths) and those whose path
+    ``name_problem`` refuses (added to ``unusable``, when given, for the caller to report)."""
+    return sorted(_usable(_walk(root, skip), unusable))
 
 
-def list_pages(root: Path, skip: Collection[str] = ()) -> list[str]:
+def list_pages(root: Path, skip: Collection[str] = (), unusable: list[str] | None = None) -> list[str]:
     """Markdown pages below ``root`` as sorted POSIX relative paths, but those in the folders
-    ``skip`` (root-relative POSIX paths). A symbolic link to a missing file is a page (that
-    cannot be read: an error where it is read, not a page silently left out)."""
-    return sorted(p for p in _walk(root, skip)
-                  if p.endswith(".md") and ((root / p).is_file() or (root / p).is_symlink()))
+    ``skip`` (root-relative POSIX paths) and those ``name_problem`` refuses (added to
+    ``unusable``). A symbolic link to a missing file is a page (that cannot be read: an error
+    where it is read, not a page silently left out)."""
+    pages = (p for p in _walk(root, skip) if p.endswith(".md") and ((root / p).is_file() or (root / p).is_symlink()))
+    return sorted(_usable(pages, unusable))
+
+
+def _usable(paths: Iterable[str], unusable: list[str] | None) -> Iterator[str]:
+    for path in paths:
+        if path.isascii() and path.isprintable() or name_problem(path) is None:
+            yield path
+        elif unusable is not None:
+            unusable.append(path)
+
+
+def name_problem(path: str) -> str | None:
+    """Why a file's path cannot be a page or file of ours (it is written into PO references,
+    JSON caches and one-line reports), or None: bytes that are not UTF-8 (kept by Python as
+    surrogates), a control character (a newline splits a reference or a report line)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not valid UTF-8"
+    control = next((c for c in path if _is_control(c)), None)
+    return f"holds a control character (U+{ord(control):04X})" if control else None
+
+
+def _is_control(char: str) -> bool:
+    return char < " " or "\x7f" <= char <= "\x9f" or char in "\u2028\u2029"
+
+
+def shown_name(path: str) -> str:
+    """A path ``name_problem`` refuses, printable on one line: undecodable bytes as ``\\xe9``,
+    control characters as Python escapes."""
+    text = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(repr(c)[1:-1] if _is_control(c) else c for c in text)
 
 
 def _walk(root: Path, skip: Collection[str]) -> Iterator[str]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from .config import Settings
 from .errors import PipelineError, error
-from .files import decode_text, inside, list_pages, read_bytes
+from .files import decode_text, inside, list_pages, name_problem, read_bytes, shown_name
 from .model import Diagnostic, Document
 
 if TYPE_CHECKING:
@@ -80,15 +80,26 @@ def load_source(settings: Settings, page: str, data: bytes | None = None) -> Doc
         raise PipelineError(exc.diagnostic._replace(location=where)) from None
 
 
-def source_pages(settings: Settings) -> list[str]:
+def source_pages(settings: Settings, unusable: list[str] | None = None) -> list[str]:
     """The source pages: the Markdown files below the source folder, but in our own folders
-    there (``Settings.inside_source``: the output of the last run is no page of this one)."""
-    return list_pages(settings.source, settings.inside_source)
+    there (``Settings.inside_source``: the output of the last run is no page of this one) and
+    those whose name cannot be written (added to ``unusable``: ``unusable_name_errors``)."""
+    return list_pages(settings.source, settings.inside_source, unusable)
+
+
+def unusable_name_errors(settings: Settings, names: list[str]) -> list[Diagnostic]:
+    """One ``source.name`` error for each source file whose name ``files.name_problem`` refuses."""
+    folder = settings.display(settings.source)
+    return [error(f"{folder}/{shown_name(name)}", 1, 1, f"the file name {name_problem(name)}: rename the "
+                  f"{'page' if name.endswith('.md') else 'file'}", "source.name").diagnostic for name in names]
 
 
 def load_sources(settings: Settings, outcome: Outcome) -> list[Document]:
     documents = []
-    for page in source_pages(settings):
+    unusable: list[str] = []
+    pages = source_pages(settings, unusable)
+    outcome.diagnostics += unusable_name_errors(settings, unusable)
+    for page in pages:
         try:
             documents.append(load_source(settings, page))
         except PipelineError as exc:

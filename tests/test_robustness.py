@@ -710,3 +710,23 @@ def test_an_unreadable_catalog_is_one_located_error_and_the_rest_is_built_checke
     assert _run(sample_project, "stats") == 1
     captured = capsys.readouterr()
     assert captured.err.splitlines() == [line] and "(all pages)" in captured.out  # the others counted
+
+
+@pytest.mark.parametrize("name, shown, why", [
+    (b"caf\xe9.md", "caf\\xe9.md", "is not valid UTF-8"),
+    (b"new\nline.md", "new\\nline.md", "holds a control character (U+000A)"),
+])
+def test_a_page_whose_name_cannot_be_written_is_one_error_and_the_others_are_built(sample_project, capsys,
+                                                                                   name, shown, why):
+    """A Latin-1 file name gave a traceback (it cannot be written into a PO reference, a cache
+    or a report); a newline in one split the template's reference line and the report's."""
+    source = os.fsencode(sample_project / "source")
+    with open(os.path.join(source, name), "wb") as page:
+        page.write(b"# A\n\nText.\n")
+    line = f"source/{shown}:1:1: error: the file name {why}: rename the page [source.name]"
+    for command in (["extract"], ["build", "-j", "1"], ["check", "--no-baseline", "--no-outputs", "--no-cache"]):
+        assert _run(sample_project, *command) == 1, command
+        captured = capsys.readouterr()
+        assert line in (captured.out + captured.err).splitlines(), command
+    assert (sample_project / "out" / "html" / "de-DE" / (SEED_NAME[:-3] + ".html")).is_file()
+    assert sorted(p.name for p in (sample_project / "locales" / "pot").iterdir()) == [SEED_NAME[:-3] + ".pot"]
