@@ -206,6 +206,14 @@ class _Templates:
         return self._parsed[page]
 
 
+def _read_again(path: Path, shown: str) -> bytes:
+    """A listed catalog that could not be read, read once more for the reason to report."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise error(shown, 1, 1, f"cannot read the catalog: {exc.strerror or exc}", "io.read") from None
+
+
 class _LocaleCatalogs:
     """A locale's PO files as the run found them (``data``; a file the run writes is still seen
     as it was found by the compendium), each parsed when needed, and the compendium over them
@@ -220,16 +228,20 @@ class _LocaleCatalogs:
 
     def parsed(self, rel: str) -> polib.POFile | None:
         """The catalog as found (None: there is none); raises the located error of one that
-        cannot be read."""
-        if self._data.get(rel) is None:
+        cannot be read (listed but unreadable: never taken for a missing one, and overwritten)."""
+        if rel not in self._data:
             return None
         if rel not in self._parsed:
             from . import catalog
             from .compendium import translated_ids
 
-            shown = self._settings.display(self._settings.locales / self._locale / rel)
+            path = self._settings.locales / self._locale / rel
+            shown = self._settings.display(path)
             try:
-                po = self._parsed[rel] = catalog.read_catalog(self._data[rel], shown)
+                data = self._data[rel]
+                if data is None:
+                    data = self._data[rel] = _read_again(path, shown)
+                po = self._parsed[rel] = catalog.read_catalog(data, shown)
                 self._made.setdefault(rel, (self._digests[rel], translated_ids(po)))  # not once written
             except PipelineError as exc:
                 self._parsed[rel] = exc

@@ -730,3 +730,21 @@ def test_a_page_whose_name_cannot_be_written_is_one_error_and_the_others_are_bui
         assert line in (captured.out + captured.err).splitlines(), command
     assert (sample_project / "out" / "html" / "de-DE" / (SEED_NAME[:-3] + ".html")).is_file()
     assert sorted(p.name for p in (sample_project / "locales" / "pot").iterdir()) == [SEED_NAME[:-3] + ".pot"]
+
+
+def test_update_never_replaces_a_catalog_it_cannot_read(sample_project, capsys, monkeypatch):
+    """An unreadable PO file was taken for a missing one: update wrote a new, empty catalog
+    over it ("1 catalog(s) written", exit 0) and its translations were gone."""
+    import pipeline.update
+
+    name = SEED_NAME[:-3] + ".po"
+    po = sample_project / "locales" / "de-DE" / name
+    before = po.read_bytes()
+    _unreadable(monkeypatch, name)
+    real = pipeline.update.read_bytes
+    monkeypatch.setattr(pipeline.update, "read_bytes", lambda path: None if Path(path).name == name else real(path))
+    assert _run(sample_project, "update") == 1
+    err = capsys.readouterr().err.splitlines()
+    assert f"locales/de-DE/{name}:1:1: error: cannot read the catalog: Permission denied [io.read]" in err
+    with open(po, "rb") as kept:  # not Path.read_bytes, which fails here
+        assert kept.read() == before
