@@ -224,8 +224,10 @@ def load_settings(root: Path, overrides: dict[str, Any] | None = None, check_loc
 
 def _read_settings_file(root: Path) -> tuple[dict[str, Any], Places, str]:
     """The settings table of ``pipeline.toml`` or else ``pyproject.toml`` (none: empty),
-    where it was found, and the default project name (``[project] name``, else the folder's)."""
-    project = root.name
+    where it was found, and the default project name (``[project] name``, else ``docs``: not
+    the folder's, which differs between clones and CI jobs and would be written into every
+    template's Project-Id-Version and the .mo domain)."""
+    project = Settings.project
     for name, section in (("pipeline.toml", None), ("pyproject.toml", ("tool", "pipeline"))):
         path = root / name
         if not path.is_file():
@@ -245,8 +247,10 @@ def _read_settings_file(root: Path) -> tuple[dict[str, Any], Places, str]:
         for depth, key in enumerate(section):
             raw = raw.get(key, {})
             if not isinstance(raw, dict):
-                raise error(name, key_line(text, key) or 1, 1, f"'{'.'.join(section[:depth + 1])}' must be a "
-                            f"table, not {_kind(raw)}", "config.type")
+                header = re.search(r"^[ \t]*\[\[?[ \t]*tool[ \t]*\.[ \t]*pipeline[ \t]*\]", text, re.MULTILINE)
+                line = text.count("\n", 0, header.start()) + 1 if depth and header else key_line(text, key) or 1
+                raise error(name, line, 1, f"'{'.'.join(section[:depth + 1])}' must be a table, not {_kind(raw)}",
+                            "config.type")
         header = re.search(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*pipeline[ \t]*\]", text, re.MULTILINE)
         return raw, Places(name, text, header.start() if header else 0, frozenset(raw)), project
     return {}, Places(), project
@@ -294,6 +298,14 @@ def _check_types(data: dict[str, Any], places: Places) -> None:
         if not isinstance(folder, str):
             raise error(*places.of_entry("site_map", prefix), 1, f"'site_map' must map URL prefixes to folders "
                         f"(strings): '{prefix}' is {_kind(folder)}", "config.type")
+    project = data.get("project")
+    if project is not None and not _PLAIN_NAME.fullmatch(project):
+        shown = '"' + project.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        raise error(*places.of("project"), 1, "'project' must be a plain name (letters, digits, '.', '-', '_'; "
+                    f"not starting with '.'): it names each locale's .mo file, not {shown}", "config.project")
+
+
+_PLAIN_NAME = re.compile(r"(?!\.)[\w.-]+")
 
 
 def _settings_from(root: Path, data: dict[str, Any], places: Places) -> Settings:

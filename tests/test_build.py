@@ -444,3 +444,23 @@ def test_a_translated_writers_note_is_never_published(tmp_path, capsys):
         assert "Appuyez sur Ouvrir. <!-- keep -->" in (project / "out" / fmt / "fr-FR/p.md").read_text(encoding="utf-8")
     assert main(["-C", str(project), "check"]) == 0
     assert main(["-C", str(project), "check", "--strict"]) == 1
+
+
+def test_a_project_copied_to_a_folder_of_another_name_is_up_to_date(sample_project, tmp_path, capsys):
+    """Without a ``project`` setting or a ``[project]`` name, the project's name (the PO
+    Project-Id-Version, the .mo domain) was its folder's: a clone or CI shard job in a folder
+    of another name rewrote every template and rebuilt every page, and shard outputs merged
+    with one .mo per folder name."""
+    (sample_project / "pyproject.toml").unlink()
+    (sample_project / "pipeline.toml").write_text('source_locale = "fr-FR"\ntarget_locales = ["de-DE"]\n',
+                                                  encoding="utf-8")
+    first = tmp_path / "job1"
+    shutil.move(sample_project, first)
+    assert main(["-C", str(first), "all"]) == 0
+    second = tmp_path / "checkout-2"
+    shutil.copytree(first, second)
+    capsys.readouterr()
+    assert main(["-C", str(second), "all"]) == 0
+    out = capsys.readouterr().out
+    assert "0 template(s) written" in out and "update: 0 catalog(s) written" in out and ": 0 built, 2 up to date" in out
+    assert sorted(p.name for p in (second / "out/catalog/de-DE/LC_MESSAGES").iterdir()) == ["docs.mo"]

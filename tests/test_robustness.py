@@ -363,6 +363,18 @@ def test_settings_of_the_wrong_type_are_located_usage_errors(sample_project, cap
     assert not (sample_project / "out").exists()
 
 
+@pytest.mark.parametrize("value", ['"../../x"', '"a/b"', '""', '".hidden"', '"x\\\\y"', '"two words"'])
+def test_a_project_name_that_is_no_plain_name_is_a_usage_error(sample_project, capsys, value):
+    """``project`` names the .mo file of every locale: "../../x" put all of them in one file,
+    out/catalog/x.mo (the last locale won), "a/b" nested folders, "" a hidden ".mo"."""
+    line = _set_setting(sample_project, "project", value)
+    assert _run(sample_project, "build") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"pyproject.toml:{line}:1: error: 'project' must be a plain name (letters, digits, '.', '-', '_'; "
+        f"not starting with '.'): it names each locale's .mo file, not {value} [config.project]"]
+    assert not (sample_project / "out").exists()
+
+
 def test_a_site_map_folder_of_the_wrong_type_is_located(sample_project, capsys):
     config = sample_project / "pyproject.toml"
     text = config.read_text(encoding="utf-8")
@@ -379,6 +391,9 @@ def test_a_site_map_folder_of_the_wrong_type_is_located(sample_project, capsys):
      "pyproject.toml:2:1: error: 'site_map' must be a table of URL prefix = folder, not a string"),
     ('[tool]\npipeline = "x"\n', "pyproject.toml:2:1: error: 'tool.pipeline' must be a table, not a string"),
     ("tool = 5\n", "pyproject.toml:1:1: error: 'tool' must be a table, not an integer"),
+    # the line of the table's header, not of the first "pipeline =" (a [project.scripts] entry)
+    ('[project.scripts]\npipeline = "pipeline.cli:main"\n\n[[tool.pipeline]]\nsource = "s"\n',
+     "pyproject.toml:4:1: error: 'tool.pipeline' must be a table, not a list"),
 ])
 def test_a_setting_or_section_that_is_not_a_table_is_a_usage_error(tmp_path, capsys, text, message):
     """``[tool] pipeline = "x"`` ended in "'str' object is not a mapping"."""
