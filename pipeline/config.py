@@ -387,9 +387,12 @@ def configured_locale(settings: Settings, name: str, where: str = "<command line
     settings': a typo (``es-ES`` for the French pages) made catalogs that no build used and
     that ``check`` passed unchecked. A new locale goes into ``target_locales`` first.
     ``any_pseudo``: a pseudo-locale may be named anyway (built from nothing, on demand)."""
+    if name in PSEUDO_LOCALES:
+        if any_pseudo:
+            return
+        raise error(where, 1, 1, f"'{name}' is a pseudo-locale: it is made from the source text and has no PO "
+                    "files", "config.locale")
     check_locale(name, where)
-    if any_pseudo and name in PSEUDO_LOCALES:
-        return
     if name not in settings.published_locales:
         what = "add it there first" if where == "<command line>" else "its catalogs are neither built nor checked"
         raise error(where, 1, 1, f"locale '{name}' is not in target_locales ({settings.config_file}): {what}",

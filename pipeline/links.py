@@ -204,8 +204,17 @@ def parse_redirects(text: str) -> dict[str, str]:
     """
     data = json.loads(text)
     entries = data.get("redirections", []) if isinstance(data, dict) else data
-    return {str(e["source_path"]): str(e["redirect_url"])
-            for e in entries if "source_path" in e and "redirect_url" in e}
+    if not isinstance(entries, list):
+        raise ValueError("'redirections' is not a list")
+    found = {}
+    for number, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict):
+            raise ValueError(f"entry {number} is not an object")
+        if "source_path" in entry and "redirect_url" in entry:
+            if not isinstance(entry["source_path"], str) or not isinstance(entry["redirect_url"], str):
+                raise ValueError(f"entry {number}: 'source_path' and 'redirect_url' must be strings")
+            found[entry["source_path"]] = entry["redirect_url"]
+    return found
 
 
 def load_redirects(path: Path) -> dict[str, str]:

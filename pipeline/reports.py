@@ -87,8 +87,17 @@ def parse_baseline(text: str) -> set[str]:
     data = json.loads(text)
     if not isinstance(data, dict) or data.get("format") != BASELINE_FORMAT or not isinstance(data.get("findings"), list):
         raise ValueError("not a pipeline check baseline (format 1)")
-    return {"\t".join((str(e["path"]), str(e["code"]), str(e["subject"]), str(int(e["occurrence"]))))
-            for e in data["findings"]}
+    keys = set()
+    for number, entry in enumerate(data["findings"], 1):
+        if not isinstance(entry, dict):
+            raise ValueError(f"finding {number} is not an object")
+        missing = next((k for k in ("path", "code", "subject", "occurrence") if k not in entry), None)
+        if missing:
+            raise ValueError(f"finding {number} has no '{missing}'")
+        if not isinstance(entry["occurrence"], int) or isinstance(entry["occurrence"], bool):
+            raise ValueError(f"finding {number}: 'occurrence' is not a number")
+        keys.add("\t".join((str(entry["path"]), str(entry["code"]), str(entry["subject"]), str(entry["occurrence"]))))
+    return keys
 
 
 # --- report formats (pure) -----------------------------------------------------------------

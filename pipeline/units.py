@@ -304,6 +304,10 @@ def template_error(settings: Settings, exc: Exception) -> PipelineError:
     if name is None:  # runtime errors: the innermost template frame of the traceback
         name, line = _template_frame(exc) or (None, line)
     shown = settings.display(Path(name)) if name else "<template>"
-    message = (getattr(exc, "message", None) or str(exc) if isinstance(exc, jinja2.TemplateError)
-               else f"{type(exc).__name__}: {exc}")
+    if isinstance(exc, jinja2.TemplateNotFound):  # its message is the bare name
+        message = f"no template '{exc.name}' (neither in the project's templates nor among ours)"
+    elif isinstance(exc, jinja2.TemplateError):
+        message = getattr(exc, "message", None) or str(exc)
+    else:
+        message = f"{type(exc).__name__}: {exc}"
     return error(shown, line or 1, 1, f"template error: {message}", "build.template")

@@ -639,6 +639,26 @@ def test_redirection_file_of_the_source_folder_and_the_option(tmp_path, capsys):
     code, _, err = check(project, capsys, "--no-outputs", "--redirects", str(project / "other.json"))
     assert (code, err) == (2, "other.json:1:2: error: cannot read the redirection file: Expecting property name "
                               "enclosed in double quotes [config.redirects]\n")  # where the JSON parser stopped
+    for shape, why in (("[1, 2]", "entry 1 is not an object"),  # was: argument of type 'int' is not iterable
+                       ('{"redirections": 5}', "'redirections' is not a list"),
+                       ('{"redirections": [{"source_path": 5, "redirect_url": "/b"}]}',
+                        "entry 1: 'source_path' and 'redirect_url' must be strings")):
+        (project / "other.json").write_text(shape, encoding="utf-8")
+        code, _, err = check(project, capsys, "--no-outputs", "--redirects", str(project / "other.json"))
+        assert (code, err) == (2, f"other.json:1:1: error: cannot read the redirection file: {why} "
+                                  "[config.redirects]\n"), shape
+
+
+@pytest.mark.parametrize("findings, why", [
+    ('[{"path": "x"}]', "finding 1 has no 'code'"),  # was: cannot read the baseline file: 'code'
+    ('["x"]', "finding 1 is not an object"),  # was: string indices must be integers, not 'str'
+    ('[{"path": "x", "code": "c", "subject": "s", "occurrence": "one"}]', "finding 1: 'occurrence' is not a number"),
+])
+def test_a_baseline_of_another_shape_says_what_is_wrong_with_it(project, capsys, findings, why):
+    (project / "check-baseline.json").write_text(f'{{"format": 1, "findings": {findings}}}', encoding="utf-8")
+    code, _, err = check(project, capsys, "--no-outputs")
+    assert (code, err) == (2, f"check-baseline.json:1:1: error: cannot read the baseline file: {why} "
+                              "[config.baseline]\n")
 
 
 def test_a_page_added_checks_again_only_the_built_pages_whose_links_it_can_change(project, capsys, monkeypatch):

@@ -338,3 +338,12 @@ def test_the_source_locale_has_no_catalogs_to_make(sample_project, capsys):
     assert _run(sample_project, "all", "--locale", "fr-FR") == 0  # the source locale alone, built from the source
     assert "build: 1 page(s) x 1 locale(s): 1 built" in capsys.readouterr().out
     assert not (sample_project / "locales/fr-FR").exists()
+
+
+def test_a_template_extending_one_that_does_not_exist_says_so(sample_project, capsys):
+    """The message was the bare name: "template error: nothere.j2"."""
+    (sample_project / "templates" / "page.md.j2").write_text('{% extends "nothere.j2" %}\n', encoding="utf-8")
+    assert main(["-C", str(sample_project), "build", "--format", "markdown"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "templates/page.md.j2:1:1: error: template error: no template 'nothere.j2' (neither in the project's "
+        "templates nor among ours) [build.template]")

@@ -763,3 +763,12 @@ def test_update_never_replaces_a_catalog_it_cannot_read(sample_project, capsys, 
     assert f"locales/de-DE/{name}:1:1: error: cannot read the catalog: Permission denied [io.read]" in err
     with open(po, "rb") as kept:  # not Path.read_bytes, which fails here
         assert kept.read() == before
+
+
+@pytest.mark.parametrize("command", [["import", "--from", "source"], ["init"], ["update"], ["stats"]])
+def test_a_pseudo_locale_has_no_catalogs_to_name(sample_project, capsys, command):
+    """``import --locale qps-ploc`` (a locale of target_locales) said "unknown locale"."""
+    assert _run(sample_project, *command, "--locale", "qps-ploc") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "<command line>:1:1: error: 'qps-ploc' is a pseudo-locale: it is made from the source text and has no PO "
+        "files [config.locale]"]
