@@ -67,10 +67,14 @@ class _LinePattern:
 _ALERT_LINE = _LinePattern(rf"^(?P<lead>[ \t]*>[ \t]?)\[!(?P<kind>{ALERT_KIND})\][ \t]*(?=\r?$)",
                            re.IGNORECASE)
 _DIV_LINE = _LinePattern(r"^[ \t]*>?[ \t]*\[!div[^\]]*\][ \t]*(\r\n|\n|\r)?", re.IGNORECASE)
-# a quoted [!div] line whose next line continues the quote's paragraph lazily (indented, no
-# '>'): the next line takes the marker's place in the quote, else, four columns in, it is code
-_DIV_BEFORE_LAZY_LINE = _LinePattern(r"^(?P<lead>[ \t]*>[ \t]?)[ \t]*\[!div[^\]]*\][ \t]*(?:\r\n|\n|\r)"
-                                     r"[ \t]+(?=[^\s>])", re.IGNORECASE)
+# a quoted [!div] line whose next line continues the quote's paragraph lazily (no '>', and
+# not a line that starts a block of its own: a heading, list item, fence, HTML or thematic
+# break under four columns of indentation): the next line takes the marker's place in the
+# quote; else, four columns in, it is code, and with none it joins the paragraph above
+_DIV_BEFORE_LAZY_LINE = _LinePattern(
+    r"^(?P<lead>[ \t]*>[ \t]?)[ \t]*\[!div[^\]]*\][ \t]*(?:\r\n|\n|\r)"
+    r"(?:[ \t]{4,}|[ \t]{0,3}(?!(?:#{1,6}|[-*+]|\d{1,9}[.)])(?:[ \t]|\r|\n|$)|```|~~~|<|(?:[-*_][ \t]*){3,}(?:\r|\n|$)))"
+    r"(?=[^\s>])", re.IGNORECASE)
 _INCLUDE = re.compile(r"\[!INCLUDE\s*\[(?P<name>[^\]]*)\]\((?P<path>[^)\s]*)\)\]", re.IGNORECASE)
 # what Markdown reads in a heading's text beside the words (a backslash makes each literal)
 _MARKDOWN_PUNCTUATION = re.compile(r"[\\`*_\[\]<>&!#|~]")

@@ -258,6 +258,26 @@ def test_a_div_line_dropped_leaves_the_lazy_line_after_it_in_its_block(tmp_path)
     assert "<pre>" not in html and 'href="other.html"' in html
 
 
+@pytest.mark.parametrize("marker", ['> [!div class="button"]', '>[!div class="step-by-step"]'])
+def test_a_div_line_dropped_right_after_a_paragraph_leaves_the_next_line_out_of_it(tmp_path, marker):
+    """The corpus's choose-how-to-enroll-devices.md:48-50 and start-with-a-paid-subscription...md:78-80:
+    a paragraph, then the quoted marker line, then the button link (a lazy line of the quote,
+    not indented). Dropping the marker line joined the link to the paragraph above it."""
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    (project / "source" / "page.md").write_text(
+        f"# T\n\n**Select the device type:**\n{marker}\n[Android](other.md) [iOS](other.md)\n\n"
+        "Text.\n> [!div]\n- [Item](other.md)\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\n', encoding="utf-8")
+    assert main(["-C", str(project), "build"]) == 0
+    markdown = (project / "out/markdown/en-US/page.md").read_text(encoding="utf-8")
+    lead = marker.split("[")[0]
+    assert f"**Select the device type:**\n{lead}[Android](other.md) [iOS](other.md)\n" in markdown
+    assert "Text.\n- [Item](other.md)\n" in markdown  # a list item is no lazy line: it starts its own block
+    html = (project / "out/html/en-US/page.html").read_text(encoding="utf-8")
+    assert "<p><strong>Select the device type:</strong></p>" in html
+
+
 def test_docfx_syntax_shown_in_code_stays_as_written(tmp_path):
     """An alert line in an indented code block (a page documenting the syntax) was rewritten
     to '> **Note**' like a real alert."""
