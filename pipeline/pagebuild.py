@@ -52,8 +52,9 @@ def render_outputs(
     markdown_text = (render.portable_markdown(translated[1], heading, include, meta.locale)
                      if wanted.keys() & {"markdown", "html"} else "")
     localized = localize_output(*translated, metadata) if metadata else translated
+    fallback = render.fallback_of(meta, document, translations) if "html" in wanted else None
     return {
         path: render.render_page(env, fmt, meta, document, localized if fmt == "frontmatter" else translated,
-                                 markdown_text, body_cache)
+                                 markdown_text, body_cache, fallback)
         for fmt, path in wanted.items()
     }

@@ -95,6 +95,46 @@ class Page:
     alternates: tuple[tuple[str, str], ...] = ()
     site_map: tuple[tuple[str, str], ...] = ()
     pages: frozenset[str] = frozenset()  # every source page, for case-insensitive link mapping
+    source_lang: str = ""  # the source locale's ``lang`` and ``dir``, for text shown in it
+    source_dir: str = "ltr"
+    in_source_language: bool = False  # a translated locale's page none of whose body is translated
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """The blocks of a partly translated page that are still in the source language, for
+    ``finish_html`` to mark with the source's ``lang`` (and ``dir`` when it differs from the
+    page's), so that screen readers and line layout treat them as what they are (WCAG 3.1.2,
+    language of parts). A block is marked when its visible text is that of an untranslated
+    segment: a table cell or list item holding translated and untranslated segments is not."""
+
+    texts: frozenset[str]  # visible text, whitespace collapsed
+    lang: str
+    dir: str = ""  # "" when it is the page's
+
+
+def left_in_source(document: Document, translations: Mapping[str, str]) -> list[Segment]:
+    """The body segments a page shows in the source language: no translation, or one that
+    is the source text (as ``apply_translations`` leaves them)."""
+    return [s for s in document.segments if s.kind != "front-matter" and translations.get(s.text, "") in ("", s.text)]
+
+
+def all_in_source(document: Document, translations: Mapping[str, str]) -> bool:
+    """Whether the page has body text and none of it is translated."""
+    body = sum(s.kind != "front-matter" for s in document.segments)
+    return body > 0 and len(left_in_source(document, translations)) == body
+
+
+def fallback_of(page: Page, document: Document, translations: Mapping[str, str]) -> Fallback | None:
+    """What a translated page's HTML marks as the source language (None: nothing, or the
+    whole body, which its template marks: ``Page.in_source_language``)."""
+    if page.locale == page.source_locale or page.in_source_language:
+        return None
+    left = left_in_source(document, translations)
+    if not left:
+        return None
+    texts = frozenset(" ".join(_visible_text(s.text).split()) for s in left)
+    return Fallback(texts, page.source_lang, page.source_dir if page.source_dir != page.dir else "")
 
 
 def make_environment(project_templates: Path | None) -> Environment:
@@ -360,7 +400,8 @@ def markdown_renderer() -> MarkdownIt:
 
 
 def render_html_body(markdown_text: str, error_codes: tuple[str, ...], *, page_path: str = "",
-                     site_map: tuple[tuple[str, str], ...] = (), pages: Collection[str] = ()) -> str:
+                     site_map: tuple[tuple[str, str], ...] = (), pages: Collection[str] = (),
+                     fallback: Fallback | None = None) -> str:
     """Valid, safe HTML for the portable Markdown of the page at ``page_path``.
 
     Error-table rows get ``id`` = error code and their code cell becomes a row header;
@@ -381,7 +422,7 @@ def render_html_body(markdown_text: str, error_codes: tuple[str, ...], *, page_p
                 tokens[index + 1].tag = tokens[index + 3].tag = "th"
                 tokens[index + 1].attrSet("scope", "row")
     html = md.renderer.render(tokens, md.options, {})
-    return finish_html(html, LinkContext(page_path, tuple(site_map), frozenset(pages)))
+    return finish_html(html, LinkContext(page_path, tuple(site_map), frozenset(pages)), fallback)
 
 
 def html_href(href: str, page_path: str = "", site_map: tuple[tuple[str, str], ...] = (),
@@ -398,21 +439,23 @@ def html_href(href: str, page_path: str = "", site_map: tuple[tuple[str, str], .
 
 
 def render_page(env: Environment, fmt: str, page: Page, document: Document, translated: tuple[str, str],
-                markdown_text: str, body_cache: dict[tuple[str, str], str] | None = None) -> str:
-    """One output file's text through the format's Jinja template.
+                markdown_text: str, body_cache: dict[tuple, str] | None = None,
+                fallback: Fallback | None = None) -> str:
+    """One output file's text through the format's Jinja template; ``fallback``: the HTML
+    blocks to mark as the source language.
 
-    ``body_cache`` (page path, Markdown) -> HTML body lets a caller render a page whose
-    Markdown is the same in several locales (untranslated, say) once."""
+    ``body_cache`` (page path, Markdown, fallback) -> HTML body lets a caller render a page
+    whose Markdown is the same in several locales (untranslated, say) once."""
     template = env.get_template(TEMPLATE_NAMES[fmt])
     if fmt == "frontmatter":
         return template.render(page=page, front_matter=translated[0], body=translated[1])
     if fmt == "markdown":
         return template.render(page=page, body=markdown_text)
-    key = (document.path, markdown_text)
+    key = (document.path, markdown_text, fallback)
     html = body_cache.get(key) if body_cache is not None else None
     if html is None:
         html = render_html_body(markdown_text, document.error_codes, page_path=document.path,
-                                site_map=page.site_map, pages=page.pages)
+                                site_map=page.site_map, pages=page.pages, fallback=fallback)
         if body_cache is not None:
             body_cache[key] = html
     return template.render(page=page, body=Markup(html))
@@ -535,7 +578,7 @@ def parse_fragment(html: str) -> lxml.html.HtmlElement:
     return lxml.html.fragment_fromstring(html, create_parent="div")
 
 
-def finish_html(html: str, context: LinkContext = LinkContext()) -> str:
+def finish_html(html: str, context: LinkContext = LinkContext(), fallback: Fallback | None = None) -> str:
     """Rendered HTML made safe and valid: the last word on what reaches a page.
 
     Drops script, style, frame, plugin and form elements (their text too), keeps only the
@@ -575,7 +618,43 @@ def finish_html(html: str, context: LinkContext = LinkContext()) -> str:
     _level_headings(root)
     _assign_ids(root)
     _label_tables(root)
+    if fallback is not None:
+        _mark_fallback(root, fallback)
     return inner_html(root)
+
+
+_TEXT_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "caption", "figcaption")
+
+
+def _mark_fallback(root: lxml.html.HtmlElement, fallback: Fallback) -> None:
+    """``lang`` (and ``dir``) on each outermost text block whose text is the source's: one
+    segment's, or several, one per line (a table cell's ``<br /><br />`` parts)."""
+    marked: set[lxml.html.HtmlElement] = set()
+    for element in root.iter(*_TEXT_BLOCKS):
+        if element.get("lang") is not None or any(a in marked for a in element.iterancestors()):
+            continue
+        lines = [" ".join(line.split()) for line in _text_lines(element)]
+        if all(line in fallback.texts for line in lines if line) and any(lines):
+            element.set("lang", fallback.lang)
+            if fallback.dir:
+                element.set("dir", fallback.dir)
+            marked.add(element)
+
+
+def _text_lines(element: lxml.html.HtmlElement) -> list[str]:
+    """An element's text, a ``<br>`` starting a new line."""
+    chunks: list[str] = []
+
+    def walk(node: lxml.html.HtmlElement) -> None:
+        if node.tag == "br":
+            chunks.append("\n")
+        else:
+            chunks.append(node.text or "")
+            for child in node:
+                walk(child)
+                chunks.append(child.tail or "")
+    walk(element)
+    return "".join(chunks).split("\n")
 
 
 def inner_html(element: lxml.html.HtmlElement) -> str:

@@ -263,6 +263,10 @@ def page_meta(settings: Settings, locale: str, document: Document | None, transl
         alternates=alternates,
         site_map=settings.site_map,
         pages=pages,
+        source_lang=site.html_lang(settings.source_locale),
+        source_dir=site.text_direction(settings.source_locale),
+        in_source_language=(document is not None and locale != settings.source_locale
+                            and render.all_in_source(document, translations)),
     )
 
 

@@ -479,3 +479,41 @@ def test_locale_outputs_are_the_index_the_json_and_the_mo(tmp_path: Path) -> Non
     assert app.pgettext("DeviceCapReached", "problem") == "You have too many devices."
     assert site.local_file_copies("de-DE", {"a/p.md": '<img src="../media/x.png" alt="">'}) == {
         "html/de-DE/media/x.png": "media/x.png"}
+
+
+# -- text shown in the source language ----------------------------------------------------------
+
+
+def _built_html(project: Path, locale: str) -> lxml.html.HtmlElement:
+    name = "you-see-errors-while-trying-to-enroll-your-device-in-intune-ios.html"
+    return lxml.html.document_fromstring((project / "out/html" / locale / name).read_text(encoding="utf-8"))
+
+
+def test_a_block_left_in_the_source_language_says_so(sample_project: Path) -> None:
+    """de-DE is 48.3% translated: its untranslated blocks are French under <html lang="de-DE">,
+    which screen readers then read with German rules (WCAG 3.1.2, language of parts)."""
+    assert main(["-C", str(sample_project), "build", "--format", "html"]) == 0
+    root = _built_html(sample_project, "de-DE")
+    def lang_of(text: str) -> str | None:
+        found = [e for e in root.iter("h1", "h2", "th", "td") if " ".join(e.text_content().split()).startswith(text)]
+        assert len(found) == 1, text
+        return found[0].get("lang")
+    assert lang_of("Voir aussi") == "fr-FR"  # msgstr ""
+    assert lang_of("Vous avez peut-être tenté une inscription") == "fr-FR"  # a cell of three untranslated parts
+    assert lang_of("Fehler beim Registrieren") is None  # translated
+    assert lang_of("Informationen für Ihren IT-Administrator") is None
+    assert root.find(".//article").get("lang") is None
+    source = _built_html(sample_project, "fr-FR")
+    assert source.xpath("//*[@lang][not(self::html)][not(ancestor::header)]") == []
+
+
+def test_a_page_with_no_translation_is_in_the_source_language_as_a_whole(sample_project: Path) -> None:
+    """An RTL locale without a catalog: the article is the source's text, left to right."""
+    config = sample_project / "pyproject.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('"de-DE",', '"de-DE", "ar-SA",'), encoding="utf-8")
+    assert main(["-C", str(sample_project), "build", "--format", "html", "--locale", "ar-SA"]) == 0
+    root = _built_html(sample_project, "ar-SA")
+    assert (root.get("lang"), root.get("dir")) == ("ar-SA", "rtl")
+    article = root.find(".//article")
+    assert (article.get("lang"), article.get("dir")) == ("fr-FR", "ltr")
+    assert article.xpath(".//*[@lang]") == []
