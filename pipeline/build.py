@@ -46,7 +46,7 @@ from .cache import (BuildCache, UnitRecord, build_records, bytes_digest, code_di
                     tree_digest)
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
-from .files import inside, read_bytes, remove_file, under, write_atomic, write_error
+from .files import inside, read_bytes, remove_file, under
 from .model import Diagnostic, Document, Stats
 from .project import Outcome, index_file, load_glossary_file, po_path, source_pages, unusable_name_errors
 
@@ -397,12 +397,7 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
             if asset_bytes[asset] is not None:
                 outputs[f"html/{locale}/{asset}"] = asset_bytes[asset]
     for relative, content in outputs.items():
-        target = inside(settings.out, relative)
-        try:
-            if write_atomic(target, content):
-                outcome.written.append(settings.display(target))
-        except OSError as exc:
-            outcome.diagnostics.append(write_error(settings.display(target), exc).diagnostic)
+        outcome.write(settings, inside(settings.out, relative), content)
     return set(outputs), kept
 
 

@@ -29,8 +29,6 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-import lxml.html
-
 from .model import Document, Segment
 from .render import LinkContext, finish_html, inner_html, markdown_renderer, parse_fragment
 from .sanitize import sanitize_front_matter_value, sanitize_translation, url_scheme

@@ -36,7 +36,7 @@ from .align import (ALIGNED, EMPTY, EXTRA_HEADER, FUZZY, TRAILER_HEADER, Match, 
 from .config import Settings, babel_locale, not_source_locale, po_language
 from .errors import PipelineError, error
 from .extract import extract_messages
-from .files import read_text, write_atomic
+from .files import read_text
 from .model import Document
 from .project import Outcome, load_catalog, load_sources, now_stamp, po_path, template_path
 from .source import load_document
@@ -103,8 +103,8 @@ def _import_locale(settings: Settings, documents: Sequence[Document], locale: st
             existing = load_catalog(settings, locale, document.path)
             merged = catalog.merge_catalog(_template(settings, document), existing, language)
             filled, report = import_page(merged, document, translated, overwrite)
-            if write_atomic(path, catalog.format_catalog(filled)):
-                outcome.written.append(settings.display(path))
+            if not outcome.write(settings, path, catalog.format_catalog(filled)):
+                continue
         except PipelineError as exc:
             outcome.diagnostics.append(exc.diagnostic)
             continue

@@ -46,7 +46,6 @@ def render_outputs(
     """The three formats; ``metadata`` (the PO header) puts back the localization-only
     front-matter keys and trailer that ``pipeline import`` recorded (original format only)."""
     translated = render.apply_translations(document, translations)
-    source_title = document.front_matter.get("title") if document.front_matter else ""
     heading = "" if document.has_h1 else meta.title  # the title is the H1 of a page without one
     wanted = {fmt: path for fmt, path in output_paths(meta.locale, document.path).items() if fmt in formats}
     markdown_text = (render.portable_markdown(translated[1], heading, include, meta.locale)

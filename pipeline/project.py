@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from .config import Settings
 from .errors import PipelineError, error
-from .files import decode_text, inside, list_pages, name_problem, read_bytes, shown_name
+from .files import decode_text, inside, list_pages, name_problem, read_bytes, shown_name, write_atomic, write_error
 from .model import Diagnostic, Document
 
 if TYPE_CHECKING:
@@ -34,6 +34,17 @@ class Outcome:
     @property
     def failed(self) -> bool:
         return any(d.severity == "error" for d in self.diagnostics)
+
+    def write(self, settings: Settings, path: Path, data: str | bytes) -> bool:
+        """Write ``path`` atomically (not when it holds ``data`` already), noted as written, or
+        note the located error; False when it could not be written."""
+        try:
+            if write_atomic(path, data):
+                self.written.append(settings.display(path))
+        except OSError as exc:
+            self.diagnostics.append(write_error(settings.display(path), exc).diagnostic)
+            return False
+        return True
 
 
 def now_stamp() -> str:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from .cache import bytes_digest, code_digest, digest, file_digest
 from .config import Settings
 from .errors import PipelineError, error
-from .files import list_files, read_bytes, remove_file, write_atomic, write_error
+from .files import list_files, read_bytes, remove_file, write_atomic
 from .project import Outcome, load_source, now_stamp, source_pages, template_path, unusable_name_errors
 
 if TYPE_CHECKING:  # the parser and the catalog code load only when a page changed
@@ -198,10 +198,4 @@ def _write_template(settings: Settings, page: str, messages: "list[Message]", so
     # a damaged template of the same page is made again as it was, its creation date included
     date = old_date if old_date and old_source == source else now_stamp()
     data = catalog.format_catalog(catalog.make_template(messages, settings.project, date, page, source)).encode("utf-8")
-    try:
-        if write_atomic(path, data):
-            outcome.written.append(settings.display(path))
-    except OSError as exc:
-        outcome.diagnostics.append(write_error(settings.display(path), exc).diagnostic)
-        return None
-    return bytes_digest(data)
+    return bytes_digest(data) if outcome.write(settings, path, data) else None

@@ -34,7 +34,7 @@ from .cache import bytes_digest, code_digest, digest
 from .config import PSEUDO_LOCALES, Settings, po_language
 from .diagnostics import Diagnostic, Location
 from .errors import PipelineError, error
-from .files import list_files, read_bytes, write_atomic, write_error
+from .files import list_files, read_bytes, write_atomic
 from .project import Outcome, po_path, source_pages, template_path
 from .sync import PARALLEL_FROM, load_memo, save_memo
 
@@ -171,12 +171,7 @@ def _merge_one(settings: Settings, locale: str, page: str, templates: _Templates
     merged = catalog.merge_catalog(pot, existing, po_language(locale), found.suggest)
     found.release(rel)
     data = catalog.format_catalog(merged).encode("utf-8")
-    path = po_path(settings, locale, page)
-    try:
-        if write_atomic(path, data):
-            outcome.written.append(settings.display(path))
-    except OSError as exc:
-        outcome.diagnostics.append(write_error(settings.display(path), exc).diagnostic)
+    if not outcome.write(settings, po_path(settings, locale, page), data):
         return None
     found.wrote(rel, data, merged)
     return bytes_digest(data)
