@@ -20,30 +20,25 @@ How (in this order)
        naming the source line when the link is in the source, or in a page it includes (the
        portable Markdown and HTML inline ``[!INCLUDE]``d pages).
 Malformed links are matched by their message (numbers ignored): one that the msgid already
-has is the source's. Pure.
+has is the source's. Pure. The lookups go through the page's ``pageindex.PageIndex``, made once
+per page and locale, so a page's findings cost about its links plus its findings.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
 
 from .links import ANCHOR_SLUG, CASE_MISMATCH, MISSING_ANCHOR, PageAnchors, Resolution
-from .linkscan import Link, PageScan, scan_text
-from .model import Document, Location, Segment
-from .slugs import slug_github
+from .linkscan import Link, PageScan
+from .model import Document, Location
+from .pageindex import PageIndex, SiteMap, entry_location, malformed_key, scan_message
 from .treecheck import Hit
 
 if TYPE_CHECKING:
     from .catalog import Translation
 
-_NUMBER = re.compile(r"\d+")
-# messages are scanned again for every finding of their page: each text once per process
-_scan_message = lru_cache(maxsize=16384)(scan_text)
 _FRAGMENT_CODES = (MISSING_ANCHOR, CASE_MISMATCH, ANCHOR_SLUG)
 BUILT = "\x00built\x00"  # in a message: where the finding shows in the outputs (see ``with_outputs``)
 
@@ -60,6 +55,15 @@ class PageFacts:
     entries: Mapping[str, "Translation"] = field(default_factory=dict)
     po_display: str = ""
     includes: tuple[tuple[str, PageScan], ...] = ()  # (display path, scan) of the pages it includes
+    # a memo, not data: not compared, and ``dataclasses.replace`` starts a new one
+    _indexes: dict[SiteMap, PageIndex] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def index(self, site_map: SiteMap = ()) -> PageIndex:
+        """The page's ``PageIndex``, made at the first finding of its page that asks."""
+        found = self._indexes.get(site_map)
+        if found is None:
+            found = self._indexes[site_map] = PageIndex(self, site_map)
+        return found
 
 
 @dataclass(frozen=True)
@@ -77,77 +81,46 @@ class Attribution:
         return self.message.replace(BUILT, ", ".join(dict.fromkeys(positions)))
 
 
-def same_target(built: str, source: str, html: bool, page: str = "",
-                site_map: tuple[tuple[str, str], ...] = ()) -> bool:
-    """True if ``built`` (a target in an output) is how the build writes source target ``source``."""
-    if built == source:
-        return True
-    if not html:
-        return False
-    from .render import html_href  # only for HTML outputs (render imports lxml and markdown-it)
-
-    wanted = unquote(built)
-    return wanted in {unquote(source), unquote(html_href(source)), unquote(html_href(source, page, site_map))}
-
-
-def _translated(facts: PageFacts) -> list[tuple[Segment, str]]:
-    pairs = []
-    for segment in facts.document.segments:
-        msgstr = facts.translations.get(segment.text)
-        if msgstr and msgstr != segment.text:
-            pairs.append((segment, msgstr))
-    return pairs
-
-
-def _entry_location(facts: PageFacts, msgid: str) -> Location | None:
-    entry = facts.entries.get(msgid)
-    return Location(facts.po_display, entry.line, 1) if entry is not None and facts.po_display else None
-
-
 def attribute(hit: Hit, facts: PageFacts, locale: str, output: Location, *, html: bool,
-              site_map: tuple[tuple[str, str], ...] = (),
+              site_map: SiteMap = (),
               resolve_source: Callable[[str, str], Resolution] | None = None,
               source_anchors: Callable[[str], PageAnchors | None] | None = None,
               facts_of: Callable[[str], PageFacts | None] | None = None) -> Attribution | None:
     """Attribute ``hit`` (found at ``output`` in ``locale``'s build of ``facts``' page); see module doc."""
     message = hit.diagnostic.message
     built = BUILT
+    index = facts.index(site_map)
     if hit.link is None:
-        return _attribute_malformed(hit, facts, locale, output, built)
+        return _attribute_malformed(hit, facts, index, locale, output, built)
     target = hit.link.target
-    page = facts.document.path
-    for segment, msgstr in _translated(facts):
-        new = [l.target for l in _scan_message(msgstr).links if same_target(target, l.target, html, page, site_map)]
-        old = [l.target for l in _scan_message(segment.text).links if same_target(target, l.target, html, page, site_map)]
-        where = _entry_location(facts, segment.text)
-        if new and not old and where is not None:
-            return Attribution(where, f"{message} (the {locale} translation of {facts.source_display}:{segment.line} "
-                                      f"changed this link; built into {built})", "translation", segment.line)
-    candidates = [l for l in facts.scan.links if same_target(target, l.target, html, page, site_map)]
+    changed = index.changed_link(target, html)
+    if changed is not None:
+        segment, where = changed
+        return Attribution(where, f"{message} (the {locale} translation of {facts.source_display}:{segment.line} "
+                                  f"changed this link; built into {built})", "translation", segment.line)
+    candidates = index.source_links(target, html)
     if not candidates:
-        for shown, scan in facts.includes:
-            for included in scan.links:
-                if same_target(target, included.target, html, page, site_map):
-                    return Attribution(output, f"{message} (from {shown}:{included.line}:{included.column}, "
-                                               f"which {facts.source_display} includes: the build inlines it, "
-                                               "and the link is relative to the included file)", "output")
+        included = index.included_link(target, html)
+        if included is not None:
+            shown, link = included
+            return Attribution(output, f"{message} (from {shown}:{link.line}:{link.column}, "
+                                       f"which {facts.source_display} includes: the build inlines it, "
+                                       "and the link is relative to the included file)", "output")
         return Attribution(output, f"{message} (not in {facts.source_display}: it comes from the build or the "
                                    "page template)", "output")
     link = candidates[min(hit.occurrence, len(candidates) - 1)]
-    severity = hit.diagnostic.severity
-    for known in facts.hits:
-        if known.link is not None and (known.link.line, known.link.column) == (link.line, link.column) and (
-                known.diagnostic.code == hit.diagnostic.code or severity == known.diagnostic.severity == "error"):
-            return None
+    if index.reported_on_source(link, hit.diagnostic.code, hit.diagnostic.severity):
+        return None
     if hit.diagnostic.code in _FRAGMENT_CODES and resolve_source and source_anchors and facts_of:
-        heading = _translated_heading(facts, link, locale, built, message, resolve_source, source_anchors, facts_of)
+        heading = _translated_heading(facts, link, locale, built, message, site_map, resolve_source,
+                                      source_anchors, facts_of)
         if heading is not None:
             return heading
     return Attribution(output, f"{message} (source {facts.source_display}:{link.line}:{link.column})",
                        "output", link.line)
 
 
-def _translated_heading(facts: PageFacts, link: Link, locale: str, built: str, message: str,
+def _translated_heading(facts: PageFacts, link: Link, locale: str, built: str, message: str, site_map: SiteMap,
                         resolve_source: Callable[[str, str], Resolution],
                         source_anchors: Callable[[str], PageAnchors | None],
                         facts_of: Callable[[str], PageFacts | None]) -> Attribution | None:
@@ -160,35 +133,30 @@ def _translated_heading(facts: PageFacts, link: Link, locale: str, built: str, m
     target = facts_of(resolution.path)
     if target is None:
         return None
-    for segment in target.document.segments:
-        if segment.kind != "heading" or slug_github(segment.text) != resolution.fragment:
-            continue
-        where = _entry_location(target, segment.text)
-        msgstr = target.translations.get(segment.text)
-        if where is None or not msgstr:
-            continue
-        return Attribution(where, f"{message}: the {locale} translation of the heading '{segment.text}' "
-                                  f"({target.source_display}:{segment.line}) as '{msgstr}' changes its id "
-                                  f"'#{resolution.fragment}', which the link at {facts.source_display}:{link.line}:{link.column} "
-                                  f"uses (built into {built}); the build must keep the source id",
-                           "heading", link.line)
-    return None
+    heading = target.index(site_map).translated_heading(resolution.fragment)
+    if heading is None:
+        return None
+    segment, where = heading
+    return Attribution(where, f"{message}: the {locale} translation of the heading '{segment.text}' "
+                              f"({target.source_display}:{segment.line}) as '{target.translations[segment.text]}' "
+                              f"changes its id '#{resolution.fragment}', which the link at "
+                              f"{facts.source_display}:{link.line}:{link.column} uses (built into {built}); "
+                              "the build must keep the source id", "heading", link.line)
 
 
-def _attribute_malformed(hit: Hit, facts: PageFacts, locale: str, output: Location, built: str) -> Attribution | None:
+def _attribute_malformed(hit: Hit, facts: PageFacts, index: PageIndex, locale: str, output: Location,
+                         built: str) -> Attribution | None:
     """Malformed syntax in an output: the source's, a translation's, or the build's."""
-    wanted = _NUMBER.sub("#", hit.diagnostic.message)
-    for known in facts.hits:
-        if known.link is None and _NUMBER.sub("#", known.diagnostic.message) == wanted:
-            return None
-    for segment, msgstr in _translated(facts):
-        if not any(_NUMBER.sub("#", m.message) == wanted for m in _scan_message(msgstr).malformed):
-            continue
-        if _scan_message(segment.text).malformed:
-            return None  # the msgid is malformed already: reported on the source
-        where = _entry_location(facts, segment.text)
-        if where is not None:
-            return Attribution(where, f"{hit.diagnostic.message} (the {locale} translation of "
-                                      f"{facts.source_display}:{segment.line}; built into {built})",
-                               "translation", segment.line)
-    return Attribution(output, hit.diagnostic.message, "output")
+    wanted = malformed_key(hit.diagnostic.message)
+    if wanted in index.known_malformed:
+        return None
+    segment = index.malformed_translation(wanted)
+    if segment is None:
+        return Attribution(output, hit.diagnostic.message, "output")
+    if scan_message(segment.text).malformed:
+        return None  # the msgid is malformed already: reported on the source
+    where = entry_location(facts, segment.text)
+    assert where is not None  # the index gives a segment malformed in its msgid or with a PO entry
+    return Attribution(where, f"{hit.diagnostic.message} (the {locale} translation of "
+                              f"{facts.source_display}:{segment.line}; built into {built})",
+                       "translation", segment.line)

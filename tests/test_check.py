@@ -4,6 +4,7 @@ baseline, findings in built outputs traced to the PO entry, and the real corpus'
 from __future__ import annotations
 
 import collections
+import collections.abc
 import json
 import shutil
 import time
@@ -622,6 +623,110 @@ def test_attribution_of_output_findings():
     assert html.cause == "translation"
     template = attribute(hit("index.html"), facts, "en-US", out, html=True)
     assert template.cause == "output" and "comes from the build or the page template" in template.message
+
+
+class _CountedMapping(collections.abc.Mapping):
+    """A dict that counts the look-ups of its values."""
+
+    def __init__(self, data: dict[str, str]) -> None:
+        self.data, self.lookups = data, 0
+
+    def __getitem__(self, key: str) -> str:
+        self.lookups += 1
+        return self.data[key]
+
+    def __iter__(self):
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+
+def _count_calls(monkeypatch, module, name: str) -> list[int]:
+    """From now on, count the calls of ``module.name`` (in a one-item list)."""
+    calls = [0]
+    real = getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls[0] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_attributing_a_pages_findings_costs_about_its_links_plus_its_findings(monkeypatch):
+    """Each finding of a built page is attributed by looking its target up, not by reading
+    every translated message and link of the page again: a page with twice the links and
+    findings costs about twice the work (a pass over the page per finding cost four times
+    as much, and 1,000 broken links took minutes). Work is counted, not timed: the
+    translations looked up (each is followed by scanning its message) and the targets put
+    in their built HTML form (``render.html_href``)."""
+    from pipeline import render
+    from pipeline.catalog import Translation
+    from pipeline.linkscan import Link, scan_text
+    from pipeline.model import Diagnostic, Location
+    from pipeline.provenance import PageFacts, attribute
+    from pipeline.source import load_document
+    from pipeline.treecheck import Hit
+
+    forms = _count_calls(monkeypatch, render, "html_href")
+    out = Location("out/html/en-US/p.html", 1, 1)
+
+    def broken(target: str, occurrence: int = 0) -> Hit:
+        return Hit("p.md", Diagnostic(out, "error", f"broken link '{target}': no such file", "link.missing-file"),
+                   Link(target, 1, 1, "", False), occurrence)
+
+    def work(n: int) -> int:
+        text = "# Titre\n\n" + "".join(f"Voir [a](b{i}.md) et [x](x.md).\n\n" for i in range(n))
+        text += "Voir [a](a.md) et [c](c.md).\n"
+        document = load_document("p.md", text)
+        msgids = [s.text for s in document.segments if s.kind == "paragraph"]
+        translated = {m: m.replace("Voir", "See").replace("(b", "(c") for m in msgids}  # b{i}.md -> c{i}.md
+        translated[msgids[-1]] = "See [a](a.md et [c](c.md)."  # the translator broke this link
+        translations = _CountedMapping(translated)
+        facts = PageFacts(document, "source/p.md", scan_text(text), (), translations,
+                          {m: Translation("x", 10 + i) for i, m in enumerate(msgids)}, "locales/en-US/p.po")
+        malformed = Hit("p.md", Diagnostic(out, "error", scan_text(translated[msgids[-1]]).malformed[0].message,
+                                           "link.malformed"))
+        started = forms[0]
+        causes = collections.Counter()
+        for i in range(n):
+            for finding, html in ((broken(f"c{i}.md"), False), (broken(f"c{i}.html"), True),  # changed by translation
+                                  (broken(f"b{i}.html"), True), (broken("x.html", i), True),  # in the source
+                                  (broken("x.md", i), False), (malformed, True)):
+                causes[attribute(finding, facts, "en-US", out, html=html).cause] += 1
+        assert causes == {"translation": 3 * n, "output": 3 * n}
+        return translations.lookups + forms[0] - started
+
+    small, large = work(20), work(40)
+    assert large < 2.5 * small, (small, large)
+
+
+def test_checking_a_page_with_many_broken_links_costs_about_its_links(tmp_path, capsys, monkeypatch):
+    """The same through ``pipeline check`` of built outputs (in one process): a page with
+    twice the broken links costs about twice the work, counted in targets put in their built
+    HTML form (each finding in HTML once compared its target with every link of its page)."""
+    from pipeline import render
+
+    projects = {}
+    for n in (15, 30):
+        project = projects[n] = tmp_path / str(n)
+        (project / "source").mkdir(parents=True)
+        (project / "pyproject.toml").write_text(
+            '[tool.pipeline]\nsource_locale = "en-US"\ntarget_locales = ["de-DE"]\n', encoding="utf-8")
+        (project / "source" / "p.md").write_text("# P\n\n" + "[a](b.md) " * n + "\n", encoding="utf-8")
+        build(project, capsys)
+    forms = _count_calls(monkeypatch, render, "html_href")  # the build uses it too
+
+    def work(n: int) -> int:
+        started = forms[0]
+        code, out, _ = check(projects[n], capsys, "--no-cache", "-j", "1")
+        assert (code, len(out)) == (1, n)  # the source's findings, reported there once
+        return forms[0] - started
+
+    small, large = work(15), work(30)
+    assert large < 2.5 * max(small, 1), (small, large)
 
 
 def test_redirection_file_of_the_source_folder_and_the_option(tmp_path, capsys):
