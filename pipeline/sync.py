@@ -155,7 +155,8 @@ def _made_from(pot: Path, source: str) -> bool:
 
 
 def _extract_pages(settings: Settings, pages: list[tuple[str, str]]) -> tuple[Outcome, dict[str, tuple[str, str]]]:
-    """Worker: parse pages, write their templates (a page with no message gets none). Also
+    """Worker: parse pages, write their templates (a page with no message gets none, but one
+    that had a template, which becomes empty: its catalogs' entries then go obsolete). Also
     gives, for each page done, the digests (``file_digest``) of the bytes it parsed and of
     its template's bytes as they now are: what the memo records, without reading either again."""
     from .extract import extract_messages
@@ -171,7 +172,8 @@ def _extract_pages(settings: Settings, pages: list[tuple[str, str]]) -> tuple[Ou
             outcome.diagnostics.append(exc.diagnostic)
             continue
         messages = extract_messages(document, prefix)
-        pot = _write_template(settings, document.path, messages, source, outcome) if messages else None
+        had = messages or template_path(settings, page).is_file()
+        pot = _write_template(settings, document.path, messages, source, outcome) if had else None
         made[page] = (bytes_digest(data), file_digest(template_path(settings, page)) if pot is None else pot)
     return outcome, made
 

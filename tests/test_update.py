@@ -323,3 +323,26 @@ def test_update_in_worker_processes_writes_what_one_process_writes(corpus, tmp_p
     assert [d.code for d in one.diagnostics] == ["catalog.orphan", "po.syntax"]  # de-DE had no catalog of it
     renamed = catalog.parse_catalog(one_files["locales/fr-FR/renamed.po"].decode("utf-8"), "renamed.po")
     assert sum("fuzzy" in e.flags and bool(e.msgstr) for e in renamed) > 5
+
+
+def test_a_page_that_loses_its_last_message_keeps_no_live_entry(sample_project, capsys):
+    """A page whose text became code only kept its stale template (even after make clean), so
+    its catalog kept every entry live: stats said 100% translated while the build had 0/0."""
+    page = sample_project / "source" / "code.md"
+    page.write_text("# Title\n\nSome text.\n", encoding="utf-8")
+    assert _run(sample_project, "all") == 0
+    po = sample_project / "locales" / "de-DE" / "code.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgid "Some text."\nmsgstr ""',
+                                                         'msgid "Some text."\nmsgstr "Etwas Text."'), encoding="utf-8")
+    page.write_text("```\ncode\n```\n", encoding="utf-8")
+    capsys.readouterr()
+    assert _run(sample_project, "all") == 0
+    pot = catalog.read_catalog((sample_project / "locales" / "pot" / "code.pot").read_bytes(), "code.pot")
+    assert [e.msgid for e in pot] == []
+    kept = catalog.read_catalog(po.read_bytes(), "code.po")
+    assert [(e.msgid, e.msgstr, e.obsolete) for e in kept if e.msgid == "Some text."] == [("Some text.", "Etwas Text.", 1)]
+    assert not [e for e in kept if not e.obsolete]
+    capsys.readouterr()
+    assert _run(sample_project, "stats", "--format", "json") == 0
+    rows = json.loads(capsys.readouterr().out)["pages"]
+    assert [(r["translated"], r["total"]) for r in rows if (r["locale"], r["page"]) == ("de-DE", "code.md")] == [(0, 0)]
