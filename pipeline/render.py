@@ -75,6 +75,7 @@ _DIV_BEFORE_LAZY_LINE = _LinePattern(
     r"^(?P<lead>[ \t]*>[ \t]?)[ \t]*\[!div[^\]]*\][ \t]*(?:\r\n|\n|\r)"
     r"(?:[ \t]{4,}|[ \t]{0,3}(?!(?:#{1,6}|[-*+]|\d{1,9}[.)])(?:[ \t]|\r|\n|$)|```|~~~|<|(?:[-*_][ \t]*){3,}(?:\r|\n|$)))"
     r"(?=[^\s>])", re.IGNORECASE)
+_EOL = re.compile(r"\r\n|\r|\n")  # what ends a line for Markdown (not U+2028, NEL, VT, FF: str.splitlines)
 _INCLUDE = re.compile(r"\[!INCLUDE\s*\[(?P<name>[^\]]*)\]\((?P<path>[^)\s]*)\)\]", re.IGNORECASE)
 # what Markdown reads in a heading's text beside the words (a backslash makes each literal)
 _MARKDOWN_PUNCTUATION = re.compile(r"[\\`*_\[\]<>&!#|~]")
@@ -339,7 +340,7 @@ def portable_markdown(body: str, title: str, include: Callable[[str], str | None
         line_end = body.find("\n", match.end())
         line = body[line_start : line_end if line_end != -1 else len(body)]
         if line.strip() != match.group(0):  # inside a sentence or a table cell: stay on one line
-            content = " ".join(part.strip() for part in content.splitlines() if part.strip())
+            content = " ".join(part.strip() for part in _EOL.split(content) if part.strip())
         return content
 
     return _INCLUDE.sub(inline, body)

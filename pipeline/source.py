@@ -54,14 +54,19 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 def split_lines(text: str) -> list[tuple[int, str, str]]:
-    """Each line as (offset, content without end-of-line, end-of-line)."""
+    """Each line as (offset, content without end-of-line, end-of-line). Only CR, LF and CRLF
+    end a line, as for markdown-it (``str.splitlines`` also ends one at U+2028, NEL, VT, FF...)."""
     lines: list[tuple[int, str, str]] = []
     pos = 0
-    for raw in text.splitlines(keepends=True):
-        body = raw.rstrip("\r\n")
-        lines.append((pos, body, raw[len(body):]))
-        pos += len(raw)
+    for end in _LINE_END.finditer(text):
+        lines.append((pos, text[pos:end.start()], end.group()))
+        pos = end.end()
+    if pos < len(text):
+        lines.append((pos, text[pos:], ""))
     return lines
 
 

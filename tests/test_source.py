@@ -159,3 +159,18 @@ def test_a_tab_that_indents_a_line_past_its_container_stays_the_sources():
         ("item one\ncont two", "item one\n\tcont two", ("\n\t",))
     _, body = apply_translations(doc, {item.text: "article un\nsuite deux"})
     assert body == "- article un\n\tsuite deux\n\nNext.\n"
+
+
+def test_only_cr_and_lf_end_a_line_as_markdown_reads_the_page():
+    """str.splitlines also ends a line at U+2028, U+2029, NEL, VT, FF and FS-RS: a paragraph
+    holding one (pasted from a word processor) got its msgid spaced and its span misplaced, a
+    translation overwrote part of the next paragraph ("...text.DE Second paragraph.ond
+    paragraph.") and the table after it was not extracted."""
+    odd = "\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e"
+    text = f"# Title\n\nFirst{odd}line.\n\nSecond paragraph.\n\n| A | B |\n|---|---|\n| x\u2028y | z |\n"
+    document = load_document("a.md", text)
+    assert [(s.text, s.line) for s in document.segments] == [
+        ("Title", 1), (f"First{odd}line.", 3), ("Second paragraph.", 5), ("A", 7), ("B", 7), ("x\u2028y", 9), ("z", 9)]
+    assert all(text[s.start:s.end] == s.text for s in document.segments)
+    translated = apply_translations(document, {s.text: s.text + " DE" for s in document.segments})[1]
+    assert translated.replace(" DE", "").replace('<a name="title"></a>', "") == text
