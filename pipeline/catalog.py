@@ -319,6 +319,7 @@ def merge_catalog(template: polib.POFile, existing: polib.POFile | None, languag
     wanted = {_key(t) for t in template}
     candidates = [e for e in old_entries if e.msgstr and e.msgctxt is None and _key(e) not in wanted]
     index: _FuzzyIndex | None = None
+    used: set[int] = set()  # candidates taken for a fuzzy match (by id: entries are not hashable)
     for item in template:
         old = active.get(_key(item)) or obsolete.get(_key(item))
         if old is not None:
@@ -336,11 +337,15 @@ def merge_catalog(template: polib.POFile, existing: polib.POFile | None, languag
             elif match is not None:
                 entry.msgstr = match.msgstr
                 entry.tcomment = match.tcomment
-                entry.previous_msgid = match.msgid
+                # the text the translation was made for: a fuzzy match's own previous text, not
+                # an intermediate one nobody translated (msgmerge --previous)
+                fuzzy_before = "fuzzy" in match.flags and match.previous_msgid
+                entry.previous_msgid = match.previous_msgid if fuzzy_before else match.msgid
                 entry.flags = ["fuzzy"] + [f for f in entry.flags if f != "fuzzy"]
+                used.add(id(match))
         merged.append(entry)
     for old in old_entries:
-        if _key(old) in wanted:
+        if _key(old) in wanted or id(old) in used:  # an entry used for a fuzzy match lives on in it
             continue
         if old.obsolete or old.msgstr:
             gone = copy.deepcopy(old)

@@ -324,3 +324,23 @@ def test_fuzzy_matching_compares_each_new_message_with_a_few_candidates(monkeypa
             assert entry.msgstr == "DE: " + entry.msgid.split(" - ", 1)[1]
     assert counts[400] <= 8 * counts[50] * 1.5, counts
 
+
+def test_a_text_edited_again_keeps_the_text_translated_as_previous_and_no_obsolete_copy():
+    """Each edit of a translated text made its entry fuzzy against the text before it: after
+    three edits ``#|`` showed an intermediate text nobody translated, and each merge wrote the
+    entry it matched as obsolete too (three copies of one translation). msgmerge --previous
+    keeps the text the translation was made for and writes no obsolete copy of an entry it
+    used for a fuzzy match."""
+    def template(text: str) -> polib.POFile:
+        return catalog.parse_catalog(catalog.format_catalog(catalog.make_template(
+            [Message(text, ("source/a.md:1",), ("paragraph",))], "docs", "2026-01-01 00:00+0000", "a.md")), "a.pot")
+
+    po = catalog.merge_catalog(template("Hello world, this is the first text."), None, "de_DE")
+    po[0].msgstr = "Hallo Welt, dies ist der erste Text."
+    for text in ("Hello world, this is the first texts.", "Hello world, this is the first textsz.",
+                 "Hello world, this is the first textszz."):
+        po = catalog.parse_catalog(catalog.format_catalog(catalog.merge_catalog(template(text), po, "de_DE")), "a.po")
+    (entry,) = po
+    assert (entry.msgid, entry.previous_msgid, entry.msgstr, entry.flags) == (
+        "Hello world, this is the first textszz.", "Hello world, this is the first text.",
+        "Hallo Welt, dies ist der erste Text.", ["fuzzy", "md-text"])
