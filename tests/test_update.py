@@ -323,3 +323,22 @@ def test_update_in_worker_processes_writes_what_one_process_writes(corpus, tmp_p
     assert [d.code for d in one.diagnostics] == ["catalog.orphan", "po.syntax"]  # de-DE had no catalog of it
     renamed = catalog.parse_catalog(one_files["locales/fr-FR/renamed.po"].decode("utf-8"), "renamed.po")
     assert sum("fuzzy" in e.flags and bool(e.msgstr) for e in renamed) > 5
+
+
+def test_a_fuzzy_translation_is_offered_too_after_any_other(sample_project):
+    """A page whose translations all await review (fuzzy), renamed: the new catalog had every
+    msgstr empty while the orphan held them. A fuzzy translation is offered too (it stays
+    fuzzy); one that is not fuzzy comes first, even obsolete or later by path."""
+    folder = sample_project / "locales/de-DE"
+    fuzzy = _catalog_text("Voir aussi", "Siehe auch (zu prüfen)").replace('msgid "Voir', '#, fuzzy\nmsgid "Voir')
+    (folder / "a-old.po").write_text(fuzzy, encoding="utf-8")
+    (sample_project / DE_PO).unlink()
+    assert _run(sample_project, "update") == 0
+    (entry,) = _entries(sample_project / DE_PO, "Voir aussi")
+    assert entry.msgstr == "Siehe auch (zu prüfen)" and "fuzzy" in entry.flags
+    (folder / "b-other.po").write_text(_catalog_text("Voir aussi", "Alt: siehe auch", obsolete=True), encoding="utf-8")
+    (sample_project / DE_PO).unlink()
+    assert _run(sample_project, "update") == 0
+    (entry,) = _entries(sample_project / DE_PO, "Voir aussi")
+    assert entry.msgstr == "Alt: siehe auch" and "fuzzy" in entry.flags
+
