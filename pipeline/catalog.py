@@ -357,19 +357,28 @@ def merge_catalog(template: polib.POFile, existing: polib.POFile | None, languag
 
 def _complete_header(metadata: Mapping[str, str], fields: Mapping[str, str]) -> dict[str, str]:
     """``metadata`` with each of ``fields`` it lacks, placed after the field that comes before
-    it in ``fields`` (so a header that lost a line gets it back where it was); the fields it
-    has keep their values and their order."""
+    it in ``fields`` (so a header that lost a line gets it back where it was), and the value of
+    ``fields`` for one still holding a template's placeholder (``nplurals=INTEGER``, which
+    msgfmt --check-header rejects); the other fields it has keep their values and their order."""
     order = list(metadata)
     values = dict(metadata)
     after = -1
     for name, value in fields.items():
         if name in values:
             after = order.index(name)
+            if _PLACEHOLDER.get(name, _NEVER).search(values[name]):
+                values[name] = value
         else:
             after += 1
             order.insert(after, name)
             values[name] = value
     return {name: values[name] for name in order}
+
+
+# what xgettext writes in a template's header, for the fields the merge fills in (the charset
+# is always UTF-8, and an empty Language is set below); the others are the translator's
+_PLACEHOLDER = {"Plural-Forms": re.compile(r"\bINTEGER\b|\bEXPRESSION\b"), "Language": re.compile(r"^\s*$")}
+_NEVER = re.compile(r"(?!)")
 
 
 def _key(entry: polib.POEntry) -> tuple[str | None, str]:

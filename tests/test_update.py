@@ -342,3 +342,19 @@ def test_a_fuzzy_translation_is_offered_too_after_any_other(sample_project):
     (entry,) = _entries(sample_project / DE_PO, "Voir aussi")
     assert entry.msgstr == "Alt: siehe auch" and "fuzzy" in entry.flags
 
+
+def test_update_replaces_a_placeholder_plural_forms_left_from_a_template(sample_project):
+    """A catalog copied from an xgettext template keeps ``Plural-Forms: nplurals=INTEGER;
+    plural=EXPRESSION;``; update kept it, and msgfmt --check-header rejected what it wrote
+    ("invalid nplurals value"). A field still holding its placeholder takes the locale's value."""
+    assert _run(sample_project, "all") == 0
+    po = sample_project / "locales/de-DE/a.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                  '"Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;\\n"\n\n'
+                  'msgid "Title"\nmsgstr "Titel"\n', encoding="utf-8")
+    (sample_project / "source/a.md").write_text("# Title\n", encoding="utf-8")
+    assert _run(sample_project, "all") == 0
+    merged = catalog.parse_catalog(po.read_text(encoding="utf-8"), str(po))
+    assert merged.metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+    assert [(e.msgid, e.msgstr) for e in merged] == [("Title", "Titel")]
+    _msgfmt_warnings(po)
