@@ -302,7 +302,9 @@ def merge_catalog(template: polib.POFile, existing: polib.POFile | None, languag
                                                                if name != "Report-Msgid-Bugs-To"})
         merged.metadata_is_fuzzy = existing.metadata_is_fuzzy
     else:  # no catalog, or one without a header (an empty file): the header of a new one
-        merged.header = template.header.replace("Translation template", f"{language} translation")
+        # the template's first line, not its advice ("edit the source page, not this file"):
+        # translators edit this one
+        merged.header = template.header.split("\n", 1)[0].replace("Translation template", f"{language} translation")
         merged.metadata = new_header
     merged.metadata["POT-Creation-Date"] = template.metadata.get("POT-Creation-Date", "")
     if TEMPLATE_HEADER in template.metadata:  # which template this catalog was merged with
@@ -351,6 +353,7 @@ def merge_catalog(template: polib.POFile, existing: polib.POFile | None, languag
             gone = copy.deepcopy(old)
             gone.obsolete = True
             gone.occurrences = []
+            gone.comment = ""  # msgmerge drops an obsolete entry's extracted comments (#.)
             merged.append(gone)
     return merged
 
