@@ -7,9 +7,11 @@ the locale's folder), a function that parses one, and the index a previous run k
 ``Compendium.suggest(msgid)``, the translation ``catalog.merge_catalog`` takes, fuzzy, for a
 message the catalog it merges did not have; and ``Compendium.index`` to keep for the next run.
 
-Which translation, when catalogs disagree: an entry that is translated, not fuzzy and has no
-context (``msgctxt``: a page's messages have none); a live one (of a page) before an obsolete
-one (a text a page no longer has); then the catalog first by its path. The catalogs are taken
+Which translation, when catalogs disagree: an entry that is translated and has no context
+(``msgctxt``: a page's messages have none); one not fuzzy before a fuzzy one (a translation
+still awaiting review is offered too: a page renamed before its review loses nothing); then a
+live one (of a page) before an obsolete one (a text a page no longer has); then the catalog
+first by its path. The catalogs are taken
 as they were when the run began, whatever it writes meanwhile, so the choice does not depend
 on the order of the merges.
 
@@ -36,7 +38,7 @@ def msgid_digest(msgid: str) -> str:
 
 
 def _offers(entry: polib.POEntry) -> bool:
-    return bool(entry.msgstr) and entry.msgctxt is None and "fuzzy" not in entry.flags
+    return bool(entry.msgstr) and entry.msgctxt is None
 
 
 def translated_ids(po: polib.POFile) -> tuple[str, ...]:
@@ -70,19 +72,22 @@ class Compendium:
         return self._holding
 
     def suggest(self, msgid: str) -> str | None:
-        """The translation to offer for ``msgid``, or None."""
+        """The translation to offer for ``msgid``, or None: the first not fuzzy, of a page,
+        by path (see the module's docstring)."""
         wanted = msgid_digest(msgid)
-        obsolete = None
+        best: tuple[tuple[bool, bool], str] | None = None
         for path, ids in self._ids().items():
             if wanted not in ids:
                 continue
             po = self._parse(path)
             for entry in po or ():
                 if entry.msgid == msgid and _offers(entry):
-                    if not entry.obsolete:
-                        return entry.msgstr
-                    obsolete = obsolete or entry.msgstr
-        return obsolete
+                    rank = ("fuzzy" in entry.flags, bool(entry.obsolete))
+                    if best is None or rank < best[0]:
+                        best = (rank, entry.msgstr)
+                        if rank == (False, False):
+                            return entry.msgstr
+        return best[1] if best is not None else None
 
     def known(self) -> Index:
         """What the index knows of the catalogs as found: the stored entries still true, and

@@ -346,3 +346,38 @@ def test_a_page_that_loses_its_last_message_keeps_no_live_entry(sample_project, 
     assert _run(sample_project, "stats", "--format", "json") == 0
     rows = json.loads(capsys.readouterr().out)["pages"]
     assert [(r["translated"], r["total"]) for r in rows if (r["locale"], r["page"]) == ("de-DE", "code.md")] == [(0, 0)]
+
+
+def test_a_fuzzy_translation_is_offered_too_after_any_other(sample_project):
+    """A page whose translations all await review (fuzzy), renamed: the new catalog had every
+    msgstr empty while the orphan held them. A fuzzy translation is offered too (it stays
+    fuzzy); one that is not fuzzy comes first, even obsolete or later by path."""
+    folder = sample_project / "locales/de-DE"
+    fuzzy = _catalog_text("Voir aussi", "Siehe auch (zu prüfen)").replace('msgid "Voir', '#, fuzzy\nmsgid "Voir')
+    (folder / "a-old.po").write_text(fuzzy, encoding="utf-8")
+    (sample_project / DE_PO).unlink()
+    assert _run(sample_project, "update") == 0
+    (entry,) = _entries(sample_project / DE_PO, "Voir aussi")
+    assert entry.msgstr == "Siehe auch (zu prüfen)" and "fuzzy" in entry.flags
+    (folder / "b-other.po").write_text(_catalog_text("Voir aussi", "Alt: siehe auch", obsolete=True), encoding="utf-8")
+    (sample_project / DE_PO).unlink()
+    assert _run(sample_project, "update") == 0
+    (entry,) = _entries(sample_project / DE_PO, "Voir aussi")
+    assert entry.msgstr == "Alt: siehe auch" and "fuzzy" in entry.flags
+
+
+def test_update_replaces_a_placeholder_plural_forms_left_from_a_template(sample_project):
+    """A catalog copied from an xgettext template keeps ``Plural-Forms: nplurals=INTEGER;
+    plural=EXPRESSION;``; update kept it, and msgfmt --check-header rejected what it wrote
+    ("invalid nplurals value"). A field still holding its placeholder takes the locale's value."""
+    assert _run(sample_project, "all") == 0
+    po = sample_project / "locales/de-DE/a.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                  '"Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;\\n"\n\n'
+                  'msgid "Title"\nmsgstr "Titel"\n', encoding="utf-8")
+    (sample_project / "source/a.md").write_text("# Title\n", encoding="utf-8")
+    assert _run(sample_project, "all") == 0
+    merged = catalog.parse_catalog(po.read_text(encoding="utf-8"), str(po))
+    assert merged.metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+    assert [(e.msgid, e.msgstr) for e in merged] == [("Title", "Titel")]
+    _msgfmt_warnings(po)
