@@ -205,8 +205,10 @@ def source_anchors(document: Document) -> dict[int, tuple[str, ...]]:
     return {s.start: tuple(dict.fromkeys((github, docfx, shown))) for s, github, docfx, shown in slugs}
 
 
+@functools.lru_cache(maxsize=8192)
 def _visible_text(markdown_text: str) -> str:
-    """A heading's text as its rendered HTML shows it (what ``finish_html`` slugs)."""
+    """A heading's text as its rendered HTML shows it (what ``finish_html`` slugs). Once per
+    text and process: the same untranslated segments are asked about in every locale."""
     html = markdown_renderer().renderInline(markdown_text)
     return parse_fragment(html).text_content() if html.strip() else ""
 
