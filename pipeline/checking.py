@@ -204,6 +204,7 @@ class _Run:
         self._glossary: frozenset[str] | None = None
         self._folders: dict[Path, str] = {}
         self._withheld: dict[str, frozenset[str]] | None = None  # ``withheld``
+        self._build_records: list[str] = []  # the build caches ``withheld`` read
         self._merged: dict[tuple[Location, str, str, int, str], tuple[Attribution, str, str, str, list[str]]] = {}
         self.source_anchors = Anchors(self.site, self.source_scan)
 
@@ -456,10 +457,10 @@ class _Run:
         """The pages the last build left out of ``locale`` under ``--min-coverage`` (its
         caches say so, ``cache.withheld_pages``): their outputs are missing by choice. The
         caches count as read by the locale in hand (``compute_locale`` stores their digests)."""
-        records = [str(path) for path in build_records(self.settings.out / ".cache")]
-        self._build_records_read = records
-        if self._withheld is None:
-            self._withheld = withheld_pages(Path(path) for path in records)
+        if self._withheld is None:  # once a run (and before the workers fork)
+            self._build_records = [str(path) for path in build_records(self.settings.out / ".cache")]
+            self._withheld = withheld_pages(Path(path) for path in self._build_records)
+        self._build_records_read = self._build_records
         return self._withheld.get(locale, frozenset())
 
     def check_outputs(self, locale: str) -> None:
