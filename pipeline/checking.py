@@ -457,7 +457,7 @@ class _Run:
         """The pages the last build left out of ``locale`` under ``--min-coverage`` (its
         caches say so, ``cache.withheld_pages``): their outputs are missing by choice. The
         caches count as read by the locale in hand (``compute_locale`` stores their digests)."""
-        if self._withheld is None:  # once a run (and before the workers fork)
+        if self._withheld is None:  # once a run (per worker process: it is asked there)
             self._build_records = [str(path) for path in build_records(self.settings.out / ".cache")]
             self._withheld = withheld_pages(Path(path) for path in self._build_records)
         self._build_records_read = self._build_records
