@@ -143,5 +143,6 @@ def load_catalog(settings: Settings, locale: str, page: str) -> "polib.POFile | 
     try:
         data = path.read_bytes()
     except OSError as exc:  # no permission: a located error of that page and locale, not the run's end
-        raise error(settings.display(path), 1, 1, f"cannot read the catalog: {exc.strerror or exc}", "io.read") from None
+        raise error(settings.display(path), 1, 1, f"cannot read the catalog: {exc.strerror or exc}",
+                    "io.read") from None
     return catalog.read_catalog(data, settings.display(path))

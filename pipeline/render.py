@@ -572,7 +572,6 @@ def is_safe_url(url: str) -> bool:
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
-
 def parse_fragment(html: str) -> lxml.html.HtmlElement:
     """``html`` parsed into a ``<div>``; the code points HTML forbids, which lxml refuses,
     become U+FFFD first (as browsers show NUL)."""
