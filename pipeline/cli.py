@@ -85,12 +85,19 @@ def _report(outcome: Outcome) -> int:
 def run_all(settings: Settings, options: BuildOptions, progress) -> Outcome:
     """extract, update, build; one outcome with every stage's diagnostics and lines."""
     from .build import run_build
-    from .project import Outcome
     from .sync import run_extract
     from .update import run_update
 
+    return _combined(run_extract(settings, options.jobs), run_update(settings, options.jobs),
+                     run_build(settings, options, progress))
+
+
+def _combined(*stages: Outcome) -> Outcome:
+    """The outcomes of stages run one after the other, as one."""
+    from .project import Outcome
+
     outcome = Outcome()
-    for stage in (run_extract(settings, options.jobs), run_update(settings, options.jobs), run_build(settings, options, progress)):
+    for stage in stages:
         outcome.diagnostics += stage.diagnostics
         outcome.written += stage.written
         outcome.lines += stage.lines
@@ -116,6 +123,10 @@ def _run_command(args: argparse.Namespace, settings: Settings, typed: Sequence[s
     if args.command in ("update", "init"):
         from .update import run_update
 
+        if args.command == "init":  # as msginit, from templates: made first if a page has none yet
+            from .sync import run_extract
+
+            return _report(_combined(run_extract(settings), run_update(settings)))
         return _report(run_update(settings))
     if args.command == "stats":
         from .project import Outcome

@@ -78,6 +78,9 @@ def run_imports(settings: Settings, imports: Sequence[tuple[str, Path]], overwri
         if not from_dir.is_dir():
             raise error("<command line>", 1, 1, f"--from {from_dir}: no such folder of translated pages",
                         "config.import-from")  # a usage error (exit 2), as an unknown --locale is
+        if from_dir.resolve() == settings.source.resolve():  # every page would "translate" itself
+            raise error("<command line>", 1, 1, f"--from {from_dir}: that is the source folder; give the folder "
+                        "of the translated pages", "config.import-from")
     outcome = Outcome()
     documents = [d for d in load_sources(settings, outcome) if d.segments]
     for locale, from_dir in imports:
@@ -101,7 +104,7 @@ def _import_locale(settings: Settings, documents: Sequence[Document], locale: st
             translated = _load_translation(settings, translated_path, document.path)
             path = po_path(settings, locale, document.path)
             existing = load_catalog(settings, locale, document.path)
-            merged = catalog.merge_catalog(_template(settings, document), existing, language)
+            merged = catalog.merge_catalog(_template(settings, document, existing), existing, language)
             filled, report = import_page(merged, document, translated, overwrite)
             if not outcome.write(settings, path, catalog.format_catalog(filled)):
                 continue
@@ -131,12 +134,15 @@ def _load_translation(settings: Settings, path: Path, page: str) -> Document:
         raise PipelineError(exc.diagnostic._replace(location=where)) from None
 
 
-def _template(settings: Settings, document: Document) -> polib.POFile:
-    """The page's template from the current source, dated like its POT when there is one."""
+def _template(settings: Settings, document: Document, existing: polib.POFile | None) -> polib.POFile:
+    """The page's template from the current source, dated like its POT when there is one,
+    else like the catalog being filled (an import run again, with no extract in between, then
+    rewrites nothing: a new date each minute rewrote every catalog), else now."""
     path = template_path(settings, document.path)
     found = _POT_DATE.search(path.read_text(encoding="utf-8")) if path.is_file() else None
+    date = found.group(1) if found else (existing.metadata.get("POT-Creation-Date") if existing is not None else None)
     messages = extract_messages(document, settings.display(settings.source))
-    return catalog.make_template(messages, settings.project, found.group(1) if found else now_stamp(), document.path)
+    return catalog.make_template(messages, settings.project, date or now_stamp(), document.path)
 
 
 def import_page(po: polib.POFile, source: Document, translated: Document,

@@ -1,7 +1,7 @@
 """``pipeline stats``: translated / fuzzy / untranslated messages and words per locale and page.
 
-In: ``Settings`` (the templates under ``locales/pot/`` say which messages a page has, the
-PO files what is translated; only pages in the source count). Out: ``PageStats`` records,
+In: ``Settings`` (the source pages, parsed, say which messages a page has, as for the build;
+the PO files what is translated). Out: ``PageStats`` records,
 and their text as an aligned table or as JSON (``format_table`` / ``format_json``; pure).
 """
 
@@ -14,8 +14,7 @@ from . import catalog
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
 from .model import Diagnostic
-from .files import list_files
-from .project import load_catalog, source_pages, template_path
+from .project import load_catalog, load_source, source_pages
 
 
 @dataclass(frozen=True)
@@ -26,23 +25,24 @@ class PageStats:
 
 
 def collect_stats(settings: Settings, diagnostics: list[Diagnostic]) -> list[PageStats]:
-    pot_root = settings.locales / "pot"
-    # the pages that exist: a template whose page was removed or renamed counts for nothing
-    # (the next extract removes it)
-    exist = set(source_pages(settings))
-    pages = [name[:-4] + ".md" for name in list_files(pot_root) if name.endswith(".pot") and name[:-4] + ".md" in exist]
+    """Per target locale and source page with messages: its catalog's counts for the page's
+    messages as the page is now (parsed as the build parses it, not read from a template an
+    extract may not have made or remade yet: the figures are the build's)."""
     rows: list[PageStats] = []
-    templates: dict[str, list[str]] = {}
-    for page in pages:
-        path = template_path(settings, page)
+    pages: dict[str, list[str]] = {}
+    for page in source_pages(settings):
         try:
-            templates[page] = [e.msgid for e in catalog.read_catalog(path.read_bytes(), settings.display(path))]
+            document = load_source(settings, page)
         except PipelineError as exc:
             diagnostics.append(exc.diagnostic)
+            continue
+        msgids = list(dict.fromkeys(s.text for s in document.segments))
+        if msgids:
+            pages[page] = msgids
     for locale in settings.target_locales:
         if locale in PSEUDO_LOCALES:
             continue
-        for page, msgids in templates.items():
+        for page, msgids in pages.items():
             try:
                 po = load_catalog(settings, locale, page)
             except PipelineError as exc:

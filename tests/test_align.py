@@ -275,6 +275,31 @@ def test_run_import_writes_po_files_reports_each_page_and_is_idempotent(tmp_path
     assert again.written == [] and again.lines[0].endswith("0 aligned, 0 fuzzy, 2 empty, 14 kept")
 
 
+def test_an_import_run_again_a_minute_later_without_templates_rewrites_nothing(tmp_path: Path, monkeypatch):
+    """With no locales/pot/ (no extract yet), the template was dated now: an import run again in
+    another minute rewrote every catalog for its POT-Creation-Date alone."""
+    project = tmp_path / "project"
+    (project / "source").mkdir(parents=True)
+    (project / "source" / "p.md").write_text(SOURCE, encoding="utf-8")
+    (project / "fr").mkdir()
+    (project / "fr" / "p.md").write_bytes(FRENCH.encode("utf-8"))
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n')
+    settings = load_settings(project)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert run_import(settings, "fr-FR", project / "fr").written == ["locales/fr-FR/p.po"]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000600")  # ten minutes later
+    assert run_import(settings, "fr-FR", project / "fr").written == []
+
+
+def test_run_import_refuses_the_source_folder(tmp_path: Path):
+    """--from the source folder "translated" every page into itself: 100% translated."""
+    (tmp_path / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n')
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "p.md").write_text(SOURCE, encoding="utf-8")
+    with pytest.raises(Exception, match="that is the source folder"):
+        run_import(load_settings(tmp_path), "fr-FR", tmp_path / "source")
+
+
 def test_run_import_refuses_a_missing_folder(tmp_path: Path):
     (tmp_path / "pipeline.toml").write_text('target_locales = ["fr-FR"]\n')
     (tmp_path / "source").mkdir()
