@@ -257,13 +257,19 @@ def test_a_translation_the_import_has_nothing_for_is_kept_and_counted_kept_and_l
         assert "import: untranslated" not in entry.tcomment
 
 
-def test_run_import_writes_po_files_reports_each_page_and_is_idempotent(tmp_path: Path):
+def _french_project(tmp_path: Path) -> Path:
+    """A project of one English page and its French translation in ``fr/``."""
     project = tmp_path / "project"
     (project / "source").mkdir(parents=True)
     (project / "source" / "p.md").write_text(SOURCE, encoding="utf-8")
     (project / "fr").mkdir()
     (project / "fr" / "p.md").write_bytes(FRENCH.encode("utf-8"))
     (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n')
+    return project
+
+
+def test_run_import_writes_po_files_reports_each_page_and_is_idempotent(tmp_path: Path):
+    project = _french_project(tmp_path)
     settings = load_settings(project)
     outcome = run_import(settings, "fr-FR", project / "fr")
     assert not outcome.diagnostics
@@ -278,12 +284,7 @@ def test_run_import_writes_po_files_reports_each_page_and_is_idempotent(tmp_path
 def test_an_import_run_again_a_minute_later_without_templates_rewrites_nothing(tmp_path: Path, monkeypatch):
     """With no locales/pot/ (no extract yet), the template was dated now: an import run again in
     another minute rewrote every catalog for its POT-Creation-Date alone."""
-    project = tmp_path / "project"
-    (project / "source").mkdir(parents=True)
-    (project / "source" / "p.md").write_text(SOURCE, encoding="utf-8")
-    (project / "fr").mkdir()
-    (project / "fr" / "p.md").write_bytes(FRENCH.encode("utf-8"))
-    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n')
+    project = _french_project(tmp_path)
     settings = load_settings(project)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert run_import(settings, "fr-FR", project / "fr").written == ["locales/fr-FR/p.po"]
