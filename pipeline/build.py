@@ -48,7 +48,7 @@ from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
 from .files import inside, read_bytes, remove_file, under
 from .model import Diagnostic, Document, Stats
-from .project import Outcome, index_file, load_glossary_file, po_path, source_pages, unusable_name_errors
+from .project import Outcome, index_file, load_glossary_file, po_path, source_pages
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -161,9 +161,7 @@ def _base_fingerprint(settings: Settings, options: BuildOptions, all_pages: list
 def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> Outcome:
     outcome = Outcome()
     started = time.perf_counter()
-    unusable: list[str] = []
-    all_pages = source_pages(settings, unusable)
-    outcome.diagnostics += unusable_name_errors(settings, unusable)
+    all_pages = source_pages(settings, outcome.diagnostics)
     pages = [p for p in all_pages if in_shard(p, options.shard)]
     k, n = options.shard
     cache_dir = settings.out / ".cache"

@@ -21,6 +21,15 @@ def read_text(path: Path, display: str) -> str:
     return decode_text(path.read_bytes(), display)
 
 
+def read_located(path: Path, display: str, what: str) -> bytes:
+    """A file's bytes; one that cannot be read (no permission, a dangling link, a folder) is a
+    located error [io.read] that says ``what`` it is."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise error(display, 1, 1, f"cannot read the {what}: {exc.strerror or exc}", "io.read") from None
+
+
 def read_bytes(path: str | os.PathLike[str]) -> bytes | None:
     """The file's bytes, None if it cannot be read (``os.read``: a third cheaper than
     ``open`` for small files, which a run reads by the thousand)."""

@@ -81,6 +81,11 @@ class Document:
     has_h1: bool = False  # a level-1 heading anywhere in the body (ATX or setext)
 
     @property
+    def msgids(self) -> list[str]:
+        """The page's messages: its segments' texts, each once, in page order."""
+        return list(dict.fromkeys(s.text for s in self.segments))
+
+    @property
     def body_start(self) -> int:
         return self.front_matter.end if self.front_matter else 0
 

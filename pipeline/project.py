@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from .config import Settings
 from .errors import PipelineError, error
-from .files import decode_text, inside, list_pages, name_problem, read_bytes, shown_name, write_atomic, write_error
+from .files import (decode_text, inside, list_pages, name_problem, read_bytes, read_located, shown_name, write_atomic,
+                    write_error)
 from .model import Diagnostic, Document
 
 if TYPE_CHECKING:
@@ -78,11 +79,8 @@ def load_source(settings: Settings, page: str, data: bytes | None = None) -> Doc
     from .source import load_document  # parsing is imported only when a page is parsed
 
     display = settings.display(settings.source / page)
-    if data is None:
-        try:
-            data = (settings.source / page).read_bytes()
-        except OSError as exc:  # a dangling link, a folder named *.md, no permission
-            raise error(display, 1, 1, f"cannot read the page: {exc.strerror or exc}", "io.read") from None
+    if data is None:  # a dangling link, a folder named *.md, no permission: a located error
+        data = read_located(settings.source / page, display, "page")
     text = decode_text(data, display)
     try:
         return load_document(page, text, settings.translate_keys)
@@ -91,11 +89,16 @@ def load_source(settings: Settings, page: str, data: bytes | None = None) -> Doc
         raise PipelineError(exc.diagnostic._replace(location=where)) from None
 
 
-def source_pages(settings: Settings, unusable: list[str] | None = None) -> list[str]:
+def source_pages(settings: Settings, diagnostics: list[Diagnostic] | None = None) -> list[str]:
     """The source pages: the Markdown files below the source folder, but in our own folders
     there (``Settings.inside_source``: the output of the last run is no page of this one) and
-    those whose name cannot be written (added to ``unusable``: ``unusable_name_errors``)."""
-    return list_pages(settings.source, settings.inside_source, unusable)
+    those whose name cannot be written (each one ``source.name`` error in ``diagnostics``,
+    when the caller reports them: ``unusable_name_errors``)."""
+    unusable: list[str] = []
+    pages = list_pages(settings.source, settings.inside_source, unusable)
+    if diagnostics is not None:
+        diagnostics += unusable_name_errors(settings, unusable)
+    return pages
 
 
 def unusable_name_errors(settings: Settings, names: list[str]) -> list[Diagnostic]:
@@ -107,10 +110,7 @@ def unusable_name_errors(settings: Settings, names: list[str]) -> list[Diagnosti
 
 def load_sources(settings: Settings, outcome: Outcome) -> list[Document]:
     documents = []
-    unusable: list[str] = []
-    pages = source_pages(settings, unusable)
-    outcome.diagnostics += unusable_name_errors(settings, unusable)
-    for page in pages:
+    for page in source_pages(settings, outcome.diagnostics):
         try:
             documents.append(load_source(settings, page))
         except PipelineError as exc:
@@ -140,9 +140,5 @@ def load_catalog(settings: Settings, locale: str, page: str) -> "polib.POFile | 
     path = po_path(settings, locale, page)
     if not path.is_file():
         return None
-    try:
-        data = path.read_bytes()
-    except OSError as exc:  # no permission: a located error of that page and locale, not the run's end
-        raise error(settings.display(path), 1, 1, f"cannot read the catalog: {exc.strerror or exc}",
-                    "io.read") from None
-    return catalog.read_catalog(data, settings.display(path))
+    # no permission: a located error of that page and locale, not the run's end
+    return catalog.read_catalog(read_located(path, settings.display(path), "catalog"), settings.display(path))

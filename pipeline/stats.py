@@ -36,7 +36,7 @@ def collect_stats(settings: Settings, diagnostics: list[Diagnostic]) -> list[Pag
         except PipelineError as exc:
             diagnostics.append(exc.diagnostic)
             continue
-        msgids = list(dict.fromkeys(s.text for s in document.segments))
+        msgids = document.msgids
         if msgids:
             pages[page] = msgids
     for locale in settings.target_locales:

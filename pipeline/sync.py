@@ -23,7 +23,7 @@ from .cache import bytes_digest, code_digest, digest, file_digest
 from .config import Settings
 from .errors import PipelineError, error
 from .files import list_files, read_bytes, remove_file, write_atomic
-from .project import Outcome, load_source, now_stamp, source_pages, template_path, unusable_name_errors
+from .project import Outcome, load_source, now_stamp, source_pages, template_path
 
 if TYPE_CHECKING:  # the parser and the catalog code load only when a page changed
     from .extract import Message
@@ -62,9 +62,7 @@ def run_extract(settings: Settings, jobs: int = 0) -> Outcome:
     kept: dict[str, str] = {}
     config = digest(repr(settings.translate_keys), settings.project, prefix, code_digest())
     todo: list[tuple[str, str]] = []
-    unusable: list[str] = []
-    pages = source_pages(settings, unusable)
-    outcome.diagnostics += unusable_name_errors(settings, unusable)
+    pages = source_pages(settings, outcome.diagnostics)
     removed = _remove_stale_templates(settings, set(pages), outcome)
     for page in pages:
         page_bytes = file_digest(settings.source / page)  # each file is read once here

@@ -111,7 +111,7 @@ class Workshop:
 
     def _vet(self, locale: str, document: Document) -> tuple[dict[str, str], catalog.Stats, list[Diagnostic]]:
         settings = self.settings
-        msgids = list(dict.fromkeys(s.text for s in document.segments))
+        msgids = document.msgids
         if locale == settings.source_locale:
             return {}, catalog.Stats(translated=len(msgids), translated_words=sum(len(m.split()) for m in msgids)), []
         if locale in PSEUDO_LOCALES:

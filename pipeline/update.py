@@ -34,7 +34,7 @@ from .cache import bytes_digest, code_digest, digest
 from .config import PSEUDO_LOCALES, Settings, po_language
 from .diagnostics import Diagnostic, Location
 from .errors import PipelineError, error
-from .files import list_files, read_bytes, write_atomic
+from .files import list_files, read_bytes, read_located, write_atomic
 from .project import Outcome, po_path, source_pages, template_path
 from .sync import PARALLEL_FROM, load_memo, save_memo
 
@@ -201,14 +201,6 @@ class _Templates:
         return self._parsed[page]
 
 
-def _read_again(path: Path, shown: str) -> bytes:
-    """A listed catalog that could not be read, read once more for the reason to report."""
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise error(shown, 1, 1, f"cannot read the catalog: {exc.strerror or exc}", "io.read") from None
-
-
 class _LocaleCatalogs:
     """A locale's PO files as the run found them (``data``; a file the run writes is still seen
     as it was found by the compendium), each parsed when needed, and the compendium over them
@@ -234,8 +226,8 @@ class _LocaleCatalogs:
             shown = self._settings.display(path)
             try:
                 data = self._data[rel]
-                if data is None:
-                    data = self._data[rel] = _read_again(path, shown)
+                if data is None:  # listed but not read: read once more, for the reason to report
+                    data = self._data[rel] = read_located(path, shown, "catalog")
                 po = self._parsed[rel] = catalog.read_catalog(data, shown)
                 self._made.setdefault(rel, (self._digests[rel], translated_ids(po)))  # not once written
             except PipelineError as exc:
