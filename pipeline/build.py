@@ -43,7 +43,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cache import (BuildCache, UnitRecord, build_records, bytes_digest, code_digest, digest, file_digest, load_cache,
-                    tree_digest)
+                    merged_units, tree_digest)
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
 from .files import inside, read_bytes, remove_file, under
@@ -167,9 +167,8 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     cache_dir = settings.out / ".cache"
     cache = load_cache(cache_dir / (f"build-{k}-of-{n}.json" if n > 1 else "build.json"))
     merged_shards = build_records(cache_dir)[1:] if n == 1 else []
-    for shard_cache in merged_shards:  # out/ trees of CI shard jobs, merged: their work counts
-        for key, record in load_cache(shard_cache).units.items():
-            cache.units.setdefault(key, record)
+    for key, record in merged_units(merged_shards).items():  # out/ trees of CI shard jobs, merged: their work counts
+        cache.units.setdefault(key, record)
     base = _base_fingerprint(settings, options, all_pages)
     page_list = page_list_digest(all_pages)
     stale: dict[str, list[str]] = {}

@@ -102,16 +102,21 @@ def build_records(cache_dir: Path) -> list[Path]:
     return [cache_dir / "build.json", *sorted(cache_dir.glob("build-*-of-*.json"))]
 
 
-def withheld_pages(paths: Iterable[Path]) -> dict[str, frozenset[str]]:
-    """Per locale, the pages the last build left out under ``--min-coverage`` (by the build
-    caches at ``paths``; a unit the whole build's cache and a shard's both hold counts as the
-    first of them holds it, as the build merges them)."""
+def merged_units(paths: Iterable[Path]) -> dict[str, UnitRecord]:
+    """The units of the build caches at ``paths``; a unit several hold counts as the first
+    of them holds it (the whole build's cache before the shards')."""
     units: dict[str, UnitRecord] = {}
     for path in paths:
         for key, record in load_cache(path).units.items():
             units.setdefault(key, record)
+    return units
+
+
+def withheld_pages(paths: Iterable[Path]) -> dict[str, frozenset[str]]:
+    """Per locale, the pages the last build left out under ``--min-coverage`` (by the build
+    caches at ``paths``, merged as the build merges them: ``merged_units``)."""
     found: dict[str, set[str]] = {}
-    for key, record in units.items():
+    for key, record in merged_units(paths).items():
         if record.skipped:
             locale, page = key.split("\t", 1)
             found.setdefault(locale, set()).add(page)

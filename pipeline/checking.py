@@ -188,7 +188,7 @@ class _Run:
         self._document_errors: dict[str, Finding] = {}  # page -> why it could not be parsed
         self._documents_used: set[str] = set()  # pages parsed (or found broken) for the locale in hand
         self._foreign_reads: set[str] = set()  # built pages of other locales read for the locale in hand
-        self._build_records_read: list[str] = []  # the build caches read for the locale in hand (``withheld``)
+        self._withheld_asked = False  # whether the locale in hand asked ``withheld`` (its result reads the caches)
         self._reviews_reported: set[tuple[str, str]] = set()  # (locale, page) whose PO review is in the findings
         self._source_deps: dict[str, frozenset[str]] = {}  # source page -> pages its own findings depend on
         self._facts_inputs: dict[tuple[str, str], dict[str, str | None]] = {}  # what each PageFacts was made from
@@ -205,6 +205,7 @@ class _Run:
         self._folders: dict[Path, str] = {}
         self._withheld: dict[str, frozenset[str]] | None = None  # ``withheld``
         self._build_records: list[str] = []  # the build caches ``withheld`` read
+        self._site_map = tuple(options.site_map.items())  # as attribution looks it up, per finding
         self._merged: dict[tuple[Location, str, str, int, str], tuple[Attribution, str, str, str, list[str]]] = {}
         self.source_anchors = Anchors(self.site, self.source_scan)
 
@@ -458,9 +459,10 @@ class _Run:
         caches say so, ``cache.withheld_pages``): their outputs are missing by choice. The
         caches count as read by the locale in hand (``compute_locale`` stores their digests)."""
         if self._withheld is None:  # once a run (per worker process: it is asked there)
-            self._build_records = [str(path) for path in build_records(self.settings.out / ".cache")]
-            self._withheld = withheld_pages(Path(path) for path in self._build_records)
-        self._build_records_read = self._build_records
+            records = build_records(self.settings.out / ".cache")
+            self._build_records = [str(path) for path in records]
+            self._withheld = withheld_pages(records)
+        self._withheld_asked = True
         return self._withheld.get(locale, frozenset())
 
     def check_outputs(self, locale: str) -> None:
@@ -634,7 +636,7 @@ class _Run:
             result: Attribution | None = Attribution(output, hit.diagnostic.message, "output")
         else:
             result = attribute(hit, facts, locale, output, html=html,
-                               site_map=tuple(self.options.site_map.items()),
+                               site_map=self._site_map,
                                resolve_source=lambda p, t: resolve_link(p, t, self.site),
                                source_anchors=self._noted_anchors,
                                facts_of=lambda q: self.facts(locale, q))
@@ -714,7 +716,7 @@ class _Run:
         """The findings of ``locale``'s catalogs and (``outputs``) built pages, and the files
         checked in each of the two; stored with its inputs (unless ``base`` is None)."""
         mark, checked_mark = len(self.findings), len(self.checked)
-        self._documents_used, self._foreign_reads, self._build_records_read = set(), set(), []
+        self._documents_used, self._foreign_reads, self._withheld_asked = set(), set(), False
         self.check_catalogs(locale)
         catalogs_checked = self.checked[checked_mark:]
         if outputs:
@@ -728,7 +730,8 @@ class _Run:
             self.cache.keep_result(_locale_key(locale, outputs), {
                 "inputs": self._locale_inputs(locale, outputs, base), "findings": encode_findings(found),
                 "reads": {path: self._file_digest(path) for path in
-                          [str(root / page) for page in sorted(self._foreign_reads)] + self._build_records_read},
+                          [str(root / page) for page in sorted(self._foreign_reads)]
+                          + (self._build_records if self._withheld_asked else [])},
                 "broken": broken, "broken_findings": encode_findings([self._document_errors[p] for p in broken]),
                 "catalogs": catalogs_checked, "outputs": outputs_checked})
         return found, catalogs_checked, outputs_checked
@@ -749,7 +752,8 @@ class _Run:
         _WORKER_RUN = self
         # the longest first (a locale with PO files costs two to three times one without:
         # the source and pseudo-locales), so that the last task to start is a short one
-        order = sorted(locales, key=lambda locale: locale not in self.catalog_locales())
+        catalogs = set(self.catalog_locales())
+        order = sorted(locales, key=lambda locale: locale not in catalogs)
         try:
             with worker_pool(jobs) as pool:
                 done = list(pool.map(_locale_in_worker, order, [outputs] * len(order), [base] * len(order)))

@@ -412,4 +412,4 @@ def with_locales(settings: Settings, locales: list[str]) -> Settings:
     not a target (``build --locale <source>`` builds it alone)."""
     targets = (name for name in dict.fromkeys(locales) if name != settings.source_locale)
     return replace(settings, target_locales=tuple(targets),
-                   site_locales=settings.site_locales or settings.all_locales)
+                   site_locales=settings.published_locales)
