@@ -20,7 +20,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from math import ceil
-from operator import itemgetter
 
 import polib
 from babel.messages.plurals import get_plural
@@ -309,8 +308,6 @@ def merge_catalog(template: polib.POFile, existing: polib.POFile | None, languag
     merged.metadata["POT-Creation-Date"] = template.metadata.get("POT-Creation-Date", "")
     if TEMPLATE_HEADER in template.metadata:  # which template this catalog was merged with
         merged.metadata[TEMPLATE_HEADER] = template.metadata[TEMPLATE_HEADER]
-    if not merged.metadata.get("Language"):
-        merged.metadata["Language"] = language
     merged.metadata["Content-Type"] = "text/plain; charset=UTF-8"
 
     # entries are matched by (msgctxt, msgid), as gettext looks them up; the template's have no
@@ -369,7 +366,8 @@ def _complete_header(metadata: Mapping[str, str], fields: Mapping[str, str]) -> 
     for name, value in fields.items():
         if name in values:
             after = order.index(name)
-            if _PLACEHOLDER.get(name, _NEVER).search(values[name]):
+            placeholder = _PLACEHOLDER.get(name)
+            if placeholder is not None and placeholder.search(values[name]):
                 values[name] = value
         else:
             after += 1
@@ -379,9 +377,8 @@ def _complete_header(metadata: Mapping[str, str], fields: Mapping[str, str]) -> 
 
 
 # what xgettext writes in a template's header, for the fields the merge fills in (the charset
-# is always UTF-8, and an empty Language is set below); the others are the translator's
+# is always UTF-8); the others are the translator's
 _PLACEHOLDER = {"Plural-Forms": re.compile(r"\bINTEGER\b|\bEXPRESSION\b"), "Language": re.compile(r"^\s*$")}
-_NEVER = re.compile(r"(?!)")
 
 
 def _key(entry: polib.POEntry) -> tuple[str | None, str]:
@@ -482,7 +479,7 @@ class _FuzzyIndex:
             # the most 4-grams shared, then (against long texts that hold most of a short one)
             # the most shared for their number; among equals the later candidate, as below
             ranked = []
-            for index, _ in sorted(sorted(shared.items(), reverse=True), key=itemgetter(1), reverse=True):
+            for index, _ in sorted(shared.items(), key=lambda pair: (pair[1], pair[0]), reverse=True):
                 if _may_match(size, lengths[index]):
                     ranked.append(index)
                     if len(ranked) == 4 * _FEW:

@@ -51,6 +51,12 @@ def save_memo(settings: Settings, memo: dict[str, dict[str, str]]) -> None:
 PARALLEL_FROM = 48  # pages to parse before worker processes pay for their start-up
 
 
+def pool_size(jobs: int, tasks: int) -> int:
+    """Worker processes for ``tasks`` pages or catalogs (``jobs``; 0: all cores): one per
+    ``PARALLEL_FROM // 2`` tasks at most, so a short run does not pay for their start-up."""
+    return min(jobs or os.cpu_count() or 1, max(1, tasks // (PARALLEL_FROM // 2)))
+
+
 def run_extract(settings: Settings, jobs: int = 0) -> Outcome:
     """POT per page; pages whose source, template and settings did not change are skipped,
     the others parsed in worker processes (``jobs``; 0: all cores) when there are many."""
@@ -67,16 +73,17 @@ def run_extract(settings: Settings, jobs: int = 0) -> Outcome:
     for page in pages:
         page_bytes = file_digest(settings.source / page)  # each file is read once here
         pot = template_path(settings, page)
-        state = digest(config, page_bytes, file_digest(pot))
+        pot_data = read_bytes(pot)  # read once: for the memo's digest and, if it differs, the check
+        state = digest(config, page_bytes, bytes_digest(pot_data))
         if seen.get(page) == state:
             kept[page] = state
             continue
         source = source_digest(settings, page_bytes)
-        if _made_from(pot, source):
+        if _made_from(pot_data, str(pot), source):
             kept[page] = state
         else:
             todo.append((page, source))
-    workers = min(jobs or os.cpu_count() or 1, max(1, len(todo) // (PARALLEL_FROM // 2)))
+    workers = pool_size(jobs, len(todo))
     if workers > 1:
         from . import catalog, extract, poformat, source  # noqa: F401 - loaded once here, inherited by the workers
         from .workers import worker_pool
@@ -132,13 +139,12 @@ def source_digest(settings: Settings, page_bytes: str) -> str:
                   page_bytes)[:16]
 
 
-def _made_from(pot: Path, source: str) -> bool:
+def _made_from(data: bytes | None, pot: str, source: str) -> bool:
     """The template says it was made from exactly this page, and is whole: no need to parse
     the page again (this survives ``make clean``, which drops the memo in out/). Whole: it
     parses, and its messages are those its ``X-Pipeline-Template`` digest was made of, so a
     template that a merge conflict, a cut or a hand edit damaged is made again (reading a
-    template costs a tenth of parsing its page)."""
-    data = read_bytes(pot)
+    template costs a tenth of parsing its page). ``data``: the bytes of the template ``pot``."""
     if data is None:
         return False
     from .catalog import SOURCE_HEADER, header_value, holds_its_messages, parse_catalog
@@ -147,7 +153,7 @@ def _made_from(pot: Path, source: str) -> bool:
         text = data.decode("utf-8")
         if header_value(text, SOURCE_HEADER) != source:
             return False
-        return holds_its_messages(parse_catalog(text, str(pot)))
+        return holds_its_messages(parse_catalog(text, pot))
     except (UnicodeDecodeError, PipelineError):
         return False
 

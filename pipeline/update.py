@@ -25,7 +25,6 @@ a catalog takes, fuzzy, the translation another catalog of the locale has for it
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,7 +35,7 @@ from .diagnostics import Diagnostic, Location
 from .errors import PipelineError, error
 from .files import list_files, read_bytes, read_located, write_atomic
 from .project import Outcome, po_path, source_pages, template_path
-from .sync import PARALLEL_FROM, load_memo, save_memo
+from .sync import load_memo, pool_size, save_memo
 
 if TYPE_CHECKING:  # polib, the parser and the catalog code load only when a file changed
     import polib
@@ -65,14 +64,17 @@ def run_update(settings: Settings, jobs: int = 0) -> Outcome:
     kept = {key: state for key, state in seen.items() if key.split("\t", 1)[0] not in locales}
     code = code_digest()  # what update wrote is a fixed point of this code's merge only
     templates = {name[:-4] + ".md": read_bytes(pot_root / name) for name in names}
+    template_digests = {page: bytes_digest(data) for page, data in templates.items()}
     found: dict[str, Found] = {}
+    digests: dict[str, dict[str, str]] = {}  # each catalog's bytes as found, hashed once a run
     todo: list[tuple[str, str]] = []
     for locale in locales:
         folder = settings.locales / locale
         found[locale] = {rel: read_bytes(folder / rel) for rel in list_files(folder) if rel.endswith(".po")}
-        for page, template in templates.items():
+        digests[locale] = {rel: bytes_digest(data) for rel, data in found[locale].items()}
+        for page in templates:
             key, rel = f"{locale}\t{page}", page[:-3] + ".po"
-            state = digest(code, bytes_digest(template), bytes_digest(found[locale].get(rel)))
+            state = digest(code, template_digests[page], digests[locale].get(rel, bytes_digest(None)))
             if seen.get(key) == state:  # byte for byte what this code merged with this template
                 kept[key] = state
             else:
@@ -81,11 +83,11 @@ def run_update(settings: Settings, jobs: int = 0) -> Outcome:
     if todo:
         index = _IndexStore(settings)
         stored = {locale: index.get(locale) for locale in locales}
-        results, learnt = _merge_all(settings, todo, templates, found, stored, jobs)
+        results, learnt = _merge_all(settings, todo, templates, found, digests, stored, jobs)
         for locale in locales:
             written = {page[:-3] + ".po": now for (where, page), (_, _, now) in results.items()
                        if where == locale and now is not None}
-            index.put(locale, _index_after(found[locale], written, [stored[locale], *learnt.get(locale, [])]))
+            index.put(locale, _index_after(digests[locale], written, [stored[locale], *learnt.get(locale, [])]))
         index.save()
     for locale in locales:  # reported in the order of a run in one process, locale by locale
         outcome.diagnostics += orphan_warnings(settings, locale, list(found[locale]), pages)
@@ -95,7 +97,7 @@ def run_update(settings: Settings, jobs: int = 0) -> Outcome:
                 outcome.diagnostics += diagnostics
                 outcome.written += written
                 if now is not None:
-                    kept[f"{locale}\t{page}"] = digest(code, bytes_digest(templates[page]), now)
+                    kept[f"{locale}\t{page}"] = digest(code, template_digests[page], now)
     memo["update"] = kept
     save_memo(settings, memo)
     outcome.lines.append(f"update: {len(outcome.written)} catalog(s) written in {time.perf_counter() - started:.2f}s")
@@ -112,13 +114,13 @@ def orphan_warnings(settings: Settings, locale: str, catalogs: list[str], pages:
 
 
 def _merge_all(settings: Settings, todo: list[tuple[str, str]], templates: dict[str, bytes | None],
-               found: dict[str, Found], stored: dict[str, Index], jobs: int,
+               found: dict[str, Found], digests: dict[str, dict[str, str]], stored: dict[str, Index], jobs: int,
                ) -> tuple[dict[tuple[str, str], Merged], dict[str, list[Index]]]:
     """``_merge_share`` of ``todo``, split by page over worker processes when there are many
     (each template is then parsed in one of them); every worker sees the catalogs as found."""
-    workers = min(jobs or os.cpu_count() or 1, max(1, len(todo) // (PARALLEL_FROM // 2)))
+    workers = pool_size(jobs, len(todo))
     if workers == 1:
-        return _merge_share(settings, todo, templates, found, stored)
+        return _merge_share(settings, todo, templates, found, digests, stored)
     from . import catalog, compendium, poformat  # noqa: F401 - loaded once here, inherited by the workers
     from .workers import worker_pool
 
@@ -127,7 +129,7 @@ def _merge_all(settings: Settings, todo: list[tuple[str, str]], templates: dict[
     with worker_pool(workers) as pool:
         parts = list(pool.map(_merge_share, [settings] * workers, [[t for t in todo if t[1] in share] for share in shares],
                               [{page: templates[page] for page in share} for share in shares],
-                              [found] * workers, [stored] * workers))
+                              [found] * workers, [digests] * workers, [stored] * workers))
     results: dict[tuple[str, str], Merged] = {}
     learnt: dict[str, list[Index]] = {}
     for part_results, part_learnt in parts:
@@ -138,12 +140,12 @@ def _merge_all(settings: Settings, todo: list[tuple[str, str]], templates: dict[
 
 
 def _merge_share(settings: Settings, share: list[tuple[str, str]], templates: dict[str, bytes | None],
-                 found: dict[str, Found], stored: dict[str, Index],
+                 found: dict[str, Found], digests: dict[str, dict[str, str]], stored: dict[str, Index],
                  ) -> tuple[dict[tuple[str, str], Merged], dict[str, list[Index]]]:
     """Worker: merge the (locale, page) pairs of ``share`` and write their catalogs. Also
     gives, per locale, what it learnt of the catalogs' translations (for the index)."""
     parsed_templates = _Templates(settings, templates)
-    catalogs = {locale: _LocaleCatalogs(settings, locale, found[locale], stored[locale])
+    catalogs = {locale: _LocaleCatalogs(settings, locale, found[locale], digests[locale], stored[locale])
                 for locale in dict.fromkeys(locale for locale, _ in share)}
     results: dict[tuple[str, str], Merged] = {}
     for locale, page in share:
@@ -206,9 +208,9 @@ class _LocaleCatalogs:
     as it was found by the compendium), each parsed when needed, and the compendium over them
     (with ``stored``, the index a previous run kept), made at the first message it is asked about."""
 
-    def __init__(self, settings: Settings, locale: str, data: Found, stored: Index) -> None:
+    def __init__(self, settings: Settings, locale: str, data: Found, digests: dict[str, str], stored: Index) -> None:
         self._settings, self._locale, self._data, self._stored = settings, locale, data, stored
-        self._digests = {rel: bytes_digest(content) for rel, content in data.items()}
+        self._digests = digests  # of ``data``'s bytes, as found
         self._parsed: dict[str, polib.POFile | PipelineError] = {}
         self._compendium: Compendium | None = None
         self._made: Index = {}  # what the merges learnt of the catalogs' translations
@@ -229,7 +231,8 @@ class _LocaleCatalogs:
                 if data is None:  # listed but not read: read once more, for the reason to report
                     data = self._data[rel] = read_located(path, shown, "catalog")
                 po = self._parsed[rel] = catalog.read_catalog(data, shown)
-                self._made.setdefault(rel, (self._digests[rel], translated_ids(po)))  # not once written
+                if rel not in self._made:  # not once written
+                    self._made[rel] = (self._digests[rel], translated_ids(po))
             except PipelineError as exc:
                 self._parsed[rel] = exc
         found = self._parsed[rel]
@@ -270,11 +273,10 @@ class _LocaleCatalogs:
         return {**known, **self._made}
 
 
-def _index_after(found: Found, written: dict[str, str], parts: list[Index]) -> Index:
-    """The index of a locale's catalogs as they now are (``found``, but those ``written``,
-    with the digests of their bytes now): each entry of ``parts`` that is true of them."""
-    current = {rel: bytes_digest(data) for rel, data in found.items()}
-    current.update(written)
+def _index_after(found: dict[str, str], written: dict[str, str], parts: list[Index]) -> Index:
+    """The index of a locale's catalogs as they now are (``found``: the digests of their bytes
+    as found, but those ``written``, as they now are): each entry of ``parts`` true of them."""
+    current = {**found, **written}
     index: Index = {}
     for part in parts:
         for rel, entry in part.items():
