@@ -244,14 +244,14 @@ def _read_settings_file(root: Path) -> tuple[dict[str, Any], Places, str]:
         package = raw.get("project")  # the packaging tools' table: its name, if it has one
         if isinstance(package, dict) and isinstance(package.get("name"), str):
             project = package["name"]
+        # the table's header ("[[tool.pipeline]]" too, to locate that error)
+        header = re.search(r"^[ \t]*\[\[?[ \t]*tool[ \t]*\.[ \t]*pipeline[ \t]*\]", text, re.MULTILINE)
         for depth, key in enumerate(section):
             raw = raw.get(key, {})
             if not isinstance(raw, dict):
-                header = re.search(r"^[ \t]*\[\[?[ \t]*tool[ \t]*\.[ \t]*pipeline[ \t]*\]", text, re.MULTILINE)
                 line = text.count("\n", 0, header.start()) + 1 if depth and header else key_line(text, key) or 1
                 raise error(name, line, 1, f"'{'.'.join(section[:depth + 1])}' must be a table, not {_kind(raw)}",
                             "config.type")
-        header = re.search(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*pipeline[ \t]*\]", text, re.MULTILINE)
         return raw, Places(name, text, header.start() if header else 0, frozenset(raw)), project
     return {}, Places(), project
 

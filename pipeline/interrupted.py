@@ -26,8 +26,8 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except OSError:  # another user's process
-        return True
+    except OSError:  # another user's process: alive
+        pass
     return True
 
 
@@ -37,7 +37,8 @@ def remove_leftovers(roots: Iterable[Path]) -> None:
         for folder, _, names in os.walk(root):
             for name in names:
                 found = _TEMPORARY.fullmatch(name)
-                if found and int(found.group(1)) != os.getpid() and not _alive(int(found.group(1))):
+                pid = int(found.group(1)) if found else os.getpid()
+                if pid != os.getpid() and not _alive(pid):
                     try:
                         os.unlink(os.path.join(folder, name))
                     except OSError:
