@@ -98,7 +98,7 @@ class PageIndex:
     def __init__(self, facts: PageFacts, site_map: SiteMap) -> None:
         self._facts, self._site_map = facts, site_map
         self._changed: dict[tuple[str, bool], tuple[Segment, Location] | None] = {}
-        self._malformed_found: dict[str, Segment | None] = {}
+        self._malformed_found: dict[str, tuple[Segment, Location | None] | None] = {}
         self._headings_found: dict[str, tuple[Segment, Location] | None] = {}
 
     def _by_target(self, items: Iterable[tuple[str, T]]) -> TargetIndex[T]:
@@ -181,15 +181,20 @@ class PageIndex:
                 owners.setdefault(key, []).append(owner)
         return owners
 
-    def malformed_translation(self, wanted: str) -> Segment | None:
+    def malformed_translation(self, wanted: str) -> tuple[Segment, Location | None] | None:
         """The first translated segment whose msgstr has the malformed link ``wanted`` (a
-        ``malformed_key``) and whose msgid is malformed too or has a PO entry: the one that
-        decides where the problem is reported."""
+        ``malformed_key``) and whose msgid is malformed too (then with None: the source has
+        it) or has a PO entry (then with that entry's place): the one that decides where the
+        problem is reported."""
         if wanted not in self._malformed_found:
-            self._malformed_found[wanted] = next(
-                (segment for segment, _ in (self.translated[o] for o in self._malformed_owners.get(wanted, ()))
-                 if scan_message(segment.text).malformed or entry_location(self._facts, segment.text) is not None),
-                None)
+            found = None
+            for segment, _ in (self.translated[o] for o in self._malformed_owners.get(wanted, ())):
+                malformed = bool(scan_message(segment.text).malformed)
+                where = None if malformed else entry_location(self._facts, segment.text)
+                if malformed or where is not None:
+                    found = (segment, where)
+                    break
+            self._malformed_found[wanted] = found
         return self._malformed_found[wanted]
 
     @cached_property

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from .links import ANCHOR_SLUG, CASE_MISMATCH, MISSING_ANCHOR, PageAnchors, Resolution
 from .linkscan import Link, PageScan
 from .model import Document, Location
-from .pageindex import PageIndex, SiteMap, entry_location, malformed_key, scan_message
+from .pageindex import PageIndex, SiteMap, malformed_key
 from .treecheck import Hit
 
 if TYPE_CHECKING:
@@ -150,13 +150,12 @@ def _attribute_malformed(hit: Hit, facts: PageFacts, index: PageIndex, locale: s
     wanted = malformed_key(hit.diagnostic.message)
     if wanted in index.known_malformed:
         return None
-    segment = index.malformed_translation(wanted)
-    if segment is None:
+    found = index.malformed_translation(wanted)
+    if found is None:
         return Attribution(output, hit.diagnostic.message, "output")
-    if scan_message(segment.text).malformed:
+    segment, where = found
+    if where is None:
         return None  # the msgid is malformed already: reported on the source
-    where = entry_location(facts, segment.text)
-    assert where is not None  # the index gives a segment malformed in its msgid or with a PO entry
     return Attribution(where, f"{hit.diagnostic.message} (the {locale} translation of "
                               f"{facts.source_display}:{segment.line}; built into {built})",
                        "translation", segment.line)
