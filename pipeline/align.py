@@ -60,6 +60,7 @@ _STRONG = re.compile(r"\*\*|__")
 _LOCALE_PART = re.compile(r"/[a-z]{2}-[a-z]{2,4}(?=/|$)")
 _FENCE_LINE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _EOL = re.compile(r"\r\n|\n|\r")
+_COMMENTED_KEY = re.compile(r"^[ \t]*#[ \t]*([A-Za-z_][\w.\-]*)[ \t]*:", re.MULTILINE)
 _FEATURES = re.compile(r"[\d`]|\]\(|href|src", re.IGNORECASE)  # what _disagreement looks at
 
 _AMBIGUITY_MARGIN = 0.35  # score gap under which an alternative pairing is as plausible
@@ -195,9 +196,16 @@ def localization_extras(source: Document, translated: Document) -> tuple[tuple[s
     """Front-matter entries only the translation has, as (key, raw YAML value text) in order."""
     if translated.front_matter is None:
         return ()
-    source_keys = {k for k, _ in source.front_matter.values} if source.front_matter else set()
+    # A key the source has in another letter case, or commented out (`#ms.custom:`), is the
+    # source's key as a translation tool rewrote it (`MS.Custom:` on a German page), not one of
+    # the tool's own: kept, the built page would hold both spellings.
+    source_keys = set()
+    if source.front_matter is not None:
+        source_front = source.text[: source.front_matter.end]
+        source_keys = {key.casefold() for key in _COMMENTED_KEY.findall(source_front)}
+        source_keys.update(key.casefold() for key, _ in _raw_front_entries(source_front))
     raw = _raw_front_entries(translated.text[: translated.front_matter.end])
-    return tuple((k, v) for k, v in raw if k not in source_keys)
+    return tuple((k, v) for k, v in raw if k.casefold() not in source_keys)
 
 
 def _raw_front_entries(front_text: str) -> list[tuple[str, str]]:

@@ -320,3 +320,18 @@ def test_a_broken_translated_page_is_a_located_diagnostic_and_the_others_are_imp
     assert [d.location.path for d in outcome.diagnostics] == ["fr/a.md"]
     assert outcome.diagnostics[0].code == "source.yaml"
     assert "import: fr-FR: b.md: 1 aligned, 0 fuzzy, 0 empty, 0 kept" in outcome.lines
+
+
+def test_a_source_key_in_other_letter_case_is_not_a_localization_only_key(shared):
+    """The German accessibility page's tool wrote the source's keys as `MS.Reviewer:`,
+    `MS.topic:` ... (and `#ms.custom:` as `MS.Custom:`): kept as extras, the built page
+    would hold both `ms.reviewer:` and `MS.Reviewer:`. Only a key the source has in no
+    letter case, live or commented out, is the translation's own."""
+    page = "InTuneDocs/accessibility-products-and-services-from-microsoft.md"
+    source = (shared / "corpus/intune-2016/en-us" / page).read_text(encoding="utf-8-sig")
+    german = (shared / "corpus/intune-2016/de-de" / page).read_text(encoding="utf-8-sig")
+    assert "MS.Reviewer: Na" in german and "ms.reviewer: jeffgilb" in source and "#ms.custom:" in source
+    assert _align(source, german).extras == (("Titel", "Barrierefreiheitprodukte und Dienste von Microsoft"),)
+    # a key of the source's own, in the same case, is no extra either (as before)
+    assert _align(SOURCE, FRENCH.replace("ms.date:", "MS.Date:")).extras == \
+        (("translationtype", "Human Translation"), ("ms.sourcegitcommit", "0708fcca"))
