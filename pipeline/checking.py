@@ -69,7 +69,7 @@ from .model import Diagnostic, Location
 from .outputtree import OutputTree, memo_scanner
 from .project import unusable_name_errors
 from .provenance import BUILT, Attribution, PageFacts, attribute
-from .reports import Finding, apply_baseline, format_baseline, format_report, sort_key, summary_line
+from .reports import Finding, apply_baseline, stale_baseline_line, format_baseline, format_report, sort_key, summary_line
 from .runrecord import content_of, fingerprint, read_content
 from .treecheck import Hit, check_tree
 
@@ -95,9 +95,10 @@ def run_check(settings: Settings, args: argparse.Namespace,
     digests and the findings with their places (``_Run.replay_data``)."""
     try:
         options = check_options(settings, args)
-        if args.update_baseline and options.pages is not None:
-            raise usage_error("<command line>", "--update-baseline records the whole site; give no FILE",
-                         "config.update-baseline")
+        if args.update_baseline and (options.pages is not None or args.locale):
+            given = "FILE" if options.pages is not None else "--locale"
+            raise usage_error("<command line>", f"--update-baseline records the whole site; give no {given}",
+                              "config.update-baseline")
         known = read_baseline(options.baseline, settings) if options.baseline and not args.no_baseline and not \
             args.update_baseline else set()
         inventory = read_inventory(args.inventory) if args.inventory else None
@@ -138,6 +139,8 @@ def run_check(settings: Settings, args: argparse.Namespace,
     else:
         sys.stdout.write(report)
     summary = summary_line(findings, len(checked), args.strict)
+    if known and options.pages is None and not args.locale:
+        summary += stale_baseline_line(known, findings, None if not args.no_outputs else settings.display(settings.out))
     print(summary, file=sys.stderr)
     status = 1 if any(f.fails(args.strict) for f in findings) else 0
     if record is not None:

@@ -70,6 +70,19 @@ def apply_baseline(findings: Sequence[Finding], known: Iterable[str]) -> list[Fi
     return [f._replace(known=key in known_keys) for f, key in zip(findings, finding_keys(findings))]
 
 
+def stale_baseline_line(known: Iterable[str], findings: Sequence[Finding], unchecked: str | None = None) -> str:
+    """A line (with its leading newline) saying how many baseline entries no run finding
+    matched, or "": run on the whole site only. ``unchecked``: a folder the run did not check
+    (``out`` under ``--no-outputs``), whose entries say nothing."""
+    found = set(finding_keys(findings))
+    prefix = None if unchecked is None else unchecked.rstrip("/") + "/"
+    stale = sum(1 for key in known if key not in found and (prefix is None or not key.startswith(prefix)))
+    if not stale:
+        return ""
+    entries, them = ("entry", "it") if stale == 1 else ("entries", "them")
+    return f"\npipeline check: {stale} baseline {entries} no longer found (fixed?): --update-baseline drops {them}"
+
+
 def format_baseline(findings: Sequence[Finding]) -> str:
     """Baseline JSON text recording every finding (sorted, one entry per line for clean diffs)."""
     entries = []

@@ -188,6 +188,24 @@ def test_update_baseline_records_the_current_findings(project, capsys):
         encoding="utf-8")
 
 
+def test_a_baseline_entry_no_longer_found_is_said_once_the_whole_site_is_checked(project, capsys):
+    """Kept silently, a stale entry would let the same link break again later unnoticed."""
+    page = project / "source" / SEED_NAME
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("](/Intune/", "](https://example.com/Intune/", 1), encoding="utf-8")
+    code, out, err = check(project, capsys, "--no-outputs")
+    assert code == 0 and len(out) == 10
+    assert err.splitlines()[-1] == ("pipeline check: 1 baseline entry no longer found (fixed?): "
+                                    "--update-baseline drops it")
+    # a run of some files or one locale cannot tell
+    code, _, err = check(project, capsys, "--no-outputs", str(page))
+    assert code == 0 and "no longer found" not in err
+    code, _, err = check(project, capsys, "--no-outputs", "--locale", "de-DE")
+    assert code == 0 and "no longer found" not in err
+    code, _, err = check(project, capsys, "--no-outputs")  # replayed: the same lines
+    assert err.splitlines()[-1].startswith("pipeline check: 1 baseline entry no longer found")
+
+
 def test_site_map_option_replaces_the_setting_and_bad_values_are_usage_errors(project, capsys):
     code, out, _ = check(project, capsys, "--no-outputs", "--no-baseline", "--site-map", "/other=x")
     # no prefix matches '/Intune/...' now: another site's links, not checked (listed by --verbose)
@@ -201,6 +219,10 @@ def test_site_map_option_replaces_the_setting_and_bad_values_are_usage_errors(pr
     code, _, err = check(project, capsys, "--update-baseline", str(project / "source"))
     assert (code, err) == (2, "<command line>:1:1: error: --update-baseline records the whole site; give no FILE "
                               "[config.update-baseline]\n")
+    # one locale's run would write a baseline without the other locales' known findings
+    code, _, err = check(project, capsys, "--update-baseline", "--locale", "de-DE")
+    assert (code, err) == (2, "<command line>:1:1: error: --update-baseline records the whole site; give no "
+                              "--locale [config.update-baseline]\n")
     code, _, err = check(project, capsys, "--inventory", str(project / "nowhere.txt"))
     assert (code, err) == (2, f"{project / 'nowhere.txt'}:1:1: error: cannot read the inventory: No such file or "
                               "directory [config.inventory]\n")
