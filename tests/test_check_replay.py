@@ -85,6 +85,17 @@ def test_a_replay_writes_the_output_file_again(site, capsys, counted):
     assert report.read_text(encoding="utf-8") == text and len(counted) == 1
 
 
+def test_a_replay_that_cannot_write_the_output_file_says_so_as_a_check_does(site, capsys, counted):
+    report = site / "report.txt"
+    run(site, capsys, "-o", str(report))
+    run(site, capsys, "-o", str(report))
+    report.unlink()
+    report.mkdir()  # a folder where the report goes
+    code, out, err = run(site, capsys, "-o", str(report))
+    assert (code, out) == (2, "")
+    assert err == f"{report}:1:1: error: cannot write: Is a directory [io.write]\n" and len(counted) == 1
+
+
 def test_an_edited_checkout_does_not_replay_what_older_code_wrote(site, capsys, counted, monkeypatch):
     run(site, capsys)
     monkeypatch.setattr(checkcommand, "code_stamp", lambda: "another build of pipeline")
