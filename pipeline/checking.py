@@ -60,7 +60,7 @@ from .checkstore import (Direct, Merged, decode_findings, decode_hit, decode_rep
                          encode_report)
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
-from .files import list_files, write_atomic, write_error
+from .files import list_files, read_bytes, write_atomic, write_error
 from .cache import build_records, withheld_pages
 from .linkcache import ScanCache, digest_text, load_scan_cache
 from .links import Anchors, LinkResult, PageAnchors, build_site, encode_read, has_file, reads_hold, resolve_link
@@ -152,10 +152,8 @@ def run_check(settings: Settings, args: argparse.Namespace,
 
 
 def _read(path: Path) -> str | None:
-    try:
-        return path.read_bytes().decode("utf-8", errors="replace")
-    except OSError:
-        return None
+    data = read_bytes(path)  # None for a file that cannot be read, a named pipe among them
+    return None if data is None else data.decode("utf-8", errors="replace")
 
 
 class _Run:

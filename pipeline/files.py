@@ -7,6 +7,7 @@ back is byte for byte what we read wherever no translation applied.
 from __future__ import annotations
 
 import os
+import stat
 
 from .errors import error
 
@@ -18,34 +19,40 @@ if TYPE_CHECKING:
 
 def read_text(path: Path, display: str) -> str:
     """A file's exact text; invalid UTF-8 is a located error."""
-    return decode_text(path.read_bytes(), display)
+    return decode_text(_read_regular(path), display)
 
 
 def read_located(path: Path, display: str, what: str) -> bytes:
     """A file's bytes; one that cannot be read (no permission, a dangling link, a folder) is a
     located error [io.read] that says ``what`` it is."""
     try:
-        return path.read_bytes()
+        return _read_regular(path)
     except OSError as exc:
         raise error(display, 1, 1, f"cannot read the {what}: {exc.strerror or exc}", "io.read") from None
+
+
+def _read_regular(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a regular file (or a link to one); OSError for anything else. Opened
+    without blocking: a named pipe would wait for a writer (``check`` hung on one)."""
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise OSError(0, "not a regular file")
+        chunks = []
+        while chunk := os.read(handle, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(handle)
 
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes | None:
     """The file's bytes, None if it cannot be read (``os.read``: a third cheaper than
     ``open`` for small files, which a run reads by the thousand)."""
     try:
-        handle = os.open(path, os.O_RDONLY)
+        return _read_regular(path)
     except OSError:
         return None
-    chunks = []
-    try:
-        while chunk := os.read(handle, 1 << 20):
-            chunks.append(chunk)
-    except OSError:
-        return None
-    finally:
-        os.close(handle)
-    return b"".join(chunks)
 
 
 def decode_text(data: bytes, display: str, code: str = "source.encoding", encoding: str = "utf-8",

@@ -694,13 +694,22 @@ def _unreadable(monkeypatch, name: str) -> None:
     (the tests may run as root, whom permissions do not stop)."""
     import pathlib
 
+    import pipeline.files
+
     real = pathlib.Path.read_bytes
+    real_regular = pipeline.files._read_regular
 
     def read_bytes(self):
         if self.name == name:
             raise PermissionError(13, "Permission denied", str(self))
         return real(self)
+
+    def read_regular(path):
+        if Path(path).name == name:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_regular(path)
     monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(pipeline.files, "_read_regular", read_regular)
 
 
 def test_an_unreadable_catalog_is_one_located_error_and_the_rest_is_built_checked_and_counted(
@@ -772,3 +781,17 @@ def test_a_pseudo_locale_has_no_catalogs_to_name(sample_project, capsys, command
     assert capsys.readouterr().err.splitlines() == [
         "<command line>:1:1: error: 'qps-ploc' is a pseudo-locale: it is made from the source text and has no PO "
         "files [config.locale]"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX feature")
+def test_a_named_pipe_named_like_a_page_is_not_waited_for(sample_project):
+    """Opening a FIFO blocks until something writes to it: `check` hung forever on one. It is
+    a file that cannot be read as a page, reported as such, and every command finishes."""
+    os.mkfifo(sample_project / "source" / "pipe.md")
+    script = "import sys; from pipeline.cli import main; sys.exit(main(sys.argv[1:]))"
+    for command in (["all"], ["check", "--no-cache", "--no-baseline"], ["stats"]):
+        done = subprocess.run([sys.executable, "-c", script, "-C", str(sample_project), *command],
+                              capture_output=True, text=True, timeout=60, check=False)
+        assert "Traceback" not in done.stderr and done.returncode in (0, 1), (command, done.stderr)
+        if command[0] == "check":
+            assert "source/pipe.md:1:1: error: cannot read the page: not a regular file [io.read]" in done.stdout
