@@ -524,7 +524,13 @@ def _map_url(url: str, context: LinkContext, page: bool) -> str:
         target = _site_path(mapped, context, page)
     else:
         return _with_suffix(path, page) + rest
-    return posixpath.relpath(target, page_dir or ".") + rest
+    return relative_url(posixpath.relpath(target, page_dir or ".")) + rest
+
+
+def relative_url(path: str) -> str:
+    """A relative path as a URL a browser reads as one: ``ab:c.html`` (a page named
+    ``ab:c.md``) would be the scheme ``ab:``, so it becomes ``./ab:c.html``."""
+    return "./" + path if ":" in path.split("/", 1)[0] else path
 
 
 def _unmap_prefix(path: str, site_map: tuple[tuple[str, str], ...]) -> str | None:

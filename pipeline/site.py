@@ -25,7 +25,7 @@ from .catalog import plural_forms
 from .config import parse_locale, po_language
 from .model import Document
 from .project import index_file
-from .render import Page
+from .render import Page, relative_url
 from .sanitize import url_scheme
 
 STYLESHEET = "style.css"
@@ -113,7 +113,7 @@ def index_page(locale: str, source_locale: str, pages: Sequence[Page], all_local
     entries = tuple(
         IndexEntry(
             path=page.path,
-            href=page.path[:-3] + ".html",
+            href=relative_url(page.path[:-3] + ".html"),
             title=page.title or page.path,
             coverage=page.coverage,
             coverage_text=percent_text(page.coverage, locale),

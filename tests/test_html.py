@@ -438,6 +438,18 @@ def test_index_lists_translated_titles_and_coverage() -> None:
     assert "Français (France)" in root.text_content()
 
 
+def test_a_page_whose_name_holds_a_colon_is_not_linked_as_a_url_scheme() -> None:
+    """`href="ab:c.html"` is the URL scheme `ab:` to a browser: the index's link to page
+    `ab:c.md`, and a page's `~/` link to it, must read `./ab:c.html`."""
+    page = render.Page(path="ab:c.md", locale="de-DE", source_locale="fr-FR", lang="de-DE", dir="ltr",
+                       title="C", description="", coverage=100.0)
+    index = site.index_page("de-DE", "fr-FR", [page], ["fr-FR", "de-DE"])
+    assert [e.href for e in index.entries] == ["./ab:c.html"]
+    context = render.LinkContext("other.md", (), frozenset({"ab:c.md", "other.md"}))
+    assert render._map_url("~/ab:c.md#top", context, page=True) == "./ab:c.html#top"
+    assert render._map_url("~/x/ab:c.md", context, page=True) == "x/ab:c.html"
+
+
 def test_an_index_with_no_published_page_claims_no_coverage() -> None:
     """Under --min-coverage a locale may publish no page yet: its index said "Übersetzt: 100 %"
     (the mean of no pages) above an empty list, while the build reported it 48.3% translated."""
