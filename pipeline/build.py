@@ -11,7 +11,8 @@ In: ``Settings`` and ``BuildOptions``. Out: an ``Outcome`` and the files under `
 - ``--shard K/N`` builds the pages whose path hashes to K (CRC-32 mod N), so CI matrix jobs
   split a site and their ``out/`` trees merge without conflict (each shard keeps its own
   cache file).
-- A broken page, catalog or template is reported and skipped; the others are still built.
+- A broken page, catalog or template is reported and skipped; the others are still built (a
+  broken template fails only the outputs that use it: ``units._render``).
 - ``--min-coverage``: a page translated below it in a locale is not published there, and its
   copies in the other locales must not name it (``hreflang`` alternates, language switcher).
   So a page's published locales are decided once per page, before any of its units renders,
@@ -48,7 +49,7 @@ from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
 from .files import inside, read_bytes, remove_file, under
 from .model import Diagnostic, Document, Stats
-from .project import Outcome, index_file, load_glossary_file, po_path, source_pages
+from .project import Outcome, index_file, load_glossary_file, output_paths, po_path, source_pages
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ class PageResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)  # up-to-date units built again: their page's locales changed
+    failed: dict[str, tuple[str, ...]] = field(default_factory=dict)  # locale -> outputs a broken template failed
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,8 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
         outcome.written += result.written
         outcome.lines += result.notes
         for locale, record in result.records.items():
-            units[BuildCache.key(locale, result.page)] = record
+            key = BuildCache.key(locale, result.page)
+            units[key] = kept_outputs(record, cache.units.get(key), result.failed[locale]) if locale in result.failed else record
     for key in sorted(attempted - units.keys()):  # a failed unit keeps its previous output, rebuilt next time
         if key in cache.units:
             units[key] = replace(cache.units[key], fingerprint="", findings=())  # its title and images still listed
@@ -217,17 +220,10 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     for shard_cache in merged_shards:
         shard_cache.unlink(missing_ok=True)
     for locale in settings.all_locales:
-        total = Stats()
-        for page in pages:
-            record = units.get(BuildCache.key(locale, page))
-            if record is not None and record.stats:
-                total = total + Stats(*record.stats)
-        outcome.lines.append(
-            f"build: {locale}: {total.coverage:.1f}% translated "
-            f"({total.translated}/{total.total} messages, {total.fuzzy} fuzzy)"
-        )
-    built = sum(1 for result in results for record in result.records.values() if not record.skipped)
-    failed = len(attempted) - sum(len(result.records) for result in results)
+        outcome.lines.append(_coverage_line(locale, [units.get(BuildCache.key(locale, page)) for page in pages]))
+    built = sum(1 for result in results for locale, record in result.records.items()
+                if not record.skipped and locale not in result.failed)
+    failed = len(attempted) - sum(len(result.records) - len(result.failed) for result in results)
     outcome.lines.append(
         f"build: {len(pages)} page(s) x {len(settings.all_locales)} locale(s): {built} built, "
         + (f"{failed} failed, " if failed else "")
@@ -236,6 +232,29 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     # in file and line order: the same lines whatever was up to date, rebuilt or built by which worker
     outcome.diagnostics.sort(key=lambda d: (d.location.path, d.location.line, d.location.column, d.code, d.message))
     return outcome
+
+
+def _coverage_line(locale: str, records: list[UnitRecord | None]) -> str:
+    """The locale's coverage, counted over its pages that have a record; a page that failed
+    with none (a broken catalog, on a first build) is counted apart, never as translated: a
+    locale whose every page failed printed "100.0% translated (0/0 messages)"."""
+    total = sum((Stats(*record.stats) for record in records if record is not None and record.stats), Stats())
+    failed = sum(record is None for record in records)
+    if failed and not total.total:
+        return f"build: {locale}: no page built ({failed} failed)"
+    return (f"build: {locale}: {total.coverage:.1f}% translated ({total.translated}/{total.total} messages, "
+            f"{total.fuzzy} fuzzy)" + (f"; {failed} page(s) failed, not counted" if failed else ""))
+
+
+def kept_outputs(record: UnitRecord, previous: UnitRecord | None, failed: tuple[str, ...]) -> UnitRecord:
+    """The record of a unit some of whose outputs a broken template failed: their previous
+    files stay, as a failed unit's do (listed in its record, so not taken for stale outputs),
+    and so do the files its kept HTML page shows."""
+    if previous is None:
+        return record
+    kept = tuple(output for output in previous.outputs if output in failed)
+    assets = record.assets or (previous.assets if any(o.startswith("html/") for o in kept) else ())
+    return replace(record, outputs=record.outputs + kept, assets=assets)
 
 
 def _plan(settings: Settings, records: Mapping[str, UnitRecord], fresh: Mapping[str, UnitRecord],
@@ -372,8 +391,9 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
                 continue  # not published: failed, or under --min-coverage
             stats = Stats(*record.stats)
             total = total + stats
-            metas.append(page_meta(settings, locale, None, {}, stats.coverage, path=page, title=record.title))
-            assets.update(record.assets)
+            if output_paths(locale, page)["html"] in record.outputs:  # not when its HTML page failed
+                metas.append(page_meta(settings, locale, None, {}, stats.coverage, path=page, title=record.title))
+                assets.update(record.assets)
         arguments = (shop.env, locale, settings.source_locale, settings.published_locales, documents, translations, metas,
                      settings.project)
         options = dict(coverage=total.coverage, site_map=settings.site_map, all_paths=pages)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -27,7 +27,7 @@ from .config import PSEUDO_LOCALES, Settings, babel_locale
 from .errors import PipelineError, error
 from .files import inside, write_atomic, write_error
 from .model import Diagnostic, Document
-from .pagebuild import pseudo_translations, render_outputs
+from .pagebuild import page_renderers, pseudo_translations
 from .project import index_file, load_catalog, load_glossary_file, load_source, po_path, source_pages
 from .review import review_translations
 
@@ -208,10 +208,10 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
         return
     meta = page_meta(settings, locale, document, translations, stats.coverage, shop.all_pages, published=published)
     includes: list[str] = []
-    with located_template_errors(settings):
-        rendered = render_outputs(shop.env, meta, document, translations,
-                                  shop.include_resolver(locale, document, includes), shop.html_bodies,
-                                  shop.metadata.get((locale, document.path), {}), options.formats)
+    renderers = page_renderers(shop.env, meta, document, translations,
+                               shop.include_resolver(locale, document, includes), shop.html_bodies,
+                               shop.metadata.get((locale, document.path), {}), options.formats)
+    rendered, failed = _render(settings, renderers, result.diagnostics)
     for relative, text in rendered.items():
         target = inside(settings.out, relative)
         try:
@@ -224,13 +224,32 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
     html = next((text for path, text in rendered.items() if path.startswith("html/")), None)
     if document.path not in shop.assets and html is not None:  # QA keeps link targets: same files in every locale
         shop.assets[document.path] = site.local_files(html, document.path)
+    if failed:  # those outputs keep their previous text (``build.kept_outputs``); the unit is built again next time
+        result.failed[locale] = failed
     result.records[locale] = UnitRecord(
-        unit_fingerprint(settings, base, locale, (document.path, *included), page_list=shop.page_list),
+        "" if failed else unit_fingerprint(settings, base, locale, (document.path, *included), page_list=shop.page_list),
         tuple(rendered), included,
         stats.as_tuple(), title=meta.title, assets=shop.assets.get(document.path, ()),
         has_errors=bool(document.error_codes), findings=UnitRecord.keep_findings(shop.findings(locale, document)),
         alternates=published,
     )
+
+
+def _render(settings: Settings, renderers: dict[str, Callable[[], str]],
+            diagnostics: list[Diagnostic]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Each output rendered apart: a broken template (one located error, ``template_error``)
+    fails only the outputs that use it, not the unit's other formats. Returns the texts
+    rendered and the paths that failed."""
+    rendered: dict[str, str] = {}
+    failed: list[str] = []
+    for relative, render_one in renderers.items():
+        try:
+            with located_template_errors(settings):
+                rendered[relative] = render_one()
+        except PipelineError as exc:
+            diagnostics.append(exc.diagnostic)
+            failed.append(relative)
+    return rendered, tuple(failed)
 
 
 def page_meta(settings: Settings, locale: str, document: Document | None, translations: dict[str, str],

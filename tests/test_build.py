@@ -496,3 +496,66 @@ def test_the_shipped_project_is_up_to_date_with_itself(sample_project, capsys):
     before = tree()
     assert main(["-C", str(sample_project), "all"]) == 0
     assert tree() == before
+
+
+
+def _break_page_html_template(project: Path) -> None:
+    packaged = Path(catalog.__file__).parent / "templates" / "page.html.j2"
+    text = packaged.read_text(encoding="utf-8")
+    assert "{{ page.title or page.path }}</title>" in text
+    (project / "templates" / "page.html.j2").write_text(
+        text.replace("{{ page.title or page.path }}</title>", "{{ page.title or page.path }</title>"), encoding="utf-8")
+
+
+def test_a_broken_html_template_fails_only_the_html_pages(sample_project, capsys):
+    """A broken page.html.j2 stopped every format of every unit: no Markdown, an empty error
+    catalog, and 'de-DE: 100.0% translated (0/0 messages)' in the summary."""
+    _break_page_html_template(sample_project)
+    assert main(["-C", str(sample_project), "build", "-j", "1"]) == 1
+    captured = capsys.readouterr()
+    [line] = captured.err.splitlines()
+    assert line.startswith("templates/page.html.j2:") and line.endswith("[build.template]")
+    assert "build: de-DE: 48.3% translated (14/29 messages, 0 fuzzy)" in captured.out
+    assert "0 built, 5 failed" in captured.out
+    out = sample_project / "out"
+    for locale in ("fr-FR", "de-DE", "qps-ploc"):
+        assert (out / "frontmatter" / locale / SEED_NAME).is_file() and (out / "markdown" / locale / SEED_NAME).is_file()
+        assert not (out / "html" / locale / HTML).exists()
+        assert HTML not in (out / "html" / locale / "index.html").read_text(encoding="utf-8")  # no page to link to
+    errors = json.loads((out / "catalog/de-DE/errors.json").read_text(encoding="utf-8"))["errors"]
+    assert errors["DeviceCapReached"]["problem"]["text"] == "Sie haben bereits zu viele mobile Geräte registriert."
+
+
+def test_a_broken_html_template_keeps_the_previous_html_and_builds_the_rest(sample_project, capsys):
+    """With an earlier out/, a PO edit was not applied to the Markdown outputs while
+    page.html.j2 was broken (only the .mo took it)."""
+    assert main(["-C", str(sample_project), "build", "-j", "1"]) == 0
+    out = sample_project / "out"
+    html, index = (out / "html/de-DE" / HTML).read_bytes(), (out / "html/de-DE/index.html").read_bytes()
+    _break_page_html_template(sample_project)
+    po = sample_project / "locales/de-DE" / (SEED_NAME[:-3] + ".po")
+    text = po.read_text(encoding="utf-8")
+    assert text.count('msgstr "Sie haben bereits zu viele mobile Geräte registriert."') == 1
+    po.write_text(text.replace("Sie haben bereits zu viele", "Sie haben schon zu viele"), encoding="utf-8")
+    capsys.readouterr()
+    for _ in range(2):  # reported again until the template is fixed
+        assert main(["-C", str(sample_project), "build", "-j", "1"]) == 1
+        captured = capsys.readouterr()
+        assert len(captured.err.splitlines()) == 1 and "[build.template]" in captured.err
+    assert "Sie haben schon zu viele" in (out / "markdown/de-DE" / SEED_NAME).read_text(encoding="utf-8")
+    assert "Sie haben schon zu viele" in (out / "frontmatter/de-DE" / SEED_NAME).read_text(encoding="utf-8")
+    assert "Sie haben schon zu viele" in (out / "catalog/de-DE/errors.json").read_text(encoding="utf-8")
+    assert (out / "html/de-DE" / HTML).read_bytes() == html and (out / "html/de-DE/index.html").read_bytes() == index
+    (sample_project / "templates/page.html.j2").unlink()
+    assert main(["-C", str(sample_project), "build", "-j", "1"]) == 0
+    assert "Sie haben schon zu viele" in (out / "html/de-DE" / HTML).read_text(encoding="utf-8")
+
+
+def test_a_locale_whose_pages_all_failed_shows_no_coverage(sample_project, capsys):
+    """A locale whose every unit failed printed '100.0% translated (0/0 messages)'."""
+    po = sample_project / "locales/de-DE" / (SEED_NAME[:-3] + ".po")
+    po.write_text('msgid "x"\nmsgstr "y"\nmsgid "x"\nmsgstr "z"\n', encoding="utf-8")
+    assert main(["-C", str(sample_project), "build", "-j", "1"]) == 1
+    out = capsys.readouterr().out
+    assert "build: de-DE: no page built (1 failed)" in out.splitlines()
+    assert "de-DE: 100.0%" not in out
