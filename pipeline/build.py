@@ -377,8 +377,15 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
     error_pages = sorted({page for page in pages for locale in settings.all_locales
                           if (r := units.get(BuildCache.key(locale, page))) is not None and r.has_errors})
     documents = [d for d in (shop.document(page) for page in error_pages) if d is not None]
-    outputs: dict[str, str | bytes] = dict(site.site_outputs(shop.env))
+    outputs: dict[str, str | bytes] = {}
     kept: set[str] = set()
+    try:
+        with located_template_errors(settings):
+            outputs.update(site.site_outputs(shop.env))
+    except PipelineError as exc:  # a style.css that is not UTF-8: one located line, the previous one stays
+        outcome.diagnostics.append(exc.diagnostic)
+        outputs["html/default.css"] = site.packaged_stylesheet(shop.env)
+        kept.add(f"html/{site.STYLESHEET}")
     asset_bytes: dict[str, bytes | None] = {}
     for locale in settings.all_locales:
         translations = {d.path: _site_translations(shop, locale, d) for d in documents}

@@ -333,4 +333,4 @@ def template_error(settings: Settings, exc: Exception) -> PipelineError:
         message = getattr(exc, "message", None) or str(exc)
     else:
         message = f"{type(exc).__name__}: {exc}"
-    return error(shown, line or 1, 1, f"template error: {message}", "build.template")
+    return error(shown, line or 1, getattr(exc, "column", 1), f"template error: {message}", "build.template")

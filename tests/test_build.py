@@ -559,3 +559,24 @@ def test_a_locale_whose_pages_all_failed_shows_no_coverage(sample_project, capsy
     out = capsys.readouterr().out
     assert "build: de-DE: no page built (1 failed)" in out.splitlines()
     assert "de-DE: 100.0%" not in out
+
+
+@pytest.mark.parametrize("name, data, column", [
+    ("index.html.j2", b"caf\xe9 {{ body }}\n", 4),  # Latin-1, as a Windows editor saves it
+    ("page.md.j2", b"\xff\xfe{\x00{\x00 \x00b\x00o\x00d\x00y\x00 \x00}\x00}\x00", 1),  # UTF-16
+    ("style.css", b"body{color:red}\xff\n", 16),
+])
+def test_a_template_that_is_not_utf8_is_one_located_error_and_the_rest_is_built(sample_project, capsys, name, data,
+                                                                                 column):
+    """A UnicodeDecodeError from the template loader was a traceback, and nothing was built."""
+    (sample_project / "templates" / name).write_bytes(data)
+    assert main(["-C", str(sample_project), "build", "-j", "1"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        f"templates/{name}:1:{column}: error: template error: file is not valid UTF-8 [build.template]"]
+    out = sample_project / "out"
+    assert (out / "frontmatter/de-DE" / SEED_NAME).is_file()
+    assert (out / "catalog/de-DE/errors.json").is_file()
+    assert (out / "html/de-DE" / HTML).is_file() and (out / "html/de-DE/index.html").exists() == (name != "index.html.j2")
+    assert (out / "markdown/de-DE" / SEED_NAME).exists() == (name != "page.md.j2")
+    assert (out / "html/style.css").exists() == (name != "style.css")
