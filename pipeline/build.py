@@ -4,8 +4,10 @@ In: ``Settings`` and ``BuildOptions``. Out: an ``Outcome`` and the files under `
 
 - A unit of work is one page in one locale. Its fingerprint hashes everything its output
   depends on: the page and the pages it includes, their PO files for that locale, the
-  templates (project and packaged), the settings, the glossary and our version. A unit whose
-  fingerprint is in the cache and whose outputs exist is not rebuilt; nothing is parsed.
+  templates (project and packaged), the settings, the glossary and our version (not the
+  formats asked for: a record lists its outputs per format, ``UnitRecord.behind``). A unit whose
+  fingerprint is in the cache and whose outputs in the formats asked for exist is not
+  rebuilt; nothing is parsed.
 - Pages are built in worker processes (``-j N``; default: all cores). Each page is parsed
   once and built for every locale that needs it; output is byte-identical whatever N.
 - ``--shard K/N`` builds the pages whose path hashes to K (CRC-32 mod N), so CI matrix jobs
@@ -89,6 +91,7 @@ class PageWork:
     locales: tuple[str, ...]
     published: dict[str, bool]  # locale -> whether its last unit was published (from the cache)
     alternates: dict[str, tuple[str, ...]]  # up-to-date published units of the run -> the locales they name
+    formats: dict[str, tuple[str, ...]] = field(default_factory=dict)  # stale locale -> its formats, when not all
 
 
 def page_locales(settings: Settings, published: Mapping[str, bool]) -> tuple[str, ...]:
@@ -155,7 +158,7 @@ def _base_fingerprint(settings: Settings, options: BuildOptions, all_pages: list
     (every page's link to the page list is then ``contents.html``; see ``unit_fingerprint``
     for the pages whose links depend on the whole list)."""
     return digest(
-        settings.relocatable_key(), repr(options.min_coverage), repr(options.formats), tree_digest(settings.templates), code_digest(),
+        settings.relocatable_key(), repr(options.min_coverage), tree_digest(settings.templates), code_digest(),
         file_digest(settings.glossary) if settings.glossary else "-", index_file(all_pages),
     )
 
@@ -175,18 +178,23 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     page_list = page_list_digest(all_pages)
     stale: dict[str, list[str]] = {}
     fresh: dict[str, UnitRecord] = {}
+    some_formats: dict[str, dict[str, tuple[str, ...]]] = {}  # page -> locale -> the formats it lacks, when not all
     digests: dict[Path, str] = {}
     for page in pages:
         for locale in settings.all_locales:
             key = BuildCache.key(locale, page)
             record = cache.units.get(key)
-            if record is not None and record.fingerprint == unit_fingerprint(
-                settings, base, locale, (page, *record.includes), digests, page_list
-            ) and all((settings.out / o).is_file() for o in record.outputs):
+            up_to_date = record is not None and record.fingerprint == unit_fingerprint(
+                settings, base, locale, (page, *record.includes), digests, page_list)
+            lacking = _lacking_formats(settings, options, locale, page, record) if up_to_date else options.formats
+            if not lacking:
                 fresh[key] = record
             else:
                 stale.setdefault(page, []).append(locale)
-    results = _run_pages(settings, base, options, _plan(settings, cache.units, fresh, stale, pages), progress)
+                if lacking != options.formats:
+                    some_formats.setdefault(page, {})[locale] = lacking
+    results = _run_pages(settings, base, options, _plan(settings, cache.units, fresh, stale, pages, some_formats),
+                         progress)
     rebuilt = {BuildCache.key(locale, result.page) for result in results for locale in result.extra}
     attempted = rebuilt | {BuildCache.key(locale, page) for page, locales in stale.items() for locale in locales}
     units = {key: record for key, record in fresh.items() if key not in rebuilt}
@@ -205,7 +213,7 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
         outcome.lines += result.notes
         for locale, record in result.records.items():
             key = BuildCache.key(locale, result.page)
-            units[key] = kept_outputs(record, cache.units.get(key), result.failed[locale]) if locale in result.failed else record
+            units[key] = with_other_outputs(record, cache.units.get(key), result.failed.get(locale, ()))
     for key in sorted(attempted - units.keys()):  # a failed unit keeps its previous output, rebuilt next time
         if key in cache.units:
             units[key] = replace(cache.units[key], fingerprint="", findings=())  # its title and images still listed
@@ -246,19 +254,37 @@ def _coverage_line(locale: str, records: list[UnitRecord | None]) -> str:
             f"{total.fuzzy} fuzzy)" + (f"; {failed} page(s) failed, not counted" if failed else ""))
 
 
-def kept_outputs(record: UnitRecord, previous: UnitRecord | None, failed: tuple[str, ...]) -> UnitRecord:
-    """The record of a unit some of whose outputs a broken template failed: their previous
-    files stay, as a failed unit's do (listed in its record, so not taken for stale outputs),
-    and so do the files its kept HTML page shows."""
-    if previous is None:
+def _lacking_formats(settings: Settings, options: BuildOptions, locale: str, page: str,
+                     record: UnitRecord) -> tuple[str, ...]:
+    """The formats asked for that an up-to-date unit has no current output of (never built
+    in them, left behind by a ``--format`` build, or deleted); none for a page not published."""
+    if record.skipped:
+        return ()
+    paths = output_paths(locale, page)
+    return tuple(fmt for fmt in options.formats
+                 if paths[fmt] not in record.outputs or not (settings.out / paths[fmt]).is_file())
+
+
+def with_other_outputs(record: UnitRecord, previous: UnitRecord | None, failed: tuple[str, ...]) -> UnitRecord:
+    """A unit's new record, with the outputs of its previous one that this build did not
+    write: those of formats not asked for (``--format``) stay current when the unit's inputs
+    did not change, and are kept but behind (``UnitRecord.behind``) when they did; those a
+    broken template failed keep their previous file, behind too. So nothing is taken for a
+    stale output and removed, and the next build asking for a format builds only what lacks.
+    A page not published in the locale keeps none."""
+    if previous is None or record.skipped:
         return record
-    kept = tuple(output for output in previous.outputs if output in failed)
-    assets = record.assets or (previous.assets if any(o.startswith("html/") for o in kept) else ())
-    return replace(record, outputs=record.outputs + kept, assets=assets)
+    current = previous.fingerprint == record.fingerprint != ""
+    written = set(record.outputs)
+    outputs = record.outputs + tuple(o for o in previous.outputs if current and o not in written and o not in failed)
+    behind = tuple(o for o in previous.outputs + previous.behind if o not in written and o not in outputs)
+    html = any(o.startswith("html/") for o in written)
+    return replace(record, outputs=outputs, behind=behind, assets=record.assets if html else previous.assets)
 
 
 def _plan(settings: Settings, records: Mapping[str, UnitRecord], fresh: Mapping[str, UnitRecord],
-          stale: Mapping[str, list[str]], pages: list[str]) -> list[PageWork]:
+          stale: Mapping[str, list[str]], pages: list[str],
+          some_formats: Mapping[str, dict[str, tuple[str, ...]]]) -> list[PageWork]:
     """The pages for the workers: those with stale units, and those whose up-to-date units
     name other locales than the cache says the page is published in (a ``--locale`` run moved
     one across --min-coverage and left the other locales' pages as they were)."""
@@ -270,7 +296,7 @@ def _plan(settings: Settings, records: Mapping[str, UnitRecord], fresh: Mapping[
                       if (record := fresh.get(BuildCache.key(locale, page))) is not None and not record.skipped}
         locales = tuple(stale.get(page, ()))
         if locales or set(alternates.values()) - {page_locales(settings, published)}:
-            work.append(PageWork(page, locales, published, alternates))
+            work.append(PageWork(page, locales, published, alternates, some_formats.get(page, {})))
     return work
 
 
@@ -289,8 +315,8 @@ def _update_site(settings: Settings, options: BuildOptions, base: str, cache: Bu
         new, kept = _write_site(settings, units, pages, outcome)  # indexes, error catalogs, stylesheets, images
         if kept:  # a broken index template: its error is reported again next time, the old index stays
             fingerprint, new = "", new | kept
-    else:
-        fingerprint, new = "", set()
+    else:  # --format without html: the site files are not asked for either, and stay as they are
+        return
     if options.some_locales:  # --locale: the other locales' site files stay as they are
         new |= {o for o in old if o.split("/")[1] not in settings.all_locales}
     pages_written = {o for record in units.values() for o in record.outputs}  # index.md's index.html
@@ -301,7 +327,7 @@ def _update_site(settings: Settings, options: BuildOptions, base: str, cache: Bu
 
 def _remove_stale_outputs(settings: Settings, cache: BuildCache, units: dict[str, UnitRecord]) -> None:
     """Outputs of pages that left the source (or fell under --min-coverage) are removed."""
-    keep = {o for r in units.values() for o in r.outputs}
+    keep = {o for r in units.values() for o in (*r.outputs, *r.behind)}
     for record in cache.units.values():
         for output in record.outputs:
             if output not in keep:
@@ -394,11 +420,11 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
         total = Stats()
         for page in pages:
             record = units.get(BuildCache.key(locale, page))
-            if record is None or not record.outputs:
+            if record is None or not (record.outputs or record.behind):
                 continue  # not published: failed, or under --min-coverage
             stats = Stats(*record.stats)
             total = total + stats
-            if output_paths(locale, page)["html"] in record.outputs:  # not when its HTML page failed
+            if output_paths(locale, page)["html"] in record.outputs + record.behind:  # none: its template failed
                 metas.append(page_meta(settings, locale, None, {}, stats.coverage, path=page, title=record.title))
                 assets.update(record.assets)
         arguments = (shop.env, locale, settings.source_locale, settings.published_locales, documents, translations, metas,

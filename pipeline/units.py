@@ -169,7 +169,8 @@ def build_chunk(settings: Settings, base: str, options: BuildOptions,
             if locale not in work.locales and locale not in result.extra:
                 continue
             try:
-                _build_unit(shop, base, options, locale, document, result, published)
+                _build_unit(shop, base, options, locale, document, result, published,
+                            work.formats.get(locale, options.formats))
             except PipelineError as exc:
                 result.diagnostics.append(exc.diagnostic)
         results.append(result)
@@ -196,7 +197,8 @@ def _published_locales(shop: Workshop, options: BuildOptions, document: Document
 
 
 def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, document: Document,
-                result: PageResult, published: tuple[str, ...]) -> None:
+                result: PageResult, published: tuple[str, ...], formats: tuple[str, ...]) -> None:
+    """Build one unit in ``formats`` (those it lacks: ``build.run_build``) and record it."""
     settings = shop.settings
     translations, stats = shop.translations(locale, document, result.diagnostics)
     if below_coverage(settings, options, locale, stats.coverage):
@@ -210,7 +212,7 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
     includes: list[str] = []
     renderers = page_renderers(shop.env, meta, document, translations,
                                shop.include_resolver(locale, document, includes), shop.html_bodies,
-                               shop.metadata.get((locale, document.path), {}), options.formats)
+                               shop.metadata.get((locale, document.path), {}), formats)
     rendered, failed = _render(settings, renderers, result.diagnostics)
     for relative, text in rendered.items():
         target = inside(settings.out, relative)
@@ -224,7 +226,7 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
     html = next((text for path, text in rendered.items() if path.startswith("html/")), None)
     if document.path not in shop.assets and html is not None:  # QA keeps link targets: same files in every locale
         shop.assets[document.path] = site.local_files(html, document.path)
-    if failed:  # those outputs keep their previous text (``build.kept_outputs``); the unit is built again next time
+    if failed:  # those outputs keep their previous text (``build.with_other_outputs``); the unit is built again next time
         result.failed[locale] = failed
     result.records[locale] = UnitRecord(
         "" if failed else unit_fingerprint(settings, base, locale, (document.path, *included), page_list=shop.page_list),

@@ -580,3 +580,30 @@ def test_a_template_that_is_not_utf8_is_one_located_error_and_the_rest_is_built(
     assert (out / "html/de-DE" / HTML).is_file() and (out / "html/de-DE/index.html").exists() == (name != "index.html.j2")
     assert (out / "markdown/de-DE" / SEED_NAME).exists() == (name != "page.md.j2")
     assert (out / "html/style.css").exists() == (name != "style.css")
+
+def test_building_one_format_leaves_the_others_and_the_site_files_alone(sample_project, tmp_path, capsys):
+    """``build --format markdown`` removed every HTML page, index and stylesheet, the
+    front-matter outputs and the error catalogs, and the next full build rebuilt every unit."""
+    assert main(["-C", str(sample_project), "build", "-j", "1"]) == 0
+    out = sample_project / "out"
+    before = _tree(out)
+    po = sample_project / "locales/de-DE" / (SEED_NAME[:-3] + ".po")
+    text = po.read_text(encoding="utf-8")
+    assert text.count('msgstr "Sie haben bereits zu viele mobile Geräte registriert."') == 1
+    po.write_text(text.replace("Sie haben bereits zu viele", "Sie haben schon zu viele"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "build", "-j", "1", "--format", "markdown"]) == 0
+    assert ": 1 built, 4 up to date, 1 file(s) written" in capsys.readouterr().out
+    after = _tree(out)
+    changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+    assert changed == {f"markdown/de-DE/{SEED_NAME}"}  # the other formats and the site files are not asked for
+    assert main(["-C", str(sample_project), "build", "-j", "1"]) == 0
+    assert ": 1 built, 4 up to date" in capsys.readouterr().out  # the other formats of de-DE only
+    clean = tmp_path / "clean"
+    shutil.copytree(sample_project, clean, ignore=shutil.ignore_patterns("out"))
+    assert main(["-C", str(clean), "build", "-j", "1"]) == 0
+    assert _tree(out) == _tree(clean / "out")
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "build", "-j", "1", "--format", "html"]) == 0
+    assert main(["-C", str(sample_project), "build", "-j", "1"]) == 0
+    assert capsys.readouterr().out.count(": 0 built, 5 up to date, 0 file(s) written") == 2
