@@ -607,3 +607,24 @@ def test_building_one_format_leaves_the_others_and_the_site_files_alone(sample_p
     assert main(["-C", str(sample_project), "build", "-j", "1", "--format", "html"]) == 0
     assert main(["-C", str(sample_project), "build", "-j", "1"]) == 0
     assert capsys.readouterr().out.count(": 0 built, 5 up to date, 0 file(s) written") == 2
+
+
+@pytest.mark.parametrize("before", [
+    "1.  Open a terminal and run:\n```\ncmd\n```\n",  # the fence at column 0 ends the list
+    "   1.  On the server, install NDES:\n\n",  # the line after the blank is left of the item's text
+])
+def test_an_alert_in_indented_code_after_a_list_that_ended_stays_as_written(tmp_path, before):
+    """Lines indented 4 after a list that ended (a fence at column 0, or a blank line and a
+    line left of the item's content) are an indented code block (markdown-it and markdig
+    agree); its '> [!NOTE]' was rewritten to '> **Remarque**' inside the <pre> (the
+    app-wrapping-tool and SCEP pages of the corpus, in every locale)."""
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    code = "    > [!NOTE]\n    > Text of the note.\n"
+    (project / "source" / "c.md").write_text(f"# Alert syntax\n\n{before}{code}", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "build", "-j", "1"]) == 0
+    for locale in ("en-US", "fr-FR"):
+        assert (project / f"out/markdown/{locale}/c.md").read_text(encoding="utf-8").endswith(code)
+        html = (project / f"out/html/{locale}/c.html").read_text(encoding="utf-8")
+        assert "<pre><code>&gt; [!NOTE]\n&gt; Text of the note.\n</code></pre>" in html
