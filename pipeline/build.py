@@ -4,14 +4,17 @@ In: ``Settings`` and ``BuildOptions``. Out: an ``Outcome`` and the files under `
 
 - A unit of work is one page in one locale. Its fingerprint hashes everything its output
   depends on: the page and the pages it includes, their PO files for that locale, the
-  templates (project and packaged), the settings, the glossary and our version. A unit whose
-  fingerprint is in the cache and whose outputs exist is not rebuilt; nothing is parsed.
+  templates (project and packaged), the settings, the glossary and our version (not the
+  formats asked for: a record lists its outputs per format, ``UnitRecord.behind``). A unit whose
+  fingerprint is in the cache and whose outputs in the formats asked for exist is not
+  rebuilt; nothing is parsed.
 - Pages are built in worker processes (``-j N``; default: all cores). Each page is parsed
   once and built for every locale that needs it; output is byte-identical whatever N.
 - ``--shard K/N`` builds the pages whose path hashes to K (CRC-32 mod N), so CI matrix jobs
   split a site and their ``out/`` trees merge without conflict (each shard keeps its own
   cache file).
-- A broken page, catalog or template is reported and skipped; the others are still built.
+- A broken page, catalog or template is reported and skipped; the others are still built (a
+  broken template fails only the outputs that use it: ``units._render``).
 - ``--min-coverage``: a page translated below it in a locale is not published there, and its
   copies in the other locales must not name it (``hreflang`` alternates, language switcher).
   So a page's published locales are decided once per page, before any of its units renders,
@@ -48,7 +51,7 @@ from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
 from .files import inside, read_bytes, remove_file, under
 from .model import Diagnostic, Document, Stats
-from .project import Outcome, index_file, load_glossary_file, po_path, source_pages
+from .project import Outcome, index_file, load_glossary_file, output_paths, po_path, source_pages
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -76,6 +79,7 @@ class PageResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)  # up-to-date units built again: their page's locales changed
+    failed: dict[str, tuple[str, ...]] = field(default_factory=dict)  # locale -> outputs a broken template failed
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,7 @@ class PageWork:
     locales: tuple[str, ...]
     published: dict[str, bool]  # locale -> whether its last unit was published (from the cache)
     alternates: dict[str, tuple[str, ...]]  # up-to-date published units of the run -> the locales they name
+    formats: dict[str, tuple[str, ...]] = field(default_factory=dict)  # stale locale -> its formats, when not all
 
 
 def page_locales(settings: Settings, published: Mapping[str, bool]) -> tuple[str, ...]:
@@ -153,7 +158,7 @@ def _base_fingerprint(settings: Settings, options: BuildOptions, all_pages: list
     (every page's link to the page list is then ``contents.html``; see ``unit_fingerprint``
     for the pages whose links depend on the whole list)."""
     return digest(
-        settings.relocatable_key(), repr(options.min_coverage), repr(options.formats), tree_digest(settings.templates), code_digest(),
+        settings.relocatable_key(), repr(options.min_coverage), tree_digest(settings.templates), code_digest(),
         file_digest(settings.glossary) if settings.glossary else "-", index_file(all_pages),
     )
 
@@ -173,18 +178,23 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     page_list = page_list_digest(all_pages)
     stale: dict[str, list[str]] = {}
     fresh: dict[str, UnitRecord] = {}
+    some_formats: dict[str, dict[str, tuple[str, ...]]] = {}  # page -> locale -> the formats it lacks, when not all
     digests: dict[Path, str] = {}
     for page in pages:
         for locale in settings.all_locales:
             key = BuildCache.key(locale, page)
             record = cache.units.get(key)
-            if record is not None and record.fingerprint == unit_fingerprint(
-                settings, base, locale, (page, *record.includes), digests, page_list
-            ) and all((settings.out / o).is_file() for o in record.outputs):
+            up_to_date = record is not None and record.fingerprint == unit_fingerprint(
+                settings, base, locale, (page, *record.includes), digests, page_list)
+            lacking = _lacking_formats(settings, options, locale, page, record) if up_to_date else options.formats
+            if not lacking:
                 fresh[key] = record
             else:
                 stale.setdefault(page, []).append(locale)
-    results = _run_pages(settings, base, options, _plan(settings, cache.units, fresh, stale, pages), progress)
+                if lacking != options.formats:
+                    some_formats.setdefault(page, {})[locale] = lacking
+    results = _run_pages(settings, base, options, _plan(settings, cache.units, fresh, stale, pages, some_formats),
+                         progress)
     rebuilt = {BuildCache.key(locale, result.page) for result in results for locale in result.extra}
     attempted = rebuilt | {BuildCache.key(locale, page) for page, locales in stale.items() for locale in locales}
     units = {key: record for key, record in fresh.items() if key not in rebuilt}
@@ -202,7 +212,8 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
         outcome.written += result.written
         outcome.lines += result.notes
         for locale, record in result.records.items():
-            units[BuildCache.key(locale, result.page)] = record
+            key = BuildCache.key(locale, result.page)
+            units[key] = with_other_outputs(record, cache.units.get(key), result.failed.get(locale, ()))
     for key in sorted(attempted - units.keys()):  # a failed unit keeps its previous output, rebuilt next time
         if key in cache.units:
             units[key] = replace(cache.units[key], fingerprint="", findings=())  # its title and images still listed
@@ -217,17 +228,10 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     for shard_cache in merged_shards:
         shard_cache.unlink(missing_ok=True)
     for locale in settings.all_locales:
-        total = Stats()
-        for page in pages:
-            record = units.get(BuildCache.key(locale, page))
-            if record is not None and record.stats:
-                total = total + Stats(*record.stats)
-        outcome.lines.append(
-            f"build: {locale}: {total.coverage:.1f}% translated "
-            f"({total.translated}/{total.total} messages, {total.fuzzy} fuzzy)"
-        )
-    built = sum(1 for result in results for record in result.records.values() if not record.skipped)
-    failed = len(attempted) - sum(len(result.records) for result in results)
+        outcome.lines.append(_coverage_line(locale, [units.get(BuildCache.key(locale, page)) for page in pages]))
+    built = sum(1 for result in results for locale, record in result.records.items()
+                if not record.skipped and locale not in result.failed)
+    failed = len(attempted) - sum(len(result.records) - len(result.failed) for result in results)
     outcome.lines.append(
         f"build: {len(pages)} page(s) x {len(settings.all_locales)} locale(s): {built} built, "
         + (f"{failed} failed, " if failed else "")
@@ -238,8 +242,49 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     return outcome
 
 
+def _coverage_line(locale: str, records: list[UnitRecord | None]) -> str:
+    """The locale's coverage, counted over its pages that have a record; a page that failed
+    with none (a broken catalog, on a first build) is counted apart, never as translated: a
+    locale whose every page failed printed "100.0% translated (0/0 messages)"."""
+    total = sum((Stats(*record.stats) for record in records if record is not None and record.stats), Stats())
+    failed = sum(record is None for record in records)
+    if failed and not total.total:
+        return f"build: {locale}: no page built ({failed} failed)"
+    return (f"build: {locale}: {total.coverage:.1f}% translated ({total.translated}/{total.total} messages, "
+            f"{total.fuzzy} fuzzy)" + (f"; {failed} page(s) failed, not counted" if failed else ""))
+
+
+def _lacking_formats(settings: Settings, options: BuildOptions, locale: str, page: str,
+                     record: UnitRecord) -> tuple[str, ...]:
+    """The formats asked for that an up-to-date unit has no current output of (never built
+    in them, left behind by a ``--format`` build, or deleted); none for a page not published."""
+    if record.skipped:
+        return ()
+    paths = output_paths(locale, page)
+    return tuple(fmt for fmt in options.formats
+                 if paths[fmt] not in record.outputs or not (settings.out / paths[fmt]).is_file())
+
+
+def with_other_outputs(record: UnitRecord, previous: UnitRecord | None, failed: tuple[str, ...]) -> UnitRecord:
+    """A unit's new record, with the outputs of its previous one that this build did not
+    write: those of formats not asked for (``--format``) stay current when the unit's inputs
+    did not change, and are kept but behind (``UnitRecord.behind``) when they did; those a
+    broken template failed keep their previous file, behind too. So nothing is taken for a
+    stale output and removed, and the next build asking for a format builds only what lacks.
+    A page not published in the locale keeps none."""
+    if previous is None or record.skipped:
+        return record
+    current = previous.fingerprint == record.fingerprint != ""
+    written = set(record.outputs)
+    outputs = record.outputs + tuple(o for o in previous.outputs if current and o not in written and o not in failed)
+    behind = tuple(o for o in previous.outputs + previous.behind if o not in written and o not in outputs)
+    html = any(o.startswith("html/") for o in written)
+    return replace(record, outputs=outputs, behind=behind, assets=record.assets if html else previous.assets)
+
+
 def _plan(settings: Settings, records: Mapping[str, UnitRecord], fresh: Mapping[str, UnitRecord],
-          stale: Mapping[str, list[str]], pages: list[str]) -> list[PageWork]:
+          stale: Mapping[str, list[str]], pages: list[str],
+          some_formats: Mapping[str, dict[str, tuple[str, ...]]]) -> list[PageWork]:
     """The pages for the workers: those with stale units, and those whose up-to-date units
     name other locales than the cache says the page is published in (a ``--locale`` run moved
     one across --min-coverage and left the other locales' pages as they were)."""
@@ -251,7 +296,7 @@ def _plan(settings: Settings, records: Mapping[str, UnitRecord], fresh: Mapping[
                       if (record := fresh.get(BuildCache.key(locale, page))) is not None and not record.skipped}
         locales = tuple(stale.get(page, ()))
         if locales or set(alternates.values()) - {page_locales(settings, published)}:
-            work.append(PageWork(page, locales, published, alternates))
+            work.append(PageWork(page, locales, published, alternates, some_formats.get(page, {})))
     return work
 
 
@@ -270,8 +315,8 @@ def _update_site(settings: Settings, options: BuildOptions, base: str, cache: Bu
         new, kept = _write_site(settings, units, pages, outcome)  # indexes, error catalogs, stylesheets, images
         if kept:  # a broken index template: its error is reported again next time, the old index stays
             fingerprint, new = "", new | kept
-    else:
-        fingerprint, new = "", set()
+    else:  # --format without html: the site files are not asked for either, and stay as they are
+        return
     if options.some_locales:  # --locale: the other locales' site files stay as they are
         new |= {o for o in old if o.split("/")[1] not in settings.all_locales}
     pages_written = {o for record in units.values() for o in record.outputs}  # index.md's index.html
@@ -282,7 +327,7 @@ def _update_site(settings: Settings, options: BuildOptions, base: str, cache: Bu
 
 def _remove_stale_outputs(settings: Settings, cache: BuildCache, units: dict[str, UnitRecord]) -> None:
     """Outputs of pages that left the source (or fell under --min-coverage) are removed."""
-    keep = {o for r in units.values() for o in r.outputs}
+    keep = {o for r in units.values() for o in (*r.outputs, *r.behind)}
     for record in cache.units.values():
         for output in record.outputs:
             if output not in keep:
@@ -358,8 +403,15 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
     error_pages = sorted({page for page in pages for locale in settings.all_locales
                           if (r := units.get(BuildCache.key(locale, page))) is not None and r.has_errors})
     documents = [d for d in (shop.document(page) for page in error_pages) if d is not None]
-    outputs: dict[str, str | bytes] = dict(site.site_outputs(shop.env))
+    outputs: dict[str, str | bytes] = {}
     kept: set[str] = set()
+    try:
+        with located_template_errors(settings):
+            outputs.update(site.site_outputs(shop.env))
+    except PipelineError as exc:  # a style.css that is not UTF-8: one located line, the previous one stays
+        outcome.diagnostics.append(exc.diagnostic)
+        outputs["html/default.css"] = site.packaged_stylesheet(shop.env)
+        kept.add(f"html/{site.STYLESHEET}")
     asset_bytes: dict[str, bytes | None] = {}
     for locale in settings.all_locales:
         translations = {d.path: _site_translations(shop, locale, d) for d in documents}
@@ -368,12 +420,13 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
         total = Stats()
         for page in pages:
             record = units.get(BuildCache.key(locale, page))
-            if record is None or not record.outputs:
+            if record is None or not (record.outputs or record.behind):
                 continue  # not published: failed, or under --min-coverage
             stats = Stats(*record.stats)
             total = total + stats
-            metas.append(page_meta(settings, locale, None, {}, stats.coverage, path=page, title=record.title))
-            assets.update(record.assets)
+            if output_paths(locale, page)["html"] in record.outputs + record.behind:  # none: its template failed
+                metas.append(page_meta(settings, locale, None, {}, stats.coverage, path=page, title=record.title))
+                assets.update(record.assets)
         arguments = (shop.env, locale, settings.source_locale, settings.published_locales, documents, translations, metas,
                      settings.project)
         options = dict(coverage=total.coverage, site_map=settings.site_map, all_paths=pages)

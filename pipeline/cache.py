@@ -20,7 +20,7 @@ from .digests import blake2b
 from .files import read_bytes, write_atomic
 from .model import Diagnostic, Location
 
-CACHE_FORMAT = 4  # 2: findings, 3: site files, 4: alternates
+CACHE_FORMAT = 5  # 2: findings, 3: site files, 4: alternates, 5: outputs behind
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,10 @@ class UnitRecord:
     # and language switcher name (``build.page_locales``): when they change (a locale crossed
     # --min-coverage), the unit is built again though none of its inputs changed
     alternates: tuple[str, ...] = ()
+    # outputs an earlier build wrote from other inputs, in formats this unit's last build was
+    # not asked for (``build --format``): left as they are, not taken for stale ones (removed),
+    # and built again by the next build that asks for their format
+    behind: tuple[str, ...] = ()
 
     @staticmethod
     def keep_findings(diagnostics: Iterable[Diagnostic]) -> tuple[tuple[str, int, int, str, str, str], ...]:
@@ -87,7 +91,8 @@ def load_cache(path: Path) -> BuildCache:
                           tuple(v.get("assets", ())), bool(v.get("has_errors", False)),
                           tuple((str(p), int(l), int(c), str(sv), str(m), str(code))
                                 for p, l, c, sv, m, code in v.get("findings", ())),
-                          tuple(str(locale) for locale in v.get("alternates", ())))
+                          tuple(str(locale) for locale in v.get("alternates", ())),
+                          tuple(str(output) for output in v.get("behind", ())))
             for k, v in data["units"].items()
         }
         site = data.get("site", {})

@@ -63,9 +63,12 @@ def decode_text(data: bytes, display: str, code: str = "source.encoding", encodi
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise error(display, line, column, f"file is not valid {what}", code) from None
+        raise error(display, *byte_position(data, exc.start), f"file is not valid {what}", code) from None
+
+
+def byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column (in bytes) of ``offset`` in ``data``: where a decoding failed."""
+    return data[:offset].count(b"\n") + 1, offset - (data.rfind(b"\n", 0, offset) + 1) + 1
 
 
 def write_atomic(path: str | os.PathLike[str], content: str | bytes) -> bool:

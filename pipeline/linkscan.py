@@ -274,20 +274,20 @@ def _code_spans(lines: _Lines, first: int, may_fence: bool, blanked: list[tuple[
         body = line.lstrip(" \t")  # not empty: the line is not blank
         lead = len(line) - len(body)
         indent = len(line[:lead].expandtabs(4)) if lead else 0
+        if prev_blank:  # after a blank line, a line left of an item's content ends the item
+            while list_stack and indent < list_stack[-1]:
+                list_stack.pop()
         base = list_stack[-1] if list_stack else 0
         if (prev_blank or prev_code) and indent >= base + 4:
-            if prev_blank:
-                while list_stack and indent < list_stack[-1]:
-                    list_stack.pop()
-                base = list_stack[-1] if list_stack else 0
-            if indent >= base + 4:
-                _add(blanked, starts[k], starts[k] + len(line))
-                prev_blank, prev_code = False, True
-                continue
+            _add(blanked, starts[k], starts[k] + len(line))
+            prev_blank, prev_code = False, True
+            continue
         first_char = body[0]
         opened = _FENCE_OPEN.match(line) if may_fence and first_char in "`~>" else None
         if opened and not (opened.group(2)[0] == "`" and "`" in opened.group(3)):
             fence = (opened.group(2)[0], len(opened.group(2)))
+            while list_stack and indent < list_stack[-1]:  # a fence left of an item's content ends the item
+                list_stack.pop()
             _add(blanked, starts[k], starts[k] + len(line))
             prev_blank, prev_code = False, False
             continue

@@ -63,6 +63,15 @@ def po_path(settings: Settings, locale: str, page: str) -> Path:
     return inside(settings.locales, f"{locale}/{page[:-3]}.po")
 
 
+def output_paths(locale: str, page: str) -> dict[str, str]:
+    """Format -> a page's output path relative to ``out/``."""
+    return {
+        "frontmatter": f"frontmatter/{locale}/{page}",
+        "markdown": f"markdown/{locale}/{page}",
+        "html": f"html/{locale}/{page[:-3]}.html",
+    }
+
+
 def index_file(pages: Collection[str]) -> str:
     """The name of each locale's generated page list: ``index.html``, unless the site has a
     root ``index.md`` of its own (its page is ``index.html``), then ``contents.html``, then

@@ -10,7 +10,8 @@ Pure and deterministic: the same input always gives the same output.
     padding of accented filler words, counted on the translatable letters, not on markup),
     because translations are longer than English; and it is bracketed ``[!! … !!]`` so that
     truncation and concatenated strings show. Leading and trailing white space stay outside
-    the brackets.
+    the brackets, and so do the outer pipes of a text that starts with one (a paragraph of
+    pipe rows stays a paragraph).
 
 ``qps-plocm`` (Microsoft's mirrored, right-to-left pseudo-locale, LCID 0x09FF)
     Microsoft documents the locale but not a string transform for it. We do what Android's
@@ -131,6 +132,17 @@ _DOCFX_MARKER = re.compile(rf"\[!(?:{ALERT_KIND}|div[^\]]*)\][ \t]*(?:\r\n|\n|\r
                            re.IGNORECASE)
 
 
+def _inside_pipes(lead: str, body: str, trail: str) -> tuple[str, str, str]:
+    """A text between outer pipes (a paragraph of pipe rows whose header and delimiter rows do
+    not agree, so no table) keeps them outside the brackets: ``[!! |a|b|`` would add a header
+    cell, and with it a table the page does not have."""
+    if len(body) > 1 and body.startswith("|"):
+        lead, body = lead + "|", body[1:]
+        if len(body) > 1 and body.endswith("|") and not body.endswith("\\|"):
+            body, trail = body[:-1], "|" + trail
+    return lead, body, trail
+
+
 def pseudolocalize(text: str, *, mirrored: bool = False) -> str:
     """``text`` as ``qps-ploc`` shows it, or as ``qps-plocm`` when ``mirrored``."""
     if not text.strip():
@@ -141,6 +153,7 @@ def pseudolocalize(text: str, *, mirrored: bool = False) -> str:
     marker = _DOCFX_MARKER.match(body)  # a DocFX marker opening the text must stay first to stay one
     if marker and marker.end() < len(body):
         lead, body = lead + marker.group(0), body[marker.end():]
+    lead, body, trail = _inside_pipes(lead, body, trail)
     out: list[str] = []
     translatable_chars = 0
     for translatable, piece in _split(body):

@@ -19,6 +19,7 @@ Jinja ``Environment`` built once per run by ``make_environment``. Out: text.
 from __future__ import annotations
 
 import functools
+import os
 import posixpath
 import re
 from collections.abc import Callable, Collection, Mapping
@@ -27,11 +28,13 @@ from pathlib import Path, PurePosixPath
 
 import lxml.html
 import yaml
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, TemplateSyntaxError
+from jinja2.loaders import split_template_path
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .docfx import ALERT_KIND
+from .files import byte_position
 from .model import Document, Segment
 from .slugs import slug_docfx_2016, slug_github, unique_slugs
 from .sanitize import SAFE_SCHEMES, sanitize_front_matter_value, sanitize_translation, url_scheme
@@ -138,11 +141,33 @@ def fallback_of(page: Page, document: Document, translations: Mapping[str, str])
     return Fallback(texts, page.source_lang, page.source_dir if page.source_dir != page.dir else "")
 
 
+class TemplateEncodingError(TemplateSyntaxError):
+    """A project template (or ``style.css``) that is not UTF-8, at its first bad byte
+    (``column``: jinja2's errors have none)."""
+
+    def __init__(self, filename: str, line: int, column: int) -> None:
+        super().__init__("file is not valid UTF-8", line, filename=filename)
+        self.column = column
+
+
+class _ProjectLoader(FileSystemLoader):
+    """The project's templates: a file that is not UTF-8 (saved as Latin-1 or UTF-16 by an
+    editor) raises ``TemplateEncodingError``, a template error located at the file, where
+    jinja2 lets a ``UnicodeDecodeError`` through that names no file."""
+
+    def get_source(self, environment: Environment, template: str):
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            filename = os.path.join(self.searchpath[0], *split_template_path(template))
+            raise TemplateEncodingError(filename, *byte_position(exc.object, exc.start)) from None
+
+
 def make_environment(project_templates: Path | None) -> Environment:
     """Project templates override the packaged defaults file by file."""
     loaders = []
     if project_templates is not None and project_templates.is_dir():
-        loaders.append(FileSystemLoader(str(project_templates)))
+        loaders.append(_ProjectLoader(str(project_templates)))
     loaders.append(PackageLoader("pipeline", "templates"))
     env = Environment(
         loader=ChoiceLoader(loaders),

@@ -152,8 +152,12 @@ def stylesheets(env: Environment) -> tuple[tuple[str, str], ...]:
     and change only what it needs.
     """
     assert env.loader is not None
-    packaged = PackageLoader("pipeline", "templates").get_source(env, STYLESHEET)[0]
-    return (("default.css", packaged), (STYLESHEET, env.loader.get_source(env, STYLESHEET)[0]))
+    return (("default.css", packaged_stylesheet(env)), (STYLESHEET, env.loader.get_source(env, STYLESHEET)[0]))
+
+
+def packaged_stylesheet(env: Environment) -> str:
+    """``default.css``: the packaged ``style.css``, whatever the project's is."""
+    return PackageLoader("pipeline", "templates").get_source(env, STYLESHEET)[0]
 
 
 def local_files(page_html: str, page_path: str) -> tuple[str, ...]:

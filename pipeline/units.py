@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -27,7 +27,7 @@ from .config import PSEUDO_LOCALES, Settings, babel_locale
 from .errors import PipelineError, error
 from .files import inside, write_atomic, write_error
 from .model import Diagnostic, Document
-from .pagebuild import pseudo_translations, render_outputs
+from .pagebuild import page_renderers, pseudo_translations
 from .project import index_file, load_catalog, load_glossary_file, load_source, po_path, source_pages
 from .review import review_translations
 
@@ -169,7 +169,8 @@ def build_chunk(settings: Settings, base: str, options: BuildOptions,
             if locale not in work.locales and locale not in result.extra:
                 continue
             try:
-                _build_unit(shop, base, options, locale, document, result, published)
+                _build_unit(shop, base, options, locale, document, result, published,
+                            work.formats.get(locale, options.formats))
             except PipelineError as exc:
                 result.diagnostics.append(exc.diagnostic)
         results.append(result)
@@ -196,7 +197,8 @@ def _published_locales(shop: Workshop, options: BuildOptions, document: Document
 
 
 def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, document: Document,
-                result: PageResult, published: tuple[str, ...]) -> None:
+                result: PageResult, published: tuple[str, ...], formats: tuple[str, ...]) -> None:
+    """Build one unit in ``formats`` (those it lacks: ``build.run_build``) and record it."""
     settings = shop.settings
     translations, stats = shop.translations(locale, document, result.diagnostics)
     if below_coverage(settings, options, locale, stats.coverage):
@@ -208,10 +210,10 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
         return
     meta = page_meta(settings, locale, document, translations, stats.coverage, shop.all_pages, published=published)
     includes: list[str] = []
-    with located_template_errors(settings):
-        rendered = render_outputs(shop.env, meta, document, translations,
-                                  shop.include_resolver(locale, document, includes), shop.html_bodies,
-                                  shop.metadata.get((locale, document.path), {}), options.formats)
+    renderers = page_renderers(shop.env, meta, document, translations,
+                               shop.include_resolver(locale, document, includes), shop.html_bodies,
+                               shop.metadata.get((locale, document.path), {}), formats)
+    rendered, failed = _render(settings, renderers, result.diagnostics)
     for relative, text in rendered.items():
         target = inside(settings.out, relative)
         try:
@@ -224,13 +226,32 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
     html = next((text for path, text in rendered.items() if path.startswith("html/")), None)
     if document.path not in shop.assets and html is not None:  # QA keeps link targets: same files in every locale
         shop.assets[document.path] = site.local_files(html, document.path)
+    if failed:  # those outputs keep their previous text (``build.with_other_outputs``); the unit is built again next time
+        result.failed[locale] = failed
     result.records[locale] = UnitRecord(
-        unit_fingerprint(settings, base, locale, (document.path, *included), page_list=shop.page_list),
+        "" if failed else unit_fingerprint(settings, base, locale, (document.path, *included), page_list=shop.page_list),
         tuple(rendered), included,
         stats.as_tuple(), title=meta.title, assets=shop.assets.get(document.path, ()),
         has_errors=bool(document.error_codes), findings=UnitRecord.keep_findings(shop.findings(locale, document)),
         alternates=published,
     )
+
+
+def _render(settings: Settings, renderers: dict[str, Callable[[], str]],
+            diagnostics: list[Diagnostic]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Each output rendered apart: a broken template (one located error, ``template_error``)
+    fails only the outputs that use it, not the unit's other formats. Returns the texts
+    rendered and the paths that failed."""
+    rendered: dict[str, str] = {}
+    failed: list[str] = []
+    for relative, render_one in renderers.items():
+        try:
+            with located_template_errors(settings):
+                rendered[relative] = render_one()
+        except PipelineError as exc:
+            diagnostics.append(exc.diagnostic)
+            failed.append(relative)
+    return rendered, tuple(failed)
 
 
 def page_meta(settings: Settings, locale: str, document: Document | None, translations: dict[str, str],
@@ -314,4 +335,4 @@ def template_error(settings: Settings, exc: Exception) -> PipelineError:
         message = getattr(exc, "message", None) or str(exc)
     else:
         message = f"{type(exc).__name__}: {exc}"
-    return error(shown, line or 1, 1, f"template error: {message}", "build.template")
+    return error(shown, line or 1, getattr(exc, "column", 1), f"template error: {message}", "build.template")

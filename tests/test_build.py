@@ -496,3 +496,135 @@ def test_the_shipped_project_is_up_to_date_with_itself(sample_project, capsys):
     before = tree()
     assert main(["-C", str(sample_project), "all"]) == 0
     assert tree() == before
+
+
+
+def _break_page_html_template(project: Path) -> None:
+    packaged = Path(catalog.__file__).parent / "templates" / "page.html.j2"
+    text = packaged.read_text(encoding="utf-8")
+    assert "{{ page.title or page.path }}</title>" in text
+    (project / "templates" / "page.html.j2").write_text(
+        text.replace("{{ page.title or page.path }}</title>", "{{ page.title or page.path }</title>"), encoding="utf-8")
+
+
+def test_a_broken_html_template_fails_only_the_html_pages(sample_project, capsys):
+    """A broken page.html.j2 stopped every format of every unit: no Markdown, an empty error
+    catalog, and 'de-DE: 100.0% translated (0/0 messages)' in the summary."""
+    _break_page_html_template(sample_project)
+    assert main(["-C", str(sample_project), "build", "-j", "1"]) == 1
+    captured = capsys.readouterr()
+    [line] = captured.err.splitlines()
+    assert line.startswith("templates/page.html.j2:") and line.endswith("[build.template]")
+    assert "build: de-DE: 48.3% translated (14/29 messages, 0 fuzzy)" in captured.out
+    assert "0 built, 5 failed" in captured.out
+    out = sample_project / "out"
+    for locale in ("fr-FR", "de-DE", "qps-ploc"):
+        assert (out / "frontmatter" / locale / SEED_NAME).is_file() and (out / "markdown" / locale / SEED_NAME).is_file()
+        assert not (out / "html" / locale / HTML).exists()
+        assert HTML not in (out / "html" / locale / "index.html").read_text(encoding="utf-8")  # no page to link to
+    errors = json.loads((out / "catalog/de-DE/errors.json").read_text(encoding="utf-8"))["errors"]
+    assert errors["DeviceCapReached"]["problem"]["text"] == "Sie haben bereits zu viele mobile Geräte registriert."
+
+
+def test_a_broken_html_template_keeps_the_previous_html_and_builds_the_rest(sample_project, capsys):
+    """With an earlier out/, a PO edit was not applied to the Markdown outputs while
+    page.html.j2 was broken (only the .mo took it)."""
+    assert main(["-C", str(sample_project), "build", "-j", "1"]) == 0
+    out = sample_project / "out"
+    html, index = (out / "html/de-DE" / HTML).read_bytes(), (out / "html/de-DE/index.html").read_bytes()
+    _break_page_html_template(sample_project)
+    po = sample_project / "locales/de-DE" / (SEED_NAME[:-3] + ".po")
+    text = po.read_text(encoding="utf-8")
+    assert text.count('msgstr "Sie haben bereits zu viele mobile Geräte registriert."') == 1
+    po.write_text(text.replace("Sie haben bereits zu viele", "Sie haben schon zu viele"), encoding="utf-8")
+    capsys.readouterr()
+    for _ in range(2):  # reported again until the template is fixed
+        assert main(["-C", str(sample_project), "build", "-j", "1"]) == 1
+        captured = capsys.readouterr()
+        assert len(captured.err.splitlines()) == 1 and "[build.template]" in captured.err
+    assert "Sie haben schon zu viele" in (out / "markdown/de-DE" / SEED_NAME).read_text(encoding="utf-8")
+    assert "Sie haben schon zu viele" in (out / "frontmatter/de-DE" / SEED_NAME).read_text(encoding="utf-8")
+    assert "Sie haben schon zu viele" in (out / "catalog/de-DE/errors.json").read_text(encoding="utf-8")
+    assert (out / "html/de-DE" / HTML).read_bytes() == html and (out / "html/de-DE/index.html").read_bytes() == index
+    (sample_project / "templates/page.html.j2").unlink()
+    assert main(["-C", str(sample_project), "build", "-j", "1"]) == 0
+    assert "Sie haben schon zu viele" in (out / "html/de-DE" / HTML).read_text(encoding="utf-8")
+
+
+def test_a_locale_whose_pages_all_failed_shows_no_coverage(sample_project, capsys):
+    """A locale whose every unit failed printed '100.0% translated (0/0 messages)'."""
+    po = sample_project / "locales/de-DE" / (SEED_NAME[:-3] + ".po")
+    po.write_text('msgid "x"\nmsgstr "y"\nmsgid "x"\nmsgstr "z"\n', encoding="utf-8")
+    assert main(["-C", str(sample_project), "build", "-j", "1"]) == 1
+    out = capsys.readouterr().out
+    assert "build: de-DE: no page built (1 failed)" in out.splitlines()
+    assert "de-DE: 100.0%" not in out
+
+
+@pytest.mark.parametrize("name, data, column", [
+    ("index.html.j2", b"caf\xe9 {{ body }}\n", 4),  # Latin-1, as a Windows editor saves it
+    ("page.md.j2", b"\xff\xfe{\x00{\x00 \x00b\x00o\x00d\x00y\x00 \x00}\x00}\x00", 1),  # UTF-16
+    ("style.css", b"body{color:red}\xff\n", 16),
+])
+def test_a_template_that_is_not_utf8_is_one_located_error_and_the_rest_is_built(sample_project, capsys, name, data,
+                                                                                 column):
+    """A UnicodeDecodeError from the template loader was a traceback, and nothing was built."""
+    (sample_project / "templates" / name).write_bytes(data)
+    assert main(["-C", str(sample_project), "build", "-j", "1"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        f"templates/{name}:1:{column}: error: template error: file is not valid UTF-8 [build.template]"]
+    out = sample_project / "out"
+    assert (out / "frontmatter/de-DE" / SEED_NAME).is_file()
+    assert (out / "catalog/de-DE/errors.json").is_file()
+    assert (out / "html/de-DE" / HTML).is_file() and (out / "html/de-DE/index.html").exists() == (name != "index.html.j2")
+    assert (out / "markdown/de-DE" / SEED_NAME).exists() == (name != "page.md.j2")
+    assert (out / "html/style.css").exists() == (name != "style.css")
+
+def test_building_one_format_leaves_the_others_and_the_site_files_alone(sample_project, tmp_path, capsys):
+    """``build --format markdown`` removed every HTML page, index and stylesheet, the
+    front-matter outputs and the error catalogs, and the next full build rebuilt every unit."""
+    assert main(["-C", str(sample_project), "build", "-j", "1"]) == 0
+    out = sample_project / "out"
+    before = _tree(out)
+    po = sample_project / "locales/de-DE" / (SEED_NAME[:-3] + ".po")
+    text = po.read_text(encoding="utf-8")
+    assert text.count('msgstr "Sie haben bereits zu viele mobile Geräte registriert."') == 1
+    po.write_text(text.replace("Sie haben bereits zu viele", "Sie haben schon zu viele"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "build", "-j", "1", "--format", "markdown"]) == 0
+    assert ": 1 built, 4 up to date, 1 file(s) written" in capsys.readouterr().out
+    after = _tree(out)
+    changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+    assert changed == {f"markdown/de-DE/{SEED_NAME}"}  # the other formats and the site files are not asked for
+    assert main(["-C", str(sample_project), "build", "-j", "1"]) == 0
+    assert ": 1 built, 4 up to date" in capsys.readouterr().out  # the other formats of de-DE only
+    clean = tmp_path / "clean"
+    shutil.copytree(sample_project, clean, ignore=shutil.ignore_patterns("out"))
+    assert main(["-C", str(clean), "build", "-j", "1"]) == 0
+    assert _tree(out) == _tree(clean / "out")
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "build", "-j", "1", "--format", "html"]) == 0
+    assert main(["-C", str(sample_project), "build", "-j", "1"]) == 0
+    assert capsys.readouterr().out.count(": 0 built, 5 up to date, 0 file(s) written") == 2
+
+
+@pytest.mark.parametrize("before", [
+    "1.  Open a terminal and run:\n```\ncmd\n```\n",  # the fence at column 0 ends the list
+    "   1.  On the server, install NDES:\n\n",  # the line after the blank is left of the item's text
+])
+def test_an_alert_in_indented_code_after_a_list_that_ended_stays_as_written(tmp_path, before):
+    """Lines indented 4 after a list that ended (a fence at column 0, or a blank line and a
+    line left of the item's content) are an indented code block (markdown-it and markdig
+    agree); its '> [!NOTE]' was rewritten to '> **Remarque**' inside the <pre> (the
+    app-wrapping-tool and SCEP pages of the corpus, in every locale)."""
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    code = "    > [!NOTE]\n    > Text of the note.\n"
+    (project / "source" / "c.md").write_text(f"# Alert syntax\n\n{before}{code}", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "build", "-j", "1"]) == 0
+    for locale in ("en-US", "fr-FR"):
+        assert (project / f"out/markdown/{locale}/c.md").read_text(encoding="utf-8").endswith(code)
+        html = (project / f"out/html/{locale}/c.html").read_text(encoding="utf-8")
+        assert "<pre><code>&gt; [!NOTE]\n&gt; Text of the note.\n</code></pre>" in html

@@ -400,13 +400,13 @@ def test_corpus_figures_through_the_cli(corpus_project, capsys):
     data = json.loads("\n".join(out))
     counts = collections.Counter(f["code"] for f in data["findings"])
     assert counts == {"link.missing-file": 9, "link.missing-anchor": 14, "link.malformed": 2,
-                      "link.case-mismatch": 69, "link.windows-separator": 38, "link.url-only": 11,
-                      "link.anchor-slug": 5, "check.not-built": 1}
-    assert code == 1 and "432 files checked: 26 errors, 123 warnings" in err
+                      "link.case-mismatch": 67, "link.windows-separator": 38, "link.url-only": 11,
+                      "link.anchor-slug": 5, "check.not-built": 1}  # (2 fewer case mismatches: test_links)
+    assert code == 1 and "432 files checked: 26 errors, 121 warnings" in err
     started = time.perf_counter()
     code, text, _ = check(corpus_project, capsys, *site_map_args(), "--no-outputs")
     warm = time.perf_counter() - started
-    assert len(text) == 148
+    assert len(text) == 146
     assert any(line.endswith("did you mean '/intune/get-started/mobile-device-management-capabilities-in-"
                              "microsoft-intune'? [link.missing-file]") for line in text)
     assert cold < 10 and warm < 5  # ~0.3 s and ~0.2 s on 2 cores; catches pathological regressions only
@@ -586,12 +586,14 @@ def test_every_check_that_reuses_stored_results_reports_what_a_check_from_scratc
         reports.add(tuple(cached[1]))
     assert len(reports) >= 10  # the edits did change the reports
 
+# (the figures of test_links.test_translations_figures: 2 case mismatches fewer than the link
+# scan once found, which lie in indented code blocks after a list that ended)
 @pytest.mark.parametrize("folder, figures", [
-    ("fr-fr", {"link.missing-file": 24, "link.missing-anchor": 68, "link.malformed": 2, "link.case-mismatch": 65,
+    ("fr-fr", {"link.missing-file": 24, "link.missing-anchor": 68, "link.malformed": 2, "link.case-mismatch": 63,
                "link.windows-separator": 38, "link.url-only": 11, "link.anchor-slug": 6}),
-    ("de-de", {"link.missing-file": 24, "link.missing-anchor": 72, "link.malformed": 1, "link.case-mismatch": 62,
+    ("de-de", {"link.missing-file": 24, "link.missing-anchor": 72, "link.malformed": 1, "link.case-mismatch": 60,
                "link.windows-separator": 38, "link.url-only": 11, "link.anchor-slug": 6}),
-    ("ja-jp", {"link.missing-file": 26, "link.missing-anchor": 67, "link.malformed": 1, "link.case-mismatch": 67,
+    ("ja-jp", {"link.missing-file": 26, "link.missing-anchor": 67, "link.malformed": 1, "link.case-mismatch": 65,
                "link.windows-separator": 36, "link.url-only": 11, "link.anchor-slug": 2}),
 ])
 def test_translated_corpus_figures_through_the_cli(tmp_path, capsys, folder, figures):

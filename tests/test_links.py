@@ -501,25 +501,29 @@ def where(report, code: str) -> list[str]:
 def test_en_us_figures_match_the_independent_scan(reports):
     report = reports["en-us"]
     relative = [r for r in report.results if r.link.kind in ("inline", "include") and r.resolution.status != "external"]
-    # 1,820 parsed relative links + the 2 malformed ones = the independent scan's 1,822
-    assert len(relative) + by_code(report)["link.malformed"] == 1822
+    # 1,813 parsed relative links + the 2 malformed ones = the independent scan's 1,822 less the
+    # 7 links it counted in indented code blocks that follow a list that ended (CommonMark, as
+    # markdown-it and markdig read them: e.g. 'enroll-your-device-in-intune-ios.md' line 75)
+    assert len(relative) + by_code(report)["link.malformed"] == 1822 - 7
     assert by_code(report) == {
         "link.missing-file": 9, "link.missing-anchor": 14, "link.malformed": 2,
-        # 56 links resolve only ignoring case + 12 fragments differ only in case (#Wipe vs 'wipe')
-        # + 1 link needing both case folding and '\' separators (counted in neither "only" figure)
-        "link.case-mismatch": 69, "link.windows-separator": 38,
+        # 54 links resolve only ignoring case + 12 fragments differ only in case (#Wipe vs 'wipe')
+        # + 1 link needing both case folding and '\' separators (counted in neither "only" figure);
+        # 2 more that lie in indented code blocks are no links (set-up-windows-phone-management
+        # line 56, enroll-your-device-in-intune-ios line 75)
+        "link.case-mismatch": 67, "link.windows-separator": 38,
         "link.url-only": 11, "link.anchor-slug": 5,
     }
-    assert summarize(report).line() == "2572 links (1842 ok, 719 external, 9 missing, 2 external-site): 25 errors, 123 warnings"
+    assert summarize(report).line() == "2564 links (1835 ok, 718 external, 9 missing, 2 external-site): 25 errors, 121 warnings"
     flags = collections.defaultdict(set)
     for d in report.diagnostics:
         flags[(d.location.path, d.location.line, d.location.column)].add(d.code)
     link_only = [f for f in flags.values() if "link.case-mismatch" in f or "link.windows-separator" in f]
     case_links = [d for d in report.diagnostics if d.code == "link.case-mismatch" and "fragment" not in d.message]
-    assert len(case_links) == 57
+    assert len(case_links) == 55
     both = [f for f in link_only if {"link.case-mismatch", "link.windows-separator"} <= f]
     assert len(both) == 1
-    assert len(case_links) - len(both) == 56
+    assert len(case_links) - len(both) == 54
     assert by_code(report)["link.windows-separator"] - len(both) == 37
 
 
@@ -582,13 +586,13 @@ def test_translations_figures(reports):
     # Translated headings break the English fragments; translation repositories also lack some
     # media (/intune/media/Intune_Planning_Groups_*.png, 16 links) and pages (...-windows10.md).
     assert by_code(reports["fr-fr"]) == {
-        "link.missing-file": 24, "link.missing-anchor": 68, "link.malformed": 2, "link.case-mismatch": 65,
+        "link.missing-file": 24, "link.missing-anchor": 68, "link.malformed": 2, "link.case-mismatch": 63,
         "link.windows-separator": 38, "link.url-only": 11, "link.anchor-slug": 6}
     assert by_code(reports["de-de"]) == {
-        "link.missing-file": 24, "link.missing-anchor": 72, "link.malformed": 1, "link.case-mismatch": 62,
+        "link.missing-file": 24, "link.missing-anchor": 72, "link.malformed": 1, "link.case-mismatch": 60,
         "link.windows-separator": 38, "link.url-only": 11, "link.anchor-slug": 6}
     assert by_code(reports["ja-jp"]) == {
-        "link.missing-file": 26, "link.missing-anchor": 67, "link.malformed": 1, "link.case-mismatch": 67,
+        "link.missing-file": 26, "link.missing-anchor": 67, "link.malformed": 1, "link.case-mismatch": 65,
         "link.windows-separator": 36, "link.url-only": 11, "link.anchor-slug": 2}
     fr = [d.format() for d in reports["fr-fr"].diagnostics]
     assert ("fr-fr/InTuneDocs/EndUser/sync-your-device-manually-windows.md:32:3: warning: link '#windows-10-mobile': "
