@@ -38,6 +38,7 @@ In: ``Settings`` and ``BuildOptions``. Out: an ``Outcome`` and the files under `
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import time
 import zlib
@@ -49,7 +50,7 @@ from .cache import (BuildCache, UnitRecord, build_records, bytes_digest, code_di
                     merged_units, tree_digest)
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
-from .files import inside, read_bytes, remove_file, under
+from .files import case_variant, inside, read_bytes, remove_file, under
 from .model import Diagnostic, Document, Stats
 from .project import Outcome, index_file, load_glossary_file, output_paths, po_path, source_pages
 
@@ -108,25 +109,28 @@ def below_coverage(settings: Settings, options: BuildOptions, locale: str, cover
 
 
 def unit_fingerprint(settings: Settings, base: str, locale: str, pages: tuple[str, ...],
-                     digests: dict[Path, str] | None = None, page_list: str = "") -> str:
+                     digests: dict[Path, str] | None = None, page_list: str = "",
+                     all_pages: frozenset[str] = frozenset()) -> str:
     """The page (first) and its includes: their source bytes and this locale's PO bytes; and
-    ``page_list`` (``page_list_digest``) when one of them has a site-root or ``~/`` link, the
-    only links whose built form depends on which pages exist (their letter case). ``digests``
+    ``page_list`` (``page_list_digest`` of ``all_pages``) when one of them has a site-root or
+    ``~/`` link, or a relative page link to no page of ``all_pages`` in that letter case: the
+    links whose built form depends on which pages exist (their letter case). ``digests``
     memoizes file digests across calls (a page is in every locale's units)."""
     memo = digests if digests is not None else {}
 
-    def of(path: Path, page: bool) -> str:
+    def of(path: Path, page: str | None) -> str:
         if path not in memo:
             data = read_bytes(path)
-            site_root = page and data is not None and _has_site_root_link(data)
-            memo[path] = bytes_digest(data) + ("/" if site_root else "")
+            depends = page is not None and data is not None and (
+                _has_site_root_link(data) or _has_inexact_page_link(data, page, all_pages))
+            memo[path] = bytes_digest(data) + ("/" if depends else "")
         return memo[path]
 
     parts = [base, locale]
     for page in pages:
-        parts.append(of(settings.source / page, True))
+        parts.append(of(settings.source / page, page))
         if locale != settings.source_locale and locale not in PSEUDO_LOCALES:
-            parts.append(of(po_path(settings, locale, page), False))
+            parts.append(of(po_path(settings, locale, page), None))
     if any(part.endswith("/") for part in parts[2:]):
         parts.append(page_list)
     return digest(*parts)
@@ -141,6 +145,31 @@ _LINK_START = re.compile(rb"\]\(|\]:|href|src")  # where one may start: a litera
 
 def _has_site_root_link(data: bytes) -> bool:
     return any(_SITE_ROOT_LINK.match(data, found.start()) for found in _LINK_START.finditer(data))
+
+
+# A relative link's destination: inline, a reference definition, an HTML attribute (what
+# ``render`` maps; a miss costs a rebuild only). Extension-less or ``.md``: a page.
+_RELATIVE_DESTINATION = re.compile(
+    rb"""(?:\]\(\s*<?|^[ \t]*\[[^\]\n]+\]:[ \t]*<?|href\s*=\s*["']?)(?![a-zA-Z][\w+.-]*:|[/\\#~])([^\s)>"'#?]+)""",
+    re.MULTILINE)
+
+
+def _has_inexact_page_link(data: bytes, page: str, all_pages: frozenset[str]) -> bool:
+    """Whether ``page`` links to a page that is not in ``all_pages`` in that letter case: its
+    built link then depends on which pages exist (``render`` writes the page's real case)."""
+    if not all_pages:
+        return False
+    folder = posixpath.dirname(page)
+    for match in _RELATIVE_DESTINATION.finditer(data):
+        path = match.group(1).decode("utf-8", "replace").replace("\\", "/")
+        suffix = posixpath.splitext(path)[1].lower()
+        if suffix not in ("", ".md") or path.endswith("/"):
+            continue
+        target = posixpath.normpath(posixpath.join(folder, path))
+        stem = target[:-3] if suffix == ".md" else target
+        if f"{stem}.md" not in all_pages and f"{stem}/index.md" not in all_pages:
+            return True
+    return False
 
 
 def page_list_digest(pages: Iterable[str]) -> str:
@@ -176,6 +205,7 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
         cache.units.setdefault(key, record)
     base = _base_fingerprint(settings, options, all_pages)
     page_list = page_list_digest(all_pages)
+    known_pages = frozenset(all_pages)
     stale: dict[str, list[str]] = {}
     fresh: dict[str, UnitRecord] = {}
     some_formats: dict[str, dict[str, tuple[str, ...]]] = {}  # page -> locale -> the formats it lacks, when not all
@@ -185,7 +215,7 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
             key = BuildCache.key(locale, page)
             record = cache.units.get(key)
             up_to_date = record is not None and record.fingerprint == unit_fingerprint(
-                settings, base, locale, (page, *record.includes), digests, page_list)
+                settings, base, locale, (page, *record.includes), digests, page_list, known_pages)
             lacking = _lacking_formats(settings, options, locale, page, record) if up_to_date else options.formats
             if not lacking:
                 fresh[key] = record
@@ -413,6 +443,7 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
         outputs["html/default.css"] = site.packaged_stylesheet(shop.env)
         kept.add(f"html/{site.STYLESHEET}")
     asset_bytes: dict[str, bytes | None] = {}
+    listings: dict[str, dict[str, list[str]]] = {}
     for locale in settings.all_locales:
         translations = {d.path: _site_translations(shop, locale, d) for d in documents}
         metas: list[render.Page] = []
@@ -441,9 +472,12 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
             kept.add(f"html/{locale}/{index_file(pages)}")
         for asset in sorted(assets):
             if asset not in asset_bytes:  # read once, copied into every locale
-                source_file = settings.source / asset  # not a file of our folders in it (the checker's view)
-                shown = source_file.is_file() and not under(asset, settings.inside_source)
-                asset_bytes[asset] = source_file.read_bytes() if shown else None
+                # the file in whatever letter case (the docs platform ignores it), copied to the
+                # name the page uses, so that the link works on a case-sensitive server too;
+                # not a file of our folders in the source (the checker's view)
+                real = asset if (settings.source / asset).is_file() else case_variant(settings.source, asset, listings)
+                shown = real is not None and not under(real, settings.inside_source)
+                asset_bytes[asset] = read_bytes(settings.source / real) if shown else None
             if asset_bytes[asset] is not None:
                 outputs[f"html/{locale}/{asset}"] = asset_bytes[asset]
     for relative, content in outputs.items():

@@ -130,6 +130,30 @@ def inside(root: Path, relative: str) -> Path:
     return root / normal
 
 
+def case_variant(root: Path, relative: str, listings: dict[str, dict[str, list[str]]] | None = None) -> str | None:
+    """The POSIX path below ``root`` of the one file ``relative`` names when letter case is
+    ignored (as the docs platform resolves links), or None: none, or more than one.
+    ``listings`` memoizes the folders' names across calls."""
+    memo = listings if listings is not None else {}
+    found: list[str] = []
+    for part in relative.split("/"):
+        folder = "/".join(found)
+        if folder not in memo:
+            names: dict[str, list[str]] = {}
+            try:
+                for name in os.listdir(root / folder if folder else root):
+                    names.setdefault(name.casefold(), []).append(name)
+            except OSError:
+                pass
+            memo[folder] = names
+        matches = memo[folder].get(part.casefold(), [])
+        if len(matches) != 1:
+            return None
+        found.append(matches[0])
+    path = "/".join(found)
+    return path if (root / path).is_file() else None
+
+
 def list_files(root: Path, skip: Collection[str] = (), unusable: list[str] | None = None) -> list[str]:
     """Every file below ``root`` as sorted POSIX relative paths (none if ``root`` is missing),
     but those in the folders ``skip`` (root-relative POSIX paths) and those whose path

@@ -548,8 +548,36 @@ def _map_url(url: str, context: LinkContext, page: bool) -> str:
             return url
         target = _site_path(mapped, context, page)
     else:
-        return _with_suffix(path, page) + rest
+        mapped = _with_suffix(path, page)
+        if page and context.pages and mapped != path and not path.endswith("/"):
+            mapped = _page_in_its_case(path, mapped, page_dir, context.pages)
+        return mapped + rest
     return relative_url(posixpath.relpath(target, page_dir or ".")) + rest
+
+
+def _page_in_its_case(path: str, mapped: str, page_dir: str, pages: frozenset[str]) -> str:
+    """A relative page link (``path``, built as ``mapped``) to a page that exists only in other
+    letter case, written in the page's case (``other.md`` -> ``Other.html``): the docs
+    platform ignores case, a static server on Linux does not. Any other link as ``mapped``."""
+    target = posixpath.normpath(posixpath.join(page_dir, path))
+    stem = target[:-3] if target.lower().endswith(".md") else target
+    if f"{stem}.md" in pages or f"{stem}/index.md" in pages:
+        return mapped
+    found = _pages_by_stem(pages).get(stem.casefold())
+    if found is None:
+        return mapped
+    built = posixpath.relpath(found[:-3] + ".html", page_dir or ".")
+    return "./" + built if mapped.startswith("./") and not built.startswith(".") else built
+
+
+@functools.lru_cache(maxsize=4)
+def _pages_by_stem(pages: frozenset[str]) -> dict[str, str]:
+    """Pages by their path without ``.md``, case-folded (the first in sorted order wins)."""
+    found: dict[str, str] = {}
+    for page in sorted(pages):
+        if page.lower().endswith(".md"):
+            found.setdefault(page[:-3].casefold(), page)
+    return found
 
 
 def relative_url(path: str) -> str:

@@ -202,7 +202,8 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
     settings = shop.settings
     translations, stats = shop.translations(locale, document, result.diagnostics)
     if below_coverage(settings, options, locale, stats.coverage):
-        fingerprint = unit_fingerprint(settings, base, locale, (document.path,), page_list=shop.page_list)
+        fingerprint = unit_fingerprint(settings, base, locale, (document.path,), page_list=shop.page_list,
+                                       all_pages=shop.all_pages)
         result.records[locale] = UnitRecord(fingerprint, (), (), stats.as_tuple(), skipped=True,
                                             findings=UnitRecord.keep_findings(shop.findings(locale, document)))
         result.notes.append(f"build: {locale}: {document.path} not published: {stats.coverage:.1f}% translated, "
@@ -229,7 +230,8 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
     if failed:  # those outputs keep their previous text (``build.with_other_outputs``); the unit is built again next time
         result.failed[locale] = failed
     result.records[locale] = UnitRecord(
-        "" if failed else unit_fingerprint(settings, base, locale, (document.path, *included), page_list=shop.page_list),
+        "" if failed else unit_fingerprint(settings, base, locale, (document.path, *included), page_list=shop.page_list,
+                                  all_pages=shop.all_pages),
         tuple(rendered), included,
         stats.as_tuple(), title=meta.title, assets=shop.assets.get(document.path, ()),
         has_errors=bool(document.error_codes), findings=UnitRecord.keep_findings(shop.findings(locale, document)),

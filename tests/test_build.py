@@ -223,6 +223,31 @@ def test_includes_are_inlined_with_their_links_rebased(tmp_path):
     assert 'src="../media/shot.png"' in html and (project / "out/html/en-US/media/shot.png").is_file()
 
 
+def test_links_in_other_letter_case_work_in_the_built_html_on_a_case_sensitive_server(tmp_path):
+    """The docs platform ignores letter case; the corpus has 13 images linked so (`.png` for
+    `Intune_Add_VPN_URI.PNG`) and 56 such links. The image was not copied into out/html and
+    `href="Other.html"` named no built file. The image is copied to the name the page uses;
+    a page link takes the built page's letter case, as a site-root link does."""
+    project = tmp_path / "site"
+    (project / "source" / "media").mkdir(parents=True)
+    (project / "source" / "media" / "Pic.PNG").write_bytes(b"\x89PNG real")
+    (project / "source" / "Other.md").write_text("# Other\n", encoding="utf-8")
+    (project / "source" / "page.md").write_text(
+        "# Page\n\n![x](media/pic.png) and [other](other.md), [again](./OTHER) and [gone](gone.md).\n",
+        encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\n', encoding="utf-8")
+    assert main(["-C", str(project), "build"]) == 0
+    html = (project / "out/html/en-US/page.html").read_text(encoding="utf-8")
+    assert (project / "out/html/en-US/media/pic.png").read_bytes() == b"\x89PNG real"
+    assert 'href="Other.html"' in html and 'href="./Other.html"' in html and 'href="gone.html"' in html
+    # the Markdown formats keep the source's links, which the docs platform resolves
+    assert "[other](other.md)" in (project / "out/markdown/en-US/page.md").read_text(encoding="utf-8")
+    # a page appearing in the right case rebuilds the pages whose links it changes
+    (project / "source" / "Gone.md").write_text("# Gone\n", encoding="utf-8")
+    assert main(["-C", str(project), "build"]) == 0
+    assert 'href="Gone.html"' in (project / "out/html/en-US/page.html").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"])
 def test_alerts_become_portable_labels_in_the_page_language(tmp_path, eol):
     """With CRLF line endings (13 English pages of the corpus have an alert line ending so)
