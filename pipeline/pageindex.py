@@ -40,6 +40,14 @@ def malformed_key(message: str) -> str:
     return _NUMBER.sub("#", message)
 
 
+def malformed_opening(key: str) -> str:
+    """The part of a ``malformed_key`` that names the link (``malformed link '[text](...'``):
+    the same broken link, described another way in an output, where the text around the
+    message (the next list item's link) is not the msgstr's."""
+    end = key.find("](...'")
+    return key[: end + 6] if end >= 0 else key
+
+
 def entry_location(facts: PageFacts, msgid: str) -> Location | None:
     """Where the PO entry of ``msgid`` is (None: no entry, or no PO file)."""
     entry = facts.entries.get(msgid)
@@ -98,7 +106,8 @@ class PageIndex:
     def __init__(self, facts: PageFacts, site_map: SiteMap) -> None:
         self._facts, self._site_map = facts, site_map
         self._changed: dict[tuple[str, bool], tuple[Segment, Location] | None] = {}
-        self._malformed_found: dict[str, tuple[Segment, Location | None] | None] = {}
+        self._malformed_found: dict[str, tuple[Segment, Location | None, str] | None] = {}
+        self._malformed_messages: dict[tuple[int, str], str] = {}  # (owner, opening) -> the msgstr's message
         self._headings_found: dict[str, tuple[Segment, Location] | None] = {}
 
     def _by_target(self, items: Iterable[tuple[str, T]]) -> TargetIndex[T]:
@@ -177,22 +186,32 @@ class PageIndex:
     def _malformed_owners(self) -> dict[str, list[int]]:
         owners: dict[str, list[int]] = {}
         for owner, (_, msgstr) in enumerate(self.translated):
-            for key in dict.fromkeys(malformed_key(m.message) for m in scan_message(msgstr).malformed):
+            for message in dict.fromkeys(m.message for m in scan_message(msgstr).malformed):
+                key = malformed_key(message)
                 owners.setdefault(key, []).append(owner)
+                opening = malformed_opening(key)
+                if opening != key:
+                    owners.setdefault(opening, []).append(owner)
+                    self._malformed_messages.setdefault((owner, opening), message)
         return owners
 
-    def malformed_translation(self, wanted: str) -> tuple[Segment, Location | None] | None:
+    def malformed_translation(self, wanted: str) -> tuple[Segment, Location | None, str] | None:
         """The first translated segment whose msgstr has the malformed link ``wanted`` (a
-        ``malformed_key``) and whose msgid is malformed too (then with None: the source has
-        it) or has a PO entry (then with that entry's place): the one that decides where the
-        problem is reported."""
+        ``malformed_key``; failing that, one with the same ``malformed_opening``) and whose
+        msgid is malformed too (then with None: the source has it) or has a PO entry (then
+        with that entry's place): the one that decides where the problem is reported; and
+        the msgstr's own message for it when only the opening matched ("" otherwise)."""
         if wanted not in self._malformed_found:
             found = None
-            for segment, _ in (self.translated[o] for o in self._malformed_owners.get(wanted, ())):
-                malformed = bool(scan_message(segment.text).malformed)
-                where = None if malformed else entry_location(self._facts, segment.text)
-                if malformed or where is not None:
-                    found = (segment, where)
+            for key in dict.fromkeys((wanted, malformed_opening(wanted))):
+                for owner in self._malformed_owners.get(key, ()):
+                    segment = self.translated[owner][0]
+                    malformed = bool(scan_message(segment.text).malformed)
+                    where = None if malformed else entry_location(self._facts, segment.text)
+                    if malformed or where is not None:
+                        found = (segment, where, self._malformed_messages.get((owner, key), "") if key != wanted else "")
+                        break
+                if found is not None:
                     break
             self._malformed_found[wanted] = found
         return self._malformed_found[wanted]

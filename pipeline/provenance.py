@@ -153,9 +153,9 @@ def _attribute_malformed(hit: Hit, facts: PageFacts, index: PageIndex, locale: s
     found = index.malformed_translation(wanted)
     if found is None:
         return Attribution(output, hit.diagnostic.message, "output")
-    segment, where = found
+    segment, where, own = found
     if where is None:
         return None  # the msgid is malformed already: reported on the source
-    return Attribution(where, f"{hit.diagnostic.message} (the {locale} translation of "
+    return Attribution(where, f"{own or hit.diagnostic.message} (the {locale} translation of "
                               f"{facts.source_display}:{segment.line}; built into {built})",
                        "translation", segment.line)

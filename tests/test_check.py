@@ -309,6 +309,32 @@ def test_translated_link_and_heading_problems_name_the_po_file_and_line(project,
     assert "out/html/en-US/autre.html:" in heading[0]
 
 
+def test_a_link_a_translation_leaves_unclosed_is_reported_at_its_po_entry_once(project, capsys):
+    """In a list, the output's scan sees the next item's link swallow the broken one, a
+    message the msgstr alone does not give: it was reported at two out/ paths, not at the PO
+    entry. It is matched by the link's opening and reported with the msgstr's own message."""
+    (project / "source" / "liste.md").write_text(
+        "# Liste\n\n- [Windows Phone 8.1](autre.md) pour les téléphones\n- [iOS](autre.md) pour les autres\n",
+        encoding="utf-8")
+    (project / "source" / "autre.md").write_text("# Autre\n", encoding="utf-8")
+    build(project, capsys)
+    po = project / "locales" / "en-US" / "liste.po"
+    msgid = 'msgid "[Windows Phone 8.1](autre.md) pour les téléphones"\nmsgstr ""'
+    text = po.read_text(encoding="utf-8")
+    assert msgid in text
+    po.write_text(text.replace(msgid, "# qa-accept: qa.link-count\n" + msgid[:-2] + '"[Windows Phone 8.1](autre.md for phones"'),
+                  encoding="utf-8")
+    build(project, capsys)
+    code, out, _ = check(project, capsys)
+    line = po.read_text(encoding="utf-8").splitlines().index("# qa-accept: qa.link-count") + 1
+    mine = [finding for finding in out if "Windows Phone" in finding]
+    assert code == 1 and len(mine) == 1, mine
+    assert mine[0].startswith(
+        f"locales/en-US/liste.po:{line}:1: error: malformed link '[Windows Phone 8.1](...': unclosed '](' (no ')' "
+        "before the end of the paragraph) (the en-US translation of source/liste.md:3; built into "
+        "out/frontmatter/en-US/liste.md:3:3, out/markdown/en-US/liste.md:3:3")
+
+
 # --- report formats --------------------------------------------------------------------------
 
 
