@@ -128,7 +128,12 @@ class Settings:
                 return value.relative_to(self.root).as_posix()
             return value
 
-        return repr({f.name: relative(getattr(self, f.name)) for f in fields(self) if f.repr and f.name != "root"})
+        # Which locales this run builds (``--locale``) is no input of a unit; the locales of
+        # the site, which every page's alternates name, are.
+        key = {f.name: relative(getattr(self, f.name)) for f in fields(self)
+               if f.repr and f.name not in ("root", "target_locales", "site_locales")}
+        key["published_locales"] = self.published_locales
+        return repr(key)
 
     @property
     def all_locales(self) -> tuple[str, ...]:

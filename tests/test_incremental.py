@@ -218,3 +218,15 @@ def test_a_locale_built_alone_across_the_threshold_updates_the_others_at_the_nex
     assert (sample_project / "out/html/de-DE" / HTML).is_file()
     assert_same_as_clean(sample_project, tmp_path, capsys, *gate)
     assert _names_de_de(sample_project, "en-US")
+
+
+def test_a_run_of_one_locale_does_not_make_the_next_full_build_render_the_others_again(sample_project, capsys):
+    """`build --locale qps-ploc` builds the source locale too; its units were recorded under
+    the restricted run's settings, so the next `make build` rendered every source page again
+    (and the one after a --locale run again), writing nothing."""
+    assert main(["-C", str(sample_project), "all"]) == 0
+    for locale in ("qps-ploc", "de-DE"):
+        assert main(["-C", str(sample_project), "build", "--locale", locale]) == 0
+        capsys.readouterr()
+        assert main(["-C", str(sample_project), "build"]) == 0
+        assert ": 0 built, 5 up to date, 0 file(s) written" in capsys.readouterr().out, locale
