@@ -15,7 +15,10 @@ Codes and severities (an ``error`` makes the build fall back to the source text;
 code                   severity  what differs
 =====================  ========  ==============================================================
 qa.link-count          error     number of links (inline, reference ``[t][label]``, autolinks,
-                                 ``<a href>``, DocFX ``[!INCLUDE[..](..)]``) differs
+                                 ``<a href>``, DocFX ``[!INCLUDE[..](..)]``) differs; a
+                                 reference definition ``[label]: x`` is a link, and so is a
+                                 shortcut ``[label]`` or collapsed ``[label][]`` reference that
+                                 a definition of the page (or of the text) resolves
 qa.image-count         error     number of images differs
 qa.link-target         error     a relative or site-root link/image target (path part) or a
                                  reference label changed, or a relative target became absolute
@@ -284,6 +287,12 @@ _LINK_RE = re.compile(
 )
 # After inline links are masked: a "][label]" not followed by the mask of a destination.
 _REFERENCE_RE = re.compile(r"\]\[(?P<label>[^\[\]\n]*[^\[\]\s][^\[\]\n]*)\](?!\u2e3b)")
+# A link reference definition "[label]: destination" (the label may go on over lines).
+_DEFINITION_RE = re.compile(
+    r"^[ \t]{0,3}\[(?P<label>(?:[^\[\]\\]|\\.)+)\]:[ \t]*(?:\n[ \t]*)?(?P<target><[^<>\n]*>|\S+)", re.M)
+# After full references are masked: a shortcut "[label]" or collapsed "[label][]" reference,
+# which is a link when a definition resolves its label (else the brackets are text).
+_SHORTCUT_RE = re.compile(r"(?<![\]\\])(?P<bang>!?)\[(?P<label>(?:[^\[\]\\]|\\.)+)\](?:\[\])?(?![\[(:\u2e3b])")
 _AUTOLINK_RE = re.compile(r"<(?P<target>[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>")
 # A "/" may follow the name as a space does: browsers read <svg/onload=x> as <svg onload=x>.
 _TAG_RE = re.compile(r"</?(?P<name>[A-Za-z][A-Za-z0-9]*)(?:[\s/][^<>]*)?>", re.S)
@@ -291,7 +300,14 @@ _COMMENT_RE = re.compile(COMMENT, re.S)
 _HREF_RE = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 
 
-def _parse_inline(text: str) -> _Inline:
+def reference_label(label: str) -> str:
+    """A link label as CommonMark matches it with its definition's: case folded, its white
+    space collapsed."""
+    return " ".join(label.split()).casefold()
+
+
+def _parse_inline(text: str, references: frozenset[str] = frozenset()) -> _Inline:
+    """``references``: the labels (``reference_label``) the page's definitions define."""
     spans, masked, stray = _split_code_spans(text)
     comments: list[str] = []
 
@@ -302,6 +318,18 @@ def _parse_inline(text: str) -> _Inline:
     if "<!--" in masked:  # a comment is never text: the links or marks inside it are not compared
         masked = _COMMENT_RE.sub(take_comment, masked)
     links: list[_Link] = []
+
+    def take_definition(m: re.Match[str]) -> str:
+        # a definition is a link: a translation that adds one takes over the page's own links
+        # of that label (the first definition wins), one that changes one changes them all
+        target = m.group("target")
+        links.append(_Link("link", f"[{m.group('label')}]: {target[1:-1] if target[:1] == '<' else target}"))
+        labels.add(reference_label(m.group("label")))
+        return _MASK
+
+    labels = set(references)  # and those the text defines itself
+    if "]:" in masked:
+        masked = _DEFINITION_RE.sub(take_definition, masked)
 
     def take_link(m: re.Match[str]) -> str:
         target = m.group("target").strip()
@@ -328,6 +356,15 @@ def _parse_inline(text: str) -> _Inline:
 
     if "][" in masked:
         masked = _REFERENCE_RE.sub(take_reference, masked)
+
+    def take_shortcut(m: re.Match[str]) -> str:
+        if reference_label(m.group("label")) not in labels:
+            return m.group(0)  # brackets in the text ("[Settings]"): prose
+        links.append(_Link("image" if m.group("bang") else "link", f"[{m.group('label')}]"))
+        return m.group("bang") + "[" + m.group("label") + "]" + _MASK
+
+    if labels and "[" in masked:
+        masked = _SHORTCUT_RE.sub(take_shortcut, masked)
     tags: list[str] = []
 
     def take_tag(m: re.Match[str]) -> str:
@@ -705,9 +742,9 @@ class _Source:
 
 
 @functools.lru_cache(maxsize=1024)
-def _source(msgid: str) -> _Source:
+def _source(msgid: str, references: frozenset[str]) -> _Source:
     """A page's msgids are checked against each locale's msgstr in turn: parse each once."""
-    inline = _parse_inline(msgid)
+    inline = _parse_inline(msgid, references)
     return _Source(
         inline, _emphasis(inline.prose), tuple(n for n in PRODUCT_NAMES if _contains_term(inline.prose, n)),
         tuple(_identifiers(inline.prose)),
@@ -728,16 +765,20 @@ def check_message(
     is_front_matter: bool,
     glossary: frozenset[str] = frozenset(),
     accepted: frozenset[str] = frozenset(),
+    references: frozenset[str] = frozenset(),
 ) -> list[Finding]:
-    """Every finding of ``msgstr`` as a translation of ``msgid``, minus the accepted codes."""
+    """Every finding of ``msgstr`` as a translation of ``msgid``, minus the accepted codes.
+
+    ``references``: the link labels the page's reference definitions define
+    (``reference_label``), which make a ``[label]`` in the text a link."""
     if msgstr == "":
         return []
     if not msgstr.strip() and msgid.strip():
         blank = [_finding("qa.blank", "the translation is only whitespace (the page would show nothing here)")]
         return [f for f in blank if not _is_accepted(f.code, accepted)]
-    source = _source(msgid)
+    source = _source(msgid, references)
     src = source.inline
-    tr = _parse_inline(msgstr)
+    tr = _parse_inline(msgstr, references)
     findings: list[Finding] = []
     findings += _check_links(src, tr)
     findings += _check_markup(src, tr, source.emphasis)

@@ -18,8 +18,9 @@ In: a msgid, its msgstr and (optionally) the segment kind. Out: the msgstr with
   (``javascript:``, ``JaVaScRiPt:``, ``&#106;avascript:``, ``data:``, ``vbscript:`` ...);
 - for body segments (every kind but ``front-matter``): line breaks removed when the msgid
   has none, and added block syntax (a leading ``#``, ``>``, list marker, code fence, setext
-  underline, table pipe or table delimiter row the msgid does not have) backslash-escaped,
-  so a translation cannot open a code block that swallows the page or start a new block;
+  underline, table pipe, table delimiter row or link reference definition ``[label]:`` the
+  msgid does not have) backslash-escaped, so a translation cannot open a code block that
+  swallows the page, start a new block or take over the page's ``[text][label]`` links;
 - for table cells: every unescaped ``|`` escaped (in a code span too, unless the source
   cell's code spans hold bare pipes), so a translation cannot end its cell. Elsewhere a
   ``|`` is text, and stays as written.
@@ -60,6 +61,8 @@ _BLOCK_START = re.compile(
     r"^(?:#{1,6}(?=[ \t]|$)|>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)|`{3,}|~{3,}|(?:=+|-+)[ \t]*$"
     r"|(?:[-*_][ \t]*){3,}$|\|)"
 )
+# a link reference definition's start: a label (on one line or more) and a colon
+_DEFINITION = re.compile(r"[ \t]*\[(?:[^\[\]\\]|\\.)+\]:", re.DOTALL)
 _PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
 _DELIMITER_ROW = re.compile(r"\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")  # GFM: '--- | :-:'
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -229,8 +232,14 @@ def _keep_block_structure(msgid: str, msgstr: str) -> str:
     # lose); any other is dropped, and the first line's always (at a line start: code)
     indents = {line[:len(line) - len(line.lstrip(" \t"))] for line in _NEWLINE.split(msgid)[1:]}
     lines = []
-    for number, line in enumerate(_NEWLINE.split(msgstr)):
+    given = _NEWLINE.split(msgstr)
+    definitions = _definition_lines(given)
+    if definitions and _definition_lines(_NEWLINE.split(msgid)):
+        definitions = set()  # the msgid defines a reference itself: the translation may too
+    for number, line in enumerate(given):
         stripped = line.lstrip(" \t")
+        if number in definitions:
+            stripped = "\\" + stripped
         match = _BLOCK_START.match(stripped)
         if match:
             if source_starts is None:
@@ -247,6 +256,23 @@ def _keep_block_structure(msgid: str, msgstr: str) -> str:
         indent = line[:len(line) - len(line.lstrip(" \t"))]
         lines.append(indent + stripped if number and indent and indent in indents else stripped)
     return "\n".join(lines)
+
+
+def _definition_lines(lines: list[str]) -> set[int]:
+    """The numbers of the ``lines`` that open a link reference definition (``[label]:``, the
+    label maybe going on over lines). A translation must not add one: it would leave the
+    paragraph out of the page and, the first definition of a label winning, take over the
+    page's own ``[text][label]`` links."""
+    if not any("]:" in line for line in lines):  # the common case: no definition at all
+        return set()
+    text = "\n".join(lines)
+    found = set()
+    offset = 0
+    for number, line in enumerate(lines):
+        if line.lstrip(" \t")[:1] == "[" and _DEFINITION.match(text, offset):
+            found.add(number)
+        offset += len(line) + 1
+    return found
 
 
 def _escape_cell_pipes(msgid: str, msgstr: str) -> str:

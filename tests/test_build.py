@@ -496,3 +496,46 @@ def test_the_shipped_project_is_up_to_date_with_itself(sample_project, capsys):
     before = tree()
     assert main(["-C", str(sample_project), "all"]) == 0
     assert tree() == before
+
+
+def _translate(project: Path, chosen: dict[str, str], locale: str = "de-DE") -> None:
+    """The sample page's entries of ``chosen`` (msgid -> msgstr) translated so, not fuzzy."""
+    po = project / "locales" / locale / (SEED_NAME[:-3] + ".po")
+    page = catalog.parse_catalog(po.read_text(encoding="utf-8"), po.name)
+    for entry in page:
+        if entry.msgid in chosen:
+            entry.msgstr = chosen[entry.msgid]
+            entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+    assert set(chosen) <= {entry.msgid for entry in page}
+    po.write_text(catalog.format_catalog(page), encoding="utf-8")
+
+
+def _built(project: Path, locale: str = "de-DE") -> dict[str, str]:
+    """The sample page as each format built it for ``locale``."""
+    return {fmt: (project / "out" / fmt / locale / (HTML if fmt == "html" else SEED_NAME)).read_text(encoding="utf-8")
+            for fmt in ("frontmatter", "markdown", "html")}
+
+
+def test_a_translation_cannot_define_or_plant_a_link_reference(sample_project, capsys):
+    """A paragraph translated '[portal]: https://evil.example/phish' became a link reference
+    definition: the paragraph vanished and, CommonMark's first definition winning, the page's
+    own '[portail][portal]' links went to evil.example. No finding, exit 0. A shortcut
+    reference '[portal]' in a link-less message planted a link, unseen by QA as well."""
+    source = sample_project / "source" / SEED_NAME
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "### Voir aussi", "Appuyez sur Installer pour continuer.\n\nConsultez le [portail][portal].\n\n### Voir aussi")
+        + "[portal]: http://portal.manage.microsoft.com\n", encoding="utf-8")
+    assert main(["-C", str(sample_project), "all"]) == 0
+    _translate(sample_project, {"Appuyez sur Installer pour continuer.": "[portal]: https://evil.example/phish",
+                                "Consultez le [portail][portal].": "Siehe das [Portal][portal].",
+                                "Voir aussi": "Siehe [portal]"})
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "build", "--locale", "de-DE"]) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert len(errors) == 2 and all(e.endswith("the source text is used instead [qa.link-count]") for e in errors)
+    built = _built(sample_project)
+    for fmt, page in built.items():
+        assert "evil.example" not in page and "Appuyez sur Installer pour continuer." in page, fmt
+        assert "Siehe das [Portal][portal]." in page or fmt == "html", fmt
+    assert '<a href="http://portal.manage.microsoft.com">Portal</a>' in built["html"]
+    assert re.search(r"<h2 [^>]*>Voir aussi</h2>", built["html"])  # the source text

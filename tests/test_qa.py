@@ -382,6 +382,25 @@ def test_messages_say_what_differs():
     assert f.message == "trailing whitespace differs: ' ' -> ''"
 
 
+
+def test_reference_definitions_and_the_references_that_resolve_are_links():
+    """'[portal]: https://evil.example/phish' for a link-less paragraph defined a link (the
+    first definition wins: it took over the page's '[portail][portal]' links), and a shortcut
+    '[portal]' or collapsed '[portal][]' reference planted one: QA counted neither. A bracketed
+    word that no definition of the page resolves stays text."""
+    msgid = "Appuyez sur Installer pour continuer."
+    [f] = check_message(msgid, "[portal]: https://evil.example/phish", in_table=False, is_front_matter=False)
+    assert f == Finding("error", "qa.link-count",
+                        "1 link(s) in translation, 0 in source: extra '[portal]: https://evil.example/phish'")
+    page = frozenset({"portal"})
+    assert codes("Voir aussi", "Siehe [portal]", references=page) == {"qa.link-count"}
+    assert codes("Voir aussi", "Siehe [Portal][]", references=page) == {"qa.link-count"}
+    assert codes("Voir aussi", "Siehe [Portal]") == set()  # no definition: text
+    assert codes("Consultez le [portail][portal].", "Siehe das [Portal][portal].", references=page) == set()
+    assert codes("Consultez le [portal].", "Siehe das [portal][].", references=page) == set()
+    assert codes("Consultez le [portail][portal].", "Siehe [Portal][andere].", references=page) == {"qa.link-target"}
+    assert codes("[portal]: http://portal.manage.microsoft.com", "[portal]: https://evil.example") == {"qa.link-target"}
+
 # Elements a translator could add that the old list of "known" names missed (WHATWG HTML,
 # its obsolete elements, and the SVG/MathML roots).
 ADDED_ELEMENTS = ["script", "style", "form", "iframe", "object", "embed", "input", "button",

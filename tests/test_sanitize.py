@@ -260,3 +260,21 @@ def test_a_table_delimiter_row_the_msgid_lacks_is_escaped() -> None:
     assert "<table" not in render_html_body(sanitize_translation(msgid, "a | b\n--- | ---", "paragraph"), ())
     kept = "a | b\n--- | ---"  # a line the msgid has itself
     assert sanitize_translation(kept, kept, "paragraph") == kept
+
+
+def test_a_reference_definition_the_msgid_lacks_is_escaped() -> None:
+    """A paragraph translated '[portal]: https://evil.example/phish' became a link reference
+    definition: the paragraph vanished and, the first definition winning, the page's own
+    '[portail][portal]' links went to evil.example. A leading '[label]:' is block syntax."""
+    msgid = "Appuyez sur Installer pour continuer."
+    cleaned = sanitize_translation(msgid, "[portal]: https://evil.example/phish", "paragraph")
+    assert cleaned == "\\[portal]: https://evil.example/phish"
+    page = f"{cleaned}\n\nConsultez le [portail][portal].\n\n[portal]: http://portal.manage.microsoft.com\n"
+    html = render_html_body(page, ())
+    assert "[portal]: https://evil.example/phish" in html
+    assert '<a href="http://portal.manage.microsoft.com">portail</a>' in html
+    # a label that goes on to the next line, and the definitions the msgid has itself
+    assert sanitize_translation("Line one\nline two.", "Ligne\n[por\ntal]: https://evil.example") == \
+        "Ligne\n\\[por\ntal]: https://evil.example"
+    own = "[portal]: http://portal.manage.microsoft.com"
+    assert sanitize_translation(own, own.replace("http:", "https:")) == own.replace("http:", "https:")
