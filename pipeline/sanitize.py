@@ -52,7 +52,10 @@ _AUTOLINK = re.compile(r"<(?:(?:https?|mailto):[^<>\s\"'`\x00-\x20\x7f]*|[A-Za-z
                        r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>",
                        re.IGNORECASE)
 _DEST = re.compile(r"\]\(\s*<?([^)\s>]*)")
-_REF_DEF = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:[ \t]*<?([^\s>]+)", re.MULTILINE)
+# a reference definition's destination: its label may hold escaped brackets (``[a\]b]:``) and
+# go on over lines, and the destination may stand on the line after it
+_REF_DEF = re.compile(r"^[ \t]{0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)?<?([^\s>]+)",
+                      re.MULTILINE | re.DOTALL)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _BACKSLASH = re.compile(r"\\([!-/:-@\[-`{-~])")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")

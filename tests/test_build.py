@@ -498,14 +498,16 @@ def test_the_shipped_project_is_up_to_date_with_itself(sample_project, capsys):
     assert tree() == before
 
 
-def _translate(project: Path, chosen: dict[str, str], locale: str = "de-DE") -> None:
-    """The sample page's entries of ``chosen`` (msgid -> msgstr) translated so, not fuzzy."""
+def _translate(project: Path, chosen: dict[str, str], locale: str = "de-DE", comment: str = "") -> None:
+    """The sample page's entries of ``chosen`` (msgid -> msgstr) translated so, not fuzzy,
+    with ``comment`` as their translator comment when given (``qa-accept: ...``)."""
     po = project / "locales" / locale / (SEED_NAME[:-3] + ".po")
     page = catalog.parse_catalog(po.read_text(encoding="utf-8"), po.name)
     for entry in page:
         if entry.msgid in chosen:
             entry.msgstr = chosen[entry.msgid]
             entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+            entry.tcomment = comment or entry.tcomment
     assert set(chosen) <= {entry.msgid for entry in page}
     po.write_text(catalog.format_catalog(page), encoding="utf-8")
 
@@ -516,16 +518,22 @@ def _built(project: Path, locale: str = "de-DE") -> dict[str, str]:
             for fmt in ("frontmatter", "markdown", "html")}
 
 
+def _add_a_reference_link(project: Path) -> None:
+    """The sample page with a link-less paragraph, a reference link and its definition, its
+    catalogs updated."""
+    source = project / "source" / SEED_NAME
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "### Voir aussi", "Appuyez sur Installer pour continuer.\n\nConsultez le [portail][portal].\n\n### Voir aussi")
+        + "[portal]: http://portal.manage.microsoft.com\n", encoding="utf-8")
+    assert main(["-C", str(project), "all"]) == 0
+
+
 def test_a_translation_cannot_define_or_plant_a_link_reference(sample_project, capsys):
     """A paragraph translated '[portal]: https://evil.example/phish' became a link reference
     definition: the paragraph vanished and, CommonMark's first definition winning, the page's
     own '[portail][portal]' links went to evil.example. No finding, exit 0. A shortcut
     reference '[portal]' in a link-less message planted a link, unseen by QA as well."""
-    source = sample_project / "source" / SEED_NAME
-    source.write_text(source.read_text(encoding="utf-8").replace(
-        "### Voir aussi", "Appuyez sur Installer pour continuer.\n\nConsultez le [portail][portal].\n\n### Voir aussi")
-        + "[portal]: http://portal.manage.microsoft.com\n", encoding="utf-8")
-    assert main(["-C", str(sample_project), "all"]) == 0
+    _add_a_reference_link(sample_project)
     _translate(sample_project, {"Appuyez sur Installer pour continuer.": "[portal]: https://evil.example/phish",
                                 "Consultez le [portail][portal].": "Siehe das [Portal][portal].",
                                 "Voir aussi": "Siehe [portal]"})
@@ -539,3 +547,16 @@ def test_a_translation_cannot_define_or_plant_a_link_reference(sample_project, c
         assert "Siehe das [Portal][portal]." in page or fmt == "html", fmt
     assert '<a href="http://portal.manage.microsoft.com">Portal</a>' in built["html"]
     assert re.search(r"<h2 [^>]*>Voir aussi</h2>", built["html"])  # the source text
+
+
+def test_an_accepted_reference_definition_is_text_with_its_unsafe_destination_blocked(sample_project, capsys):
+    """'[auch\\]x]: javascript:alert(document.domain)' reached the Markdown outputs unchanged:
+    the escaped ']' of its label hid the definition from the scheme check. A translator may
+    accept QA's findings; the sanitizer holds whatever they accept."""
+    _add_a_reference_link(sample_project)
+    _translate(sample_project, {"Appuyez sur Installer pour continuer.": "[auch\\]x]: javascript:alert(document.domain)",
+                                "Voir aussi": "Siehe [auch\\]x]"}, comment="qa-accept: qa.*")
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "build", "--locale", "de-DE"]) == 0
+    for fmt, page in _built(sample_project).items():
+        assert "javascript" not in page and "#blocked" in page, fmt

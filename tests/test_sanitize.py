@@ -278,3 +278,18 @@ def test_a_reference_definition_the_msgid_lacks_is_escaped() -> None:
         "Ligne\n\\[por\ntal]: https://evil.example"
     own = "[portal]: http://portal.manage.microsoft.com"
     assert sanitize_translation(own, own.replace("http:", "https:")) == own.replace("http:", "https:")
+
+
+@pytest.mark.parametrize(("msgid", "msgstr"), [
+    ("Appuyez sur Installer pour continuer.", "[auch\\]x]: javascript:alert(document.domain)"),
+    ("[portal]: http://portal.manage.microsoft.com", "[auch\\]x]: javascript:alert(document.domain)"),
+    ("[portal]:\nhttp://portal.manage.microsoft.com", "[portal]:\njavascript:alert(document.domain)"),
+    ("[portal]: http://portal.manage.microsoft.com", "[por\\\\tal]: <javascript:alert(document.domain)>"),
+])
+def test_a_reference_definition_with_an_escaped_bracket_or_a_next_line_destination_is_blocked(
+        msgid: str, msgstr: str) -> None:
+    """'[auch\\]x]: javascript:...' passed unchanged into the Markdown outputs: the label's
+    escaped ']' (which CommonMark allows) hid the definition from the scheme check; so did a
+    destination on the line after the label."""
+    cleaned = sanitize_translation(msgid, msgstr, "paragraph")
+    assert "#blocked" in cleaned and "javascript" not in cleaned
