@@ -15,7 +15,7 @@ Codes and severities (an ``error`` makes the build fall back to the source text;
 code                   severity  what differs
 =====================  ========  ==============================================================
 qa.link-count          error     number of links (inline, reference ``[t][label]``, autolinks,
-                                 ``<a href>``, DocFX ``[!INCLUDE[..](..)]``) differs; a
+                                 ``<a href>``) differs; a
                                  reference definition ``[label]: x`` is a link, and so is a
                                  shortcut ``[label]`` or collapsed ``[label][]`` reference that
                                  a definition of the page (or of the text) resolves
@@ -40,6 +40,10 @@ qa.html-form           warning   same tags, different spelling (``<br />`` -> ``
 qa.comment             warning   an HTML comment the msgid does not have, word for word (a
                                  writer's note translated, a note added): the sanitizer leaves
                                  it out of the page; a comment removed is no finding
+qa.docfx               error     DocFX syntax (``[!INCLUDE[..](file)]``, ``[!code-..[..](file)]``,
+                                 ``[!VIDEO url]``, ``[!NOTE]``, ``[!div]``) added, changed or lost:
+                                 an include is not a link; one the msgid lacks is shown as text
+                                 by the sanitizer (a leading alert marker is left out, no finding)
 qa.identifier          error     an error code (CamelCase word with 3+ capitals such as
                                  ``DeviceCapReached``) or a bold identifier (``**0x80180014**``,
                                  ``**Info.plist**``, ``**HKEY_LOCAL_MACHINE**``) is missing
@@ -110,7 +114,8 @@ from typing import Iterable, Mapping
 
 import yaml
 
-from .docfx import COMMENT
+from .docfx import COMMENT, EXTENSION, extension_key
+from .sanitize import drop_alert_marker
 
 __all__ = [
     "CODES",
@@ -145,6 +150,7 @@ CODES: Mapping[str, str] = MappingProxyType({
     "qa.html-tag": "error",
     "qa.html-form": "warning",
     "qa.comment": "warning",
+    "qa.docfx": "error",
     "qa.identifier": "error",
     "qa.product-name": "warning",
     "qa.glossary": "error",
@@ -218,6 +224,7 @@ class _Inline:
     links: tuple[_Link, ...]
     tags: tuple[str, ...]  # exact spelling, e.g. "<br />"
     comments: tuple[str, ...]  # "<!-- ... -->", exact spelling
+    extensions: tuple[str, ...]  # DocFX "[!INCLUDE[…](a.md)]", "[!NOTE]"... (``extension_key``)
     prose: str  # text with code spans, link targets and tags blanked out
 
 
@@ -297,6 +304,7 @@ _AUTOLINK_RE = re.compile(r"<(?P<target>[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>"
 # A "/" may follow the name as a space does: browsers read <svg/onload=x> as <svg onload=x>.
 _TAG_RE = re.compile(r"</?(?P<name>[A-Za-z][A-Za-z0-9]*)(?:[\s/][^<>]*)?>", re.S)
 _COMMENT_RE = re.compile(COMMENT, re.S)
+_EXTENSION_RE = re.compile(EXTENSION)
 _HREF_RE = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 
 
@@ -317,6 +325,15 @@ def _parse_inline(text: str, references: frozenset[str] = frozenset()) -> _Inlin
 
     if "<!--" in masked:  # a comment is never text: the links or marks inside it are not compared
         masked = _COMMENT_RE.sub(take_comment, masked)
+    extensions: list[str] = []
+
+    def take_extension(m: re.Match[str]) -> str:
+        # an include's "[title](file)" pastes the file: no link (an include for a link is a change)
+        extensions.append(extension_key(m))
+        return _MASK
+
+    if "[!" in masked:
+        masked = _EXTENSION_RE.sub(take_extension, masked)
     links: list[_Link] = []
 
     def take_definition(m: re.Match[str]) -> str:
@@ -379,7 +396,7 @@ def _parse_inline(text: str, references: frozenset[str] = frozenset()) -> _Inlin
 
     if "<" in masked:
         masked = _TAG_RE.sub(take_tag, masked)
-    return _Inline(tuple(spans), stray, tuple(links), tuple(tags), tuple(comments), masked)
+    return _Inline(tuple(spans), stray, tuple(links), tuple(tags), tuple(comments), tuple(extensions), masked)
 
 
 def _tag_kind(tag: str) -> str:
@@ -658,6 +675,20 @@ def _check_tags(src: _Inline, tr: _Inline) -> list[Finding]:
     return []
 
 
+def _check_extensions(src: _Inline, tr: _Inline) -> list[Finding]:
+    """DocFX syntax added (the sanitizer shows it as text: it could paste a page, a file or a
+    frame into the page), changed or lost (an include, an alert the page no longer has)."""
+    added = list((Counter(tr.extensions) - Counter(src.extensions)).elements())
+    lost = list((Counter(src.extensions) - Counter(tr.extensions)).elements())
+    findings = []
+    if added:
+        findings.append(_finding("qa.docfx", f"DocFX syntax not in the source: {', '.join(added)} "
+                                             "(the page shows it as text)"))
+    if lost:
+        findings.append(_finding("qa.docfx", f"DocFX syntax missing from the translation: {', '.join(lost)}"))
+    return findings
+
+
 def _check_comments(src: _Inline, tr: _Inline) -> list[Finding]:
     """A comment the msgid lacks, word for word; one it has but the msgstr lacks is fine."""
     added = list((Counter(tr.comments) - Counter(src.comments)).elements())
@@ -778,11 +809,15 @@ def check_message(
         return [f for f in blank if not _is_accepted(f.code, accepted)]
     source = _source(msgid, references)
     src = source.inline
-    tr = _parse_inline(msgstr, references)
+    # a leading alert marker the msgid lacks is left out of the page (translated pages write
+    # "> [!NOTE] Text" on one line, where the source has the marker outside the message)
+    tr = _parse_inline(msgstr if is_front_matter else drop_alert_marker(msgid, msgstr), references)
     findings: list[Finding] = []
     findings += _check_links(src, tr)
     findings += _check_markup(src, tr, source.emphasis)
     findings += _check_tags(src, tr)
+    if src.extensions or tr.extensions:
+        findings += _check_extensions(src, tr)
     if tr.comments:
         findings += _check_comments(src, tr)
     findings += _check_terms(src.prose, msgstr, glossary, source.products, source.identifiers)

@@ -21,6 +21,10 @@ In: a msgid, its msgstr and (optionally) the segment kind. Out: the msgstr with
   underline, table pipe, table delimiter row or link reference definition ``[label]:`` the
   msgid does not have) backslash-escaped, so a translation cannot open a code block that
   swallows the page, start a new block or take over the page's ``[text][label]`` links;
+- for body segments: each DocFX extension the msgid does not have (``[!INCLUDE[..](file)]``,
+  ``[!code-..[..](file)]``, ``[!VIDEO url]``, an alert marker; same keyword and file or
+  argument, counted) opened ``[\\!`` so it shows as text, and a leading alert marker the
+  msgid lacks left out;
 - for table cells: every unescaped ``|`` escaped (in a code span too, unless the source
   cell's code spans hold bare pipes), so a translation cannot end its cell. Elsewhere a
   ``|`` is text, and stays as written.
@@ -40,7 +44,7 @@ import html
 import re
 from collections import Counter
 
-from .docfx import ALERT_KIND, COMMENT
+from .docfx import ALERT_KIND, COMMENT, EXTENSION, extension_key
 
 _ANGLE = re.compile(r"<[^<>\n]*>")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
@@ -76,7 +80,7 @@ def sanitize_translation(msgid: str, msgstr: str, kind: str = "") -> str:
     cleaned = _escape_tags(msgid, msgstr)
     cleaned = _neutralize_destinations(msgid, cleaned)
     if kind != "front-matter":
-        cleaned = _keep_block_structure(msgid, _drop_alert_marker(msgid, cleaned))
+        cleaned = _keep_block_structure(msgid, _escape_extensions(msgid, drop_alert_marker(msgid, cleaned)))
     if kind in ("table-cell", "table-header"):
         cleaned = _escape_cell_pipes(msgid, cleaned)
     return cleaned
@@ -85,7 +89,7 @@ def sanitize_translation(msgid: str, msgstr: str, kind: str = "") -> str:
 _ALERT_MARKER = re.compile(rf"[ \t]*\[!({ALERT_KIND})\][ \t]*(?:\r\n|\n|\r)?[ \t]*", re.IGNORECASE)
 
 
-def _drop_alert_marker(msgid: str, msgstr: str) -> str:
+def drop_alert_marker(msgid: str, msgstr: str) -> str:
     """``msgstr`` without a DocFX alert marker opening it that the msgid does not open with.
     Translated pages often write the marker on the text's line (``> [!NOTE] Appuyez...``),
     where the source has it on a line of its own, outside the message: kept, it would show
@@ -94,6 +98,35 @@ def _drop_alert_marker(msgid: str, msgstr: str) -> str:
     if found is None or _ALERT_MARKER.match(msgid):
         return msgstr
     return msgstr[found.end():]
+
+
+_EXTENSION = re.compile(EXTENSION)
+
+
+def _escape_extensions(msgid: str, msgstr: str) -> str:
+    """``msgstr`` with each DocFX extension the msgid does not have (the same keyword and file
+    or argument, counted) opened ``[\\!``, which opens none: a translation's
+    ``[!INCLUDE[..](page.md)]`` would paste another page into the page, ``[!code-..]`` a file,
+    ``[!VIDEO url]`` a frame, an alert marker a block. Code spans show them as text already."""
+    if "[!" not in msgstr:  # the common case
+        return msgstr
+    allowed = Counter(extension_key(m) for m in _outside_code(_EXTENSION, msgid))
+    out: list[str] = []
+    cursor = 0
+    for found in _outside_code(_EXTENSION, msgstr):
+        key = extension_key(found)
+        if allowed[key] > 0:
+            allowed[key] -= 1
+            continue
+        out.append(msgstr[cursor:found.start() + 1] + "\\")
+        cursor = found.start() + 1
+    return "".join(out) + msgstr[cursor:]
+
+
+def _outside_code(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """``pattern``'s matches in ``text`` but those that start in a code span."""
+    code = [m.span() for m in _CODE_SPAN.finditer(text)] if "`" in text else []
+    return [m for m in pattern.finditer(text) if not any(start < m.start() < end for start, end in code)]
 
 
 def sanitize_front_matter_value(msgid: str, msgstr: str) -> str:

@@ -560,3 +560,30 @@ def test_an_accepted_reference_definition_is_text_with_its_unsafe_destination_bl
     assert main(["-C", str(sample_project), "build", "--locale", "de-DE"]) == 0
     for fmt, page in _built(sample_project).items():
         assert "javascript" not in page and "#blocked" in page, fmt
+
+
+SEE_ALSO = "[Using your iOS or Mac OS X device with Intune](using-your-ios-or-mac-os-x-device-with-intune.md)"
+
+
+@pytest.mark.parametrize("accepted", ["", "qa-accept: qa.*"])
+def test_a_translation_cannot_include_another_page(sample_project, capsys, accepted):
+    """A link translated '[!INCLUDE[Mit iOS](using-...md)]' pasted that page (here a draft)
+    into the translated page, its H1 and all, with only a product-name warning and exit 0.
+    QA reports the include (qa.docfx) and the link it lost; accepted, it is text."""
+    (sample_project / "source" / "using-your-ios-or-mac-os-x-device-with-intune.md").write_text(
+        "# Draft\n\nINTERNAL DRAFT: do not publish.\n", encoding="utf-8")
+    assert main(["-C", str(sample_project), "all"]) == 0
+    _translate(sample_project, {SEE_ALSO: "[!INCLUDE[Mit iOS](using-your-ios-or-mac-os-x-device-with-intune.md)]"},
+               comment=accepted)
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "build", "--locale", "de-DE"]) == (0 if accepted else 1)
+    err = capsys.readouterr().err
+    assert ("[qa.docfx]" in err and "[qa.link-count]" in err) != bool(accepted)
+    built = _built(sample_project)
+    for fmt, page in built.items():
+        assert "INTERNAL DRAFT" not in page and "# Draft" not in page, fmt
+    if accepted:
+        assert "[\\!INCLUDE[Mit iOS](using-your-ios-or-mac-os-x-device-with-intune.md)]" in built["frontmatter"]
+        assert "[!INCLUDE" in built["html"]
+    else:
+        assert SEE_ALSO in built["frontmatter"]

@@ -320,6 +320,13 @@ BROKEN = [
         "qa.control",
         **CELL,
     ),
+    # A link made an include: the other page pasted into this one, DocFX syntax the msgid lacks.
+    broken(
+        "include-for-a-link",
+        "[Using your iOS or Mac OS X device with Intune](using-your-ios-or-mac-os-x-device-with-intune.md)",
+        "[!INCLUDE[Mit iOS und Intune](using-your-ios-or-mac-os-x-device-with-intune.md)]",
+        "qa.link-count", "qa.docfx",
+    ),
     # Only spaces: the page would show an empty heading or cell, counted as translated.
     broken("blank-translation", "Voir aussi", "   ", "qa.blank"),
     # msgfmt refuses the catalog: msgid and msgstr must both end (and both begin) with "\n" or not.
@@ -400,6 +407,36 @@ def test_reference_definitions_and_the_references_that_resolve_are_links():
     assert codes("Consultez le [portal].", "Siehe das [portal][].", references=page) == set()
     assert codes("Consultez le [portail][portal].", "Siehe [Portal][andere].", references=page) == {"qa.link-target"}
     assert codes("[portal]: http://portal.manage.microsoft.com", "[portal]: https://evil.example") == {"qa.link-target"}
+
+
+def errors(msgid: str, msgstr: str, **kw: object) -> set[str]:
+    kw.setdefault("in_table", False)
+    kw.setdefault("is_front_matter", False)
+    return {f.code for f in check_message(msgid, msgstr, **kw) if f.severity == "error"}  # type: ignore[arg-type]
+
+
+INCLUDE_LINK = "[Using your iOS or Mac OS X device with Intune](using-your-ios-or-mac-os-x-device-with-intune.md)"
+
+
+def test_docfx_syntax_the_msgid_lacks_or_loses_is_an_error_and_an_include_is_no_link():
+    """'[!INCLUDE[Mit iOS](using-...md)]' for a link to that page pasted the page into the
+    translation, and QA saw the same link. An include (or '[!code-...]' snippet) is DocFX
+    syntax, not a link: added, changed or lost, as a '[!VIDEO]' or an alert marker, it is
+    qa.docfx. The sanitizer shows what the msgid lacks as text."""
+    include = "[!INCLUDE[Mit iOS](using-your-ios-or-mac-os-x-device-with-intune.md)]"
+    assert errors(INCLUDE_LINK, include) == {"qa.link-count", "qa.docfx"}
+    [f] = [f for f in check_message(INCLUDE_LINK, include, in_table=False, is_front_matter=False)
+           if f.code == "qa.docfx"]
+    assert f == Finding("error", "qa.docfx", "DocFX syntax not in the source: "
+                        "[!INCLUDE[…](using-your-ios-or-mac-os-x-device-with-intune.md)] (the page shows it as text)")
+    assert errors("[Android](android.md)", "[!code-csharp[Android](android.md)]") == {"qa.link-count", "qa.docfx"}
+    assert codes("Appuyez sur Installer pour continuer.", "[!VIDEO https://evil.example/x]") == {"qa.docfx"}
+    assert codes("Tap the button.", "Appuyez [!NOTE] sur le bouton.") == {"qa.docfx"}
+    assert codes("See [!INCLUDE[a](a.md)].", "Voir [!INCLUDE[a](b.md)].") == {"qa.docfx"}
+    assert codes("See [!INCLUDE[a](a.md)].", "Voir ceci.") == {"qa.docfx"}
+    assert codes("See [!INCLUDE[a](a.md)].", "Voir [!include [das A](a.md)].") == set()
+    # a leading alert marker is left out of the page (translated pages write it on the text's line)
+    assert codes("Tap the button.", "[!NOTE] Appuyez sur le bouton.") == set()
 
 # Elements a translator could add that the old list of "known" names missed (WHATWG HTML,
 # its obsolete elements, and the SVG/MathML roots).
@@ -802,8 +839,8 @@ EXPECTED_CORPUS_ERRORS = [
     # TP: the translator dropped the Company Portal website link.
     ("de-de", "device-doesnt-comply-with-maximum-operating-system-version-windows.md", "qa.link-count"),
     ("ja-jp", "device-doesnt-comply-with-maximum-operating-system-version-windows.md", "qa.link-count"),
-    # FP: "Intune" replaced by [!INCLUDE[wit_firstref](...)], which counts as a link.
-    ("de-de", "microsoft-intune-company-portal.md", "qa.link-count"),
+    # FP: "Intune" replaced by [!INCLUDE[wit_firstref](...)], an include the source lacks.
+    ("de-de", "microsoft-intune-company-portal.md", "qa.docfx"),
     # FP-ish: the translator repaired the source's unclosed link, so the count differs.
     ("ja-jp", "you-see-errors-while-trying-to-enroll-your-device-in-intune-ios.md", "qa.link-count"),
     # TP: '**' that CommonMark (markdown-it-py) cannot pair, shown as literal asterisks:

@@ -293,3 +293,26 @@ def test_a_reference_definition_with_an_escaped_bracket_or_a_next_line_destinati
     destination on the line after the label."""
     cleaned = sanitize_translation(msgid, msgstr, "paragraph")
     assert "#blocked" in cleaned and "javascript" not in cleaned
+
+
+INCLUDE_LINK = "[Using your iOS or Mac OS X device with Intune](using-your-ios-or-mac-os-x-device-with-intune.md)"
+
+
+@pytest.mark.parametrize(("msgid", "msgstr", "expected"), [
+    (INCLUDE_LINK, "[!INCLUDE[Mit iOS](using-your-ios-or-mac-os-x-device-with-intune.md)]",
+     "[\\!INCLUDE[Mit iOS](using-your-ios-or-mac-os-x-device-with-intune.md)]"),
+    ("[Android](android.md)", "[!code-csharp[Android](android.md)]", "[\\!code-csharp[Android](android.md)]"),
+    ("Appuyez sur Installer pour continuer.", "[!VIDEO https://evil.example/x]", "[\\!VIDEO https://evil.example/x]"),
+    ("Tap it.\nThen wait.", "Appuyez.\n[!WARNING]\nAttendez.", "Appuyez.\n[\\!WARNING]\nAttendez."),
+    ("See [!INCLUDE[a](a.md)].", "Voir [!INCLUDE[a](b.md)].", "Voir [\\!INCLUDE[a](b.md)]."),
+    ("See [!VIDEO https://www.youtube.com/embed/x].", "Voir [!VIDEO https://evil.example/x].",
+     "Voir [\\!VIDEO https://evil.example/x]."),
+    # the msgid's own (whatever its title says), and DocFX syntax shown in code: kept
+    ("See [!INCLUDE[a](a.md)].", "Voir [!include [das A](a.md)].", "Voir [!include [das A](a.md)]."),
+    ("Write `x`.", "Schreiben Sie `[!INCLUDE[a](b.md)]`.", "Schreiben Sie `[!INCLUDE[a](b.md)]`."),
+])
+def test_docfx_syntax_the_msgid_lacks_is_escaped(msgid: str, msgstr: str, expected: str) -> None:
+    """A link translated '[!INCLUDE[Mit iOS](...)]' pasted that page (a draft) into the
+    translated one; '[!code-csharp[x](file)]' would paste a file as code and '[!VIDEO url]'
+    an iframe. DocFX syntax the msgid does not have is text: '[\\!' opens none."""
+    assert sanitize_translation(msgid, msgstr, "paragraph") == expected
