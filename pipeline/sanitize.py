@@ -26,8 +26,9 @@ In: a msgid, its msgstr and (optionally) the segment kind. Out: the msgstr with
   argument, counted) opened ``[\\!`` so it shows as text, and a leading alert marker the
   msgid lacks left out;
 - for table cells: every unescaped ``|`` escaped (in a code span too, unless the source
-  cell's code spans hold bare pipes), so a translation cannot end its cell. Elsewhere a
-  ``|`` is text, and stays as written.
+  cell's code spans hold bare pipes), and a space put after a backslash the text ends with,
+  so a translation cannot end its cell or escape the ``|`` that does. Elsewhere a ``|`` is
+  text, and stays as written.
 
 A translation can therefore reword, reorder and restyle (emphasis, code spans, links to
 web pages), but never add live markup. The HTML renderer checks every URL again.
@@ -312,11 +313,18 @@ def _definition_lines(lines: list[str]) -> set[int]:
 
 
 def _escape_cell_pipes(msgid: str, msgstr: str) -> str:
-    """A table cell's ``msgstr`` with its unescaped ``|`` escaped: the msgid has none outside
+    """A table cell's ``msgstr`` with its unescaped ``|`` escaped, and a space after a backslash
+    it ends with, so it cannot escape the ``|`` that ends the cell: the msgid has none outside
     code spans (it would have ended the cell). Inside a code span GFM (our HTML) ends the cell
     at a bare ``|`` too, so there it is escaped unless the source cell writes bare pipes in its
     code spans (as the docs platform, which reads a code span first, allows): the translation
     follows the source."""
+    if msgstr.endswith("\\"):
+        # a backslash the text ends with would escape what follows it in the row: GFM reads any
+        # backslash before a '|' as escaping it (the cell merged with the next, or the row lost
+        # a cell and the whole table was gone), and one before the '<br />' of the next piece
+        # showed the tag as text. After a space it escapes nothing (the cell's text is trimmed).
+        msgstr += " "
     if "|" not in msgstr:
         return msgstr
     bare_in_code = any(_PIPE.search(m.group(0)) for m in _CODE_SPAN.finditer(msgid))

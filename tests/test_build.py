@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from pipeline import catalog
@@ -587,3 +588,20 @@ def test_a_translation_cannot_include_another_page(sample_project, capsys, accep
         assert "[!INCLUDE" in built["html"]
     else:
         assert SEE_ALSO in built["frontmatter"]
+
+
+def test_a_trailing_backslash_in_a_cell_keeps_the_table(sample_project, capsys):
+    """'Problem \\' for the header cell 'Problème' escaped the '|' after it: the error table
+    was gone from the HTML (and with it every row id errors.json links to); a body cell's
+    merged with the next, and one before '<br /><br />' showed '&lt;br /&gt;'. Exit 0."""
+    _translate(sample_project, {
+        "Problème": "Problem \\",
+        "Vous avez trop d’appareils mobiles déjà inscrits.": "Zu viele \\",
+        "Il existe un problème avec le certificat qui autorise votre appareil mobile à communiquer avec le "
+        "réseau de votre entreprise.": "Es gibt ein Problem \\"})
+    assert main(["-C", str(sample_project), "build", "--locale", "de-DE"]) == 0
+    html = _built(sample_project)["html"]
+    assert html.count("<table") == 1 and html.count("<th scope=\"col\"") == 3 and "&lt;br" not in html
+    row = lxml.html.fromstring(html).get_element_by_id("DeviceCapReached")
+    assert [cell.text_content() for cell in row.iter("td")][0] == "Zu viele \\"  # its own cell
+    assert re.search(r"Es gibt ein Problem \\ ?<br><br>", html.replace("\n", ""))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import lxml.html
 import pytest
 from hypothesis import given, settings
@@ -316,3 +318,20 @@ def test_docfx_syntax_the_msgid_lacks_is_escaped(msgid: str, msgstr: str, expect
     translated one; '[!code-csharp[x](file)]' would paste a file as code and '[!VIDEO url]'
     an iframe. DocFX syntax the msgid does not have is text: '[\\!' opens none."""
     assert sanitize_translation(msgid, msgstr, "paragraph") == expected
+
+
+@pytest.mark.parametrize(("msgstr", "expected"), [
+    ("Problem \\", "Problem \\ "),
+    ("Problem \\\\\\", "Problem \\\\\\ "),
+    ("Problem \\\\", "Problem \\\\ "),  # GFM reads any backslash before a '|' as escaping it
+    ("Problem", "Problem"),
+])
+def test_a_trailing_backslash_in_a_cell_cannot_escape_the_cells_end(msgstr: str, expected: str) -> None:
+    """A header cell translated 'Problem \\' escaped the source's '|' after it: the row had one
+    cell fewer than the delimiter row and the whole error table was gone from the page."""
+    for kind in ("table-header", "table-cell"):
+        assert sanitize_translation("Problème", msgstr, kind) == expected
+    assert sanitize_translation("Problème", msgstr, "heading") == msgstr
+    row = f"|Fehlermeldung|{sanitize_translation('Problème', msgstr, 'table-header')}|Informationen|\n|-|-|-|\n|a|b|c|\n"
+    html = render_html_body(row, ())
+    assert len(re.findall(r"<th[ >]", html)) == 3 and ">Informationen</th>" in html
