@@ -53,8 +53,10 @@ qa.table-pipe          error     unescaped ``|`` outside code spans in a table c
 qa.table-newline       error     a newline in a table cell
 qa.block-break         error     a blank line in a msgstr whose msgid has none (splits the block)
 qa.whitespace          warning   leading or trailing whitespace differs from the msgid
-qa.blank               error     only whitespace where the msgid has text (an empty heading
-                                 or cell, counted as translated)
+qa.blank               error     nothing shown where the msgid shows text (an empty heading,
+                                 cell or title, counted as translated): white space, zero-width
+                                 or blank-looking characters (``&nbsp;``, ``&#8203;``, U+2800),
+                                 a comment or an alert marker the page leaves out, only
 qa.po-newline          error     the msgid and the msgstr do not both begin (or both end) with
                                  a newline: ``msgfmt --check`` refuses the catalog
 qa.control             error     a control character the msgid does not have (C0 but tab and
@@ -75,8 +77,9 @@ repaired, a localized screenshot. The 67 warning-only pairs are mostly product n
 out of a fluent sentence.
 
 HTML comments (``<!-- ... -->``) are writers' notes, never shown to readers: what one holds
-(links, bold; not code spans, which are read first) is no part of the text the checks
-compare. A translator may keep a note word for word (it is published as in the source page)
+(links, bold, code spans, error codes, glossary terms: a comment and a code span are read in
+CommonMark's order, the first to start wins) is no part of the text the checks compare, so
+what a translation must keep is looked for where the page shows it. A translator may keep a note word for word (it is published as in the source page)
 or remove it; a note changed or added is left out by the sanitizer, never escaped into
 visible text, and only warned about: the page loses nothing readers would see, so its
 translation stays in use (an error would put the whole paragraph back in the source
@@ -105,6 +108,7 @@ prefix (``qa.link-*``); ``qa.*`` accepts everything. Accepted findings are dropp
 from __future__ import annotations
 
 import functools
+import html
 import re
 import unicodedata
 from collections import Counter
@@ -114,7 +118,7 @@ from typing import Iterable, Mapping
 
 import yaml
 
-from .docfx import COMMENT, EXTENSION, extension_key
+from .docfx import EXTENSION, extension_key
 from .sanitize import drop_alert_marker
 
 __all__ = [
@@ -226,23 +230,36 @@ class _Inline:
     comments: tuple[str, ...]  # "<!-- ... -->", exact spelling
     extensions: tuple[str, ...]  # DocFX "[!INCLUDE[…](a.md)]", "[!NOTE]"... (``extension_key``)
     prose: str  # text with code spans, link targets and tags blanked out
+    shown: str  # the text without its comments (which no page shows)
 
 
 # Stands for a code span, link target or tag in the prose. It is punctuation (U+2E3B THREE-EM
 # DASH), as the backtick, ')' or '>' it replaces, so emphasis flanking is judged the same.
 _MASK = "\u2e3b"
-_NEXT_SPECIAL = re.compile(r"[`\\]")
+_NEXT_SPECIAL = re.compile(r"[`\\<]")
 
 
-def _split_code_spans(text: str) -> tuple[list[str], str, int]:
-    """CommonMark code spans: a run of n backticks closed by the next run of exactly n.
+@dataclass(frozen=True)
+class _Split:
+    """A text's code spans and comments, taken out in CommonMark's order: whichever starts
+    first wins, so a backtick in a comment opens no code span and a comment in a code span
+    is code."""
 
-    Returns the span contents (raw, between the runs), the text with each span replaced by
-    ``_MASK``, and the number of backticks left unmatched.
-    """
-    if "`" not in text:  # the common case: nothing to split
-        return [], text, 0
+    spans: list[str]  # the code spans' contents (raw, between the backtick runs)
+    masked: str  # the text with each code span and comment replaced by ``_MASK``
+    stray: int  # backticks left unmatched
+    comments: list[str]  # "<!-- ... -->", exact spelling
+    shown: str  # the text without its comments: what a page shows of it, markup and all
+
+
+def _split_code_spans(text: str) -> _Split:
+    """CommonMark code spans (a run of n backticks closed by the next run of exactly n) and
+    complete HTML comments (``<!--`` to the first ``-->``)."""
+    if "`" not in text and "<!--" not in text:  # the common case: nothing to split
+        return _Split([], text, 0, [], text)
     spans: list[str] = []
+    comments: list[str] = []
+    hidden: list[tuple[int, int]] = []
     out: list[str] = []
     stray = 0
     i = 0
@@ -252,6 +269,17 @@ def _split_code_spans(text: str) -> tuple[list[str], str, int]:
         if ch == "\\" and i + 1 < n:
             out.append(text[i : i + 2])
             i += 2
+            continue
+        if ch == "<":
+            end = text.find("-->", i + 4) if text.startswith("<!--", i) else -1
+            if end < 0:
+                out.append(ch)
+                i += 1
+                continue
+            comments.append(text[i : end + 3])
+            hidden.append((i, end + 3))
+            out.append(_MASK)
+            i = end + 3
             continue
         if ch != "`":
             nxt = _NEXT_SPECIAL.search(text, i)
@@ -284,7 +312,8 @@ def _split_code_spans(text: str) -> tuple[list[str], str, int]:
         spans.append(text[j:close])
         out.append(_MASK)
         i = close + run
-    return spans, "".join(out), stray
+    shown = "".join(text[a:b] for a, b in zip([0] + [e for _, e in hidden], [s for s, _ in hidden] + [n]))
+    return _Split(spans, "".join(out), stray, comments, shown)
 
 
 _LINK_RE = re.compile(
@@ -303,7 +332,6 @@ _SHORTCUT_RE = re.compile(r"(?<![\]\\])(?P<bang>!?)\[(?P<label>(?:[^\[\]\\]|\\.)
 _AUTOLINK_RE = re.compile(r"<(?P<target>[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>")
 # A "/" may follow the name as a space does: browsers read <svg/onload=x> as <svg onload=x>.
 _TAG_RE = re.compile(r"</?(?P<name>[A-Za-z][A-Za-z0-9]*)(?:[\s/][^<>]*)?>", re.S)
-_COMMENT_RE = re.compile(COMMENT, re.S)
 _EXTENSION_RE = re.compile(EXTENSION)
 _HREF_RE = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 
@@ -316,15 +344,8 @@ def reference_label(label: str) -> str:
 
 def _parse_inline(text: str, references: frozenset[str] = frozenset()) -> _Inline:
     """``references``: the labels (``reference_label``) the page's definitions define."""
-    spans, masked, stray = _split_code_spans(text)
-    comments: list[str] = []
-
-    def take_comment(m: re.Match[str]) -> str:
-        comments.append(m.group(0))
-        return _MASK
-
-    if "<!--" in masked:  # a comment is never text: the links or marks inside it are not compared
-        masked = _COMMENT_RE.sub(take_comment, masked)
+    split = _split_code_spans(text)  # a comment is never text: what it holds is not compared
+    masked = split.masked
     extensions: list[str] = []
 
     def take_extension(m: re.Match[str]) -> str:
@@ -396,7 +417,8 @@ def _parse_inline(text: str, references: frozenset[str] = frozenset()) -> _Inlin
 
     if "<" in masked:
         masked = _TAG_RE.sub(take_tag, masked)
-    return _Inline(tuple(spans), stray, tuple(links), tuple(tags), tuple(comments), tuple(extensions), masked)
+    return _Inline(tuple(split.spans), split.stray, tuple(links), tuple(tags), tuple(split.comments),
+                   tuple(extensions), masked, split.shown)
 
 
 def _tag_kind(tag: str) -> str:
@@ -783,6 +805,20 @@ def _source(msgid: str, references: frozenset[str]) -> _Source:
 
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# letters drawn as nothing (Braille pattern blank, the Hangul fillers), which a translator
+# can type where the other white space would be noticed
+_BLANK_LETTERS = frozenset("\u2800\u3164\u115f\u1160\uffa0")
+
+
+def _shows_nothing(shown: str, markup: bool) -> bool:
+    """Whether a text without its comments (``_Inline.shown``) shows nothing: white space,
+    format characters (zero-width spaces, joiners, bidi marks, soft hyphens) and blank letters
+    only, character references decoded in ``markup``. A control character is something
+    (``qa.control`` reports it)."""
+    if markup and "&" in shown:
+        shown = html.unescape(shown)
+    return not _CONTROL_RE.search(shown) and all(
+        c.isspace() or c in _BLANK_LETTERS or unicodedata.category(c) == "Cf" for c in shown)
 
 
 # --------------------------------------------------------------------------- public API
@@ -804,14 +840,16 @@ def check_message(
     (``reference_label``), which make a ``[label]`` in the text a link."""
     if msgstr == "":
         return []
-    if not msgstr.strip() and msgid.strip():
-        blank = [_finding("qa.blank", "the translation is only whitespace (the page would show nothing here)")]
-        return [f for f in blank if not _is_accepted(f.code, accepted)]
     source = _source(msgid, references)
     src = source.inline
     # a leading alert marker the msgid lacks is left out of the page (translated pages write
     # "> [!NOTE] Text" on one line, where the source has the marker outside the message)
     tr = _parse_inline(msgstr if is_front_matter else drop_alert_marker(msgid, msgstr), references)
+    markup = not is_front_matter  # a front-matter value is plain text: "&nbsp;" is what it shows
+    if _shows_nothing(tr.shown, markup) and not _shows_nothing(src.shown, markup):
+        blank = [_finding("qa.blank", "the translation shows nothing (only white space, invisible characters, "
+                                      "comments or an alert marker): the page would show nothing here")]
+        return [f for f in blank if not _is_accepted(f.code, accepted)]
     findings: list[Finding] = []
     findings += _check_links(src, tr)
     findings += _check_markup(src, tr, source.emphasis)
@@ -820,7 +858,7 @@ def check_message(
         findings += _check_extensions(src, tr)
     if tr.comments:
         findings += _check_comments(src, tr)
-    findings += _check_terms(src.prose, msgstr, glossary, source.products, source.identifiers)
+    findings += _check_terms(src.prose, tr.shown, glossary, source.products, source.identifiers)
     if in_table:
         findings += _check_table(tr, msgstr)
     elif "\n" in msgstr and _BLANK_LINE.search(msgstr) and not _BLANK_LINE.search(msgid):

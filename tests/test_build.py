@@ -605,3 +605,38 @@ def test_a_trailing_backslash_in_a_cell_keeps_the_table(sample_project, capsys):
     row = lxml.html.fromstring(html).get_element_by_id("DeviceCapReached")
     assert [cell.text_content() for cell in row.iter("td")][0] == "Zu viele \\"  # its own cell
     assert re.search(r"Es gibt ein Problem \\ ?<br><br>", html.replace("\n", ""))
+
+
+APNS_CELL = ("Contactez vos administrateurs informatiques en leur indiquant que vous avez reçu le message "
+             "**APNSCertificateNotValid** quand vous essayez d’inscrire votre appareil mobile et qu’ils peuvent "
+             "trouver comment résoudre le problème dans ce tableau.")
+
+
+def test_an_error_code_hidden_in_a_comment_is_missing_and_the_source_text_is_used(sample_project, capsys):
+    """QA found the error code in the raw msgstr, but the page leaves the comment out: the
+    published cell said '... nennen Sie die Meldung.', with two warnings and exit 0."""
+    _translate(sample_project, {APNS_CELL: "Wenden Sie sich an Ihre IT-Administratoren und nennen Sie die "
+                                           "Meldung<!-- **APNSCertificateNotValid** -->."})
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "build", "--locale", "de-DE"]) == 1
+    err = capsys.readouterr().err
+    assert "identifier 'APNSCertificateNotValid' missing from translation" in err and "[qa.identifier]" in err
+    row = lxml.html.fromstring(_built(sample_project)["html"]).get_element_by_id("APNSCertificateNotValid")
+    assert "Meldung." not in row.text_content() and "reçu le message APNSCertificateNotValid" in row.text_content()
+
+
+@pytest.mark.parametrize("msgstr", ["<!-- -->", "[!NOTE]", "[!TIP]", "\u200b", "&nbsp;", "&#8203;", "\u2800"])
+def test_a_translation_that_shows_nothing_falls_back_to_the_source_text(sample_project, capsys, msgstr):
+    """An empty heading, cell and title were published (and counted translated): qa.blank
+    looked for white space only, not for what the page shows."""
+    title = "Des erreurs se produisent pendant l’inscription de votre appareil iOS dans Intune | Microsoft Intune"
+    chosen = {"Voir aussi": msgstr, "Problème": msgstr}
+    if not msgstr.startswith(("&", "[")):  # in YAML an entity or a marker is text
+        chosen[title] = msgstr
+    _translate(sample_project, chosen)
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "build", "--locale", "de-DE"]) == 1
+    assert capsys.readouterr().err.count("[qa.blank]") == len(chosen)
+    built = _built(sample_project)
+    assert re.search(r"<h2 [^>]*>Voir aussi</h2>", built["html"]) and re.search(r"<th scope=\"col\"[^>]*>Problème</th>", built["html"])
+    assert (f"<title>{title}</title>" in built["html"]) == (title in chosen)

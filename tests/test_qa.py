@@ -438,6 +438,39 @@ def test_docfx_syntax_the_msgid_lacks_or_loses_is_an_error_and_an_include_is_no_
     # a leading alert marker is left out of the page (translated pages write it on the text's line)
     assert codes("Tap the button.", "[!NOTE] Appuyez sur le bouton.") == set()
 
+
+APNS = ("Contactez vos administrateurs informatiques en leur indiquant que vous avez reçu le message "
+        "**APNSCertificateNotValid** quand vous essayez d’inscrire votre appareil mobile et qu’ils peuvent trouver "
+        "comment résoudre le problème dans ce tableau.")
+
+
+def test_what_a_comment_hides_is_missing_from_the_page():
+    """'... die Meldung<!-- **APNSCertificateNotValid** -->.' passed with two warnings: QA found
+    the error code in the raw msgstr, the page (which leaves the comment out) had none. Required
+    content is looked for outside comments; a code span starts no earlier than a comment does."""
+    hidden = "Wenden Sie sich an Ihre IT-Administratoren und nennen Sie die Meldung<!-- **APNSCertificateNotValid** -->."
+    assert errors(APNS, hidden, in_table=True) == {"qa.identifier"}
+    assert errors("Run `Get-AppxPackage`.", "Führen Sie <!-- `Get-AppxPackage` --> aus.") == {"qa.code-span"}
+    assert errors("Open the Company Portal.", "Öffnen Sie <!-- Company Portal --> es.",
+                  glossary=frozenset({"Company Portal"})) == {"qa.glossary"}
+    assert errors("Run `<!-- x -->` now.", "Führen Sie `<!-- x -->` aus.") == set()  # a comment in code is code
+
+
+@pytest.mark.parametrize("msgstr", ["<!-- -->", "[!NOTE]", "[!TIP]", "\u200b", "&nbsp;", "&#8203;", "\u2800",
+                                    " <!-- Siehe auch -->\u00a0"])
+def test_a_translation_that_shows_nothing_is_blank(msgstr: str):
+    """A comment, an alert marker (left out of the page), zero-width or blank-looking characters
+    and their entities all passed qa.blank, which looked for white space only: the page showed
+    an empty heading, cell or title, counted as translated."""
+    assert codes("Voir aussi", msgstr) == {"qa.blank"}
+    assert codes("Problème", msgstr, in_table=True) == {"qa.blank"}
+
+
+def test_a_front_matter_value_that_shows_nothing_is_blank_but_an_entity_is_text_there():
+    assert codes("Des erreurs se produisent | Microsoft Intune", "<!--x-->", is_front_matter=True) == {"qa.blank"}
+    assert codes("Des erreurs se produisent | Microsoft Intune", "\u200b", is_front_matter=True) == {"qa.blank"}
+    assert "qa.blank" not in codes("Des erreurs | Microsoft Intune", "&nbsp;", is_front_matter=True)  # YAML text
+
 # Elements a translator could add that the old list of "known" names missed (WHATWG HTML,
 # its obsolete elements, and the SVG/MathML roots).
 ADDED_ELEMENTS = ["script", "style", "form", "iframe", "object", "embed", "input", "button",
