@@ -29,7 +29,9 @@ qa.link-url            warning   an absolute ``scheme:`` URL changed (other than
 qa.markup-unbalanced   error     a ``**`` / ``*`` that pairs with nothing under CommonMark's
                                  flanking rules (``**a **``, CJK ``**[x]**を``), a stray
                                  backtick or a ``<!--`` never closed by ``-->``, that the msgid
-                                 does not have: shows as literal marks (and text)
+                                 does not have: shows as literal marks (and text). Not for a
+                                 front-matter value (plain text), nor qa.markup-count and
+                                 qa.code-span
 qa.markup-count        warning   both balanced, but a different number of ``**``/``*`` marks
                                  (a dropped or added emphasis)
 qa.code-span           error     inline code spans differ (changed, lost or added)
@@ -833,11 +835,14 @@ def check_message(
     glossary: frozenset[str] = frozenset(),
     accepted: frozenset[str] = frozenset(),
     references: frozenset[str] = frozenset(),
+    in_body: bool = False,
 ) -> list[Finding]:
     """Every finding of ``msgstr`` as a translation of ``msgid``, minus the accepted codes.
 
     ``references``: the link labels the page's reference definitions define
-    (``reference_label``), which make a ``[label]`` in the text a link."""
+    (``reference_label``), which make a ``[label]`` in the text a link. ``in_body``: a
+    front-matter value's msgid is a body segment's too (a title that is also the H1); only
+    then is its emphasis and code checked, as a value alone is plain text, never Markdown."""
     if msgstr == "":
         return []
     source = _source(msgid, references)
@@ -852,7 +857,8 @@ def check_message(
         return [f for f in blank if not _is_accepted(f.code, accepted)]
     findings: list[Finding] = []
     findings += _check_links(src, tr)
-    findings += _check_markup(src, tr, source.emphasis)
+    if not is_front_matter or in_body:
+        findings += _check_markup(src, tr, source.emphasis)
     findings += _check_tags(src, tr)
     if src.extensions or tr.extensions:
         findings += _check_extensions(src, tr)

@@ -39,15 +39,16 @@ def review_translations(
     usable: dict[str, str] = {}
     diagnostics: list[Diagnostic] = []
     references = page_references(document.text)
-    placement: dict[str, tuple[bool, bool, int]] = {}
+    placement: dict[str, tuple[bool, bool, bool, int]] = {}
     for segment in document.segments:
-        in_table, in_front, line = placement.get(segment.text, (False, False, segment.line))
+        in_table, in_front, in_body, line = placement.get(segment.text, (False, False, False, segment.line))
         placement[segment.text] = (
             in_table or segment.kind in ("table-cell", "table-header"),
             in_front or segment.kind == "front-matter",
+            in_body or segment.kind != "front-matter",
             line,
         )
-    for msgid, (in_table, in_front, source_line) in placement.items():
+    for msgid, (in_table, in_front, in_body, source_line) in placement.items():
         entry = entries.get(msgid)
         if entry is None:
             continue
@@ -56,7 +57,7 @@ def review_translations(
             continue
         findings = check_message(
             msgid, entry.msgstr, in_table=in_table, is_front_matter=in_front,
-            glossary=glossary, accepted=accepted_codes(entry.comment), references=references,
+            glossary=glossary, accepted=accepted_codes(entry.comment), references=references, in_body=in_body,
         )
         failed = any(f.severity == "error" for f in findings)
         if not failed:

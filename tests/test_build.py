@@ -640,3 +640,16 @@ def test_a_translation_that_shows_nothing_falls_back_to_the_source_text(sample_p
     built = _built(sample_project)
     assert re.search(r"<h2 [^>]*>Voir aussi</h2>", built["html"]) and re.search(r"<th scope=\"col\"[^>]*>Problème</th>", built["html"])
     assert (f"<title>{title}</title>" in built["html"]) == (title in chosen)
+
+
+def test_a_title_with_an_asterisk_is_text_not_markup(sample_project, capsys):
+    """'Fehler bei C* und Intune | Microsoft Intune' was qa.markup-unbalanced: the title fell
+    back to the source's, though YAML metadata is plain text (never Markdown)."""
+    title = "Des erreurs se produisent pendant l’inscription de votre appareil iOS dans Intune | Microsoft Intune"
+    _translate(sample_project, {title: "Fehler bei C* und Intune | Microsoft Intune"})
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "build", "--locale", "de-DE"]) == 0
+    assert ": error: " not in capsys.readouterr().err  # a warning: 'iOS' left out
+    built = _built(sample_project)
+    assert "<title>Fehler bei C* und Intune | Microsoft Intune</title>" in built["html"]
+    assert "title: Fehler bei C* und Intune | Microsoft Intune\n" in built["frontmatter"]

@@ -471,6 +471,21 @@ def test_a_front_matter_value_that_shows_nothing_is_blank_but_an_entity_is_text_
     assert codes("Des erreurs se produisent | Microsoft Intune", "\u200b", is_front_matter=True) == {"qa.blank"}
     assert "qa.blank" not in codes("Des erreurs | Microsoft Intune", "&nbsp;", is_front_matter=True)  # YAML text
 
+
+TITLE = "Des erreurs se produisent pendant l’inscription de votre appareil iOS dans Intune | Microsoft Intune"
+
+
+@pytest.mark.parametrize("msgstr", ["Fehler bei C* und iOS in Intune | Microsoft Intune",
+                                    "Fehler bei `iOS und Intune | Microsoft Intune",
+                                    "Fehler bei **iOS und Intune | Microsoft Intune"])
+def test_a_front_matter_value_is_plain_text_not_markup(msgstr: str):
+    """A title with an asterisk or a lone backtick was qa.markup-unbalanced (an error: the
+    source title was used), yet YAML metadata is plain text, never read as Markdown."""
+    assert codes(TITLE, msgstr, is_front_matter=True) == set()
+    # the same text as a body segment too (a title that is also the H1) is still markup
+    assert codes(TITLE, msgstr, is_front_matter=True, in_body=True) == {"qa.markup-unbalanced"}
+    assert codes(TITLE, msgstr + "\n", is_front_matter=True) == {"qa.yaml-newline", "qa.po-newline"}
+
 # Elements a translator could add that the old list of "known" names missed (WHATWG HTML,
 # its obsolete elements, and the SVG/MathML roots).
 ADDED_ELEMENTS = ["script", "style", "form", "iframe", "object", "embed", "input", "button",
