@@ -7,8 +7,9 @@ In: a msgid, its msgstr and (optionally) the segment kind. Out: the msgstr with
   e-mail autolinks), nor is one of the msgid's ``<`` that no ``>`` closes (same opening,
   counted: ``![<tap-device-name](...)``, ``a < b``), escaped as ``&lt;``, so no tag,
   event-handler attribute or half-open tag a translator adds can reach a page as markup;
-  plain ``<https://...>`` and ``<mailto:...>`` autolinks stay; inside code spans nothing
-  is escaped (Markdown shows a code span's text as text);
+  plain ``<https://...>`` and ``<mailto:...>`` autolinks and link destinations in angle
+  brackets (``[x](<a.md>)``) stay; inside code spans nothing is escaped (Markdown shows a
+  code span's text as text);
 - every complete comment ``<!-- ... -->`` the msgid does not carry (a writer's note the
   translator translated, or a note of the translator's own) left out: a comment is never
   text for readers, so escaping it would publish an internal note (``qa.comment`` warns);
@@ -56,7 +57,7 @@ _COMMENT = re.compile(COMMENT, re.DOTALL)
 _AUTOLINK = re.compile(r"<(?:(?:https?|mailto):[^<>\s\"'`\x00-\x20\x7f]*|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@"
                        r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>",
                        re.IGNORECASE)
-_DEST = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_DEST = re.compile(r"\]\(\s*(<[^<>\n]*>|<?[^)\s>]*)")  # in angle brackets whole: "<javascript:x()>"
 # a reference definition's destination: its label may hold escaped brackets (``[a\]b]:``) and
 # go on over lines, and the destination may stand on the line after it
 _REF_DEF = re.compile(r"^[ \t]{0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)?<?([^\s>]+)",
@@ -199,6 +200,11 @@ def _escape_tags(msgid: str, msgstr: str) -> str:
             out.append(msgstr[at:span[1]])
             cursor = span[1]
             continue
+        destination = _angle_destination(msgstr, at)
+        if destination:  # "[x](<a.md>)": the scheme is _neutralize_destinations' to check
+            out.append(destination)
+            cursor = at + len(destination)
+            continue
         tag = _TAG.match(msgstr, at) or _ANGLE.match(msgstr, at)
         same = spellings.get(_tag_key(tag.group(0))) if tag else None
         if tag and (same or _COMMENT.fullmatch(tag.group(0))):
@@ -221,6 +227,19 @@ def _escape_tags(msgid: str, msgstr: str) -> str:
             continue
         out.append("&lt;")
         cursor = at + 1
+
+
+def _angle_destination(msgstr: str, at: int) -> str:
+    """The link destination in angle brackets (``[x](<a.md>)``, CommonMark's way to write one
+    with spaces or parentheses) that opens at ``at``, or ``""``. One that would be an HTML tag
+    or declaration, should the link not form (no ``[`` before it), is none: it is escaped."""
+    before = msgstr[:at].rstrip(" \t")
+    if not before.endswith("]("):
+        return ""
+    found = _ANGLE.match(msgstr, at)
+    if found is None or found.group(0)[1:2] in ("!", "?", "/") or _ELEMENT_TAG.fullmatch(found.group(0)):
+        return ""
+    return found.group(0)
 
 
 def _drop_comments(msgid: str, msgstr: str) -> str:

@@ -653,3 +653,15 @@ def test_a_title_with_an_asterisk_is_text_not_markup(sample_project, capsys):
     built = _built(sample_project)
     assert "<title>Fehler bei C* und Intune | Microsoft Intune</title>" in built["html"]
     assert "title: Fehler bei C* und Intune | Microsoft Intune\n" in built["frontmatter"]
+
+
+def test_a_link_destination_in_angle_brackets_stays_a_link(sample_project, capsys):
+    """'[Site](<a.md>)' is a CommonMark link: the sanitizer escaped its '<', and the page
+    linked to '%3Ca.md%3E'. No finding, exit 0."""
+    _translate(sample_project, {SEE_ALSO: "[iOS- oder Mac OS X-Gerät mit Intune verwenden]"
+                                          "(<using-your-ios-or-mac-os-x-device-with-intune.md>)"})
+    assert main(["-C", str(sample_project), "build", "--locale", "de-DE"]) == 0
+    built = _built(sample_project)
+    assert '<a href="using-your-ios-or-mac-os-x-device-with-intune.html">iOS- oder Mac OS X-Gerät mit Intune' \
+           ' verwenden</a>' in built["html"] and "%3C" not in built["html"]
+    assert "(<using-your-ios-or-mac-os-x-device-with-intune.md>)" in built["frontmatter"]

@@ -335,3 +335,16 @@ def test_a_trailing_backslash_in_a_cell_cannot_escape_the_cells_end(msgstr: str,
     row = f"|Fehlermeldung|{sanitize_translation('Problème', msgstr, 'table-header')}|Informationen|\n|-|-|-|\n|a|b|c|\n"
     html = render_html_body(row, ())
     assert len(re.findall(r"<th[ >]", html)) == 3 and ">Informationen</th>" in html
+
+
+def test_an_angle_bracket_destination_stays_a_link_with_its_scheme_checked() -> None:
+    """'[Site](<a.md>)' (a CommonMark destination in angle brackets) came out '[Site](&lt;a.md>)':
+    the page linked to '%3Ca.md%3E'. After '](' it is a destination, not a tag; one that would
+    be a tag, should the link not form, is still escaped, and its scheme is checked."""
+    cleaned = sanitize_translation("See [site](a.md).", "Siehe [Site](<a.md>).")
+    assert cleaned == "Siehe [Site](<a.md>)."
+    assert '<a href="a.html">Site</a>' in render_html_body(cleaned, ())
+    assert sanitize_translation("![x](a.png)", "![x]( <../media/a b.png> \"t\")") == "![x]( <../media/a b.png> \"t\")"
+    assert sanitize_translation("See [site](a.md).", "Siehe [Site](<javascript:alert(1)>).") == "Siehe [Site](#blocked)."
+    assert sanitize_translation("See [site](a.md).", "Siehe](<img src=x onerror=alert(1)>)") == \
+        "Siehe](&lt;img src=x onerror=alert(1)>)"
