@@ -63,6 +63,10 @@ qa.po-newline          error     the msgid and the msgstr do not both begin (or 
                                  a newline: ``msgfmt --check`` refuses the catalog
 qa.control             error     a control character the msgid does not have (C0 but tab and
                                  line breaks, C1, U+FEFF, U+FFFE, U+FFFF): no HTML page can hold it
+qa.bidi                warning   a bidi embedding, override or isolate (U+202A-U+202E,
+                                 U+2066-U+2069) the msgid does not have: it reorders the text
+                                 shown (a spoofed file name or title); a warning, as right-to-left
+                                 text may need isolates; the marks U+200E/U+200F are fine
 qa.yaml-newline        error     a newline in a front-matter value
 qa.yaml-control        error     a control character in a front-matter value
 qa.yaml-value          error     the value does not survive ``key: "<escaped>"`` + yaml.safe_load
@@ -167,6 +171,7 @@ CODES: Mapping[str, str] = MappingProxyType({
     "qa.blank": "error",
     "qa.po-newline": "error",
     "qa.control": "error",
+    "qa.bidi": "warning",
     "qa.yaml-newline": "error",
     "qa.yaml-control": "error",
     "qa.yaml-value": "error",
@@ -873,6 +878,8 @@ def check_message(
         findings += _check_front_matter(msgstr)
     elif _CONTROL_RE.search(msgstr):
         findings += _check_controls(msgid, msgstr)
+    if _BIDI_RE.search(msgstr):
+        findings += _check_bidi(msgid, msgstr)
     newlines = _check_po_newlines(msgid, msgstr)
     findings += newlines or _check_whitespace(msgid, msgstr)
     return [f for f in findings if f.code in _UNACCEPTABLE or not _is_accepted(f.code, accepted)]
@@ -889,6 +896,23 @@ def _check_controls(msgid: str, msgstr: str) -> list[Finding]:
     what = "control character " if len(added) == 1 else "control characters "
     return [_finding("qa.control", what + ", ".join(added) +
                      " in the translation (no HTML page can hold it)")]
+
+
+# The bidi embeddings, overrides and isolates (and their pops): they reorder the characters
+# a reader sees ("\u202eexe.txt" reads "txt.exe"), where the marks U+200E/U+200F only
+# settle the direction of neutral characters, as right-to-left text needs.
+_BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _check_bidi(msgid: str, msgstr: str) -> list[Finding]:
+    """A warning, not an error: a right-to-left translation may need an isolate."""
+    added = sorted({f"U+{ord(c):04X}" for c in (Counter(_BIDI_RE.findall(msgstr)) - Counter(_BIDI_RE.findall(msgid)))})
+    if not added:
+        return []
+    what = "bidi control character " if len(added) == 1 else "bidi control characters "
+    return [_finding("qa.bidi", what + ", ".join(added) + " not in the source: "
+                     + ("it reorders" if len(added) == 1 else "they reorder")
+                     + " the text shown (marks such as U+200F are fine)")]
 
 
 def _check_po_newlines(msgid: str, msgstr: str) -> list[Finding]:

@@ -327,6 +327,13 @@ BROKEN = [
         "[!INCLUDE[Mit iOS und Intune](using-your-ios-or-mac-os-x-device-with-intune.md)]",
         "qa.link-count", "qa.docfx",
     ),
+    # A right-to-left override reverses what follows: "exe.txt" shown for "txt.exe".
+    broken(
+        "bidi-override",
+        "Do not open attachments such as invoice.exe.",
+        "Öffnen Sie keine Anhänge wie \u202einvoice.txt\u202c.",
+        "qa.bidi",
+    ),
     # Only spaces: the page would show an empty heading or cell, counted as translated.
     broken("blank-translation", "Voir aussi", "   ", "qa.blank"),
     # msgfmt refuses the catalog: msgid and msgstr must both end (and both begin) with "\n" or not.
@@ -485,6 +492,20 @@ def test_a_front_matter_value_is_plain_text_not_markup(msgstr: str):
     # the same text as a body segment too (a title that is also the H1) is still markup
     assert codes(TITLE, msgstr, is_front_matter=True, in_body=True) == {"qa.markup-unbalanced"}
     assert codes(TITLE, msgstr + "\n", is_front_matter=True) == {"qa.yaml-newline", "qa.po-newline"}
+
+
+def test_bidi_controls_the_msgid_lacks_are_a_warning_marks_are_fine():
+    """U+202A-U+202E and U+2066-U+2069 reorder the text a reader sees (a title or a file
+    name can be made to read otherwise); a right-to-left translation may need isolates, so it
+    is a warning, and the marks U+200E/U+200F are no finding at all."""
+    [f] = check_message("Open invoice.exe.", "Öffnen Sie \u202eexe.txt\u202c.", in_table=False, is_front_matter=False)
+    assert f == Finding("warning", "qa.bidi", "bidi control characters U+202C, U+202E not in the source: they "
+                        "reorder the text shown (marks such as U+200F are fine)")
+    assert codes("Voir aussi", "انظر \u2067Intune\u2069 أيضًا") == {"qa.bidi"}
+    assert codes("Voir aussi", "Siehe auch", is_front_matter=True) == set()
+    assert codes("Voir aussi", "\u202eSiehe auch", is_front_matter=True) == {"qa.bidi"}
+    assert codes("Voir \u2067x\u2069 aussi", "Siehe \u2067x\u2069 auch") == set()  # the msgid's own
+    assert codes("See Intune.", "راجع\u200f Intune\u200e.") == set()
 
 # Elements a translator could add that the old list of "known" names missed (WHATWG HTML,
 # its obsolete elements, and the SVG/MathML roots).
