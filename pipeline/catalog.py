@@ -29,7 +29,7 @@ from .errors import error
 from .extract import Message
 from .files import decode_text
 from .model import Stats
-from .poread import parse_po
+from .poread import escaped_bytes, parse_po
 
 TEMPLATE_HEADER = "X-Pipeline-Template"
 SOURCE_HEADER = "X-Pipeline-Source"  # digest of the page (and settings) a template was made from
@@ -120,9 +120,10 @@ def _split_ref(reference: str) -> tuple[str, str]:
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _KEYWORD = re.compile(r"(?:#~\s*)?(msgctxt|msgid_plural|msgid|msgstr\[\d+\]|msgstr)[ \t]+")
 _PLAIN_STRING = re.compile(r'"[^"\\]*(?:\\[ntrbfva"\\][^"\\]*)*"[ \t]*$')
-_ESCAPE = re.compile(r'\\[ntrbfva"\\]')  # what our reader decodes (``poread``: polib's and "\\a")
-# valid C escapes that msgfmt reads but our reader would keep as backslash and digits
-_UNREAD_ESCAPE = re.compile(r'\\(?:[0-7]{1,3}|x[0-9A-Fa-f]+)')
+# what our reader decodes (``poread``: polib's, "\\a", and GNU's octal and hex escapes)
+_ESCAPE = re.compile(r'\\(?:[ntrbfva"\\]|[0-7]|x[0-9A-Fa-f])')
+# a run of octal and hex escapes, which stand for bytes (an escaped backslash skipped whole)
+_BYTE_RUN = re.compile(r'((?:\\(?:[0-7]{1,3}|x[0-9A-Fa-f]+))+)|\\.')
 
 
 # the header's declared charset; "CHARSET" is the placeholder of a template never filled in
@@ -157,14 +158,15 @@ def check_syntax(text: str, path: str) -> None:
     """Reject what msgfmt rejects before polib, which skips broken entries silently.
 
     Every line is blank, a comment, ``keyword "string"`` or a continuation ``"string"``;
-    strings close on their line and use escapes polib decodes (``\\a``, octal and hex escapes are
-    valid C but polib would keep them as text: they are errors, the character itself is the
-    fix); each msgid has a msgstr. Pages have
+    strings close on their line and use escapes GNU reads (octal and hex escapes are bytes,
+    which must be text in the catalog's charset, and not NUL: GNU ends the string there);
+    each msgid has a msgstr. Pages have
     no plural messages, so an entry with ``msgid_plural`` or ``msgstr[N]`` is an error: polib
     reads ``msgstr[0]`` of a singular entry as a plural form, and the build and the merge
     (which carry ``msgstr`` only) would silently drop the translation.
     """
     expecting_msgstr = 0
+    codec = ""  # the header's charset, read at the first octal or hex escape
     if text.startswith("\ufeff"):  # GNU gettext rejects it too (msgfmt: 1:2: syntax error)
         raise error(path, 1, 1, "byte order mark (U+FEFF) at the start of the file: save it as UTF-8 "
                     "without BOM", "po.syntax")
@@ -215,13 +217,37 @@ def check_syntax(text: str, path: str) -> None:
             continue  # no escape to check
         for index, char in enumerate(inner):
             if char == "\\" and not _ESCAPE.match(inner, index) and (index == 0 or inner[index - 1] != "\\"):
-                unread = _UNREAD_ESCAPE.match(inner, index)
-                if unread:  # the text would be published with the backslash in it
-                    raise error(path, number, column + index + 1, f"escape sequence '{unread.group(0)}' is not "
-                                "supported: write the character itself", "po.syntax")
                 raise error(path, number, column + index + 1, "invalid escape sequence", "po.syntax")
+        for run in _BYTE_RUN.finditer(inner):
+            if run.group(1):
+                codec = codec or _declared_codec(text)
+                _check_bytes(run.group(1), codec, path, number, column + run.start() + 1)
     if expecting_msgstr:
         raise error(path, expecting_msgstr, 1, "msgid without msgstr", "po.syntax")
+
+
+def _declared_codec(text: str) -> str:
+    """The codec of the charset a catalog's header declares (UTF-8 when none, or the
+    ``CHARSET`` placeholder), as ``decode_catalog`` and ``poread`` read it."""
+    found = re.search(r'"Content-Type:[^"\n]*?charset=([^"\\\s;]+)', text, re.IGNORECASE)
+    try:
+        return codecs.lookup(found.group(1)).name if found and found.group(1).upper() != "CHARSET" else "utf-8"
+    except LookupError:
+        return "utf-8"
+
+
+def _check_bytes(run: str, codec: str, path: str, line: int, column: int) -> None:
+    """Refuse a run of octal or hex escapes that GNU cannot read either: a NUL byte (GNU's
+    string ends there) or bytes that are no text in the catalog's charset."""
+    data = escaped_bytes(run)
+    if 0 in data:
+        raise error(path, line, column, f"escape sequence '{run}' holds a NUL byte, which ends the string "
+                    "for gettext", "po.syntax")
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        raise error(path, line, column, f"escape sequence '{run}' is not valid {codec.upper()} text (the "
+                    "charset the header declares)", "po.syntax") from None
 
 
 # str.splitlines(), which polib uses, also ends a line at these; in PO only \n does (GNU

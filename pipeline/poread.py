@@ -3,7 +3,8 @@
 In: the text of a PO/POT file that ``catalog.check_syntax`` accepted. Out: the
 ``polib.POFile`` that ``polib.pofile(text, wrapwidth=79)`` returns, equal attribute for
 attribute (entries, their line numbers, the header, the metadata and its order), or the same
-``OSError`` for what polib rejects.
+``OSError`` for what polib rejects. Unlike polib, it reads GNU's ``\\a``, octal and hex
+escapes as GNU does (``escaped_bytes``); polib keeps their backslashes.
 
 Why not polib's parser: it drives a state machine through a method call, a dictionary lookup,
 a ``try`` and a regex per line, and it was a fifth of a cold ``pipeline check`` and about a
@@ -17,6 +18,7 @@ and on mutated ones.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 
 import polib
@@ -38,19 +40,32 @@ _KEYWORDS = {"msgctxt": "ct", "msgid": "mi", "msgstr": "ms", "msgid_plural": "mp
 _PREVIOUS = {"msgid_plural": "pp", "msgid": "pm", "msgctxt": "pc"}
 _AFTER_MESSAGE = frozenset({"ms", "mx"})  # polib also names "mc", a state it never enters
 _UNESCAPED_QUOTE = re.compile(r'([^\\]|^)"')
-# polib's escapes and GNU's "\\a", which our writer writes for U+0007 as GNU does (polib
-# would keep the backslash: the one place where this reader is not polib's)
-_ESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|a|")')
+# polib's escapes, GNU's "\\a", which our writer writes for U+0007 as GNU does, and GNU's
+# octal and hex escapes, a run of them read together (polib would keep the backslashes: the
+# places where this reader is not polib's)
+_ESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|a|")|((?:\\(?:[0-7]{1,3}|x[0-9A-Fa-f]+))+)')
 _ESCAPED = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "a": "\a", "\\": "\\", '"': '"'}
+_BYTE_ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]+))")
 _CHARSET = re.compile(r'"?Content-Type:.+? charset=([\w_\-:\.]+)')  # polib's detect_encoding
 
 
-def _escaped(found: re.Match[str]) -> str:
-    return _ESCAPED[found.group(1)]
+def escaped_bytes(run: str) -> bytes:
+    """The bytes a run of GNU octal (``\\101``) and hex (``\\x41``) escapes stands for: each
+    escape one byte, a value past 0xFF its low byte, as GNU's ``po-lex.c`` stores it."""
+    return bytes(int(octal, 8) & 0xFF if octal else int(hexadecimal, 16) & 0xFF
+                 for octal, hexadecimal in _BYTE_ESCAPE.findall(run))
 
 
-def _unescape(text: str) -> str:
-    return _ESCAPE.sub(_escaped, text) if "\\" in text else text
+def _escaped(found: re.Match[str], encoding: str = "utf-8") -> str:
+    if found.group(1) is not None:
+        return _ESCAPED[found.group(1)]
+    # bytes, which GNU reads as text in the catalog's charset (``catalog.check_syntax`` has
+    # refused what does not decode)
+    return escaped_bytes(found.group(2)).decode(encoding, "replace")
+
+
+def _unescape(text: str, encoding: str = "utf-8") -> str:
+    return _ESCAPE.sub(lambda found: _escaped(found, encoding), text) if "\\" in text else text
 
 
 _CONTINUED = _FROM["mc"]
@@ -96,6 +111,7 @@ def _encoding(text: str) -> str:
 def parse_po(text: str) -> polib.POFile:
     """``polib.pofile(text, wrapwidth=79)``, for text that ``check_syntax`` accepted."""
     po = polib.POFile(encoding=_encoding(text), check_for_duplicates=False)
+    unescape = functools.partial(_unescape, encoding=po.encoding)
     append = po.append
     entry = polib.POEntry(linenum=0)
     state = "st"
@@ -115,7 +131,7 @@ def parse_po(text: str) -> polib.POFile:
             if '"' in inner and _UNESCAPED_QUOTE.search(inner):
                 raise _syntax_error(number, ": unescaped double quote found")
             if "\\" in inner:
-                inner = _ESCAPE.sub(_escaped, inner)
+                inner = unescape(inner)
             tokens = _STRING_TOKENS
             if state == "ms":
                 entry.msgstr += inner
@@ -177,19 +193,19 @@ def parse_po(text: str) -> polib.POFile:
             raise _syntax_error(number)
         try:  # as polib, whatever a handler raises is a syntax error at the line
             if symbol == "mc":  # a continuation (``#| "..."``): the state stays
-                _continue(entry, state, plural_index, _unescape(token[1:-1]))
+                _continue(entry, state, plural_index, unescape(token[1:-1]))
                 continue
             if symbol == "tc" and (state == "st" or state == "he"):
                 header = f"{header}\n{token[2:]}" if header != "" else token[2:]
                 state = "he"
                 continue
             if symbol == "ms":
-                entry.msgstr = _unescape(token[1:-1])
+                entry.msgstr = unescape(token[1:-1])
             elif symbol == "mp":
-                entry.msgid_plural = _unescape(token[1:-1])
+                entry.msgid_plural = unescape(token[1:-1])
             elif symbol == "mx":
                 index = token[7]
-                entry.msgstr_plural[int(index)] = _unescape(token[token.find('"') + 1:-1])
+                entry.msgstr_plural[int(index)] = unescape(token[token.find('"') + 1:-1])
                 plural_index = int(index)
             else:  # these start a new entry after a message
                 if state in _AFTER_MESSAGE:
@@ -197,7 +213,7 @@ def parse_po(text: str) -> polib.POFile:
                     entry = polib.POEntry(linenum=number)
                 if symbol == "mi":
                     entry.obsolete = 1 if obsolete else 0
-                    entry.msgid = _unescape(token[1:-1])
+                    entry.msgid = unescape(token[1:-1])
                 elif symbol == "oc":
                     for occurrence in token[3:].split():
                         path, colon, place = occurrence.rpartition(":")
@@ -215,13 +231,13 @@ def parse_po(text: str) -> polib.POFile:
                 elif symbol == "fl":
                     entry.flags += [flag.strip() for flag in token[3:].split(",")]
                 elif symbol == "ct":
-                    entry.msgctxt = _unescape(token[1:-1])
+                    entry.msgctxt = unescape(token[1:-1])
                 elif symbol == "pm":
-                    entry.previous_msgid = _unescape(token[1:-1])
+                    entry.previous_msgid = unescape(token[1:-1])
                 elif symbol == "pp":
-                    entry.previous_msgid_plural = _unescape(token[1:-1])
+                    entry.previous_msgid_plural = unescape(token[1:-1])
                 else:  # "pc"
-                    entry.previous_msgctxt = _unescape(token[1:-1])
+                    entry.previous_msgctxt = unescape(token[1:-1])
             state = symbol
         except (ValueError, KeyError, TypeError, AttributeError, IndexError):
             raise _syntax_error(number) from None

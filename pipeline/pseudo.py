@@ -31,7 +31,8 @@ covers placeholders such as ``<tenant name>``), entities (``&gt;``), DocFX synta
 identifiers: CamelCase words such as error codes (``DeviceCapReached``, also ``iOS``),
 snake_case, dotted names (``Info.plist``) and hex numbers; and the product names that
 ``qa.PRODUCT_NAMES`` lists (``Intune``, ``Windows``), which a real translation keeps too. So
-``qa.check_message(text, pseudolocalize(text))`` finds nothing: the pseudo-locale exercises
+``qa.check_message(text, pseudolocalize(text))`` finds nothing (the mirrored form but its
+deliberate right-to-left overrides, the ``qa.bidi`` warning): the pseudo-locale exercises
 the build like a perfect translation would. Link text and image alt text
 *are* pseudo-localized: they are what a translator translates.
 """

@@ -15,7 +15,10 @@ Codes and severities (an ``error`` makes the build fall back to the source text;
 code                   severity  what differs
 =====================  ========  ==============================================================
 qa.link-count          error     number of links (inline, reference ``[t][label]``, autolinks,
-                                 ``<a href>``, DocFX ``[!INCLUDE[..](..)]``) differs
+                                 ``<a href>``) differs; a
+                                 reference definition ``[label]: x`` is a link, and so is a
+                                 shortcut ``[label]`` or collapsed ``[label][]`` reference that
+                                 a definition of the page (or of the text) resolves
 qa.image-count         error     number of images differs
 qa.link-target         error     a relative or site-root link/image target (path part) or a
                                  reference label changed, or a relative target became absolute
@@ -26,7 +29,9 @@ qa.link-url            warning   an absolute ``scheme:`` URL changed (other than
 qa.markup-unbalanced   error     a ``**`` / ``*`` that pairs with nothing under CommonMark's
                                  flanking rules (``**a **``, CJK ``**[x]**を``), a stray
                                  backtick or a ``<!--`` never closed by ``-->``, that the msgid
-                                 does not have: shows as literal marks (and text)
+                                 does not have: shows as literal marks (and text). Not for a
+                                 front-matter value (plain text), nor qa.markup-count and
+                                 qa.code-span
 qa.markup-count        warning   both balanced, but a different number of ``**``/``*`` marks
                                  (a dropped or added emphasis)
 qa.code-span           error     inline code spans differ (changed, lost or added)
@@ -37,6 +42,10 @@ qa.html-form           warning   same tags, different spelling (``<br />`` -> ``
 qa.comment             warning   an HTML comment the msgid does not have, word for word (a
                                  writer's note translated, a note added): the sanitizer leaves
                                  it out of the page; a comment removed is no finding
+qa.docfx               error     DocFX syntax (``[!INCLUDE[..](file)]``, ``[!code-..[..](file)]``,
+                                 ``[!VIDEO url]``, ``[!NOTE]``, ``[!div]``) added, changed or lost:
+                                 an include is not a link; one the msgid lacks is shown as text
+                                 by the sanitizer (a leading alert marker is left out, no finding)
 qa.identifier          error     an error code (CamelCase word with 3+ capitals such as
                                  ``DeviceCapReached``) or a bold identifier (``**0x80180014**``,
                                  ``**Info.plist**``, ``**HKEY_LOCAL_MACHINE**``) is missing
@@ -46,12 +55,18 @@ qa.table-pipe          error     unescaped ``|`` outside code spans in a table c
 qa.table-newline       error     a newline in a table cell
 qa.block-break         error     a blank line in a msgstr whose msgid has none (splits the block)
 qa.whitespace          warning   leading or trailing whitespace differs from the msgid
-qa.blank               error     only whitespace where the msgid has text (an empty heading
-                                 or cell, counted as translated)
+qa.blank               error     nothing shown where the msgid shows text (an empty heading,
+                                 cell or title, counted as translated): white space, zero-width
+                                 or blank-looking characters (``&nbsp;``, ``&#8203;``, U+2800),
+                                 a comment or an alert marker the page leaves out, only
 qa.po-newline          error     the msgid and the msgstr do not both begin (or both end) with
                                  a newline: ``msgfmt --check`` refuses the catalog
 qa.control             error     a control character the msgid does not have (C0 but tab and
                                  line breaks, C1, U+FEFF, U+FFFE, U+FFFF): no HTML page can hold it
+qa.bidi                warning   a bidi embedding, override or isolate (U+202A-U+202E,
+                                 U+2066-U+2069) the msgid does not have: it reorders the text
+                                 shown (a spoofed file name or title); a warning, as right-to-left
+                                 text may need isolates; the marks U+200E/U+200F are fine
 qa.yaml-newline        error     a newline in a front-matter value
 qa.yaml-control        error     a control character in a front-matter value
 qa.yaml-value          error     the value does not survive ``key: "<escaped>"`` + yaml.safe_load
@@ -68,8 +83,9 @@ repaired, a localized screenshot. The 67 warning-only pairs are mostly product n
 out of a fluent sentence.
 
 HTML comments (``<!-- ... -->``) are writers' notes, never shown to readers: what one holds
-(links, bold; not code spans, which are read first) is no part of the text the checks
-compare. A translator may keep a note word for word (it is published as in the source page)
+(links, bold, code spans, error codes, glossary terms: a comment and a code span are read in
+CommonMark's order, the first to start wins) is no part of the text the checks compare, so
+what a translation must keep is looked for where the page shows it. A translator may keep a note word for word (it is published as in the source page)
 or remove it; a note changed or added is left out by the sanitizer, never escaped into
 visible text, and only warned about: the page loses nothing readers would see, so its
 translation stays in use (an error would put the whole paragraph back in the source
@@ -98,6 +114,7 @@ prefix (``qa.link-*``); ``qa.*`` accepts everything. Accepted findings are dropp
 from __future__ import annotations
 
 import functools
+import html
 import re
 import unicodedata
 from collections import Counter
@@ -107,7 +124,8 @@ from typing import Iterable, Mapping
 
 import yaml
 
-from .docfx import COMMENT
+from .docfx import EXTENSION, extension_key
+from .sanitize import drop_alert_marker
 
 __all__ = [
     "CODES",
@@ -142,6 +160,7 @@ CODES: Mapping[str, str] = MappingProxyType({
     "qa.html-tag": "error",
     "qa.html-form": "warning",
     "qa.comment": "warning",
+    "qa.docfx": "error",
     "qa.identifier": "error",
     "qa.product-name": "warning",
     "qa.glossary": "error",
@@ -152,6 +171,7 @@ CODES: Mapping[str, str] = MappingProxyType({
     "qa.blank": "error",
     "qa.po-newline": "error",
     "qa.control": "error",
+    "qa.bidi": "warning",
     "qa.yaml-newline": "error",
     "qa.yaml-control": "error",
     "qa.yaml-value": "error",
@@ -215,24 +235,38 @@ class _Inline:
     links: tuple[_Link, ...]
     tags: tuple[str, ...]  # exact spelling, e.g. "<br />"
     comments: tuple[str, ...]  # "<!-- ... -->", exact spelling
+    extensions: tuple[str, ...]  # DocFX "[!INCLUDE[…](a.md)]", "[!NOTE]"... (``extension_key``)
     prose: str  # text with code spans, link targets and tags blanked out
+    shown: str  # the text without its comments (which no page shows)
 
 
 # Stands for a code span, link target or tag in the prose. It is punctuation (U+2E3B THREE-EM
 # DASH), as the backtick, ')' or '>' it replaces, so emphasis flanking is judged the same.
 _MASK = "\u2e3b"
-_NEXT_SPECIAL = re.compile(r"[`\\]")
+_NEXT_SPECIAL = re.compile(r"[`\\<]")
 
 
-def _split_code_spans(text: str) -> tuple[list[str], str, int]:
-    """CommonMark code spans: a run of n backticks closed by the next run of exactly n.
+@dataclass(frozen=True)
+class _Split:
+    """A text's code spans and comments, taken out in CommonMark's order: whichever starts
+    first wins, so a backtick in a comment opens no code span and a comment in a code span
+    is code."""
 
-    Returns the span contents (raw, between the runs), the text with each span replaced by
-    ``_MASK``, and the number of backticks left unmatched.
-    """
-    if "`" not in text:  # the common case: nothing to split
-        return [], text, 0
+    spans: list[str]  # the code spans' contents (raw, between the backtick runs)
+    masked: str  # the text with each code span and comment replaced by ``_MASK``
+    stray: int  # backticks left unmatched
+    comments: list[str]  # "<!-- ... -->", exact spelling
+    shown: str  # the text without its comments: what a page shows of it, markup and all
+
+
+def _split_code_spans(text: str) -> _Split:
+    """CommonMark code spans (a run of n backticks closed by the next run of exactly n) and
+    complete HTML comments (``<!--`` to the first ``-->``)."""
+    if "`" not in text and "<!--" not in text:  # the common case: nothing to split
+        return _Split([], text, 0, [], text)
     spans: list[str] = []
+    comments: list[str] = []
+    hidden: list[tuple[int, int]] = []
     out: list[str] = []
     stray = 0
     i = 0
@@ -242,6 +276,17 @@ def _split_code_spans(text: str) -> tuple[list[str], str, int]:
         if ch == "\\" and i + 1 < n:
             out.append(text[i : i + 2])
             i += 2
+            continue
+        if ch == "<":
+            end = text.find("-->", i + 4) if text.startswith("<!--", i) else -1
+            if end < 0:
+                out.append(ch)
+                i += 1
+                continue
+            comments.append(text[i : end + 3])
+            hidden.append((i, end + 3))
+            out.append(_MASK)
+            i = end + 3
             continue
         if ch != "`":
             nxt = _NEXT_SPECIAL.search(text, i)
@@ -274,7 +319,8 @@ def _split_code_spans(text: str) -> tuple[list[str], str, int]:
         spans.append(text[j:close])
         out.append(_MASK)
         i = close + run
-    return spans, "".join(out), stray
+    shown = "".join(text[a:b] for a, b in zip([0] + [e for _, e in hidden], [s for s, _ in hidden] + [n]))
+    return _Split(spans, "".join(out), stray, comments, shown)
 
 
 _LINK_RE = re.compile(
@@ -284,24 +330,51 @@ _LINK_RE = re.compile(
 )
 # After inline links are masked: a "][label]" not followed by the mask of a destination.
 _REFERENCE_RE = re.compile(r"\]\[(?P<label>[^\[\]\n]*[^\[\]\s][^\[\]\n]*)\](?!\u2e3b)")
+# A link reference definition "[label]: destination" (the label may go on over lines).
+_DEFINITION_RE = re.compile(
+    r"^[ \t]{0,3}\[(?P<label>(?:[^\[\]\\]|\\.)+)\]:[ \t]*(?:\n[ \t]*)?(?P<target><[^<>\n]*>|\S+)", re.M)
+# After full references are masked: a shortcut "[label]" or collapsed "[label][]" reference,
+# which is a link when a definition resolves its label (else the brackets are text).
+_SHORTCUT_RE = re.compile(r"(?<![\]\\])(?P<bang>!?)\[(?P<label>(?:[^\[\]\\]|\\.)+)\](?:\[\])?(?![\[(:\u2e3b])")
 _AUTOLINK_RE = re.compile(r"<(?P<target>[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>")
 # A "/" may follow the name as a space does: browsers read <svg/onload=x> as <svg onload=x>.
 _TAG_RE = re.compile(r"</?(?P<name>[A-Za-z][A-Za-z0-9]*)(?:[\s/][^<>]*)?>", re.S)
-_COMMENT_RE = re.compile(COMMENT, re.S)
+_EXTENSION_RE = re.compile(EXTENSION)
 _HREF_RE = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 
 
-def _parse_inline(text: str) -> _Inline:
-    spans, masked, stray = _split_code_spans(text)
-    comments: list[str] = []
+def reference_label(label: str) -> str:
+    """A link label as CommonMark matches it with its definition's: case folded, its white
+    space collapsed."""
+    return " ".join(label.split()).casefold()
 
-    def take_comment(m: re.Match[str]) -> str:
-        comments.append(m.group(0))
+
+def _parse_inline(text: str, references: frozenset[str] = frozenset()) -> _Inline:
+    """``references``: the labels (``reference_label``) the page's definitions define."""
+    split = _split_code_spans(text)  # a comment is never text: what it holds is not compared
+    masked = split.masked
+    extensions: list[str] = []
+
+    def take_extension(m: re.Match[str]) -> str:
+        # an include's "[title](file)" pastes the file: no link (an include for a link is a change)
+        extensions.append(extension_key(m))
         return _MASK
 
-    if "<!--" in masked:  # a comment is never text: the links or marks inside it are not compared
-        masked = _COMMENT_RE.sub(take_comment, masked)
+    if "[!" in masked:
+        masked = _EXTENSION_RE.sub(take_extension, masked)
     links: list[_Link] = []
+
+    def take_definition(m: re.Match[str]) -> str:
+        # a definition is a link: a translation that adds one takes over the page's own links
+        # of that label (the first definition wins), one that changes one changes them all
+        target = m.group("target")
+        links.append(_Link("link", f"[{m.group('label')}]: {target[1:-1] if target[:1] == '<' else target}"))
+        labels.add(reference_label(m.group("label")))
+        return _MASK
+
+    labels = set(references)  # and those the text defines itself
+    if "]:" in masked:
+        masked = _DEFINITION_RE.sub(take_definition, masked)
 
     def take_link(m: re.Match[str]) -> str:
         target = m.group("target").strip()
@@ -328,6 +401,15 @@ def _parse_inline(text: str) -> _Inline:
 
     if "][" in masked:
         masked = _REFERENCE_RE.sub(take_reference, masked)
+
+    def take_shortcut(m: re.Match[str]) -> str:
+        if reference_label(m.group("label")) not in labels:
+            return m.group(0)  # brackets in the text ("[Settings]"): prose
+        links.append(_Link("image" if m.group("bang") else "link", f"[{m.group('label')}]"))
+        return m.group("bang") + "[" + m.group("label") + "]" + _MASK
+
+    if labels and "[" in masked:
+        masked = _SHORTCUT_RE.sub(take_shortcut, masked)
     tags: list[str] = []
 
     def take_tag(m: re.Match[str]) -> str:
@@ -342,7 +424,8 @@ def _parse_inline(text: str) -> _Inline:
 
     if "<" in masked:
         masked = _TAG_RE.sub(take_tag, masked)
-    return _Inline(tuple(spans), stray, tuple(links), tuple(tags), tuple(comments), masked)
+    return _Inline(tuple(split.spans), split.stray, tuple(links), tuple(tags), tuple(split.comments),
+                   tuple(extensions), masked, split.shown)
 
 
 def _tag_kind(tag: str) -> str:
@@ -621,6 +704,20 @@ def _check_tags(src: _Inline, tr: _Inline) -> list[Finding]:
     return []
 
 
+def _check_extensions(src: _Inline, tr: _Inline) -> list[Finding]:
+    """DocFX syntax added (the sanitizer shows it as text: it could paste a page, a file or a
+    frame into the page), changed or lost (an include, an alert the page no longer has)."""
+    added = list((Counter(tr.extensions) - Counter(src.extensions)).elements())
+    lost = list((Counter(src.extensions) - Counter(tr.extensions)).elements())
+    findings = []
+    if added:
+        findings.append(_finding("qa.docfx", f"DocFX syntax not in the source: {', '.join(added)} "
+                                             "(the page shows it as text)"))
+    if lost:
+        findings.append(_finding("qa.docfx", f"DocFX syntax missing from the translation: {', '.join(lost)}"))
+    return findings
+
+
 def _check_comments(src: _Inline, tr: _Inline) -> list[Finding]:
     """A comment the msgid lacks, word for word; one it has but the msgstr lacks is fine."""
     added = list((Counter(tr.comments) - Counter(src.comments)).elements())
@@ -705,9 +802,9 @@ class _Source:
 
 
 @functools.lru_cache(maxsize=1024)
-def _source(msgid: str) -> _Source:
+def _source(msgid: str, references: frozenset[str]) -> _Source:
     """A page's msgids are checked against each locale's msgstr in turn: parse each once."""
-    inline = _parse_inline(msgid)
+    inline = _parse_inline(msgid, references)
     return _Source(
         inline, _emphasis(inline.prose), tuple(n for n in PRODUCT_NAMES if _contains_term(inline.prose, n)),
         tuple(_identifiers(inline.prose)),
@@ -715,6 +812,20 @@ def _source(msgid: str) -> _Source:
 
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# letters drawn as nothing (Braille pattern blank, the Hangul fillers), which a translator
+# can type where the other white space would be noticed
+_BLANK_LETTERS = frozenset("\u2800\u3164\u115f\u1160\uffa0")
+
+
+def _shows_nothing(shown: str, markup: bool) -> bool:
+    """Whether a text without its comments (``_Inline.shown``) shows nothing: white space,
+    format characters (zero-width spaces, joiners, bidi marks, soft hyphens) and blank letters
+    only, character references decoded in ``markup``. A control character is something
+    (``qa.control`` reports it)."""
+    if markup and "&" in shown:
+        shown = html.unescape(shown)
+    return not _CONTROL_RE.search(shown) and all(
+        c.isspace() or c in _BLANK_LETTERS or unicodedata.category(c) == "Cf" for c in shown)
 
 
 # --------------------------------------------------------------------------- public API
@@ -728,23 +839,37 @@ def check_message(
     is_front_matter: bool,
     glossary: frozenset[str] = frozenset(),
     accepted: frozenset[str] = frozenset(),
+    references: frozenset[str] = frozenset(),
+    in_body: bool = False,
 ) -> list[Finding]:
-    """Every finding of ``msgstr`` as a translation of ``msgid``, minus the accepted codes."""
+    """Every finding of ``msgstr`` as a translation of ``msgid``, minus the accepted codes.
+
+    ``references``: the link labels the page's reference definitions define
+    (``reference_label``), which make a ``[label]`` in the text a link. ``in_body``: a
+    front-matter value's msgid is a body segment's too (a title that is also the H1); only
+    then is its emphasis and code checked, as a value alone is plain text, never Markdown."""
     if msgstr == "":
         return []
-    if not msgstr.strip() and msgid.strip():
-        blank = [_finding("qa.blank", "the translation is only whitespace (the page would show nothing here)")]
-        return [f for f in blank if not _is_accepted(f.code, accepted)]
-    source = _source(msgid)
+    source = _source(msgid, references)
     src = source.inline
-    tr = _parse_inline(msgstr)
+    # a leading alert marker the msgid lacks is left out of the page (translated pages write
+    # "> [!NOTE] Text" on one line, where the source has the marker outside the message)
+    tr = _parse_inline(msgstr if is_front_matter else drop_alert_marker(msgid, msgstr), references)
+    markup = not is_front_matter  # a front-matter value is plain text: "&nbsp;" is what it shows
+    if _shows_nothing(tr.shown, markup) and not _shows_nothing(src.shown, markup):
+        blank = [_finding("qa.blank", "the translation shows nothing (only white space, invisible characters, "
+                                      "comments or an alert marker): the page would show nothing here")]
+        return [f for f in blank if not _is_accepted(f.code, accepted)]
     findings: list[Finding] = []
     findings += _check_links(src, tr)
-    findings += _check_markup(src, tr, source.emphasis)
+    if not is_front_matter or in_body:
+        findings += _check_markup(src, tr, source.emphasis)
     findings += _check_tags(src, tr)
+    if src.extensions or tr.extensions:
+        findings += _check_extensions(src, tr)
     if tr.comments:
         findings += _check_comments(src, tr)
-    findings += _check_terms(src.prose, msgstr, glossary, source.products, source.identifiers)
+    findings += _check_terms(src.prose, tr.shown, glossary, source.products, source.identifiers)
     if in_table:
         findings += _check_table(tr, msgstr)
     elif "\n" in msgstr and _BLANK_LINE.search(msgstr) and not _BLANK_LINE.search(msgid):
@@ -753,6 +878,8 @@ def check_message(
         findings += _check_front_matter(msgstr)
     elif _CONTROL_RE.search(msgstr):
         findings += _check_controls(msgid, msgstr)
+    if _BIDI_RE.search(msgstr):
+        findings += _check_bidi(msgid, msgstr)
     newlines = _check_po_newlines(msgid, msgstr)
     findings += newlines or _check_whitespace(msgid, msgstr)
     return [f for f in findings if f.code in _UNACCEPTABLE or not _is_accepted(f.code, accepted)]
@@ -769,6 +896,23 @@ def _check_controls(msgid: str, msgstr: str) -> list[Finding]:
     what = "control character " if len(added) == 1 else "control characters "
     return [_finding("qa.control", what + ", ".join(added) +
                      " in the translation (no HTML page can hold it)")]
+
+
+# The bidi embeddings, overrides and isolates (and their pops): they reorder the characters
+# a reader sees ("\u202eexe.txt" reads "txt.exe"), where the marks U+200E/U+200F only
+# settle the direction of neutral characters, as right-to-left text needs.
+_BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _check_bidi(msgid: str, msgstr: str) -> list[Finding]:
+    """A warning, not an error: a right-to-left translation may need an isolate."""
+    added = sorted({f"U+{ord(c):04X}" for c in (Counter(_BIDI_RE.findall(msgstr)) - Counter(_BIDI_RE.findall(msgid)))})
+    if not added:
+        return []
+    what = "bidi control character " if len(added) == 1 else "bidi control characters "
+    return [_finding("qa.bidi", what + ", ".join(added) + " not in the source: "
+                     + ("it reorders" if len(added) == 1 else "they reorder")
+                     + " the text shown (marks such as U+200F are fine)")]
 
 
 def _check_po_newlines(msgid: str, msgstr: str) -> list[Finding]:

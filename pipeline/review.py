@@ -15,8 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .catalog import Translation
+from .linkscan import find_links
 from .model import Diagnostic, Document, Location
-from .qa import accepted_codes, check_message
+from .qa import accepted_codes, check_message, reference_label
 
 
 @dataclass(frozen=True)
@@ -37,15 +38,17 @@ def review_translations(
     not usable (its segment falls back to the source text)."""
     usable: dict[str, str] = {}
     diagnostics: list[Diagnostic] = []
-    placement: dict[str, tuple[bool, bool, int]] = {}
+    references = page_references(document.text)
+    placement: dict[str, tuple[bool, bool, bool, int]] = {}
     for segment in document.segments:
-        in_table, in_front, line = placement.get(segment.text, (False, False, segment.line))
+        in_table, in_front, in_body, line = placement.get(segment.text, (False, False, False, segment.line))
         placement[segment.text] = (
             in_table or segment.kind in ("table-cell", "table-header"),
             in_front or segment.kind == "front-matter",
+            in_body or segment.kind != "front-matter",
             line,
         )
-    for msgid, (in_table, in_front, source_line) in placement.items():
+    for msgid, (in_table, in_front, in_body, source_line) in placement.items():
         entry = entries.get(msgid)
         if entry is None:
             continue
@@ -54,7 +57,7 @@ def review_translations(
             continue
         findings = check_message(
             msgid, entry.msgstr, in_table=in_table, is_front_matter=in_front,
-            glossary=glossary, accepted=accepted_codes(entry.comment),
+            glossary=glossary, accepted=accepted_codes(entry.comment), references=references, in_body=in_body,
         )
         failed = any(f.severity == "error" for f in findings)
         if not failed:
@@ -66,3 +69,11 @@ def review_translations(
                 f"{finding.message} (source {source_display}:{source_line}){note}", finding.code,
             ))
     return Review(usable, tuple(diagnostics))
+
+
+def page_references(text: str) -> frozenset[str]:
+    """The labels of a page's link reference definitions: a ``[label]`` of a translation that
+    one of them resolves is a link, which QA counts."""
+    if "]:" not in text:  # the common case: no definition at all
+        return frozenset()
+    return frozenset(reference_label(link.text) for link in find_links(text)[0] if link.kind == "reference")

@@ -7,8 +7,9 @@ In: a msgid, its msgstr and (optionally) the segment kind. Out: the msgstr with
   e-mail autolinks), nor is one of the msgid's ``<`` that no ``>`` closes (same opening,
   counted: ``![<tap-device-name](...)``, ``a < b``), escaped as ``&lt;``, so no tag,
   event-handler attribute or half-open tag a translator adds can reach a page as markup;
-  plain ``<https://...>`` and ``<mailto:...>`` autolinks stay; inside code spans nothing
-  is escaped (Markdown shows a code span's text as text);
+  plain ``<https://...>`` and ``<mailto:...>`` autolinks and link destinations in angle
+  brackets (``[x](<a.md>)``) stay; inside code spans nothing is escaped (Markdown shows a
+  code span's text as text);
 - every complete comment ``<!-- ... -->`` the msgid does not carry (a writer's note the
   translator translated, or a note of the translator's own) left out: a comment is never
   text for readers, so escaping it would publish an internal note (``qa.comment`` warns);
@@ -18,11 +19,17 @@ In: a msgid, its msgstr and (optionally) the segment kind. Out: the msgstr with
   (``javascript:``, ``JaVaScRiPt:``, ``&#106;avascript:``, ``data:``, ``vbscript:`` ...);
 - for body segments (every kind but ``front-matter``): line breaks removed when the msgid
   has none, and added block syntax (a leading ``#``, ``>``, list marker, code fence, setext
-  underline, table pipe or table delimiter row the msgid does not have) backslash-escaped,
-  so a translation cannot open a code block that swallows the page or start a new block;
+  underline, table pipe, table delimiter row or link reference definition ``[label]:`` the
+  msgid does not have) backslash-escaped, so a translation cannot open a code block that
+  swallows the page, start a new block or take over the page's ``[text][label]`` links;
+- for body segments: each DocFX extension the msgid does not have (``[!INCLUDE[..](file)]``,
+  ``[!code-..[..](file)]``, ``[!VIDEO url]``, an alert marker; same keyword and file or
+  argument, counted) opened ``[\\!`` so it shows as text, and a leading alert marker the
+  msgid lacks left out;
 - for table cells: every unescaped ``|`` escaped (in a code span too, unless the source
-  cell's code spans hold bare pipes), so a translation cannot end its cell. Elsewhere a
-  ``|`` is text, and stays as written.
+  cell's code spans hold bare pipes), and a space put after a backslash the text ends with,
+  so a translation cannot end its cell or escape the ``|`` that does. Elsewhere a ``|`` is
+  text, and stays as written.
 
 A translation can therefore reword, reorder and restyle (emphasis, code spans, links to
 web pages), but never add live markup. The HTML renderer checks every URL again.
@@ -39,7 +46,7 @@ import html
 import re
 from collections import Counter
 
-from .docfx import ALERT_KIND, COMMENT
+from .docfx import ALERT_KIND, COMMENT, EXTENSION, extension_key
 
 _ANGLE = re.compile(r"<[^<>\n]*>")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
@@ -50,8 +57,11 @@ _COMMENT = re.compile(COMMENT, re.DOTALL)
 _AUTOLINK = re.compile(r"<(?:(?:https?|mailto):[^<>\s\"'`\x00-\x20\x7f]*|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@"
                        r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>",
                        re.IGNORECASE)
-_DEST = re.compile(r"\]\(\s*<?([^)\s>]*)")
-_REF_DEF = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:[ \t]*<?([^\s>]+)", re.MULTILINE)
+_DEST = re.compile(r"\]\(\s*(<[^<>\n]*>|<?[^)\s>]*)")  # in angle brackets whole: "<javascript:x()>"
+# a reference definition's destination: its label may hold escaped brackets (``[a\]b]:``) and
+# go on over lines, and the destination may stand on the line after it
+_REF_DEF = re.compile(r"^[ \t]{0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)?<?([^\s>]+)",
+                      re.MULTILINE | re.DOTALL)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _BACKSLASH = re.compile(r"\\([!-/:-@\[-`{-~])")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
@@ -60,6 +70,8 @@ _BLOCK_START = re.compile(
     r"^(?:#{1,6}(?=[ \t]|$)|>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)|`{3,}|~{3,}|(?:=+|-+)[ \t]*$"
     r"|(?:[-*_][ \t]*){3,}$|\|)"
 )
+# a link reference definition's start: a label (on one line or more) and a colon
+_DEFINITION = re.compile(r"[ \t]*\[(?:[^\[\]\\]|\\.)+\]:", re.DOTALL)
 _PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
 _DELIMITER_ROW = re.compile(r"\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")  # GFM: '--- | :-:'
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -70,7 +82,7 @@ def sanitize_translation(msgid: str, msgstr: str, kind: str = "") -> str:
     cleaned = _escape_tags(msgid, msgstr)
     cleaned = _neutralize_destinations(msgid, cleaned)
     if kind != "front-matter":
-        cleaned = _keep_block_structure(msgid, _drop_alert_marker(msgid, cleaned))
+        cleaned = _keep_block_structure(msgid, _escape_extensions(msgid, drop_alert_marker(msgid, cleaned)))
     if kind in ("table-cell", "table-header"):
         cleaned = _escape_cell_pipes(msgid, cleaned)
     return cleaned
@@ -79,7 +91,7 @@ def sanitize_translation(msgid: str, msgstr: str, kind: str = "") -> str:
 _ALERT_MARKER = re.compile(rf"[ \t]*\[!({ALERT_KIND})\][ \t]*(?:\r\n|\n|\r)?[ \t]*", re.IGNORECASE)
 
 
-def _drop_alert_marker(msgid: str, msgstr: str) -> str:
+def drop_alert_marker(msgid: str, msgstr: str) -> str:
     """``msgstr`` without a DocFX alert marker opening it that the msgid does not open with.
     Translated pages often write the marker on the text's line (``> [!NOTE] Appuyez...``),
     where the source has it on a line of its own, outside the message: kept, it would show
@@ -88,6 +100,35 @@ def _drop_alert_marker(msgid: str, msgstr: str) -> str:
     if found is None or _ALERT_MARKER.match(msgid):
         return msgstr
     return msgstr[found.end():]
+
+
+_EXTENSION = re.compile(EXTENSION)
+
+
+def _escape_extensions(msgid: str, msgstr: str) -> str:
+    """``msgstr`` with each DocFX extension the msgid does not have (the same keyword and file
+    or argument, counted) opened ``[\\!``, which opens none: a translation's
+    ``[!INCLUDE[..](page.md)]`` would paste another page into the page, ``[!code-..]`` a file,
+    ``[!VIDEO url]`` a frame, an alert marker a block. Code spans show them as text already."""
+    if "[!" not in msgstr:  # the common case
+        return msgstr
+    allowed = Counter(extension_key(m) for m in _outside_code(_EXTENSION, msgid))
+    out: list[str] = []
+    cursor = 0
+    for found in _outside_code(_EXTENSION, msgstr):
+        key = extension_key(found)
+        if allowed[key] > 0:
+            allowed[key] -= 1
+            continue
+        out.append(msgstr[cursor:found.start() + 1] + "\\")
+        cursor = found.start() + 1
+    return "".join(out) + msgstr[cursor:]
+
+
+def _outside_code(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """``pattern``'s matches in ``text`` but those that start in a code span."""
+    code = [m.span() for m in _CODE_SPAN.finditer(text)] if "`" in text else []
+    return [m for m in pattern.finditer(text) if not any(start < m.start() < end for start, end in code)]
 
 
 def sanitize_front_matter_value(msgid: str, msgstr: str) -> str:
@@ -159,6 +200,11 @@ def _escape_tags(msgid: str, msgstr: str) -> str:
             out.append(msgstr[at:span[1]])
             cursor = span[1]
             continue
+        destination = _angle_destination(msgstr, at)
+        if destination:  # "[x](<a.md>)": the scheme is _neutralize_destinations' to check
+            out.append(destination)
+            cursor = at + len(destination)
+            continue
         tag = _TAG.match(msgstr, at) or _ANGLE.match(msgstr, at)
         same = spellings.get(_tag_key(tag.group(0))) if tag else None
         if tag and (same or _COMMENT.fullmatch(tag.group(0))):
@@ -181,6 +227,19 @@ def _escape_tags(msgid: str, msgstr: str) -> str:
             continue
         out.append("&lt;")
         cursor = at + 1
+
+
+def _angle_destination(msgstr: str, at: int) -> str:
+    """The link destination in angle brackets (``[x](<a.md>)``, CommonMark's way to write one
+    with spaces or parentheses) that opens at ``at``, or ``""``. One that would be an HTML tag
+    or declaration, should the link not form (no ``[`` before it), is none: it is escaped."""
+    before = msgstr[:at].rstrip(" \t")
+    if not before.endswith("]("):
+        return ""
+    found = _ANGLE.match(msgstr, at)
+    if found is None or found.group(0)[1:2] in ("!", "?", "/") or _ELEMENT_TAG.fullmatch(found.group(0)):
+        return ""
+    return found.group(0)
 
 
 def _drop_comments(msgid: str, msgstr: str) -> str:
@@ -229,8 +288,14 @@ def _keep_block_structure(msgid: str, msgstr: str) -> str:
     # lose); any other is dropped, and the first line's always (at a line start: code)
     indents = {line[:len(line) - len(line.lstrip(" \t"))] for line in _NEWLINE.split(msgid)[1:]}
     lines = []
-    for number, line in enumerate(_NEWLINE.split(msgstr)):
+    given = _NEWLINE.split(msgstr)
+    definitions = _definition_lines(given)
+    if definitions and _definition_lines(_NEWLINE.split(msgid)):
+        definitions = set()  # the msgid defines a reference itself: the translation may too
+    for number, line in enumerate(given):
         stripped = line.lstrip(" \t")
+        if number in definitions:
+            stripped = "\\" + stripped
         match = _BLOCK_START.match(stripped)
         if match:
             if source_starts is None:
@@ -249,12 +314,36 @@ def _keep_block_structure(msgid: str, msgstr: str) -> str:
     return "\n".join(lines)
 
 
+def _definition_lines(lines: list[str]) -> set[int]:
+    """The numbers of the ``lines`` that open a link reference definition (``[label]:``, the
+    label maybe going on over lines). A translation must not add one: it would leave the
+    paragraph out of the page and, the first definition of a label winning, take over the
+    page's own ``[text][label]`` links."""
+    if not any("]:" in line for line in lines):  # the common case: no definition at all
+        return set()
+    text = "\n".join(lines)
+    found = set()
+    offset = 0
+    for number, line in enumerate(lines):
+        if line.lstrip(" \t")[:1] == "[" and _DEFINITION.match(text, offset):
+            found.add(number)
+        offset += len(line) + 1
+    return found
+
+
 def _escape_cell_pipes(msgid: str, msgstr: str) -> str:
-    """A table cell's ``msgstr`` with its unescaped ``|`` escaped: the msgid has none outside
+    """A table cell's ``msgstr`` with its unescaped ``|`` escaped, and a space after a backslash
+    it ends with, so it cannot escape the ``|`` that ends the cell: the msgid has none outside
     code spans (it would have ended the cell). Inside a code span GFM (our HTML) ends the cell
     at a bare ``|`` too, so there it is escaped unless the source cell writes bare pipes in its
     code spans (as the docs platform, which reads a code span first, allows): the translation
     follows the source."""
+    if msgstr.endswith("\\"):
+        # a backslash the text ends with would escape what follows it in the row: GFM reads any
+        # backslash before a '|' as escaping it (the cell merged with the next, or the row lost
+        # a cell and the whole table was gone), and one before the '<br />' of the next piece
+        # showed the tag as text. After a space it escapes nothing (the cell's text is trimmed).
+        msgstr += " "
     if "|" not in msgstr:
         return msgstr
     bare_in_code = any(_PIPE.search(m.group(0)) for m in _CODE_SPAN.finditer(msgid))

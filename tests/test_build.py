@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from pipeline import catalog
@@ -653,3 +654,171 @@ def test_an_alert_in_indented_code_after_a_list_that_ended_stays_as_written(tmp_
         assert (project / f"out/markdown/{locale}/c.md").read_text(encoding="utf-8").endswith(code)
         html = (project / f"out/html/{locale}/c.html").read_text(encoding="utf-8")
         assert "<pre><code>&gt; [!NOTE]\n&gt; Text of the note.\n</code></pre>" in html
+
+
+def _translate(project: Path, chosen: dict[str, str], locale: str = "de-DE", comment: str = "") -> None:
+    """The sample page's entries of ``chosen`` (msgid -> msgstr) translated so, not fuzzy,
+    with ``comment`` as their translator comment when given (``qa-accept: ...``)."""
+    po = project / "locales" / locale / (SEED_NAME[:-3] + ".po")
+    page = catalog.parse_catalog(po.read_text(encoding="utf-8"), po.name)
+    for entry in page:
+        if entry.msgid in chosen:
+            entry.msgstr = chosen[entry.msgid]
+            entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+            entry.tcomment = comment or entry.tcomment
+    assert set(chosen) <= {entry.msgid for entry in page}
+    po.write_text(catalog.format_catalog(page), encoding="utf-8")
+
+
+def _built(project: Path, locale: str = "de-DE") -> dict[str, str]:
+    """The sample page as each format built it for ``locale``."""
+    return {fmt: (project / "out" / fmt / locale / (HTML if fmt == "html" else SEED_NAME)).read_text(encoding="utf-8")
+            for fmt in ("frontmatter", "markdown", "html")}
+
+
+def _add_a_reference_link(project: Path) -> None:
+    """The sample page with a link-less paragraph, a reference link and its definition, its
+    catalogs updated."""
+    source = project / "source" / SEED_NAME
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "### Voir aussi", "Appuyez sur Installer pour continuer.\n\nConsultez le [portail][portal].\n\n### Voir aussi")
+        + "[portal]: http://portal.manage.microsoft.com\n", encoding="utf-8")
+    assert main(["-C", str(project), "all"]) == 0
+
+
+def test_a_translation_cannot_define_or_plant_a_link_reference(sample_project, capsys):
+    """A paragraph translated '[portal]: https://evil.example/phish' became a link reference
+    definition: the paragraph vanished and, CommonMark's first definition winning, the page's
+    own '[portail][portal]' links went to evil.example. No finding, exit 0. A shortcut
+    reference '[portal]' in a link-less message planted a link, unseen by QA as well."""
+    _add_a_reference_link(sample_project)
+    _translate(sample_project, {"Appuyez sur Installer pour continuer.": "[portal]: https://evil.example/phish",
+                                "Consultez le [portail][portal].": "Siehe das [Portal][portal].",
+                                "Voir aussi": "Siehe [portal]"})
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "build", "--locale", "de-DE"]) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert len(errors) == 2 and all(e.endswith("the source text is used instead [qa.link-count]") for e in errors)
+    built = _built(sample_project)
+    for fmt, page in built.items():
+        assert "evil.example" not in page and "Appuyez sur Installer pour continuer." in page, fmt
+        assert "Siehe das [Portal][portal]." in page or fmt == "html", fmt
+    assert '<a href="http://portal.manage.microsoft.com">Portal</a>' in built["html"]
+    assert re.search(r"<h2 [^>]*>Voir aussi</h2>", built["html"])  # the source text
+
+
+def test_an_accepted_reference_definition_is_text_with_its_unsafe_destination_blocked(sample_project, capsys):
+    """'[auch\\]x]: javascript:alert(document.domain)' reached the Markdown outputs unchanged:
+    the escaped ']' of its label hid the definition from the scheme check. A translator may
+    accept QA's findings; the sanitizer holds whatever they accept."""
+    _add_a_reference_link(sample_project)
+    _translate(sample_project, {"Appuyez sur Installer pour continuer.": "[auch\\]x]: javascript:alert(document.domain)",
+                                "Voir aussi": "Siehe [auch\\]x]"}, comment="qa-accept: qa.*")
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "build", "--locale", "de-DE"]) == 0
+    for fmt, page in _built(sample_project).items():
+        assert "javascript" not in page and "#blocked" in page, fmt
+
+
+SEE_ALSO = "[Using your iOS or Mac OS X device with Intune](using-your-ios-or-mac-os-x-device-with-intune.md)"
+
+
+@pytest.mark.parametrize("accepted", ["", "qa-accept: qa.*"])
+def test_a_translation_cannot_include_another_page(sample_project, capsys, accepted):
+    """A link translated '[!INCLUDE[Mit iOS](using-...md)]' pasted that page (here a draft)
+    into the translated page, its H1 and all, with only a product-name warning and exit 0.
+    QA reports the include (qa.docfx) and the link it lost; accepted, it is text."""
+    (sample_project / "source" / "using-your-ios-or-mac-os-x-device-with-intune.md").write_text(
+        "# Draft\n\nINTERNAL DRAFT: do not publish.\n", encoding="utf-8")
+    assert main(["-C", str(sample_project), "all"]) == 0
+    _translate(sample_project, {SEE_ALSO: "[!INCLUDE[Mit iOS](using-your-ios-or-mac-os-x-device-with-intune.md)]"},
+               comment=accepted)
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "build", "--locale", "de-DE"]) == (0 if accepted else 1)
+    err = capsys.readouterr().err
+    assert ("[qa.docfx]" in err and "[qa.link-count]" in err) != bool(accepted)
+    built = _built(sample_project)
+    for fmt, page in built.items():
+        assert "INTERNAL DRAFT" not in page and "# Draft" not in page, fmt
+    if accepted:
+        assert "[\\!INCLUDE[Mit iOS](using-your-ios-or-mac-os-x-device-with-intune.md)]" in built["frontmatter"]
+        assert "[!INCLUDE" in built["html"]
+    else:
+        assert SEE_ALSO in built["frontmatter"]
+
+
+def test_a_trailing_backslash_in_a_cell_keeps_the_table(sample_project, capsys):
+    """'Problem \\' for the header cell 'Problème' escaped the '|' after it: the error table
+    was gone from the HTML (and with it every row id errors.json links to); a body cell's
+    merged with the next, and one before '<br /><br />' showed '&lt;br /&gt;'. Exit 0."""
+    _translate(sample_project, {
+        "Problème": "Problem \\",
+        "Vous avez trop d’appareils mobiles déjà inscrits.": "Zu viele \\",
+        "Il existe un problème avec le certificat qui autorise votre appareil mobile à communiquer avec le "
+        "réseau de votre entreprise.": "Es gibt ein Problem \\"})
+    assert main(["-C", str(sample_project), "build", "--locale", "de-DE"]) == 0
+    html = _built(sample_project)["html"]
+    assert html.count("<table") == 1 and html.count("<th scope=\"col\"") == 3 and "&lt;br" not in html
+    row = lxml.html.fromstring(html).get_element_by_id("DeviceCapReached")
+    assert [cell.text_content() for cell in row.iter("td")][0] == "Zu viele \\"  # its own cell
+    assert re.search(r"Es gibt ein Problem \\ ?<br><br>", html.replace("\n", ""))
+
+
+APNS_CELL = ("Contactez vos administrateurs informatiques en leur indiquant que vous avez reçu le message "
+             "**APNSCertificateNotValid** quand vous essayez d’inscrire votre appareil mobile et qu’ils peuvent "
+             "trouver comment résoudre le problème dans ce tableau.")
+
+
+def test_an_error_code_hidden_in_a_comment_is_missing_and_the_source_text_is_used(sample_project, capsys):
+    """QA found the error code in the raw msgstr, but the page leaves the comment out: the
+    published cell said '... nennen Sie die Meldung.', with two warnings and exit 0."""
+    _translate(sample_project, {APNS_CELL: "Wenden Sie sich an Ihre IT-Administratoren und nennen Sie die "
+                                           "Meldung<!-- **APNSCertificateNotValid** -->."})
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "build", "--locale", "de-DE"]) == 1
+    err = capsys.readouterr().err
+    assert "identifier 'APNSCertificateNotValid' missing from translation" in err and "[qa.identifier]" in err
+    row = lxml.html.fromstring(_built(sample_project)["html"]).get_element_by_id("APNSCertificateNotValid")
+    assert "Meldung." not in row.text_content() and "reçu le message APNSCertificateNotValid" in row.text_content()
+
+
+@pytest.mark.parametrize("msgstr", ["<!-- -->", "[!NOTE]", "[!TIP]", "\u200b", "&nbsp;", "&#8203;", "\u2800"])
+def test_a_translation_that_shows_nothing_falls_back_to_the_source_text(sample_project, capsys, msgstr):
+    """An empty heading, cell and title were published (and counted translated): qa.blank
+    looked for white space only, not for what the page shows."""
+    title = "Des erreurs se produisent pendant l’inscription de votre appareil iOS dans Intune | Microsoft Intune"
+    chosen = {"Voir aussi": msgstr, "Problème": msgstr}
+    if not msgstr.startswith(("&", "[")):  # in YAML an entity or a marker is text
+        chosen[title] = msgstr
+    _translate(sample_project, chosen)
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "build", "--locale", "de-DE"]) == 1
+    assert capsys.readouterr().err.count("[qa.blank]") == len(chosen)
+    built = _built(sample_project)
+    assert re.search(r"<h2 [^>]*>Voir aussi</h2>", built["html"]) and re.search(r"<th scope=\"col\"[^>]*>Problème</th>", built["html"])
+    assert (f"<title>{title}</title>" in built["html"]) == (title in chosen)
+
+
+def test_a_title_with_an_asterisk_is_text_not_markup(sample_project, capsys):
+    """'Fehler bei C* und Intune | Microsoft Intune' was qa.markup-unbalanced: the title fell
+    back to the source's, though YAML metadata is plain text (never Markdown)."""
+    title = "Des erreurs se produisent pendant l’inscription de votre appareil iOS dans Intune | Microsoft Intune"
+    _translate(sample_project, {title: "Fehler bei C* und Intune | Microsoft Intune"})
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "build", "--locale", "de-DE"]) == 0
+    assert ": error: " not in capsys.readouterr().err  # a warning: 'iOS' left out
+    built = _built(sample_project)
+    assert "<title>Fehler bei C* und Intune | Microsoft Intune</title>" in built["html"]
+    assert "title: Fehler bei C* und Intune | Microsoft Intune\n" in built["frontmatter"]
+
+
+def test_a_link_destination_in_angle_brackets_stays_a_link(sample_project, capsys):
+    """'[Site](<a.md>)' is a CommonMark link: the sanitizer escaped its '<', and the page
+    linked to '%3Ca.md%3E'. No finding, exit 0."""
+    _translate(sample_project, {SEE_ALSO: "[iOS- oder Mac OS X-Gerät mit Intune verwenden]"
+                                          "(<using-your-ios-or-mac-os-x-device-with-intune.md>)"})
+    assert main(["-C", str(sample_project), "build", "--locale", "de-DE"]) == 0
+    built = _built(sample_project)
+    assert '<a href="using-your-ios-or-mac-os-x-device-with-intune.html">iOS- oder Mac OS X-Gerät mit Intune' \
+           ' verwenden</a>' in built["html"] and "%3C" not in built["html"]
+    assert "(<using-your-ios-or-mac-os-x-device-with-intune.md>)" in built["frontmatter"]

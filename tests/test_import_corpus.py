@@ -47,8 +47,8 @@ PINNED = {  # pages, then segments by verdict, then pages by comparison with the
     "de-DE": {"pages": 414, "aligned": 14078, "fuzzy": 26, "empty": 46, "identical": 107,
               "identical_with_metadata": 117, "normalized": 119, "same_content": 316, "same_segments": 360},
     "ja-JP": {"pages": 412, "aligned": 13287, "fuzzy": 204, "empty": 636, "identical": 109,
-              "identical_with_metadata": 119, "normalized": 121, "same_content": 264, "same_segments": 294},
-}
+              "identical_with_metadata": 119, "normalized": 121, "same_content": 264, "same_segments": 293},
+}  # (ja-JP's previous-intune-releases.md has a '[!div]' link text: its source text is used, qa.docfx)
 
 _EOL = re.compile(r"\r\n|\r")
 _PAGE_LINE = re.compile(r"^import: (\S+): (\S+): (\d+) aligned, (\d+) fuzzy, (\d+) empty, (\d+) kept$")
@@ -116,7 +116,8 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> dict:
     errors = [d for d in build.diagnostics if d.severity == "error"]
     assert all(d.code.startswith("qa.") and d.message.endswith("the source text is used instead") for d in errors), \
         [d.format() for d in errors if not d.code.startswith("qa.")][:5]
-    assert (len(errors), len({(d.location.path, d.location.line) for d in errors})) == (152, 148)  # at 148 PO entries
+    # (3 of them: a link text made '**[!div class="step-by-step"]**' in all three locales, qa.docfx)
+    assert (len(errors), len({(d.location.path, d.location.line) for d in errors})) == (155, 151)  # at 151 PO entries
     figures: dict[str, dict[str, int]] = {}
     for locale, folder in LOCALES.items():
         counts = dict.fromkeys(("pages", "aligned", "fuzzy", "empty", "identical", "normalized",

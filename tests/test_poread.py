@@ -15,6 +15,8 @@ from pathlib import Path
 import polib
 import pytest
 
+from pipeline import catalog
+from pipeline.errors import PipelineError
 from pipeline.poread import parse_po
 
 REPO = Path(__file__).resolve().parent.parent
@@ -91,3 +93,30 @@ def test_mutated_catalogs_read_or_fail_as_polib_does(seed):
             errors += outcome(parse_po, text)[0] == "error"
     parsed = len(CATALOGS) * 150 - errors
     assert errors > 50 and parsed > 50  # both kinds of outcome were compared
+
+
+HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset={}\\n"\n\n'
+
+
+def test_gnu_hex_and_octal_escapes_read_as_gnu_reads_them():
+    """'\\x41' and '\\101' are valid in GNU PO strings (po-lex.c), but were refused as po.syntax.
+    Each is a byte (a hex value past 0xFF keeps its low byte, as in GNU's char buffer), a run
+    of them is text in the catalog's charset, as msgcat shows: '\\303\\251' is 'é' in UTF-8."""
+    text = HEADER.format("UTF-8") + 'msgid "a"\nmsgstr "\\x41\\101 \\303\\251 \\x141\\x4142 \\\\101"\n'
+    assert catalog.parse_catalog(text, "t.po").find("a").msgstr == "AA é AB \\101"
+    latin1 = (HEADER.format("ISO-8859-1") + 'msgid "a"\nmsgstr "caf\\351 \xe9"\n').encode("latin-1")
+    assert catalog.read_catalog(latin1, "t.po").find("a").msgstr == "café é"
+    assert parse_po(text).find("a").msgstr == "AA é AB \\101"
+
+
+@pytest.mark.parametrize(("string", "column", "what"), [
+    ("x\\377y", 10, "not valid UTF-8"),
+    ("x\\0y", 10, "NUL"),
+])
+def test_an_escape_gnu_cannot_read_either_is_a_located_error(string, column, what):
+    text = HEADER.format("UTF-8") + f'msgid "a"\nmsgstr "{string}"\n'
+    with pytest.raises(PipelineError) as caught:
+        catalog.parse_catalog(text, "t.po")
+    diagnostic = caught.value.diagnostic
+    assert (diagnostic.location.line, diagnostic.location.column, diagnostic.code) == (6, column, "po.syntax")
+    assert what in diagnostic.message

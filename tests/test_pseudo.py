@@ -226,7 +226,8 @@ def _inline_segments(page: str) -> list[tuple[bool, str]]:
 
 
 def test_real_pages_pseudolocalized_pass_qa_and_keep_structure():
-    """Every segment of real pages: the pseudo-locale is a translation QA finds nothing in."""
+    """Every segment of real pages: the pseudo-locale is a translation QA finds nothing in (the
+    mirrored one but the bidi overrides it adds on purpose)."""
     if not CORPUS_EN.is_dir():
         if os.environ.get("CI") == "true":
             pytest.fail(f"shared data missing: {SHARED}")
@@ -236,7 +237,8 @@ def test_real_pages_pseudolocalized_pass_qa_and_keep_structure():
         for in_table, text in _inline_segments(page.read_text(encoding="utf-8-sig")):
             for mirrored in (False, True):
                 out = pseudolocalize(text, mirrored=mirrored)
-                assert check_message(text, out, in_table=in_table, is_front_matter=False) == [], (page.name, text)
+                found = {f.code for f in check_message(text, out, in_table=in_table, is_front_matter=False)}
+                assert found <= ({"qa.bidi"} if mirrored else set()), (page.name, text)  # its overrides: deliberate
                 assert _inline_structure(out) == _inline_structure(text), (page.name, text)
                 checked += 1
     assert checked > 1500

@@ -320,6 +320,20 @@ BROKEN = [
         "qa.control",
         **CELL,
     ),
+    # A link made an include: the other page pasted into this one, DocFX syntax the msgid lacks.
+    broken(
+        "include-for-a-link",
+        "[Using your iOS or Mac OS X device with Intune](using-your-ios-or-mac-os-x-device-with-intune.md)",
+        "[!INCLUDE[Mit iOS und Intune](using-your-ios-or-mac-os-x-device-with-intune.md)]",
+        "qa.link-count", "qa.docfx",
+    ),
+    # A right-to-left override reverses what follows: "exe.txt" shown for "txt.exe".
+    broken(
+        "bidi-override",
+        "Do not open attachments such as invoice.exe.",
+        "Öffnen Sie keine Anhänge wie \u202einvoice.txt\u202c.",
+        "qa.bidi",
+    ),
     # Only spaces: the page would show an empty heading or cell, counted as translated.
     broken("blank-translation", "Voir aussi", "   ", "qa.blank"),
     # msgfmt refuses the catalog: msgid and msgstr must both end (and both begin) with "\n" or not.
@@ -381,6 +395,117 @@ def test_messages_say_what_differs():
     [f] = check_message("ok ", "ok", in_table=False, is_front_matter=False)
     assert f.message == "trailing whitespace differs: ' ' -> ''"
 
+
+
+def test_reference_definitions_and_the_references_that_resolve_are_links():
+    """'[portal]: https://evil.example/phish' for a link-less paragraph defined a link (the
+    first definition wins: it took over the page's '[portail][portal]' links), and a shortcut
+    '[portal]' or collapsed '[portal][]' reference planted one: QA counted neither. A bracketed
+    word that no definition of the page resolves stays text."""
+    msgid = "Appuyez sur Installer pour continuer."
+    [f] = check_message(msgid, "[portal]: https://evil.example/phish", in_table=False, is_front_matter=False)
+    assert f == Finding("error", "qa.link-count",
+                        "1 link(s) in translation, 0 in source: extra '[portal]: https://evil.example/phish'")
+    page = frozenset({"portal"})
+    assert codes("Voir aussi", "Siehe [portal]", references=page) == {"qa.link-count"}
+    assert codes("Voir aussi", "Siehe [Portal][]", references=page) == {"qa.link-count"}
+    assert codes("Voir aussi", "Siehe [Portal]") == set()  # no definition: text
+    assert codes("Consultez le [portail][portal].", "Siehe das [Portal][portal].", references=page) == set()
+    assert codes("Consultez le [portal].", "Siehe das [portal][].", references=page) == set()
+    assert codes("Consultez le [portail][portal].", "Siehe [Portal][andere].", references=page) == {"qa.link-target"}
+    assert codes("[portal]: http://portal.manage.microsoft.com", "[portal]: https://evil.example") == {"qa.link-target"}
+
+
+def errors(msgid: str, msgstr: str, **kw: object) -> set[str]:
+    kw.setdefault("in_table", False)
+    kw.setdefault("is_front_matter", False)
+    return {f.code for f in check_message(msgid, msgstr, **kw) if f.severity == "error"}  # type: ignore[arg-type]
+
+
+INCLUDE_LINK = "[Using your iOS or Mac OS X device with Intune](using-your-ios-or-mac-os-x-device-with-intune.md)"
+
+
+def test_docfx_syntax_the_msgid_lacks_or_loses_is_an_error_and_an_include_is_no_link():
+    """'[!INCLUDE[Mit iOS](using-...md)]' for a link to that page pasted the page into the
+    translation, and QA saw the same link. An include (or '[!code-...]' snippet) is DocFX
+    syntax, not a link: added, changed or lost, as a '[!VIDEO]' or an alert marker, it is
+    qa.docfx. The sanitizer shows what the msgid lacks as text."""
+    include = "[!INCLUDE[Mit iOS](using-your-ios-or-mac-os-x-device-with-intune.md)]"
+    assert errors(INCLUDE_LINK, include) == {"qa.link-count", "qa.docfx"}
+    [f] = [f for f in check_message(INCLUDE_LINK, include, in_table=False, is_front_matter=False)
+           if f.code == "qa.docfx"]
+    assert f == Finding("error", "qa.docfx", "DocFX syntax not in the source: "
+                        "[!INCLUDE[…](using-your-ios-or-mac-os-x-device-with-intune.md)] (the page shows it as text)")
+    assert errors("[Android](android.md)", "[!code-csharp[Android](android.md)]") == {"qa.link-count", "qa.docfx"}
+    assert codes("Appuyez sur Installer pour continuer.", "[!VIDEO https://evil.example/x]") == {"qa.docfx"}
+    assert codes("Tap the button.", "Appuyez [!NOTE] sur le bouton.") == {"qa.docfx"}
+    assert codes("See [!INCLUDE[a](a.md)].", "Voir [!INCLUDE[a](b.md)].") == {"qa.docfx"}
+    assert codes("See [!INCLUDE[a](a.md)].", "Voir ceci.") == {"qa.docfx"}
+    assert codes("See [!INCLUDE[a](a.md)].", "Voir [!include [das A](a.md)].") == set()
+    # a leading alert marker is left out of the page (translated pages write it on the text's line)
+    assert codes("Tap the button.", "[!NOTE] Appuyez sur le bouton.") == set()
+
+
+APNS = ("Contactez vos administrateurs informatiques en leur indiquant que vous avez reçu le message "
+        "**APNSCertificateNotValid** quand vous essayez d’inscrire votre appareil mobile et qu’ils peuvent trouver "
+        "comment résoudre le problème dans ce tableau.")
+
+
+def test_what_a_comment_hides_is_missing_from_the_page():
+    """'... die Meldung<!-- **APNSCertificateNotValid** -->.' passed with two warnings: QA found
+    the error code in the raw msgstr, the page (which leaves the comment out) had none. Required
+    content is looked for outside comments; a code span starts no earlier than a comment does."""
+    hidden = "Wenden Sie sich an Ihre IT-Administratoren und nennen Sie die Meldung<!-- **APNSCertificateNotValid** -->."
+    assert errors(APNS, hidden, in_table=True) == {"qa.identifier"}
+    assert errors("Run `Get-AppxPackage`.", "Führen Sie <!-- `Get-AppxPackage` --> aus.") == {"qa.code-span"}
+    assert errors("Open the Company Portal.", "Öffnen Sie <!-- Company Portal --> es.",
+                  glossary=frozenset({"Company Portal"})) == {"qa.glossary"}
+    assert errors("Run `<!-- x -->` now.", "Führen Sie `<!-- x -->` aus.") == set()  # a comment in code is code
+
+
+@pytest.mark.parametrize("msgstr", ["<!-- -->", "[!NOTE]", "[!TIP]", "\u200b", "&nbsp;", "&#8203;", "\u2800",
+                                    " <!-- Siehe auch -->\u00a0"])
+def test_a_translation_that_shows_nothing_is_blank(msgstr: str):
+    """A comment, an alert marker (left out of the page), zero-width or blank-looking characters
+    and their entities all passed qa.blank, which looked for white space only: the page showed
+    an empty heading, cell or title, counted as translated."""
+    assert codes("Voir aussi", msgstr) == {"qa.blank"}
+    assert codes("Problème", msgstr, in_table=True) == {"qa.blank"}
+
+
+def test_a_front_matter_value_that_shows_nothing_is_blank_but_an_entity_is_text_there():
+    assert codes("Des erreurs se produisent | Microsoft Intune", "<!--x-->", is_front_matter=True) == {"qa.blank"}
+    assert codes("Des erreurs se produisent | Microsoft Intune", "\u200b", is_front_matter=True) == {"qa.blank"}
+    assert "qa.blank" not in codes("Des erreurs | Microsoft Intune", "&nbsp;", is_front_matter=True)  # YAML text
+
+
+TITLE = "Des erreurs se produisent pendant l’inscription de votre appareil iOS dans Intune | Microsoft Intune"
+
+
+@pytest.mark.parametrize("msgstr", ["Fehler bei C* und iOS in Intune | Microsoft Intune",
+                                    "Fehler bei `iOS und Intune | Microsoft Intune",
+                                    "Fehler bei **iOS und Intune | Microsoft Intune"])
+def test_a_front_matter_value_is_plain_text_not_markup(msgstr: str):
+    """A title with an asterisk or a lone backtick was qa.markup-unbalanced (an error: the
+    source title was used), yet YAML metadata is plain text, never read as Markdown."""
+    assert codes(TITLE, msgstr, is_front_matter=True) == set()
+    # the same text as a body segment too (a title that is also the H1) is still markup
+    assert codes(TITLE, msgstr, is_front_matter=True, in_body=True) == {"qa.markup-unbalanced"}
+    assert codes(TITLE, msgstr + "\n", is_front_matter=True) == {"qa.yaml-newline", "qa.po-newline"}
+
+
+def test_bidi_controls_the_msgid_lacks_are_a_warning_marks_are_fine():
+    """U+202A-U+202E and U+2066-U+2069 reorder the text a reader sees (a title or a file
+    name can be made to read otherwise); a right-to-left translation may need isolates, so it
+    is a warning, and the marks U+200E/U+200F are no finding at all."""
+    [f] = check_message("Open invoice.exe.", "Öffnen Sie \u202eexe.txt\u202c.", in_table=False, is_front_matter=False)
+    assert f == Finding("warning", "qa.bidi", "bidi control characters U+202C, U+202E not in the source: they "
+                        "reorder the text shown (marks such as U+200F are fine)")
+    assert codes("Voir aussi", "انظر \u2067Intune\u2069 أيضًا") == {"qa.bidi"}
+    assert codes("Voir aussi", "Siehe auch", is_front_matter=True) == set()
+    assert codes("Voir aussi", "\u202eSiehe auch", is_front_matter=True) == {"qa.bidi"}
+    assert codes("Voir \u2067x\u2069 aussi", "Siehe \u2067x\u2069 auch") == set()  # the msgid's own
+    assert codes("See Intune.", "راجع\u200f Intune\u200e.") == set()
 
 # Elements a translator could add that the old list of "known" names missed (WHATWG HTML,
 # its obsolete elements, and the SVG/MathML roots).
@@ -783,8 +908,8 @@ EXPECTED_CORPUS_ERRORS = [
     # TP: the translator dropped the Company Portal website link.
     ("de-de", "device-doesnt-comply-with-maximum-operating-system-version-windows.md", "qa.link-count"),
     ("ja-jp", "device-doesnt-comply-with-maximum-operating-system-version-windows.md", "qa.link-count"),
-    # FP: "Intune" replaced by [!INCLUDE[wit_firstref](...)], which counts as a link.
-    ("de-de", "microsoft-intune-company-portal.md", "qa.link-count"),
+    # FP: "Intune" replaced by [!INCLUDE[wit_firstref](...)], an include the source lacks.
+    ("de-de", "microsoft-intune-company-portal.md", "qa.docfx"),
     # FP-ish: the translator repaired the source's unclosed link, so the count differs.
     ("ja-jp", "you-see-errors-while-trying-to-enroll-your-device-in-intune-ios.md", "qa.link-count"),
     # TP: '**' that CommonMark (markdown-it-py) cannot pair, shown as literal asterisks:

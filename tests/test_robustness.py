@@ -184,28 +184,29 @@ def test_output_closed_early_is_not_an_error(sample_project):
     assert (done.returncode, done.stderr) == (0, "")
 
 
-def test_escapes_polib_cannot_read_are_errors_not_published_backslashes(sample_project, capsys):
-    """msgfmt reads ``\\0``, octal and hex escapes; polib keeps them as a backslash and
-    letters, so ``msgstr "You \\0 see"`` was published as ``You \\0 see`` and written back by
-    ``update`` with the backslash doubled. They are located errors; the decoded ones still work
-    (``\\a`` among them, which our writer writes as GNU does:
-    ``test_control_characters_in_a_source_page_build_every_page``)."""
+def test_octal_and_hex_escapes_read_as_gnu_reads_them_and_nul_is_an_error(sample_project, capsys):
+    """msgfmt reads octal and hex escapes; polib keeps them as a backslash and letters, so
+    ``msgstr "You \\101 see"`` was published as ``You \\101 see`` (and later refused as
+    po.syntax). They are read as GNU reads them (``You A see``, written back as ``A`` by
+    ``update``); ``\\0``, a NUL byte, ends a gettext string: a located error. (``\\a``, which
+    our writer writes as GNU does: ``test_control_characters_in_a_source_page_build_every_page``.)"""
     po = sample_project / EN_PO
     text = po.read_text(encoding="utf-8")
-    fixed = HEADING.replace("You see", "You\\tsee")
-    for escape in ("\\0", "\\101", "\\x41"):
-        broken = text.replace(HEADING, HEADING.replace("You see", f"You {escape} see"), 1)
-        po.write_text(broken, encoding="utf-8")
-        line = broken[: broken.index(escape)].count("\n") + 1
-        column = len(broken[: broken.index(escape)].rsplit("\n", 1)[-1]) + 1
-        assert _run(sample_project, "build") == 1
-        assert capsys.readouterr().err.splitlines() == [
-            f"{EN_PO}:{line}:{column}: error: escape sequence '{escape}' is not supported: write the character "
-            "itself [po.syntax]"]
-    po.write_text(text.replace(HEADING, fixed, 1), encoding="utf-8")
-    assert _run(sample_project, "build") == 0
-    built = (sample_project / "out/frontmatter/en-US" / SEED_NAME).read_text(encoding="utf-8")
-    assert "You\tsee errors" in built
+    broken = text.replace(HEADING, HEADING.replace("You see", "You \\0 see"), 1)
+    po.write_text(broken, encoding="utf-8")
+    line = broken[: broken.index("\\0")].count("\n") + 1
+    column = len(broken[: broken.index("\\0")].rsplit("\n", 1)[-1]) + 1
+    assert _run(sample_project, "build") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{EN_PO}:{line}:{column}: error: escape sequence '\\0' holds a NUL byte, which ends the string for "
+        "gettext [po.syntax]"]
+    for escape in ("\\101", "\\x41"):
+        po.write_text(text.replace(HEADING, HEADING.replace("You see", f"You {escape} see"), 1), encoding="utf-8")
+        assert _run(sample_project, "build") == 0
+        built = (sample_project / "out/frontmatter/en-US" / SEED_NAME).read_text(encoding="utf-8")
+        assert "You A see errors" in built, escape
+    assert _run(sample_project, "update") == 0
+    assert HEADING.replace("You see", "You A see") in po.read_text(encoding="utf-8")
 
 
 def test_a_check_report_that_cannot_be_written_names_the_file_given(sample_project, capsys):

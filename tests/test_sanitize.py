@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import lxml.html
 import pytest
 from hypothesis import given, settings
@@ -260,3 +262,89 @@ def test_a_table_delimiter_row_the_msgid_lacks_is_escaped() -> None:
     assert "<table" not in render_html_body(sanitize_translation(msgid, "a | b\n--- | ---", "paragraph"), ())
     kept = "a | b\n--- | ---"  # a line the msgid has itself
     assert sanitize_translation(kept, kept, "paragraph") == kept
+
+
+def test_a_reference_definition_the_msgid_lacks_is_escaped() -> None:
+    """A paragraph translated '[portal]: https://evil.example/phish' became a link reference
+    definition: the paragraph vanished and, the first definition winning, the page's own
+    '[portail][portal]' links went to evil.example. A leading '[label]:' is block syntax."""
+    msgid = "Appuyez sur Installer pour continuer."
+    cleaned = sanitize_translation(msgid, "[portal]: https://evil.example/phish", "paragraph")
+    assert cleaned == "\\[portal]: https://evil.example/phish"
+    page = f"{cleaned}\n\nConsultez le [portail][portal].\n\n[portal]: http://portal.manage.microsoft.com\n"
+    html = render_html_body(page, ())
+    assert "[portal]: https://evil.example/phish" in html
+    assert '<a href="http://portal.manage.microsoft.com">portail</a>' in html
+    # a label that goes on to the next line, and the definitions the msgid has itself
+    assert sanitize_translation("Line one\nline two.", "Ligne\n[por\ntal]: https://evil.example") == \
+        "Ligne\n\\[por\ntal]: https://evil.example"
+    own = "[portal]: http://portal.manage.microsoft.com"
+    assert sanitize_translation(own, own.replace("http:", "https:")) == own.replace("http:", "https:")
+
+
+@pytest.mark.parametrize(("msgid", "msgstr"), [
+    ("Appuyez sur Installer pour continuer.", "[auch\\]x]: javascript:alert(document.domain)"),
+    ("[portal]: http://portal.manage.microsoft.com", "[auch\\]x]: javascript:alert(document.domain)"),
+    ("[portal]:\nhttp://portal.manage.microsoft.com", "[portal]:\njavascript:alert(document.domain)"),
+    ("[portal]: http://portal.manage.microsoft.com", "[por\\\\tal]: <javascript:alert(document.domain)>"),
+])
+def test_a_reference_definition_with_an_escaped_bracket_or_a_next_line_destination_is_blocked(
+        msgid: str, msgstr: str) -> None:
+    """'[auch\\]x]: javascript:...' passed unchanged into the Markdown outputs: the label's
+    escaped ']' (which CommonMark allows) hid the definition from the scheme check; so did a
+    destination on the line after the label."""
+    cleaned = sanitize_translation(msgid, msgstr, "paragraph")
+    assert "#blocked" in cleaned and "javascript" not in cleaned
+
+
+INCLUDE_LINK = "[Using your iOS or Mac OS X device with Intune](using-your-ios-or-mac-os-x-device-with-intune.md)"
+
+
+@pytest.mark.parametrize(("msgid", "msgstr", "expected"), [
+    (INCLUDE_LINK, "[!INCLUDE[Mit iOS](using-your-ios-or-mac-os-x-device-with-intune.md)]",
+     "[\\!INCLUDE[Mit iOS](using-your-ios-or-mac-os-x-device-with-intune.md)]"),
+    ("[Android](android.md)", "[!code-csharp[Android](android.md)]", "[\\!code-csharp[Android](android.md)]"),
+    ("Appuyez sur Installer pour continuer.", "[!VIDEO https://evil.example/x]", "[\\!VIDEO https://evil.example/x]"),
+    ("Tap it.\nThen wait.", "Appuyez.\n[!WARNING]\nAttendez.", "Appuyez.\n[\\!WARNING]\nAttendez."),
+    ("See [!INCLUDE[a](a.md)].", "Voir [!INCLUDE[a](b.md)].", "Voir [\\!INCLUDE[a](b.md)]."),
+    ("See [!VIDEO https://www.youtube.com/embed/x].", "Voir [!VIDEO https://evil.example/x].",
+     "Voir [\\!VIDEO https://evil.example/x]."),
+    # the msgid's own (whatever its title says), and DocFX syntax shown in code: kept
+    ("See [!INCLUDE[a](a.md)].", "Voir [!include [das A](a.md)].", "Voir [!include [das A](a.md)]."),
+    ("Write `x`.", "Schreiben Sie `[!INCLUDE[a](b.md)]`.", "Schreiben Sie `[!INCLUDE[a](b.md)]`."),
+])
+def test_docfx_syntax_the_msgid_lacks_is_escaped(msgid: str, msgstr: str, expected: str) -> None:
+    """A link translated '[!INCLUDE[Mit iOS](...)]' pasted that page (a draft) into the
+    translated one; '[!code-csharp[x](file)]' would paste a file as code and '[!VIDEO url]'
+    an iframe. DocFX syntax the msgid does not have is text: '[\\!' opens none."""
+    assert sanitize_translation(msgid, msgstr, "paragraph") == expected
+
+
+@pytest.mark.parametrize(("msgstr", "expected"), [
+    ("Problem \\", "Problem \\ "),
+    ("Problem \\\\\\", "Problem \\\\\\ "),
+    ("Problem \\\\", "Problem \\\\ "),  # GFM reads any backslash before a '|' as escaping it
+    ("Problem", "Problem"),
+])
+def test_a_trailing_backslash_in_a_cell_cannot_escape_the_cells_end(msgstr: str, expected: str) -> None:
+    """A header cell translated 'Problem \\' escaped the source's '|' after it: the row had one
+    cell fewer than the delimiter row and the whole error table was gone from the page."""
+    for kind in ("table-header", "table-cell"):
+        assert sanitize_translation("Problème", msgstr, kind) == expected
+    assert sanitize_translation("Problème", msgstr, "heading") == msgstr
+    row = f"|Fehlermeldung|{sanitize_translation('Problème', msgstr, 'table-header')}|Informationen|\n|-|-|-|\n|a|b|c|\n"
+    html = render_html_body(row, ())
+    assert len(re.findall(r"<th[ >]", html)) == 3 and ">Informationen</th>" in html
+
+
+def test_an_angle_bracket_destination_stays_a_link_with_its_scheme_checked() -> None:
+    """'[Site](<a.md>)' (a CommonMark destination in angle brackets) came out '[Site](&lt;a.md>)':
+    the page linked to '%3Ca.md%3E'. After '](' it is a destination, not a tag; one that would
+    be a tag, should the link not form, is still escaped, and its scheme is checked."""
+    cleaned = sanitize_translation("See [site](a.md).", "Siehe [Site](<a.md>).")
+    assert cleaned == "Siehe [Site](<a.md>)."
+    assert '<a href="a.html">Site</a>' in render_html_body(cleaned, ())
+    assert sanitize_translation("![x](a.png)", "![x]( <../media/a b.png> \"t\")") == "![x]( <../media/a b.png> \"t\")"
+    assert sanitize_translation("See [site](a.md).", "Siehe [Site](<javascript:alert(1)>).") == "Siehe [Site](#blocked)."
+    assert sanitize_translation("See [site](a.md).", "Siehe](<img src=x onerror=alert(1)>)") == \
+        "Siehe](&lt;img src=x onerror=alert(1)>)"
