@@ -258,7 +258,8 @@ def test_a_pipe_paragraph_stays_a_paragraph(mirrored):
     out = pseudolocalize(text, mirrored=mirrored)
     assert _blocks(out) == _blocks(text) == ["paragraph_open", "paragraph_close"]
     assert out.startswith("|[!! ") and out.endswith(" !!]|")
-    assert check_message(text, out, in_table=False, is_front_matter=False) == []
+    found = {f.code for f in check_message(text, out, in_table=False, is_front_matter=False)}
+    assert found == ({"qa.bidi"} if mirrored else set())  # qps-plocm's overrides are deliberate
     assert _strip_pseudo(out) == text
 
 
