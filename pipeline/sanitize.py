@@ -85,7 +85,14 @@ def sanitize_translation(msgid: str, msgstr: str, kind: str = "") -> str:
         cleaned = _keep_block_structure(msgid, _escape_extensions(msgid, drop_alert_marker(msgid, cleaned)))
     if kind in ("table-cell", "table-header"):
         cleaned = _escape_cell_pipes(msgid, cleaned)
+    elif kind == "heading":
+        cleaned = _CLOSING_HASHES.sub(r"\1\\\2", cleaned)
     return cleaned
+
+
+# The end of an ATX heading that Markdown takes for its closing sequence and drops ("Guide C #"
+# showed as "Guide C"): its first hash is escaped. Harmless in a setext heading.
+_CLOSING_HASHES = re.compile(r"(^|[ \t])(#+[ \t]*)$")
 
 
 _ALERT_MARKER = re.compile(rf"[ \t]*\[!({ALERT_KIND})\][ \t]*(?:\r\n|\n|\r)?[ \t]*", re.IGNORECASE)

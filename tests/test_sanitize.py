@@ -348,3 +348,17 @@ def test_an_angle_bracket_destination_stays_a_link_with_its_scheme_checked() -> 
     assert sanitize_translation("See [site](a.md).", "Siehe [Site](<javascript:alert(1)>).") == "Siehe [Site](#blocked)."
     assert sanitize_translation("See [site](a.md).", "Siehe](<img src=x onerror=alert(1)>)") == \
         "Siehe](&lt;img src=x onerror=alert(1)>)"
+
+
+@pytest.mark.parametrize("msgstr, shown", [("Guide C #", "Guide C #"), ("Étape 1 ##", "Étape 1 ##"),
+                                           ("Notes\t#", "Notes\t#"), ("#", "#"), ("C# et F#", "C# et F#")])
+def test_a_heading_translation_ending_in_hashes_keeps_them(msgstr: str, shown: str) -> None:
+    """In an ATX heading, ` #` at the end is a closing sequence: "Guide C #" showed as
+    "Guide C" (and its id changed). The first hash of such an ending is escaped."""
+    from markdown_it import MarkdownIt
+
+    heading = "## " + sanitize_translation("Guide", msgstr, "heading")
+    tokens = MarkdownIt("commonmark").parse(heading)
+    assert [t.type for t in tokens] == ["heading_open", "inline", "heading_close"]
+    assert "".join(child.content for child in tokens[1].children) == shown
+    assert sanitize_translation("Guide", "C# et F#", "heading") == "C# et F#"  # no ending: untouched
