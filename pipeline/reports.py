@@ -72,11 +72,13 @@ def apply_baseline(findings: Sequence[Finding], known: Iterable[str]) -> list[Fi
 
 def stale_baseline_line(known: Iterable[str], findings: Sequence[Finding], unchecked: str | None = None) -> str:
     """A line (with its leading newline) saying how many baseline entries no run finding
-    matched, or "": run on the whole site only. ``unchecked``: a folder the run did not check
-    (``out`` under ``--no-outputs``), whose entries say nothing."""
-    found = set(finding_keys(findings))
+    matched, or "": run on the whole site only. ``findings``: as ``apply_baseline`` marked
+    them (each key is one finding's, so the entries matched are the findings marked known).
+    ``unchecked``: a folder the run did not check (``out`` under ``--no-outputs``), whose
+    entries say nothing."""
     prefix = None if unchecked is None else unchecked.rstrip("/") + "/"
-    stale = sum(1 for key in known if key not in found and (prefix is None or not key.startswith(prefix)))
+    checked = sum(1 for key in known if prefix is None or not key.startswith(prefix))
+    stale = checked - sum(1 for finding in findings if finding.known)
     if not stale:
         return ""
     entries, them = ("entry", "it") if stale == 1 else ("entries", "them")
