@@ -107,7 +107,6 @@ class PageIndex:
         self._facts, self._site_map = facts, site_map
         self._changed: dict[tuple[str, bool], tuple[Segment, Location] | None] = {}
         self._malformed_found: dict[str, tuple[Segment, Location | None, str] | None] = {}
-        self._malformed_messages: dict[tuple[int, str], str] = {}  # (owner, opening) -> the msgstr's message
         self._headings_found: dict[str, tuple[Segment, Location] | None] = {}
 
     def _by_target(self, items: Iterable[tuple[str, T]]) -> TargetIndex[T]:
@@ -183,16 +182,15 @@ class PageIndex:
         return frozenset(malformed_key(hit.diagnostic.message) for hit in self._facts.hits if hit.link is None)
 
     @cached_property
-    def _malformed_owners(self) -> dict[str, list[int]]:
-        owners: dict[str, list[int]] = {}
+    def _malformed_owners(self) -> dict[str, list[tuple[int, str]]]:
+        """``malformed_key`` and ``malformed_opening`` -> the translated segments (by index)
+        whose msgstr has such a malformed link, each with the msgstr's own message for it."""
+        owners: dict[str, list[tuple[int, str]]] = {}
         for owner, (_, msgstr) in enumerate(self.translated):
             for message in dict.fromkeys(m.message for m in scan_message(msgstr).malformed):
                 key = malformed_key(message)
-                owners.setdefault(key, []).append(owner)
-                opening = malformed_opening(key)
-                if opening != key:
-                    owners.setdefault(opening, []).append(owner)
-                    self._malformed_messages.setdefault((owner, opening), message)
+                for found in dict.fromkeys((key, malformed_opening(key))):
+                    owners.setdefault(found, []).append((owner, message))
         return owners
 
     def malformed_translation(self, wanted: str) -> tuple[Segment, Location | None, str] | None:
@@ -204,12 +202,12 @@ class PageIndex:
         if wanted not in self._malformed_found:
             found = None
             for key in dict.fromkeys((wanted, malformed_opening(wanted))):
-                for owner in self._malformed_owners.get(key, ()):
+                for owner, message in self._malformed_owners.get(key, ()):
                     segment = self.translated[owner][0]
                     malformed = bool(scan_message(segment.text).malformed)
                     where = None if malformed else entry_location(self._facts, segment.text)
                     if malformed or where is not None:
-                        found = (segment, where, self._malformed_messages.get((owner, key), "") if key != wanted else "")
+                        found = (segment, where, message if key != wanted else "")
                         break
                 if found is not None:
                     break
