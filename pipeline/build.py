@@ -52,7 +52,8 @@ from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
 from .files import case_variant, inside, read_bytes, remove_file, under
 from .model import Diagnostic, Document, Stats
-from .project import Outcome, index_file, load_glossary_file, output_paths, po_path, source_pages
+from .project import (Outcome, has_page, index_file, load_glossary_file, output_paths, page_stem, po_path,
+                      source_pages)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -162,12 +163,8 @@ def _has_inexact_page_link(data: bytes, page: str, all_pages: frozenset[str]) ->
     folder = posixpath.dirname(page)
     for match in _RELATIVE_DESTINATION.finditer(data):
         path = match.group(1).decode("utf-8", "replace").replace("\\", "/")
-        suffix = posixpath.splitext(path)[1].lower()
-        if suffix not in ("", ".md") or path.endswith("/"):
-            continue
-        target = posixpath.normpath(posixpath.join(folder, path))
-        stem = target[:-3] if suffix == ".md" else target
-        if f"{stem}.md" not in all_pages and f"{stem}/index.md" not in all_pages:
+        if posixpath.splitext(path)[1].lower() in ("", ".md") and not path.endswith("/") and \
+                not has_page(page_stem(folder, path), all_pages):
             return True
     return False
 

@@ -8,6 +8,7 @@ CLI: diagnostics, files written, summary lines).
 from __future__ import annotations
 
 import os
+import posixpath
 from itertools import chain, count
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -70,6 +71,19 @@ def output_paths(locale: str, page: str) -> dict[str, str]:
         "markdown": f"markdown/{locale}/{page}",
         "html": f"html/{locale}/{page[:-3]}.html",
     }
+
+
+def page_stem(folder: str, path: str) -> str:
+    """The source-relative page that a relative link ``path``, written in a page of ``folder``,
+    names, without its ``.md`` (extension-less links name pages too)."""
+    target = posixpath.normpath(posixpath.join(folder, path))
+    return target[:-3] if target.lower().endswith(".md") else target
+
+
+def has_page(stem: str, pages: Collection[str]) -> bool:
+    """Whether ``stem`` (``page_stem``) is one of ``pages`` in that letter case, as a page or a
+    folder's ``index.md``."""
+    return f"{stem}.md" in pages or f"{stem}/index.md" in pages
 
 
 def index_file(pages: Collection[str]) -> str:

@@ -36,6 +36,7 @@ from markupsafe import Markup
 from .docfx import ALERT_KIND
 from .files import byte_position
 from .model import Document, Segment
+from .project import has_page, page_stem
 from .slugs import slug_docfx_2016, slug_github, unique_slugs
 from .sanitize import SAFE_SCHEMES, sanitize_front_matter_value, sanitize_translation, url_scheme
 
@@ -559,9 +560,8 @@ def _page_in_its_case(path: str, mapped: str, page_dir: str, pages: frozenset[st
     """A relative page link (``path``, built as ``mapped``) to a page that exists only in other
     letter case, written in the page's case (``other.md`` -> ``Other.html``): the docs
     platform ignores case, a static server on Linux does not. Any other link as ``mapped``."""
-    target = posixpath.normpath(posixpath.join(page_dir, path))
-    stem = target[:-3] if target.lower().endswith(".md") else target
-    if f"{stem}.md" in pages or f"{stem}/index.md" in pages:
+    stem = page_stem(page_dir, path)
+    if has_page(stem, pages):
         return mapped
     found = _pages_by_stem(pages).get(stem.casefold())
     if found is None:
@@ -600,8 +600,8 @@ def _site_path(target: str, context: LinkContext, page: bool) -> str:
     """A source-relative target, matched case-insensitively to a known page, as built."""
     if page and context.pages:
         stem = target[:-3] if target.lower().endswith(".md") else target
-        by_stem = {p[:-3].lower(): p for p in context.pages if p.lower().endswith(".md")}
-        found = by_stem.get(stem.lower()) or by_stem.get(f"{stem}/index".lower())
+        by_stem = _pages_by_stem(context.pages)
+        found = by_stem.get(stem.casefold()) or by_stem.get(f"{stem}/index".casefold())
         if found:
             return found[:-3] + ".html"
     return _with_suffix(target, page)
