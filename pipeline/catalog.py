@@ -128,6 +128,7 @@ _BYTE_RUN = re.compile(r'((?:\\(?:[0-7]{1,3}|x[0-9A-Fa-f]+))+)|\\.')
 
 # the header's declared charset; "CHARSET" is the placeholder of a template never filled in
 _CHARSET = re.compile(rb'"Content-Type:[^"\n]*?charset=([^"\\\s;]+)', re.IGNORECASE)
+_CHARSET_TEXT = re.compile(_CHARSET.pattern.decode("ascii"), re.IGNORECASE)
 
 
 def decode_catalog(data: bytes, path: str) -> str:
@@ -139,11 +140,10 @@ def decode_catalog(data: bytes, path: str) -> str:
     following = data.find(b"msgid", header + 8) if header >= 0 else -1
     declared = _CHARSET.search(data, header, following if following >= 0 else len(data)) if header >= 0 else None
     name = declared.group(1).decode("ascii", "replace") if declared else "UTF-8"
-    try:
-        codec = codecs.lookup(name).name if name.upper() != "CHARSET" else "utf-8"
-    except LookupError:
+    codec = _codec(name)
+    if codec is None:
         line = data.count(b"\n", 0, declared.start()) + 1
-        raise error(path, line, 1, f"unknown charset '{name}' in the header", "po.encoding") from None
+        raise error(path, line, 1, f"unknown charset '{name}' in the header", "po.encoding")
     if codec == "utf-8" or codec == "ascii":
         return decode_text(data, path)
     return decode_text(data, path, encoding=codec, what=f"{name}, the charset its header declares")
@@ -227,13 +227,21 @@ def check_syntax(text: str, path: str) -> None:
 
 
 def _declared_codec(text: str) -> str:
-    """The codec of the charset a catalog's header declares (UTF-8 when none, or the
-    ``CHARSET`` placeholder), as ``decode_catalog`` and ``poread`` read it."""
-    found = re.search(r'"Content-Type:[^"\n]*?charset=([^"\\\s;]+)', text, re.IGNORECASE)
-    try:
-        return codecs.lookup(found.group(1)).name if found and found.group(1).upper() != "CHARSET" else "utf-8"
-    except LookupError:
+    """The codec of the charset a catalog's header declares, as ``decode_catalog`` reads it
+    (UTF-8 for an unknown one, which ``decode_catalog`` has refused already)."""
+    found = _CHARSET_TEXT.search(text)
+    return (_codec(found.group(1)) if found else None) or "utf-8"
+
+
+def _codec(name: str) -> str | None:
+    """The Python codec of a declared charset: UTF-8 for the ``CHARSET`` placeholder of a
+    template never filled in, None for a charset Python does not know."""
+    if name.upper() == "CHARSET":
         return "utf-8"
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
 
 
 def _check_bytes(run: str, codec: str, path: str, line: int, column: int) -> None:
