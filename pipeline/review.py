@@ -11,6 +11,7 @@ any other bad input, and says at the PO entry that the source text was used).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -71,9 +72,11 @@ def review_translations(
     return Review(usable, tuple(diagnostics))
 
 
+@functools.lru_cache(maxsize=16)
 def page_references(text: str) -> frozenset[str]:
     """The labels of a page's link reference definitions: a ``[label]`` of a translation that
-    one of them resolves is a link, which QA counts."""
+    one of them resolves is a link, which QA counts. Memoized: a page is reviewed once per
+    locale, and a page with definitions would be scanned for its links each time."""
     if "]:" not in text:  # the common case: no definition at all
         return frozenset()
     return frozenset(reference_label(link.text) for link in find_links(text)[0] if link.kind == "reference")
