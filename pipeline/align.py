@@ -203,7 +203,7 @@ def localization_extras(source: Document, translated: Document) -> tuple[tuple[s
     if source.front_matter is not None:
         source_front = source.text[: source.front_matter.end]
         source_keys = {key.casefold() for key in _COMMENTED_KEY.findall(source_front)}
-        source_keys.update(key.casefold() for key, _ in _raw_front_entries(source_front))
+        source_keys.update(key.casefold() for key, _ in source.front_matter.values)
     raw = _raw_front_entries(translated.text[: translated.front_matter.end])
     return tuple((k, v) for k, v in raw if k.casefold() not in source_keys)
 
