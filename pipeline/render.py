@@ -487,7 +487,14 @@ def render_page(env: Environment, fmt: str, page: Page, document: Document, tran
                                 site_map=page.site_map, pages=page.pages, fallback=fallback)
         if body_cache is not None:
             body_cache[key] = html
-    return template.render(page=page, body=Markup(html))
+    return html_file(template.render(page=page, body=Markup(html)))
+
+
+def html_file(text: str) -> str:
+    """An HTML page's text as written: ending with a newline, as text files do. jinja2 drops
+    a template's final newline (``keep_trailing_newline``: so that an editor's final newline
+    in a project's ``page.md.j2`` adds nothing to the page), so the file gets it here."""
+    return text if text.endswith("\n") else text + "\n"
 
 
 # -- HTML output: links, clean-up and validity (helpers of render_html_body) ------------------

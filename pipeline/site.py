@@ -25,7 +25,7 @@ from .catalog import plural_forms
 from .config import parse_locale, po_language
 from .model import Document
 from .project import index_file
-from .render import Page, relative_url
+from .render import Page, html_file, relative_url
 from .sanitize import url_scheme
 
 STYLESHEET = "style.css"
@@ -140,7 +140,7 @@ def index_page(locale: str, source_locale: str, pages: Sequence[Page], all_local
 
 def render_index(env: Environment, index: IndexPage) -> str:
     """The HTML of ``html/<locale>/index.html``."""
-    return env.get_template(INDEX_TEMPLATE).render(index=index) + "\n"
+    return html_file(env.get_template(INDEX_TEMPLATE).render(index=index))
 
 
 def stylesheets(env: Environment) -> tuple[tuple[str, str], ...]:

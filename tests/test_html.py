@@ -529,3 +529,21 @@ def test_a_page_with_no_translation_is_in_the_source_language_as_a_whole(sample_
     article = root.find(".//article")
     assert (article.get("lang"), article.get("dir")) == ("fr-FR", "ltr")
     assert article.xpath(".//*[@lang]") == []
+
+
+def test_every_built_html_file_ends_with_one_newline(sample_project: Path) -> None:
+    """Pages and indexes alike, as text files do (no "No newline at end of file" in a diff of
+    out/), whether the template ends with a newline or not: jinja2 drops a template's final
+    newline, so an editor that adds one to a project template changes nothing."""
+    packaged = (REPO / "pipeline" / "templates" / "page.html.j2").read_text(encoding="utf-8")
+    assert main(["-C", str(sample_project), "build", "--format", "html"]) == 0
+    built = sorted((sample_project / "out" / "html").rglob("*.html"))
+    assert len(built) > 5
+    for path in built:
+        text = path.read_text(encoding="utf-8")
+        assert text.endswith("</html>\n") and not text.endswith("\n\n"), path
+    for ending in ("", "\n"):
+        (sample_project / "templates" / "page.html.j2").write_text(packaged.rstrip("\n") + ending, encoding="utf-8")
+        assert main(["-C", str(sample_project), "build", "--format", "html", "--locale", "de-DE"]) == 0
+        page = (sample_project / "out" / "html" / "de-DE" / f"{SEED}.html").read_text(encoding="utf-8")
+        assert page.endswith("</html>\n") and not page.endswith("\n\n"), repr(ending)
