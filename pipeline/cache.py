@@ -45,6 +45,9 @@ class UnitRecord:
     # not asked for (``build --format``): left as they are, not taken for stale ones (removed),
     # and built again by the next build that asks for their format
     behind: tuple[str, ...] = ()
+    # the key its ``findings`` were reviewed under (``review.review_key``; "" when the locale
+    # has no catalog of the page): ``pipeline check`` takes them while its own key is the same
+    review: str = ""
 
     @staticmethod
     def keep_findings(diagnostics: Iterable[Diagnostic]) -> tuple[tuple[str, int, int, str, str, str], ...]:
@@ -92,7 +95,7 @@ def load_cache(path: Path) -> BuildCache:
                           tuple((str(p), int(l), int(c), str(sv), str(m), str(code))
                                 for p, l, c, sv, m, code in v.get("findings", ())),
                           tuple(str(locale) for locale in v.get("alternates", ())),
-                          tuple(str(output) for output in v.get("behind", ())))
+                          tuple(str(output) for output in v.get("behind", ())), str(v.get("review", "")))
             for k, v in data["units"].items()
         }
         site = data.get("site", {})
@@ -117,11 +120,11 @@ def merged_units(paths: Iterable[Path]) -> dict[str, UnitRecord]:
     return units
 
 
-def withheld_pages(paths: Iterable[Path]) -> dict[str, frozenset[str]]:
-    """Per locale, the pages the last build left out under ``--min-coverage`` (by the build
-    caches at ``paths``, merged as the build merges them: ``merged_units``)."""
+def withheld_pages(units: dict[str, UnitRecord]) -> dict[str, frozenset[str]]:
+    """Per locale, the pages the last build left out under ``--min-coverage`` (by the units of
+    its caches, merged as the build merges them: ``merged_units``)."""
     found: dict[str, set[str]] = {}
-    for key, record in merged_units(paths).items():
+    for key, record in units.items():
         if record.skipped:
             locale, page = key.split("\t", 1)
             found.setdefault(locale, set()).add(page)

@@ -61,8 +61,8 @@ from .checkstore import (Direct, Merged, decode_findings, decode_hit, decode_rep
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
 from .files import list_files, read_bytes, write_atomic, write_error
-from .cache import build_records, withheld_pages
-from .linkcache import ScanCache, digest_text, load_scan_cache
+from .cache import UnitRecord, build_records, merged_units, withheld_pages
+from .linkcache import ScanCache, code_key, digest_text, load_scan_cache
 from .links import Anchors, LinkResult, PageAnchors, build_site, encode_read, has_file, reads_hold, resolve_link
 from .linkscan import PageScan, scan_digests, scan_places, scan_text
 from .model import Diagnostic, Location
@@ -206,6 +206,7 @@ class _Run:
         self._folders: dict[Path, str] = {}
         self._withheld: dict[str, frozenset[str]] | None = None  # ``withheld``
         self._build_records: list[str] = []  # the build caches ``withheld`` read
+        self._build_units: dict[str, UnitRecord] | None = None  # their units (``built_units``)
         self._site_map = tuple(options.site_map.items())  # as attribution looks it up, per finding
         self._merged: dict[tuple[Location, str, str, int, str], tuple[Attribution, str, str, str, list[str]]] = {}
         self.source_anchors = Anchors(self.site, self.source_scan)
@@ -383,7 +384,7 @@ class _Run:
     def _reviewed(self, locale: str, page: str, facts: PageFacts) -> PageFacts:
         from . import catalog
         from .project import load_catalog, po_path
-        from .review import review_translations
+        from .review import review_translations, usable_after
 
         po_shown = self.display(po_path(self.settings, locale, page))
         facts = replace(facts, po_display=po_shown)
@@ -396,10 +397,15 @@ class _Run:
             po, found = None, [Finding(exc.diagnostic, po_shown)]
         if po is not None:
             entries = catalog.usable_entries(po)
-            review = review_translations(facts.document, entries, po_shown, facts.source_display, self.glossary(),
-                                         in_build=False)
-            found = [Finding(d, po_shown) for d in review.diagnostics]
-            facts = replace(facts, translations=review.usable, entries=entries)
+            known = self._known_review(locale, page)
+            if known is not None:  # the translations it set aside are those with an error
+                found = known[0]
+                usable = usable_after(facts.document, entries, (f.diagnostic for f in found))
+            else:
+                review = review_translations(facts.document, entries, po_shown, facts.source_display, self.glossary(),
+                                             in_build=False)
+                found, usable = [Finding(d, po_shown) for d in review.diagnostics], review.usable
+            facts = replace(facts, translations=usable, entries=entries)
         if report:
             self.findings += found
             if po is not None:
@@ -410,34 +416,65 @@ class _Run:
         return facts
 
     def _review_inputs(self, locale: str, page: str) -> str:
-        """What the review of a page's PO file reads: the PO file, the page, the glossary
-        and the settings."""
+        """What the review of a page's PO file reads: the PO file, the page, the glossary,
+        the settings and our code, and the paths its findings name (``review.review_key``)."""
         from .project import po_path
+        from .review import review_key
 
         if self._review_key is None:
-            self._review_key = digest_text(repr(self.settings) + "\0" + self._glossary_digest())
-        return digest_text(json.dumps([self._file_digest(str(po_path(self.settings, locale, page))),
-                                       self._digests.get(page), self._review_key]))
+            self._review_key = (repr(self.settings), self._glossary_digest(), code_key())
+        po = po_path(self.settings, locale, page)
+        return review_key(self._file_digest(str(po)), self._digests.get(page), self.display(po),
+                          self._shown.get(page) or self.display(self.settings.source / page), *self._review_key)
 
     def _stored_review(self, locale: str, page: str) -> bool:
         """Report the stored review of the page's PO file, if its inputs did not change."""
-        key = f"po:{locale}/{page}"
-        stored = self.cache.result(key)
-        if stored is None or page not in self._digests:
+        known = self._known_review(locale, page)
+        if known is None:
             return False
-        try:
-            if stored["inputs"] != self._review_inputs(locale, page):
-                return False
-            found = decode_findings(stored["findings"])
-            checked = stored["checked"]
-        except (KeyError, TypeError, ValueError, AttributeError):
-            return False
+        found, checked, stored = known
         self.findings += found
         if checked is not None:
-            self.checked.append(str(checked))
+            self.checked.append(checked)
         self._reviews_reported.add((locale, page))
-        self.cache.keep_result(key, stored)
+        self.cache.keep_result(f"po:{locale}/{page}", stored)
         return True
+
+    def _known_review(self, locale: str, page: str) -> tuple[list[Finding], str | None, dict] | None:
+        """The findings of a review of the page's PO file made from the same inputs, the
+        catalog it names as checked and the stored result, if there is one: the check's own
+        (``_reviewed`` stores them), else the one the last build made (``_built_review``).
+        Not with ``--verbose`` (``_reuse``), which reports from scratch."""
+        if not self._reuse or page not in self._digests:
+            return None
+        for stored in (self.cache.result(f"po:{locale}/{page}"), self._built_review(locale, page)):
+            try:
+                if stored is not None and stored["inputs"] == self._review_inputs(locale, page):
+                    checked = stored["checked"]
+                    return decode_findings(stored["findings"]), None if checked is None else str(checked), stored
+            except (KeyError, TypeError, ValueError, AttributeError):
+                continue
+        return None
+
+    def _built_review(self, locale: str, page: str) -> dict | None:
+        """The review the last build made of the page's PO file, as ``_reviewed`` stores one
+        (``cache.UnitRecord.review``: the key it was made under; "" for none), with the
+        build's note on what it set aside taken off its errors. ``make check`` builds first:
+        its check then reviews no catalog the build reviewed, a CI job's included."""
+        from .project import po_path
+        from .review import BUILD_NOTE
+
+        if self.cache.path is None:  # --no-cache: nothing of out/.cache is read
+            return None
+        record = self.built_units().get(f"{locale}\t{page}")
+        if record is None or not record.review:
+            return None
+        po_shown = self.display(po_path(self.settings, locale, page))
+        findings = [Finding(Diagnostic(Location(path, line, column), severity,
+                                       message.removesuffix(BUILD_NOTE) if severity == "error" else message, code),
+                            po_shown)
+                    for path, line, column, severity, message, code in record.findings]
+        return {"inputs": record.review, "findings": encode_findings(findings), "checked": po_shown}
 
     def catalog_locales(self) -> tuple[str, ...]:
         """The locales whose PO files are checked: the target locales but pseudo-locales."""
@@ -450,7 +487,7 @@ class _Run:
         page's translations, and parse it then, without reporting it twice)."""
         if locale in self.catalog_locales():
             for page in self.source_pages:
-                if self.selected(page, locale) and not (self._reuse and self._stored_review(locale, page)):
+                if self.selected(page, locale) and not self._stored_review(locale, page):
                     self.facts(locale, page)
 
     # -- outputs
@@ -460,11 +497,17 @@ class _Run:
         caches say so, ``cache.withheld_pages``): their outputs are missing by choice. The
         caches count as read by the locale in hand (``compute_locale`` stores their digests)."""
         if self._withheld is None:  # once a run (per worker process: it is asked there)
-            records = build_records(self.settings.out / ".cache")
-            self._build_records = [str(path) for path in records]
-            self._withheld = withheld_pages(records)
+            self._withheld = withheld_pages(self.built_units())
         self._withheld_asked = True
         return self._withheld.get(locale, frozenset())
+
+    def built_units(self) -> dict[str, UnitRecord]:
+        """The units of the last build's caches (``cache.build_records``), read once a run."""
+        if self._build_units is None:
+            records = build_records(self.settings.out / ".cache")
+            self._build_records = [str(path) for path in records]
+            self._build_units = merged_units(records)
+        return self._build_units
 
     def check_outputs(self, locale: str) -> None:
         out = self.settings.out

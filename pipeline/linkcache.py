@@ -30,7 +30,7 @@ CACHE_FORMAT = 2  # 2: error-table codes among a page's explicit anchors
 KEPT_RESULTS = "locale:"  # results kept when a run does not use them (see ``ScanCache.save``)
 
 
-def _code() -> str:
+def code_key() -> str:
     """What made the stored scans and results: our version and modules (``code_stamp``), so
     a fix to the scanner or the checks is never hidden by what older code stored."""
     return digest_text(__version__ + "\0" + code_stamp())
@@ -85,7 +85,7 @@ class ScanCache:
             return
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") == CACHE_FORMAT and data.get("code") == _code() and isinstance(data["results"], dict):
+            if data.get("format") == CACHE_FORMAT and data.get("code") == code_key() and isinstance(data["results"], dict):
                 for key, value in data["results"].items():
                     if shard_of(key) == locale:
                         self._results_stored.setdefault(key, value)
@@ -201,7 +201,7 @@ class ScanCache:
             return False
         # a locale's result of the other kind of run (with or without outputs) is kept for it
         results = {**{k: v for k, v in stored.items() if k.startswith(KEPT_RESULTS)}, **used}
-        data = {"format": CACHE_FORMAT, "code": _code(), "results": results}
+        data = {"format": CACHE_FORMAT, "code": code_key(), "results": results}
         if locale is None:
             data["scans"] = self._used
         path = self.path if locale is None else self.shard_path(locale)
@@ -214,7 +214,7 @@ def load_scan_cache(path: Path | None) -> ScanCache:
         return ScanCache(None)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != CACHE_FORMAT or data.get("code") != _code():
+        if data.get("format") != CACHE_FORMAT or data.get("code") != code_key():
             return ScanCache(path)
         scans, results = data["scans"], data.get("results", {})
         if not isinstance(scans, dict) or not isinstance(results, dict):

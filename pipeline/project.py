@@ -158,10 +158,17 @@ def load_glossary_file(settings: Settings) -> frozenset[str]:
 
 def load_catalog(settings: Settings, locale: str, page: str) -> "polib.POFile | None":
     """The page's catalog for a locale, or None when it has none yet."""
+    loaded = load_catalog_file(settings, locale, page)
+    return None if loaded is None else loaded[0]
+
+
+def load_catalog_file(settings: Settings, locale: str, page: str) -> "tuple[polib.POFile, bytes] | None":
+    """``load_catalog``, with the bytes it was parsed from (for a digest of what was read)."""
     from . import catalog
 
     path = po_path(settings, locale, page)
     if not path.is_file():
         return None
     # no permission: a located error of that page and locale, not the run's end
-    return catalog.read_catalog(read_located(path, settings.display(path), "catalog"), settings.display(path))
+    data = read_located(path, settings.display(path), "catalog")
+    return catalog.read_catalog(data, settings.display(path)), data

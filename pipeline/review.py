@@ -12,13 +12,19 @@ any other bad input, and says at the PO entry that the source text was used).
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .catalog import Translation
+from .digests import blake2b
 from .linkscan import find_links
 from .model import Diagnostic, Document, Location
 from .qa import accepted_codes, check_message, reference_label
+
+
+# what a build says of a translation it set aside (``in_build``): a check says the rest alone
+BUILD_NOTE = "; the source text is used instead"
 
 
 @dataclass(frozen=True)
@@ -40,16 +46,7 @@ def review_translations(
     usable: dict[str, str] = {}
     diagnostics: list[Diagnostic] = []
     references = page_references(document.text)
-    placement: dict[str, tuple[bool, bool, bool, int]] = {}
-    for segment in document.segments:
-        in_table, in_front, in_body, line = placement.get(segment.text, (False, False, False, segment.line))
-        placement[segment.text] = (
-            in_table or segment.kind in ("table-cell", "table-header"),
-            in_front or segment.kind == "front-matter",
-            in_body or segment.kind != "front-matter",
-            line,
-        )
-    for msgid, (in_table, in_front, in_body, source_line) in placement.items():
+    for msgid, (in_table, in_front, in_body, source_line) in _placement(document).items():
         entry = entries.get(msgid)
         if entry is None:
             continue
@@ -64,12 +61,49 @@ def review_translations(
         if not failed:
             usable[msgid] = entry.msgstr
         for finding in findings:
-            note = "; the source text is used instead" if in_build and finding.severity == "error" else ""
+            note = BUILD_NOTE if in_build and finding.severity == "error" else ""
             diagnostics.append(Diagnostic(
                 Location(po_display, entry.line, 1), finding.severity,
                 f"{finding.message} (source {source_display}:{source_line}){note}", finding.code,
             ))
     return Review(usable, tuple(diagnostics))
+
+
+def usable_after(document: Document, entries: Mapping[str, Translation],
+                 diagnostics: Iterable[Diagnostic]) -> dict[str, str]:
+    """The ``usable`` translations of ``review_translations``, from the ``diagnostics`` it
+    gave for the same page and entries (stored by an earlier run): every translation of a
+    message of the page but those with an error, which it reports at their entry's line."""
+    failed = {d.location.line for d in diagnostics if d.severity == "error"}
+    return {msgid: entry.msgstr for msgid in _placement(document)
+            if (entry := entries.get(msgid)) is not None and (entry.msgstr == msgid or entry.line not in failed)}
+
+
+def _placement(document: Document) -> dict[str, tuple[bool, bool, bool, int]]:
+    """Each message of the page: whether it stands in a table, in the front matter and in the
+    body, and the source line of its first segment."""
+    placement: dict[str, tuple[bool, bool, bool, int]] = {}
+    for segment in document.segments:
+        in_table, in_front, in_body, line = placement.get(segment.text, (False, False, False, segment.line))
+        placement[segment.text] = (
+            in_table or segment.kind in ("table-cell", "table-header"),
+            in_front or segment.kind == "front-matter",
+            in_body or segment.kind != "front-matter",
+            line,
+        )
+    return placement
+
+
+def review_key(po: str | None, page: str | None, po_display: str, source_display: str, settings: str,
+               glossary: str, code: str) -> str:
+    """What a page's review in a locale depends on, as one digest: the content digests
+    (``runrecord.content_digest``) of its PO file and of the page, the two paths its findings
+    name, the settings' ``repr``, the glossary file's content digest ("" without one) and our
+    code (``linkcache.code_key``). The build keeps it with the findings of each unit
+    it reviews (``cache.UnitRecord.review``), and ``pipeline check`` takes those findings
+    instead of reviewing the catalog again when its own key is the same."""
+    parts = [po, page, po_display, source_display, settings, glossary, code]
+    return blake2b(json.dumps(parts, ensure_ascii=False).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 @functools.lru_cache(maxsize=16)

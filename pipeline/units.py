@@ -25,11 +25,13 @@ from .build import BuildOptions, PageResult, PageWork, below_coverage, page_list
 from .cache import UnitRecord
 from .config import PSEUDO_LOCALES, Settings, babel_locale
 from .errors import PipelineError, error
-from .files import inside, write_atomic, write_error
+from .files import inside, read_bytes, write_atomic, write_error
+from .linkcache import code_key
 from .model import Diagnostic, Document
 from .pagebuild import page_renderers, pseudo_translations
-from .project import index_file, load_catalog, load_glossary_file, load_source, po_path, source_pages
-from .review import review_translations
+from .project import index_file, load_catalog_file, load_glossary_file, load_source, po_path, source_pages
+from .review import review_key, review_translations
+from .runrecord import content_digest
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Tools:
     env: jinja2.Environment
     glossary: frozenset[str]
     page_list: str  # build.page_list_digest(all_pages)
+    review_parts: tuple[str, str, str]  # the settings, glossary and code parts of ``review.review_key``
 
 
 def make_tools(settings: Settings, glossary: frozenset[str] | None = None) -> Tools:
@@ -52,7 +55,9 @@ def make_tools(settings: Settings, glossary: frozenset[str] | None = None) -> To
     env.globals["index_file"] = index_file(all_pages)
     if glossary is None:
         glossary = load_glossary_file(settings)
-    return Tools(all_pages, env, glossary, page_list_digest(all_pages))
+    glossary_bytes = read_bytes(settings.glossary) if settings.glossary else None
+    glossary_digest = "" if glossary_bytes is None else content_digest(glossary_bytes)
+    return Tools(all_pages, env, glossary, page_list_digest(all_pages), (repr(settings), glossary_digest, code_key()))
 
 
 _worker_tools: Tools | None = None  # a worker process's, for the run whose pool started it
@@ -74,8 +79,10 @@ class Workshop:
         self.page_list = tools.page_list
         self.env = tools.env
         self.glossary = tools.glossary
+        self.review_parts = tools.review_parts
         self.documents: dict[str, Document | None] = {}
-        self.vetted: dict[tuple[str, str], tuple[dict[str, str], catalog.Stats, list[Diagnostic]]] = {}
+        # (locale, page) -> usable translations, stats, QA findings and their ``review.review_key``
+        self.vetted: dict[tuple[str, str], tuple[dict[str, str], catalog.Stats, list[Diagnostic], str]] = {}
         self.reported: set[tuple[str, str]] = set()  # (locale, page) whose QA findings were handed out
         self.html_bodies: dict[tuple[str, str], str] = {}
         self.metadata: dict[tuple[str, str], dict[str, str]] = {}  # PO headers (localization metadata)
@@ -99,33 +106,38 @@ class Workshop:
         key = (locale, document.path)
         if key not in self.vetted:
             self.vetted[key] = self._vet(locale, document)
-        usable, stats, findings = self.vetted[key]
+        usable, stats, findings, _ = self.vetted[key]
         if diagnostics is not None and key not in self.reported:
             self.reported.add(key)
             diagnostics += findings
         return usable, stats
 
-    def findings(self, locale: str, document: Document) -> list[Diagnostic]:
-        """The QA findings of a page's translations in a locale (once ``translations`` ran)."""
-        return self.vetted[(locale, document.path)][2]
+    def findings(self, locale: str, document: Document) -> dict:
+        """The QA findings of a page's translations in a locale (once ``translations`` ran),
+        as ``UnitRecord`` keeps them: ``findings`` and the ``review`` key they were made under."""
+        _, _, findings, key = self.vetted[(locale, document.path)]
+        return {"findings": UnitRecord.keep_findings(findings), "review": key}
 
-    def _vet(self, locale: str, document: Document) -> tuple[dict[str, str], catalog.Stats, list[Diagnostic]]:
+    def _vet(self, locale: str, document: Document) -> tuple[dict[str, str], catalog.Stats, list[Diagnostic], str]:
         settings = self.settings
         msgids = document.msgids
         if locale == settings.source_locale:
-            return {}, catalog.Stats(translated=len(msgids), translated_words=sum(len(m.split()) for m in msgids)), []
+            return {}, catalog.Stats(translated=len(msgids), translated_words=sum(len(m.split()) for m in msgids)), [], ""
         if locale in PSEUDO_LOCALES:
-            return pseudo_translations(document, locale), catalog.Stats(translated=len(msgids)), []
-        po = load_catalog(settings, locale, document.path)
+            return pseudo_translations(document, locale), catalog.Stats(translated=len(msgids)), [], ""
+        loaded = load_catalog_file(settings, locale, document.path)
+        po = loaded[0] if loaded is not None else None
         stats = catalog.catalog_stats(po, msgids)
-        if po is None:
-            return {}, stats, []
+        if loaded is None:
+            return {}, stats, [], ""
         self.metadata[(locale, document.path)] = dict(po.metadata)
-        review = review_translations(
-            document, catalog.usable_entries(po), settings.display(po_path(settings, locale, document.path)),
-            settings.display(settings.source / document.path), self.glossary,
-        )
-        return review.usable, stats, list(review.diagnostics)
+        po_display = settings.display(po_path(settings, locale, document.path))
+        source_display = settings.display(settings.source / document.path)
+        review = review_translations(document, catalog.usable_entries(po), po_display, source_display, self.glossary)
+        # of the bytes and text reviewed (the page's text is its bytes, decoded: ``load_source``)
+        key = review_key(content_digest(loaded[1]), content_digest(document.text.encode("utf-8")), po_display,
+                         source_display, *self.review_parts)
+        return review.usable, stats, list(review.diagnostics), key
 
     def include_resolver(self, locale: str, document: Document, found: list[str]):
         """The function ``render.portable_markdown`` calls for ``[!INCLUDE]``: the included
@@ -205,7 +217,7 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
         fingerprint = unit_fingerprint(settings, base, locale, (document.path,), page_list=shop.page_list,
                                        all_pages=shop.all_pages)
         result.records[locale] = UnitRecord(fingerprint, (), (), stats.as_tuple(), skipped=True,
-                                            findings=UnitRecord.keep_findings(shop.findings(locale, document)))
+                                            **shop.findings(locale, document))
         result.notes.append(f"build: {locale}: {document.path} not published: {stats.coverage:.1f}% translated, "
                             f"below --min-coverage {options.min_coverage:g}")
         return
@@ -234,7 +246,7 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
                                   all_pages=shop.all_pages),
         tuple(rendered), included,
         stats.as_tuple(), title=meta.title, assets=shop.assets.get(document.path, ()),
-        has_errors=bool(document.error_codes), findings=UnitRecord.keep_findings(shop.findings(locale, document)),
+        has_errors=bool(document.error_codes), **shop.findings(locale, document),
         alternates=published,
     )
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import review as review_module
 from pipeline.catalog import format_catalog, parse_catalog
 from pipeline.cli import main
 from pipeline.htmllinks import scan_html
@@ -494,7 +495,7 @@ def test_a_locale_is_checked_again_only_when_its_files_or_the_sources_change(pro
         "[Using your iOS or Mac OS X device with Intune](using-your-ios-device.md)", "qa-accept: qa.link-target")})
     build(project, capsys)
     code, out, err = check(project, capsys, "-j", "1")
-    assert outputs == ["en-US"] and reviews == [f"locales/en-US/{SEED_PO}"]
+    assert outputs == ["en-US"] and reviews == []  # the build reviewed the new catalog: its review is taken
     assert any(line.startswith(f"locales/en-US/{SEED_PO}:") and "'using-your-ios-device.md'" in line for line in out)
     assert (code, out) != first[:2]
     outputs.clear()
@@ -536,6 +537,10 @@ def test_a_locale_is_checked_again_only_when_its_files_or_the_sources_change(pro
     code, out, _ = check(project, capsys, "-j", "1")
     assert outputs == ["de-DE"] and any("out/markdown/de-DE/autre.md is missing" in line for line in out)
     assert check(project, capsys, "--no-cache")[:2] == (code, out)
+    reviews.clear()
+    edit_po(project, "de-DE", {"Voir aussi": ("Siehe auch!", "")})  # not built since: the check reviews it
+    check(project, capsys, "--no-outputs", "-j", "1")
+    assert reviews == [f"locales/de-DE/{SEED_PO}"]
 
 
 def test_locales_checked_in_worker_processes_report_and_store_what_one_process_does(project, capsys):
@@ -865,3 +870,26 @@ def test_a_page_added_checks_again_only_the_built_pages_whose_links_it_can_chang
     built, out = step(lambda: (source / "nouveaux.md").write_text("# Nouveaux\n", encoding="utf-8"))
     assert built == {"nouveaux.md", "index.md", "autre.md"}  # a hint for it
     assert any("broken link 'nouveau.md': no such file; did you mean 'nouveaux.md'?" in line for line in out)
+
+
+def test_the_check_takes_the_reviews_the_build_made_of_the_same_catalogs(project, capsys, monkeypatch):
+    """``make check`` builds, then checks: the build reviewed every catalog (QA) already, so a
+    check whose own cache is empty (a CI job's) takes those reviews from the build's records
+    while the catalog, page, glossary, settings and our code are the same, and reports what
+    reviewing them again would, without the build's "the source text is used instead"."""
+    title = "Des erreurs se produisent pendant l’inscription de votre appareil iOS dans Intune"
+    paragraph = next(m for m in edit_po(project, "en-US", {}) if m.startswith("Le tableau suivant"))
+    edit_po(project, "en-US", {title: ("You see errors while enrolling your iOS device", ""),
+                               paragraph: ("The following table lists the errors.", "")})
+    build(project, capsys)
+    reviews = _count_calls(monkeypatch, review_module, "review_translations")
+    fresh = check(project, capsys, "--no-cache", "-j", "1")  # reads nothing of out/.cache: reviews both catalogs
+    assert reviews == [2]
+    assert fresh[0] == 1 and any("[qa.link-count]" in line for line in fresh[1])
+    assert any("[qa.product-name]" in line for line in fresh[1])
+    assert not any("the source text is used instead" in line for line in fresh[1])
+    assert check(project, capsys, "-j", "1") == fresh
+    assert reviews == [2]  # the built pages' findings are attributed with the build's reviews too
+    edit_po(project, "de-DE", {title: ("Fehler beim Registrieren Ihres iOS-Geräts", "")})  # de-DE: not built since
+    assert check(project, capsys, "-j", "1", "--no-outputs")[0] == 1
+    assert reviews == [3]
