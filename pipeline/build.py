@@ -79,7 +79,6 @@ class PageResult:
     records: dict[str, UnitRecord] = field(default_factory=dict)
     written: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)  # up-to-date units built again: their page's locales changed
     failed: dict[str, tuple[str, ...]] = field(default_factory=dict)  # locale -> outputs a broken template failed
 
@@ -198,8 +197,9 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     cache_dir = settings.out / ".cache"
     cache = load_cache(cache_dir / (f"build-{k}-of-{n}.json" if n > 1 else "build.json"))
     merged_shards = build_records(cache_dir)[1:] if n == 1 else []
-    for key, record in merged_units(merged_shards).items():  # out/ trees of CI shard jobs, merged: their work counts
-        cache.units.setdefault(key, record)
+    # out/ trees of CI shard jobs, merged: their work counts, and is newer than this cache's
+    # (a whole build removes the shards' records it merged), as when a shard ran over a whole build
+    cache.units.update(merged_units(merged_shards))
     base = _base_fingerprint(settings, options, all_pages)
     page_list = page_list_digest(all_pages)
     known_pages = frozenset(all_pages)
@@ -237,7 +237,6 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     for result in results:
         outcome.diagnostics += result.diagnostics
         outcome.written += result.written
-        outcome.lines += result.notes
         for locale, record in result.records.items():
             key = BuildCache.key(locale, result.page)
             units[key] = with_other_outputs(record, cache.units.get(key), result.failed.get(locale, ()))
@@ -254,6 +253,12 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
         pass  # an unwritable out/ is reported by the outputs; a lost cache only costs speed
     for shard_cache in merged_shards:
         shard_cache.unlink(missing_ok=True)
+    for page in pages:  # up to date or built now: the same lines as a clean build
+        for locale in settings.all_locales:
+            record = units.get(BuildCache.key(locale, page))
+            if record is not None and record.skipped:
+                outcome.lines.append(f"build: {locale}: {page} not published: {Stats(*record.stats).coverage:.1f}% "
+                                     f"translated, below --min-coverage {options.min_coverage:g}")
     for locale in settings.all_locales:
         outcome.lines.append(_coverage_line(locale, [units.get(BuildCache.key(locale, page)) for page in pages]))
     built = sum(1 for result in results for locale, record in result.records.items()

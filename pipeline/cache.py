@@ -111,12 +111,12 @@ def build_records(cache_dir: Path) -> list[Path]:
 
 
 def merged_units(paths: Iterable[Path]) -> dict[str, UnitRecord]:
-    """The units of the build caches at ``paths``; a unit several hold counts as the first
-    of them holds it (the whole build's cache before the shards')."""
+    """The units of the build caches at ``paths`` (``build_records``: the whole build's cache,
+    then the shards'); a unit several hold counts as the last of them holds it: a shard's
+    record is newer than the whole build's, which removes the shard records it merges."""
     units: dict[str, UnitRecord] = {}
     for path in paths:
-        for key, record in load_cache(path).units.items():
-            units.setdefault(key, record)
+        units.update(load_cache(path).units)
     return units
 
 

@@ -218,8 +218,6 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
                                        all_pages=shop.all_pages)
         result.records[locale] = UnitRecord(fingerprint, (), (), stats.as_tuple(), skipped=True,
                                             **shop.findings(locale, document))
-        result.notes.append(f"build: {locale}: {document.path} not published: {stats.coverage:.1f}% translated, "
-                            f"below --min-coverage {options.min_coverage:g}")
         return
     meta = page_meta(settings, locale, document, translations, stats.coverage, shop.all_pages, published=published)
     includes: list[str] = []

@@ -13,6 +13,7 @@ import lxml.html
 import pytest
 
 from pipeline import catalog
+from pipeline.build import in_shard
 from pipeline.cli import main
 
 from .conftest import SEED_NAME
@@ -96,11 +97,36 @@ def test_min_coverage_skips_a_page_and_says_so(sample_project, capsys):
     assert main(["-C", str(sample_project), "build"]) == 0
     assert (sample_project / "out/html/de-DE" / HTML).is_file()
     capsys.readouterr()
+    note = f"build: de-DE: {SEED_NAME} not published: 48.3% translated, below --min-coverage 80"
     assert main(["-C", str(sample_project), "build", "--min-coverage", "80"]) == 0
     out = capsys.readouterr().out
-    assert f"build: de-DE: {SEED_NAME} not published: 48.3% translated, below --min-coverage 80" in out
+    assert note in out
     assert not (sample_project / "out/html/de-DE" / HTML).exists()
     assert (sample_project / "out/html/en-US" / HTML).is_file()
+    # said again by a build with nothing to do, as a clean build would (a CI log shows it)
+    assert main(["-C", str(sample_project), "build", "--min-coverage", "80"]) == 0
+    out = capsys.readouterr().out
+    assert ": 0 built, 5 up to date" in out and out.count(note) == 1
+
+
+def test_a_shard_built_over_a_whole_build_is_not_undone_by_its_older_record(sample_project, capsys):
+    """A shard job run in a folder with a whole build's out/ (its records in their own
+    file): a page it built from an edit that is then reverted was taken as up to date by the
+    next whole build, by the whole build's older record, and kept the edit's outputs."""
+    page = sample_project / "source" / SEED_NAME
+    original = page.read_bytes()
+    assert main(["-C", str(sample_project), "build"]) == 0
+    page.write_bytes(original.replace(b"\n# Des erreurs", b"\n# STALE Des erreurs", 1))
+    assert b"STALE" in page.read_bytes()
+    shard = 1 if in_shard(SEED_NAME, (1, 2)) else 2
+    assert main(["-C", str(sample_project), "build", "--shard", f"{shard}/2"]) == 0
+    assert "STALE" in (sample_project / "out/markdown/en-US" / SEED_NAME).read_text(encoding="utf-8")
+    page.write_bytes(original)
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "build"]) == 0
+    assert ": 5 built, 0 up to date" in capsys.readouterr().out
+    assert not [p for p in (sample_project / "out").rglob("*.*") if p.suffix in (".md", ".html")
+                and "STALE" in p.read_text(encoding="utf-8")]
 
 
 def test_a_page_left_out_of_a_locale_is_no_alternate_of_the_others(sample_project, capsys):
