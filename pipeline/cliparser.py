@@ -35,21 +35,34 @@ def _columns() -> int:
 
 
 class _Parser(argparse.ArgumentParser):
-    """An argument parser (and, being its class, each subcommand's) with that formatter."""
+    """An argument parser (and, being its class, each subcommand's) with that formatter,
+    whose usage errors are one located line like every other error of ours (exit 2)."""
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
 
+    def error(self, message: str):  # argparse's: the usage, then "prog: error: message"
+        self.exit(2, f"<command line>:1:1: error: {message}; see '{self.prog} --help' [config.usage]\n")
+
+
+def _project_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
+    """``-C DIR`` and the folder overrides: before the command (``defaults``) or after it,
+    where a value given wins and none changes nothing (``SUPPRESS``)."""
+    unset = {} if defaults else {"default": argparse.SUPPRESS}
+    parser.add_argument("-C", dest="directory", metavar="DIR", help="run on the project in DIR",
+                        **({"default": "."} if defaults else unset))
+    for option in ("source", "locales", "templates", "out"):
+        parser.add_argument(f"--{option}", metavar="DIR", help=f"override the '{option}' folder setting", **unset)
+    parser.add_argument("--source-locale", metavar="LOCALE", help="override the 'source_locale' setting", **unset)
+
 
 def make_parser() -> argparse.ArgumentParser:
-    """The parser of ``pipeline``'s command line, each subcommand with its options."""
+    """The parser of ``pipeline``'s command line, each subcommand with its options; ``-C``
+    and the folder overrides go before the command or after it."""
     parser = _Parser(prog="pipeline", description="Localize a documentation tree through gettext PO files.")
-    parser.add_argument("-C", dest="directory", default=".", metavar="DIR", help="run on the project in DIR")
     parser.add_argument("--version", action="version", version=f"pipeline {__version__}")
-    for option in ("source", "locales", "templates", "out"):
-        parser.add_argument(f"--{option}", metavar="DIR", help=f"override the '{option}' folder setting")
-    parser.add_argument("--source-locale", metavar="LOCALE", help="override the 'source_locale' setting")
+    _project_options(parser, defaults=True)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("extract", help="write a POT template per source page under locales/pot/")
     for name, text in (("update", "create or merge each locale's PO files from the templates"),
@@ -73,6 +86,8 @@ def make_parser() -> argparse.ArgumentParser:
     from . import checkcommand  # its options are its own
 
     checkcommand.add_arguments(check)
+    for sub in commands.choices.values():
+        _project_options(sub, defaults=False)
     return parser
 
 

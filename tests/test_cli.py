@@ -6,6 +6,8 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 from pipeline.cli import main
 
 from .conftest import SEED_NAME
@@ -173,6 +175,38 @@ def test_broken_index_template_is_located_and_the_rest_is_built(sample_project, 
 def test_unknown_command_exits_2(capsys):
     assert main(["frobnicate"]) == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["frobnicate"], "argument COMMAND: invalid choice: 'frobnicate'"),
+    ([], "the following arguments are required: COMMAND"),
+    (["build", "--min-coverage", "abc"], "argument --min-coverage: 'abc' is not a percentage (0 to 100)"),
+    (["build", "--shard", "0/2"], "argument --shard: '0/2': K must be between 1 and N"),
+    (["build", "-j", "-1"], "argument -j/--jobs: '-1' is not a number of processes (0: all cores)"),
+    (["check", "--format", "xml"], "argument --format: invalid choice: 'xml'"),
+    (["init"], "the following arguments are required: --locale"),
+    (["stats", "--colour"], "unrecognized arguments: --colour"),
+])
+def test_a_command_line_argparse_refuses_is_one_located_usage_error(argv, said, capsys):
+    """Like every other error: one line at ``<command line>`` (README "Exit status"), not
+    argparse's usage block and "pipeline build: error: ..." with no code."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith(f"<command line>:1:1: error: {said}") and err[0].endswith("--help' [config.usage]")
+
+
+def test_the_project_options_go_before_the_command_or_after_it(sample_project, tmp_path, monkeypatch, capsys):
+    """README: every command takes -C DIR and the folder overrides; after the command they
+    were refused ("unrecognized arguments: -C")."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "-C", str(sample_project), "--out", str(tmp_path / "built"), "--format", "markdown"]) == 0
+    assert (tmp_path / "built" / "markdown" / "en-US" / SEED_NAME).is_file()
+    assert not (sample_project / "out").exists()
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "stats", "--out", str(tmp_path / "built")]) == 0
+    before = capsys.readouterr().out
+    assert main(["stats", "-C", str(sample_project)]) == 0 and capsys.readouterr().out == before
 
 
 def test_import_fills_a_locale_from_translated_pages(corpus, tmp_path, capsys):
