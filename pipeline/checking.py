@@ -60,7 +60,7 @@ from .checkstore import (Direct, Merged, decode_findings, decode_hit, decode_rep
                          encode_report)
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
-from .files import list_files, read_bytes, write_atomic, write_error
+from .files import is_page, list_files, read_bytes, write_atomic, write_error
 from .cache import UnitRecord, build_records, merged_units, withheld_pages
 from .linkcache import ScanCache, code_key, digest_text, load_scan_cache
 from .links import Anchors, LinkResult, PageAnchors, build_site, encode_read, has_file, reads_hold, resolve_link
@@ -177,8 +177,8 @@ class _Run:
         unusable: list[str] = []
         self.source_files = list_files(settings.source, settings.inside_source, unusable)
         self.findings += [Finding(d, d.location.path) for d in unusable_name_errors(settings, unusable)]
-        self.source_pages = [f for f in self.source_files if f.lower().endswith(".md")]
-        self.assets = [f for f in self.source_files if not f.lower().endswith(".md")]
+        self.source_pages = [f for f in self.source_files if is_page(f)]  # those the build builds
+        self.assets = [f for f in self.source_files if not is_page(f)]
         self.site = build_site(self.source_files, options.site_map, options.redirects)
         self._source_scans: dict[str, PageScan | None] = {}
         self._texts: dict[str, str] = {}  # source pages read before they were scanned

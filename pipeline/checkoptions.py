@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from .config import Settings, configured_locale
 from .errors import PipelineError, error
-from .files import decode_text, under
+from .files import decode_text, is_page, under
 from .links import REDIRECTION_FILE, load_redirects, parse_site_map
 from .reports import parse_baseline
 
@@ -89,7 +89,7 @@ def selected_pages(settings: Settings, files: list[str]) -> tuple[frozenset[str]
                 relative = path.relative_to(root).as_posix()
             except ValueError:
                 continue
-            if kind == "page" and relative.lower().endswith(".md") and not under(relative, settings.inside_source):
+            if kind == "page" and is_page(relative) and not under(relative, settings.inside_source):
                 pages.add(relative)
                 locales.setdefault(relative, set()).add("*")
             elif kind == "po" and relative.endswith(".po") and "/" in relative:

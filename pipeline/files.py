@@ -166,8 +166,20 @@ def list_pages(root: Path, skip: Collection[str] = (), unusable: list[str] | Non
     ``skip`` (root-relative POSIX paths) and those ``name_problem`` refuses (added to
     ``unusable``). A symbolic link to a missing file is a page (that cannot be read: an error
     where it is read, not a page silently left out)."""
-    pages = (p for p in _walk(root, skip) if p.endswith(".md") and ((root / p).is_file() or (root / p).is_symlink()))
+    pages = (p for p in _walk(root, skip) if is_page(p) and ((root / p).is_file() or (root / p).is_symlink()))
     return sorted(_usable(pages, unusable))
+
+
+def is_page(path: str) -> bool:
+    """Whether the file at a source-relative POSIX ``path`` is a page: a ``.md`` file (in that
+    letter case) outside hidden folders and ``node_modules``, which hold a repository's
+    ``.github/`` templates, a virtual environment's or a package's READMEs when the source is
+    the repository (``source = "."``). Their other files are files, which pages may link to
+    (an Azure DevOps wiki keeps its images in ``.attachments/``)."""
+    if not path.endswith(".md"):
+        return False
+    folders = path.split("/")[:-1]
+    return not any(folder.startswith(".") or folder == "node_modules" for folder in folders)
 
 
 def _usable(paths: Iterable[str], unusable: list[str] | None) -> Iterator[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -382,3 +383,29 @@ def test_a_template_extending_one_that_does_not_exist_says_so(sample_project, ca
     assert capsys.readouterr().err.splitlines()[0] == (
         "templates/page.md.j2:1:1: error: template error: no template 'nothere.j2' (neither in the project's "
         "templates nor among ours) [build.template]")
+
+
+def test_pages_in_hidden_folders_and_node_modules_are_not_pages(tmp_path, capsys):
+    """``source = "."`` (README "Settings") in a repository: .github/ templates, a virtual
+    environment's LICENSE.md and node_modules/ got PO files and built pages in every locale.
+    Their files stay files: a page's image under .attachments/ (an Azure DevOps wiki's) resolves."""
+    project = tmp_path / "repo"
+    for name in (".github/PULL_REQUEST_TEMPLATE.md", ".venv/lib/LICENSE.md", "node_modules/pkg/README.md",
+                 "docs/.hidden/draft.md"):
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text("# Not a page\n\nText.\n", encoding="utf-8")
+    (project / ".attachments").mkdir()
+    (project / ".attachments" / "shot.png").write_bytes(b"")
+    (project / "docs" / "guide.md").write_text("# Guide\n\n![Shot](../.attachments/shot.png)\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text(
+        'source = "."\nsource_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "all"]) == 0
+    assert sorted(p.relative_to(project / "locales").as_posix() for p in (project / "locales").rglob("*.po*")) == [
+        "fr-FR/docs/guide.po", "pot/docs/guide.pot"]
+    assert sorted(p.name for p in (project / "out" / "html" / "fr-FR").rglob("*.html")) == ["guide.html", "index.html"]
+    assert (project / "out" / "html" / "fr-FR" / ".attachments" / "shot.png").is_file()
+    capsys.readouterr()
+    assert main(["-C", str(project), "check", "--format", "json"]) == 0
+    checked = json.loads(capsys.readouterr().out)["checked"]
+    assert "docs/guide.md" in checked and "out/html/fr-FR/docs/guide.html" in checked
+    assert not [path for path in checked if ".github" in path or "LICENSE" in path or "README" in path or "draft" in path]

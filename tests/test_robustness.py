@@ -154,7 +154,8 @@ def test_negative_jobs_is_a_usage_error(sample_project, capsys):
     assert _run(sample_project, "build", "-j", "-3") == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    assert err.strip().endswith("pipeline build: error: argument -j/--jobs: '-3' is not a number of processes (0: all cores)")
+    assert err.strip() == ("<command line>:1:1: error: argument -j/--jobs: '-3' is not a number of processes "
+                           "(0: all cores); see 'pipeline build --help' [config.usage]")
 
 
 def test_a_locale_no_longer_configured_loses_its_outputs_at_the_next_full_build(sample_project, capsys):
@@ -451,8 +452,8 @@ def test_min_coverage_outside_0_to_100_is_a_usage_error(sample_project, capsys, 
     assert _run(sample_project, "build", f"--min-coverage={value}") == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    assert err.strip().endswith(
-        f"pipeline build: error: argument --min-coverage: '{value}' is not a percentage (0 to 100)")
+    assert err.strip() == (f"<command line>:1:1: error: argument --min-coverage: '{value}' is not a percentage "
+                           "(0 to 100); see 'pipeline build --help' [config.usage]")
     assert not (sample_project / "out").exists()
 
 
