@@ -558,7 +558,9 @@ def _may_match(size: int, other: int) -> bool:
 
 @dataclass(frozen=True)
 class Translation:
-    """A usable catalog entry: its msgstr, the line of its msgid and its translator comment."""
+    """A usable catalog entry: its msgstr, the line of its ``msgstr`` (where a finding about
+    the translation is reported: the line a translator changed, which a pull request's
+    annotations show) and its translator comment."""
 
     msgstr: str
     line: int
@@ -572,7 +574,7 @@ def usable_entries(po: polib.POFile | None) -> dict[str, Translation]:
     if po is None:
         return {}
     return {
-        e.msgid: Translation(e.msgstr, e.linenum, e.tcomment or "")
+        e.msgid: Translation(e.msgstr, getattr(e, "msgstr_linenum", e.linenum), e.tcomment or "")
         for e in po if e.msgstr and not e.obsolete and e.msgctxt is None and "fuzzy" not in e.flags
     }
 

@@ -4,7 +4,9 @@ In: the text of a PO/POT file that ``catalog.check_syntax`` accepted. Out: the
 ``polib.POFile`` that ``polib.pofile(text, wrapwidth=79)`` returns, equal attribute for
 attribute (entries, their line numbers, the header, the metadata and its order), or the same
 ``OSError`` for what polib rejects. Unlike polib, it reads GNU's ``\\a``, octal and hex
-escapes as GNU does (``escaped_bytes``); polib keeps their backslashes.
+escapes as GNU does (``escaped_bytes``); polib keeps their backslashes. One attribute is
+ours: an entry with a translation has ``msgstr_linenum``, the line of its ``msgstr`` (or
+``msgstr[0]``), where QA reports a finding about the translation.
 
 Why not polib's parser: it drives a state machine through a method call, a dictionary lookup,
 a ``try`` and a regex per line, and it was a fifth of a cold ``pipeline check`` and about a
@@ -201,12 +203,15 @@ def parse_po(text: str) -> polib.POFile:
                 continue
             if symbol == "ms":
                 entry.msgstr = unescape(token[1:-1])
+                entry.msgstr_linenum = number
             elif symbol == "mp":
                 entry.msgid_plural = unescape(token[1:-1])
             elif symbol == "mx":
                 index = token[7]
                 entry.msgstr_plural[int(index)] = unescape(token[token.find('"') + 1:-1])
                 plural_index = int(index)
+                if plural_index == 0:
+                    entry.msgstr_linenum = number
             else:  # these start a new entry after a message
                 if state in _AFTER_MESSAGE:
                     append(entry)

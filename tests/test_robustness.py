@@ -658,7 +658,7 @@ def test_control_characters_in_a_source_page_build_every_page(sample_project, ca
 def test_a_control_character_in_a_translated_cell_is_one_error_and_the_cell_falls_back(sample_project, capsys):
     po = sample_project / "locales" / "de-DE" / (SEED_NAME[:-3] + ".po")
     text = po.read_text(encoding="utf-8")
-    line = text[:text.rindex("\n\n", 0, text.index("zu viele mobile"))].count("\n") + 3  # the entry's first line
+    line = text[:text.index("zu viele mobile")].count("\n") + 1  # its msgstr's line
     po.write_text(text.replace("zu viele mobile", "zu viele\x07 mobile"), encoding="utf-8")
     assert _run(sample_project, "build") == 1
     err = capsys.readouterr().err
