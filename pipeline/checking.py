@@ -447,7 +447,8 @@ class _Run:
         Not with ``--verbose`` (``_reuse``), which reports from scratch."""
         if not self._reuse or page not in self._digests:
             return None
-        for stored in (self.cache.result(f"po:{locale}/{page}"), self._built_review(locale, page)):
+        for stored in (self.cache.result(f"po:{locale}/{page}") if way == "own" else self._built_review(locale, page)
+                       for way in ("own", "built")):  # the build's records are read only when needed
             try:
                 if stored is not None and stored["inputs"] == self._review_inputs(locale, page):
                     checked = stored["checked"]
