@@ -11,8 +11,10 @@ segments, ``fill_catalog`` puts the verdicts into a catalog. Rules:
 - ``aligned`` fills the message; ``fuzzy`` fills it, flags it ``fuzzy`` and says why in a
   translator comment starting ``import:``; ``empty`` leaves it untranslated (with the
   reason as a comment).
-- A translation already in the PO that is not fuzzy is never replaced unless
-  ``overwrite``; such messages are reported as ``kept``. With ``overwrite``, a message the
+- A translation already in the PO is never replaced unless ``overwrite``, but a fuzzy
+  guess of an earlier import (its ``import: fuzzy:`` note); such messages are reported as
+  ``kept``. A fuzzy translation of another origin is a translator's draft or ``update``'s
+  fuzzy match (with the text it was made for): replacing it would lose it. With ``overwrite``, a message the
   page has no counterpart for keeps what it had.
 - Localization metadata (front-matter keys only the translation has, such as
   ``ms.sourcegitcommit``, and its closing ``<!--HONumber=...-->`` comment) goes into the PO
@@ -162,12 +164,18 @@ def import_page(po: polib.POFile, source: Document, translated: Document,
     return filled, PageReport(source.path, counts[ALIGNED], counts[FUZZY], counts[EMPTY], counts[KEPT])
 
 
+def _guessed_by_import(notes: list[str]) -> bool:
+    """Whether a fuzzy entry's translation is an earlier import's guess (its note says so)."""
+    return any(note.startswith(f"{_TAG}fuzzy:") for note in notes)
+
+
 def fill_catalog(po: polib.POFile, matches: tuple[Match, ...],
                  overwrite: bool = False) -> tuple[polib.POFile, dict[str, str]]:
     """A copy of ``po`` with the matches' translations in it, and each msgid's outcome.
 
-    Outcomes: ``aligned``, ``fuzzy``, ``empty`` or ``kept`` (a non-fuzzy translation
-    already there and ``overwrite`` not given).
+    Outcomes: ``aligned``, ``fuzzy``, ``empty`` or ``kept`` (a translation already there
+    that ``overwrite`` would replace: a reviewed one, or a fuzzy one not guessed by an
+    earlier import).
     """
     filled = copy.copy(po)  # entries are copied before they change; ``po`` stays as it was
     filled.metadata = dict(po.metadata)
@@ -180,8 +188,10 @@ def fill_catalog(po: polib.POFile, matches: tuple[Match, ...],
         match = chosen[entry.msgid]
         notes = [c for c in (entry.tcomment or "").split("\n") if c]
         comments = [c for c in notes if not c.startswith(_TAG)]  # the translator's own
-        reviewed = bool(entry.msgstr) and "fuzzy" not in entry.flags
-        if reviewed and (not overwrite or match.status == EMPTY):
+        # a translation the import did not guess itself: reviewed, or a fuzzy one that a
+        # translator may have been working on (a draft, ``update``'s fuzzy match)
+        kept = bool(entry.msgstr) and ("fuzzy" not in entry.flags or not _guessed_by_import(notes))
+        if kept and (not overwrite or match.status == EMPTY):
             # a translation the import has no other for, or may not replace, stays; our notes
             # of an earlier import ("untranslated", "fuzzy") no longer hold for it
             states[entry.msgid] = KEPT

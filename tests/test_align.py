@@ -215,19 +215,41 @@ def _merged(source_text: str, translations: dict[str, tuple[str, bool]] | None =
     return document, po
 
 
-def test_import_keeps_a_reviewed_translation_unless_told_to_overwrite():
+def test_import_keeps_a_reviewed_translation_and_a_fuzzy_draft_unless_told_to_overwrite():
+    """A fuzzy translation the import did not make (a translator's draft, ``update``'s fuzzy
+    match with its ``#|`` text) was replaced, unflagged, by the pages' older one: the draft
+    was lost and the page's text published as reviewed. Only the import's own fuzzy guesses
+    (its ``import: fuzzy:`` note says so) are made again."""
     document, po = _merged(SOURCE, {"Enroll your device": ("Inscription", False), "See also": ("Voir", True)})
+    next(e for e in po if e.msgid == "See also").previous_msgid = "See"
     translated = load_document("p.md", FRENCH)
     filled, report = import_page(po, document, translated)
     by_id = {e.msgid: e for e in filled}
     assert by_id["Enroll your device"].msgstr == "Inscription"  # reviewed: kept
-    assert by_id["See also"].msgstr == "Voir aussi" and "fuzzy" not in by_id["See also"].flags
-    assert report.kept == 1 and report.empty == 2  # the row NoEnrollmentPolicy is missing
+    assert (by_id["See also"].msgstr, by_id["See also"].flags, by_id["See also"].previous_msgid) == (
+        "Voir", ["fuzzy"], "See")  # the draft: kept as it was
+    assert report.kept == 2 and report.empty == 2  # the row NoEnrollmentPolicy is missing
     assert {e.msgid: e.msgstr for e in po}["See also"] == "Voir"  # the input is left alone
     overwritten, report = import_page(po, document, translated, overwrite=True)
-    assert {e.msgid: e.msgstr for e in overwritten}["Enroll your device"] == "Inscrire votre appareil"
+    by_id = {e.msgid: e for e in overwritten}
+    assert by_id["Enroll your device"].msgstr == "Inscrire votre appareil"
+    assert by_id["See also"].msgstr == "Voir aussi" and "fuzzy" not in by_id["See also"].flags
     assert report.kept == 0
     assert filled.metadata["X-Front-Matter-Extra"].startswith('{"translationtype": ')
+
+
+def test_a_fuzzy_guess_of_an_earlier_import_is_made_again():
+    document, po = _merged(DROPPED_SOURCE)
+    alignment = align_documents(document, load_document("p.md", DROPPED_TRANSLATION))
+    filled, _ = fill_catalog(po, alignment.matches)
+    fuzzy = {e.msgid: e.msgstr for e in filled if "fuzzy" in e.flags}
+    assert fuzzy
+    for entry in filled:  # as if the pages had then translated them otherwise
+        if entry.msgid in fuzzy:
+            entry.msgstr = "ancienne supposition"
+    again, states = fill_catalog(filled, alignment.matches)
+    assert {e.msgid: e.msgstr for e in again if e.msgid in fuzzy} == fuzzy
+    assert all(states[msgid] == FUZZY for msgid in fuzzy)
 
 
 def test_fuzzy_and_empty_verdicts_say_why_in_a_translator_comment():
