@@ -677,6 +677,8 @@ class _Run:
         output = Location(shown, hit.diagnostic.location.line, hit.diagnostic.location.column)
         facts = self.facts(locale, page) if has_file(page, self.site) else None
         target = hit.link.target if hit.link else ""
+        if facts is None and page in self._document_errors:
+            return None  # the page cannot be parsed (its error is reported): its outputs are its last build's
         if facts is None:
             result: Attribution | None = Attribution(output, hit.diagnostic.message, "output")
         else:

@@ -82,6 +82,8 @@ def load_document(path: str, text: str, translate_keys: Sequence[str] = DEFAULT_
     """Parse one page. Raises PipelineError (``source.yaml``) for broken front matter."""
     front_matter, fm_segments = _parse_front_matter(path, text, translate_keys)
     body_start = front_matter.end if front_matter else 0
+    if "<<<<<<<" in text:  # rare: a page committed in the middle of a merge
+        _refuse_conflict(path, text, body_start)
     body_segments, codes, has_h1 = _parse_body(text, body_start)
     return Document(
         path=path,
@@ -91,6 +93,30 @@ def load_document(path: str, text: str, translate_keys: Sequence[str] = DEFAULT_
         error_codes=tuple(codes),
         has_h1=has_h1,
     )
+
+
+def _refuse_conflict(path: str, text: str, body_start: int) -> None:
+    """A located error [source.conflict] at the first ``<<<<<<<`` line of git's conflict
+    markers (followed by a ``=======`` and a ``>>>>>>>`` line) outside code blocks: such a
+    page was extracted and built with the markers in it, its ``=======`` making a heading.
+    A page about git shows them in a code block, which is fine."""
+    lines = split_lines(text[body_start:])
+    first_line = line_column(text, body_start)[0] if body_start else 1
+    code = None
+    wanted = ("<<<<<<<", "=======", ">>>>>>>")
+    found: list[int] = []
+    for index, (_, content, _) in enumerate(lines):
+        marker = wanted[len(found)]
+        if content == marker or content.startswith(marker + " ") and marker != "=======":
+            if code is None:  # the blocks of the page, once: only a page with markers gets here
+                code = {line for token in _markdown().parse(text[body_start:])
+                        if token.type in ("fence", "code_block") and token.map for line in range(*token.map)}
+            if index in code:
+                continue
+            found.append(index)
+            if len(found) == len(wanted):
+                raise error(path, first_line + found[0], 1, "unresolved merge conflict: '<<<<<<<', '=======' and "
+                            "'>>>>>>>' lines (resolve it, then commit)", "source.conflict")
 
 
 # -- front matter -----------------------------------------------------------------------

@@ -894,3 +894,22 @@ def test_the_check_takes_the_reviews_the_build_made_of_the_same_catalogs(project
     edit_po(project, "de-DE", {title: ("Fehler beim Registrieren Ihres iOS-Geräts", "")})  # de-DE: not built since
     assert check(project, capsys, "-j", "1", "--no-outputs")[0] == 1
     assert reviews == [3]
+
+
+def test_the_outputs_a_broken_page_keeps_from_its_last_build_are_not_reported_on(project, capsys):
+    """A page that cannot be parsed (a merge conflict left in it, broken YAML) is one error;
+    its outputs are the last build's, kept as they were: their findings (the source's known
+    broken links, now unattributable) made 160 more errors."""
+    build(project, capsys)
+    page = project / "source" / SEED_NAME
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("\n### Voir aussi", "\n<<<<<<< HEAD\nA.\n=======\nB.\n>>>>>>> topic\n\n### Voir aussi", 1),
+                    encoding="utf-8")
+    assert main(["-C", str(project), "all"]) == 1
+    capsys.readouterr()
+    code, out, err = check(project, capsys)
+    assert code == 1
+    assert [line for line in out if "(known error)" not in line] == [
+        f"{SOURCE}:42:1: error: unresolved merge conflict: '<<<<<<<', '=======' and '>>>>>>>' lines "
+        "(resolve it, then commit) [source.conflict]"]
+    assert check(project, capsys, "--no-cache")[:2] == (code, out)

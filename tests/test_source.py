@@ -73,6 +73,24 @@ def test_broken_front_matter_is_a_located_error():
     assert diagnostic.format().startswith("bad.md:4:")
 
 
+def test_git_conflict_markers_in_a_page_are_a_located_error_but_not_inside_code():
+    """A page committed with a merge conflict in it was extracted and built: the markers went
+    into every locale's pages and a msgid, and ``=======`` made the text above it a heading."""
+    conflict = ("# Guide\n\nIntro.\n\n<<<<<<< HEAD\nOurs.\n=======\nTheirs.\n>>>>>>> topic\n\nEnd.\n")
+    for text, line in ((conflict, 5), (conflict.replace("\n", "\r\n"), 5),
+                       ("---\ntitle: T\n---\n" + conflict.replace("=======", "||||||| base\nOld.\n======="), 8)):
+        with pytest.raises(PipelineError) as info:
+            load_document("c.md", text)
+        assert info.value.diagnostic.format() == (
+            f"c.md:{line}:1: error: unresolved merge conflict: '<<<<<<<', '=======' and '>>>>>>>' lines "
+            "(resolve it, then commit) [source.conflict]")
+    shown = ["```text\n<<<<<<< HEAD\nOurs.\n=======\nTheirs.\n>>>>>>> topic\n```\n",
+             "Resolve:\n\n    <<<<<<< HEAD\n    Ours.\n    =======\n    Theirs.\n    >>>>>>> topic\n",
+             "<<<<<<< HEAD alone, and a setext heading\n=======\n"]
+    for text in shown:  # a page about git shows them in code; one marker alone is no conflict
+        load_document("git.md", "# Git\n\n" + text)
+
+
 def test_quoted_front_matter_value_is_unquoted_in_msgid():
     doc = load_document("q.md", "---\ntitle: 'It''s here'\n---\nBody\n")
     assert doc.segments[0].text == "It's here"
