@@ -340,8 +340,10 @@ def merge_catalog(template: polib.POFile, existing: polib.POFile | None, languag
         merged.header = template.header.split("\n", 1)[0].replace("Translation template", f"{language} translation")
         merged.metadata = new_header
     merged.metadata["POT-Creation-Date"] = template.metadata.get("POT-Creation-Date", "")
-    if TEMPLATE_HEADER in template.metadata:  # which template this catalog was merged with
-        merged.metadata[TEMPLATE_HEADER] = template.metadata[TEMPLATE_HEADER]
+    # the template's digest of its messages stays in the template: in the catalog it said
+    # nothing ``update`` uses (its memo in out/.cache does), and two branches that changed the
+    # page conflicted on it in every locale's catalog
+    merged.metadata.pop(TEMPLATE_HEADER, None)
     merged.metadata["Content-Type"] = "text/plain; charset=UTF-8"
 
     # entries are matched by (msgctxt, msgid), as gettext looks them up; the template's have no

@@ -179,6 +179,28 @@ def _merge_one(settings: Settings, locale: str, page: str, templates: _Templates
     return bytes_digest(data)
 
 
+def _read_merged(data: bytes, shown: str) -> polib.POFile:
+    """``catalog.read_catalog``, but a git merge's conflict in header fields that the merge
+    writes anew (``poconflict``) is resolved first: it would stop every locale's catalog of
+    a page that two branches changed. Any other conflict stays the located error it is."""
+    from . import catalog
+
+    try:
+        return catalog.read_catalog(data, shown)
+    except PipelineError:
+        if b"\n<<<<<<<" not in data:
+            raise
+        from .poconflict import resolve_generated_header
+
+        try:
+            resolved = resolve_generated_header(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            resolved = None
+        if resolved is None:
+            raise
+        return catalog.parse_catalog(resolved, shown)
+
+
 class _Templates:
     """The templates (their bytes, by page), each parsed at most once, for every locale; one
     that cannot be read or parsed is reported once, to the first merge that needs it."""
@@ -230,7 +252,7 @@ class _LocaleCatalogs:
                 data = self._data[rel]
                 if data is None:  # listed but not read: read once more, for the reason to report
                     data = self._data[rel] = read_located(path, shown, "catalog")
-                po = self._parsed[rel] = catalog.read_catalog(data, shown)
+                po = self._parsed[rel] = _read_merged(data, shown)
                 if rel not in self._made:  # not once written
                     self._made[rel] = (self._digests[rel], translated_ids(po))
             except PipelineError as exc:
