@@ -129,7 +129,8 @@ def run_inputs(settings: Settings, args: argparse.Namespace) -> tuple[list[str],
         folders.append((str(settings.out), frozenset({".cache"})))
         named += build_records(settings.out / ".cache")
     files = [os.path.abspath(str(p)) for p in named if p]
-    parts = [__version__, code_stamp(), sys.version, os.getcwd(), repr(sorted(vars(args).items())), repr(settings)]
+    parts = [__version__, code_stamp(), sys.version, os.getcwd(), os.environ.get("GITHUB_WORKSPACE", ""),
+             repr(sorted(vars(args).items())), repr(settings)]  # the folders a report's annotations are relative to
     return parts, folders, files
 
 
@@ -149,7 +150,8 @@ def launch_key(argv: Sequence[str]) -> tuple[str, str] | None:
         return None
     root = os.path.realpath(root)  # as load_settings resolves the project folder
     settings_files = [os.path.join(root, name) for name in ("pipeline.toml", "pyproject.toml")]
-    parts = ["launch", __version__, code_stamp(), sys.version, os.getcwd(), *argv]
+    parts = ["launch", __version__, code_stamp(), sys.version, os.getcwd(), os.environ.get("GITHUB_WORKSPACE", ""),
+             *argv]
     return os.path.join(root, "out", ".cache", RECORD_FILE), fingerprint(parts, (), settings_files)
 
 

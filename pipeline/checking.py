@@ -69,7 +69,8 @@ from .model import Diagnostic, Location
 from .outputtree import OutputTree, memo_scanner
 from .project import unusable_name_errors
 from .provenance import BUILT, Attribution, PageFacts, attribute
-from .reports import Finding, apply_baseline, stale_baseline_line, format_baseline, format_report, sort_key, summary_line
+from .reports import (Finding, annotation_prefix, apply_baseline, format_baseline, format_report, sort_key,
+                      stale_baseline_line, summary_line)
 from .runrecord import content_of, fingerprint, read_content
 from .treecheck import Hit, check_tree
 
@@ -129,7 +130,7 @@ def run_check(settings: Settings, args: argparse.Namespace,
         write_atomic(target, format_baseline(findings))
         print(f"pipeline check: wrote {settings.display(target)} ({len(findings)} findings)", file=sys.stderr)
         return 0
-    report = format_report(args.format, findings, checked, args.strict)
+    report = format_report(args.format, findings, checked, args.strict, report_prefix(settings))
     if args.output:
         try:
             write_atomic(Path(args.output), report)
@@ -736,7 +737,8 @@ class _Run:
             return None if scan is None else scan_places(scan)
 
         return {"pages": self.scan_digests,
-                "moves": encode_moves(findings, checked, args.format, args.strict, page_of, places)}
+                "moves": encode_moves(findings, checked, args.format, args.strict, page_of, places,
+                                      report_prefix(self.settings))}
 
     # -- one locale's catalogs and outputs, reused while its inputs did not change
 
@@ -882,6 +884,13 @@ class _Run:
 
 _LocaleResult = tuple[list[Finding], list[str], list[str]]  # findings, catalogs checked, built pages checked
 _WORKER_RUN: _Run | None = None  # the run whose locales a forked worker checks (set just before the fork)
+
+
+def report_prefix(settings: Settings) -> str:
+    """``reports.annotation_prefix`` of this run: the project folder from the checkout's root
+    (``$GITHUB_WORKSPACE``) or from the working folder. Part of a stored run's key
+    (``checkcommand.run_inputs``: the working folder and that variable)."""
+    return annotation_prefix(str(settings.root), os.getcwd(), os.environ.get("GITHUB_WORKSPACE"))
 
 
 def _locale_key(locale: str, outputs: bool) -> str:

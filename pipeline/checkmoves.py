@@ -25,8 +25,9 @@ Places = list[tuple[int, int]]
 
 
 def encode_moves(findings: Sequence[Finding], checked: Sequence[str], fmt: str, strict: bool,
-                 page_of: Mapping[str, str], places_of: Callable[[str], Places | None]) -> dict | None:
-    """What ``moved_report`` needs: the report's format and options, the files checked, and
+                 page_of: Mapping[str, str], places_of: Callable[[str], Places | None], prefix: str = "") -> dict | None:
+    """What ``moved_report`` needs: the report's format and options (``prefix``: the
+    ``reports.annotation_prefix`` it was made with), the files checked, and
     each finding with its source page (``page_of`` maps a page's name as shown to it) and the
     indexes of the page's places (``places_of``) at its position. None if a finding is not
     about one source page, as shown."""
@@ -45,7 +46,7 @@ def encode_moves(findings: Sequence[Finding], checked: Sequence[str], fmt: str, 
         indexes = [index for index, place in enumerate(places[page]) if place == at]
         items.append(_encode(finding, page, indexes))
     listed = list(checked) if fmt in ("json", "junit") else []  # the other formats do not list them
-    return {"format": fmt, "strict": strict, "checked": listed, "findings": items}
+    return {"format": fmt, "strict": strict, "prefix": prefix, "checked": listed, "findings": items}
 
 
 def moved_report(moves: dict, moved: Mapping[str, Places]) -> tuple[str, dict] | None:
@@ -74,7 +75,7 @@ def moved_report(moves: dict, moved: Mapping[str, Places]) -> tuple[str, dict] |
         order = sorted(range(len(findings)), key=lambda i: sort_key(findings[i]))
         # a finding's baseline key counts its like before it: known again by the key, in the new order
         ordered = apply_baseline([findings[i] for i in order], known)
-        report = format_report(fmt, ordered, checked, strict)
+        report = format_report(fmt, ordered, checked, strict, str(moves.get("prefix", "")))
     except (KeyError, TypeError, ValueError):
         return None
     items = [_encode(finding, pages[i], indexes_of[i]) for finding, i in zip(ordered, order)]

@@ -15,6 +15,7 @@ Baseline
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter, namedtuple
 from collections.abc import Iterable, Sequence
@@ -164,15 +165,29 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_github(findings: Sequence[Finding], strict: bool = False) -> str:
-    """GitHub Actions workflow commands: one ``::error``/``::warning``/``::notice`` per finding."""
+def annotation_prefix(root: str, cwd: str, workspace: str | None) -> str:
+    """What goes before a project-relative path for an annotation to name the file from the
+    repository's root: the project folder relative to ``workspace`` (``$GITHUB_WORKSPACE``,
+    the checkout), else to ``cwd`` (``docs/`` for ``pipeline -C docs check``); "" when the
+    project is that folder or outside it."""
+    relative = os.path.relpath(root, workspace or cwd)
+    return "" if relative == "." or relative.split(os.sep)[0] == ".." else relative.replace(os.sep, "/") + "/"
+
+
+def _annotated(path: str, prefix: str) -> str:
+    return path if not prefix or os.path.isabs(path) else prefix + path
+
+
+def format_github(findings: Sequence[Finding], strict: bool = False, prefix: str = "") -> str:
+    """GitHub Actions workflow commands: one ``::error``/``::warning``/``::notice`` per finding,
+    its file named from the repository's root (``prefix``: ``annotation_prefix``)."""
     lines = []
     for finding in findings:
         d = finding.diagnostic
         level = "notice" if finding.known else ("error" if d.severity == "error" or strict else
                                                "warning" if d.severity == "warning" else "notice")
         message = d.message + (f" (known {d.severity}, in the baseline)" if finding.known else "")
-        lines.append(f"::{level} file={_escape_property(d.location.path)},line={d.location.line},"
+        lines.append(f"::{level} file={_escape_property(_annotated(d.location.path, prefix))},line={d.location.line},"
                      f"col={d.location.column},title={_escape_property('[' + d.code + ']')}::{_escape_data(message)}")
     return "".join(line + "\n" for line in lines)
 
@@ -185,7 +200,7 @@ def _xml_text(text: str) -> str:
     return re.sub(_NOT_XML, lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def format_junit(findings: Sequence[Finding], checked: Sequence[str], strict: bool = False) -> str:
+def format_junit(findings: Sequence[Finding], checked: Sequence[str], strict: bool = False, prefix: str = "") -> str:
     """JUnit XML: one test case per checked file, with one ``<failure>`` holding its failing
     findings (the first one's code and message on it, all of them in its text: Jenkins, Azure
     DevOps and junitparser read a single failure per case); warnings that do not fail and known
@@ -200,7 +215,8 @@ def format_junit(findings: Sequence[Finding], checked: Sequence[str], strict: bo
     suite = ET.SubElement(suites, "testsuite", name="pipeline check", tests=str(len(by_file)),
                           failures=str(failures), errors="0", skipped="0")
     for name, items in by_file.items():
-        case = ET.SubElement(suite, "testcase", classname="pipeline.check", name=_xml_text(name), file=_xml_text(name))
+        case = ET.SubElement(suite, "testcase", classname="pipeline.check", name=_xml_text(name),
+                             file=_xml_text(_annotated(name, prefix)))
         failing = [f for f in items if f.fails(strict)]
         quiet = [format_text([f]).rstrip("\n") for f in items if not f.fails(strict)]
         if failing:
@@ -214,11 +230,14 @@ def format_junit(findings: Sequence[Finding], checked: Sequence[str], strict: bo
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 
 
-def format_report(fmt: str, findings: Sequence[Finding], checked: Sequence[str], strict: bool = False) -> str:
+def format_report(fmt: str, findings: Sequence[Finding], checked: Sequence[str], strict: bool = False,
+                  prefix: str = "") -> str:
+    """The report in ``fmt``; ``prefix`` (``annotation_prefix``) goes before the files that
+    GitHub annotations and JUnit cases name, so that they name them from the repository's root."""
     if fmt == "json":
         return format_json(findings, checked, strict)
     if fmt == "github":
-        return format_github(findings, strict)
+        return format_github(findings, strict, prefix)
     if fmt == "junit":
-        return format_junit(findings, checked, strict)
+        return format_junit(findings, checked, strict, prefix)
     return format_text(findings)

@@ -913,3 +913,34 @@ def test_the_outputs_a_broken_page_keeps_from_its_last_build_are_not_reported_on
         f"{SOURCE}:42:1: error: unresolved merge conflict: '<<<<<<<', '=======' and '>>>>>>>' lines "
         "(resolve it, then commit) [source.conflict]"]
     assert check(project, capsys, "--no-cache")[:2] == (code, out)
+
+
+def test_github_annotations_name_files_from_the_repository_root(project, tmp_path, capsys, monkeypatch):
+    """README's workflow expected the project at the root of the repository: with the project
+    in ``docs/`` (``pipeline -C docs check``), ``file=source/page.md`` named no file of the
+    repository, and GitHub showed no annotation on it. Paths are now relative to
+    ``$GITHUB_WORKSPACE`` (the checkout), else to the folder the command runs in; the text
+    report and the baseline keep the project's paths."""
+    build(project, capsys)
+    repo = project.parent
+    monkeypatch.chdir(repo)
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    code, out, _ = check(project, capsys, "--format", "github")
+    assert code == 0 and out and all(line.startswith("::notice file=project/source/") for line in out), out[:2]
+    monkeypatch.chdir(project / "source")  # a step with working-directory: the workspace decides
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(repo))
+    assert check(project, capsys, "--format", "github")[1] == out
+    monkeypatch.chdir(repo)
+    junit = check(project, capsys, "--format", "junit")[1]
+    assert any('file="project/source/' in line for line in junit)
+    assert any('name="source/' in line for line in junit)
+    assert check(project, capsys)[1][0].startswith("source/")  # text: the project's paths, as every command's
+    monkeypatch.delenv("GITHUB_WORKSPACE")
+    first = check(project, capsys, "--no-outputs", "--format", "github")[1]
+    page = project / "source" / SEED_NAME
+    text = page.read_text(encoding="utf-8")
+    body = text.index("\n---\n", 3) + 5
+    page.write_text(text[:body] + "A sentence added.\n\n" + text[body:], encoding="utf-8")  # its links move
+    moved = check(project, capsys, "--no-outputs", "--format", "github")[1]  # replayed at the new places
+    assert len(moved) == len(first) and all(line.startswith("::notice file=project/source/") for line in moved)
+    assert moved != first
