@@ -112,7 +112,7 @@ class Workshop:
             diagnostics += findings
         return usable, stats
 
-    def findings(self, locale: str, document: Document) -> dict:
+    def recorded_review(self, locale: str, document: Document) -> dict:
         """The QA findings of a page's translations in a locale (once ``translations`` ran),
         as ``UnitRecord`` keeps them: ``findings`` and the ``review`` key they were made under."""
         _, _, findings, key = self.vetted[(locale, document.path)]
@@ -217,7 +217,7 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
         fingerprint = unit_fingerprint(settings, base, locale, (document.path,), page_list=shop.page_list,
                                        all_pages=shop.all_pages)
         result.records[locale] = UnitRecord(fingerprint, (), (), stats.as_tuple(), skipped=True,
-                                            **shop.findings(locale, document))
+                                            **shop.recorded_review(locale, document))
         return
     meta = page_meta(settings, locale, document, translations, stats.coverage, shop.all_pages, published=published)
     includes: list[str] = []
@@ -244,7 +244,7 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
                                   all_pages=shop.all_pages),
         tuple(rendered), included,
         stats.as_tuple(), title=meta.title, assets=shop.assets.get(document.path, ()),
-        has_errors=bool(document.error_codes), **shop.findings(locale, document),
+        has_errors=bool(document.error_codes), **shop.recorded_review(locale, document),
         alternates=published,
     )
 
