@@ -242,7 +242,7 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
             units[key] = with_other_outputs(record, cache.units.get(key), result.failed.get(locale, ()))
     for key in sorted(attempted - units.keys()):  # a failed unit keeps its previous output, rebuilt next time
         if key in cache.units:
-            units[key] = replace(cache.units[key], fingerprint="", findings=())  # its title and images still listed
+            units[key] = replace(cache.units[key], fingerprint="", findings=(), review="")  # its title and images still listed
     _remove_stale_outputs(settings, cache, units)
     cache.units = units
     if options.shard == (1, 1):  # shards write pages only; the site files come after the merge

@@ -944,3 +944,26 @@ def test_github_annotations_name_files_from_the_repository_root(project, tmp_pat
     moved = check(project, capsys, "--no-outputs", "--format", "github")[1]  # replayed at the new places
     assert len(moved) == len(first) and all(line.startswith("::notice file=project/source/") for line in moved)
     assert moved != first
+
+
+def test_a_unit_the_last_build_failed_lends_the_check_no_review(project, capsys):
+    """A unit that failed (here its output could not be written) keeps its previous record,
+    without findings: its review key must go too, or the check took "no QA findings" for the
+    catalog's review."""
+    title = "Des erreurs se produisent pendant l’inscription de votre appareil iOS dans Intune"
+    edit_po(project, "en-US", {title: ("You see errors while enrolling your iOS device", "")})
+    build(project, capsys)
+    expected = check(project, capsys, "--no-cache")
+    assert any("[qa.product-name]" in line for line in expected[1])
+    page = project / "out" / "markdown" / "en-US" / SEED_NAME
+    edit_po(project, "en-US", {title: ("You see errors while enrolling your iOS device.", "")})
+    page.unlink()
+    page.mkdir()  # the en-US unit cannot be written: it fails
+    assert main(["-C", str(project), "build"]) == 1
+    edit_po(project, "en-US", {title: ("You see errors while enrolling your iOS device", "")})  # as reviewed before
+    page.rmdir()
+    capsys.readouterr()
+    for stored in (project / "out" / ".cache").glob("links*.json"):
+        stored.unlink()
+    found = check(project, capsys, "--no-outputs")[1]
+    assert [line for line in found if "[qa." in line] == [line for line in expected[1] if "[qa." in line]
