@@ -323,13 +323,17 @@ def _split_code_spans(text: str) -> _Split:
     return _Split(spans, "".join(out), stray, comments, shown)
 
 
+# The runs of white space around a destination and its title are possessive (``*+``): shared
+# out by backtracking, a "[text](" and 64,000 spaces took half a minute (what a backtracked
+# share could match instead, an empty destination with a title, CommonMark reads as no link).
 _LINK_RE = re.compile(
     r"(?P<bang>!?)\[(?P<text>(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*)\]"
-    r"\(\s*(?P<target><[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
-    r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
+    r"\(\s*+(?P<target><[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
+    r"(?:\s++(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*+\)"
 )
-# After inline links are masked: a "][label]" not followed by the mask of a destination.
-_REFERENCE_RE = re.compile(r"\]\[(?P<label>[^\[\]\n]*[^\[\]\s][^\[\]\n]*)\](?!\u2e3b)")
+# After inline links are masked: a "][label]" not followed by the mask of a destination (a
+# label with something but white space in it: looked ahead for, then taken whole, possessively).
+_REFERENCE_RE = re.compile(r"\]\[(?P<label>(?=[^\[\]\n]*?[^\[\]\s])[^\[\]\n]*+)\](?!\u2e3b)")
 # A link reference definition "[label]: destination" (the label may go on over lines).
 _DEFINITION_RE = re.compile(
     r"^[ \t]{0,3}\[(?P<label>(?:[^\[\]\\]|\\.)+)\]:[ \t]*(?:\n[ \t]*)?(?P<target><[^<>\n]*>|\S+)", re.M)
@@ -950,7 +954,8 @@ def load_glossary(text: str) -> frozenset[str]:
 
 
 # polib gives the translator comment without its "# "; raw PO lines are accepted too.
-_ACCEPT_RE = re.compile(r"^\s*(?:#\s*)?qa-accept\s*:(.*)$", re.I | re.M)
+# (blanks, not ``\s``: from each line start, ``\s*`` ran over every blank line that follows)
+_ACCEPT_RE = re.compile(r"^[ \t]*(?:#[ \t]*)?qa-accept[ \t]*:(.*)$", re.I | re.M)
 
 
 def accepted_codes(translator_comment: str) -> frozenset[str]:

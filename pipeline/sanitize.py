@@ -50,7 +50,9 @@ from .docfx import ALERT_KIND, COMMENT, EXTENSION, extension_key
 
 _ANGLE = re.compile(r"<[^<>\n]*>")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
-_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)\b[^<>]*>|<!--.*?-->|<[!?][^<>]*>", re.DOTALL)
+# the name is atomic: backtracked ``-`` by ``-`` (``\b`` holds at each), ``[^<>]*`` ran to the
+# end of the text each time; a shorter name cannot find a ``>`` the longest one did not
+_TAG = re.compile(r"</?(?>([A-Za-z][A-Za-z0-9-]*)\b)[^<>]*+>|<!--.*?-->|<[!?][^<>]*>", re.DOTALL)
 _OPENING = re.compile(r"<[/!?]?[\w-]*")  # what a '<' no '>' closes opens: '<img-name', '<!--', '<'
 _COMMENT = re.compile(COMMENT, re.DOTALL)
 # a URL autolink of a safe scheme, or an email autolink (CommonMark's rule: a mailto: link)
@@ -60,7 +62,9 @@ _AUTOLINK = re.compile(r"<(?:(?:https?|mailto):[^<>\s\"'`\x00-\x20\x7f]*|[A-Za-z
 _DEST = re.compile(r"\]\(\s*(<[^<>\n]*>|<?[^)\s>]*)")  # in angle brackets whole: "<javascript:x()>"
 # a reference definition's destination: its label may hold escaped brackets (``[a\]b]:``) and
 # go on over lines, and the destination may stand on the line after it
-_REF_DEF = re.compile(r"^[ \t]{0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)?<?([^\s>]+)",
+# (no unescaped "[" in a label, as CommonMark and markdown-it read it: from each line's "[" the
+# label ran to the end of the text)
+_REF_DEF = re.compile(r"^[ \t]{0,3}\[(?:[^\[\]\\]|\\.)+\]:[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)?<?([^\s>]+)",
                       re.MULTILINE | re.DOTALL)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _BACKSLASH = re.compile(r"\\([!-/:-@\[-`{-~])")

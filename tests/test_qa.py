@@ -925,3 +925,28 @@ EXPECTED_CORPUS_ERRORS = [
     ("ja-jp", "unenroll-your-device-from-intune-windows.md", "qa.markup-unbalanced"),
     ("ja-jp", "windows-pc-management-capabilities-in-microsoft-intune.md", "qa.markup-unbalanced"),
 ]
+
+
+# -- hostile translations cost time linear in their size (benchmarks/hostile.py measures it) --
+
+HOSTILE = 64_000  # characters: quadratic code took from half a minute to hours on each of these
+
+
+def _codes(msgid: str, msgstr: str) -> list[str]:
+    return [f.code for f in check_message(msgid, msgstr, in_table=False, is_front_matter=False, in_body=True)]
+
+
+def test_a_translator_comment_of_many_blank_lines_still_lists_its_accepted_codes():
+    """``qa-accept``'s pattern let ``\\s*`` run over every blank line from each line start."""
+    comment = "note\n" + "#\n" * HOSTILE + "qa-accept: qa.link-count, qa.x -- why\n" + "\n" * HOSTILE
+    assert accepted_codes(comment) == {"qa.link-count", "qa.x"}
+    assert accepted_codes("\n" * HOSTILE) == frozenset()
+
+
+@pytest.mark.parametrize("msgid, make", [
+    ("Voir [le guide](a.md).", lambda n: "Voir [le guide](" + " " * n),  # three runs of spaces to share out
+    ("Voir [le guide](a.md).", lambda n: "Voir [le guide](a.md" + "\n" * n),
+    ("Voir le guide.", lambda n: "][" + "a" * n),  # a reference label no ']' closes
+])
+def test_a_hostile_translation_gets_the_findings_of_its_short_twin(msgid, make):
+    assert _codes(msgid, make(HOSTILE)) == _codes(msgid, make(10))

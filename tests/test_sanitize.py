@@ -362,3 +362,20 @@ def test_a_heading_translation_ending_in_hashes_keeps_them(msgstr: str, shown: s
     assert [t.type for t in tokens] == ["heading_open", "inline", "heading_close"]
     assert "".join(child.content for child in tokens[1].children) == shown
     assert sanitize_translation("Guide", "C# et F#", "heading") == "C# et F#"  # no ending: untouched
+
+
+HOSTILE = 64_000  # characters: the quadratic patterns took minutes on these
+
+
+def test_a_long_tag_name_of_dashes_is_escaped_whole() -> None:
+    """The tag pattern backtracked over every ``-`` of the name, rescanning the rest each time."""
+    assert sanitize_translation("Voir le guide.", "<a" + "-a" * HOSTILE) == "&lt;a" + "-a" * HOSTILE
+
+
+def test_many_lines_opening_a_label_are_no_reference_definitions() -> None:
+    """A label holds no unescaped ``[`` (CommonMark): the definition pattern ran from each
+    line's ``[`` to the end of the text."""
+    msgstr = "](\n" + "[a\n" * HOSTILE + "b"
+    assert sanitize_translation("Voir le guide.", msgstr) == "](" + " [a" * HOSTILE + " b"
+    assert sanitize_translation("[portal]: https://example.com", "[a[b]: javascript:alert(1)") == \
+        "[a[b]: javascript:alert(1)"  # no definition: markdown-it reads none either
