@@ -43,8 +43,18 @@ def sanitize_cases() -> list[tuple[str, Callable[[int], Callable[[], object]]]]:
     ]
 
 
+def poread_cases() -> list[tuple[str, Callable[[int], Callable[[], object]]]]:
+    from pipeline.poread import parse_po
+
+    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    return [  # n lines, not characters: the PO file is about 4n bytes
+        ("poread: continuation lines", lambda n: (lambda: parse_po(header + 'msgid "x"\nmsgstr ""\n' + '"a"\n' * n))),
+        ("poread: comment lines", lambda n: (lambda: parse_po(header + "# a\n" * n + 'msgid "x"\nmsgstr "y"\n'))),
+    ]
+
+
 def all_cases() -> list[tuple[str, Callable[[int], Callable[[], object]]]]:
-    return [case for group in (qa_cases, sanitize_cases) for case in group()]
+    return [case for group in (qa_cases, sanitize_cases, poread_cases) for case in group()]
 
 
 def seconds(run: Callable[[], object]) -> float:

@@ -120,3 +120,15 @@ def test_an_escape_gnu_cannot_read_either_is_a_located_error(string, column, wha
     diagnostic = caught.value.diagnostic
     assert (diagnostic.location.line, diagnostic.location.column, diagnostic.code) == (6, column, "po.syntax")
     assert what in diagnostic.message
+
+
+def test_strings_and_comments_of_many_lines_read_whole():
+    """Each line was added to the string so far (800,000 lines: 15 s); they are joined once,
+    with polib's fold of comment lines (empty ones before the first other one are lost)."""
+    lines = 200_000
+    text = (HEADER.format("UTF-8") + "#\n# first\n#\n" + "# a\n" * lines + "#. x\n#. y\nmsgid \"m\"\n"
+            + "\"i\"\n" * lines + "msgstr \"\"\n" + "\"s\"\n" * lines)
+    (entry,) = parse_po(text)
+    assert entry.tcomment == "first\n\n" + "\n".join(["a"] * lines)
+    assert (entry.comment, entry.msgid, entry.msgstr) == ("x\ny", "m" + "i" * lines, "s" * lines)
+    assert_same_as_polib(text[: 20_000] + "\n")  # the start of it, as polib reads it
