@@ -430,33 +430,42 @@ def _unique(entries: Iterable[polib.POEntry]) -> list[polib.POEntry]:
     leave a live entry and an obsolete copy of it; merged as they were, both came out
     obsolete, or the obsolete copy's translation was dropped. See ``_absorb``."""
     kept: dict[tuple[str | None, str], polib.POEntry] = {}
+    notes: dict[tuple[str | None, str], list[str]] = {}  # the other translations, for the kept one's comment
+    ours: dict[int, polib.POEntry] = {}  # the copies made here (by id), changed in place
     for entry in entries:
         key = _key(entry)
         first = kept.get(key)
         if first is None:
             kept[key] = entry
         elif first.obsolete and not entry.obsolete:
-            kept[key] = _absorb(entry, first)
+            kept[key] = _absorb(entry, first, notes.setdefault(key, []), ours)
         else:
-            kept[key] = _absorb(first, entry)
+            kept[key] = _absorb(first, entry, notes.setdefault(key, []), ours)
+    for key, others in notes.items():
+        if others:  # joined once: 80,000 copies, each added to the comment so far, took 21 s
+            entry = kept[key]
+            entry.tcomment = "\n".join([entry.tcomment, *others] if entry.tcomment else others)
     return list(kept.values())
 
 
-def _absorb(kept: polib.POEntry, other: polib.POEntry) -> polib.POEntry:
-    """``kept`` (a copy when it changes) with ``other``'s translation, which must not be lost.
+def _absorb(kept: polib.POEntry, other: polib.POEntry, notes: list[str],
+            ours: dict[int, polib.POEntry]) -> polib.POEntry:
+    """``kept`` (a copy when it changes; one made here already is changed in place) with
+    ``other``'s translation, which must not be lost.
 
     ``kept`` without a translation takes it, fuzzy: the copies disagree on whether it is
-    translated, so a translator confirms it. A different translation stays beside ``kept``'s
-    in its translator comment, on one line (it is not published)."""
+    translated, so a translator confirms it. A different translation goes to ``notes``, for
+    ``kept``'s translator comment, on one line (it is not published)."""
     if not other.msgstr or other.msgstr == kept.msgstr:
         return kept
-    kept = copy.deepcopy(kept)
+    if ours.get(id(kept)) is not kept:
+        kept = copy.deepcopy(kept)
+        ours[id(kept)] = kept
     if not kept.msgstr:
         kept.msgstr = other.msgstr
         kept.flags = ["fuzzy"] + [f for f in kept.flags if f != "fuzzy"]
     else:
-        note = _DUPLICATE_NOTE + other.msgstr.replace("\n", "\\n")
-        kept.tcomment = f"{kept.tcomment}\n{note}" if kept.tcomment else note
+        notes.append(_DUPLICATE_NOTE + other.msgstr.replace("\n", "\\n"))
     return kept
 
 

@@ -113,6 +113,24 @@ def test_merge_of_duplicates_loses_no_translation():
         "Nur in der veralteten Kopie übersetzt.", False, True)
 
 
+def test_many_obsolete_copies_with_their_own_translations_lose_none():
+    """Each copy's translation was added to the kept entry's comment so far, after a deep copy
+    of it (80,000 copies: 21 s of ``update``); the notes are now joined once. An obsolete copy
+    read before the live entry gives the live one its notes too (they went with the copy)."""
+    head = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    copies = 20_000
+    gone = "".join(f'#~ msgid "Open the app."\n#~ msgstr "Variante {i}"\n\n' for i in range(copies))
+    template = catalog.parse_catalog(head + 'msgid "Open the app."\nmsgstr ""\n', "p.pot")
+    for body in ('msgid "Open the app."\nmsgstr "Ouvrez l’application."\n\n' + gone,
+                 gone + 'msgid "Open the app."\nmsgstr "Ouvrez l’application."\n'):
+        merged = catalog.merge_catalog(template, catalog.parse_catalog(head + body, "p.po"), "fr_FR")
+        (entry,) = [e for e in merged if not e.obsolete]
+        assert entry.msgstr == "Ouvrez l’application."
+        notes = entry.tcomment.split("\n")
+        assert len(notes) == copies and {note.rpartition(": ")[2] for note in notes} == {
+            f"Variante {i}" for i in range(copies)}
+
+
 def test_an_obsolete_copy_of_a_live_entry_is_read_in_either_order():
     """The merge collapses it (above), so reading must not depend on which copy comes first;
     two live entries for one msgid stay an error."""
