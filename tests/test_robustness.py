@@ -150,6 +150,16 @@ def test_yaml_alias_bomb_in_front_matter_is_refused(sample_project, capsys):
     assert not (sample_project / "out/frontmatter/en-US/bomb.md").exists()
 
 
+def test_a_front_matter_of_many_keys_without_aliases_is_no_alias_bomb(sample_project, capsys):
+    """8,000 plain keys were refused as "its aliases expand to more than 10000 values":
+    without an alias, the values are those written, which the page's size bounds."""
+    keys = "".join(f"k{i}: v{i}\n" for i in range(8_000))
+    (sample_project / "source" / "many.md").write_text("---\ntitle: Beaucoup\n" + keys + "---\n# Bonjour\n",
+                                                       encoding="utf-8")
+    assert _run(sample_project, "all") == 0
+    assert "many.md" in (sample_project / "out/frontmatter/en-US/many.md").name
+
+
 def test_negative_jobs_is_a_usage_error(sample_project, capsys):
     """``-j -3`` reached ProcessPoolExecutor: a ValueError traceback, exit 1."""
     assert _run(sample_project, "build", "-j", "-3") == 2
