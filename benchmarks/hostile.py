@@ -40,6 +40,9 @@ def sanitize_cases() -> list[tuple[str, Callable[[int], Callable[[], object]]]]:
     return [
         ("sanitize: '<a-a-a...'", lambda n: (lambda: sanitize_translation("Voir.", "<a" + "-a" * (n // 2)))),
         ("sanitize: lines of '['", lambda n: (lambda: sanitize_translation("Voir.", "](\n" + "[a\n" * (n // 3) + "b"))),
+        ("sanitize: '`a`<' repeated", lambda n: (lambda: sanitize_translation("Voir.", "`a`<" * (n // 4)))),
+        ("sanitize: '<!--' repeated", lambda n: (lambda: sanitize_translation("Voir.", "<!--" * (n // 4)))),
+        ("sanitize: '`a`<!--x-->' repeated", lambda n: (lambda: sanitize_translation("Voir.", "`a`<!--x-->" * (n // 11)))),
     ]
 
 

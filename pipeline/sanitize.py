@@ -53,6 +53,8 @@ _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 # the name is atomic: backtracked ``-`` by ``-`` (``\b`` holds at each), ``[^<>]*`` ran to the
 # end of the text each time; a shorter name cannot find a ``>`` the longest one did not
 _TAG = re.compile(r"</?(?>([A-Za-z][A-Za-z0-9-]*)\b)[^<>]*+>|<!--.*?-->|<[!?][^<>]*>", re.DOTALL)
+# ``_TAG`` where no "-->" follows: an unclosed "<!--" searched to the end of the text, each one
+_TAG_NO_COMMENT = re.compile(r"</?(?>([A-Za-z][A-Za-z0-9-]*)\b)[^<>]*+>|<[!?][^<>]*>")
 _OPENING = re.compile(r"<[/!?]?[\w-]*")  # what a '<' no '>' closes opens: '<img-name', '<!--', '<'
 _COMMENT = re.compile(COMMENT, re.DOTALL)
 # a URL autolink of a safe scheme, or an email autolink (CommonMark's rule: a mailto: link)
@@ -197,7 +199,9 @@ def _escape_tags(msgid: str, msgstr: str) -> str:
     # the msgid's '<'s that open no <...> text ('![<tap-device-name](...)', 'a < b'), by opening
     unclosed = Counter(_OPENING.match(msgid, m.start()).group(0) for m in re.finditer("<", msgid)
                        if not (_TAG.match(msgid, m.start()) or _ANGLE.match(msgid, m.start())))
-    code = [m.span() for m in _CODE_SPAN.finditer(msgstr)]
+    code = [m.span() for m in _CODE_SPAN.finditer(msgstr)]  # in order, apart: passed one by one
+    ci = 0
+    last_close = msgstr.rfind("-->")
     out: list[str] = []
     cursor = 0
     while True:
@@ -206,7 +210,9 @@ def _escape_tags(msgid: str, msgstr: str) -> str:
             out.append(msgstr[cursor:])
             return "".join(out)
         out.append(msgstr[cursor:at])
-        span = next((c for c in code if c[0] <= at < c[1]), None)
+        while ci < len(code) and code[ci][1] <= at:
+            ci += 1
+        span = code[ci] if ci < len(code) and code[ci][0] <= at else None
         if span is not None:  # code span text is shown as text
             out.append(msgstr[at:span[1]])
             cursor = span[1]
@@ -216,13 +222,14 @@ def _escape_tags(msgid: str, msgstr: str) -> str:
             out.append(destination)
             cursor = at + len(destination)
             continue
-        tag = _TAG.match(msgstr, at) or _ANGLE.match(msgstr, at)
+        tag = (_TAG if at < last_close else _TAG_NO_COMMENT).match(msgstr, at) or _ANGLE.match(msgstr, at)
         same = spellings.get(_tag_key(tag.group(0))) if tag else None
         if tag and (same or _COMMENT.fullmatch(tag.group(0))):
             if same:
                 out.append(same.pop())
             # else a comment the msgid lacks: left out, never shown as text
-            code = [c for c in code if not at < c[0] < tag.end()]  # a backtick in it opens no code span
+            while ci < len(code) and code[ci][0] < tag.end():  # a backtick in it opens no code span
+                ci += 1
             cursor = tag.end()
             continue
         autolink = _AUTOLINK.match(msgstr, at)

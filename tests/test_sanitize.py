@@ -379,3 +379,13 @@ def test_many_lines_opening_a_label_are_no_reference_definitions() -> None:
     assert sanitize_translation("Voir le guide.", msgstr) == "](" + " [a" * HOSTILE + " b"
     assert sanitize_translation("[portal]: https://example.com", "[a[b]: javascript:alert(1)") == \
         "[a[b]: javascript:alert(1)"  # no definition: markdown-it reads none either
+
+
+@pytest.mark.parametrize("piece, shown", [
+    ("`a`<", "`a`&lt;"),  # each '<' looked for its code span among all of them
+    ("<!--", "&lt;!--"),  # each unclosed comment searched to the end of the text
+    ("`a`<!--x-->", "`a`"),  # each comment left out listed the code spans again
+])
+def test_many_pieces_of_markup_cost_each_its_own_size(piece: str, shown: str) -> None:
+    count = HOSTILE // len(piece)
+    assert sanitize_translation("Voir.", piece * count) == shown * count
