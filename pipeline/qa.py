@@ -580,7 +580,10 @@ _WORD = r"[A-Za-z0-9_]"
 # Error codes: an upper-case start, a lower-to-upper hump and at least three capitals
 # (DeviceCapReached, APNSCertificateNotValid). Two-capital words (WiFi, HomeGroup,
 # ActiveSync, PoC) are feature names that professional translations spell their own way.
-_CAMEL_RE = re.compile(rf"(?<!{_WORD})[A-Z][A-Za-z0-9]*[a-z0-9][A-Z][A-Za-z0-9]*(?!{_WORD})")
+# a CamelCase word: a whole word from a capital (taken whole: the two runs of one pattern
+# shared out a long word by backtracking) with a capital after a small letter or digit
+_CAMEL_RE = re.compile(rf"(?<!{_WORD})[A-Z][A-Za-z0-9]*+(?!{_WORD})")
+_CAMEL_BEND = re.compile(r"[a-z0-9][A-Z]")
 _BOLD_RE = re.compile(r"\*\*([^*\s]+?)\*\*")
 # <ServerName>, &lt;TenantName&gt;: placeholders, which translators translate.
 _PLACEHOLDER_RE = re.compile(r"&lt;[^&\n]*?&gt;|<[^<>\n]*>")
@@ -602,7 +605,7 @@ def _identifiers(prose: str) -> list[str]:
     prose = _PLACEHOLDER_RE.sub(" ", prose)
     found: list[str] = []
     for m in _CAMEL_RE.finditer(prose):
-        if sum(c.isupper() for c in m.group(0)) >= 3:
+        if _CAMEL_BEND.search(m.group(0)) and sum(c.isupper() for c in m.group(0)) >= 3:
             found.append(m.group(0))
     for m in _BOLD_RE.finditer(prose):
         token = m.group(1).rstrip(".,:;")

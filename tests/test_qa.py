@@ -950,3 +950,12 @@ def test_a_translator_comment_of_many_blank_lines_still_lists_its_accepted_codes
 ])
 def test_a_hostile_translation_gets_the_findings_of_its_short_twin(msgid, make):
     assert _codes(msgid, make(HOSTILE)) == _codes(msgid, make(10))
+
+
+def test_a_long_word_costs_its_length_and_camel_case_words_are_found_as_before():
+    from pipeline.qa import _identifiers
+
+    assert _identifiers("Run AaAaAa" * 1 + " and Foo_BarBazQux, DeviceCapReached or iOSDevice.") == [
+        "AaAaAa", "DeviceCapReached"]
+    assert _identifiers("Aa" * HOSTILE + "_") == []
+    assert _identifiers("Aa" * HOSTILE + ".") == ["Aa" * HOSTILE]
