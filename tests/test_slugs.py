@@ -162,13 +162,24 @@ def test_every_short_string_of_a_small_alphabet():
             assert reference_strip_pass(text) == _one_pass(text), repr(text)
 
 
+def test_links_stripped_as_the_regexes_did_on_every_short_string():
+    from pipeline.slugs import _strip_links
+    # 55,986 strings over the characters that matter to the three link regexes
+    for length in range(1, 7):
+        for chars in itertools.product("![]()a", repeat=length):
+            text = "".join(chars)
+            assert _strip_links(text, "![", "(", ")") == _IMAGE.sub(r"\1", text), repr(text)
+            assert _strip_links(text, "[", "(", ")") == _LINK.sub(r"\1", text), repr(text)
+            assert _strip_links(text, "[", "[", "]") == _REF_LINK.sub(r"\1", text), repr(text)
+
+
 def _one_pass(text: str) -> str:
     from pipeline.slugs import _strip_pass
     return _strip_pass(text)
 
 
 @settings(max_examples=1500, deadline=None, database=None)
-@given(st.text(alphabet="`_`_`_ab \\\n\t*[]()!<>&\u00a0é²٣x", max_size=60))
+@given(st.text(alphabet="`_`_`_ab \\\n\t*[]()![]()<>&\u00a0é²٣x", max_size=60))
 def test_random_headings_as_the_reference(text):
     assert _one_pass(text) == reference_strip_pass(text)
     assert heading_text(text) == reference_heading_text(text)
@@ -237,6 +248,10 @@ def _hostile_cases():
         ("underscores that never close", lambda n: "_a " * (n // 3), lambda n: ("_a " * (n // 3)).strip()),
         ("strong opened, never closed", lambda n: "__a" * (n // 3), lambda n: "__a" * (n // 3)),
         ("nested emphasis", lambda n: "__a _b_ c__ " * (n // 12), lambda n: " ".join(["a b c"] * (n // 12))),
+        ("link text never closed", lambda n: "[" * n, lambda n: "[" * n),
+        ("image alt never closed", lambda n: "![" * (n // 2), lambda n: "![" * (n // 2)),
+        ("link target never closed", lambda n: "[a](" * (n // 4), lambda n: "[a](" * (n // 4)),
+        ("links, then an unclosed one", lambda n: "[a](b)" * (n // 6 - 1) + "[a](", lambda n: "a" * (n // 6 - 1) + "[a]("),
         ("backtick and underscore alternating", lambda n: "`_" * (n // 24 * 12), lambda n: "_" * (n // 24 * 4)),
     ]
 
