@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Time functions on hostile inputs at size n and 2n: the growth ratio tells the complexity.
+
+A script to rerun by hand, not a test (the tests assert these inputs' results, never their
+time). Each case is ``(name, make, function)``: ``make(n)`` builds an input of about n
+characters, ``function(input)`` is timed (best of ``--runs``; one run when it takes more
+than a second). A ratio t(2n)/t(n) near 2 is linear, near 4 quadratic, near 8 cubic.
+
+    PYTHONPATH=. .venv/bin/python benchmarks/hostile.py                 # n = 16000
+    PYTHONPATH=. .venv/bin/python benchmarks/hostile.py --n 2000 --only backtick
+
+To add cases: a function returning such entries, listed in ``all_cases``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+Case = tuple[str, Callable[[int], Any], Callable[[Any], Any]]
+
+
+def slug_cases() -> list[Case]:
+    """Heading slugs (audit H1, M1): code spans, underscore emphasis, equal headings."""
+    from pipeline.render import finish_html
+    from pipeline.slugs import slug_github, unique_slugs
+
+    slug = slug_github.__wrapped__  # without its lru_cache, so that every run does the work
+    return [
+        ("slug: unclosed backtick run", lambda n: "`" * n + "a", slug),
+        ("slug: backtick runs closed only by a shorter one", lambda n: "`" * (n // 2) + "_a_" + "`" * (n // 2 - 1), slug),
+        ("slug: '_a ' repeated (never closes)", lambda n: "_a " * (n // 3), slug),
+        ("slug: '`' then '_a_ ' repeated", lambda n: "`" + "_a_ " * (n // 4), slug),
+        ("slug: nested '__a _b_ c__ '", lambda n: "__a _b_ c__ " * (n // 12), slug),
+        ("slug: '[' repeated (link text never closes)", lambda n: "[" * n, slug),
+        ("slug: '![' repeated", lambda n: "![" * (n // 2), slug),
+        ("unique_slugs: n/4 headings 'Same'", lambda n: ["Same"] * (n // 4), lambda h: unique_slugs(h, slug)),
+        ("html ids: n/10 '<h2>A</h2>'", lambda n: "<h2>A</h2>" * (n // 10), finish_html),
+    ]
+
+
+def all_cases() -> list[Case]:
+    return [*slug_cases()]
+
+
+def best_time(function: Callable[[Any], Any], value: Any, runs: int) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        function(value)
+        best = min(best, time.perf_counter() - start)
+        if best > 1.0:
+            break
+    return best
+
+
+def main(argv: Iterable[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=16000, help="the smaller size (default 16000)")
+    parser.add_argument("--runs", type=int, default=3, help="best of this many runs (default 3)")
+    parser.add_argument("--only", default="", help="cases whose name contains this text")
+    args = parser.parse_args(argv)
+    print(f"{'case':52} {'n':>7} {'t(n) s':>9} {'t(2n) s':>9} {'ratio':>6}")
+    for name, make, function in all_cases():
+        if args.only in name:
+            small, large = (best_time(function, make(size), args.runs) for size in (args.n, 2 * args.n))
+            print(f"{name:52} {args.n:7} {small:9.4f} {large:9.4f} {large / max(small, 1e-9):6.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
