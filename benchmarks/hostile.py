@@ -1,82 +1,115 @@
 #!/usr/bin/env python3
-"""Time our code on hostile inputs of growing size: the cost must grow linearly.
+"""Time functions on hostile inputs at size n and 2n: the growth ratio tells the complexity.
 
-A script to rerun by hand, not a test. A translator writes the msgstr (and its ``#``
-comment), so a PO file can hold any text; a pattern that backtracks, or a loop that rescans
-what it read, makes one such entry cost minutes of every build and check (an audit found
-several: 48 s for 8 KB in a heading). Each case runs at n and 2n characters; the ratio of the
-two times is about 2 for linear code, 4 for quadratic and 8 for cubic::
+A script to rerun by hand, not a test (the tests assert these inputs' results, never their
+time). Each case is ``(name, make, function)``: ``make(n)`` builds an input of about n
+characters, ``function(input)`` is timed (best of ``--runs``; one run when it takes more
+than a second). A ratio t(2n)/t(n) near 2 is linear, near 4 quadratic, near 8 cubic.
 
-    .venv/bin/python benchmarks/hostile.py            # n = 16,000 and 32,000
-    .venv/bin/python benchmarks/hostile.py --size 64000
+    PYTHONPATH=. .venv/bin/python benchmarks/hostile.py                 # n = 16000
+    PYTHONPATH=. .venv/bin/python benchmarks/hostile.py --n 2000 --only backtick
 
-The tests (``tests/test_qa.py``, ``tests/test_sanitize.py``, ...) hold the same payloads at
-64,000 characters and check what they give, not how long they take.
+To add cases: a function returning such entries, listed in ``all_cases``.
 """
 
 from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
+
+Case = tuple[str, Callable[[int], Any], Callable[[Any], Any]]
 
 
-def qa_cases() -> list[tuple[str, Callable[[int], Callable[[], object]]]]:
+def slug_cases() -> list[Case]:
+    """Heading slugs (audit H1, M1): code spans, underscore emphasis, equal headings."""
+    from pipeline.render import finish_html
+    from pipeline.slugs import slug_github, unique_slugs
+
+    slug = slug_github.__wrapped__  # without its lru_cache, so that every run does the work
+    return [
+        ("slug: unclosed backtick run", lambda n: "`" * n + "a", slug),
+        ("slug: backtick runs closed only by a shorter one", lambda n: "`" * (n // 2) + "_a_" + "`" * (n // 2 - 1), slug),
+        ("slug: '_a ' repeated (never closes)", lambda n: "_a " * (n // 3), slug),
+        ("slug: '`' then '_a_ ' repeated", lambda n: "`" + "_a_ " * (n // 4), slug),
+        ("slug: nested '__a _b_ c__ '", lambda n: "__a _b_ c__ " * (n // 12), slug),
+        ("slug: '[' repeated (link text never closes)", lambda n: "[" * n, slug),
+        ("slug: '![' repeated", lambda n: "![" * (n // 2), slug),
+        ("unique_slugs: n/4 headings 'Same'", lambda n: ["Same"] * (n // 4), lambda h: unique_slugs(h, slug)),
+        ("html ids: n/10 '<h2>A</h2>'", lambda n: "<h2>A</h2>" * (n // 10), finish_html),
+    ]
+
+
+def qa_cases() -> list[Case]:
+    """QA of a translation (audit H2, H3, M4)."""
     from pipeline.qa import accepted_codes, check_message
 
-    def check(msgid: str, make: Callable[[int], str]) -> Callable[[int], Callable[[], object]]:
-        return lambda n: (lambda: check_message(msgid, make(n), in_table=False, is_front_matter=False, in_body=True))
+    def check(msgid: str) -> Callable[[str], Any]:
+        return lambda msgstr: check_message(msgid, msgstr, in_table=False, is_front_matter=False, in_body=True)
 
     return [
-        ("qa: comment of blank lines", lambda n: (lambda: accepted_codes("note\n" + "#\n" * (n // 2)))),
-        ("qa: '[text](' and spaces", check("Voir [le guide](a.md).", lambda n: "Voir [le guide](" + " " * n)),
-        ("qa: '][' and a long label", check("Voir le guide.", lambda n: "][" + "a" * n)),
+        ("qa: translator comment of blank lines", lambda n: "note\n" + "#\n" * (n // 2), accepted_codes),
+        ("qa: '[text](' and spaces", lambda n: "Voir [le guide](" + " " * n, check("Voir [le guide](a.md).")),
+        ("qa: '][' and a long label", lambda n: "][" + "a" * n, check("Voir le guide.")),
+        ("qa: one long CamelCase word and '_'", lambda n: "Aa" * (n // 2) + "_", check("Voir le guide.")),
     ]
 
 
-def sanitize_cases() -> list[tuple[str, Callable[[int], Callable[[], object]]]]:
+def sanitize_cases() -> list[Case]:
+    """What the build writes of a translation (audit M5, M6 and the low ones)."""
     from pipeline.sanitize import sanitize_translation
 
+    def clean(msgstr: str) -> str:
+        return sanitize_translation("Voir.", msgstr)
+
     return [
-        ("sanitize: '<a-a-a...'", lambda n: (lambda: sanitize_translation("Voir.", "<a" + "-a" * (n // 2)))),
-        ("sanitize: lines of '['", lambda n: (lambda: sanitize_translation("Voir.", "](\n" + "[a\n" * (n // 3) + "b"))),
-        ("sanitize: '`a`<' repeated", lambda n: (lambda: sanitize_translation("Voir.", "`a`<" * (n // 4)))),
-        ("sanitize: '<!--' repeated", lambda n: (lambda: sanitize_translation("Voir.", "<!--" * (n // 4)))),
-        ("sanitize: '`a`<!--x-->' repeated", lambda n: (lambda: sanitize_translation("Voir.", "`a`<!--x-->" * (n // 11)))),
+        ("sanitize: '<a-a-a...'", lambda n: "<a" + "-a" * (n // 2), clean),
+        ("sanitize: lines of '['", lambda n: "](\n" + "[a\n" * (n // 3) + "b", clean),
+        ("sanitize: '`a`<' repeated", lambda n: "`a`<" * (n // 4), clean),
+        ("sanitize: '<!--' repeated", lambda n: "<!--" * (n // 4), clean),
+        ("sanitize: '`a`<!--x-->' repeated", lambda n: "`a`<!--x-->" * (n // 11), clean),
     ]
 
 
-def poread_cases() -> list[tuple[str, Callable[[int], Callable[[], object]]]]:
+def poread_cases() -> list[Case]:
+    """Reading a PO file (audit M2): n lines, not characters (the file is about 4n bytes)."""
     from pipeline.poread import parse_po
 
     header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-    return [  # n lines, not characters: the PO file is about 4n bytes
-        ("poread: continuation lines", lambda n: (lambda: parse_po(header + 'msgid "x"\nmsgstr ""\n' + '"a"\n' * n))),
-        ("poread: comment lines", lambda n: (lambda: parse_po(header + "# a\n" * n + 'msgid "x"\nmsgstr "y"\n'))),
+    return [
+        ("poread: continuation lines", lambda n: header + 'msgid "x"\nmsgstr ""\n' + '"a"\n' * n, parse_po),
+        ("poread: comment lines", lambda n: header + "# a\n" * n + 'msgid "x"\nmsgstr "y"\n', parse_po),
     ]
 
 
-def all_cases() -> list[tuple[str, Callable[[int], Callable[[], object]]]]:
-    return [case for group in (qa_cases, sanitize_cases, poread_cases) for case in group()]
+def all_cases() -> list[Case]:
+    return [*slug_cases(), *qa_cases(), *sanitize_cases(), *poread_cases()]
 
 
-def seconds(run: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    run()
-    return time.perf_counter() - start
+def best_time(function: Callable[[Any], Any], value: Any, runs: int) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        function(value)
+        best = min(best, time.perf_counter() - start)
+        if best > 1.0:
+            break
+    return best
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: Iterable[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--size", type=int, default=16_000, help="n, in characters (default 16000)")
+    parser.add_argument("--n", type=int, default=16000, help="the smaller size (default 16000)")
+    parser.add_argument("--runs", type=int, default=3, help="best of this many runs (default 3)")
+    parser.add_argument("--only", default="", help="cases whose name contains this text")
     args = parser.parse_args(argv)
-    n = args.size
-    print(f"{'case':34} {'n':>10} {'2n':>10}  ratio (2 = linear)")
-    for name, make in all_cases():
-        first, second = seconds(make(n)), seconds(make(2 * n))
-        print(f"{name:34} {first * 1000:8.1f}ms {second * 1000:8.1f}ms  {second / max(first, 1e-6):5.1f}")
-    return 0
+    print(f"{'case':52} {'n':>7} {'t(n) s':>9} {'t(2n) s':>9} {'ratio':>6}")
+    for name, make, function in all_cases():
+        if args.only in name:
+            small, large = (best_time(function, make(size), args.runs) for size in (args.n, 2 * args.n))
+            print(f"{name:52} {args.n:7} {small:9.4f} {large:9.4f} {large / max(small, 1e-9):6.1f}", flush=True)
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main()

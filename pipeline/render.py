@@ -37,7 +37,7 @@ from .docfx import ALERT_KIND
 from .files import byte_position
 from .model import Document, Segment
 from .project import has_page, page_stem
-from .slugs import slug_docfx_2016, slug_github, unique_slugs
+from .slugs import claim_slug, slug_docfx_2016, slug_github, unique_slugs
 from .sanitize import SAFE_SCHEMES, sanitize_front_matter_value, sanitize_translation, url_scheme
 
 FORMATS = ("frontmatter", "markdown", "html")
@@ -784,15 +784,10 @@ def _assign_ids(root: lxml.html.HtmlElement) -> None:
                 continue
             element.set("id", value)
             seen.add(value)
+    next_number: dict[str, int] = {}
     for heading in (e for e in root.iter(*_HEADINGS) if e.get("id") is None):
         # the docs platform's rule (markdig, GitHub style), so fragments the link checker accepts work
-        base = slug_github(heading.text_content()) or "section"
-        candidate, number = base, 0
-        while candidate in seen:
-            number += 1
-            candidate = f"{base}-{number}"
-        heading.set("id", candidate)
-        seen.add(candidate)
+        heading.set("id", claim_slug(slug_github(heading.text_content()) or "section", seen, next_number))
         legacy = slug_docfx_2016(heading.text_content())
         if legacy and legacy not in seen:  # DocFX 2016's id for the same heading, which old links use
             alias = lxml.html.Element("a", id=legacy)
