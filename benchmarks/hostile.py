@@ -83,8 +83,27 @@ def poread_cases() -> list[Case]:
     ]
 
 
+def linkscan_cases() -> list[Case]:
+    """The link scanner of ``pipeline check`` (audit H4, H5): one paragraph of link syntax that
+    never closes (each ``](`` walked the rest of the paragraph, or 4,000 characters back)."""
+    from pipeline.linkscan import scan_text
+
+    def repeat(unit: str) -> Callable[[int], str]:
+        return lambda n: (unit * (n // len(unit) + 1))[:n]
+
+    return [
+        ("linkscan: unclosed '[a](' repeated", repeat("[a]("), scan_text),
+        ("linkscan: '](' repeated (no opener)", repeat("]("), scan_text),
+        ("linkscan: '[a](' then spaces", lambda n: "[a](" + " " * (n - 4), scan_text),
+        ("linkscan: '[a](x (' repeated (title never closed)", repeat("[a](x ("), scan_text),
+        ("linkscan: '[a](' lines (one paragraph)", repeat("[a](\n"), scan_text),
+        ("linkscan: mixed '[a](' '](' '[b](c d' '\\[' '(('", repeat("[a](](x[b](c d \\[(("), scan_text),
+        ("linkscan: '[' then '](' (nested openers)", lambda n: "[" * (n // 3) + repeat("](")(n - n // 3), scan_text),
+    ]
+
+
 def all_cases() -> list[Case]:
-    return [*slug_cases(), *qa_cases(), *sanitize_cases(), *poread_cases()]
+    return [*slug_cases(), *qa_cases(), *sanitize_cases(), *poread_cases(), *linkscan_cases()]
 
 
 def best_time(function: Callable[[Any], Any], value: Any, runs: int) -> float:

@@ -107,7 +107,7 @@ _BACKTICKS = re.compile(r"``*")  # not `+: a literal first character makes the s
 _LINK_OPEN = re.compile(r"\]\(")
 _DEST_PLAIN = re.compile(r"[^\x00-\x20\\()]*")
 _SPACE = r"[ \t]*+(?:(?:\r\n|\r|\n)[ \t]*+)?+"  # what _skip_space skips
-# a destination without ``<>``, parentheses, escapes or title: ``_parse_destination``'s loops
+# a destination without ``<>``, parentheses, escapes or title: ``_LinkSyntax.destination``'s loops
 # give the same; possessive quantifiers, as those loops never step back
 _PLAIN_DESTINATION = re.compile(_SPACE + r"((?:[^\x00-\x20\\()<][^\x00-\x20\\()]*+)?+)" + _SPACE + r"\)")
 _INCLUDE_BEFORE = re.compile(r"\[!include\s*$", re.IGNORECASE)
@@ -373,61 +373,114 @@ def _escaped(text: str, index: int) -> bool:
     return count % 2 == 1
 
 
-def _find_opener(masked: str, close: int) -> int | None:
-    """Offset of the ``[`` matching the ``]`` at ``close``, within the paragraph."""
-    floor = max(0, close - 4000)
-    nearest = masked.rfind("[", floor, close)
-    if (nearest >= 0 and not _escaped(masked, nearest) and masked.find("]", nearest, close) < 0
-            and masked.find("\n", nearest, close) < 0 and masked.find("\r", nearest, close) < 0):
-        return nearest  # the usual one-line ``[text]`` without brackets inside: no walk back
-    depth = 0
-    i = close - 1
-    while i >= floor:
-        ch = masked[i]
-        if ch == "]" and not _escaped(masked, i):
-            depth += 1
-        elif ch == "[" and not _escaped(masked, i):
-            if depth == 0:
-                return i
-            depth -= 1
-        elif ch == "\n" or ch == "\r":
-            j = i - 1
-            while j >= 0 and masked[j] in " \t":
-                j -= 1
-            if j < 0 or masked[j] in "\r\n":
-                return None  # blank line: the paragraph starts after it
-        i -= 1
-    return None
+_OPENER_REACH = 4000  # how far back from its ``]`` a link text's ``[`` is looked for
+_BRACKET_OR_EOL = re.compile(r"[\[\]\r\n]")
 
 
-def _skip_space(text: str, i: int) -> tuple[int, bool]:
-    """Skip spaces/tabs and at most one line ending; return (offset, whether any was skipped)."""
-    start = i
-    n = len(text)
-    while i < n and text[i] in " \t":
-        i += 1
-    if i < n and text[i] in "\r\n":
-        i += 2 if text.startswith("\r\n", i) else 1
-        while i < n and text[i] in " \t":
-            i += 1
-    return i, i > start
+class _LinkSyntax:
+    """Openers, destinations and malformed-link messages of the ``](`` of one masked page.
 
+    The rules are those of a walk back from each ``]`` to its ``[`` and of a walk forward over
+    each destination and title, and the results are those walks' results; but the walks are
+    not made for each ``](`` anew. ``_links`` asks about the ``](`` of a page from first to
+    last, so what one walk learnt is kept for the next: the open ``[`` of the text scanned so
+    far (a stack), the ``(`` and ``)`` matched along one run of destination characters, where
+    the last title scan, blank-line search and ``)`` search ended. Each character of a page is
+    then looked at a bounded number of times, whatever its links: a paragraph of ``[a](``
+    repeated, or of ``](`` repeated, is scanned in time linear in its length, where each ``](``
+    used to walk to the end of the paragraph or 4,000 characters back.
+    """
 
-def _parse_destination(masked: str, i: int) -> tuple[str, int] | None:
-    """Parse ``dest [title])`` from ``i`` (just after ``(``); return (dest, offset after ``)``)."""
-    plain = _PLAIN_DESTINATION.match(masked, i)
-    if plain is not None:  # the usual ``(x.md)``, in one regex
-        return plain.group(1), plain.end()
-    n = len(masked)
-    i, _ = _skip_space(masked, i)
-    if i < n and masked[i] == "<":
-        close = i + 1
-        while close < n and masked[close] not in ">\r\n<":
-            close += 1 + (masked[close] == "\\")
-        if close >= n or masked[close] != ">":
-            return None
-        dest, i = masked[i + 1:close], close + 1
-    else:
+    __slots__ = ("masked", "_scanned", "_open", "_matches", "_title", "_blank", "_paren")
+
+    def __init__(self, masked: str) -> None:
+        self.masked = masked
+        self._scanned = -1  # _open holds the unmatched ``[`` from where it was started to here; -1: not started
+        self._open: list[int] = []
+        self._matches: dict[int, int] = {}  # each ``(`` of the last destination run: its ``)`` or the run's end
+        self._title: dict[str, tuple[int, int, int]] = {}  # closer: (from, stop, closer's offset or -1)
+        self._blank = (-1, -1)  # (from, start of the first blank line from there, or len)
+        self._paren = (-1, -1)  # (from, first ``)`` from there, or -1)
+
+    def opener(self, close: int) -> int | None:
+        """Offset of the ``[`` matching the ``]`` at ``close``, within the paragraph.
+
+        The ``[`` a walk back from ``close`` would stop at: the nearest unescaped one with the
+        unescaped brackets between them balanced, no blank line between them (a line ending
+        after only spaces and tabs since the line ending before it or the start of the text:
+        so also the LF of every CRLF) and at most 4,000 characters back. That is the ``[`` on
+        top of a stack that every unescaped ``[`` is pushed on, every unescaped ``]`` pops
+        and every blank line empties, if it is not too far back. The stack can be started
+        anywhere up to 4,000 characters before ``close``: the ``[`` it then lacks are too far
+        back to be an answer, and the ``]`` that would have popped them pop nothing.
+        """
+        masked = self.masked
+        floor = max(0, close - _OPENER_REACH)
+        if not floor <= self._scanned <= close:
+            nearest = masked.rfind("[", floor, close)
+            if (nearest >= 0 and not _escaped(masked, nearest) and masked.find("]", nearest, close) < 0
+                    and masked.find("\n", nearest, close) < 0 and masked.find("\r", nearest, close) < 0):
+                return nearest  # the usual one-line ``[text]`` without brackets inside: no stack
+            self._scanned, self._open = floor, []
+        stack = self._open
+        for found in _BRACKET_OR_EOL.finditer(masked, self._scanned, close):
+            i = found.start()
+            ch = masked[i]
+            if ch == "[":
+                if not _escaped(masked, i):
+                    stack.append(i)
+            elif ch == "]":
+                if stack and not _escaped(masked, i):
+                    stack.pop()
+            else:
+                j = i - 1
+                while j >= 0 and masked[j] in " \t":
+                    j -= 1
+                if j < 0 or masked[j] in "\r\n":
+                    stack.clear()  # a blank line: the paragraph starts after it
+        self._scanned = close  # the ``]`` at close itself is taken on the next call
+        return stack[-1] if stack and stack[-1] >= floor else None
+
+    def destination(self, i: int) -> tuple[str, int] | None:
+        """Parse ``dest [title])`` from ``i`` (just after ``(``); return (dest, offset after ``)``)."""
+        masked = self.masked
+        plain = _PLAIN_DESTINATION.match(masked, i)
+        if plain is not None:  # the usual ``(x.md)``, in one regex
+            return plain.group(1), plain.end()
+        n = len(masked)
+        start = i
+        i, _ = _skip_space(masked, i)
+        if i < n and masked[i] == "<":
+            close = i + 1
+            while close < n and masked[close] not in ">\r\n<":
+                close += 1 + (masked[close] == "\\")
+            if close >= n or masked[close] != ">":
+                return None
+            dest, i = masked[i + 1:close], close + 1
+        elif i == start:  # right after the ``(``: where its run of destination characters matches it
+            i = self._matching_paren(i - 1)
+            dest = masked[start:i]
+        else:
+            dest, i = self._run(i)
+        i, spaced = _skip_space(masked, i)
+        if i < n and masked[i] == ")":
+            return dest, i + 1
+        if spaced and i < n and masked[i] in "\"'(":
+            j = self._title_end(i + 1, ")" if masked[i] == "(" else masked[i])
+            if j < 0:
+                return None
+            j, _ = _skip_space(masked, j + 1)
+            if j < n and masked[j] == ")":
+                return dest, j + 1
+        return None
+
+    def _run(self, i: int) -> tuple[str, int]:
+        """A destination without ``<>`` from ``i``: up to a space, a control character or an
+        unbalanced ``)`` (``\\`` escapes the character after it); (dest, offset after it).
+        Only for a destination after white space: such a walk ends before the next one starts
+        (at the white space after that one's ``(``), so these walks never cover a character twice."""
+        masked = self.masked
+        n = len(masked)
         start, depth = i, 0
         while i < n:
             i = _DEST_PLAIN.match(masked, i).end()  # up to a space, control, ``\\``, ``(`` or ``)``
@@ -444,51 +497,122 @@ def _parse_destination(masked: str, i: int) -> tuple[str, int] | None:
             else:
                 break  # an unbalanced ``)``, a space or a control character ends it
             i += 1
-        dest = masked[start:i]
-    i, spaced = _skip_space(masked, i)
-    if i < n and masked[i] == ")":
-        return dest, i + 1
-    if spaced and i < n and masked[i] in "\"'(":
-        closer = ")" if masked[i] == "(" else masked[i]
-        j = i + 1
+        return masked[start:i], i
+
+    def _matching_paren(self, paren: int) -> int:
+        """Where ``_run(paren + 1)`` stops: the ``)`` matching the ``(`` at ``paren``, or the
+        end of the run of destination characters it opens.
+
+        A run goes on after that ``)``, and the ``(`` in it are the ``(`` of the links whose
+        destinations lie in it (none is escaped: a ``]`` comes before it), each matched by the
+        same stack: so the run is walked once for them all, instead of once for each ``(``
+        (``[a](`` repeated: each walk to the end of the paragraph).
+        """
+        matched = self._matches.get(paren)
+        if matched is not None:
+            return matched
+        masked = self.masked
+        n = len(masked)
+        stack, matches = [paren], {}
+        i = paren + 1
+        while i < n:
+            i = _DEST_PLAIN.match(masked, i).end()
+            if i >= n:
+                break
+            ch = masked[i]
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == "(":
+                stack.append(i)
+            elif ch == ")":
+                if stack:
+                    matches[stack.pop()] = i
+            else:
+                break
+            i += 1
+        for unmatched in stack:
+            matches[unmatched] = i
+        self._matches = matches
+        return matches[paren]
+
+    def _title_end(self, j: int, closer: str) -> int:
+        """Offset of the ``closer`` that ends a title from ``j`` (``\\`` escapes the character
+        after it), or -1 if a blank line or the end of the text comes first. A later title
+        that starts before the last scan for the same closer stopped ends where it did: the
+        scan from its start is the end of that scan (a title starts after a ``(``, ``"`` or
+        ``'``, so never on a character a ``\\`` escapes)."""
+        known = self._title.get(closer)
+        if known is not None and known[0] <= j <= known[1]:
+            return known[2]
+        masked = self.masked
+        n = len(masked)
+        first, found = j, -1
         while j < n and masked[j] != closer:
             if masked[j] == "\\":
                 j += 1
             elif masked[j] in "\r\n" and _BLANK_LINE.match(masked, j - 1 if masked[j - 1] in "\r\n" else j):
-                return None
+                break
             j += 1
-        if j >= n:
-            return None
-        j, _ = _skip_space(masked, j + 1)
-        if j < n and masked[j] == ")":
-            return dest, j + 1
-    return None
+        else:
+            if j < n:
+                found = j
+        self._title[closer] = (first, j, found)
+        return found
+
+    def _paragraph_end(self, i: int) -> int:
+        """Start of the first blank line from ``i`` (``len(masked)`` if none)."""
+        since, end = self._blank
+        if not 0 <= since <= i <= end:
+            para = _BLANK_LINE.search(self.masked, i)
+            end = para.start() if para else len(self.masked)
+            self._blank = (i, end)
+        return end
+
+    def _next_paren(self, i: int, end: int) -> int:
+        """``masked.find(")", i, end)``, remembering where the last search found one."""
+        since, found = self._paren
+        if not (0 <= since <= i and (found < 0 or i <= found)):
+            found = self.masked.find(")", i)
+            self._paren = (i, found)
+        return found if found < end else -1
+
+    def describe(self, text: str, open_paren: int, label: str) -> str:
+        """Message for a ``](`` whose destination does not parse; ``label`` is the link text."""
+        masked = self.masked
+        what = f"malformed link '[{_short(label)}](...'"
+        end = self._paragraph_end(open_paren)
+        close = self._next_paren(open_paren + 1, end)
+        nxt = masked.find("](", open_paren + 1, end)
+        if nxt >= 0 and (close < 0 or nxt < close):
+            opener = self.opener(nxt)
+            if opener is not None and opener > open_paren:  # named by its text, not its place: see scan_digests
+                swallower = _short(text[opener + 1:nxt])
+                return (f"{what}: its '(' is not closed before the next link, '[{swallower}](...', "
+                        "which swallows it (the destination would contain spaces)")
+        if close < 0:
+            return f"{what}: unclosed '](' (no ')' before the end of the paragraph)"
+        dest = re.sub(r"\s+", " ", masked[open_paren + 1:close].strip())
+        return f"{what}: destination '{dest}' contains spaces (write %20 or <...>)"
+
+
+def _skip_space(text: str, i: int) -> tuple[int, bool]:
+    """Skip spaces/tabs and at most one line ending; return (offset, whether any was skipped)."""
+    start = i
+    n = len(text)
+    while i < n and text[i] in " \t":
+        i += 1
+    if i < n and text[i] in "\r\n":
+        i += 2 if text.startswith("\r\n", i) else 1
+        while i < n and text[i] in " \t":
+            i += 1
+    return i, i > start
 
 
 def _short(label: str) -> str:
     """A link text as a message quotes it: spaces collapsed, cut at 30 characters."""
     label = re.sub(r"\s+", " ", label)
     return label if len(label) <= 30 else label[:29].rstrip() + "\u2026"
-
-
-def _describe_malformed(text: str, masked: str, open_paren: int, label: str) -> str:
-    """Message for a ``](`` whose destination does not parse; ``label`` is the link text."""
-    what = f"malformed link '[{_short(label)}](...'"
-    para = _BLANK_LINE.search(masked, open_paren)
-    end = para.start() if para else len(masked)
-    rest = masked[open_paren + 1:end]
-    close = rest.find(")")
-    nxt = re.search(r"\]\(", rest)
-    if nxt is not None and (close < 0 or nxt.start() < close):
-        opener = _find_opener(masked, open_paren + 1 + nxt.start())
-        if opener is not None and opener > open_paren:  # named by its text, not its place: see scan_digests
-            swallower = _short(text[opener + 1:open_paren + 1 + nxt.start()])
-            return (f"{what}: its '(' is not closed before the next link, '[{swallower}](...', "
-                    "which swallows it (the destination would contain spaces)")
-    if close < 0:
-        return f"{what}: unclosed '](' (no ')' before the end of the paragraph)"
-    dest = re.sub(r"\s+", " ", rest[:close].strip())
-    return f"{what}: destination '{dest}' contains spaces (write %20 or <...>)"
 
 
 class PageScan(namedtuple("PageScan", "links malformed headings explicit_anchors")):
@@ -588,18 +712,19 @@ def _links(text: str, masked: str, lines: _Lines,
     """Links and malformed links of a masked page; ``tags``: its ``_HTML_TAG`` matches."""
     found: list[tuple[int, Link]] = []
     malformed: list[Malformed] = []
+    syntax = _LinkSyntax(masked)  # asked about each ``](`` in turn, from first to last
     for m in _LINK_OPEN.finditer(masked):
         close = m.start()
         if _escaped(masked, close):
             continue
-        opener = _find_opener(masked, close)
+        opener = syntax.opener(close)
         if opener is None:
             continue
         is_image = opener > 0 and masked[opener - 1] == "!" and not _escaped(masked, opener - 1)
         line, column = lines.at(opener)
-        parsed = _parse_destination(masked, m.end())
+        parsed = syntax.destination(m.end())
         if parsed is None:
-            message = _describe_malformed(text, masked, m.end() - 1, text[opener + 1:close])
+            message = syntax.describe(text, m.end() - 1, text[opener + 1:close])
             malformed.append(Malformed(line, column, message))
             continue
         dest = parsed[0].strip()

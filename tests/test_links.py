@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import collections
+import hashlib
+import itertools
 import json
+import random
 import re
 import time
 from pathlib import Path
@@ -24,7 +27,15 @@ from pipeline.links import (
     scan_site,
     summarize,
 )
-from pipeline.linkscan import find_explicit_anchors, find_headings, find_links, mask_text, scan_text, strip_bom
+from pipeline.linkscan import (
+    find_explicit_anchors,
+    find_headings,
+    find_links,
+    mask_text,
+    scan_digests,
+    scan_text,
+    strip_bom,
+)
 from pipeline.slugs import heading_text, slug_docfx_2016, slug_github, unique_slugs
 
 from .conftest import CORPUS, SEED_NAME, require_shared
@@ -251,6 +262,136 @@ def test_unclosed_link_at_end_of_paragraph_is_malformed():
 
 def test_malformed_inside_code_is_not_reported():
     assert find_links("`[a](b c d`\n\n```\n[x](y z\n```\n") == ([], [])
+
+
+# --- scanner: hostile paragraphs and pinned scans ---------------------------------------------
+
+SWALLOWED = ("malformed link '[{}](...': its '(' is not closed before the next link, '[{}](...', "
+             "which swallows it (the destination would contain spaces)")
+UNCLOSED = "malformed link '[{}](...': unclosed '](' (no ')' before the end of the paragraph)"
+HOSTILE_LENGTH = 64000
+
+
+def _fill(unit: str, length: int = HOSTILE_LENGTH) -> str:
+    return (unit * (length // len(unit) + 1))[:length]
+
+
+# name: (text, malformed count, first (line, column, message), last, whole scan digest). The
+# expectations are what the scanner gave before it kept state from one '](' to the next (commit
+# bf140c4; then each '](' walked to the end of the paragraph or 4,000 characters back, minutes
+# for these texts); no payload has a link, and the digests pin every finding's message.
+HOSTILE = {
+    # each '(' unclosed, each swallowed by the next link; the last one reaches the end
+    "unclosed '[a](' repeated": (
+        _fill("[a]("), 16000, (1, 1, SWALLOWED.format("a", "a")), (1, 63997, UNCLOSED.format("a")),
+        "ae2a49453050a68d42bdc4c0dd209d2d"),
+    # no '[' at all: no link, nothing malformed
+    "'](' repeated": (_fill("]("), 0, None, None, "c5cb74f139aebc46cc6801e62ef69449"),
+    "'[a](' then spaces": (
+        "[a](" + " " * (HOSTILE_LENGTH - 4), 1, (1, 1, UNCLOSED.format("a")), (1, 1, UNCLOSED.format("a")),
+        "f944c44d93618a8bd20b9a87ed757428"),
+    # a title opened by '(' that no ')' closes
+    "'[a](x (' repeated": (
+        _fill("[a](x ("), 9143, (1, 1, SWALLOWED.format("a", "a")), (1, 63995, UNCLOSED.format("a")),
+        "76af5527c9407776962055bb1998730c"),
+    # one paragraph of 12,800 lines, no blank line
+    "'[a](' lines": (
+        _fill("[a](\n"), 12800, (1, 1, SWALLOWED.format("a", "a")), (12800, 1, UNCLOSED.format("a")),
+        "011d088dd8f7ae73f98f4b3c9d44d395"),
+    # 3,369 pieces: '[a]' unclosed, the '](' after it without opener, '[b](c d' swallowed by the
+    # next piece's '[a](', an escaped '[' and two '(' more
+    "mixed": (
+        _fill("[a](](x[b](c d \\[(("), 6737, (1, 1, UNCLOSED.format("a")), (1, 63993, UNCLOSED.format("a")),
+        "591da6f8f218f1b098b0bd7efddcafc4"),
+    # 16,000 '[' then '](': the k-th '](' closes the k-th '[' from the end, 3k - 2 characters
+    # back, so only the first 1,334 are within the 4,000 characters a link text may span
+    "'[' then '](' repeated": (
+        "[" * 16000 + _fill("](", HOSTILE_LENGTH - 16000), 1334, (1, 16000, UNCLOSED.format("")),
+        (1, 14667, UNCLOSED.format("[" * 29 + "\u2026")), "cba92460245ad5d5ea141e275677a027"),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_paragraphs_give_the_findings_the_walks_gave(name):
+    text, count, first, last, digest = HOSTILE[name]
+    assert len(text) == HOSTILE_LENGTH
+    scan = scan_text(text)
+    assert scan.links == ()
+    assert len(scan.malformed) == count
+    if count:
+        assert scan.malformed[0][:3] == first
+        assert scan.malformed[-1][:3] == last
+    assert scan_digests(scan)[0] == digest
+
+
+PINNED_SCANS = Path(__file__).parent / "data" / "linkscan-pinned.json"
+_PIECES = ("[", "]", "(", ")", "](", "[a](", "[b]", "![", "!", "\\", "\\\\", " ", "\t", "\n", "\r\n", "\r",
+           "\n\n", " \n", "\n \t\n", "\r\n\r\n", "\r\r", "<", ">", '"', "'", "x", "y.md", "a b", "`", "<!--",
+           "-->", "[!INCLUDE ", ")]", "((", "))", "\\(", "\\)", "\\[", "\\]", "\\\n", "\u00e9", "#", "- ",
+           "    ", "]:", "|", ' "t"', " (t)", "[x](y.md)", "[c](d e)", "[e](<f g>)")
+
+
+def tricky_texts() -> list[str]:
+    """12,000 short texts of link syntax, 160 long ones and 3,375 with titles, the same on every
+    run: brackets, parentheses, escapes, titles, angle brackets, code, comments and every line
+    ending, in the long ones link texts and destinations about 4,000 characters long, and three
+    links a text whose titles are closed, unclosed or closed after a line ending or a blank line."""
+    rng = random.Random(20261127)
+    texts = ["".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 40))) for _ in range(12000)]
+    fillers = ("x", " ", "(", ")", "[", "](", "x\n", "\\(", "a b ")
+    for _ in range(120):
+        parts = []
+        for _ in range(rng.randint(4, 24)):
+            if rng.random() < 0.3:
+                parts.append(rng.choice(fillers) * rng.randint(50, 2200))
+            else:
+                parts.append(rng.choice(_PIECES))
+        texts.append("".join(parts))
+    titles = [f"{opener}t{closer}" for opener, closer in (('"', '"'), ("'", "'"), ("(", ")"))
+              for closer in (closer, "", f"\n{closer}", f"\n\n{closer}", f"\\{closer}")]
+    for first, second, third in itertools.product(titles, repeat=3):  # titles closed, not, later
+        texts.append(f"[a](x {first}) [b](y {second}) [c](z {third})")
+    for reach in range(3990, 4010):  # a '[' just within or beyond reach, found with and without the stack
+        texts.append("[" + "x" * (reach - 1) + "](y.md) [a](b.md)")
+        texts.append("[" + "[b]" + "x" * (reach - 4) + "](y.md) [a](b c")
+    return texts
+
+
+def _chunk_digests(texts: list[str], size: int = 100) -> list[str]:
+    digests = []
+    for start in range(0, len(texts), size):
+        joined = "".join(scan_digests(scan_text(text))[0] for text in texts[start:start + size])
+        digests.append(hashlib.blake2b(joined.encode("ascii"), digest_size=8).hexdigest())
+    return digests
+
+
+def _corpus_digests(root: Path) -> dict[str, str]:
+    return {page.relative_to(root).as_posix(): scan_digests(scan_text(page.read_text(encoding="utf-8")))[0]
+            for lang in ("en-us", "fr-fr", "de-de", "ja-jp") for page in sorted((root / lang).rglob("*.md"))}
+
+
+def write_pinned_scans() -> None:
+    """Write ``PINNED_SCANS`` from the scanner as it is: only to pin a scanner known to be right
+    (it was written by the scanner of commit bf140c4, before the '](' walks kept state):
+    ``python -c "from tests.test_links import write_pinned_scans as w; w()"`` at the top."""
+    data = {"generated": _chunk_digests(tricky_texts()), "corpus": _corpus_digests(require_shared() / "corpus" / "intune-2016")}
+    PINNED_SCANS.write_text(json.dumps(data, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def test_tricky_texts_scan_as_pinned():
+    pinned = json.loads(PINNED_SCANS.read_text(encoding="utf-8"))["generated"]
+    found = _chunk_digests(tricky_texts())
+    differing = [k for k, (old, new) in enumerate(zip(pinned, found)) if old != new]
+    assert len(found) == len(pinned)
+    assert differing == [], f"texts {[f'{k * 100}-{k * 100 + 99}' for k in differing]} of tricky_texts() scan otherwise"
+
+
+def test_every_corpus_page_scans_as_pinned(corpus):
+    pinned = json.loads(PINNED_SCANS.read_text(encoding="utf-8"))["corpus"]
+    found = _corpus_digests(corpus)
+    assert sorted(found) == sorted(pinned)
+    assert len(found) == 1675
+    assert [page for page in pinned if found[page] != pinned[page]] == []
 
 
 # --- slugs and anchors -------------------------------------------------------------------
