@@ -69,6 +69,7 @@ def sanitize_cases() -> list[Case]:
         ("sanitize: '`a`<' repeated", lambda n: "`a`<" * (n // 4), clean),
         ("sanitize: '<!--' repeated", lambda n: "<!--" * (n // 4), clean),
         ("sanitize: '`a`<!--x-->' repeated", lambda n: "`a`<!--x-->" * (n // 11), clean),
+        ("sanitize: a row '|-', blanks and a letter", lambda n: "a | b\n|-" + " " * n + "x", clean),
     ]
 
 

@@ -79,7 +79,9 @@ _BLOCK_START = re.compile(
 # a link reference definition's start: a label (on one line or more) and a colon
 _DEFINITION = re.compile(r"[ \t]*\[(?:[^\[\]\\]|\\.)+\]:", re.DOTALL)
 _PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
-_DELIMITER_ROW = re.compile(r"\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")  # GFM: '--- | :-:'
+# GFM: '--- | :-:' (the blanks after each cell's dashes possessive, as in ``linkscan``: a
+# translation's line of "|-" and many spaces before a letter was quadratic)
+_DELIMITER_ROW = re.compile(r"\|?[ \t]*:?-+:?[ \t]*+(?:\|[ \t]*:?-+:?[ \t]*+)*\|?[ \t]*$")
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 

@@ -389,3 +389,15 @@ def test_many_lines_opening_a_label_are_no_reference_definitions() -> None:
 def test_many_pieces_of_markup_cost_each_its_own_size(piece: str, shown: str) -> None:
     count = HOSTILE // len(piece)
     assert sanitize_translation("Voir.", piece * count) == shown * count
+
+
+def test_a_line_of_dashes_and_many_blanks_is_no_delimiter_row() -> None:
+    """``|-``, 64,000 spaces and a letter: the delimiter-row pattern shared out the spaces by
+    backtracking (quadratic), in the sanitizer and in ``linkscan``'s error tables alike."""
+    from pipeline.linkscan import _DELIMITER_ROW as scan_row
+    from pipeline.sanitize import _DELIMITER_ROW as translation_row
+
+    line = "|-" + " " * HOSTILE + "x"
+    assert scan_row.fullmatch(line) is None and translation_row.match(line) is None
+    assert scan_row.fullmatch("|-" + " " * HOSTILE) and translation_row.match("| --- |" + " " * HOSTILE)
+    assert sanitize_translation("a | b\nc", "a | b\n" + line) == "a | b\n\\" + line  # as its short twin
