@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from .config import Settings
 
 RECORD_FILE = "check-runs.json"
+# ``cliparser``'s options naming the project and its folders, which may follow the command
+_PROJECT_OPTIONS = frozenset({"-C", "--source", "--locales", "--templates", "--out", "--source-locale"})
+_PROJECT_PREFIXES = ("-C", "--source=", "--locales=", "--templates=", "--out=", "--source-locale=")
 REPORT_FORMATS = ("text", "json", "github", "junit")  # pipeline.reports.FORMATS (a test keeps them equal)
 
 
@@ -146,8 +149,9 @@ def launch_key(argv: Sequence[str]) -> tuple[str, str] | None:
     root = "."
     if words[:1] == ["-C"] and len(words) > 1:
         root, words = words[1], words[2:]
-    if words[:1] != ["check"]:
-        return None
+    if words[:1] != ["check"] or any(word in _PROJECT_OPTIONS or word.startswith(_PROJECT_PREFIXES)
+                                      for word in words[1:]):
+        return None  # the project or its folders given after the command: parsed as usual
     root = os.path.realpath(root)  # as load_settings resolves the project folder
     settings_files = [os.path.join(root, name) for name in ("pipeline.toml", "pyproject.toml")]
     parts = ["launch", __version__, code_stamp(), sys.version, os.getcwd(), os.environ.get("GITHUB_WORKSPACE", ""),

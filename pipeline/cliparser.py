@@ -40,6 +40,9 @@ class _Parser(argparse.ArgumentParser):
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
+        # no abbreviations: with the folder options after the command too, "check --out F"
+        # (meant as --output) would set the out folder, and "--loc" would be ambiguous
+        kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
 
     def error(self, message: str):  # argparse's: the usage, then "prog: error: message"

@@ -201,6 +201,8 @@ def fill_catalog(po: polib.POFile, matches: tuple[Match, ...],
             states[entry.msgid] = EMPTY
             if not entry.msgstr and match.reason:
                 comments.append(f"{_TAG}untranslated: {match.reason}")
+            elif entry.msgstr:  # an earlier import's guess, kept: still said to be one
+                comments += [note for note in notes if note.startswith(f"{_TAG}fuzzy:")]
             entry.tcomment = "\n".join(comments)
             continue
         entry.msgstr = match.translation

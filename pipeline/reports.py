@@ -170,7 +170,7 @@ def annotation_prefix(root: str, cwd: str, workspace: str | None) -> str:
     repository's root: the project folder relative to ``workspace`` (``$GITHUB_WORKSPACE``,
     the checkout), else to ``cwd`` (``docs/`` for ``pipeline -C docs check``); "" when the
     project is that folder or outside it."""
-    relative = os.path.relpath(root, workspace or cwd)
+    relative = os.path.relpath(os.path.realpath(root), os.path.realpath(workspace or cwd))
     return "" if relative == "." or relative.split(os.sep)[0] == ".." else relative.replace(os.sep, "/") + "/"
 
 

@@ -193,8 +193,8 @@ def _read_merged(data: bytes, shown: str) -> polib.POFile:
         from .poconflict import resolve_generated_header
 
         try:
-            resolved = resolve_generated_header(data.decode("utf-8"))
-        except UnicodeDecodeError:
+            resolved = resolve_generated_header(catalog.decode_catalog(data, shown))
+        except PipelineError:  # bytes not valid in its charset: the error it is
             resolved = None
         if resolved is None:
             raise

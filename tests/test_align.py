@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -357,3 +358,21 @@ def test_a_source_key_in_other_letter_case_is_not_a_localization_only_key(shared
     # a key of the source's own, in the same case, is no extra either (as before)
     assert _align(SOURCE, FRENCH.replace("ms.date:", "MS.Date:")).extras == \
         (("translationtype", "Human Translation"), ("ms.sourcegitcommit", "0708fcca"))
+
+
+def test_a_fuzzy_guess_kept_through_an_import_that_found_nothing_is_still_the_imports():
+    """An import that found no counterpart for a message it had guessed kept the guess but
+    dropped the note saying so; the next import took the guess for a translator's draft."""
+    document, po = _merged(DROPPED_SOURCE)
+    alignment = align_documents(document, load_document("p.md", DROPPED_TRANSLATION))
+    filled, _ = fill_catalog(po, alignment.matches)
+    guessed = {e.msgid for e in filled if "fuzzy" in e.flags}
+    assert guessed
+    nothing = tuple(replace(m, status=EMPTY, translation="", reason="dropped") for m in alignment.matches)
+    again, _ = fill_catalog(filled, nothing)
+    assert all(e.tcomment.startswith("import: fuzzy: ") for e in again if e.msgid in guessed)
+    for entry in again:  # the pages now translate them otherwise: the import may make its guess again
+        if entry.msgid in guessed:
+            entry.msgstr = "ancienne supposition"
+    third, states = fill_catalog(again, alignment.matches)
+    assert all(states[m] == FUZZY for m in guessed)

@@ -382,3 +382,14 @@ def test_the_files_known_to_another_command_line_are_kept(tmp_path):
     contents["/site/source/a.md"] = "e" * 32  # asked this run, changed since: read again, not settled
     runrecord.store_contents(record, contents)
     assert runrecord.load_contents(record).known == built
+
+
+def test_a_check_with_the_project_given_after_the_command_is_no_launch_to_replay(tmp_path):
+    """``pipeline check -C docs``: the launch key read the working folder's settings files, not
+    docs/'s, so an edit of docs/pipeline.toml could replay the report made before it."""
+    from pipeline.checkcommand import launch_key
+
+    assert launch_key(["-C", str(tmp_path), "check"]) is not None
+    for argv in (["check", "-C", str(tmp_path)], ["check", "--out", "o"], ["check", "--source=src"],
+                 ["check", f"-C{tmp_path}"]):
+        assert launch_key(argv) is None, argv

@@ -409,3 +409,11 @@ def test_pages_in_hidden_folders_and_node_modules_are_not_pages(tmp_path, capsys
     checked = json.loads(capsys.readouterr().out)["checked"]
     assert "docs/guide.md" in checked and "out/html/fr-FR/docs/guide.html" in checked
     assert not [path for path in checked if ".github" in path or "LICENSE" in path or "README" in path or "draft" in path]
+
+
+def test_options_are_not_abbreviated(sample_project, capsys):
+    """With the folder options after the command too, ``check --out FILE`` (meant as
+    ``--output``) set the out folder, and ``--loc`` was ambiguous: abbreviations are refused."""
+    assert main(["-C", str(sample_project), "check", "--outp", "report.txt"]) == 2
+    assert "unrecognized arguments: --outp" in capsys.readouterr().err
+    assert main(["-C", str(sample_project), "stats", "--loc", "de-DE"]) == 2

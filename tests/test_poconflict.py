@@ -84,3 +84,14 @@ def test_two_writers_changing_a_page_merge_into_catalogs_update_takes(sample_pro
     now = de.read_text(encoding="utf-8")
     assert all(line in now for line in translated)  # no translation lost
     assert "Voir également" in now and "Le tableau ci-dessous" in now
+
+
+def test_a_catalog_in_another_charset_is_read_in_it_when_its_header_conflict_is_resolved():
+    from pipeline.update import _read_merged
+
+    conflict = f"<<<<<<< HEAD\n{OURS}=======\n{THEIRS}>>>>>>> writer-b\n"
+    text = HEADER.format(date=conflict).replace('"Language: de_DE\\n"\n',
+                                                '"Language: de_DE\\n"\n"Content-Type: text/plain; charset=ISO-8859-1\\n"\n')
+    text = text.replace("Siehe auch", "Ã©")  # two Latin-1 characters whose bytes are also UTF-8 for 'é'
+    po = _read_merged(text.encode("latin-1"), "p.po")
+    assert [e.msgstr for e in po] == ["Ã©"]

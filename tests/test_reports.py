@@ -106,3 +106,13 @@ def test_junit_is_well_formed_with_control_characters_and_has_one_failure_per_ca
         "(write %20 or <...>) [link.malformed]",
         "p.md:3:3: error: broken link 'x.md': no such file [link.missing-file]"]
     assert case.find("system-out").text == "p.md:4:3: warning: odd [qa.x]"
+
+
+def test_annotation_prefix_reads_the_workspace_through_symbolic_links(tmp_path):
+    from pipeline.reports import annotation_prefix
+
+    (tmp_path / "repo" / "docs").mkdir(parents=True)
+    (tmp_path / "link").symlink_to(tmp_path / "repo")
+    assert annotation_prefix(str(tmp_path / "repo" / "docs"), "/", str(tmp_path / "link")) == "docs/"
+    assert annotation_prefix(str(tmp_path / "repo"), str(tmp_path / "repo"), None) == ""
+    assert annotation_prefix(str(tmp_path / "repo"), str(tmp_path / "repo" / "docs"), None) == ""  # outside
