@@ -1,5 +1,6 @@
-"""The spellings of DocFX's Markdown extensions and of HTML comments, shared by the modules
-that read (``source``), check (``qa``, ``sanitize``) and write (``render``, ``pseudo``) them.
+"""The spellings of DocFX's Markdown extensions, of HTML comments and of a pipe table's
+delimiter row, shared by the modules that read (``source``, ``linkscan``), check (``qa``,
+``sanitize``) and write (``render``, ``pseudo``) them.
 
 Imports nothing but ``re``: ``pseudo`` must not load what ``source`` loads (markdown-it).
 """
@@ -10,6 +11,10 @@ ALERT_KINDS = ("NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION")  # ``> [!NOTE]`
 ALERT_KIND = "|".join(ALERT_KINDS)  # a regular-expression alternation of them
 # "<!--" to the first "-->", as CommonMark 0.31 and the docs platform read a comment (re.DOTALL)
 COMMENT = r"<!--.*?-->"
+# A GFM table's delimiter row after its indentation ('| --- | :-: |', '--- | ---'). The blanks
+# after each cell's dashes are possessive: shared out by backtracking with the row's last ones,
+# "|-" and 16,000 spaces before a letter took a second (quadratic).
+DELIMITER_ROW = r"\|?[ \t]*:?-+:?[ \t]*+(?:\|[ \t]*:?-+:?[ \t]*+)*\|?[ \t]*"
 # A DocFX extension: "[!" and its keyword, then a file reference ("[!INCLUDE[title](path)]",
 # "[!code-csharp[name](path)]") or the rest of the marker ("[!VIDEO url]", "[!NOTE]",
 # "[!div class=...]"). Each pastes a file, embeds a frame or makes a block.

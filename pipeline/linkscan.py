@@ -50,6 +50,7 @@ from itertools import accumulate
 from collections.abc import Iterable, Iterator
 
 from .digests import blake2b
+from .docfx import DELIMITER_ROW
 from .errorcodes import is_error_table
 
 MALFORMED = "link.malformed"
@@ -125,9 +126,7 @@ _UNDERLINE = r" {0,3}(?:=+|-+)[ \t]*(?![^\r\n])"  # _SETEXT, up to the line endi
 _CANDIDATES = tuple(re.compile(f"{end}(?:{_HEADING_START}|{_UNDERLINE})") for end in "\n\r")
 _LABEL_END = re.compile(r"\]:")
 _BLOCK_START = re.compile(r"^[ ]{0,3}(?:[-*+] |\d{1,9}[.)] |#|>|\||<|```|~~~)")
-# (the blanks after each cell's dashes possessive: shared by backtracking with the row's last
-# ones, "|-" and 16,000 spaces before a letter took a second)
-_DELIMITER_ROW = re.compile(r" {0,3}\|?[ \t]*:?-+:?[ \t]*+(?:\|[ \t]*:?-+:?[ \t]*+)*\|?[ \t]*")
+_DELIMITER_ROW = re.compile(" {0,3}" + DELIMITER_ROW)
 _FIRST_CELL = re.compile(r"[ \t]*\|?((?:[^|\\]|\\.)*)")
 # where a _DELIMITER_ROW may start: after a LF (as "\n" first: a literal the engine jumps to), or a CR
 _DELIMITER_LINE = (re.compile(r"\n {0,3}\|?[ \t]*:?-"), re.compile(r"\r {0,3}\|?[ \t]*:?-"))

@@ -46,15 +46,16 @@ import html
 import re
 from collections import Counter
 
-from .docfx import ALERT_KIND, COMMENT, EXTENSION, extension_key
+from .docfx import ALERT_KIND, COMMENT, DELIMITER_ROW, EXTENSION, extension_key
 
 _ANGLE = re.compile(r"<[^<>\n]*>")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 # the name is atomic: backtracked ``-`` by ``-`` (``\b`` holds at each), ``[^<>]*`` ran to the
 # end of the text each time; a shorter name cannot find a ``>`` the longest one did not
-_TAG = re.compile(r"</?(?>([A-Za-z][A-Za-z0-9-]*)\b)[^<>]*+>|<!--.*?-->|<[!?][^<>]*>", re.DOTALL)
+_ELEMENT = r"</?(?>([A-Za-z][A-Za-z0-9-]*)\b)[^<>]*+>"
+_TAG = re.compile(rf"{_ELEMENT}|{COMMENT}|<[!?][^<>]*>", re.DOTALL)
 # ``_TAG`` where no "-->" follows: an unclosed "<!--" searched to the end of the text, each one
-_TAG_NO_COMMENT = re.compile(r"</?(?>([A-Za-z][A-Za-z0-9-]*)\b)[^<>]*+>|<[!?][^<>]*>")
+_TAG_NO_COMMENT = re.compile(rf"{_ELEMENT}|<[!?][^<>]*>")
 _OPENING = re.compile(r"<[/!?]?[\w-]*")  # what a '<' no '>' closes opens: '<img-name', '<!--', '<'
 _COMMENT = re.compile(COMMENT, re.DOTALL)
 # a URL autolink of a safe scheme, or an email autolink (CommonMark's rule: a mailto: link)
@@ -79,9 +80,7 @@ _BLOCK_START = re.compile(
 # a link reference definition's start: a label (on one line or more) and a colon
 _DEFINITION = re.compile(r"[ \t]*\[(?:[^\[\]\\]|\\.)+\]:", re.DOTALL)
 _PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
-# GFM: '--- | :-:' (the blanks after each cell's dashes possessive, as in ``linkscan``: a
-# translation's line of "|-" and many spaces before a letter was quadratic)
-_DELIMITER_ROW = re.compile(r"\|?[ \t]*:?-+:?[ \t]*+(?:\|[ \t]*:?-+:?[ \t]*+)*\|?[ \t]*$")
+_DELIMITER_ROW = re.compile(DELIMITER_ROW + "$")
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
