@@ -199,7 +199,8 @@ class _Run:
         self._read_ids: dict[tuple[str, tuple], str] = {}  # (locale, read) -> its id (``_keep_reads``)
         self._html_files: list[str] | None = None
         self._inputs: dict[tuple[str, bool, str], str] = {}  # ``_locale_inputs``
-        self._review_key: str | None = None
+        self._review_key: tuple[str, str, str] | None = None  # the settings, glossary and code parts
+        self._known_reviews: dict[tuple[str, str], tuple | None] = {}  # ``_known_review``'s, per (locale, page)
         self._reuse = True  # stored results may be used (not with --verbose or an inventory)
         self._facts: dict[tuple[str, str], PageFacts | None] = {}
         self._source_hits: dict[str, tuple[Hit, ...]] = {}
@@ -448,15 +449,14 @@ class _Run:
         Not with ``--verbose`` (``_reuse``), which reports from scratch."""
         if not self._reuse or page not in self._digests:
             return None
-        for stored in (self.cache.result(f"po:{locale}/{page}") if way == "own" else self._built_review(locale, page)
-                       for way in ("own", "built")):  # the build's records are read only when needed
-            try:
-                if stored is not None and stored["inputs"] == self._review_inputs(locale, page):
-                    checked = stored["checked"]
-                    return decode_findings(stored["findings"]), None if checked is None else str(checked), stored
-            except (KeyError, TypeError, ValueError, AttributeError):
-                continue
-        return None
+        key = (locale, page)
+        if key not in self._known_reviews:  # asked again for the built pages' attribution
+            inputs = self._review_inputs(locale, page)
+            found = _stored_review_of(self.cache.result(f"po:{locale}/{page}"), inputs)
+            if found is None:  # the build's records are read only when the check has none
+                found = _stored_review_of(self._built_review(locale, page), inputs)
+            self._known_reviews[key] = found
+        return self._known_reviews[key]
 
     def _built_review(self, locale: str, page: str) -> dict | None:
         """The review the last build made of the page's PO file, as ``_reviewed`` stores one
@@ -891,6 +891,18 @@ def report_prefix(settings: Settings) -> str:
     (``$GITHUB_WORKSPACE``) or from the working folder. Part of a stored run's key
     (``checkcommand.run_inputs``: the working folder and that variable)."""
     return annotation_prefix(str(settings.root), os.getcwd(), os.environ.get("GITHUB_WORKSPACE"))
+
+
+def _stored_review_of(stored: dict | None, inputs: str) -> tuple[list[Finding], str | None, dict] | None:
+    """A stored review's findings, the catalog it names as checked and itself, if it was made
+    from ``inputs`` (``_Run._review_inputs``)."""
+    try:
+        if stored is not None and stored["inputs"] == inputs:
+            checked = stored["checked"]
+            return decode_findings(stored["findings"]), None if checked is None else str(checked), stored
+    except (KeyError, TypeError, ValueError, AttributeError):
+        pass
+    return None
 
 
 def _locale_key(locale: str, outputs: bool) -> str:

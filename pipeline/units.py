@@ -86,6 +86,7 @@ class Workshop:
         self.reported: set[tuple[str, str]] = set()  # (locale, page) whose QA findings were handed out
         self.html_bodies: dict[tuple[str, str], str] = {}
         self.metadata: dict[tuple[str, str], dict[str, str]] = {}  # PO headers (localization metadata)
+        self.page_digests: dict[str, str] = {}  # the pages' content digests, for ``review.review_key``
         self.assets: dict[str, tuple[str, ...]] = {}
 
     def document(self, page: str) -> Document | None:
@@ -134,9 +135,11 @@ class Workshop:
         po_display = settings.display(po_path(settings, locale, document.path))
         source_display = settings.display(settings.source / document.path)
         review = review_translations(document, catalog.usable_entries(po), po_display, source_display, self.glossary)
-        # of the bytes and text reviewed (the page's text is its bytes, decoded: ``load_source``)
-        key = review_key(content_digest(loaded[1]), content_digest(document.text.encode("utf-8")), po_display,
-                         source_display, *self.review_parts)
+        if document.path not in self.page_digests:  # once a page, not once a locale
+            # of the text reviewed (the page's text is its bytes, decoded: ``load_source``)
+            self.page_digests[document.path] = content_digest(document.text.encode("utf-8"))
+        key = review_key(content_digest(loaded[1]), self.page_digests[document.path], po_display, source_display,
+                         *self.review_parts)
         return review.usable, stats, list(review.diagnostics), key
 
     def include_resolver(self, locale: str, document: Document, found: list[str]):
