@@ -34,9 +34,10 @@ if TYPE_CHECKING:
     from .config import Settings
 
 RECORD_FILE = "check-runs.json"
-# ``cliparser``'s options naming the project and its folders, which may follow the command
-_PROJECT_OPTIONS = frozenset({"-C", "--source", "--locales", "--templates", "--out", "--source-locale"})
-_PROJECT_PREFIXES = ("-C", "--source=", "--locales=", "--templates=", "--out=", "--source-locale=")
+# ``cliparser``'s options naming the project and its folders, which may follow the command (a
+# test keeps them equal: the parser is not loaded here), alone or with their value joined
+PROJECT_OPTIONS = ("-C", "--source", "--locales", "--templates", "--out", "--source-locale")
+_PROJECT_PREFIXES = tuple(f"{option}=" if option.startswith("--") else option for option in PROJECT_OPTIONS)
 REPORT_FORMATS = ("text", "json", "github", "junit")  # pipeline.reports.FORMATS (a test keeps them equal)
 
 
@@ -149,7 +150,7 @@ def launch_key(argv: Sequence[str]) -> tuple[str, str] | None:
     root = "."
     if words[:1] == ["-C"] and len(words) > 1:
         root, words = words[1], words[2:]
-    if words[:1] != ["check"] or any(word in _PROJECT_OPTIONS or word.startswith(_PROJECT_PREFIXES)
+    if words[:1] != ["check"] or any(word in PROJECT_OPTIONS or word.startswith(_PROJECT_PREFIXES)
                                       for word in words[1:]):
         return None  # the project or its folders given after the command: parsed as usual
     root = os.path.realpath(root)  # as load_settings resolves the project folder

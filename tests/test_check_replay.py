@@ -393,3 +393,13 @@ def test_a_check_with_the_project_given_after_the_command_is_no_launch_to_replay
     for argv in (["check", "-C", str(tmp_path)], ["check", "--out", "o"], ["check", "--source=src"],
                  ["check", f"-C{tmp_path}"]):
         assert launch_key(argv) is None, argv
+
+
+def test_the_project_options_the_replay_knows_are_the_parsers():
+    """``launch_key`` names the options of the project and its folders without loading argparse."""
+    from pipeline.cliparser import make_parser
+
+    check = make_parser()._subparsers._group_actions[0].choices["check"]
+    assert set(checkcommand.PROJECT_OPTIONS) == {option for action in check._actions for option in action.option_strings
+                                                 if action.dest in ("directory", "source", "locales", "templates", "out",
+                                                                    "source_locale")}
