@@ -378,6 +378,19 @@ _OPENER_REACH = 4000  # how far back from its ``]`` a link text's ``[`` is looke
 _BRACKET_OR_EOL = re.compile(r"[\[\]\r\n]")
 
 
+def _next_mark(masked: str, i: int) -> int:
+    """The offset of the next ``(`` or ``)`` in the run of destination characters from ``i``
+    (a ``\\`` escapes the character after it), or of the space or control character that ends
+    the run, or ``len(masked)`` or more at its end: what ``_LinkSyntax._run`` and
+    ``_matching_paren`` walk from one to the next."""
+    n = len(masked)
+    while i < n:
+        i = _DEST_PLAIN.match(masked, i).end()  # up to a space, control, ``\\``, ``(`` or ``)``
+        if i >= n or masked[i] != "\\":
+            return i
+        i += 2
+    return i
+
 class _LinkSyntax:
     """Openers, destinations and malformed-link messages of the ``](`` of one masked page.
 
@@ -483,14 +496,11 @@ class _LinkSyntax:
         masked = self.masked
         n = len(masked)
         start, depth = i, 0
-        while i < n:
-            i = _DEST_PLAIN.match(masked, i).end()  # up to a space, control, ``\\``, ``(`` or ``)``
+        while True:
+            i = _next_mark(masked, i)
             if i >= n:
                 break
             ch = masked[i]
-            if ch == "\\":
-                i += 2
-                continue
             if ch == "(":
                 depth += 1
             elif ch == ")" and depth > 0:
@@ -516,14 +526,11 @@ class _LinkSyntax:
         n = len(masked)
         stack, matches = [paren], {}
         i = paren + 1
-        while i < n:
-            i = _DEST_PLAIN.match(masked, i).end()
+        while True:
+            i = _next_mark(masked, i)
             if i >= n:
                 break
             ch = masked[i]
-            if ch == "\\":
-                i += 2
-                continue
             if ch == "(":
                 stack.append(i)
             elif ch == ")":
