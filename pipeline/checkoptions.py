@@ -60,8 +60,7 @@ def check_options(settings: Settings, args: argparse.Namespace) -> CheckOptions:
         try:
             redirects = load_redirects(redirects_file)
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            line, column = getattr(exc, "lineno", 1), getattr(exc, "colno", 1)  # JSON errors say where
-            message = getattr(exc, "msg", None) or getattr(exc, "strerror", None) or str(exc)
+            message, line, column = _what_went_wrong(exc)
             raise usage_error(settings.display(redirects_file), f"cannot read the redirection file: {message}",
                          "config.redirects", line, column) from None
     baseline = Path(args.baseline).resolve() if args.baseline else settings.baseline
@@ -125,7 +124,17 @@ def read_baseline(path: Path, settings: Settings) -> set[str]:
         raise usage_error(settings.display(path), "baseline file does not exist; create it with --update-baseline",
                      "config.baseline") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise usage_error(settings.display(path), f"cannot read the baseline file: {exc}", "config.baseline") from None
+        message, line, column = _what_went_wrong(exc)
+        raise usage_error(settings.display(path), f"cannot read the baseline file: {message}", "config.baseline",
+                          line, column) from None
+
+
+def _what_went_wrong(exc: Exception) -> tuple[str, int, int]:
+    """A reading error's message and place: a JSON error says where the parser stopped (its
+    own message repeats it as "line 2 column 1 (char 9)", which the place replaces); others
+    are placed at 1:1."""
+    message = getattr(exc, "msg", None) or getattr(exc, "strerror", None) or str(exc)
+    return message, getattr(exc, "lineno", 1), getattr(exc, "colno", 1)
 
 
 def read_inventory(name: str) -> frozenset[str]:

@@ -822,6 +822,15 @@ def test_a_baseline_of_another_shape_says_what_is_wrong_with_it(project, capsys,
                               "[config.baseline]\n")
 
 
+def test_a_baseline_that_is_not_json_is_located_where_the_parser_stopped(project, capsys):
+    """As the redirection file: the line and column of the JSON error, not 1:1 with the
+    parser's own "line 2 column 1 (char 9)" inside the message."""
+    (project / "check-baseline.json").write_text('{"format": 1,\n  findings: []}\n', encoding="utf-8")
+    code, _, err = check(project, capsys, "--no-outputs")
+    assert (code, err) == (2, "check-baseline.json:2:3: error: cannot read the baseline file: Expecting property "
+                              "name enclosed in double quotes [config.baseline]\n")
+
+
 def test_a_page_added_checks_again_only_the_built_pages_whose_links_it_can_change(project, capsys, monkeypatch):
     """(In one process, ``-j 1``.) A built page's result depends on the file lists only
     through what resolving its links asked of them (``links.SiteReads``): a page added
