@@ -103,8 +103,18 @@ def linkscan_cases() -> list[Case]:
     ]
 
 
+def align_cases() -> list[Case]:
+    """The import's alignment of a translated page with its source: code spans in a segment."""
+    from pipeline.align import _code_spans
+
+    return [
+        ("align: one backtick run", lambda n: "`" * n, _code_spans),
+        ("align: '`a' repeated", lambda n: "`a" * (n // 2), _code_spans),
+    ]
+
+
 def all_cases() -> list[Case]:
-    return [*slug_cases(), *qa_cases(), *sanitize_cases(), *poread_cases(), *linkscan_cases()]
+    return [*slug_cases(), *qa_cases(), *sanitize_cases(), *poread_cases(), *linkscan_cases(), *align_cases()]
 
 
 def best_time(function: Callable[[Any], Any], value: Any, runs: int) -> float:

@@ -376,3 +376,29 @@ def test_a_fuzzy_guess_kept_through_an_import_that_found_nothing_is_still_the_im
             entry.msgstr = "ancienne supposition"
     third, states = fill_catalog(again, alignment.matches)
     assert all(states[m] == FUZZY for m in guessed)
+
+
+@pytest.mark.parametrize("text, spans, plain", [
+    ("Run `a` then ``b ` c`` now", ["a", "b ` c"], "Run  then  now"),
+    ("`unclosed and ``two``", ["two"], "`unclosed and "),
+    ("``a` b``", ["a` b"], ""),  # a run closes only a run of its own length
+    ("`a``", [], "`a``"),  # the pattern ``(`+)(.+?)\1`` took 'a' for code here; CommonMark does not
+    ("no code", [], "no code"),
+])
+def test_code_spans_follow_commonmark_runs(text, spans, plain):
+    from pipeline.align import _code_spans
+
+    assert _code_spans(text) == (spans, plain)
+
+
+def test_a_page_of_backticks_costs_its_length():
+    """64,000 backticks in a translated page: the old pattern would take minutes on the first; the scan
+    is linear in the number of runs."""
+    from pipeline.align import _code_spans
+
+    n = 64_000
+    assert _code_spans("`" * n) == ([], "`" * n)  # one run that nothing closes
+    assert _code_spans("`a" * n) == (["a"] * (n // 2), "a" * (n // 2))
+    ladder = "".join("`" * k + "x" for k in range(1, 360))  # 359 lengths, each once: none closes
+    assert _code_spans(ladder) == ([], ladder)
+    assert _code_spans(ladder + ladder) == ([ladder[1:]], ladder[1:])  # the one-backtick runs pair up
