@@ -421,8 +421,8 @@ class _LinkSyntax:
 
         The ``[`` a walk back from ``close`` would stop at: the nearest unescaped one with the
         unescaped brackets between them balanced, no blank line between them (a line ending
-        after only spaces and tabs since the line ending before it or the start of the text:
-        so also the LF of every CRLF) and at most 4,000 characters back. That is the ``[`` on
+        after only spaces and tabs since the line ending before it or the start of the text;
+        a CRLF is one line ending) and at most 4,000 characters back. That is the ``[`` on
         top of a stack that every unescaped ``[`` is pushed on, every unescaped ``]`` pops
         and every blank line empties, if it is not too far back. The stack can be started
         anywhere up to 4,000 characters before ``close``: the ``[`` it then lacks are too far
@@ -446,7 +446,7 @@ class _LinkSyntax:
             elif ch == "]":
                 if stack and not _escaped(masked, i):
                     stack.pop()
-            else:
+            elif ch == "\r" or i == 0 or masked[i - 1] != "\r":  # the LF of a CRLF ends no other line
                 j = i - 1
                 while j >= 0 and masked[j] in " \t":
                     j -= 1
