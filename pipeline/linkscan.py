@@ -29,6 +29,9 @@ What is malformed (``link.malformed``)
     next ``[text](`` ("swallowed": DocFX 2016's marked-style parser turned both into one link
     to a garbage URL, CommonMark renders the first as plain text). The second link there is
     still a link. ``[text]()`` is not malformed: DocFX TOC files use it for nodes without a page.
+    A message quotes at most 30 characters of a link text and 80 of a destination, cut with
+    an ellipsis between two characters as shown (``_short``): a destination runs to the
+    paragraph's next ``)``, which may be 50 KB on, and a finding is one line.
 
 Speed
     A page is not walked line by line or character by character in Python: each pass finds
@@ -131,6 +134,13 @@ _FIRST_CELL = re.compile(r"[ \t]*\|?((?:[^|\\]|\\.)*)")
 # where a _DELIMITER_ROW may start: after a LF (as "\n" first: a literal the engine jumps to), or a CR
 _DELIMITER_LINE = (re.compile(r"\n {0,3}\|?[ \t]*:?-"), re.compile(r"\r {0,3}\|?[ \t]*:?-"))
 _LINK_TAGS = {"a": "href", "img": "src", "area": "href", "iframe": "src", "source": "src", "link": "href"}
+
+# What a malformed link's message quotes of the page, at most: a finding is one line, and a
+# page's link text (4,000 characters: _OPENER_REACH) or destination (to the paragraph's next
+# ')') is not bounded. The message is also a baseline key (pipeline.reports): so it is short.
+LABEL_QUOTE = 30
+DESTINATION_QUOTE = 80
+_SPACES = re.compile(r"\s+")
 
 
 def strip_bom(text: str) -> str:
@@ -586,7 +596,8 @@ class _LinkSyntax:
         return found if found < end else -1
 
     def describe(self, text: str, open_paren: int, label: str) -> str:
-        """Message for a ``](`` whose destination does not parse; ``label`` is the link text."""
+        """Message for a ``](`` whose destination does not parse; ``label`` is the link text.
+        What it quotes of the page is capped (``_short``, ``_quote_run``)."""
         masked = self.masked
         what = f"malformed link '[{_short(label)}](...'"
         end = self._paragraph_end(open_paren)
@@ -600,7 +611,7 @@ class _LinkSyntax:
                         "which swallows it (the destination would contain spaces)")
         if close < 0:
             return f"{what}: unclosed '](' (no ')' before the end of the paragraph)"
-        dest = re.sub(r"\s+", " ", masked[open_paren + 1:close].strip())
+        dest = _quote_run(masked, open_paren + 1, close)
         return f"{what}: destination '{dest}' contains spaces (write %20 or <...>)"
 
 
@@ -617,10 +628,58 @@ def _skip_space(text: str, i: int) -> tuple[int, bool]:
     return i, i > start
 
 
-def _short(label: str) -> str:
-    """A link text as a message quotes it: spaces collapsed, cut at 30 characters."""
-    label = re.sub(r"\s+", " ", label)
-    return label if len(label) <= 30 else label[:29].rstrip() + "\u2026"
+def _short(text: str, limit: int = LABEL_QUOTE) -> str:
+    """``text`` as a message quotes it: each run of white space one space, and at most
+    ``limit`` characters: a longer text is cut before its ``limit``-th character, at a
+    character's boundary (``_cut``), and ends with an ellipsis. A text of ``limit``
+    characters or fewer is quoted as it was before there was a limit on destinations."""
+    text = _SPACES.sub(" ", text)
+    if len(text) <= limit:
+        return text
+    return text[:_cut(text, limit - 1)].rstrip() + "\u2026"
+
+
+def _quote_run(masked: str, start: int, end: int, limit: int = DESTINATION_QUOTE) -> str:
+    """``_short(masked[start:end].strip(), limit)``, reading only the first ``8 * limit``
+    characters of a long run when they are enough: the run of each ``](`` to the paragraph's
+    next ``)`` may be the same 50 KB (many ``[`` then many ``](``, one ``)``), and quoting it
+    whole for each was quadratic. The white space of that head, collapsed, begins the whole
+    run's; more than ``limit + 1`` characters of it decide the cut (one more than the cut
+    looks at, as a strip of the whole run may drop the head's last space)."""
+    reach = start + 8 * limit
+    if end > reach:
+        head = _SPACES.sub(" ", masked[start:reach].lstrip())
+        if len(head) > limit + 1:
+            return _short(head, limit)
+    return _short(masked[start:end].strip(), limit)
+
+
+def _cut(text: str, end: int) -> int:
+    """The offset at most ``end`` (< ``len(text)``) where ``text`` may be cut without cutting a
+    character as it is shown in two: not before a combining mark, a variation selector, an
+    emoji modifier or tag, or a zero width joiner (each belongs to what precedes it), not
+    after a joiner (it binds what follows), not between the halves of a surrogate pair. An
+    approximation of Unicode's grapheme clusters (UAX #29) for what a link's text or address
+    holds. A run of marks longer than the quote (no boundary before ``end``) is cut at
+    ``end``, a surrogate pair still kept whole."""
+    import unicodedata  # here: only a cut quote needs it, and a rerun of check imports this module alone
+
+    def joined(i: int) -> bool:  # whether text[i - 1] and text[i] are parts of one character
+        char, before = text[i], text[i - 1]
+        return (before == "\u200d" or char == "\u200d" or unicodedata.category(char) in ("Mn", "Mc", "Me")
+                or "\U0001F3FB" <= char <= "\U0001F3FF" or "\U000E0020" <= char <= "\U000E007F"
+                or _surrogate_pair(before, char))
+
+    cut = end
+    while cut > 0 and joined(cut):
+        cut -= 1
+    if cut == 0:
+        return end - 1 if end > 0 and _surrogate_pair(text[end - 1], text[end]) else end
+    return cut
+
+
+def _surrogate_pair(first: str, second: str) -> bool:
+    return "\ud800" <= first <= "\udbff" and "\udc00" <= second <= "\udfff"
 
 
 class PageScan(namedtuple("PageScan", "links malformed headings explicit_anchors")):

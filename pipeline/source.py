@@ -95,28 +95,61 @@ def load_document(path: str, text: str, translate_keys: Sequence[str] = DEFAULT_
     )
 
 
+# git's marker lines (conflict-marker-size 7), each at column 1 as git writes them: '======='
+# alone, the others alone or followed by a space and a label (``<<<<<<< HEAD``)
+_CONFLICT_START = re.compile(r"<{7}(?: .*)?")
+_CONFLICT_SEPARATOR = "======="
+_CONFLICT_END = re.compile(r">{7}(?: .*)?")
+
+
 def _refuse_conflict(path: str, text: str, body_start: int) -> None:
-    """A located error [source.conflict] at the first ``<<<<<<<`` line of git's conflict
-    markers (followed by a ``=======`` and a ``>>>>>>>`` line) outside code blocks: such a
-    page was extracted and built with the markers in it, its ``=======`` making a heading.
-    A page about git shows them in a code block, which is fine."""
-    lines = split_lines(text[body_start:])
-    first_line = line_column(text, body_start)[0] if body_start else 1
-    code = None
-    wanted = ("<<<<<<<", "=======", ">>>>>>>")
-    found: list[int] = []
+    """A located error [source.conflict] at the ``<<<<<<<`` line of git's first unresolved
+    conflict: such a page was extracted and built with the markers in it, its ``=======``
+    making a heading.
+
+    The rule: a conflict is a ``<<<<<<<`` line, then a ``=======`` line, then a ``>>>>>>>``
+    line (see ``_conflict_spans``; diff3's ``|||||||`` section may lie between), unless all of
+    its lines lie inside one and the same code block (fenced or indented), as a page about git
+    shows them. Where each marker lies alone does not matter: a conflict often involves a
+    fence line (its sides open a fence with other languages, or one side adds or drops one),
+    and then markdown-it, reading the markers as text, takes the lines after a side's fence
+    for code; the conflict then starts outside that block or ends past it. A conflict lying
+    wholly inside one block's code cannot be told from such a shown one, so it is not
+    refused (the page's other conflicts still are)."""
+    body = text[body_start:]
+    blocks = None
+    for first, last in _conflict_spans(split_lines(body)):
+        if blocks is None:  # the blocks of the page, once: only a page with markers gets here
+            blocks = _code_block_of_line(body)
+        block = blocks.get(first)
+        if block is None or blocks.get(last) != block:
+            first_line = line_column(text, body_start)[0] if body_start else 1
+            raise error(path, first_line + first, 1, "unresolved merge conflict: '<<<<<<<', '=======' and "
+                        "'>>>>>>>' lines (resolve it, then commit)", "source.conflict")
+
+
+def _conflict_spans(lines: Sequence[tuple[int, str, str]]) -> Iterable[tuple[int, int]]:
+    """The (first, last) line indexes of each run of git's conflict markers: a ``<<<<<<<``
+    line, the first ``=======`` line after it, the first ``>>>>>>>`` line after that. git's
+    conflicts do not nest, so a ``<<<<<<<`` before the ``>>>>>>>`` starts the run anew: a
+    page that shows a lone ``<<<<<<<`` above a real conflict names the real one's line."""
+    start = separator = None
     for index, (_, content, _) in enumerate(lines):
-        marker = wanted[len(found)]
-        if content == marker or content.startswith(marker + " ") and marker != "=======":
-            if code is None:  # the blocks of the page, once: only a page with markers gets here
-                code = {line for token in _markdown().parse(text[body_start:])
-                        if token.type in ("fence", "code_block") and token.map for line in range(*token.map)}
-            if index in code:
-                continue
-            found.append(index)
-            if len(found) == len(wanted):
-                raise error(path, first_line + found[0], 1, "unresolved merge conflict: '<<<<<<<', '=======' and "
-                            "'>>>>>>>' lines (resolve it, then commit)", "source.conflict")
+        if _CONFLICT_START.fullmatch(content):
+            start, separator = index, None
+        elif content == _CONFLICT_SEPARATOR and start is not None and separator is None:
+            separator = index
+        elif separator is not None and _CONFLICT_END.fullmatch(content):
+            assert start is not None
+            yield start, index
+            start = separator = None
+
+
+def _code_block_of_line(body: str) -> dict[int, int]:
+    """Each line index of a code block (fenced, with its fence lines, or indented) mapped to
+    the block's first line: two lines are in the same block when they map to the same one."""
+    return {line: token.map[0] for token in _markdown().parse(body)
+            if token.type in ("fence", "code_block") and token.map for line in range(*token.map)}
 
 
 # -- front matter -----------------------------------------------------------------------

@@ -190,6 +190,28 @@ def test_update_baseline_records_the_current_findings(project, capsys):
         encoding="utf-8")
 
 
+def test_a_malformed_link_in_a_long_paragraph_is_one_short_line_and_one_short_baseline_key(tmp_path, capsys):
+    """Its message quoted the 50 KB paragraph its unclosed '(' ran over, and the baseline's key
+    for it (the message, numbers blanked) held them too. The message quotes 80 characters; the
+    key, made of it, is as short, and a baseline recorded with it knows the finding."""
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    (project / "pyproject.toml").write_text('[tool.pipeline]\nsource_locale = "en-US"\n'
+                                            'baseline = "check-baseline.json"\n', encoding="utf-8")
+    (project / "source" / "a.md").write_text("# A\n\nSee [the guide](" + "word " * 10_000 + "end).\n",
+                                             encoding="utf-8")
+    quoted = "word " * 15 + "word\u2026"
+    line = (f"source/a.md:3:5: error: malformed link '[the guide](...': destination '{quoted}' contains spaces "
+            "(write %20 or <...>) [link.malformed]")
+    (project / "check-baseline.json").write_text('{"format": 1, "findings": []}', encoding="utf-8")
+    assert check(project, capsys, "--no-outputs")[:2] == (1, [line])
+    assert check(project, capsys, "--no-outputs", "--update-baseline")[0] == 0
+    baseline = json.loads((project / "check-baseline.json").read_text(encoding="utf-8"))
+    assert [entry["subject"] for entry in baseline["findings"]] == [
+        f"malformed link '[the guide](...': destination '{quoted}' contains spaces (write %# or <...>)"]
+    assert check(project, capsys, "--no-outputs")[:2] == (0, [line.replace(": error: ", ": note: ") + " (known error)"])
+
+
 def test_a_baseline_entry_no_longer_found_is_said_once_the_whole_site_is_checked(project, capsys):
     """Kept silently, a stale entry would let the same link break again later unnoticed."""
     page = project / "source" / SEED_NAME

@@ -264,6 +264,79 @@ def test_malformed_inside_code_is_not_reported():
     assert find_links("`[a](b c d`\n\n```\n[x](y z\n```\n") == ([], [])
 
 
+# --- scanner: what a malformed link's message quotes ---------------------------------------
+
+SPACES = "malformed link '[{}](...': destination '{}' contains spaces (write %20 or <...>)"
+LONG_RUN = "word " * 10_000  # a 50 KB paragraph
+
+
+def test_a_malformed_link_in_a_long_paragraph_quotes_80_characters_of_it_at_its_exact_place():
+    """The destination of a link missing its ')' runs to the paragraph's next ')', and the
+    one-line finding quoted all of it: 50 KB here."""
+    text = "# Title\n\nIntro " + "x" * 5000 + " [guide](" + LONG_RUN + "end).\n"
+    _, malformed = find_links(text)
+    assert [(m.line, m.column) for m in malformed] == [(3, 5008)]
+    assert text.split("\n")[2][5007] == "["
+    assert malformed[0].message == SPACES.format("guide", "word " * 15 + "word\u2026")
+
+
+@pytest.mark.parametrize("length", [79, 80, 81, 200])
+def test_a_destination_of_80_characters_is_quoted_whole_a_longer_one_cut_with_an_ellipsis(length):
+    destination = ("ab " * length)[:length - 1] + "z"
+    _, malformed = find_links(f"See [x]({destination}) here.\n")
+    quoted = destination if length <= 80 else destination[:79].rstrip() + "\u2026"
+    assert [(m.column, m.message) for m in malformed] == [(5, SPACES.format("x", quoted))]
+
+
+@pytest.mark.parametrize("where", ["destination", "link text"])
+@pytest.mark.parametrize("name, unit", [
+    ("combining accent", "e\u0301 "),  # e + COMBINING ACUTE ACCENT
+    ("emoji with skin tone", "\U0001F44D\U0001F3FD "),  # THUMBS UP + MEDIUM SKIN TONE
+    ("zwj sequence", "\U0001F469\u200d\U0001F4BB "),  # WOMAN, ZERO WIDTH JOINER, LAPTOP
+    ("variation selector", "\u2764\ufe0f "),  # HEAVY BLACK HEART + VARIATION SELECTOR-16
+    ("surrogate pair", "\ud83d\ude00 "),  # a pair left as two code points (CESU-8, JSON)
+])
+def test_a_cut_quote_keeps_each_character_whole(name, unit, where):
+    """A quote cut at a number of code points cut a character in two: an accent or a skin
+    tone left out or standing alone, a joiner left dangling, half a surrogate pair."""
+    for shift in range(len(unit)):  # the cut falls at each place of a character in turn
+        run = "x" + "." * shift + " " + unit * 60
+        if where == "destination":
+            text, limit, pattern = f"[x]({run})", 80, r"malformed link '\[x\]\(\.\.\.': destination '(.*)' contains"
+        else:
+            text, limit, pattern = f"[{run}](a b)", 30, r"malformed link '\[(.*)\]\(\.\.\.': destination"
+        _, malformed = find_links(text)
+        quoted = re.match(pattern, malformed[0].message, re.DOTALL).group(1)
+        assert quoted.endswith("\u2026") and len(quoted) <= limit
+        kept = quoted[:-1]
+        assert run.startswith(kept) and len(kept) >= limit - 1 - len(unit)
+        assert set(kept.split(" ")[1:]) == {unit[:-1]}, (name, shift)  # whole characters only
+
+
+def test_a_swallowed_or_unclosed_link_in_a_long_paragraph_quotes_link_texts_of_30_characters():
+    label, beyond_reach = "Synchronize users " * 6, "Synchronize users " * 300  # 108 and 5,400 characters
+    cases = {
+        "[a](" + LONG_RUN + "\n": UNCLOSED.format("a"),
+        "[a](x " + LONG_RUN + "[b](y.md)\n": SWALLOWED.format("a", "b"),
+        "[a](x " + LONG_RUN + f"[{label}](y.md)\n": SWALLOWED.format("a", "Synchronize users Synchronize\u2026"),
+        f"[{label}](x " + LONG_RUN + "\n": UNCLOSED.format("Synchronize users Synchronize\u2026"),
+        # a link text longer than 4,000 characters is no link text: the destination runs on
+        "[a](x " + LONG_RUN + f"[{beyond_reach}](y.md)\n": SPACES.format("a", ("x " + LONG_RUN)[:79] + "\u2026"),
+    }
+    for text, message in cases.items():
+        assert [m.message for m in find_links(text)[1]] == [message]
+
+
+def test_many_malformed_links_over_one_long_run_each_quote_80_characters():
+    """1,334 '](' (of 16,000 '[' then '](' repeated, the hostile text below) each quoted the
+    48 KB to the paragraph's one ')': 64 MB of messages."""
+    text = "[" * 16000 + "](" * 24000 + ")"
+    malformed = find_links(text)[1]
+    assert len(malformed) == 1334
+    assert max(len(m.message) for m in malformed) < 200
+    assert malformed[0].message == SPACES.format("", "](" * 39 + "]\u2026")
+
+
 # --- scanner: hostile paragraphs and pinned scans ---------------------------------------------
 
 SWALLOWED = ("malformed link '[{}](...': its '(' is not closed before the next link, '[{}](...', "
@@ -375,7 +448,8 @@ def write_pinned_scans() -> None:
     (it was written by the scanner of commit bf140c4, before the '](' walks kept state;
     written again when the LF of a CRLF stopped counting as a blank line, after checking that
     each of the 49 texts that then scanned otherwise scans as the old scanner scanned it with
-    LF endings):
+    LF endings; texts 12000-12199 again once a message quoted at most 80 characters of a
+    destination, every other part of their scans the same as before):
     ``python -c "from tests.test_links import write_pinned_scans as w; w()"`` at the top."""
     data = {"generated": _chunk_digests(tricky_texts()), "corpus": _corpus_digests(require_shared() / "corpus" / "intune-2016")}
     PINNED_SCANS.write_text(json.dumps(data, indent=0, sort_keys=True) + "\n", encoding="utf-8")

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 
+from pipeline.cli import main
 from pipeline.errors import PipelineError
 from pipeline.render import apply_translations
 from pipeline.source import load_document, split_cells
@@ -89,6 +94,147 @@ def test_git_conflict_markers_in_a_page_are_a_located_error_but_not_inside_code(
              "<<<<<<< HEAD alone, and a setext heading\n=======\n"]
     for text in shown:  # a page about git shows them in code; one marker alone is no conflict
         load_document("git.md", "# Git\n\n" + text)
+
+
+CONFLICT_ERROR = ("error: unresolved merge conflict: '<<<<<<<', '=======' and '>>>>>>>' lines "
+                  "(resolve it, then commit) [source.conflict]")
+
+# Pages as ``git merge`` left them (git 2.x, conflictStyle merge and diff3) when a conflict
+# involves a fence line, with the line of the ``<<<<<<<`` the error must name.
+FENCE_CONFLICTS = {
+    # both sides changed the fence's language: the markers after ```py were its code
+    "language": ("# Guide\n\nRun:\n\n<<<<<<< HEAD\n```py\n=======\n```python3\n>>>>>>> topic\nprint(1)\n```\n\n"
+                 "End.\n", 5),
+    "language, diff3": ("# Guide\n\nRun:\n\n<<<<<<< HEAD\n```py\n||||||| f014684\n```python\n=======\n```python3\n"
+                        ">>>>>>> topic\nprint(1)\n```\n\nEnd.\n", 5),
+    # one side made the fence a tilde fence, which no backtick line closes: the rest was code
+    "tilde": ("# Guide\n\nRun:\n\n<<<<<<< HEAD\n~~~ bash\n=======\n```\n>>>>>>> topic\nls\n```\n\nEnd.\n", 5),
+    "tilde, diff3": ("# Guide\n\nRun:\n\n<<<<<<< HEAD\n~~~ bash\n||||||| 3de8ca5\n~~~\n=======\n```\n>>>>>>> topic\n"
+                     "ls\n```\n\nEnd.\n", 5),
+    # the conflict opens inside a block and its other side's fence swallows the '>>>>>>>'
+    "across blocks": ("# Guide\n\n```bash\n<<<<<<< HEAD\nrun a2\n```\n\nText ours.\n=======\nrun a3\n```\n\n"
+                      "Text theirs.\n>>>>>>> topic\n\n```sh\nrun b\n```\n", 4),
+    # diff3 splits it in two: the first lies wholly in the block, as a page about git shows
+    # them (not told apart: see _refuse_conflict), the second is found
+    "across blocks, diff3": ("# Guide\n\n```bash\n<<<<<<< HEAD\nrun a2\n||||||| 9055285\nrun a\n=======\nrun a3\n"
+                             ">>>>>>> topic\n```\n\n<<<<<<< HEAD\nText ours.\n||||||| 9055285\nText.\n=======\n"
+                             "Text theirs.\n>>>>>>> topic\n\n```sh\nrun b\n```\n", 13),
+    # a page about git shows a conflict in a fence, then has one of its own
+    "shown, then real": ("# Git\n\n```text\n<<<<<<< HEAD\nOurs.\n=======\nTheirs.\n>>>>>>> topic\n```\n\n"
+                         "<<<<<<< HEAD\n```py\n=======\n```python\n>>>>>>> topic\nx = 1\n```\n", 11),
+    # a shown '<<<<<<<' alone does not pair with the real conflict's lines below it
+    "shown marker, then real": ("# Git\n\n```text\n<<<<<<< HEAD\n```\n\n<<<<<<< HEAD\n```py\n=======\n"
+                                "```python\n>>>>>>> topic\nx = 1\n```\n", 7),
+}
+
+
+@pytest.mark.parametrize("text, line", FENCE_CONFLICTS.values(), ids=FENCE_CONFLICTS.keys())
+@pytest.mark.parametrize("eol", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_a_conflict_around_a_fence_is_refused_at_its_first_line(text, line, eol):
+    """markdown-it took the fence a conflict's side opens for a code block, so the markers
+    after it were skipped as code, and the page was extracted and built with them."""
+    with pytest.raises(PipelineError) as info:
+        load_document("c.md", text.replace("\n", eol))
+    assert info.value.diagnostic.format() == f"c.md:{line}:1: {CONFLICT_ERROR}"
+
+
+GIT_MERGES = {  # base, ours, theirs: both sides change a fence line, or one adds or drops one
+    "language": ("```python\nprint(1)\n```\n", "```py\nprint(1)\n```\n", "```python3\nprint(1)\n```\n"),
+    "fence added": ("ls\n", "ls -l\n", "```bash\nls\n```\n"),
+    "fence dropped": ("```\nls\n```\n", "ls\n", "```\nls -la\n```\n"),
+    "tilde": ("~~~\nls\n~~~\n", "~~~ bash\nls\n~~~\n", "```\nls\n```\n"),
+    "across blocks": ("```bash\nrun a\n```\n\nText.\n\n```bash\nrun b\n```\n",
+                      "```bash\nrun a2\n```\n\nText ours.\n\n```bash\nrun b\n```\n",
+                      "```bash\nrun a3\n```\n\nText theirs.\n\n```sh\nrun b\n```\n"),
+}
+
+
+def _git_merge(folder: Path, base: str, ours: str, theirs: str, style: str) -> str | None:
+    """page.md as ``git merge topic`` leaves it on main (``ours``) when topic wrote ``theirs``
+    over their common ``base``; None when this git merged it without a conflict."""
+    def git(*args: str) -> int:
+        return subprocess.run(["git", "-C", str(folder), "-c", "user.name=t", "-c", "user.email=t@example.com",
+                               "-c", f"merge.conflictStyle={style}", *args], capture_output=True).returncode
+    page = folder / "page.md"
+
+    def commit(body: str) -> None:
+        page.write_text("# Guide\n\nRun:\n\n" + body + "\nEnd.\n", encoding="utf-8")
+        assert git("add", "page.md") == 0 and git("commit", "-q", "-m", "edit") == 0
+
+    assert git("init", "-q", "-b", "main") == 0
+    commit(base)
+    assert git("checkout", "-q", "-b", "topic") == 0
+    commit(theirs)
+    assert git("checkout", "-q", "main") == 0
+    commit(ours)
+    if git("merge", "topic") == 0:
+        return None
+    return page.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.parametrize("style", ["merge", "diff3", "zdiff3"])
+@pytest.mark.parametrize("base, ours, theirs", GIT_MERGES.values(), ids=GIT_MERGES.keys())
+def test_a_page_git_merged_with_a_conflict_around_a_fence_is_refused(tmp_path, base, ours, theirs, style):
+    """The conflicts as the installed git writes them: refused, located at a '<<<<<<<' line."""
+    text = _git_merge(tmp_path, base, ours, theirs, style)
+    if text is None or "<<<<<<<" not in text:
+        pytest.skip(f"this git merged the page without a conflict (conflictStyle={style})")
+    with pytest.raises(PipelineError) as info:
+        load_document("page.md", text)
+    assert info.value.diagnostic.code == "source.conflict"
+    assert text.splitlines()[info.value.diagnostic.location.line - 1].startswith("<<<<<<< ")
+
+
+GIT_TUTORIAL = """\
+# Resolving a conflict
+
+Git stops and marks the conflict:
+
+```text
+<<<<<<< HEAD
+Ours.
+=======
+Theirs.
+>>>>>>> topic
+```
+
+With `merge.conflictStyle=diff3` it shows the base too:
+
+~~~diff
+<<<<<<< HEAD
+```py
+||||||| base
+```python
+=======
+```python3
+>>>>>>> topic
+~~~
+
+In an indented block:
+
+    <<<<<<< HEAD
+    Ours.
+    =======
+    Theirs.
+    >>>>>>> topic
+
+Edit the file, then commit.
+"""
+
+
+def test_a_git_tutorial_showing_conflicts_in_code_blocks_still_builds(tmp_path, capsys):
+    """A page about git shows the markers in code blocks, fenced or indented; each block
+    holds a whole conflict, so the page is extracted and built as any other."""
+    (tmp_path / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["de-DE"]\n', encoding="utf-8")
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "git.md").write_text(GIT_TUTORIAL, encoding="utf-8")
+    assert main(["-C", str(tmp_path), "all"]) == 0, capsys.readouterr()
+    assert "[source.conflict]" not in capsys.readouterr().err
+    built = (tmp_path / "out" / "markdown" / "de-DE" / "git.md").read_text(encoding="utf-8")
+    assert built == GIT_TUTORIAL
+    pot = (tmp_path / "locales" / "pot" / "git.pot").read_text(encoding="utf-8")
+    assert "<<<<<<<" not in pot and 'msgid "Edit the file, then commit."' in pot
 
 
 def test_quoted_front_matter_value_is_unquoted_in_msgid():
