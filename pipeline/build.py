@@ -112,10 +112,12 @@ def unit_fingerprint(settings: Settings, base: str, locale: str, pages: tuple[st
                      digests: dict[Path, str] | None = None, page_list: str = "",
                      all_pages: frozenset[str] = frozenset()) -> str:
     """The page (first) and its includes: their source bytes and this locale's PO bytes; and
-    ``page_list`` (``page_list_digest`` of ``all_pages``) when one of them has a site-root or
-    ``~/`` link, or a relative page link to no page of ``all_pages`` in that letter case: the
-    links whose built form depends on which pages exist (their letter case). ``digests``
-    memoizes file digests across calls (a page is in every locale's units)."""
+    ``page_list`` (``page_list_digest`` of ``all_pages`` and of the ``.md`` files that are no
+    pages) when one of them has a site-root or ``~/`` link, or a relative page link to no page
+    of ``all_pages`` in that letter case: the links whose built form depends on which pages
+    exist (their letter case), and on which ``.md`` files that are no pages do (such a link
+    keeps its ``.md``: ``render.LinkContext``). ``digests`` memoizes file digests across calls
+    (a page is in every locale's units)."""
     memo = digests if digests is not None else {}
 
     def of(path: Path, page: str | None) -> str:
@@ -156,21 +158,25 @@ _RELATIVE_DESTINATION = re.compile(
 
 def _has_inexact_page_link(data: bytes, page: str, all_pages: frozenset[str]) -> bool:
     """Whether ``page`` links to a page that is not in ``all_pages`` in that letter case: its
-    built link then depends on which pages exist (``render`` writes the page's real case)."""
+    built link then depends on which pages exist (``render`` writes the page's real case),
+    and on which ``.md`` files that are no pages do. A ``.MD`` link is never exact: a file
+    of that very name, no page, would win over the page ``.md``."""
     if not all_pages:
         return False
     folder = posixpath.dirname(page)
     for match in _RELATIVE_DESTINATION.finditer(data):
         path = match.group(1).decode("utf-8", "replace").replace("\\", "/")
-        if posixpath.splitext(path)[1].lower() in ("", ".md") and not path.endswith("/") and \
-                not has_page(page_stem(folder, path), all_pages):
+        suffix = posixpath.splitext(path)[1]
+        if suffix.lower() in ("", ".md") and not path.endswith("/") and \
+                (suffix not in ("", ".md") or not has_page(page_stem(folder, path), all_pages)):
             return True
     return False
 
 
-def page_list_digest(pages: Iterable[str]) -> str:
-    """What the built links of a page with site-root links depend on: the pages that exist."""
-    return digest(*sorted(pages))
+def page_list_digest(pages: Iterable[str], non_page_md: Iterable[str] = ()) -> str:
+    """What the built links of a page with site-root links depend on: the pages that exist,
+    and the ``.md`` files that are no pages (after an empty part: no page is named "")."""
+    return digest(*sorted(pages), "", *sorted(non_page_md))
 
 
 def in_shard(page: str, shard: tuple[int, int]) -> bool:
@@ -191,7 +197,8 @@ def _base_fingerprint(settings: Settings, options: BuildOptions, all_pages: list
 def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> Outcome:
     outcome = Outcome()
     started = time.perf_counter()
-    all_pages = source_pages(settings, outcome.diagnostics)
+    non_page_md: list[str] = []
+    all_pages = source_pages(settings, outcome.diagnostics, non_page_md)
     pages = [p for p in all_pages if in_shard(p, options.shard)]
     k, n = options.shard
     cache_dir = settings.out / ".cache"
@@ -201,7 +208,7 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     # (a whole build removes the shards' records it merged), as when a shard ran over a whole build
     cache.units.update(merged_units(merged_shards))
     base = _base_fingerprint(settings, options, all_pages)
-    page_list = page_list_digest(all_pages)
+    page_list = page_list_digest(all_pages, non_page_md)
     known_pages = frozenset(all_pages)
     stale: dict[str, list[str]] = {}
     fresh: dict[str, UnitRecord] = {}
@@ -462,7 +469,8 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
                 assets.update(record.assets)
         arguments = (shop.env, locale, settings.source_locale, settings.published_locales, documents, translations, metas,
                      settings.project)
-        options = dict(coverage=total.coverage, site_map=settings.site_map, all_paths=pages)
+        options = dict(coverage=total.coverage, site_map=settings.site_map, all_paths=pages,
+                       non_page_md=shop.non_page_md)
         try:
             with located_template_errors(settings):
                 outputs.update(site.locale_outputs(*arguments, **options))

@@ -60,19 +60,21 @@ def page_url(base_url: str, locale: str, page: str) -> str:
 
 def error_entries(documents: Sequence[Document], translations: Mapping[str, Mapping[str, str]], locale: str,
                   base_url: str = "../../html/{locale}/", site_map: tuple[tuple[str, str], ...] = (),
-                  pages: Collection[str] = (), is_source: bool = False) -> tuple[ErrorEntry, ...]:
+                  pages: Collection[str] = (), is_source: bool = False,
+                  non_page_md: Collection[str] = ()) -> tuple[ErrorEntry, ...]:
     """The error rows of every page, in page order then row order; the first page wins a code.
 
     ``translations`` maps a page path to its msgid -> msgstr mapping (missing: untranslated).
     The default ``base_url`` is relative to ``out/catalog/<locale>/errors.json``. ``is_source``:
-    ``locale`` is the source locale (every entry is complete).
+    ``locale`` is the source locale (every entry is complete). ``pages`` and ``non_page_md``
+    map the rows' links as in the page (``render.LinkContext``).
     """
     seen: set[str] = set()
     entries: list[ErrorEntry] = []
     for document in sorted(documents, key=lambda d: d.path):
         mapping = translations.get(document.path, {})
         url = page_url(base_url, locale, document.path)
-        context = LinkContext(document.path, tuple(site_map), frozenset(pages))
+        context = LinkContext(document.path, tuple(site_map), frozenset(pages), frozenset(non_page_md))
         for code, cells, pieces in _error_rows(document):
             if code in seen:
                 continue

@@ -161,12 +161,25 @@ def list_files(root: Path, skip: Collection[str] = (), unusable: list[str] | Non
     return sorted(_usable(_walk(root, skip), unusable))
 
 
-def list_pages(root: Path, skip: Collection[str] = (), unusable: list[str] | None = None) -> list[str]:
+def list_pages(root: Path, skip: Collection[str] = (), unusable: list[str] | None = None,
+               non_page_md: list[str] | None = None) -> list[str]:
     """Markdown pages below ``root`` as sorted POSIX relative paths, but those in the folders
     ``skip`` (root-relative POSIX paths) and those ``name_problem`` refuses (added to
     ``unusable``). A symbolic link to a missing file is a page (that cannot be read: an error
-    where it is read, not a page silently left out)."""
-    pages = (p for p in _walk(root, skip) if is_page(p) and ((root / p).is_file() or (root / p).is_symlink()))
+    where it is read, not a page silently left out).
+
+    ``non_page_md``, when given, gets (sorted) the files of the same walk named ``.md`` in any
+    letter case that are no pages (``is_page``): a link names them as files, which the HTML
+    links as they are, not as a built ``.html``."""
+    pages: list[str] = []
+    for path in _walk(root, skip):
+        if is_page(path):
+            if (root / path).is_file() or (root / path).is_symlink():
+                pages.append(path)
+        elif non_page_md is not None and path.lower().endswith(".md") and (root / path).is_file():
+            non_page_md.append(path)
+    if non_page_md is not None:
+        non_page_md[:] = sorted(_usable(non_page_md, None))  # a name we cannot write is no link target either
     return sorted(_usable(pages, unusable))
 
 

@@ -11,9 +11,10 @@ How a target is judged (diagnostic codes in brackets)
       fetched, never reported.
     * Relative paths resolve against the page's folder; ``~/x`` against the nearest folder
       (the page's or an ancestor, within the checked root) that holds a ``docfx.json``; a path
-      that exists as written wins, else ``path + ".md"`` (DocFX: extension-less targets are
-      pages -- tried second because ``...-8.0-management`` has a dot but no extension).
-      Query strings are ignored and ``%xx`` is decoded.
+      that exists as written wins, else ``path + ".md"`` when that is a page (DocFX:
+      extension-less targets are pages -- tried second because ``...-8.0-management`` has a
+      dot but no extension; a page as ``files.is_page`` says, so not ``.github/x.md``, which
+      is a file). Query strings are ignored and ``%xx`` is decoded.
     * Site-root ``/a/b`` paths go through the site map: the longest prefix that matches whole
       path segments, case-insensitively (the published site's URLs are), gives the folder; the
       rest is resolved like a relative path from that folder. A root path no prefix matches
@@ -31,7 +32,8 @@ How a target is judged (diagnostic codes in brackets)
     * Otherwise: error ``broken link 'target': no such file`` [link.missing-file] with a
       "did you mean" hint (difflib) when an existing target is close.
 
-How a ``#fragment`` is judged (only for targets that are Markdown pages)
+How a ``#fragment`` is judged (only for targets that are pages, ``files.is_page``: not
+``.github/x.md`` nor ``x.MD``, files that the built HTML serves as they are, without ids)
     The page's ids are its headings' slugs under the canonical rule (``slugs.slug_github``,
     markdig's GitHub rule, de-duplicated ``-1``, ``-2``), its explicit ``<a name>``/``id=``
     anchors, and the ids of the pages it ``[!INCLUDE]``s. A fragment equal to one of them is
@@ -63,7 +65,7 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote
 
-from pipeline.files import list_files
+from pipeline.files import is_page, list_files
 from pipeline.linkscan import Link, PageScan, scan_text
 from pipeline.model import Diagnostic, Location
 from pipeline.slugs import slug_docfx_2016, slug_github, unique_slugs
@@ -272,7 +274,8 @@ def _match_prefix(path: str, site: Site) -> tuple[str, str] | None:
 
 
 def _lookup(candidate: str, site: Site) -> tuple[str, bool] | None:
-    """(existing path, exact case?) for ``candidate`` or ``candidate.md``."""
+    """(existing path, exact case?) for ``candidate``, or ``candidate.md`` when that is a page
+    (an extension-less target names a page: ``files.is_page``, the build's rule)."""
     found = _lookup_in(candidate, site)
     _record("lookup", (candidate,), found, site)
     return found
@@ -281,11 +284,11 @@ def _lookup(candidate: str, site: Site) -> tuple[str, bool] | None:
 def _lookup_in(candidate: str, site: Site) -> tuple[str, bool] | None:
     tries = [candidate] if candidate.lower().endswith(_PAGE_SUFFIX) else [candidate, candidate + _PAGE_SUFFIX]
     for path in tries:
-        if path in site.files:
+        if path in site.files and (path == candidate or is_page(path)):
             return path, True
     for path in tries:
         found = site.by_lower.get(path.lower())
-        if found is not None:
+        if found is not None and (path == candidate or is_page(found)):
             return found, False
     return None
 
@@ -312,7 +315,7 @@ def _as_written(found: str, page: str, style: str, site: Site, had_suffix: bool)
         shown = "~/" + posixpath.relpath(found, _docfx_root(page, site) or ".")
     if not shown:
         shown = posixpath.relpath(found, posixpath.dirname(page) or ".")
-    if not had_suffix and shown.lower().endswith(_PAGE_SUFFIX):
+    if not had_suffix and shown.lower().endswith(_PAGE_SUFFIX) and is_page(found):  # a file keeps its name
         shown = shown[: -len(_PAGE_SUFFIX)]
     return shown
 
@@ -562,13 +565,17 @@ def check_page(page: str, scan: PageScan, site: Site, anchors_of: Callable[[str]
 
     ``rewrite`` turns targets written in another form than the site's files into the site's
     terms before they are resolved (built HTML: ``x.html#a`` -> ``x.md#a``); messages then
-    name the target as written, and a hint or another page the ``.html`` way."""
+    name the target as written, and a hint or another page the ``.html`` way. A target so
+    rewritten names a page: a file of that name that is none (``.github/x.md`` for
+    ``.github/x.html``) does not answer it, as no ``.html`` is built of it."""
     shown = page if display is None else display
     diagnostics = [Diagnostic(Location(shown, m.line, m.column), "error", m.message, m.code) for m in scan.malformed]
     results = []
     for link in scan.links:
         target = link.target if rewrite is None else rewrite(link.target)
         resolution = resolve_link(page, target, site)
+        if target != link.target:
+            resolution = _as_page(resolution)
         results.append(LinkResult(page, link, resolution))
         if not resolution.notes and resolution.status != "missing" and not resolution.fragment:
             continue  # nothing to report (most links)
@@ -583,7 +590,7 @@ def check_page(page: str, scan: PageScan, site: Site, anchors_of: Callable[[str]
             continue
         if resolution.status != "ok" or not resolution.fragment:
             continue
-        if not resolution.path.lower().endswith(_PAGE_SUFFIX):
+        if not is_page(resolution.path):  # an image, or a .md file that is no page: no ids to check
             continue
         anchors = anchors_of(resolution.path)
         if anchors is None:
@@ -598,6 +605,14 @@ def check_page(page: str, scan: PageScan, site: Site, anchors_of: Callable[[str]
             diagnostics.append(Diagnostic(where, severity, f"{lead} '{link.target}': {message}", code))
     diagnostics.sort(key=lambda d: (d.location.line, d.location.column))  # stable: a link's notes stay in order
     return diagnostics, results
+
+
+def _as_page(resolution: Resolution) -> Resolution:
+    """A rewritten target's resolution (``check_page``): missing when it found a file that is
+    no page, as the site has no page of that name."""
+    if resolution.status != "ok" or is_page(resolution.path):
+        return resolution
+    return Resolution("missing", resolution.path, resolution.fragment)
 
 
 def _hint_as_target(hint: str, target: str, rewrite: Callable[[str], str] | None) -> str:
@@ -646,7 +661,8 @@ class Anchors:
 def scan_site(root: Path, files: list[str] | None, site_map: Mapping[str, str],
               redirects: Mapping[str, str] | None = None, display_root: str = "",
               scanner: Callable[[str], PageScan] = scan_text) -> SiteReport:
-    """Check the Markdown pages ``files`` (root-relative; default: all ``*.md`` under ``root``).
+    """Check the Markdown pages ``files`` (root-relative; default: the pages under ``root``,
+    ``files.is_page``).
 
     Reads every file name under ``root`` and the text of the pages checked or linked to with a
     fragment; each text is scanned once by ``scanner`` (default ``scan_text``), so a caller can
@@ -670,7 +686,7 @@ def scan_site(root: Path, files: list[str] | None, site_map: Mapping[str, str],
 
     anchors_of = Anchors(site, scan_of)
 
-    pages = sorted(files if files is not None else [f for f in all_files if f.lower().endswith(_PAGE_SUFFIX)])
+    pages = sorted(files if files is not None else [f for f in all_files if is_page(f)])
     diagnostics: list[Diagnostic] = []
     results: list[LinkResult] = []
     for page in pages:

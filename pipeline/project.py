@@ -112,13 +112,15 @@ def load_source(settings: Settings, page: str, data: bytes | None = None) -> Doc
         raise PipelineError(exc.diagnostic._replace(location=where)) from None
 
 
-def source_pages(settings: Settings, diagnostics: list[Diagnostic] | None = None) -> list[str]:
+def source_pages(settings: Settings, diagnostics: list[Diagnostic] | None = None,
+                 non_page_md: list[str] | None = None) -> list[str]:
     """The source pages: the Markdown files below the source folder, but in our own folders
     there (``Settings.inside_source``: the output of the last run is no page of this one) and
     those whose name cannot be written (each one ``source.name`` error in ``diagnostics``,
-    when the caller reports them: ``unusable_name_errors``)."""
+    when the caller reports them: ``unusable_name_errors``). ``non_page_md``, when given, gets
+    the source's ``.md`` files that are no pages (``files.list_pages``)."""
     unusable: list[str] = []
-    pages = list_pages(settings.source, settings.inside_source, unusable)
+    pages = list_pages(settings.source, settings.inside_source, unusable, non_page_md)
     if diagnostics is not None:
         diagnostics += unusable_name_errors(settings, unusable)
     return pages

@@ -100,6 +100,7 @@ class Page:
     alternates: tuple[tuple[str, str], ...] = ()
     site_map: tuple[tuple[str, str], ...] = ()
     pages: frozenset[str] = frozenset()  # every source page, for case-insensitive link mapping
+    non_page_md: frozenset[str] = frozenset()  # the source's .md files that are no pages: linked as files
     source_lang: str = ""  # the source locale's ``lang`` and ``dir``, for text shown in it
     source_dir: str = "ltr"
     in_source_language: bool = False  # a translated locale's page none of whose body is translated
@@ -430,7 +431,7 @@ def markdown_renderer() -> MarkdownIt:
 
 def render_html_body(markdown_text: str, error_codes: tuple[str, ...], *, page_path: str = "",
                      site_map: tuple[tuple[str, str], ...] = (), pages: Collection[str] = (),
-                     fallback: Fallback | None = None) -> str:
+                     non_page_md: Collection[str] = (), fallback: Fallback | None = None) -> str:
     """Valid, safe HTML for the portable Markdown of the page at ``page_path``.
 
     Error-table rows get ``id`` = error code and their code cell becomes a row header;
@@ -451,20 +452,23 @@ def render_html_body(markdown_text: str, error_codes: tuple[str, ...], *, page_p
                 tokens[index + 1].tag = tokens[index + 3].tag = "th"
                 tokens[index + 1].attrSet("scope", "row")
     html = md.renderer.render(tokens, md.options, {})
-    return finish_html(html, LinkContext(page_path, tuple(site_map), frozenset(pages)), fallback)
+    context = LinkContext(page_path, tuple(site_map), frozenset(pages), frozenset(non_page_md))
+    return finish_html(html, context, fallback)
 
 
 def html_href(href: str, page_path: str = "", site_map: tuple[tuple[str, str], ...] = (),
-              pages: Collection[str] = ()) -> str:
+              pages: Collection[str] = (), non_page_md: Collection[str] = ()) -> str:
     """Where a link of the page at ``page_path`` points in the built HTML of the same locale.
 
     Relative ``.md`` and extension-less page links get ``.html``; ``..\\x.md`` and ``~/x.md``
     (the source root) are made relative POSIX paths; a site-root link (``/intune/x``) under
     a ``site_map`` URL prefix becomes the relative path of the built page in that folder
     (matched without regard to letter case against ``pages`` when given). External URLs,
-    fragments, other site-root links and links to non-page files are kept.
+    fragments, other site-root links and links to non-page files are kept: images, and the
+    ``.md`` files of ``non_page_md`` (``.github/x.md``, ``X.MD``: no page, never built).
     """
-    return _map_url(href, LinkContext(page_path, tuple(site_map), frozenset(pages)), page=True)
+    context = LinkContext(page_path, tuple(site_map), frozenset(pages), frozenset(non_page_md))
+    return _map_url(href, context, page=True)
 
 
 def render_page(env: Environment, fmt: str, page: Page, document: Document, translated: tuple[str, str],
@@ -484,7 +488,8 @@ def render_page(env: Environment, fmt: str, page: Page, document: Document, tran
     html = body_cache.get(key) if body_cache is not None else None
     if html is None:
         html = render_html_body(markdown_text, document.error_codes, page_path=document.path,
-                                site_map=page.site_map, pages=page.pages, fallback=fallback)
+                                site_map=page.site_map, pages=page.pages, non_page_md=page.non_page_md,
+                                fallback=fallback)
         if body_cache is not None:
             body_cache[key] = html
     return html_file(template.render(page=page, body=Markup(html)))
@@ -524,11 +529,14 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 @dataclass(frozen=True)
 class LinkContext:
-    """What link mapping needs to know: the page (source-relative), the site map, the pages."""
+    """What link mapping needs to know: the page (source-relative), the site map, the pages,
+    and the source's ``.md`` files that are no pages (``files.is_page``): a link to one of
+    those names a file, which keeps its target, where a link to a page gets ``.html``."""
 
     page_path: str = ""
     site_map: tuple[tuple[str, str], ...] = ()
     pages: frozenset[str] = frozenset()
+    non_page_md: frozenset[str] = frozenset()
 
 
 def asset_href(src: str, page_path: str = "", site_map: tuple[tuple[str, str], ...] = ()) -> str:
@@ -557,24 +565,48 @@ def _map_url(url: str, context: LinkContext, page: bool) -> str:
         target = _site_path(mapped, context, page)
     else:
         mapped = _with_suffix(path, page)
-        if page and context.pages and mapped != path and not path.endswith("/"):
-            mapped = _page_in_its_case(path, mapped, page_dir, context.pages)
+        if page and (context.pages or context.non_page_md) and mapped != path and not path.endswith("/"):
+            mapped = _page_in_its_case(path, mapped, page_dir, context)
         return mapped + rest
     return relative_url(posixpath.relpath(target, page_dir or ".")) + rest
 
 
-def _page_in_its_case(path: str, mapped: str, page_dir: str, pages: frozenset[str]) -> str:
+def _page_in_its_case(path: str, mapped: str, page_dir: str, context: LinkContext) -> str:
     """A relative page link (``path``, built as ``mapped``) to a page that exists only in other
     letter case, written in the page's case (``other.md`` -> ``Other.html``): the docs
-    platform ignores case, a static server on Linux does not. Any other link as ``mapped``."""
+    platform ignores case, a static server on Linux does not. A link to a ``.md`` file that
+    is no page (``LinkContext.non_page_md``) as ``path``: nothing builds it, the build copies
+    it under that name. A name of both in some letter case is what it is in the link's case,
+    else the page's (``links`` resolves so). Any other link as ``mapped``."""
+    file_named = ""
+    if context.non_page_md:  # most sites have none: no path worked out for them
+        file_named = _names_non_page_md(posixpath.normpath(posixpath.join(page_dir, path)), context.non_page_md)
+    if file_named == "exact":  # before the pages: 'X.MD' names that file, not the page 'X.md'
+        return path
     stem = page_stem(page_dir, path)
-    if has_page(stem, pages):
+    if has_page(stem, context.pages):
         return mapped
-    found = _pages_by_stem(pages).get(stem.casefold())
+    found = _pages_by_stem(context.pages).get(stem.casefold())
     if found is None:
-        return mapped
+        return path if file_named else mapped
     built = posixpath.relpath(found[:-3] + ".html", page_dir or ".")
     return "./" + built if mapped.startswith("./") and not built.startswith(".") else built
+
+
+def _names_non_page_md(target: str, non_page_md: frozenset[str]) -> str:
+    """Whether the source-relative ``target`` is one of ``non_page_md`` (the ``.md`` files that
+    are no pages): "exact", "case" (only when letter case is ignored), or ""."""
+    if not non_page_md or not target.lower().endswith(".md"):
+        return ""
+    if target in non_page_md:
+        return "exact"
+    return "case" if target.casefold() in _casefolded(non_page_md) else ""
+
+
+@functools.lru_cache(maxsize=4)
+def _casefolded(names: frozenset[str]) -> frozenset[str]:
+    """``names`` case-folded, once per run's set (as ``_pages_by_stem``)."""
+    return frozenset(name.casefold() for name in names)
 
 
 @functools.lru_cache(maxsize=4)
@@ -604,13 +636,18 @@ def _unmap_prefix(path: str, site_map: tuple[tuple[str, str], ...]) -> str | Non
 
 
 def _site_path(target: str, context: LinkContext, page: bool) -> str:
-    """A source-relative target, matched case-insensitively to a known page, as built."""
+    """A source-relative target, matched case-insensitively to a known page, as built; a
+    ``.md`` file that is no page (``LinkContext.non_page_md``) as it is."""
+    if page and _names_non_page_md(target, context.non_page_md) == "exact":
+        return target
     if page and context.pages:
         stem = target[:-3] if target.lower().endswith(".md") else target
         by_stem = _pages_by_stem(context.pages)
         found = by_stem.get(stem.casefold()) or by_stem.get(f"{stem}/index".casefold())
         if found:
             return found[:-3] + ".html"
+    if page and _names_non_page_md(target, context.non_page_md):
+        return target
     return _with_suffix(target, page)
 
 
@@ -746,7 +783,8 @@ def _clean_attributes(element: lxml.html.HtmlElement, tag: str, context: LinkCon
             if lowered == "srcset" or not is_safe_url(value):
                 del element.attrib[name]
             elif lowered == "href" and tag == "a":
-                element.set(name, html_href(value, context.page_path, context.site_map, context.pages))
+                element.set(name, html_href(value, context.page_path, context.site_map, context.pages,
+                                            context.non_page_md))
             elif lowered == "src" and tag == "img":
                 element.set(name, asset_href(value, context.page_path, context.site_map))
     if tag == "a" and element.get("name") is not None:

@@ -201,7 +201,8 @@ def locale_outputs(env: Environment, locale: str, source_locale: str, all_locale
                    documents: Sequence[Document], translations: Mapping[str, Mapping[str, str]],
                    pages: Sequence[Page], domain: str, title: str = "", coverage: float | None = None,
                    site_map: tuple[tuple[str, str], ...] = (), base_url: str = "../../html/{locale}/",
-                   all_paths: Collection[str] | None = None, with_index: bool = True) -> dict[str, str | bytes]:
+                   all_paths: Collection[str] | None = None, with_index: bool = True,
+                   non_page_md: Collection[str] = ()) -> dict[str, str | bytes]:
     """One locale's site-level files, by path relative to ``out/``.
 
     ``html/<locale>/index.html``, ``catalog/<locale>/errors.json`` and
@@ -209,12 +210,15 @@ def locale_outputs(env: Environment, locale: str, source_locale: str, all_locale
     ``translations``: page path -> the vetted msgid -> msgstr mapping the page was built with
     (empty for the source locale); ``pages``: the ``render.Page`` records of the pages
     published in this locale. ``all_paths``: every source page (default: ``documents``'
-    paths), when ``documents`` holds only the pages with an error table. ``with_index=False``:
-    the error catalogs only (for a broken index template).
+    paths), when ``documents`` holds only the pages with an error table; ``non_page_md``: the
+    source's ``.md`` files that are no pages, which the error rows' links name as files
+    (``render.LinkContext``). ``with_index=False``: the error catalogs only (for a broken
+    index template).
     """
     is_source = locale == source_locale
     paths = list(all_paths) if all_paths is not None else [d.path for d in documents]
-    entries = errorcatalog.error_entries(documents, translations, locale, base_url, site_map, paths, is_source)
+    entries = errorcatalog.error_entries(documents, translations, locale, base_url, site_map, paths, is_source,
+                                         non_page_md)
     messages = errorcatalog.mo_messages(documents, {} if is_source else translations, entries)
     name = index_file(paths)
     outputs: dict[str, str | bytes] = {}

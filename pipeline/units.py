@@ -36,28 +36,32 @@ from .runrecord import content_digest
 
 @dataclass(frozen=True)
 class Tools:
-    """What the chunks of one run share in a process: the source page list, the Jinja
-    environment (each template compiled once) and the glossary. Nothing here depends on a
-    page's content, so it stays valid for the whole run."""
+    """What the chunks of one run share in a process: the source page list (and the list of
+    the ``.md`` files that are no pages), the Jinja environment (each template compiled once)
+    and the glossary. Nothing here depends on a page's content, so it stays valid for the
+    whole run."""
 
     all_pages: frozenset[str]
     env: jinja2.Environment
     glossary: frozenset[str]
-    page_list: str  # build.page_list_digest(all_pages)
+    page_list: str  # build.page_list_digest(all_pages, non_page_md)
     review_parts: tuple[str, str, str]  # the settings, glossary and code parts of ``review.review_key``
+    non_page_md: frozenset[str] = frozenset()  # links name them as files (``render.LinkContext``)
 
 
 def make_tools(settings: Settings, glossary: frozenset[str] | None = None) -> Tools:
     """The run's tools; ``glossary``: the glossary already read (by the process that starts
     the workers: an error reading it is then reported once, not lost in a worker's start)."""
-    all_pages = frozenset(source_pages(settings))
+    non_page_md: list[str] = []
+    all_pages = frozenset(source_pages(settings, non_page_md=non_page_md))
     env = render.make_environment(settings.templates)
     env.globals["index_file"] = index_file(all_pages)
     if glossary is None:
         glossary = load_glossary_file(settings)
     glossary_bytes = read_bytes(settings.glossary) if settings.glossary else None
     glossary_digest = "" if glossary_bytes is None else content_digest(glossary_bytes)
-    return Tools(all_pages, env, glossary, page_list_digest(all_pages), (repr(settings), glossary_digest, code_key()))
+    return Tools(all_pages, env, glossary, page_list_digest(all_pages, non_page_md),
+                 (repr(settings), glossary_digest, code_key()), frozenset(non_page_md))
 
 
 _worker_tools: Tools | None = None  # a worker process's, for the run whose pool started it
@@ -76,6 +80,7 @@ class Workshop:
         tools = tools or make_tools(settings)
         self.settings = settings
         self.all_pages = tools.all_pages
+        self.non_page_md = tools.non_page_md
         self.page_list = tools.page_list
         self.env = tools.env
         self.glossary = tools.glossary
@@ -222,7 +227,8 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
         result.records[locale] = UnitRecord(fingerprint, (), (), stats.as_tuple(), skipped=True,
                                             **shop.recorded_review(locale, document))
         return
-    meta = page_meta(settings, locale, document, translations, stats.coverage, shop.all_pages, published=published)
+    meta = page_meta(settings, locale, document, translations, stats.coverage, shop.all_pages, published=published,
+                     non_page_md=shop.non_page_md)
     includes: list[str] = []
     renderers = page_renderers(shop.env, meta, document, translations,
                                shop.include_resolver(locale, document, includes), shop.html_bodies,
@@ -271,10 +277,12 @@ def _render(settings: Settings, renderers: dict[str, Callable[[], str]],
 
 def page_meta(settings: Settings, locale: str, document: Document | None, translations: dict[str, str],
               coverage: float, pages: frozenset[str] = frozenset(), path: str = "", title: str = "",
-              published: Sequence[str] | None = None) -> render.Page:
+              published: Sequence[str] | None = None, non_page_md: frozenset[str] = frozenset()) -> render.Page:
     """What templates see of a page; without a document (the index), ``path`` and ``title``.
     ``published``: the locales the page is published in (``build.page_locales``; by default
-    every locale of the site but the pseudo-locales), which its alternates name."""
+    every locale of the site but the pseudo-locales), which its alternates name. ``pages``
+    and ``non_page_md``: the source's pages and ``.md`` files that are no pages, which its
+    links name (``render.LinkContext``)."""
     if locale not in PSEUDO_LOCALES:
         babel_locale(locale)  # an unknown locale is an error here too
     lang, direction = site.html_lang(locale), site.text_direction(locale)
@@ -299,6 +307,7 @@ def page_meta(settings: Settings, locale: str, document: Document | None, transl
         alternates=alternates,
         site_map=settings.site_map,
         pages=pages,
+        non_page_md=non_page_md,
         source_lang=site.html_lang(settings.source_locale),
         source_dir=site.text_direction(settings.source_locale),
         in_source_language=(document is not None and locale != settings.source_locale

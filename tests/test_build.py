@@ -275,6 +275,36 @@ def test_links_in_other_letter_case_work_in_the_built_html_on_a_case_sensitive_s
     assert 'href="Gone.html"' in (project / "out/html/en-US/page.html").read_text(encoding="utf-8")
 
 
+def test_links_to_md_files_that_are_no_pages_keep_their_target_in_the_html(tmp_path):
+    """``.github/CONTRIBUTING.md``, a package's README under ``node_modules/`` and ``NOTES.MD``
+    are files, not pages (``files.is_page``): no build makes them ``.html``, yet the HTML
+    linked them so (dead links). They keep the target as written and are copied beside the
+    page, as an image is; a link to a page, or to no file at all, still gets ``.html``."""
+    project = tmp_path / "site"
+    files = {".github/CONTRIBUTING.md": "# Contributing\n", "node_modules/pkg/README.md": "# Pkg\n",
+             "NOTES.MD": "# Notes\n", "Other.md": "# Other\n",
+             "page.md": "# Page\n\n[c](.github/CONTRIBUTING.md#rules) [r](node_modules/pkg/README.md) [n](NOTES.MD) "
+                        "[o](other.md) [g](gone.md)\n",
+             "docs/sub.md": "# Sub\n\n[c](../.github/CONTRIBUTING.md) [n](~/NOTES.MD)\n"}
+    for name, text in files.items():
+        (project / "source" / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / "source" / name).write_text(text, encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "build"]) == 0
+
+    def body_links(page: Path) -> list[str]:
+        return re.findall(r'<a href="([^"]*)"', page.read_text(encoding="utf-8").split("<article")[1])
+
+    for locale in ("en-US", "fr-FR"):
+        html = project / "out/html" / locale
+        assert body_links(html / "page.html") == [
+            ".github/CONTRIBUTING.md#rules", "node_modules/pkg/README.md", "NOTES.MD", "Other.html", "gone.html"]
+        assert body_links(html / "docs/sub.html") == ["../.github/CONTRIBUTING.md", "../NOTES.MD"]
+        for name in (".github/CONTRIBUTING.md", "node_modules/pkg/README.md", "NOTES.MD"):
+            assert (html / name).read_text(encoding="utf-8") == files[name]
+    assert "[n](NOTES.MD)" in (project / "out/markdown/en-US/page.md").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"])
 def test_alerts_become_portable_labels_in_the_page_language(tmp_path, eol):
     """With CRLF line endings (13 English pages of the corpus have an alert line ending so)

@@ -998,3 +998,30 @@ def test_a_unit_the_last_build_failed_lends_the_check_no_review(project, capsys)
         stored.unlink()
     found = check(project, capsys, "--no-outputs")[1]
     assert [line for line in found if "[qa." in line] == [line for line in expected[1] if "[qa." in line]
+
+
+def test_html_links_to_md_files_that_are_no_pages_are_checked_as_the_build_writes_them(tmp_path, capsys):
+    """The HTML check reads ``x.html`` as the page ``x.md``, and so took ``.github/CONTRIBUTING.md``
+    (a file, no page: ``files.is_page``) for the page behind ``.github/CONTRIBUTING.html``: the
+    dead link the build wrote passed, and ``NOTES.html`` (for ``NOTES.MD``) only warned of letter
+    case. The build now keeps the ``.md`` targets, which pass; a ``.html`` one is a broken link."""
+    project = tmp_path / "site"
+    (project / "source" / ".github").mkdir(parents=True)
+    (project / "source" / ".github" / "CONTRIBUTING.md").write_text("# Contributing\n", encoding="utf-8")
+    (project / "source" / "NOTES.MD").write_text("# Notes\n", encoding="utf-8")
+    (project / "source" / "page.md").write_text(
+        "# Page\n\n[c](.github/CONTRIBUTING.md#rules) and [n](NOTES.MD).\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\n', encoding="utf-8")
+    assert main(["-C", str(project), "build"]) == 0
+    capsys.readouterr()
+    assert check(project, capsys, "--format", "json")[0] == 0
+    page = project / "out/html/en-US/page.html"
+    html = page.read_text(encoding="utf-8")
+    assert 'href=".github/CONTRIBUTING.md#rules"' in html and 'href="NOTES.MD"' in html
+    page.write_text(html.replace('href=".github/CONTRIBUTING.md#rules"', 'href=".github/CONTRIBUTING.html#rules"')
+                    .replace('href="NOTES.MD"', 'href="NOTES.html"'), encoding="utf-8")
+    code, out, _ = check(project, capsys, "--format", "json")
+    findings = json.loads("\n".join(out))["findings"]
+    assert code == 1 and [(f["path"], f["severity"], f["code"], f["target"]) for f in findings] == [
+        ("out/html/en-US/page.html", "error", "link.missing-file", ".github/CONTRIBUTING.html#rules"),
+        ("out/html/en-US/page.html", "error", "link.missing-file", "NOTES.html")]

@@ -317,6 +317,29 @@ def test_site_root_links_find_pages_regardless_of_letter_case() -> None:
     assert html_href("/Intune/Understand-Explore", "EndUser/page.md", site_map, pages) == "../Understand/index.html"
 
 
+def test_links_to_md_files_that_are_no_pages_keep_their_target() -> None:
+    """A ``.md`` file that is no page (``files.is_page``: in a hidden folder or ``node_modules``,
+    or ``.MD``) is never built: a link to it keeps its target (the build copies the file there,
+    under the name the link uses). A page of that name, in that letter case, wins; a link to
+    no file at all, or an extension-less one (a page's), still gets ``.html``."""
+    pages = {"EndUser/page.md", "EndUser/Other.md", "x.md", "Y.md"}
+    files = {"EndUser/.github/CONTRIBUTING.md", "EndUser/node_modules/pkg/README.md", "NOTES.MD", "X.MD", "Y.MD"}
+    site_map = (("/intune", ""),)
+
+    def href(target: str) -> str:
+        return html_href(target, "EndUser/page.md", site_map, pages, files)
+
+    assert href(".github/CONTRIBUTING.md#rules") == ".github/CONTRIBUTING.md#rules"
+    assert href("node_modules/pkg/README.md") == "node_modules/pkg/README.md"
+    assert href("..\\NOTES.MD") == "../NOTES.MD"
+    assert href("../notes.md") == "../notes.md"  # the file in other letter case: copied to this name
+    assert href("~/NOTES.MD") == href("/intune/NOTES.MD") == "../NOTES.MD"
+    assert href("../X.MD") == "../X.MD" and href("../x.md") == "../x.html"
+    assert href("../Y.MD") == "../Y.MD" and href("../Y.md") == "../Y.html" and href("../y.md") == "../Y.html"
+    assert href("other.md") == "Other.html" and href("gone.md") == "gone.html"
+    assert href(".github/CONTRIBUTING") == ".github/CONTRIBUTING.html"
+
+
 def test_render_html_body_maps_markdown_and_raw_html_links() -> None:
     body = render_html_body('[a](x.md) <a href="y.md">b</a> ![i](..\\media\\i.png) [c](/intune/z)\n',
                             (), page_path="Sub/page.md", site_map=(("/intune", ""),))

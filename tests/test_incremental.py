@@ -126,6 +126,39 @@ def test_a_page_added_rebuilds_only_the_pages_whose_links_depend_on_the_page_lis
     assert_same_as_clean(project, tmp_path, capsys)
 
 
+def test_md_files_that_are_no_pages_appearing_or_going_change_the_links_to_them(tmp_path, capsys):
+    """A link to ``NOTES.MD`` or ``.github/CONTRIBUTING.md`` (files, no pages) keeps its target
+    while the file exists and gets ``.html`` (a missing page) while it does not: the pages that
+    link to them depend on which of those files exist, as on the list of pages. ``Other.MD``
+    names the page ``Other.md`` until a file of that very name appears."""
+    project = tmp_path / "site"
+    (project / "source" / ".github").mkdir(parents=True)
+    (project / "source" / "page.md").write_text("# Page\n\n[n](NOTES.MD) [c](.github/CONTRIBUTING.md)\n",
+                                                encoding="utf-8")
+    (project / "source" / "Other.md").write_text("# Other\n\n[p](page.md)\n", encoding="utf-8")
+    (project / "source" / "third.md").write_text("# Third\n\n[o](Other.MD)\n", encoding="utf-8")
+    third = project / "out/html/en-US/third.html"
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["qps-ploc"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "all"]) == 0
+    built = project / "out/html/en-US/page.html"
+    assert 'href="NOTES.html"' in built.read_text(encoding="utf-8")
+    assert 'href="Other.html"' in third.read_text(encoding="utf-8")
+    (project / "source" / "NOTES.MD").write_text("# Notes\n", encoding="utf-8")
+    (project / "source" / ".github" / "CONTRIBUTING.md").write_text("# Contributing\n", encoding="utf-8")
+    assert_same_as_clean(project, tmp_path, capsys)
+    assert 'href="NOTES.MD"' in built.read_text(encoding="utf-8")
+    assert (project / "out/html/qps-ploc/.github/CONTRIBUTING.md").is_file()
+    (project / "source" / "NOTES.MD").write_text("# Notes, edited\n", encoding="utf-8")  # copied again
+    assert_same_as_clean(project, tmp_path, capsys)
+    (project / "source" / "Other.MD").write_text("# Not the page\n", encoding="utf-8")  # 'Other.MD' names it now
+    assert_same_as_clean(project, tmp_path, capsys)
+    assert 'href="Other.MD"' in third.read_text(encoding="utf-8")
+    (project / "source" / "NOTES.MD").unlink()
+    assert_same_as_clean(project, tmp_path, capsys)
+    assert 'href="NOTES.html"' in built.read_text(encoding="utf-8")
+    assert not (project / "out/html/en-US/NOTES.MD").exists()
+
+
 def test_findings_come_in_the_same_order_whatever_was_up_to_date(sample_project, tmp_path, capsys):
     """Up-to-date units report their stored findings, rebuilt ones report as they build: the
     lines are sorted by file and line, so an incremental build prints what a clean one does."""

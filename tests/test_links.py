@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from pipeline.links import (
     build_site,
     check_fragment,
+    check_page,
     check_site,
     find_anchors,
     page_anchors,
@@ -564,6 +565,40 @@ def test_relative_links_extension_less_and_did_you_mean(tmp_path):
         "src/docs/a.md:1:38: error: broken link 'configure-certificates.md': no such file; "
         "did you mean 'configure-certificate.md'? [link.missing-file]",
         "src/docs/a.md:1:72: error: broken link 'zzz.md': no such file [link.missing-file]",
+    ]
+
+
+def test_md_files_that_are_no_pages_are_files_to_links(tmp_path):
+    """``files.is_page`` is the one rule: ``.github/CONTRIBUTING.md`` and ``NOTES.MD`` are files,
+    which the build neither checks nor builds. So an extension-less target, which names a page,
+    does not find them (the hint names the file), a fragment is not looked for in them (the
+    built HTML serves them as they are, without ids), and their own links are not checked."""
+    root = make_site(tmp_path, {
+        "a.md": "[c](.github/CONTRIBUTING.md#nowhere) [c2](.github/CONTRIBUTING) [n](NOTES.MD#x) [n2](NOTES)\n",
+        ".github/CONTRIBUTING.md": "# Contributing\n\n[x](missing.md)\n", "NOTES.MD": "# Notes\n",
+    })
+    assert lines(check_site(root, None, {})) == [
+        "a.md:1:38: error: broken link '.github/CONTRIBUTING': no such file; did you mean "
+        "'.github/CONTRIBUTING.md'? [link.missing-file]",
+        "a.md:1:81: error: broken link 'NOTES': no such file; did you mean 'NOTES.MD'? [link.missing-file]",
+    ]
+
+
+def test_a_built_html_target_names_a_page_never_a_file_of_the_same_name():
+    """Built HTML is checked with ``x.html`` read as the page ``x.md``: ``.github/CONTRIBUTING.html``
+    and ``NOTES.html`` found the files ``.github/CONTRIBUTING.md`` and ``NOTES.MD``, though no
+    such page is built; the files' own names still find them."""
+    site = build_site(["en/a.md", "en/b.md", "en/.github/CONTRIBUTING.md", "en/NOTES.MD"])
+    scan = scan_text("[c](.github/CONTRIBUTING.html) [n](NOTES.html) [k](.github/CONTRIBUTING.md) [m](NOTES.MD) "
+                     "[b](b.html#x)\n")
+
+    def as_page(target: str) -> str:
+        return target.replace(".html", ".md")
+
+    found, _ = check_page("en/a.md", scan, site, lambda path: page_anchors(scan_text("# X\n")), rewrite=as_page)
+    assert lines(found) == [
+        "en/a.md:1:1: error: broken link '.github/CONTRIBUTING.html': no such file [link.missing-file]",
+        "en/a.md:1:32: error: broken link 'NOTES.html': no such file [link.missing-file]",
     ]
 
 
