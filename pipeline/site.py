@@ -14,6 +14,7 @@ import functools
 import posixpath
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 import lxml.html
 from babel import Locale, UnknownLocaleError
@@ -164,8 +165,8 @@ def local_files(page_html: str, page_path: str) -> tuple[str, ...]:
     """Source-relative paths of the local non-page files a built page links to or shows.
 
     In: a built page's HTML and its source-relative path. Out: sorted, unique paths such
-    as ``media/x.png`` (only those inside the site: no scheme, no site-root path, no ``..``
-    above the root). The build copies ``source/<path>`` to ``out/html/<locale>/<path>``
+    as ``media/x.png``, percent-decoded (``my%20pic.png`` is the file ``my pic.png``), only
+    those inside the site: no scheme, no site-root path, no ``..`` above the root. The build copies ``source/<path>`` to ``out/html/<locale>/<path>``
     when that file exists.
     """
     root = lxml.html.document_fromstring(page_html) if page_html.strip() else None
@@ -186,7 +187,7 @@ def local_files(page_html: str, page_path: str) -> tuple[str, ...]:
 def _add_local(found: set[str], url: str | None, page_dir: str) -> None:
     if not url or url.startswith(("/", "#", "//")) or url_scheme(url):
         return
-    path = url.split("#", 1)[0].split("?", 1)[0]
+    path = unquote(url.split("#", 1)[0].split("?", 1)[0])  # the file's name: a browser asks for 'my pic.png'
     resolved = posixpath.normpath(posixpath.join(page_dir, path))
     if resolved and resolved != "." and not resolved.startswith("../") and resolved != "..":
         found.add(resolved)

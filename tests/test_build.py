@@ -305,6 +305,24 @@ def test_links_to_md_files_that_are_no_pages_keep_their_target_in_the_html(tmp_p
     assert "[n](NOTES.MD)" in (project / "out/markdown/en-US/page.md").read_text(encoding="utf-8")
 
 
+def test_files_whose_names_the_links_percent_encode_are_copied(tmp_path):
+    """An image ``media/my pic.png`` is linked ``my%20pic.png`` in the HTML (markdown-it
+    encodes it; a writer may too): the copy looked for a file named with ``%20`` and left the
+    image out of the HTML tree, while the check, which decodes, passed."""
+    project = tmp_path / "site"
+    (project / "source" / "media").mkdir(parents=True)
+    for name in ("my pic.png", "résumé.pdf", "100%.png"):
+        (project / "source" / "media" / name).write_bytes(b"\x89PNG " + name.encode())
+    (project / "source" / "page.md").write_text(
+        "# Page\n\n![a](<media/my pic.png>) ![b](media/my%20pic.png) [cv](media/r%C3%A9sum%C3%A9.pdf) "
+        "[raw](media/résumé.pdf) ![c](media/100%25.png)\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\n', encoding="utf-8")
+    assert main(["-C", str(project), "build"]) == 0
+    for name in ("my pic.png", "résumé.pdf", "100%.png"):
+        assert (project / "out/html/en-US/media" / name).read_bytes() == b"\x89PNG " + name.encode()
+    assert main(["-C", str(project), "check"]) == 0
+
+
 @pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"])
 def test_alerts_become_portable_labels_in_the_page_language(tmp_path, eol):
     """With CRLF line endings (13 English pages of the corpus have an alert line ending so)

@@ -488,6 +488,8 @@ def test_local_files_are_the_images_and_downloads_to_copy() -> None:
             '<a href="../media/tool.zip">zip</a><a href="other.html">page</a><a href="../../outside.png">x</a>'
             '<img src="/site/root.png" alt=""></p>')
     assert site.local_files(page, "EndUser/page.md") == ("media/a.png", "media/tool.zip")
+    encoded = '<img src="my%20pic.png" alt=""><a href="r%C3%A9sum%C3%A9.pdf#p2">cv</a><img src="100%25.png" alt="">'
+    assert site.local_files(encoded, "page.md") == ("100%.png", "my pic.png", "résumé.pdf")  # the files' names
 
 
 def test_locale_outputs_are_the_index_the_json_and_the_mo(tmp_path: Path) -> None:
