@@ -525,10 +525,10 @@ def test_any_html_element_added_or_removed_is_a_tag_finding(name: str):
 
 
 def test_every_element_the_renderer_knows_is_an_element_for_qa():
-    from pipeline import qa, render
+    from pipeline import qainline, render
 
     known = render._HTML_ELEMENTS | render._DROPPED_ELEMENTS | set(render._RENAMED_ELEMENTS)
-    assert known <= qa._HTML_ELEMENTS
+    assert known <= qainline._HTML_ELEMENTS
 
 
 def test_severities():
@@ -953,7 +953,7 @@ def test_a_hostile_translation_gets_the_findings_of_its_short_twin(msgid, make):
 
 
 def test_a_long_word_costs_its_length_and_camel_case_words_are_found_as_before():
-    from pipeline.qa import _identifiers
+    from pipeline.qachecks import _identifiers
 
     assert _identifiers("Run AaAaAa" * 1 + " and Foo_BarBazQux, DeviceCapReached or iOSDevice.") == [
         "AaAaAa", "DeviceCapReached"]
