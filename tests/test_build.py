@@ -175,6 +175,30 @@ def test_links_to_a_page_left_out_of_a_locale_fall_back_to_the_source_locale(tmp
             assert (path.parent / href.partition("#")[0]).is_file(), (path, href)
 
 
+def test_a_page_is_taken_to_link_to_every_page_its_links_name(corpus):
+    """What a unit's fingerprint names of the pages left out of its locale
+    (``build.linked_withheld``) is a superset of the pages its links name (as the build
+    resolves them, ``render.linked_page``): on the real corpus, no link is missed."""
+    from pipeline.build import may_link_to, page_names
+    from pipeline.linkscan import find_links
+    from pipeline.render import LinkContext, linked_page
+
+    root = corpus / "en-us" / "InTuneDocs"
+    pages = frozenset(p.relative_to(root).as_posix() for p in root.rglob("*.md"))
+    linked = unnamed = 0
+    for page in sorted(pages):
+        data = (root / page).read_bytes()
+        names = page_names(data)
+        context = LinkContext(page, (("/intune", ""),), pages)
+        for link in find_links(data.decode("utf-8", "replace"))[0]:
+            target = linked_page(link.target, context)
+            if target is not None:
+                linked += 1
+                unnamed += names is None
+                assert names is None or may_link_to(names, target), (page, link.target)
+    assert linked > 1000 and unnamed < linked / 2  # most pages' links are looked for by name
+
+
 def test_pseudo_locales_need_no_po_file(sample_project):
     assert main(["-C", str(sample_project), "build", "--locale", "qps-ploc", "--locale", "qps-plocm"]) == 0
     ploc = (sample_project / "out/frontmatter/qps-ploc" / SEED_NAME).read_text(encoding="utf-8")
