@@ -15,24 +15,28 @@ In: ``Settings`` and ``BuildOptions``. Out: an ``Outcome`` and the files under `
   cache file).
 - A broken page, catalog or template is reported and skipped; the others are still built (a
   broken template fails only the outputs that use it: ``units._render``).
-- ``--min-coverage``: a page translated below it in a locale is not published there, and its
-  copies in the other locales must not name it (``hreflang`` alternates, language switcher).
-  So a page's published locales are decided once per page, before any of its units renders,
-  in the worker that has the page (``units.build_chunk``): for each unit it builds, from the
-  very coverage the unit is gated with; for the others, from their cache records (an
-  up-to-date unit was gated as it would be now). Each record keeps the locales its page named
-  (``UnitRecord.alternates``); an up-to-date unit of a page now published in other locales
-  is built again by the same worker (``PageWork.alternates``, ``PageResult.extra``). A page
-  with no stale unit goes to a worker only when the cache already shows such a unit
-  (``_plan``: a ``--locale`` run moved a locale across the threshold and left the other
-  locales' pages as they were). Rejected: the published locales in the fingerprints, which
-  the main process would have to know before any worker computed a coverage (parsing every
-  PO file and page there, or trusting the POT, which ``build`` alone does not refresh); and
-  a second pass over the pages whose alternates changed (a second parse of each). So the
-  fingerprints stay what a unit's content hashes: a PO change that crosses no threshold
-  rebuilds its unit only, and a build without ``--min-coverage`` does no more work than
-  before (every locale is published; the coverage checked first is the one each unit
-  computes anyway, kept in the chunk's memo).
+- ``--min-coverage``: a page translated below it in a locale is not published there
+  (withheld). The other pages of that locale link to it all the same, so their links to it
+  lead to its page in the source locale instead, as docs platforms show the source page
+  where a translation is missing (``render.fallback_url``). So the withheld pages are decided
+  in the main process before any unit is checked or rendered (``decide_withheld``), from
+  each page's coverage in each locale: a record made from the same page and catalog bytes
+  gives it (``UnitRecord.coverage_key``), else they are read (a cold gated build parses each
+  page once more; a build without the gate does none of this). Every page counts, not only a
+  shard's: shard jobs decide the same withheld pages. A unit's fingerprint names the
+  withheld pages its page and includes may link to (``linked_withheld``: by file name, a
+  superset), so a page crossing the threshold rebuilds the pages that link to it, and a PO
+  change that crosses no threshold rebuilds its unit only. The workers gate on the same set.
+- A page's copies in the other locales must not name a locale it is withheld from
+  (``hreflang`` alternates, language switcher). Those published locales are decided per page
+  in the worker that has the page (``units.build_chunk``), before any of its units renders:
+  for each unit it builds, by the withheld set; for the others, from their cache records.
+  Each record keeps the locales its page named (``UnitRecord.alternates``); an up-to-date
+  unit of a page now published in other locales is built again by the same worker
+  (``PageWork.alternates``, ``PageResult.extra``). A page with no stale unit goes to a worker
+  only when the cache already shows such a unit (``_plan``: a ``--locale`` run moved a locale
+  across the threshold and left the other locales' pages as they were). They are not in the
+  fingerprints, which would make every copy of a page depend on its coverage everywhere.
 """
 
 from __future__ import annotations

@@ -15,7 +15,9 @@ What is checked
     * Every locale's built outputs as they are in ``out/`` (never rebuilt here): the
       front-matter format and portable Markdown as Markdown trees, HTML parsed with lxml
       (``pipeline.htmllinks``). Images and other files resolve against the source tree (the
-      build mirrors its layout and does not copy them). A locale with no output at all is an
+      build mirrors its layout and does not copy them). A page a locale lacks is seen in the
+      source locale's tree, where the build points the links to a page it left out under
+      ``--min-coverage`` (``fallback_files``). A locale with no output at all is an
       error [check.not-built]; a missing page output is a warning. A problem of a built page
       is traced back (``pipeline.provenance``): one that the source already has is not
       repeated; one a translation caused is reported at the PO entry (file and line) with
