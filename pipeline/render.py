@@ -564,13 +564,32 @@ def linked_page(url: str, context: LinkContext) -> str | None:
         return None if mapped is None else _page_at(mapped, context.pages)
     if not path:
         return None
+    page_dir = posixpath.dirname(context.page_path)
     if path.endswith("/"):
-        stem = page_stem(posixpath.dirname(context.page_path), path + "index")
+        stem = page_stem(page_dir, path + "index")
     elif PurePosixPath(path).suffix.lower() in ("", ".md"):
-        stem = page_stem(posixpath.dirname(context.page_path), path)
+        stem = page_stem(page_dir, path)
     else:
         return None  # a file, or a built page named as such (``x.html``)
-    return f"{stem}.md" if f"{stem}.md" in context.pages else _pages_by_stem(context.pages).get(stem.casefold())
+    found = f"{stem}.md" if f"{stem}.md" in context.pages else _pages_by_stem(context.pages).get(stem.casefold())
+    return found if found is not None else _page_by_url(path, page_dir, context)
+
+
+def _page_by_url(path: str, page_dir: str, context: LinkContext) -> str | None:
+    """The page a relative link names only as a published URL: joined with the URL of the
+    page's folder through the site map, and mapped back (``../deploy-use/x`` from
+    ``GetStarted/``, whose folder is ``DeployUse``: ``pipeline check``'s ``link.url-only``)."""
+    best: tuple[int, str] | None = None
+    for prefix, folder in context.site_map:
+        folder = folder.strip("/")
+        if page_dir == folder or page_dir.startswith(folder + "/") or not folder:
+            if best is None or len(folder) > best[0]:
+                rest = page_dir[len(folder):].strip("/")
+                best = (len(folder), prefix.rstrip("/") + ("/" + rest if rest else ""))
+    if best is None or not best[1].startswith("/"):
+        return None
+    mapped = _unmap_prefix(posixpath.normpath(posixpath.join(best[1], path)), context.site_map)
+    return None if mapped is None else _page_at(mapped, context.pages)
 
 
 def fallback_url(url: str, context: LinkContext, fmt: str) -> str | None:

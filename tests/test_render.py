@@ -231,6 +231,14 @@ def test_the_page_a_link_names(url, page):
     assert linked_page(url, LinkContext("a.md", SITE_MAP, PAGES)) == page
 
 
+def test_a_link_that_names_a_page_only_as_a_published_url_names_it():
+    """``../end-user/enroll`` from ``Guide/`` (URL ``/intune/get-started``): the folder is
+    ``EndUser``; the site serves it (``pipeline check``: ``link.url-only``)."""
+    site_map = (("/intune/end-user", "EndUser"), ("/intune/get-started", "Guide"))
+    assert linked_page("../end-user/enroll#x", LinkContext("Guide/c.md", site_map, PAGES)) == "EndUser/Enroll.md"
+    assert linked_page("../end-user/enroll", LinkContext("Guide/c.md", site_map[:1], PAGES)) is None  # Guide/: no URL
+
+
 def test_a_link_to_a_page_left_out_leads_to_the_source_locales_page_in_the_same_format():
     context = LinkContext("Guide/c.md", SITE_MAP, PAGES, frozenset({"EndUser/Enroll.md"}), "fr-FR")
     assert fallback_url("../EndUser/Enroll.md#part", context, "markdown") == "../../fr-FR/EndUser/Enroll.md#part"
