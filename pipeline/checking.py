@@ -710,7 +710,8 @@ class _Run:
                                site_map=self._site_map,
                                resolve_source=lambda p, t: resolve_link(p, t, self.site),
                                source_anchors=self._noted_anchors,
-                               facts_of=lambda q: self.facts(locale, q))
+                               facts_of=lambda q: self.facts(locale, q),
+                               source_locale=self.settings.source_locale)
         if result is None:
             return None
         if BUILT not in result.message:

@@ -168,6 +168,11 @@ def test_links_to_a_page_left_out_of_a_locale_pass_and_a_dead_one_is_still_repor
         assert {line.split(":")[0] for line in broken} == {"out/markdown/de-DE/a.md", "out/markdown/de-DE/guide/c.md"}
         assert len(broken) == 6 and all("broken link '../en-US/b.md" in line or "broken link '../../en-US/b.md" in line
                                         for line in broken), (args, out)
+        # traced to the source's link (as written relative to the page: a.md's 'b' is not)
+        assert "out/markdown/de-DE/a.md:3:33: error: broken link '../en-US/b.md#section': no such file " \
+               "(source source/a.md:6:21) [link.missing-file]" in broken
+        assert "out/markdown/de-DE/guide/c.md:3:12: error: broken link '../../en-US/b.md#section': no such file " \
+               "(source source/guide/c.md:6:9) [link.missing-file]" in broken
     translate_page(project, "de-DE", "b.md", True)  # b.md published in de-DE: links stay in the locale
     page = project / "source/b.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nSee [nowhere](nowhere.md).\n", encoding="utf-8")
