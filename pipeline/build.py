@@ -116,7 +116,7 @@ def below_coverage(settings: Settings, options: BuildOptions, locale: str, cover
 def unit_fingerprint(settings: Settings, base: str, locale: str, pages: tuple[str, ...],
                      digests: dict[Path, str] | None = None, page_list: str = "",
                      all_pages: frozenset[str] = frozenset(), withheld: frozenset[str] = frozenset(),
-                     names: dict[str, PageNames | None] | None = None) -> str:
+                     names: LinkNames | None = None) -> str:
     """The page (first) and its includes: their source bytes and this locale's PO bytes; and
     ``page_list`` (``page_list_digest`` of ``all_pages``) when one of them has a site-root or
     ``~/`` link, or a relative page link to no page of ``all_pages`` in that letter case: the
@@ -133,7 +133,7 @@ def unit_fingerprint(settings: Settings, base: str, locale: str, pages: tuple[st
             parts.append(_marked_digest(po_path(settings, locale, page), None, memo, all_pages))
     if any(part.endswith("/") for part in parts[2:]):
         parts.append(page_list)
-    linked = linked_withheld(settings, pages, withheld, names if names is not None else {})
+    linked = linked_withheld(settings, pages, withheld, names if names is not None else LinkNames())
     if linked:  # none for most units: their fingerprints are what they were without the gate
         parts.append("withheld:" + "\n".join(linked))
     return digest(*parts)
@@ -177,44 +177,85 @@ def page_names(data: bytes | None) -> PageNames | None:
     return PageNames(text, frozenset(_NAME_BREAK.split(text)))
 
 
-def may_link_to(names: PageNames, page: str) -> bool:
-    """Whether a text with ``names`` may hold a link to ``page``: a link names a page by its
-    file name, with ``.md`` or without; a folder's ``index.md`` maybe by the folder alone
-    (``../``), so any text may. A superset of the links (``render.linked_page`` finds them):
-    a word that is no link costs a rebuild, a link missed would cost a stale page."""
-    stem = posixpath.basename(page[:-3]).casefold()
-    if stem == "index":
-        return True
-    if _NAME_BREAK.search(stem):
-        return stem in names.text
-    return stem in names.words or f"{stem}.md" in names.words
+@dataclass(frozen=True)
+class WithheldNames:
+    """The pages of one withheld set by what a link names them by: a link names a page by
+    its file name, with ``.md`` or without (``by_word``); a folder's ``index.md`` maybe by
+    the folder alone (``../``), so any text may link to it (``always``); a name holding a
+    ``_NAME_BREAK`` character is looked for in the whole text (``odd``). A superset of the
+    links (``render.linked_page`` finds them): a word that is no link costs a rebuild, a
+    link missed would cost a stale page."""
+
+    by_word: Mapping[str, tuple[str, ...]]
+    always: tuple[str, ...]
+    odd: tuple[tuple[str, str], ...]  # (name, page)
+
+
+def withheld_names(withheld: frozenset[str]) -> WithheldNames:
+    by_word: dict[str, list[str]] = {}
+    always, odd = [], []
+    for page in sorted(withheld):
+        stem = posixpath.basename(page[:-3]).casefold()
+        if stem == "index":
+            always.append(page)
+        elif _NAME_BREAK.search(stem):
+            odd.append((stem, page))
+        else:
+            for word in (stem, f"{stem}.md"):
+                by_word.setdefault(word, []).append(page)
+    return WithheldNames({w: tuple(p) for w, p in by_word.items()}, tuple(always), tuple(odd))
+
+
+def names_linked(names: PageNames, table: WithheldNames) -> set[str]:
+    """The pages of ``table`` a text with ``names`` may link to."""
+    linked = set(table.always)
+    for word in table.by_word.keys() & names.words:
+        linked.update(table.by_word[word])
+    linked.update(page for name, page in table.odd if name in names.text)
+    return linked
+
+
+@dataclass
+class LinkNames:
+    """``linked_withheld``'s memo for a run: each page's ``page_names``, each withheld set's
+    ``withheld_names`` (a page is in every locale's units)."""
+
+    pages: dict[str, PageNames | None] = field(default_factory=dict)
+    sets: dict[frozenset[str], WithheldNames] = field(default_factory=dict)
 
 
 def linked_withheld(settings: Settings, pages: tuple[str, ...], withheld: frozenset[str],
-                    names: dict[str, PageNames | None]) -> tuple[str, ...]:
+                    memo: LinkNames) -> tuple[str, ...]:
     """The pages of ``withheld`` that ``pages`` (a page and its includes) may link to
-    (``may_link_to``; all of them when one of ``pages`` has a site-root link), sorted.
-    ``names`` memoizes ``page_names`` by page."""
+    (``names_linked``; all of them when one of ``pages`` has a site-root link), sorted."""
     if not withheld:
         return ()
+    if withheld not in memo.sets:
+        memo.sets[withheld] = withheld_names(withheld)
+    table = memo.sets[withheld]
     linked: set[str] = set()
     for page in pages:
-        if page not in names:
-            names[page] = page_names(read_bytes(settings.source / page))
-        found = names[page]
+        if page not in memo.pages:
+            memo.pages[page] = page_names(read_bytes(settings.source / page))
+        found = memo.pages[page]
         if found is None:
             return tuple(sorted(withheld))
-        linked.update(other for other in withheld if may_link_to(found, other))
+        linked |= names_linked(found, table)
     return tuple(sorted(linked))
 
 
-def coverage_key(settings: Settings, locale: str, page: str, digests: dict[Path, str],
+def coverage_base(settings: Settings) -> str:
+    """What every page's coverage depends on beside its bytes (``coverage_key``): the
+    settings (the keys translated) and our code; made once a run."""
+    return digest(settings.relocatable_key(), code_digest())
+
+
+def coverage_key(settings: Settings, base: str, locale: str, page: str, digests: dict[Path, str],
                  all_pages: frozenset[str] = frozenset()) -> str:
     """What a page's coverage in ``locale`` is computed from (``UnitRecord.coverage_key``):
-    its source bytes, its PO file's, the settings (the keys translated) and our code.
-    ``digests``: ``unit_fingerprint``'s memo (with its ``all_pages``): each file read once."""
-    return digest(settings.relocatable_key(), code_digest(),
-                  _marked_digest(settings.source / page, page, digests, all_pages).rstrip("/"),
+    ``base`` (``coverage_base``), its source bytes and its PO file's. ``digests``:
+    ``unit_fingerprint``'s memo (with its ``all_pages``): each file read once a run."""
+    return digest(base, _marked_digest(settings.source / page, page, digests, all_pages).rstrip("/"),
                   _marked_digest(po_path(settings, locale, page), None, digests, all_pages))
 
 
@@ -254,12 +295,13 @@ def decide_withheld(settings: Settings, options: BuildOptions, all_pages: frozen
         return {}
     documents: dict[str, Document | None] = {}
     withheld: dict[str, frozenset[str]] = {}
+    base = coverage_base(settings)
     for locale in settings.all_locales:
         if locale == settings.source_locale or locale in PSEUDO_LOCALES:
             continue  # always published
         left_out = set()
         for page in sorted(all_pages):
-            key = coverage_key(settings, locale, page, digests, all_pages)
+            key = coverage_key(settings, base, locale, page, digests, all_pages)
             record = records.get(BuildCache.key(locale, page))
             if record is not None and record.coverage_key == key and record.stats:
                 coverage: float | None = Stats(*record.stats).coverage
@@ -342,7 +384,7 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     fresh: dict[str, UnitRecord] = {}
     some_formats: dict[str, dict[str, tuple[str, ...]]] = {}  # page -> locale -> the formats it lacks, when not all
     digests: dict[Path, str] = {}
-    names: dict[str, PageNames | None] = {}
+    names = LinkNames()
     # a shard's cache holds its own pages' records; the coverage of the others may be in the
     # other caches of this out/ (records are content-addressed there: ``coverage_key``)
     known = cache.units if n == 1 else {**merged_units(build_records(cache_dir)), **cache.units}

@@ -21,8 +21,8 @@ from pathlib import Path, PurePosixPath
 import jinja2
 
 from . import catalog, render, site
-from .build import (BuildOptions, PageNames, PageResult, PageWork, coverage_key, page_list_digest, page_locales,
-                    unit_fingerprint)
+from .build import (BuildOptions, LinkNames, PageResult, PageWork, coverage_base, coverage_key, page_list_digest,
+                    page_locales, unit_fingerprint)
 from .cache import UnitRecord
 from .config import PSEUDO_LOCALES, Settings, babel_locale
 from .errors import PipelineError, error
@@ -90,8 +90,9 @@ class Workshop:
         self.page_digests: dict[str, str] = {}  # the pages' content digests, for ``review.review_key``
         self.assets: dict[str, tuple[str, ...]] = {}
         self.withheld: Mapping[str, frozenset[str]] = {}  # locale -> pages not published there (``build_chunk``)
-        self.names: dict[str, PageNames | None] = {}  # ``build.linked_withheld``'s memo
+        self.names = LinkNames()  # ``build.linked_withheld``'s memo
         self.coverage_digests: dict[Path, str] = {}  # ``build.coverage_key``'s memo
+        self.coverage_base = coverage_base(settings)
 
     def document(self, page: str) -> Document | None:
         """A parsed source page, or None when it is missing or broken (reported elsewhere)."""
@@ -224,7 +225,7 @@ def _build_unit(shop: Workshop, base: str, locale: str, document: Document,
     settings = shop.settings
     translations, stats = shop.translations(locale, document, result.diagnostics)
     withheld = shop.withheld.get(locale, frozenset())
-    covered = coverage_key(settings, locale, document.path, shop.coverage_digests, shop.all_pages)
+    covered = coverage_key(settings, shop.coverage_base, locale, document.path, shop.coverage_digests, shop.all_pages)
     if document.path in withheld:
         fingerprint = unit_fingerprint(settings, base, locale, (document.path,), page_list=shop.page_list,
                                        all_pages=shop.all_pages, withheld=withheld, names=shop.names)
