@@ -549,9 +549,10 @@ class LinkContext:
 
 def linked_page(url: str, context: LinkContext) -> str | None:
     """The source page (as ``context.pages`` spells it) that a link of ``context.page_path``
-    names, as the build resolves page links (``_map_url``): a relative link to ``x.md``, ``x``
-    or ``folder/`` (its ``index.md``), a ``~/`` link, a site-root link under the site map.
-    None for anything else: an external URL, a fragment, a file, a page that does not exist."""
+    names, as the build resolves page links (``_map_url``), letter case ignored: a relative
+    link to ``x.md``, ``x`` or ``folder/`` (its ``index.md``), or only as a published URL
+    (``_page_by_url``), a ``~/`` link, a site-root link under the site map. None for anything
+    else: an external URL, a fragment, a file, a page that does not exist."""
     stripped = url.strip()
     if not stripped or stripped.startswith(("#", "//")) or url_scheme(stripped):
         return None
