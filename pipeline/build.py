@@ -15,24 +15,28 @@ In: ``Settings`` and ``BuildOptions``. Out: an ``Outcome`` and the files under `
   cache file).
 - A broken page, catalog or template is reported and skipped; the others are still built (a
   broken template fails only the outputs that use it: ``units._render``).
-- ``--min-coverage``: a page translated below it in a locale is not published there, and its
-  copies in the other locales must not name it (``hreflang`` alternates, language switcher).
-  So a page's published locales are decided once per page, before any of its units renders,
-  in the worker that has the page (``units.build_chunk``): for each unit it builds, from the
-  very coverage the unit is gated with; for the others, from their cache records (an
-  up-to-date unit was gated as it would be now). Each record keeps the locales its page named
-  (``UnitRecord.alternates``); an up-to-date unit of a page now published in other locales
-  is built again by the same worker (``PageWork.alternates``, ``PageResult.extra``). A page
-  with no stale unit goes to a worker only when the cache already shows such a unit
-  (``_plan``: a ``--locale`` run moved a locale across the threshold and left the other
-  locales' pages as they were). Rejected: the published locales in the fingerprints, which
-  the main process would have to know before any worker computed a coverage (parsing every
-  PO file and page there, or trusting the POT, which ``build`` alone does not refresh); and
-  a second pass over the pages whose alternates changed (a second parse of each). So the
-  fingerprints stay what a unit's content hashes: a PO change that crosses no threshold
-  rebuilds its unit only, and a build without ``--min-coverage`` does no more work than
-  before (every locale is published; the coverage checked first is the one each unit
-  computes anyway, kept in the chunk's memo).
+- ``--min-coverage``: a page translated below it in a locale is not published there
+  (withheld). The other pages of that locale link to it all the same, so their links to it
+  lead to its page in the source locale instead, as docs platforms show the source page
+  where a translation is missing (``render.fallback_url``). So the withheld pages are decided
+  in the main process before any unit is checked or rendered (``decide_withheld``), from
+  each page's coverage in each locale: a record made from the same page and catalog bytes
+  gives it (``UnitRecord.coverage_key``), else they are read (a cold gated build parses each
+  page once more; a build without the gate does none of this). Every page counts, not only a
+  shard's: shard jobs decide the same withheld pages. A unit's fingerprint names the
+  withheld pages its page and includes may link to (``linked_withheld``: by file name, a
+  superset), so a page crossing the threshold rebuilds the pages that link to it, and a PO
+  change that crosses no threshold rebuilds its unit only. The workers gate on the same set.
+- A page's copies in the other locales must not name a locale it is withheld from
+  (``hreflang`` alternates, language switcher). Those published locales are decided per page
+  in the worker that has the page (``units.build_chunk``), before any of its units renders:
+  for each unit it builds, by the withheld set; for the others, from their cache records.
+  Each record keeps the locales its page named (``UnitRecord.alternates``); an up-to-date
+  unit of a page now published in other locales is built again by the same worker
+  (``PageWork.alternates``, ``PageResult.extra``). A page with no stale unit goes to a worker
+  only when the cache already shows such a unit (``_plan``: a ``--locale`` run moved a locale
+  across the threshold and left the other locales' pages as they were). They are not in the
+  fingerprints, which would make every copy of a page depend on its coverage everywhere.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import unquote
 
 from .cache import (BuildCache, UnitRecord, build_records, bytes_digest, code_digest, digest, file_digest, load_cache,
                     merged_units, tree_digest)
@@ -110,32 +115,204 @@ def below_coverage(settings: Settings, options: BuildOptions, locale: str, cover
 
 def unit_fingerprint(settings: Settings, base: str, locale: str, pages: tuple[str, ...],
                      digests: dict[Path, str] | None = None, page_list: str = "",
-                     all_pages: frozenset[str] = frozenset()) -> str:
+                     all_pages: frozenset[str] = frozenset(), withheld: frozenset[str] = frozenset(),
+                     names: LinkNames | None = None) -> str:
     """The page (first) and its includes: their source bytes and this locale's PO bytes; and
     ``page_list`` (``page_list_digest`` of ``all_pages`` and of the ``.md`` files that are no
     pages) when one of them has a site-root or ``~/`` link, or a relative page link to no page
     of ``all_pages`` in that letter case: the links whose built form depends on which pages
     exist (their letter case), and on which ``.md`` files that are no pages do (such a link
-    keeps its ``.md``: ``render.LinkContext``). ``digests`` memoizes file digests across calls
-    (a page is in every locale's units)."""
+    keeps its ``.md``: ``render.LinkContext``); and the pages of ``withheld`` (not published
+    in ``locale``: ``decide_withheld``) they may link to, whose links lead to the source
+    locale's page (``render.fallback_url``): a page moving across --min-coverage rebuilds the
+    pages that link to it. ``digests`` and ``names`` memoize file digests and page names
+    across calls (a page is in every locale's units)."""
     memo = digests if digests is not None else {}
-
-    def of(path: Path, page: str | None) -> str:
-        if path not in memo:
-            data = read_bytes(path)
-            depends = page is not None and data is not None and (
-                _has_site_root_link(data) or _has_inexact_page_link(data, page, all_pages))
-            memo[path] = bytes_digest(data) + ("/" if depends else "")
-        return memo[path]
-
     parts = [base, locale]
     for page in pages:
-        parts.append(of(settings.source / page, page))
+        parts.append(_marked_digest(settings.source / page, page, memo, all_pages))
         if locale != settings.source_locale and locale not in PSEUDO_LOCALES:
-            parts.append(of(po_path(settings, locale, page), None))
+            parts.append(_marked_digest(po_path(settings, locale, page), None, memo, all_pages))
     if any(part.endswith("/") for part in parts[2:]):
         parts.append(page_list)
+    linked = linked_withheld(settings, pages, withheld, names if names is not None else LinkNames())
+    if linked:  # none for most units: their fingerprints are what they were without the gate
+        parts.append("withheld:" + "\n".join(linked))
     return digest(*parts)
+
+
+def _marked_digest(path: Path, page: str | None, memo: dict[Path, str], all_pages: frozenset[str]) -> str:
+    """The digest of a file, memoized; for a source ``page``, marked with a final ``/`` when
+    its links' built form depends on which pages exist (``unit_fingerprint``)."""
+    if path not in memo:
+        data = read_bytes(path)
+        depends = page is not None and data is not None and (
+            _has_site_root_link(data) or _has_inexact_page_link(data, page, all_pages))
+        memo[path] = bytes_digest(data) + ("/" if depends else "")
+    return memo[path]
+
+
+@dataclass(frozen=True)
+class PageNames:
+    """What a source page's text may name a page by, for ``linked_withheld``: its text
+    (case-folded, percent-decoded) and the words of that text split where a link's path
+    segment ends (``/``, ``#``, ``)``, quotes, blanks...)."""
+
+    text: str
+    words: frozenset[str]
+
+
+# Where a path segment of a link ends, and ``=`` and ``:`` (``href=x.md``, ``[r]:x.md``);
+# a page whose name holds one of these is looked for in the whole text instead.
+_NAME_BREAK = re.compile(r"""[\s()<>\[\]{}"'`/\\#?|=:]+""")
+
+
+def page_names(data: bytes | None) -> PageNames | None:
+    """The names in a page's bytes (None: the page has a site-root or ``~/`` link, which may
+    name any page, a folder's ``index.md`` by a site-map prefix that is not its folder's name)."""
+    if data is None:
+        return PageNames("", frozenset())
+    if _has_site_root_link(data):
+        return None
+    text = data.decode("utf-8", "replace")
+    text = (unquote(text) if "%" in text else text).casefold()
+    return PageNames(text, frozenset(_NAME_BREAK.split(text)))
+
+
+@dataclass(frozen=True)
+class WithheldNames:
+    """The pages of one withheld set by what a link names them by: a link names a page by
+    its file name, with ``.md`` or without (``by_word``); a folder's ``index.md`` maybe by
+    the folder alone (``../``), so any text may link to it (``always``); a name holding a
+    ``_NAME_BREAK`` character is looked for in the whole text (``odd``). A superset of the
+    links (``render.linked_page`` finds them): a word that is no link costs a rebuild, a
+    link missed would cost a stale page."""
+
+    by_word: Mapping[str, tuple[str, ...]]
+    always: tuple[str, ...]
+    odd: tuple[tuple[str, str], ...]  # (name, page)
+
+
+def withheld_names(withheld: frozenset[str]) -> WithheldNames:
+    by_word: dict[str, list[str]] = {}
+    always, odd = [], []
+    for page in sorted(withheld):
+        stem = posixpath.basename(page[:-3]).casefold()
+        if stem == "index":
+            always.append(page)
+        elif _NAME_BREAK.search(stem):
+            odd.append((stem, page))
+        else:
+            for word in (stem, f"{stem}.md"):
+                by_word.setdefault(word, []).append(page)
+    return WithheldNames({w: tuple(p) for w, p in by_word.items()}, tuple(always), tuple(odd))
+
+
+def names_linked(names: PageNames, table: WithheldNames) -> set[str]:
+    """The pages of ``table`` a text with ``names`` may link to."""
+    linked = set(table.always)
+    for word in table.by_word.keys() & names.words:
+        linked.update(table.by_word[word])
+    linked.update(page for name, page in table.odd if name in names.text)
+    return linked
+
+
+@dataclass
+class LinkNames:
+    """``linked_withheld``'s memo for a run: each page's ``page_names``, each withheld set's
+    ``withheld_names`` (a page is in every locale's units)."""
+
+    pages: dict[str, PageNames | None] = field(default_factory=dict)
+    sets: dict[frozenset[str], WithheldNames] = field(default_factory=dict)
+
+
+def linked_withheld(settings: Settings, pages: tuple[str, ...], withheld: frozenset[str],
+                    memo: LinkNames) -> tuple[str, ...]:
+    """The pages of ``withheld`` that ``pages`` (a page and its includes) may link to
+    (``names_linked``; all of them when one of ``pages`` has a site-root link), sorted."""
+    if not withheld:
+        return ()
+    if withheld not in memo.sets:
+        memo.sets[withheld] = withheld_names(withheld)
+    table = memo.sets[withheld]
+    linked: set[str] = set()
+    for page in pages:
+        if page not in memo.pages:
+            memo.pages[page] = page_names(read_bytes(settings.source / page))
+        found = memo.pages[page]
+        if found is None:
+            return tuple(sorted(withheld))
+        linked |= names_linked(found, table)
+    return tuple(sorted(linked))
+
+
+def coverage_base(settings: Settings) -> str:
+    """What every page's coverage depends on beside its bytes (``coverage_key``): the
+    settings (the keys translated) and our code; made once a run."""
+    return digest(settings.relocatable_key(), code_digest())
+
+
+def coverage_key(settings: Settings, base: str, locale: str, page: str, digests: dict[Path, str],
+                 all_pages: frozenset[str] = frozenset()) -> str:
+    """What a page's coverage in ``locale`` is computed from (``UnitRecord.coverage_key``):
+    ``base`` (``coverage_base``), its source bytes and its PO file's. ``digests``:
+    ``unit_fingerprint``'s memo (with its ``all_pages``): each file read once a run."""
+    return digest(base, _marked_digest(settings.source / page, page, digests, all_pages).rstrip("/"),
+                  _marked_digest(po_path(settings, locale, page), None, digests, all_pages))
+
+
+def page_coverage(settings: Settings, locale: str, page: str,
+                  documents: dict[str, Document | None]) -> float | None:
+    """A page's coverage in ``locale`` as its unit is gated with (``units.Workshop``'s stats),
+    or None when its page or catalog cannot be read (its unit fails and says why).
+    ``documents`` memoizes parsed pages across locales."""
+    from .catalog import catalog_stats
+    from .project import load_catalog_file, load_source
+
+    if page not in documents:
+        try:
+            documents[page] = load_source(settings, page)
+        except PipelineError:
+            documents[page] = None
+    document = documents[page]
+    if document is None:
+        return None
+    try:
+        loaded = load_catalog_file(settings, locale, page)
+    except PipelineError:
+        return None
+    return catalog_stats(loaded[0] if loaded is not None else None, document.msgids).coverage
+
+
+def decide_withheld(settings: Settings, options: BuildOptions, all_pages: frozenset[str],
+                    records: Mapping[str, UnitRecord], digests: dict[Path, str]) -> dict[str, frozenset[str]]:
+    """Per locale, the pages not published there under --min-coverage, decided before any
+    unit renders: every unit needs them, for its links to them lead to the source locale's
+    page (``render.fallback_url``), and its fingerprint names those it may link to. A
+    page's coverage is taken from a record made from the same inputs (``coverage_key``:
+    the page and its catalog, whatever else changed), else computed. All pages, not only a
+    shard's: each shard job decides the same, from the pages and catalogs alone. A page
+    whose page or catalog cannot be read is not withheld (its unit fails, and says why)."""
+    if options.min_coverage <= 0:
+        return {}
+    documents: dict[str, Document | None] = {}
+    withheld: dict[str, frozenset[str]] = {}
+    base = coverage_base(settings)
+    for locale in settings.all_locales:
+        if locale == settings.source_locale or locale in PSEUDO_LOCALES:
+            continue  # always published
+        left_out = set()
+        for page in sorted(all_pages):
+            key = coverage_key(settings, base, locale, page, digests, all_pages)
+            record = records.get(BuildCache.key(locale, page))
+            if record is not None and record.coverage_key == key and record.stats:
+                coverage: float | None = Stats(*record.stats).coverage
+            else:
+                coverage = page_coverage(settings, locale, page, documents)
+            if coverage is not None and below_coverage(settings, options, locale, coverage):
+                left_out.add(page)
+        withheld[locale] = frozenset(left_out)
+    return withheld
 
 
 # A link whose target starts at the site root (``/intune/x``, ``~/x``, ``\x``): in Markdown,
@@ -214,12 +391,18 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     fresh: dict[str, UnitRecord] = {}
     some_formats: dict[str, dict[str, tuple[str, ...]]] = {}  # page -> locale -> the formats it lacks, when not all
     digests: dict[Path, str] = {}
+    names = LinkNames()
+    # a shard's cache holds its own pages' records; the coverage of the others may be in the
+    # other caches of this out/ (records are content-addressed there: ``coverage_key``)
+    known = cache.units if n == 1 else {**merged_units(build_records(cache_dir)), **cache.units}
+    withheld = decide_withheld(settings, options, known_pages, known, digests)
     for page in pages:
         for locale in settings.all_locales:
             key = BuildCache.key(locale, page)
             record = cache.units.get(key)
             up_to_date = record is not None and record.fingerprint == unit_fingerprint(
-                settings, base, locale, (page, *record.includes), digests, page_list, known_pages)
+                settings, base, locale, (page, *record.includes), digests, page_list, known_pages,
+                withheld.get(locale, frozenset()), names)
             lacking = _lacking_formats(settings, options, locale, page, record) if up_to_date else options.formats
             if not lacking:
                 fresh[key] = record
@@ -228,7 +411,7 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
                 if lacking != options.formats:
                     some_formats.setdefault(page, {})[locale] = lacking
     results = _run_pages(settings, base, options, _plan(settings, cache.units, fresh, stale, pages, some_formats),
-                         progress)
+                         withheld, progress)
     rebuilt = {BuildCache.key(locale, result.page) for result in results for locale in result.extra}
     attempted = rebuilt | {BuildCache.key(locale, page) for page, locales in stale.items() for locale in locales}
     units = {key: record for key, record in fresh.items() if key not in rebuilt}
@@ -385,7 +568,7 @@ CHUNKS_PER_WORKER = 16
 
 
 def _run_pages(settings: Settings, base: str, options: BuildOptions, work: list[PageWork],
-               progress: Progress | None) -> list[PageResult]:
+               withheld: Mapping[str, frozenset[str]], progress: Progress | None) -> list[PageResult]:
     if not work:
         return []
     from .units import build_chunk, make_tools, start_worker  # rendering code loads only when there is work
@@ -397,7 +580,7 @@ def _run_pages(settings: Settings, base: str, options: BuildOptions, work: list[
     done = 0
     if jobs == 1:
         tools = make_tools(settings)
-        mapped = (build_chunk(settings, base, options, chunk, tools) for chunk in chunks)
+        mapped = (build_chunk(settings, base, options, chunk, withheld, tools) for chunk in chunks)
         for chunk_results in mapped:
             results += chunk_results
             done += len(chunk_results)
@@ -408,7 +591,7 @@ def _run_pages(settings: Settings, base: str, options: BuildOptions, work: list[
 
     glossary = load_glossary_file(settings)  # here: a broken glossary is one located error, not a broken pool
     with worker_pool(jobs, start_worker, (settings, glossary)) as pool:
-        futures = [pool.submit(build_chunk, settings, base, options, chunk) for chunk in chunks]
+        futures = [pool.submit(build_chunk, settings, base, options, chunk, withheld) for chunk in chunks]
         for future in futures:
             chunk_results = future.result()
             results += chunk_results

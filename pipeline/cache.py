@@ -20,7 +20,7 @@ from .digests import blake2b
 from .files import read_bytes, write_atomic
 from .model import Diagnostic, Location
 
-CACHE_FORMAT = 5  # 2: findings, 3: site files, 4: alternates, 5: outputs behind
+CACHE_FORMAT = 6  # 2: findings, 3: site files, 4: alternates, 5: outputs behind, 6: coverage key
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,11 @@ class UnitRecord:
     # the key its ``findings`` were reviewed under (``review.review_key``; "" when the locale
     # has no catalog of the page): ``pipeline check`` takes them while its own key is the same
     review: str = ""
+    # what ``stats`` were computed from (``build.coverage_key``: the page's and its catalog's
+    # bytes, the settings, our code): the build decides which pages every unit's links fall
+    # back for (``build.decide_withheld``) before any unit is checked or built, by the stats
+    # of a record made from the same inputs, whatever else of the unit changed
+    coverage_key: str = ""
 
     @staticmethod
     def keep_findings(diagnostics: Iterable[Diagnostic]) -> tuple[tuple[str, int, int, str, str, str], ...]:
@@ -95,7 +100,8 @@ def load_cache(path: Path) -> BuildCache:
                           tuple((str(p), int(l), int(c), str(sv), str(m), str(code))
                                 for p, l, c, sv, m, code in v.get("findings", ())),
                           tuple(str(locale) for locale in v.get("alternates", ())),
-                          tuple(str(output) for output in v.get("behind", ())), str(v.get("review", "")))
+                          tuple(str(output) for output in v.get("behind", ())), str(v.get("review", "")),
+                          str(v.get("coverage_key", "")))
             for k, v in data["units"].items()
         }
         site = data.get("site", {})

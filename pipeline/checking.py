@@ -15,7 +15,9 @@ What is checked
     * Every locale's built outputs as they are in ``out/`` (never rebuilt here): the
       front-matter format and portable Markdown as Markdown trees, HTML parsed with lxml
       (``pipeline.htmllinks``). Images and other files resolve against the source tree (the
-      build mirrors its layout and does not copy them). A locale with no output at all is an
+      build mirrors its layout and does not copy them). A page a locale lacks is seen in the
+      source locale's tree, where the build points the links to a page it left out under
+      ``--min-coverage`` (``fallback_files``). A locale with no output at all is an
       error [check.not-built]; a missing page output is a warning. A problem of a built page
       is traced back (``pipeline.provenance``): one that the source already has is not
       repeated; one a translation caused is reported at the PO entry (file and line) with
@@ -189,7 +191,7 @@ class _Run:
         self._documents: dict[str, object] = {}
         self._document_errors: dict[str, Finding] = {}  # page -> why it could not be parsed
         self._documents_used: set[str] = set()  # pages parsed (or found broken) for the locale in hand
-        self._foreign_reads: set[str] = set()  # built pages of other locales read for the locale in hand
+        self._foreign_reads: set[str] = set()  # built pages of other locales read for the locale in hand (below out/)
         self._withheld_asked = False  # whether the locale in hand asked ``withheld`` (its result reads the caches)
         self._reviews_reported: set[tuple[str, str]] = set()  # (locale, page) whose PO review is in the findings
         self._source_deps: dict[str, frozenset[str]] = {}  # source page -> pages its own findings depend on
@@ -548,13 +550,34 @@ class _Run:
                     f"not built for {locale} ({built} is missing: below --min-coverage, or run 'pipeline build')",
                     NOT_BUILT), built))
 
+    def fallback_files(self, locale: str, fmt: str, present: set[str]) -> set[str]:
+        """The source locale's pages that ``locale``'s pages in Markdown format ``fmt`` may
+        link to instead of pages ``locale`` lacks (left out under --min-coverage: the build
+        points their links there, ``render.fallback_url``), as the locale's tree sees them
+        (``../<source>/<page>``), those whose file is there. By the pages missing from the
+        tree (``present``), not by the build's records: no link but such a fallback names
+        those files, and a check then reads no record. Each counts as read by the locale in
+        hand, there or not (``compute_locale`` stores their digests)."""
+        source = self.settings.source_locale
+        if locale == source:
+            return set()
+        found = set()
+        for page in self.source_pages:
+            if page not in present:
+                self._foreign_reads.add(f"{fmt}/{source}/{page}")
+                if (self.settings.out / fmt / source / page).is_file():
+                    found.add(f"../{source}/{page}")
+        return found
+
     def _check_markdown(self, locale: str, fmt: str) -> None:
         root = self.settings.out / fmt / locale
-        files = list_files(root)
-        present = set(files)
+        present = set(list_files(root))
         self._missing_outputs(locale, fmt, present, lambda page: page)
-        site = build_site(present | set(self.assets), self.options.site_map, self.options.redirects)
-        pages = [f for f in files if f.lower().endswith(".md") and self._output_selected(f, locale)]
+        # the pages left out of the locale are linked to in the source locale's tree
+        fallbacks = self.fallback_files(locale, fmt, present)
+        files = sorted(present | fallbacks)
+        site = build_site(present | fallbacks | set(self.assets), self.options.site_map, self.options.redirects)
+        pages = [f for f in files if f.lower().endswith(".md") and f not in fallbacks and self._output_selected(f, locale)]
         tree = OutputTree(root, lambda page: page, self.built_markdown, self._contents)
 
         def display(page: str) -> str:
@@ -581,7 +604,7 @@ class _Run:
             if not page.lower().endswith(".md"):
                 return None
             if not page.startswith(locale + "/"):  # another locale's page: an input of this locale's result
-                self._foreign_reads.add(page[:-3] + ".html")
+                self._foreign_reads.add("html/" + page[:-3] + ".html")
             return page[:-3] + ".html"
 
         tree = OutputTree(root, html_file, self.built_html, self._contents)
@@ -687,7 +710,8 @@ class _Run:
                                site_map=self._site_map,
                                resolve_source=lambda p, t: resolve_link(p, t, self.site),
                                source_anchors=self._noted_anchors,
-                               facts_of=lambda q: self.facts(locale, q))
+                               facts_of=lambda q: self.facts(locale, q),
+                               source_locale=self.settings.source_locale)
         if result is None:
             return None
         if BUILT not in result.message:
@@ -775,7 +799,7 @@ class _Run:
         del self.findings[mark:], self.checked[checked_mark:]
         if base is not None:
             broken = sorted(page for page in self._documents_used if page in self._document_errors)
-            root = self.settings.out / "html"
+            root = self.settings.out
             self.cache.keep_result(_locale_key(locale, outputs), {
                 "inputs": self._locale_inputs(locale, outputs, base), "findings": encode_findings(found),
                 "reads": {path: self._file_digest(path) for path in

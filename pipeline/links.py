@@ -457,7 +457,9 @@ def _resolve(page: str, target: str, site: Site) -> Resolution:
         else:
             style, base, rest = "relative", posixpath.dirname(page), path
         looked_up = posixpath.normpath(posixpath.join(base, rest))
-        found = None if looked_up == ".." or looked_up.startswith("../") else _lookup(looked_up, site)
+        # above the root only what the site lists there: an output tree's view of the source
+        # locale's pages that its links fall back to (``checking._Run.fallback_files``)
+        found = None if looked_up == ".." else _lookup(looked_up, site)
         joined = looked_up if rest else base
     had_suffix = bool(posixpath.splitext(posixpath.basename(rest))[1])
     if found is None:

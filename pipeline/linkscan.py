@@ -774,10 +774,33 @@ def find_explicit_anchors(text: str) -> set[str]:
     return _anchors(_HTML_TAG.finditer(mask_text(strip_bom(text))))
 
 
-def _links(text: str, masked: str, lines: _Lines,
-           tags: Iterable[re.Match[str]]) -> tuple[list[Link], list[Malformed]]:
-    """Links and malformed links of a masked page; ``tags``: its ``_HTML_TAG`` matches."""
+def link_destinations(text: str) -> list[tuple[int, int, Link]]:
+    """Each link of a page (``find_links``, in its order), with the start and end offsets in
+    ``text`` of its destination as written (angle brackets and blanks around it left out):
+    what a caller rewrites to point a link elsewhere (``render.fallback_links``) and nothing
+    else of the page. The links are those the checker scans, so it sees the links rewritten."""
+    shift = len(text) - len(strip_bom(text))
+    text = text[shift:]
+    lines = _Lines(text)
+    spans: list[tuple[int, int, Link]] = []
+    masked = _mask(text, lines)
+    _links(text, masked, lines, _HTML_TAG.finditer(masked), spans)
+    return [(start + shift, end + shift, link) for start, end, link in spans]
+
+
+def _destination_span(masked: str, start: int, end: int, dest: str) -> tuple[int, int]:
+    """Where ``dest`` (as ``_links`` reports it) lies in ``masked[start:end]``: the first
+    occurrence there, which is it (only blanks and a ``<`` may precede it)."""
+    at = masked.find(dest, start, end)
+    return (at, at + len(dest)) if at >= 0 else (start, start)
+
+
+def _links(text: str, masked: str, lines: _Lines, tags: Iterable[re.Match[str]],
+           spans: list[tuple[int, int, Link]] | None = None) -> tuple[list[Link], list[Malformed]]:
+    """Links and malformed links of a masked page; ``tags``: its ``_HTML_TAG`` matches.
+    ``spans``, when given, gets each link with its destination's offsets (``link_destinations``)."""
     found: list[tuple[int, Link]] = []
+    placed: list[tuple[int, int, int, Link]] = []  # (where found, destination start and end, link)
     malformed: list[Malformed] = []
     syntax = _LinkSyntax(masked)  # asked about each ``](`` in turn, from first to last
     for m in _LINK_OPEN.finditer(masked):
@@ -801,15 +824,20 @@ def _links(text: str, masked: str, lines: _Lines,
             continue
         window = max(0, opener - 20)
         include = masked.find("[!", window, opener) >= 0 and _INCLUDE_BEFORE.search(masked, window, opener)
-        found.append((opener, Link(dest, line, column, text[opener + 1:close], is_image,
-                                   "include" if include else "inline")))
+        link = Link(dest, line, column, text[opener + 1:close], is_image, "include" if include else "inline")
+        found.append((opener, link))
+        if spans is not None:
+            placed.append((opener, *_destination_span(masked, m.end(), parsed[1], dest), link))
     for m in _reference_definitions(masked):
         dest = m.group(3)
         if dest.startswith("<"):
             dest = dest[1:-1]
         offset = m.start(2) - 1
         line, column = lines.at(offset)
-        found.append((offset, Link(dest, line, column, m.group(2), False, "reference")))
+        link = Link(dest, line, column, m.group(2), False, "reference")
+        found.append((offset, link))
+        if spans is not None:
+            placed.append((offset, *_destination_span(masked, m.start(3), m.end(3), dest), link))
     for m in tags:
         tag = m.group(1).lower()
         wanted = _LINK_TAGS.get(tag)
@@ -820,8 +848,16 @@ def _links(text: str, masked: str, lines: _Lines,
                 value = next(v for v in attr.group(2, 3, 4) if v is not None).strip()
                 if value:
                     line, column = lines.at(m.start())
-                    found.append((m.start(), Link(value, line, column, "", tag == "img", "html")))
+                    link = Link(value, line, column, "", tag == "img", "html")
+                    found.append((m.start(), link))
+                    if spans is not None:
+                        group = next(g for g in (2, 3, 4) if attr.group(g) is not None)
+                        placed.append((m.start(), *_destination_span(masked, m.start(2) + attr.start(group),
+                                                                     m.start(2) + attr.end(group), value), link))
     found.sort(key=lambda pair: pair[0])
+    if spans is not None:  # in the links' order
+        placed.sort(key=lambda place: place[0])
+        spans += [(start, end, link) for _, start, end, link in placed]
     return [link for _, link in found], malformed
 
 

@@ -34,12 +34,14 @@ def page_renderers(
     body_cache: dict[tuple[str, str], str] | None = None,
     metadata: Mapping[str, str] | None = None,
     formats: Collection[str] = ("frontmatter", "markdown", "html"),
+    withheld: frozenset[str] = frozenset(),
 ) -> dict[str, Callable[[], str]]:
     """Output path -> the function that renders it through its format's template. What the
     formats share (the translated text, the portable Markdown) is made once, here; each
     template runs apart, so a broken one fails only the outputs that use it. ``metadata``
     (the PO header) puts back the localization-only front-matter keys and trailer that
-    ``pipeline import`` recorded (original format only)."""
+    ``pipeline import`` recorded (original format only). ``withheld``: the pages not
+    published in the locale, whose links lead to the source locale's (``render.fallback_url``)."""
     translated = render.apply_translations(document, translations)
     heading = "" if document.has_h1 else meta.title  # the title is the H1 of a page without one
     wanted = {fmt: path for fmt, path in output_paths(meta.locale, document.path).items() if fmt in formats}
@@ -50,7 +52,7 @@ def page_renderers(
 
     def renderer(fmt: str) -> Callable[[], str]:
         return lambda: render.render_page(env, fmt, meta, document, localized if fmt == "frontmatter" else translated,
-                                          markdown_text, body_cache, fallback)
+                                          markdown_text, body_cache, fallback, withheld)
 
     return {path: renderer(fmt) for fmt, path in wanted.items()}
 

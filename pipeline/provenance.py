@@ -26,6 +26,7 @@ per page and locale, so a page's findings cost about its links plus its findings
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -85,8 +86,11 @@ def attribute(hit: Hit, facts: PageFacts, locale: str, output: Location, *, html
               site_map: SiteMap = (),
               resolve_source: Callable[[str, str], Resolution] | None = None,
               source_anchors: Callable[[str], PageAnchors | None] | None = None,
-              facts_of: Callable[[str], PageFacts | None] | None = None) -> Attribution | None:
-    """Attribute ``hit`` (found at ``output`` in ``locale``'s build of ``facts``' page); see module doc."""
+              facts_of: Callable[[str], PageFacts | None] | None = None,
+              source_locale: str = "") -> Attribution | None:
+    """Attribute ``hit`` (found at ``output`` in ``locale``'s build of ``facts``' page); see module doc.
+    ``source_locale``: where the build points links to a page left out of ``locale``
+    (``render.fallback_url``); such a link is the source's link to that page."""
     message = hit.diagnostic.message
     built = BUILT
     index = facts.index(site_map)
@@ -99,6 +103,9 @@ def attribute(hit: Hit, facts: PageFacts, locale: str, output: Location, *, html
         return Attribution(where, f"{message} (the {locale} translation of {facts.source_display}:{segment.line} "
                                   f"changed this link; built into {built})", "translation", segment.line)
     candidates = index.source_links(target, html)
+    if not candidates and source_locale:
+        written = _unfallback(target, facts.document.path, source_locale)
+        candidates = index.source_links(written, html) if written is not None else ()
     if not candidates:
         included = index.included_link(target, html)
         if included is not None:
@@ -118,6 +125,18 @@ def attribute(hit: Hit, facts: PageFacts, locale: str, output: Location, *, html
             return heading
     return Attribution(output, f"{message} (source {facts.source_display}:{link.line}:{link.column})",
                        "output", link.line)
+
+
+def _unfallback(target: str, page: str, source_locale: str) -> str | None:
+    """A link the build pointed at the source locale's copy of a page (``render.fallback_url``:
+    ``../../en-US/x/b.md#s`` from a page of ``x/``), as the source page writes it relative to
+    itself in the usual form (``b.md#s``; in HTML ``b.html#s``); None for any other link."""
+    prefix = "../" * (page.count("/") + 1) + source_locale + "/"
+    if not target.startswith(prefix):
+        return None
+    rest = target[len(prefix):]
+    cut = min((i for i in (rest.find("#"), rest.find("?")) if i != -1), default=len(rest))
+    return posixpath.relpath(rest[:cut], posixpath.dirname(page) or ".") + rest[cut:]
 
 
 def _translated_heading(facts: PageFacts, link: Link, locale: str, built: str, message: str, site_map: SiteMap,

@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 import lxml.html
 import yaml
@@ -431,8 +432,11 @@ def markdown_renderer() -> MarkdownIt:
 
 def render_html_body(markdown_text: str, error_codes: tuple[str, ...], *, page_path: str = "",
                      site_map: tuple[tuple[str, str], ...] = (), pages: Collection[str] = (),
-                     non_page_md: Collection[str] = (), fallback: Fallback | None = None) -> str:
-    """Valid, safe HTML for the portable Markdown of the page at ``page_path``.
+                     non_page_md: Collection[str] = (), fallback: Fallback | None = None,
+                     context: LinkContext | None = None) -> str:
+    """Valid, safe HTML for the portable Markdown of the page at ``page_path`` (or of
+    ``context``, which, when given, stands for ``page_path``, ``site_map``, ``pages`` and
+    ``non_page_md``).
 
     Error-table rows get ``id`` = error code and their code cell becomes a row header;
     links and images are mapped by ``html_href``/``asset_href``; the result then goes
@@ -452,7 +456,8 @@ def render_html_body(markdown_text: str, error_codes: tuple[str, ...], *, page_p
                 tokens[index + 1].tag = tokens[index + 3].tag = "th"
                 tokens[index + 1].attrSet("scope", "row")
     html = md.renderer.render(tokens, md.options, {})
-    context = LinkContext(page_path, tuple(site_map), frozenset(pages), frozenset(non_page_md))
+    if context is None:
+        context = LinkContext(page_path, tuple(site_map), frozenset(pages), frozenset(non_page_md))
     return finish_html(html, context, fallback)
 
 
@@ -471,25 +476,32 @@ def html_href(href: str, page_path: str = "", site_map: tuple[tuple[str, str], .
     return _map_url(href, context, page=True)
 
 
+def link_context(page: Page, withheld: frozenset[str] = frozenset()) -> LinkContext:
+    """How the links of ``page`` are built: ``withheld``, the pages not published in its
+    locale, lead to the source locale's (``fallback_url``)."""
+    return LinkContext(page.path, page.site_map, page.pages, page.non_page_md, withheld, page.source_locale)
+
+
 def render_page(env: Environment, fmt: str, page: Page, document: Document, translated: tuple[str, str],
                 markdown_text: str, body_cache: dict[tuple, str] | None = None,
-                fallback: Fallback | None = None) -> str:
+                fallback: Fallback | None = None, withheld: frozenset[str] = frozenset()) -> str:
     """One output file's text through the format's Jinja template; ``fallback``: the HTML
-    blocks to mark as the source language.
+    blocks to mark as the source language; ``withheld``: the pages not published in the
+    page's locale, whose links lead to the source locale's page (``fallback_url``).
 
-    ``body_cache`` (page path, Markdown, fallback) -> HTML body lets a caller render a page
-    whose Markdown is the same in several locales (untranslated, say) once."""
+    ``body_cache`` (page path, Markdown, fallback, withheld) -> HTML body lets a caller render
+    a page whose Markdown is the same in several locales (untranslated, say) once."""
     template = env.get_template(TEMPLATE_NAMES[fmt])
+    context = link_context(page, withheld)
+    # the Markdown formats' links are rewritten in the file as written, where the check reads them
     if fmt == "frontmatter":
-        return template.render(page=page, front_matter=translated[0], body=translated[1])
+        return fallback_links(template.render(page=page, front_matter=translated[0], body=translated[1]), context)
     if fmt == "markdown":
-        return template.render(page=page, body=markdown_text)
-    key = (document.path, markdown_text, fallback)
+        return fallback_links(template.render(page=page, body=markdown_text), context)
+    key = (document.path, markdown_text, fallback, withheld)
     html = body_cache.get(key) if body_cache is not None else None
     if html is None:
-        html = render_html_body(markdown_text, document.error_codes, page_path=document.path,
-                                site_map=page.site_map, pages=page.pages, non_page_md=page.non_page_md,
-                                fallback=fallback)
+        html = render_html_body(markdown_text, document.error_codes, fallback=fallback, context=context)
         if body_cache is not None:
             body_cache[key] = html
     return html_file(template.render(page=page, body=Markup(html)))
@@ -529,14 +541,102 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 @dataclass(frozen=True)
 class LinkContext:
-    """What link mapping needs to know: the page (source-relative), the site map, the pages,
-    and the source's ``.md`` files that are no pages (``files.is_page``): a link to one of
-    those names a file, which keeps its target, where a link to a page gets ``.html``."""
+    """What link mapping needs to know: the page (source-relative), the site map, the pages;
+    the source's ``.md`` files that are no pages (``files.is_page``): a link to one of those
+    names a file, which keeps its target, where a link to a page gets ``.html``; and the
+    pages not published in the page's locale (``withheld``, under --min-coverage), whose
+    links lead to their page in ``source_locale`` instead (``fallback_url``)."""
 
     page_path: str = ""
     site_map: tuple[tuple[str, str], ...] = ()
     pages: frozenset[str] = frozenset()
     non_page_md: frozenset[str] = frozenset()
+    withheld: frozenset[str] = frozenset()
+    source_locale: str = ""
+
+
+def linked_page(url: str, context: LinkContext) -> str | None:
+    """The source page (as ``context.pages`` spells it) that a link of ``context.page_path``
+    names, as the build resolves page links (``_map_url``), letter case ignored: a relative
+    link to ``x.md``, ``x`` or ``folder/`` (its ``index.md``), or only as a published URL
+    (``_page_by_url``), a ``~/`` link, a site-root link under the site map. None for anything
+    else: an external URL, a fragment, a file, a page that does not exist."""
+    stripped = url.strip()
+    if not stripped or stripped.startswith(("#", "//")) or url_scheme(stripped):
+        return None
+    cut = min((i for i in (stripped.find("#"), stripped.find("?")) if i != -1), default=len(stripped))
+    path = unquote(re.sub(r"\\|%5[Cc]", "/", stripped[:cut]))
+    if path.startswith("~/"):
+        return _page_at(posixpath.normpath(path[2:]), context.pages)
+    if path.startswith("/"):
+        mapped = _unmap_prefix(path, context.site_map)
+        return None if mapped is None else _page_at(mapped, context.pages)
+    if not path:
+        return None
+    page_dir = posixpath.dirname(context.page_path)
+    if path.endswith("/"):
+        stem = page_stem(page_dir, path + "index")
+    elif PurePosixPath(path).suffix.lower() in ("", ".md"):
+        stem = page_stem(page_dir, path)
+    else:
+        return None  # a file, or a built page named as such (``x.html``)
+    found = f"{stem}.md" if f"{stem}.md" in context.pages else _pages_by_stem(context.pages).get(stem.casefold())
+    return found if found is not None else _page_by_url(path, page_dir, context)
+
+
+def _page_by_url(path: str, page_dir: str, context: LinkContext) -> str | None:
+    """The page a relative link names only as a published URL: joined with the URL of the
+    page's folder through the site map, and mapped back (``../deploy-use/x`` from
+    ``GetStarted/``, whose folder is ``DeployUse``: ``pipeline check``'s ``link.url-only``)."""
+    best: tuple[int, str] | None = None
+    for prefix, folder in context.site_map:
+        folder = folder.strip("/")
+        if page_dir == folder or page_dir.startswith(folder + "/") or not folder:
+            if best is None or len(folder) > best[0]:
+                rest = page_dir[len(folder):].strip("/")
+                best = (len(folder), prefix.rstrip("/") + ("/" + rest if rest else ""))
+    if best is None or not best[1].startswith("/"):
+        return None
+    mapped = _unmap_prefix(posixpath.normpath(posixpath.join(best[1], path)), context.site_map)
+    return None if mapped is None else _page_at(mapped, context.pages)
+
+
+def fallback_url(url: str, context: LinkContext, fmt: str) -> str | None:
+    """Where a link to a page not published in the page's locale leads in output format
+    ``fmt``: that page in the source locale's output of the same format (relative, from the
+    page's output folder, ``out/<fmt>/<locale>/<folder>/``, to ``out/<fmt>/<source>/``), its
+    query and fragment kept (the source page has the source's anchors). Docs platforms show
+    the source-language page where a translation is missing; linking there, rather than to a
+    page that is not built, keeps every link of the locale alive. None: not such a link."""
+    if not context.withheld:
+        return None
+    page = linked_page(url, context)
+    if page is None or page not in context.withheld:
+        return None
+    stripped = url.strip()
+    cut = min((i for i in (stripped.find("#"), stripped.find("?")) if i != -1), default=len(stripped))
+    built = page[:-3] + ".html" if fmt == "html" else page
+    return "../" * (context.page_path.count("/") + 1) + f"{context.source_locale}/{built}" + stripped[cut:]
+
+
+def fallback_links(markdown: str, context: LinkContext) -> str:
+    """``markdown`` with each link to a page not published in its locale pointed at the
+    source locale's Markdown page (``fallback_url``); every other character as it was. The
+    links are those ``pipeline check`` reads (``linkscan``); includes and images are kept."""
+    if not context.withheld:
+        return markdown
+    from .linkscan import link_destinations  # only for a locale with pages left out
+
+    parts: list[str] = []
+    cursor = 0
+    for start, end, link in sorted(link_destinations(markdown), key=lambda place: place[0]):
+        if link.kind == "include" or link.is_image or start < cursor or markdown[start:end] != link.target:
+            continue
+        target = fallback_url(link.target, context, "markdown")
+        if target is not None:
+            parts += [markdown[cursor:start], target]
+            cursor = end
+    return "".join(parts) + markdown[cursor:] if parts else markdown
 
 
 def asset_href(src: str, page_path: str = "", site_map: tuple[tuple[str, str], ...] = ()) -> str:
@@ -549,6 +649,10 @@ def asset_href(src: str, page_path: str = "", site_map: tuple[tuple[str, str], .
 
 
 def _map_url(url: str, context: LinkContext, page: bool) -> str:
+    if page and context.withheld:
+        fallback = fallback_url(url, context, "html")
+        if fallback is not None:
+            return fallback
     stripped = url.strip()
     if not stripped or stripped.startswith(("#", "//")) or url_scheme(stripped):
         return url
@@ -641,14 +745,20 @@ def _site_path(target: str, context: LinkContext, page: bool) -> str:
     if page and _names_non_page_md(target, context.non_page_md) == "exact":
         return target
     if page and context.pages:
-        stem = target[:-3] if target.lower().endswith(".md") else target
-        by_stem = _pages_by_stem(context.pages)
-        found = by_stem.get(stem.casefold()) or by_stem.get(f"{stem}/index".casefold())
+        found = _page_at(target, context.pages)
         if found:
             return found[:-3] + ".html"
     if page and _names_non_page_md(target, context.non_page_md):
         return target
     return _with_suffix(target, page)
+
+
+def _page_at(target: str, pages: frozenset[str]) -> str | None:
+    """The page a source-relative site target names, its letter case ignored (``x``,
+    ``x.md``, or a folder's ``index.md``), as ``pages`` spells it; None when there is none."""
+    stem = target[:-3] if target.lower().endswith(".md") else target
+    by_stem = _pages_by_stem(pages)
+    return by_stem.get(stem.casefold()) or by_stem.get(f"{stem}/index".casefold())
 
 
 def _with_suffix(path: str, page: bool) -> str:
@@ -783,8 +893,7 @@ def _clean_attributes(element: lxml.html.HtmlElement, tag: str, context: LinkCon
             if lowered == "srcset" or not is_safe_url(value):
                 del element.attrib[name]
             elif lowered == "href" and tag == "a":
-                element.set(name, html_href(value, context.page_path, context.site_map, context.pages,
-                                            context.non_page_md))
+                element.set(name, _map_url(value, context, page=True))
             elif lowered == "src" and tag == "img":
                 element.set(name, asset_href(value, context.page_path, context.site_map))
     if tag == "a" and element.get("name") is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -21,7 +21,8 @@ from pathlib import Path, PurePosixPath
 import jinja2
 
 from . import catalog, render, site
-from .build import BuildOptions, PageResult, PageWork, below_coverage, page_list_digest, page_locales, unit_fingerprint
+from .build import (BuildOptions, LinkNames, PageResult, PageWork, coverage_base, coverage_key, page_list_digest,
+                    page_locales, unit_fingerprint)
 from .cache import UnitRecord
 from .config import PSEUDO_LOCALES, Settings, babel_locale
 from .errors import PipelineError, error
@@ -93,6 +94,10 @@ class Workshop:
         self.metadata: dict[tuple[str, str], dict[str, str]] = {}  # PO headers (localization metadata)
         self.page_digests: dict[str, str] = {}  # the pages' content digests, for ``review.review_key``
         self.assets: dict[str, tuple[str, ...]] = {}
+        self.withheld: Mapping[str, frozenset[str]] = {}  # locale -> pages not published there (``build_chunk``)
+        self.names = LinkNames()  # ``build.linked_withheld``'s memo
+        self.coverage_digests: dict[Path, str] = {}  # ``build.coverage_key``'s memo
+        self.coverage_base = coverage_base(settings)
 
     def document(self, page: str) -> Document | None:
         """A parsed source page, or None when it is missing or broken (reported elsewhere)."""
@@ -167,12 +172,15 @@ class Workshop:
         return include
 
 
-def build_chunk(settings: Settings, base: str, options: BuildOptions,
-                chunk: list[PageWork], tools: Tools | None = None) -> list[PageResult]:
+def build_chunk(settings: Settings, base: str, options: BuildOptions, chunk: list[PageWork],
+                withheld: Mapping[str, frozenset[str]], tools: Tools | None = None) -> list[PageResult]:
     """Worker entry point: build each page of the chunk in each of its stale locales, and in
     the locales whose up-to-date copy names other locales than the page is now published in
-    (``tools``: the run's, when called in the main process)."""
+    (``tools``: the run's, when called in the main process). ``withheld``: per locale, the
+    pages not published there (``build.decide_withheld``): a page of them is not built
+    there, and links to them lead to the source locale's page."""
     shop = Workshop(settings, tools or _worker_tools)
+    shop.withheld = withheld
     results = []
     for work in chunk:
         result = PageResult(work.page)
@@ -183,13 +191,13 @@ def build_chunk(settings: Settings, base: str, options: BuildOptions,
             results.append(result)
             continue
         shop.documents[work.page] = document
-        published = _published_locales(shop, options, document, work, result)
+        published = _published_locales(shop, document, work, result)
         result.extra = [locale for locale, named in work.alternates.items() if named != published]
         for locale in settings.all_locales:
             if locale not in work.locales and locale not in result.extra:
                 continue
             try:
-                _build_unit(shop, base, options, locale, document, result, published,
+                _build_unit(shop, base, locale, document, result, published,
                             work.formats.get(locale, options.formats))
             except PipelineError as exc:
                 result.diagnostics.append(exc.diagnostic)
@@ -197,42 +205,44 @@ def build_chunk(settings: Settings, base: str, options: BuildOptions,
     return results
 
 
-def _published_locales(shop: Workshop, options: BuildOptions, document: Document, work: PageWork,
+def _published_locales(shop: Workshop, document: Document, work: PageWork,
                        result: PageResult) -> tuple[str, ...]:
     """The page's published locales, decided before any of its units renders, so that every
-    copy names the same ones: a locale built here by the coverage its unit is gated with (the
-    same stats, vetted once), the others as the cache says. A locale whose catalog is broken
-    keeps its previous output, if any (its unit reports the error when it builds)."""
+    copy names the same ones: a locale built here as its unit is gated (``Workshop.withheld``,
+    decided by the coverage of the same stats), the others as the cache says. A locale whose
+    catalog is broken keeps its previous output, if any (its unit reports the error when it builds)."""
     published = dict(work.published)
     for locale in work.locales:
         if locale in PSEUDO_LOCALES:
             continue  # never an alternate
         try:
-            coverage = shop.translations(locale, document, result.diagnostics)[1].coverage
+            shop.translations(locale, document, result.diagnostics)  # its QA findings go first to its unit
         except PipelineError:
             published.setdefault(locale, False)
             continue
-        published[locale] = not below_coverage(shop.settings, options, locale, coverage)
+        published[locale] = document.path not in shop.withheld.get(locale, frozenset())
     return page_locales(shop.settings, published)
 
 
-def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, document: Document,
+def _build_unit(shop: Workshop, base: str, locale: str, document: Document,
                 result: PageResult, published: tuple[str, ...], formats: tuple[str, ...]) -> None:
     """Build one unit in ``formats`` (those it lacks: ``build.run_build``) and record it."""
     settings = shop.settings
     translations, stats = shop.translations(locale, document, result.diagnostics)
-    if below_coverage(settings, options, locale, stats.coverage):
+    withheld = shop.withheld.get(locale, frozenset())
+    covered = coverage_key(settings, shop.coverage_base, locale, document.path, shop.coverage_digests, shop.all_pages)
+    if document.path in withheld:
         fingerprint = unit_fingerprint(settings, base, locale, (document.path,), page_list=shop.page_list,
-                                       all_pages=shop.all_pages)
+                                       all_pages=shop.all_pages, withheld=withheld, names=shop.names)
         result.records[locale] = UnitRecord(fingerprint, (), (), stats.as_tuple(), skipped=True,
-                                            **shop.recorded_review(locale, document))
+                                            **shop.recorded_review(locale, document), coverage_key=covered)
         return
     meta = page_meta(settings, locale, document, translations, stats.coverage, shop.all_pages, published=published,
                      non_page_md=shop.non_page_md)
     includes: list[str] = []
     renderers = page_renderers(shop.env, meta, document, translations,
                                shop.include_resolver(locale, document, includes), shop.html_bodies,
-                               shop.metadata.get((locale, document.path), {}), formats)
+                               shop.metadata.get((locale, document.path), {}), formats, withheld)
     rendered, failed = _render(settings, renderers, result.diagnostics)
     for relative, text in rendered.items():
         target = inside(settings.out, relative)
@@ -250,11 +260,11 @@ def _build_unit(shop: Workshop, base: str, options: BuildOptions, locale: str, d
         result.failed[locale] = failed
     result.records[locale] = UnitRecord(
         "" if failed else unit_fingerprint(settings, base, locale, (document.path, *included), page_list=shop.page_list,
-                                  all_pages=shop.all_pages),
+                                           all_pages=shop.all_pages, withheld=withheld, names=shop.names),
         tuple(rendered), included,
         stats.as_tuple(), title=meta.title, assets=shop.assets.get(document.path, ()),
         has_errors=bool(document.error_codes), **shop.recorded_review(locale, document),
-        alternates=published,
+        alternates=published, coverage_key=covered,
     )
 
 

@@ -44,3 +44,47 @@ def sample_project(tmp_path: Path) -> Path:
         if (REPO / folder).is_dir():
             shutil.copytree(REPO / folder, project / folder)
     return project
+
+
+# A page (a.md) and a page in a folder (guide/c.md) that link, in every form a page link
+# takes, to b.md, which de-DE leaves untranslated; d.md links to none of them.
+LINKED_PAGES = {
+    "a.md": "---\ntitle: Page A\n---\n# Page A\n\n"
+            "See [page B](b.md), [its section](b.md#section), [B again](b) and [the reference][r].\n\n"
+            'Also <a href="b.md#section">there</a> and [the guide](guide/c.md).\n\n'
+            "[r]: b.md\n",
+    "b.md": "---\ntitle: Page B\n---\n# Page B\n\nFirst paragraph.\n\n## Section\n\nSecond paragraph.\n",
+    "guide/c.md": "---\ntitle: Page C\n---\n# Page C\n\nBack to [the section](../b.md#section) of B, "
+                  "or to [page A](../a.md).\n",
+    "d.md": "---\ntitle: Page D\n---\n# Page D\n\nNothing but [page A](a.md).\n",
+}
+
+
+def linked_pages_project(root: Path) -> Path:
+    """``LINKED_PAGES`` in an en-US project with de-DE, its catalogs made (``pipeline all``)
+    and de-DE's translated but for b.md's, which has none (0%)."""
+    from pipeline.cli import main
+
+    project = root / "linked"
+    for page, text in LINKED_PAGES.items():
+        (project / "source" / page).parent.mkdir(parents=True, exist_ok=True)
+        (project / "source" / page).write_text(text, encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["de-DE"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "all"]) == 0
+    for page in LINKED_PAGES:
+        if page != "b.md":
+            translate_page(project, "de-DE", page, True)
+    return project
+
+
+def translate_page(project: Path, locale: str, page: str, translated: bool) -> None:
+    """Give every message of ``page``'s catalog in ``locale`` a translation ("DE " and the
+    source text: links kept, as QA wants), or take them all away."""
+    from pipeline import catalog
+
+    po = project / "locales" / locale / (page[:-3] + ".po")
+    entries = catalog.parse_catalog(po.read_text(encoding="utf-8"), po.name)
+    for entry in entries:
+        if entry.msgid and not entry.obsolete:
+            entry.msgstr = f"DE {entry.msgid}" if translated else ""
+    po.write_text(catalog.format_catalog(entries), encoding="utf-8")

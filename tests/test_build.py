@@ -16,7 +16,7 @@ from pipeline import catalog
 from pipeline.build import in_shard
 from pipeline.cli import main
 
-from .conftest import SEED_NAME
+from .conftest import SEED_NAME, linked_pages_project
 
 HTML = SEED_NAME[:-3] + ".html"
 
@@ -140,6 +140,64 @@ def test_a_page_left_out_of_a_locale_is_no_alternate_of_the_others(sample_projec
     capsys.readouterr()
     main(["-C", str(sample_project), "check", "--no-cache"])
     assert "broken link '../de-DE/" not in capsys.readouterr().err
+
+
+def test_links_to_a_page_left_out_of_a_locale_fall_back_to_the_source_locale(tmp_path, capsys):
+    """b.md is not published in de-DE (0% translated, --min-coverage 80): de-DE's other pages
+    linked to it as to a page of their own locale (``b.md``, ``b.html``), dead links in every
+    format. As docs platforms do, they now link to b.md's page in the source locale, in the
+    same format, fragment kept; links to published pages stay in the locale."""
+    project = linked_pages_project(tmp_path)
+    capsys.readouterr()
+    assert main(["-C", str(project), "build", "--min-coverage", "80"]) == 0
+    assert "build: de-DE: b.md not published: 0.0% translated" in capsys.readouterr().out
+    out = project / "out"
+    assert not (out / "markdown/de-DE/b.md").exists()
+    for fmt in ("frontmatter", "markdown"):
+        a = (out / fmt / "de-DE/a.md").read_text(encoding="utf-8")
+        assert ("DE See [page B](../en-US/b.md), [its section](../en-US/b.md#section), [B again](../en-US/b.md) "
+                "and [the reference][r].") in a, fmt
+        assert '<a href="../en-US/b.md#section">there</a> and [the guide](guide/c.md)' in a, fmt
+        assert "[r]: ../en-US/b.md" in a, fmt
+        c = (out / fmt / "de-DE/guide/c.md").read_text(encoding="utf-8")
+        assert "[the section](../../en-US/b.md#section) of B, or to [page A](../a.md)" in c, fmt
+        assert "[page B](b.md)" in (out / fmt / "en-US/a.md").read_text(encoding="utf-8"), fmt  # the source locale's own
+    hrefs = lambda path: [a.get("href") for a in lxml.html.parse(str(path)).getroot().iter("a")
+                          if "b.html" in (a.get("href") or "")]
+    assert hrefs(out / "html/de-DE/a.html") == ["../en-US/b.html", "../en-US/b.html#section", "../en-US/b.html",
+                                                "../en-US/b.html", "../en-US/b.html#section"]
+    assert "../../en-US/b.html#section" in hrefs(out / "html/de-DE/guide/c.html")
+    assert "b.html#section" in hrefs(out / "html/en-US/a.html")
+    assert 'href="../a.html"' in (out / "html/de-DE/guide/c.html").read_text(encoding="utf-8")
+    # every relative link of de-DE's pages names a file that exists
+    for path in (out / "html/de-DE").rglob("*.html"):
+        for href in hrefs(path):
+            assert (path.parent / href.partition("#")[0]).is_file(), (path, href)
+
+
+def test_a_page_is_taken_to_link_to_every_page_its_links_name(corpus):
+    """What a unit's fingerprint names of the pages left out of its locale
+    (``build.linked_withheld``) is a superset of the pages its links name (as the build
+    resolves them, ``render.linked_page``): on the real corpus, no link is missed."""
+    from pipeline.build import names_linked, page_names, withheld_names
+    from pipeline.linkscan import find_links
+    from pipeline.render import LinkContext, linked_page
+
+    root = corpus / "en-us" / "InTuneDocs"
+    pages = frozenset(p.relative_to(root).as_posix() for p in root.rglob("*.md"))
+    linked = unnamed = 0
+    for page in sorted(pages):
+        data = (root / page).read_bytes()
+        names = page_names(data)
+        context = LinkContext(page, (("/intune", ""),), pages)
+        for link in find_links(data.decode("utf-8", "replace"))[0]:
+            target = linked_page(link.target, context)
+            if target is not None:
+                linked += 1
+                unnamed += names is None
+                assert names is None or target in names_linked(names, withheld_names(frozenset({target}))), \
+                    (page, link.target)
+    assert linked > 1000 and unnamed < linked / 2  # most pages' links are looked for by name
 
 
 def test_pseudo_locales_need_no_po_file(sample_project):

@@ -18,7 +18,7 @@ from pipeline.catalog import format_catalog, parse_catalog
 from pipeline.cli import main
 from pipeline.htmllinks import scan_html
 
-from .conftest import CORPUS, REPO, SEED_NAME, require_shared
+from .conftest import CORPUS, REPO, SEED_NAME, linked_pages_project, require_shared, translate_page
 
 SEED_PO = f"{SEED_NAME[:-3]}.po"
 SOURCE = f"source/{SEED_NAME}"
@@ -146,6 +146,42 @@ def test_pages_the_build_left_out_under_min_coverage_are_not_reported_missing(pr
     code, out, _ = check(project, capsys)
     assert code == 1 and [line for line in out if "not-built" in line] == [
         "out/markdown/de-DE:1:1: error: de-DE has no markdown output; run 'pipeline build' [check.not-built]"]
+
+
+def test_links_to_a_page_left_out_of_a_locale_pass_and_a_dead_one_is_still_reported(tmp_path, capsys):
+    """de-DE's pages link to b.md, left out of de-DE under --min-coverage: the check reported
+    each such link as broken, in every format (9 errors for a.md alone). They now lead to
+    b.md's page in the source locale, which the check follows (its fragments too), cached or
+    not; a fallback whose page is gone, or a link dead in the source, is still reported."""
+    project = linked_pages_project(tmp_path)
+    assert main(["-C", str(project), "build", "--min-coverage", "80"]) == 0
+    capsys.readouterr()
+    for args in ([], [], ["--no-cache", "-j", "1"]):
+        code, out, err = check(project, capsys, *args)
+        assert (code, out) == (0, []), args
+        assert "0 errors, 0 warnings" in err, args
+    (project / "out/markdown/en-US/b.md").unlink()  # the page the fallback names, gone
+    for args in ([], ["--no-cache", "-j", "1"]):
+        code, out, _ = check(project, capsys, *args)
+        assert code == 1, args
+        broken = [line for line in out if "link.missing-file" in line and "/de-DE/" in line]  # en-US's own too
+        assert {line.split(":")[0] for line in broken} == {"out/markdown/de-DE/a.md", "out/markdown/de-DE/guide/c.md"}
+        assert len(broken) == 6 and all("broken link '../en-US/b.md" in line or "broken link '../../en-US/b.md" in line
+                                        for line in broken), (args, out)
+        # traced to the source's link (as written relative to the page: a.md's 'b' is not)
+        assert "out/markdown/de-DE/a.md:3:33: error: broken link '../en-US/b.md#section': no such file " \
+               "(source source/a.md:6:21) [link.missing-file]" in broken
+        assert "out/markdown/de-DE/guide/c.md:3:12: error: broken link '../../en-US/b.md#section': no such file " \
+               "(source source/guide/c.md:6:9) [link.missing-file]" in broken
+    translate_page(project, "de-DE", "b.md", True)  # b.md published in de-DE: links stay in the locale
+    page = project / "source/b.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nSee [nowhere](nowhere.md).\n", encoding="utf-8")
+    assert main(["-C", str(project), "all", "--min-coverage", "80"]) == 0
+    capsys.readouterr()
+    assert "](b.md#section)" in (project / "out/markdown/de-DE/a.md").read_text(encoding="utf-8")
+    code, out, _ = check(project, capsys)
+    assert code == 1 and out == [
+        "source/b.md:12:5: error: broken link 'nowhere.md': no such file [link.missing-file]"]
 
 
 def test_a_page_that_cannot_be_built_is_one_error_not_a_warning_per_locale_and_format(project, capsys):

@@ -12,7 +12,7 @@ from pathlib import Path
 from pipeline import catalog
 from pipeline.cli import main
 
-from .conftest import SEED_NAME, require_shared
+from .conftest import SEED_NAME, linked_pages_project, require_shared, translate_page
 
 HTML = SEED_NAME[:-3] + ".html"
 
@@ -44,6 +44,22 @@ def _add(project: Path, page: str) -> None:
     target = project / "source" / page
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(_corpus() / page, target)
+
+
+def _tree_of_shards(project: Path, tmp_path: Path, shards: int, *args: str) -> dict[str, bytes]:
+    """``out/`` of ``pipeline build`` run once more over the ``out/`` trees of ``shards`` CI
+    shard jobs, each built in a fresh copy of ``project`` (no ``out/``), copied together."""
+    merged = tmp_path / "merged" / project.name
+    shutil.rmtree(merged.parent, ignore_errors=True)
+    shutil.copytree(project, merged, ignore=shutil.ignore_patterns("out"))
+    for k in range(1, shards + 1):
+        job = tmp_path / f"shard-{k}" / project.name
+        shutil.rmtree(job.parent, ignore_errors=True)
+        shutil.copytree(project, job, ignore=shutil.ignore_patterns("out"))
+        assert main(["-C", str(job), "build", "--shard", f"{k}/{shards}", *args]) == 0
+        shutil.copytree(job / "out", merged / "out", dirs_exist_ok=True)
+    assert main(["-C", str(merged), "build", *args]) == 0
+    return _tree(merged / "out")
 
 
 def _build(project: Path, capsys, *args: str) -> tuple[int, str]:
@@ -263,3 +279,34 @@ def test_a_run_of_one_locale_does_not_make_the_next_full_build_render_the_others
         capsys.readouterr()
         assert main(["-C", str(sample_project), "build"]) == 0
         assert ": 0 built, 5 up to date, 0 file(s) written" in capsys.readouterr().out, locale
+
+
+def _links_b_locally(project: Path) -> bool:
+    """Whether de-DE's a.md (Markdown) links to b.md in de-DE, not to en-US's."""
+    return "[page B](b.md)" in (project / "out/markdown/de-DE/a.md").read_text(encoding="utf-8")
+
+
+def test_a_po_change_across_the_coverage_threshold_changes_the_links_to_the_page(tmp_path, capsys):
+    """b.md's catalog in de-DE moves across --min-coverage: de-DE's pages that link to b.md
+    (a.md, guide/c.md) must link to de-DE's b.md or fall back to en-US's, as a clean build
+    does, though only b.md's catalog changed; d.md, which does not link to b.md, is not built
+    again. Shard jobs, each deciding alone what is published, agree with a whole build."""
+    gate = ("--min-coverage", "80")
+    project = linked_pages_project(tmp_path)
+    assert main(["-C", str(project), "all", *gate]) == 0
+    assert not _links_b_locally(project)
+    translate_page(project, "de-DE", "b.md", True)
+    capsys.readouterr()
+    assert main(["-C", str(project), "build", *gate]) == 0
+    # b.md in de-DE, the de-DE pages that link to it (a.md, guide/c.md), and b.md in en-US,
+    # whose alternates now name de-DE; not d.md
+    assert "build: 4 page(s) x 2 locale(s): 4 built, 4 up to date," in capsys.readouterr().out
+    assert _links_b_locally(project)
+    assert_same_as_clean(project, tmp_path, capsys, *gate)
+    translate_page(project, "de-DE", "b.md", False)  # back under the threshold
+    assert_same_as_clean(project, tmp_path, capsys, *gate)
+    assert not _links_b_locally(project)
+    assert not (project / "out/markdown/de-DE/b.md").exists()
+    assert _tree_of_shards(project, tmp_path, 3, *gate) == _tree(project / "out")
+    assert_same_as_clean(project, tmp_path, capsys)  # no gate: b.md published, links local
+    assert _links_b_locally(project)

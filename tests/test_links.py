@@ -32,6 +32,7 @@ from pipeline.linkscan import (
     find_explicit_anchors,
     find_headings,
     find_links,
+    link_destinations,
     mask_text,
     scan_digests,
     scan_text,
@@ -105,6 +106,30 @@ def test_include_reference_definition_and_html_links_are_found():
         ("../includes/wit.md", "include", False), ("/intune/x", "html", False),
         ("media/i.png", "html", True), ("../ref.md", "reference", False)]
     assert (links[1].line, links[1].column) == (3, 1)
+
+
+def test_link_destinations_are_the_links_with_the_place_of_their_destination():
+    text = ('\ufeff[a](a.md "Title") [b](< with space.md >) [d]( d.md ) <a href="h">h</a> <a href=e.md>e</a>\n\n'
+            "`[no](x.md)` [!INCLUDE [wit](../includes/wit.md)]\n\n[ref]: <ref.md>\n[s]:\n  s.md\n")
+    found = link_destinations(text)
+    assert [link for _, _, link in found] == find_links(text)[0]
+    assert [text[start:end] for start, end, _ in found] == [
+        "a.md", "with space.md", "d.md", "h", "e.md", "../includes/wit.md", "ref.md", "s.md"]
+
+
+def test_link_destinations_of_every_corpus_page_are_where_their_targets_are_written():
+    """What ``render.fallback_links`` rewrites: exactly each link's destination as written."""
+    pages = sorted((require_shared() / "corpus" / "intune-2016").rglob("*.md"))
+    assert len(pages) > 1000
+    count = 0
+    for path in pages:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found = link_destinations(text)
+        assert [link for _, _, link in found] == find_links(text)[0], path
+        for start, end, link in found:
+            assert text[start:end] == link.target, (path, link)
+        count += len(found)
+    assert count > 10000
 
 
 def test_empty_destination_is_neither_a_link_nor_malformed():

@@ -11,7 +11,8 @@ import yaml
 
 from pipeline import catalog
 from pipeline.cli import main
-from pipeline.render import apply_translations, normalize_comments, render_html_body
+from pipeline.render import (LinkContext, apply_translations, fallback_links, fallback_url, linked_page,
+                             normalize_comments, render_html_body)
 from pipeline.source import load_document
 
 from .conftest import SEED_NAME
@@ -210,3 +211,53 @@ def test_each_translated_line_keeps_its_own_source_lead():
                     "    Si votre autorité exécute Windows Server 2008 R2, installez le correctif.\nI\n")
     _, merged = apply_translations(doc, {item.text: "Autorité.\nSi votre autorité exécute Windows."})
     assert merged == "-  Autorité.\n   Si votre autorité exécute Windows.\n"
+
+
+# --- links to pages not published in a locale (--min-coverage) ------------------------------
+
+PAGES = frozenset({"a.md", "EndUser/Enroll.md", "EndUser/index.md", "Guide/c.md", "my page.md"})
+SITE_MAP = (("/intune/enduser", "EndUser"),)
+
+
+@pytest.mark.parametrize("url, page", [
+    ("EndUser/Enroll.md", "EndUser/Enroll.md"), ("enduser/enroll", "EndUser/Enroll.md"),  # case as the page's
+    ("EndUser/Enroll.md#part?x", "EndUser/Enroll.md"), ("EndUser/", "EndUser/index.md"),
+    ("..\\EndUser\\Enroll.md", None), ("my%20page.md", "my page.md"), ("~/EndUser/Enroll.md", "EndUser/Enroll.md"),
+    ("/intune/enduser/enroll", "EndUser/Enroll.md"), ("/intune/enduser", "EndUser/index.md"), ("/other/x", None),
+    ("EndUser/Enroll.html", None), ("EndUser/media/x.png", None), ("https://x.org/a.md", None), ("#part", None),
+    ("missing.md", None),
+])
+def test_the_page_a_link_names(url, page):
+    assert linked_page(url, LinkContext("a.md", SITE_MAP, PAGES)) == page
+
+
+def test_a_link_that_names_a_page_only_as_a_published_url_names_it():
+    """``../end-user/enroll`` from ``Guide/`` (URL ``/intune/get-started``): the folder is
+    ``EndUser``; the site serves it (``pipeline check``: ``link.url-only``)."""
+    site_map = (("/intune/end-user", "EndUser"), ("/intune/get-started", "Guide"))
+    assert linked_page("../end-user/enroll#x", LinkContext("Guide/c.md", site_map, PAGES)) == "EndUser/Enroll.md"
+    assert linked_page("../end-user/enroll", LinkContext("Guide/c.md", site_map[:1], PAGES)) is None  # Guide/: no URL
+
+
+def test_a_link_to_a_page_left_out_leads_to_the_source_locales_page_in_the_same_format():
+    context = LinkContext("Guide/c.md", SITE_MAP, PAGES, withheld=frozenset({"EndUser/Enroll.md"}), source_locale="fr-FR")
+    assert fallback_url("../EndUser/Enroll.md#part", context, "markdown") == "../../fr-FR/EndUser/Enroll.md#part"
+    assert fallback_url("/intune/enduser/enroll?x=1#part", context, "html") == "../../fr-FR/EndUser/Enroll.html?x=1#part"
+    assert fallback_url("..\\EndUser\\enroll", context, "frontmatter") == "../../fr-FR/EndUser/Enroll.md"
+    assert fallback_url("../a.md", context, "html") is None  # published: as it was
+    assert fallback_url("../EndUser/Enroll.md", LinkContext("Guide/c.md", SITE_MAP, PAGES), "html") is None
+    html = render_html_body("[e](../EndUser/Enroll.md#part) [a](../a.md)\n", (), context=context)
+    assert 'href="../../fr-FR/EndUser/Enroll.html#part"' in html and 'href="../a.html"' in html
+
+
+def test_only_the_destinations_of_links_to_pages_left_out_change_in_markdown():
+    context = LinkContext("a.md", SITE_MAP, PAGES, withheld=frozenset({"EndUser/Enroll.md", "EndUser/index.md"}), source_locale="fr-FR")
+    text = ("---\nlink: EndUser/Enroll.md\n---\nSee [e]( <EndUser/Enroll.md#x> \"t\"), [i](EndUser/), [a](a.md),\n"
+            "`[code](EndUser/Enroll.md)`, ![img](EndUser/Enroll.md) and [!INCLUDE [inc](EndUser/Enroll.md)].\n\n"
+            '<a href="/intune/enduser/enroll">e</a>\n\n[r]: EndUser/Enroll.md\n')
+    assert fallback_links(text, context) == (
+        "---\nlink: EndUser/Enroll.md\n---\nSee [e]( <../fr-FR/EndUser/Enroll.md#x> \"t\"), "
+        "[i](../fr-FR/EndUser/index.md), [a](a.md),\n"
+        "`[code](EndUser/Enroll.md)`, ![img](EndUser/Enroll.md) and [!INCLUDE [inc](EndUser/Enroll.md)].\n\n"
+        '<a href="../fr-FR/EndUser/Enroll.md">e</a>\n\n[r]: ../fr-FR/EndUser/Enroll.md\n')
+    assert fallback_links(text, LinkContext("a.md", SITE_MAP, PAGES)) == text
