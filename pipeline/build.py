@@ -641,8 +641,11 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
         metas: list[render.Page] = []
         assets: set[str] = set()
         total = Stats()
+        withheld: set[str] = set()
         for page in pages:
             record = units.get(BuildCache.key(locale, page))
+            if record is not None and record.skipped:
+                withheld.add(page)
             if record is None or not (record.outputs or record.behind):
                 continue  # not published: failed, or under --min-coverage
             stats = Stats(*record.stats)
@@ -653,7 +656,7 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
         arguments = (shop.env, locale, settings.source_locale, settings.published_locales, documents, translations, metas,
                      settings.project)
         options = dict(coverage=total.coverage, site_map=settings.site_map, all_paths=pages,
-                       non_page_md=shop.non_page_md)
+                       non_page_md=shop.non_page_md, withheld=frozenset(withheld))
         try:
             with located_template_errors(settings):
                 outputs.update(site.locale_outputs(*arguments, **options))

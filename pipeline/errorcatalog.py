@@ -61,20 +61,26 @@ def page_url(base_url: str, locale: str, page: str) -> str:
 def error_entries(documents: Sequence[Document], translations: Mapping[str, Mapping[str, str]], locale: str,
                   base_url: str = "../../html/{locale}/", site_map: tuple[tuple[str, str], ...] = (),
                   pages: Collection[str] = (), is_source: bool = False,
-                  non_page_md: Collection[str] = ()) -> tuple[ErrorEntry, ...]:
+                  non_page_md: Collection[str] = (), withheld: Collection[str] = (),
+                  source_locale: str = "") -> tuple[ErrorEntry, ...]:
     """The error rows of every page, in page order then row order; the first page wins a code.
 
     ``translations`` maps a page path to its msgid -> msgstr mapping (missing: untranslated).
     The default ``base_url`` is relative to ``out/catalog/<locale>/errors.json``. ``is_source``:
     ``locale`` is the source locale (every entry is complete). ``pages`` and ``non_page_md``
-    map the rows' links as in the page (``render.LinkContext``).
+    map the rows' links as in the page (``render.LinkContext``). ``withheld``: the pages not
+    published in ``locale`` (under --min-coverage); their rows are kept (with what is
+    translated of them) but their URL is the page in ``source_locale``, and every row's
+    links to them lead there, as the pages' own links do (``render.fallback_url``).
     """
     seen: set[str] = set()
     entries: list[ErrorEntry] = []
     for document in sorted(documents, key=lambda d: d.path):
         mapping = translations.get(document.path, {})
-        url = page_url(base_url, locale, document.path)
-        context = LinkContext(document.path, tuple(site_map), frozenset(pages), frozenset(non_page_md))
+        shown_in = source_locale if document.path in withheld and source_locale else locale
+        url = page_url(base_url, shown_in, document.path)
+        context = LinkContext(document.path, tuple(site_map), frozenset(pages), frozenset(non_page_md),
+                              withheld=frozenset(withheld), source_locale=source_locale)
         for code, cells, pieces in _error_rows(document):
             if code in seen:
                 continue

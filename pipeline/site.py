@@ -203,7 +203,7 @@ def locale_outputs(env: Environment, locale: str, source_locale: str, all_locale
                    pages: Sequence[Page], domain: str, title: str = "", coverage: float | None = None,
                    site_map: tuple[tuple[str, str], ...] = (), base_url: str = "../../html/{locale}/",
                    all_paths: Collection[str] | None = None, with_index: bool = True,
-                   non_page_md: Collection[str] = ()) -> dict[str, str | bytes]:
+                   non_page_md: Collection[str] = (), withheld: Collection[str] = ()) -> dict[str, str | bytes]:
     """One locale's site-level files, by path relative to ``out/``.
 
     ``html/<locale>/index.html``, ``catalog/<locale>/errors.json`` and
@@ -213,13 +213,14 @@ def locale_outputs(env: Environment, locale: str, source_locale: str, all_locale
     published in this locale. ``all_paths``: every source page (default: ``documents``'
     paths), when ``documents`` holds only the pages with an error table; ``non_page_md``: the
     source's ``.md`` files that are no pages, which the error rows' links name as files
-    (``render.LinkContext``). ``with_index=False``: the error catalogs only (for a broken
-    index template).
+    (``render.LinkContext``); ``withheld``: the pages left out of this locale under
+    --min-coverage, which the error catalog's URLs and links name in the source locale.
+    ``with_index=False``: the error catalogs only (for a broken index template).
     """
     is_source = locale == source_locale
     paths = list(all_paths) if all_paths is not None else [d.path for d in documents]
     entries = errorcatalog.error_entries(documents, translations, locale, base_url, site_map, paths, is_source,
-                                         non_page_md)
+                                         non_page_md, () if is_source else withheld, source_locale)
     messages = errorcatalog.mo_messages(documents, {} if is_source else translations, entries)
     name = index_file(paths)
     outputs: dict[str, str | bytes] = {}

@@ -109,6 +109,30 @@ def test_min_coverage_skips_a_page_and_says_so(sample_project, capsys):
     assert ": 0 built, 5 up to date" in out and out.count(note) == 1
 
 
+def test_the_error_catalog_of_a_locale_leads_to_pages_it_publishes_or_the_source_locales(sample_project):
+    """The seed page is left out of de-DE: de-DE's errors.json gave each of its rows the URL of
+    de-DE's copy, which is not built. It leads to the source locale's, as the pages' own links
+    to a page left out do; so do the links in its cells."""
+    assert main(["-C", str(sample_project), "build", "--min-coverage", "80"]) == 0
+    assert not (sample_project / "out/html/de-DE" / HTML).exists()
+    dead_in_source: set[str] = set()  # the seed's own broken links (in the sample's baseline)
+    for locale in ("fr-FR", "de-DE", "en-US"):  # the source locale first
+        catalog = sample_project / "out/catalog" / locale
+        errors = json.loads((catalog / "errors.json").read_text(encoding="utf-8"))["errors"]
+        assert errors, locale
+        for code, entry in errors.items():
+            assert (catalog / entry["url"].split("#")[0]).resolve().is_file(), (locale, code, entry["url"])
+            for html in (entry["problem"]["html"], entry["resolution"]["html"]):
+                for href in re.findall(r'href="([^"#:]+)', html):
+                    if not (catalog / href).resolve().exists():
+                        if locale == "fr-FR":
+                            dead_in_source.add(Path(href).name)
+                        assert Path(href).name in dead_in_source, (locale, code, href)
+    assert dead_in_source  # the check above saw links
+    de = json.loads((sample_project / "out/catalog/de-DE/errors.json").read_text(encoding="utf-8"))["errors"]
+    assert all(entry["url"].startswith("../../html/fr-FR/") for entry in de.values())
+
+
 def test_a_shard_built_over_a_whole_build_is_not_undone_by_its_older_record(sample_project, capsys):
     """A shard job run in a folder with a whole build's out/ (its records in their own
     file): a page it built from an edit that is then reverted was taken as up to date by the
