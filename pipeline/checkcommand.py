@@ -123,8 +123,8 @@ def run_inputs(settings: Settings, args: argparse.Namespace) -> tuple[list[str],
     """Everything a check's report depends on, as the parts, folders and files of
     ``runrecord.fingerprint``: our code, the command line, the settings, the trees it reads
     (sources, catalogs and, unless ``--no-outputs``, the built pages; of ``out/.cache`` only
-    the build's records of the pages it left out, ``checking._Run.withheld``) and the extra
-    files named by the settings or options."""
+    the build's records of the pages it left out, ``checkoutputs.OutputCheck.withheld``) and
+    the extra files named by the settings or options."""
     folders = [(str(settings.source), frozenset(settings.inside_source)), (str(settings.locales), frozenset())]
     named = [settings.redirects, settings.glossary, settings.baseline, args.redirects, args.baseline, args.inventory]
     if not args.no_outputs:

@@ -25,9 +25,14 @@ What is checked
       fragment is reported at that heading's PO entry.
 
 Modules
-    ``checkoptions`` (the options and usage errors), ``checkstore`` (what is stored and read
-    back), ``outputtree`` (an output tree's pages read once), ``provenance`` (where a built
-    page's problem comes from), ``treecheck`` (one tree's links), ``reports`` (the formats).
+    This one holds ``run_check`` and the run (``_Run``): the source pages checked, each page's
+    facts in a locale, the findings put together. Three mixins of ``_Run`` do the rest:
+    ``checkreview`` (the catalogs' review, stored reviews reused), ``checkoutputs`` (a
+    locale's built outputs) and ``checklocales`` (a locale's result stored and reused, the
+    worker processes). Beside them: ``checkoptions`` (the options and usage errors),
+    ``checkstore`` (what is stored and read back), ``outputtree`` (an output tree's pages read
+    once), ``provenance`` (where a built page's problem comes from), ``treecheck`` (one tree's
+    links), ``reports`` (the formats).
 
 Known findings
     ``--baseline FILE`` (default: the ``baseline`` setting) lists findings recorded by
@@ -39,8 +44,8 @@ Speed
     (``pipeline.linkcache``; ``--no-cache`` skips it), so an unchanged page is not parsed again.
     Results are stored there too, each with the digests of every input it read, and reused
     while those are unchanged: a source page's findings, a PO file's review, a built page's
-    findings with their attribution (``_check_built_pages``), and a whole locale's
-    (``check_locale``). A missed input would hide a finding, so a test replays edits of every
+    findings with their attribution (``checkoutputs``), and a whole locale's
+    (``checklocales``). A missed input would hide a finding, so a test replays edits of every
     kind and compares each such check with ``--no-cache``.
 """
 
@@ -55,33 +60,33 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .checklocales import LocaleResults
 from .checkmoves import encode_moves
 from .checkoptions import (CheckOptions, UsageError, check_options, read_baseline, read_inventory, url_key,
                            usage_error)
-from .checkstore import (Direct, Merged, decode_findings, decode_hit, decode_report, encode_findings, encode_hit,
-                         encode_report)
+from .checkoutputs import OutputCheck
+from .checkreview import CatalogReview
+from .checkstore import decode_hit, encode_hit
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
 from .files import is_page, list_files, read_bytes, write_atomic, write_error
-from .cache import UnitRecord, build_records, merged_units, withheld_pages
-from .linkcache import ScanCache, code_key, digest_text, load_scan_cache
-from .links import Anchors, LinkResult, PageAnchors, build_site, encode_read, has_file, reads_hold, resolve_link
+from .cache import UnitRecord, build_records, merged_units
+from .linkcache import ScanCache, digest_text, load_scan_cache
+from .links import Anchors, LinkResult, build_site, resolve_link
 from .linkscan import PageScan, scan_digests, scan_places, scan_text
 from .model import Diagnostic, Location
-from .outputtree import OutputTree, memo_scanner
+from .outputtree import memo_scanner
 from .project import unusable_name_errors
-from .provenance import BUILT, Attribution, PageFacts, attribute
+from .provenance import Attribution, PageFacts
 from .reports import (Finding, annotation_prefix, apply_baseline, format_baseline, format_report, sort_key,
                       stale_baseline_line, summary_line)
-from .runrecord import content_of, fingerprint, read_content
+from .runrecord import content_of, read_content
 from .treecheck import Hit, check_tree
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     import argparse
 
-NOT_BUILT = "check.not-built"
-OUTPUT_FORMATS = ("frontmatter", "markdown", "html")
 DEFAULT_BASELINE = "check-baseline.json"
 
 
@@ -159,8 +164,17 @@ def _read(path: Path) -> str | None:
     return None if data is None else data.decode("utf-8", errors="replace")
 
 
-class _Run:
-    """One check: the site, the documents and catalogs as they are needed, the findings."""
+def _scan_html(text: str) -> PageScan:
+    from .htmllinks import scan_html  # lxml: only when there are HTML outputs
+
+    return scan_html(text)
+
+
+class _Run(CatalogReview, OutputCheck, LocaleResults):
+    """One check: the site, the documents and catalogs as they are needed, the findings.
+    The catalogs' review (``checkreview``), the built outputs' checks (``checkoutputs``) and
+    each locale's stored or computed result (``checklocales``) are its mixins: all the state
+    they share is set here, so that one object is what a forked worker inherits."""
 
     def __init__(self, settings: Settings, options: CheckOptions, cache: ScanCache, jobs: int = 0,
                  contents: dict[str, str | None] | None = None) -> None:
@@ -306,14 +320,7 @@ class _Run:
         self._documents_used.add(page)
         return self._documents[page]
 
-    # -- catalogs
-
-    def glossary(self) -> frozenset[str]:
-        if self._glossary is None:
-            from .project import load_glossary_file
-
-            self._glossary = load_glossary_file(self.settings)
-        return self._glossary
+    # -- a source page in a locale, and what it was made from
 
     def facts(self, locale: str, page: str) -> PageFacts | None:
         """The page in ``locale``: source document and scan, the translations the build uses."""
@@ -385,125 +392,10 @@ class _Run:
                     found.append((self.display(self.settings.source / target.path), included))
         return tuple(found)
 
-    def _reviewed(self, locale: str, page: str, facts: PageFacts) -> PageFacts:
-        from . import catalog
-        from .project import load_catalog, po_path
-        from .review import review_translations, usable_after
-
-        po_shown = self.display(po_path(self.settings, locale, page))
-        facts = replace(facts, po_display=po_shown)
-        report = self.selected(page, locale) and (locale, page) not in self._reviews_reported
-        self._reviews_reported.add((locale, page))
-        found: list[Finding] = []
-        try:
-            po = load_catalog(self.settings, locale, page)
-        except PipelineError as exc:
-            po, found = None, [Finding(exc.diagnostic, po_shown)]
-        if po is not None:
-            entries = catalog.usable_entries(po)
-            known = self._known_review(locale, page)
-            if known is not None:  # the translations it set aside are those with an error
-                found = known[0]
-                usable = usable_after(facts.document, entries, (f.diagnostic for f in found))
-            else:
-                review = review_translations(facts.document, entries, po_shown, facts.source_display, self.glossary(),
-                                             in_build=False)
-                found, usable = [Finding(d, po_shown) for d in review.diagnostics], review.usable
-            facts = replace(facts, translations=usable, entries=entries)
-        if report:
-            self.findings += found
-            if po is not None:
-                self.checked.append(po_shown)
-            self.cache.keep_result(f"po:{locale}/{page}", {
-                "inputs": self._review_inputs(locale, page), "findings": encode_findings(found),
-                "checked": po_shown if po is not None else None})
-        return facts
-
-    def _review_inputs(self, locale: str, page: str) -> str:
-        """What the review of a page's PO file reads: the PO file, the page, the glossary,
-        the settings and our code, and the paths its findings name (``review.review_key``)."""
-        from .project import po_path
-        from .review import review_key
-
-        if self._review_key is None:
-            self._review_key = (repr(self.settings), self._glossary_digest(), code_key())
-        po = po_path(self.settings, locale, page)
-        return review_key(self._file_digest(str(po)), self._digests.get(page), self.display(po),
-                          self._shown.get(page) or self.display(self.settings.source / page), *self._review_key)
-
-    def _stored_review(self, locale: str, page: str) -> bool:
-        """Report the stored review of the page's PO file, if its inputs did not change."""
-        known = self._known_review(locale, page)
-        if known is None:
-            return False
-        found, checked, stored = known
-        self.findings += found
-        if checked is not None:
-            self.checked.append(checked)
-        self._reviews_reported.add((locale, page))
-        self.cache.keep_result(f"po:{locale}/{page}", stored)
-        return True
-
-    def _known_review(self, locale: str, page: str) -> tuple[list[Finding], str | None, dict] | None:
-        """The findings of a review of the page's PO file made from the same inputs, the
-        catalog it names as checked and the stored result, if there is one: the check's own
-        (``_reviewed`` stores them), else the one the last build made (``_built_review``).
-        Not with ``--verbose`` (``_reuse``), which reports from scratch."""
-        if not self._reuse or page not in self._digests:
-            return None
-        key = (locale, page)
-        if key not in self._known_reviews:  # asked again for the built pages' attribution
-            inputs = self._review_inputs(locale, page)
-            found = _stored_review_of(self.cache.result(f"po:{locale}/{page}"), inputs)
-            if found is None:  # the build's records are read only when the check has none
-                found = _stored_review_of(self._built_review(locale, page), inputs)
-            self._known_reviews[key] = found
-        return self._known_reviews[key]
-
-    def _built_review(self, locale: str, page: str) -> dict | None:
-        """The review the last build made of the page's PO file, as ``_reviewed`` stores one
-        (``cache.UnitRecord.review``: the key it was made under; "" for none), with the
-        build's note on what it set aside taken off its errors. ``make check`` builds first:
-        its check then reviews no catalog the build reviewed, a CI job's included."""
-        from .project import po_path
-        from .review import BUILD_NOTE
-
-        if self.cache.path is None:  # --no-cache: nothing of out/.cache is read
-            return None
-        record = self.built_units().get(f"{locale}\t{page}")
-        if record is None or not record.review:
-            return None
-        po_shown = self.display(po_path(self.settings, locale, page))
-        findings = [Finding(Diagnostic(Location(path, line, column), severity,
-                                       message.removesuffix(BUILD_NOTE) if severity == "error" else message, code),
-                            po_shown)
-                    for path, line, column, severity, message, code in record.findings]
-        return {"inputs": record.review, "findings": encode_findings(findings), "checked": po_shown}
-
     def catalog_locales(self) -> tuple[str, ...]:
         """The locales whose PO files are checked: the target locales but pseudo-locales."""
         return tuple(locale for locale in self.settings.target_locales
                      if locale not in PSEUDO_LOCALES and locale != self.settings.source_locale)
-
-    def check_catalogs(self, locale: str) -> None:
-        """Each page's PO file of ``locale``: its review is reused while the PO file, the
-        page, the glossary and the settings are the same (the built pages may still need the
-        page's translations, and parse it then, without reporting it twice)."""
-        if locale in self.catalog_locales():
-            for page in self.source_pages:
-                if self.selected(page, locale) and not self._stored_review(locale, page):
-                    self.facts(locale, page)
-
-    # -- outputs
-
-    def withheld(self, locale: str) -> frozenset[str]:
-        """The pages the last build left out of ``locale`` under ``--min-coverage`` (its
-        caches say so, ``cache.withheld_pages``): their outputs are missing by choice. The
-        caches count as read by the locale in hand (``compute_locale`` stores their digests)."""
-        if self._withheld is None:  # once a run (per worker process: it is asked there)
-            self._withheld = withheld_pages(self.built_units())
-        self._withheld_asked = True
-        return self._withheld.get(locale, frozenset())
 
     def built_units(self) -> dict[str, UnitRecord]:
         """The units of the last build's caches (``cache.build_records``), read once a run."""
@@ -512,236 +404,6 @@ class _Run:
             self._build_records = [str(path) for path in records]
             self._build_units = merged_units(records)
         return self._build_units
-
-    def check_outputs(self, locale: str) -> None:
-        out = self.settings.out
-        missing = [fmt for fmt in OUTPUT_FORMATS if not (out / fmt / locale).is_dir()]
-        if missing and self.withheld(locale):
-            missing = []  # built, with pages left out: a folder no page was written to is not made
-        if len(missing) == len(OUTPUT_FORMATS):
-            where = self.display(out / missing[0] / locale)
-            self.findings.append(Finding(Diagnostic(
-                Location(where, 1, 1), "error",
-                f"{locale} is not built (no {', '.join(self.display(out / f / locale) for f in missing)}); "
-                "run 'pipeline build' first", NOT_BUILT), where))
-            return
-        for fmt in OUTPUT_FORMATS:
-            if fmt in missing:
-                where = self.display(out / fmt / locale)
-                self.findings.append(Finding(Diagnostic(
-                    Location(where, 1, 1), "error", f"{locale} has no {fmt} output; run 'pipeline build'",
-                    NOT_BUILT), where))
-            elif fmt == "html":
-                self._check_html(locale)
-            else:
-                self._check_markdown(locale, fmt)
-
-    def _missing_outputs(self, locale: str, fmt: str, present: set[str], name: Callable[[str], str]) -> None:
-        """A warning for each page not built in ``locale``, but a page that cannot be built:
-        the error that says why (broken front matter, bytes not UTF-8) is reported once, not
-        once more per locale and format."""
-        for page in self.source_pages:
-            if self.selected(page, locale) and name(page) not in present and page not in self.withheld(locale) \
-                    and self.document(page) is not None:
-                where = self.display(self.settings.source / page)
-                built = self.display(self.settings.out / fmt / locale / name(page))
-                self.findings.append(Finding(Diagnostic(
-                    Location(where, 1, 1), "warning",
-                    f"not built for {locale} ({built} is missing: below --min-coverage, or run 'pipeline build')",
-                    NOT_BUILT), built))
-
-    def fallback_files(self, locale: str, fmt: str, present: set[str]) -> set[str]:
-        """The source locale's pages that ``locale``'s pages in Markdown format ``fmt`` may
-        link to instead of pages ``locale`` lacks (left out under --min-coverage: the build
-        points their links there, ``render.fallback_url``), as the locale's tree sees them
-        (``../<source>/<page>``), those whose file is there. By the pages missing from the
-        tree (``present``), not by the build's records: no link but such a fallback names
-        those files, and a check then reads no record. Each counts as read by the locale in
-        hand, there or not (``compute_locale`` stores their digests)."""
-        source = self.settings.source_locale
-        if locale == source:
-            return set()
-        found = set()
-        for page in self.source_pages:
-            if page not in present:
-                self._foreign_reads.add(f"{fmt}/{source}/{page}")
-                if (self.settings.out / fmt / source / page).is_file():
-                    found.add(f"../{source}/{page}")
-        return found
-
-    def _check_markdown(self, locale: str, fmt: str) -> None:
-        root = self.settings.out / fmt / locale
-        present = set(list_files(root))
-        self._missing_outputs(locale, fmt, present, lambda page: page)
-        # the pages left out of the locale are linked to in the source locale's tree
-        fallbacks = self.fallback_files(locale, fmt, present)
-        files = sorted(present | fallbacks)
-        site = build_site(present | fallbacks | set(self.assets), self.options.site_map, self.options.redirects)
-        pages = [f for f in files if f.lower().endswith(".md") and f not in fallbacks and self._output_selected(f, locale)]
-        tree = OutputTree(root, lambda page: page, self.built_markdown, self._contents)
-
-        def display(page: str) -> str:
-            return self.display(root / page)
-
-        self._check_built_pages(f"{locale}:{fmt}", files, pages, site, tree, display, None, locale, lambda p: p)
-        self.checked += [display(p) for p in pages]
-
-    def _check_html(self, locale: str) -> None:
-        root = self.settings.out / "html"
-        files = self.html_files()
-        mine = [f for f in files if f.startswith(locale + "/")]
-        present = {f[len(locale) + 1:] for f in mine}
-        self._missing_outputs(locale, "html", present, lambda page: page[:-3] + ".html")
-        as_pages = {f[:-5] + ".md" if f.lower().endswith(".html") else f for f in files}
-        site_files = as_pages | {f"{locale}/{asset}" for asset in self.assets}
-        site_map = {prefix: f"{locale}/{folder}".rstrip("/") for prefix, folder in self.options.site_map.items()}
-        redirects = {f"{locale}/{src.lstrip('/')}": url for src, url in self.options.redirects.items()}
-        site = build_site(site_files, site_map, redirects)
-        pages = [f[:-5] + ".md" for f in mine if f.lower().endswith(".html")
-                 and self._output_selected(f[len(locale) + 1:-5] + ".md", locale)]
-
-        def html_file(page: str) -> str | None:
-            if not page.lower().endswith(".md"):
-                return None
-            if not page.startswith(locale + "/"):  # another locale's page: an input of this locale's result
-                self._foreign_reads.add("html/" + page[:-3] + ".html")
-            return page[:-3] + ".html"
-
-        tree = OutputTree(root, html_file, self.built_html, self._contents)
-
-        def display(page: str) -> str:
-            return self.display(root / (page[:-3] + ".html"))
-
-        self._check_built_pages(f"{locale}:html", files, pages, site, tree, display, _html_as_page, locale,
-                                lambda p: p[len(locale) + 1:])
-        self.checked += [display(p) for p in pages]
-
-    def _check_built_pages(self, name: str, files: list[str], pages: list[str], site, tree: OutputTree,
-                           display: Callable[[str], str], rewrite: Callable[[str], str] | None, locale: str,
-                           source_page: Callable[[str], str]) -> None:
-        """Check and attribute each built page of one output tree. A page's result is stored
-        with every input it read (its text and the texts of the pages whose anchors it used,
-        the tree's file names, the source pages and PO files behind its attribution, the
-        settings) and reused while they are unchanged."""
-        anchors = Anchors(site, tree.scan)
-        names = [digest_text("\n".join(files)), digest_text("\n".join(self.source_files))]
-        for page in pages:
-            key = f"out:{name}:{page}"
-            stored = self.cache.result(key) if self._reuse else None
-            reports = self._stored_reports(stored, names, site, tree, locale) if stored is not None else None
-            if reports is not None:
-                self.cache.keep_result(key, stored)
-            else:
-                self._deps = {}
-                reads: tuple[list, list] = ([], []) if site is not self.site else ((same := []), same)
-                site.reads.collect, self.site.reads.collect = reads
-                try:
-                    depends: dict[str, set[str]] = {}
-                    hits, _ = check_tree([page], site, tree.scan, display, rewrite, anchors=anchors, depends=depends)
-                    reports = [r for r in (self._attribution(hit, locale, source_page(hit.page), display(hit.page),
-                                                             html=rewrite is not None) for hit in hits) if r is not None]
-                finally:
-                    site.reads.collect = self.site.reads.collect = None
-                deps, self._deps = self._deps, None
-                deps.update({"out:" + used: tree.digest(used) for used in sorted(depends.get(page, {page}))})
-                if self._reuse:
-                    self.cache.keep_result(key, {"config": self.config_key(files=False), "names": names, "deps": deps,
-                                                 "reads": [self._keep_reads(r, locale) for r in reads],
-                                                 "reports": [encode_report(r) for r in reports]})
-            for report in reports:
-                self._apply(report, locale)
-
-    def _stored_reports(self, stored: dict, names: list[str], site, tree: OutputTree,
-                        locale: str) -> list[Direct | Merged] | None:
-        """A built page's stored reports, if what they were made from is unchanged. The file
-        lists (of the output tree, of the sources) count only through what resolving the
-        links read of them (``links.SiteReads``): a page added or removed elsewhere leaves
-        them standing."""
-        try:
-            if stored["config"] != self.config_key(files=False):
-                return None
-            reads_named = []
-            for (was, now, ids, on) in zip(stored["names"], names, stored["reads"], (site, self.site), strict=True):
-                reads = [self.cache.result(f"read:{locale}:{read_id}") for read_id in ids]
-                if None in reads or was != now and not reads_hold(reads, on):
-                    return None
-                reads_named += reads
-            for key, digest in stored["deps"].items():
-                kind, _, path = key.partition(":")
-                now = (self._digests.get(path) if kind == "src" else self._file_digest(path) if kind == "po"
-                       else tree.digest(path) if kind == "out" else "?")
-                if now != digest:
-                    return None
-            for read_id, read in zip((i for ids in stored["reads"] for i in ids), reads_named):
-                self.cache.keep_result(f"read:{locale}:{read_id}", read)
-            return [decode_report(r) for r in stored["reports"]]
-        except (KeyError, TypeError, ValueError, AttributeError):
-            return None
-
-    def _keep_reads(self, reads: list, locale: str) -> list[str]:
-        """Store each read (``links.Read``) once in the locale's cache, under a digest of it,
-        and give those digests: many built pages ask the same questions (every format)."""
-        ids = []
-        for read in dict.fromkeys(reads):  # reads made this run: tuples all through
-            read_id = self._read_ids.get((locale, read))
-            if read_id is None:  # first asked in this run (in this locale)
-                data = encode_read(read)
-                read_id = self._read_ids[(locale, read)] = digest_text(json.dumps(data, ensure_ascii=False))[:12]
-                self.cache.keep_result(f"read:{locale}:{read_id}", data)
-            ids.append(read_id)
-        return ids
-
-    def _output_selected(self, page: str, locale: str) -> bool:
-        if self.options.pages is None:
-            return True
-        return self.selected(page, locale)
-
-    def _attribution(self, hit: Hit, locale: str, page: str, shown: str, *, html: bool) -> Direct | Merged | None:
-        """What a built page's finding reports (None: it is reported on the source already)."""
-        output = Location(shown, hit.diagnostic.location.line, hit.diagnostic.location.column)
-        facts = self.facts(locale, page) if has_file(page, self.site) else None
-        target = hit.link.target if hit.link else ""
-        if facts is None and page in self._document_errors:
-            return None  # the page cannot be parsed (its error is reported): its outputs are its last build's
-        if facts is None:
-            result: Attribution | None = Attribution(output, hit.diagnostic.message, "output")
-        else:
-            result = attribute(hit, facts, locale, output, html=html,
-                               site_map=self._site_map,
-                               resolve_source=lambda p, t: resolve_link(p, t, self.site),
-                               source_anchors=self._noted_anchors,
-                               facts_of=lambda q: self.facts(locale, q),
-                               source_locale=self.settings.source_locale)
-        if result is None:
-            return None
-        if BUILT not in result.message:
-            diagnostic = Diagnostic(result.location, hit.diagnostic.severity, result.message, hit.diagnostic.code)
-            return Direct(Finding(diagnostic, shown, target))
-        position = f"{output.path}:{output.line}:{output.column}"
-        return Merged(hit.diagnostic.code, result, hit.diagnostic.severity, shown, target, position)
-
-    def _noted_anchors(self, page: str) -> PageAnchors | None:
-        found = self.source_anchors(page)
-        if self._deps is not None:
-            self._note(self._source_inputs(self.source_anchors.sources.get(page, (page,))))
-        return found
-
-    def _apply(self, report: Direct | Merged, locale: str) -> None:
-        if isinstance(report, Direct):
-            self.findings.append(report.finding)
-            return
-        # one finding per PO entry and problem, however many formats show it
-        key = (report.result.location, report.code, report.result.cause, report.result.source_line, locale)
-        if key not in self._merged:
-            self._merged[key] = (report.result, report.severity, report.shown, report.target, [])
-        self._merged[key][4].append(report.position)
-
-    def merged_findings(self, locale: str) -> list[Finding]:
-        found = []
-        for (location, code, *_rest, of), (result, severity, shown, target, positions) in self._merged.items():
-            if of == locale:
-                found.append(Finding(Diagnostic(location, severity, result.with_outputs(positions), code), shown, target))
-        return found
 
     def scan_only(self, outputs: bool) -> bool:
         """Whether this run's findings depend on the source pages' texts only through their
@@ -763,126 +425,6 @@ class _Run:
         return {"pages": self.scan_digests,
                 "moves": encode_moves(findings, checked, args.format, args.strict, page_of, places,
                                       report_prefix(self.settings))}
-
-    # -- one locale's catalogs and outputs, reused while its inputs did not change
-
-    def stored_locale(self, locale: str, outputs: bool, base: str | None) -> _LocaleResult | None:
-        """``locale``'s stored result (see ``compute_locale``), if its inputs are the same.
-        ``base`` is the digest of what every locale reads (``locale_base``; None: no reuse)."""
-        key = _locale_key(locale, outputs)
-        stored = self.cache.result(key) if base is not None else None
-        if stored is None:
-            return None
-        try:
-            if stored["inputs"] == self._locale_inputs(locale, outputs, base) and all(
-                    self._file_digest(path) == digest for path, digest in stored["reads"].items()):
-                found = decode_findings(stored["findings"])
-                self._document_errors.update(zip(stored["broken"], decode_findings(stored["broken_findings"])))
-                self.cache.keep_result(key, stored)
-                self.cache.keep_shard(locale)  # its PO files' and built pages' results, for when it is checked again
-                return found, list(stored["catalogs"]), list(stored["outputs"])
-        except (KeyError, TypeError, ValueError, AttributeError):
-            pass
-        return None
-
-    def compute_locale(self, locale: str, outputs: bool, base: str | None) -> _LocaleResult:
-        """The findings of ``locale``'s catalogs and (``outputs``) built pages, and the files
-        checked in each of the two; stored with its inputs (unless ``base`` is None)."""
-        mark, checked_mark = len(self.findings), len(self.checked)
-        self._documents_used, self._foreign_reads, self._withheld_asked = set(), set(), False
-        self.check_catalogs(locale)
-        catalogs_checked = self.checked[checked_mark:]
-        if outputs:
-            self.check_outputs(locale)
-        outputs_checked = self.checked[checked_mark + len(catalogs_checked):]
-        found = self.findings[mark:] + self.merged_findings(locale)
-        del self.findings[mark:], self.checked[checked_mark:]
-        if base is not None:
-            broken = sorted(page for page in self._documents_used if page in self._document_errors)
-            root = self.settings.out
-            self.cache.keep_result(_locale_key(locale, outputs), {
-                "inputs": self._locale_inputs(locale, outputs, base), "findings": encode_findings(found),
-                "reads": {path: self._file_digest(path) for path in
-                          [str(root / page) for page in sorted(self._foreign_reads)]
-                          + (self._build_records if self._withheld_asked else [])},
-                "broken": broken, "broken_findings": encode_findings([self._document_errors[p] for p in broken]),
-                "catalogs": catalogs_checked, "outputs": outputs_checked})
-        return found, catalogs_checked, outputs_checked
-
-    def compute_locales(self, locales: list[str], outputs: bool, base: str | None) -> dict[str, _LocaleResult]:
-        """``compute_locale`` of each, in worker processes when there are two or more (the
-        workers inherit this run's state by fork and hand back what they found and stored)."""
-        jobs = min(self.jobs or os.cpu_count() or 1, len(locales))
-        if jobs >= 2:
-            import multiprocessing  # 7 ms of imports: only when there is parallel work
-
-            jobs = jobs if multiprocessing.get_start_method() == "fork" else 1
-        if jobs < 2:
-            return {locale: self.compute_locale(locale, outputs, base) for locale in locales}
-        from .workers import worker_pool
-
-        global _WORKER_RUN
-        _WORKER_RUN = self
-        # the longest first (a locale with PO files costs two to three times one without:
-        # the source and pseudo-locales), so that the last task to start is a short one
-        catalogs = set(self.catalog_locales())
-        order = sorted(locales, key=lambda locale: locale not in catalogs)
-        try:
-            with worker_pool(jobs) as pool:
-                done = list(pool.map(_locale_in_worker, order, [outputs] * len(order), [base] * len(order)))
-        finally:
-            _WORKER_RUN = None
-        results = {}
-        for locale, (result, document_errors, made) in zip(order, done):
-            results[locale] = result
-            self._document_errors.update(document_errors)
-            self.cache.add_made(made)
-            self.cache.saved_elsewhere(locale)
-        return results
-
-    def config_key(self, files: bool = True) -> str:
-        """Our settings and options, the glossary and (``files``) the source file list: what
-        every stored result depends on beside the files it names. A built page's result
-        depends on the file list only through what resolving links read of it (``files=False``:
-        ``_stored_reports``)."""
-        if self._config_key is None:
-            options = self.options
-            config = digest_text(json.dumps([
-                repr(self.settings), sorted(options.site_map.items()), sorted(options.redirects.items()),
-                sorted(options.pages) if options.pages is not None else None,
-                sorted((page, sorted(names)) for page, names in options.locales_of_page.items()),
-                self._glossary_digest()], ensure_ascii=False))
-            self._config_key = (digest_text(config + "\0" + "\n".join(self.source_files)), config)
-        return self._config_key[0 if files else 1]
-
-    def _glossary_digest(self) -> str:
-        glossary = self.settings.glossary
-        return (self._file_digest(str(glossary)) or "") if glossary else ""
-
-    def locale_base(self, outputs: bool) -> str:
-        """What every locale's result depends on beside its own files: ``config_key``, the
-        text of every source page (hence the source pages' own findings) and (``outputs``)
-        the names of all built HTML pages (a page may link to another locale's)."""
-        return digest_text(json.dumps([self.config_key(), outputs, sorted(self._digests.items()),
-                                       self.html_files() if outputs else None]))
-
-    def html_files(self) -> list[str]:
-        """Every file below ``out/html`` (all locales'), listed once a run."""
-        if self._html_files is None:
-            self._html_files = list_files(self.settings.out / "html")
-        return self._html_files
-
-    def _locale_inputs(self, locale: str, outputs: bool, base: str) -> str:
-        """``base`` and the files of ``locale``: its PO files and its built pages (once a run:
-        ``stored_locale`` asks, then ``compute_locale`` stores it)."""
-        key = (locale, outputs, base)
-        if key not in self._inputs:
-            folders = [self.settings.locales / locale] if locale in self.catalog_locales() else []
-            if outputs:
-                folders += [self.settings.out / fmt / locale for fmt in OUTPUT_FORMATS]
-            self._inputs[key] = fingerprint([base, locale], [(str(folder), frozenset()) for folder in folders], [],
-                                            self._contents)
-        return self._inputs[key]
 
     def collect(self, outputs: bool = True, reuse: bool = True) -> tuple[list[Finding], list[str]]:
         """Every finding, sorted, and the files checked: the sources, then each locale's
@@ -906,56 +448,11 @@ class _Run:
         return findings, list(dict.fromkeys(self.checked + catalogs_checked + outputs_checked))
 
 
-_LocaleResult = tuple[list[Finding], list[str], list[str]]  # findings, catalogs checked, built pages checked
-_WORKER_RUN: _Run | None = None  # the run whose locales a forked worker checks (set just before the fork)
-
-
 def report_prefix(settings: Settings) -> str:
     """``reports.annotation_prefix`` of this run: the project folder from the checkout's root
     (``$GITHUB_WORKSPACE``) or from the working folder. Part of a stored run's key
     (``checkcommand.run_inputs``: the working folder and that variable)."""
     return annotation_prefix(str(settings.root), os.getcwd(), os.environ.get("GITHUB_WORKSPACE"))
-
-
-def _stored_review_of(stored: dict | None, inputs: str) -> tuple[list[Finding], str | None, dict] | None:
-    """A stored review's findings, the catalog it names as checked and itself, if it was made
-    from ``inputs`` (``_Run._review_inputs``)."""
-    try:
-        if stored is not None and stored["inputs"] == inputs:
-            checked = stored["checked"]
-            return decode_findings(stored["findings"]), None if checked is None else str(checked), stored
-    except (KeyError, TypeError, ValueError, AttributeError):
-        pass
-    return None
-
-
-def _locale_key(locale: str, outputs: bool) -> str:
-    return f"locale:{locale}:{'outputs' if outputs else 'catalogs'}"  # make check and pre-commit side by side
-
-
-def _locale_in_worker(locale: str, outputs: bool, base: str | None) -> tuple[_LocaleResult, dict, dict]:
-    """Worker: one locale of the run it inherited; what it found, the pages it found broken
-    and what it added to the cache."""
-    run = _WORKER_RUN
-    before = run.cache.made()
-    result = run.compute_locale(locale, outputs, base)
-    run.cache.save_shard(locale)  # written here, not sent back
-    return result, dict(run._document_errors), run.cache.made_since(before)
-
-
-def _scan_html(text: str) -> PageScan:
-    from .htmllinks import scan_html  # lxml: only when there are HTML outputs
-
-    return scan_html(text)
-
-
-def _html_as_page(target: str) -> str:
-    """``x.html#a`` -> ``x.md#a``: built HTML pages as the ``.md`` pages of the HTML site."""
-    cut = min((i for i in (target.find("#"), target.find("?")) if i != -1), default=len(target))
-    path = target[:cut]
-    if path.lower().endswith(".html"):
-        return path[:-5] + ".md" + target[cut:]
-    return target
 
 
 def unknown_external(results: list[LinkResult], inventory: frozenset[str], display: Callable[[Path], str],

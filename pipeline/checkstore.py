@@ -25,7 +25,7 @@ class Direct:
 @dataclass(frozen=True)
 class Merged:
     """A translation's problem seen in a built page: reported once at its PO entry, with the
-    positions of every format that shows it (``pipeline.checking`` merges them)."""
+    positions of every format that shows it (``pipeline.checkoutputs`` merges them)."""
 
     code: str
     result: Attribution

@@ -7,10 +7,10 @@ records the scanner returns, read from a JSON file (``out/.cache/links.json``) w
 with the same digest was scanned before. The key is the scanner's name and the digest of
 the text, never a path or a timestamp, so a renamed or touched-but-unchanged page is not
 rescanned, and an edited page is. Check results are stored beside them, each with the
-digests of what it read; the caller compares them before reusing one (``pipeline.checking``,
-``pipeline.checkstore``). Entries not used by a run are dropped when the cache is saved
-(but a locale's result of the other kind of run, ``KEPT_RESULTS``), so the file does not
-grow without bound. An unreadable, foreign or older cache is an empty one.
+digests of what it read; the caller compares them before reusing one (``pipeline.checking``
+and its mixins, ``pipeline.checkstore``). Entries not used by a run are dropped when the
+cache is saved (but a locale's result of the other kind of run, ``KEPT_RESULTS``), so the
+file does not grow without bound. An unreadable, foreign or older cache is an empty one.
 """
 
 from __future__ import annotations

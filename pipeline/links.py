@@ -458,7 +458,7 @@ def _resolve(page: str, target: str, site: Site) -> Resolution:
             style, base, rest = "relative", posixpath.dirname(page), path
         looked_up = posixpath.normpath(posixpath.join(base, rest))
         # above the root only what the site lists there: an output tree's view of the source
-        # locale's pages that its links fall back to (``checking._Run.fallback_files``)
+        # locale's pages that its links fall back to (``checkoutputs.OutputCheck.fallback_files``)
         found = None if looked_up == ".." else _lookup(looked_up, site)
         joined = looked_up if rest else base
     had_suffix = bool(posixpath.splitext(posixpath.basename(rest))[1])

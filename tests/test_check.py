@@ -526,7 +526,7 @@ def test_a_locale_is_checked_again_only_when_its_files_or_the_sources_change(pro
     again, and in that locale only the changed PO file is reviewed again and only the built
     pages whose inputs changed are checked again; the report is the one a check that reuses
     nothing prints. A source page's change checks every locale (its unchanged pages not)."""
-    from pipeline import checking, review
+    from pipeline import checking, checkoutputs, review
 
     (project / "source" / "autre.md").write_text(
         "---\ntitle: Autre page\n---\n# Autre page\n\n"
@@ -575,7 +575,8 @@ def test_a_locale_is_checked_again_only_when_its_files_or_the_sources_change(pro
         checked_pages.extend(pages)
         return real_tree(pages, *args, **kwargs)
 
-    monkeypatch.setattr(checking, "check_tree", counting_tree)
+    monkeypatch.setattr(checking, "check_tree", counting_tree)  # the source pages
+    monkeypatch.setattr(checkoutputs, "check_tree", counting_tree)  # the built pages
     edit_po(project, "de-DE", {"Voir aussi": ("Siehe auch", "")})
     build(project, capsys)
     check(project, capsys, "-j", "1")  # de-DE again; en-US reused, its pages' results kept
@@ -895,7 +896,7 @@ def test_a_page_added_checks_again_only_the_built_pages_whose_links_it_can_chang
     elsewhere leaves it standing; a page that a broken link named, or a "did you mean" hint
     could now name, makes it checked again. The report is always the one a check that reuses
     nothing prints."""
-    from pipeline import checking
+    from pipeline import checking, checkoutputs
 
     source = project / "source"
     (source / "autre.md").write_text("# Autre page\n\nVoir [nouveau](nouveau.md).\n", encoding="utf-8")
@@ -909,7 +910,8 @@ def test_a_page_added_checks_again_only_the_built_pages_whose_links_it_can_chang
         calls.append(list(pages))
         return real_tree(pages, *args, **kwargs)
 
-    monkeypatch.setattr(checking, "check_tree", counting_tree)
+    monkeypatch.setattr(checking, "check_tree", counting_tree)  # the source pages
+    monkeypatch.setattr(checkoutputs, "check_tree", counting_tree)  # the built pages
 
     def step(edit, rebuild: bool = True) -> tuple[set[str], list[str]]:
         edit()

@@ -21,9 +21,9 @@ def _catalog(locale: str):
 
 @pytest.mark.parametrize("locale, hostile", [("en-US", False), ("de-DE", False), ("en-US", True), ("de-DE", True)])
 def test_the_translations_a_review_sets_aside_follow_from_its_findings(locale: str, hostile: bool) -> None:
-    """A check that takes a stored review (the build's, ``checking._Run._known_review``) works
-    out the usable translations from its findings alone: the same as reviewing again, on the
-    shipped real catalogs and on ones with a hostile payload or a broken link in every entry."""
+    """A check that takes a stored review (the build's, ``checkreview.CatalogReview._known_review``)
+    works out the usable translations from its findings alone: the same as reviewing again, on
+    the shipped real catalogs and on ones with a hostile payload or a broken link in every entry."""
     document = load_document(SEED_NAME, (REPO / "source" / SEED_NAME).read_text(encoding="utf-8"))
     po = _catalog(locale)
     if hostile:
