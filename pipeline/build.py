@@ -535,7 +535,7 @@ def _update_site(settings: Settings, options: BuildOptions, base: str, cache: Bu
         if not stale and fingerprint == cache.site_fingerprint and all((settings.out / o).is_file() for o in old):
             return
         new, kept = _write_site(settings, units, pages, outcome)  # indexes, error catalogs, stylesheets, images
-        if kept:  # a broken index template: its error is reported again next time, the old index stays
+        if kept:  # a broken index template or PO file: its error is reported again next time, the old file stays
             fingerprint, new = "", new | kept
     else:  # --format without html: the site files are not asked for either, and stay as they are
         return
@@ -601,20 +601,22 @@ def _run_pages(settings: Settings, base: str, options: BuildOptions, work: list[
     return sorted(results, key=lambda r: r.page)
 
 
-def _site_translations(shop: Workshop, locale: str, document: Document) -> dict[str, str]:
-    """A page's translations for the error catalogs; none (the source text) when its PO file
-    cannot be read: the page's own unit reported why, and the other locales' catalogs,
-    indexes and stylesheets are still written."""
+def _site_translations(shop: Workshop, locale: str, document: Document) -> dict[str, str] | None:
+    """A page's translations for the error catalogs; None when its PO file cannot be read:
+    the page's own unit reported why (and kept its outputs), and the locale's error catalog
+    is kept as it was too (``_write_site``), where the source text would replace its rows'
+    translations. The other locales' catalogs, indexes and stylesheets are still written."""
     try:
         return shop.translations(locale, document)[0]
     except PipelineError:
-        return {}
+        return None
 
 
 def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[str],
                 outcome: Outcome) -> tuple[set[str], set[str]]:
     """Per locale: index page, errors.json and .mo; once: the stylesheets; the files the pages show.
-    Returns their paths relative to ``out/``, and the indexes a broken template left as they were.
+    Returns their paths relative to ``out/``, and the files left as they were: an index a broken
+    template failed, a locale's error catalog when the PO file of a page with errors cannot be read.
 
     Built from the cache records (titles, coverage, assets); only the pages that have an
     error table are parsed again, for the error catalogs."""
@@ -637,7 +639,9 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
     asset_bytes: dict[str, bytes | None] = {}
     listings: dict[str, dict[str, list[str]]] = {}
     for locale in settings.all_locales:
-        translations = {d.path: _site_translations(shop, locale, d) for d in documents}
+        read = {d.path: _site_translations(shop, locale, d) for d in documents}
+        translations = {path: found or {} for path, found in read.items()}
+        unreadable = None in read.values()  # the locale's error catalog stays as the last build wrote it
         metas: list[render.Page] = []
         assets: set[str] = set()
         total = Stats()
@@ -659,13 +663,19 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
                        non_page_md=shop.non_page_md, withheld=frozenset(withheld))
         try:
             with located_template_errors(settings):
-                outputs.update(site.locale_outputs(*arguments, **options))
+                made = site.locale_outputs(*arguments, **options)
         except PipelineError as exc:  # index.html.j2 or ui.html.j2: one located line, the rest written
             if exc.diagnostic.code != "build.template":
                 raise
             outcome.diagnostics.append(exc.diagnostic)
-            outputs.update(site.locale_outputs(*arguments, **options, with_index=False))
+            made = site.locale_outputs(*arguments, **options, with_index=False)
             kept.add(f"html/{locale}/{index_file(pages)}")
+        if unreadable:
+            for path in [path for path in made if path.startswith(f"catalog/{locale}/")]:
+                del made[path]
+                if (settings.out / path).is_file():
+                    kept.add(path)
+        outputs.update(made)
         for asset in sorted(assets):
             if asset not in asset_bytes:  # read once, copied into every locale
                 # the file in whatever letter case (the docs platform ignores it), copied to the

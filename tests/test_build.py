@@ -133,6 +133,27 @@ def test_the_error_catalog_of_a_locale_leads_to_pages_it_publishes_or_the_source
     assert all(entry["url"].startswith("../../html/fr-FR/") for entry in de.values())
 
 
+def test_a_broken_catalog_keeps_the_error_catalog_of_its_locale_as_it_was(sample_project, capsys):
+    """A PO file that cannot be read (a duplicate entry) keeps its page's outputs in that
+    locale, as the last build wrote them; the locale's errors.json and .mo were rewritten
+    from the source text instead (French rows in en-US, "complete": false)."""
+    assert main(["-C", str(sample_project), "build"]) == 0
+    catalog = sample_project / "out/catalog/en-US"
+    before = {path: path.read_bytes() for path in catalog.rglob("*") if path.is_file()}
+    assert len(before) == 2 and b'"complete": true' in before[catalog / "errors.json"]
+    po = sample_project / "locales/en-US" / (SEED_NAME[:-3] + ".po")
+    good = po.read_bytes()
+    po.write_bytes(good + b'\nmsgid "x"\nmsgstr "a"\n\nmsgid "x"\nmsgstr "b"\n')
+    capsys.readouterr()
+    assert main(["-C", str(sample_project), "build"]) == 1
+    assert "[po.duplicate]" in capsys.readouterr().err
+    assert {path: path.read_bytes() for path in catalog.rglob("*") if path.is_file()} == before
+    assert (sample_project / "out/catalog/de-DE/errors.json").is_file()  # the other locales' are written
+    po.write_bytes(good)
+    assert main(["-C", str(sample_project), "build"]) == 0
+    assert {path: path.read_bytes() for path in catalog.rglob("*") if path.is_file()} == before
+
+
 def test_a_shard_built_over_a_whole_build_is_not_undone_by_its_older_record(sample_project, capsys):
     """A shard job run in a folder with a whole build's out/ (its records in their own
     file): a page it built from an edit that is then reverted was taken as up to date by the
