@@ -605,7 +605,8 @@ def _site_translations(shop: Workshop, locale: str, document: Document) -> dict[
     """A page's translations for the error catalogs; None when its PO file cannot be read:
     the page's own unit reported why (and kept its outputs), and the locale's error catalog
     is kept as it was too (``_write_site``), where the source text would replace its rows'
-    translations. The other locales' catalogs, indexes and stylesheets are still written."""
+    translations (a first build, with none to keep, writes it with the source text). The
+    other locales' catalogs, indexes and stylesheets are still written."""
     try:
         return shop.translations(locale, document)[0]
     except PipelineError:
@@ -670,10 +671,10 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
             outcome.diagnostics.append(exc.diagnostic)
             made = site.locale_outputs(*arguments, **options, with_index=False)
             kept.add(f"html/{locale}/{index_file(pages)}")
-        if unreadable:
+        if unreadable:  # keep what the last build wrote; a first build writes the source text
             for path in [path for path in made if path.startswith(f"catalog/{locale}/")]:
-                del made[path]
                 if (settings.out / path).is_file():
+                    del made[path]
                     kept.add(path)
         outputs.update(made)
         for asset in sorted(assets):
