@@ -106,7 +106,7 @@ def load_cache(path: Path) -> BuildCache:
         }
         site = data.get("site", {})
         return BuildCache(path, units, tuple(str(o) for o in site.get("outputs", ())), str(site.get("fingerprint", "")))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # AttributeError: JSON of another shape
         return BuildCache(path)
 
 

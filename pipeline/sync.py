@@ -36,9 +36,12 @@ def _memo_path(settings: Settings) -> Path:
 def load_memo(settings: Settings) -> dict[str, dict[str, str]]:
     try:
         data = json.loads(_memo_path(settings).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
+    if not isinstance(data, dict):
+        return {}
+    return {stage: memo for stage, memo in data.items()  # a memo of another shape is no memo
+            if isinstance(memo, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in memo.items())}
 
 
 def save_memo(settings: Settings, memo: dict[str, dict[str, str]]) -> None:

@@ -808,3 +808,26 @@ def test_a_named_pipe_named_like_a_page_is_not_waited_for(sample_project):
         assert "Traceback" not in done.stderr and done.returncode in (0, 1), (command, done.stderr)
         if command[0] == "check":
             assert "source/pipe.md:1:1: error: cannot read the page: not a regular file [io.read]" in done.stdout
+
+
+_CACHE_SHAPES = ("null", "[]", "5", '"x"', "{}", '{"format": 1}', '{"units": 5, "site": 5}',
+                 '{"extract": [1, 2], "update": 5}')
+
+
+def test_a_cache_file_of_another_shape_is_no_cache(sample_project, capsys):
+    """``out/.cache`` is ours, but a file there may be cut short, hand-edited or written by
+    another version: each is read as no cache (its work is done again), never a traceback.
+    Every cache file a build and a check leave, each replaced by JSON of every other shape."""
+    shutil.copy(Path(__file__).parent.parent / "check-baseline.json", sample_project)  # the seed's own findings
+    assert _run(sample_project, "all") == 0
+    assert main(["-C", str(sample_project), "check"]) == 0
+    cache = sample_project / "out" / ".cache"
+    names = sorted(path.name for path in cache.iterdir() if path.suffix == ".json")
+    assert {"build.json", "sync.json", "links.json", "check-runs.json"} <= set(names), names
+    capsys.readouterr()
+    for name in names:
+        for shape in _CACHE_SHAPES:
+            (cache / name).write_text(shape, encoding="utf-8")
+            assert (_run(sample_project, "all"), main(["-C", str(sample_project), "check"])) == (0, 0), (name, shape)
+            captured = capsys.readouterr()
+            assert "Traceback" not in captured.err and ": error:" not in captured.err, (name, shape, captured.err)
