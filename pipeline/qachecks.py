@@ -60,7 +60,14 @@ CODES: Mapping[str, str] = MappingProxyType({
 })
 
 
+# A finding is one line of a report; what it quotes of a translation is not bounded (20,000
+# ``[!INCLUDE[`` made a line of 240,000 characters), so its message is cut, with an ellipsis.
+MESSAGE_LIMIT = 300
+
+
 def _finding(code: str, message: str) -> Finding:
+    if len(message) > MESSAGE_LIMIT:
+        message = message[: MESSAGE_LIMIT - 1].rstrip() + "\u2026"
     return Finding(CODES[code], code, message)
 
 

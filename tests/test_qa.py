@@ -959,3 +959,16 @@ def test_a_long_word_costs_its_length_and_camel_case_words_are_found_as_before()
         "AaAaAa", "DeviceCapReached"]
     assert _identifiers("Aa" * HOSTILE + "_") == []
     assert _identifiers("Aa" * HOSTILE + ".") == ["Aa" * HOSTILE]
+
+
+def test_a_finding_quoting_a_huge_translation_is_one_short_line():
+    """20,000 ``[!INCLUDE[`` in a msgstr made one qa.docfx line of 240,210 characters."""
+    findings = check_message("Voir le guide.", "Voir le guide. " + "[!INCLUDE[" * 20_000, in_table=False,
+                             is_front_matter=False, in_body=True)
+    assert findings and all(len(f.message) <= 300 for f in findings)
+    docfx = [f for f in findings if f.code == "qa.docfx"]
+    assert docfx and docfx[0].message.startswith("DocFX syntax not in the source: [!INCLUDE], [!INCLUDE], ") \
+        and docfx[0].message.endswith("\u2026")
+    short = check_message("Voir [le guide](a.md).", "Voir [le guide](b.md).", in_table=False,
+                          is_front_matter=False, in_body=True)
+    assert short and not any(f.message.endswith("\u2026") for f in short)  # a short message is kept whole
