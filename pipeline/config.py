@@ -377,6 +377,11 @@ def _check_folders(settings: Settings) -> None:
     if not settings.source.is_dir():
         raise error(*settings.places.of("source"), 1, f"source folder '{settings.display(settings.source)}' does "
                     "not exist (setting 'source')", "config.source")
+    for key in ("locales", "templates"):  # missing is fine (a new project; the packaged templates)
+        folder = getattr(settings, key)
+        if folder.exists() and not folder.is_dir():
+            raise error(*settings.places.of(key), 1, f"{key} folder '{settings.display(folder)}' is not a "
+                        f"folder (setting '{key}')", f"config.{key}")
 
 
 def check_locale_names(settings: Settings) -> None:

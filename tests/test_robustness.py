@@ -134,6 +134,22 @@ def test_output_folder_that_is_a_file_is_a_usage_error(sample_project, capsys):
         f"pyproject.toml:{line}:1: error: output folder 'out' is not a folder (setting 'out') [config.out]"]
 
 
+@pytest.mark.parametrize("key", ["templates", "locales"])
+def test_a_templates_or_locales_folder_that_is_a_file_is_a_usage_error(sample_project, capsys, key):
+    """A templates folder that was a file made the build use the packaged templates, silently;
+    a locales folder that was a file, every locale built from no catalog, over its outputs."""
+    shutil.rmtree(sample_project / key, ignore_errors=True)
+    (sample_project / key).write_text("", encoding="utf-8")
+    text = (sample_project / "pyproject.toml").read_text(encoding="utf-8")
+    if f'{key} = "{key}"' not in text:
+        text = text.replace("[tool.pipeline]\n", f'[tool.pipeline]\n{key} = "{key}"\n', 1)
+        (sample_project / "pyproject.toml").write_text(text, encoding="utf-8")
+    line = text.splitlines().index(f'{key} = "{key}"') + 1
+    assert _run(sample_project, "build") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"pyproject.toml:{line}:1: error: {key} folder '{key}' is not a folder (setting '{key}') [config.{key}]"]
+
+
 def test_yaml_alias_bomb_in_front_matter_is_refused(sample_project, capsys):
     """Aliases that multiply (a "billion laughs" front matter) load quickly, but every value
     was turned into text: 9 levels of 9 took minutes and gigabytes per command. A front matter
