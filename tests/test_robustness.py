@@ -777,7 +777,8 @@ def test_a_page_whose_name_cannot_be_written_is_one_error_and_the_others_are_bui
     with open(os.path.join(source, name), "wb") as page:
         page.write(b"# A\n\nText.\n")
     line = f"source/{shown}:1:1: error: the file name {why}: rename the page [source.name]"
-    for command in (["extract"], ["build", "-j", "1"], ["check", "--no-baseline", "--no-outputs", "--no-cache"]):
+    for command in (["extract"], ["build", "-j", "1"], ["check", "--no-baseline", "--no-outputs", "--no-cache"],
+                    ["stats"]):  # stats left the page out, silently
         assert _run(sample_project, *command) == 1, command
         captured = capsys.readouterr()
         assert line in (captured.out + captured.err).splitlines(), command
