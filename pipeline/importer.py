@@ -149,14 +149,16 @@ def _template(settings: Settings, document: Document, existing: polib.POFile | N
 
 def import_page(po: polib.POFile, source: Document, translated: Document,
                 overwrite: bool = False) -> tuple[polib.POFile, PageReport]:
-    """``po`` (already merged with the page's template) filled from ``translated``; pure."""
+    """``po`` (already merged with the page's template) filled from ``translated``; pure. The
+    page's localization keys and trailer replace the catalog's; a page with none keeps the
+    catalog's unless ``overwrite``."""
     alignment = align_documents(source, translated)
     filled, states = fill_catalog(po, alignment.matches, overwrite)
     for header, value in ((EXTRA_HEADER, encode_extras(alignment.extras) if alignment.extras else ""),
                           (TRAILER_HEADER, encode_trailer(alignment.trailer) if alignment.trailer else "")):
         if value:
             filled.metadata[header] = value
-        else:
+        elif overwrite:  # else kept, as a translation the page has nothing for is (an emptied page)
             filled.metadata.pop(header, None)
     counts = {ALIGNED: 0, FUZZY: 0, EMPTY: 0, KEPT: 0}
     for match in alignment.matches:

@@ -239,6 +239,21 @@ def test_import_keeps_a_reviewed_translation_and_a_fuzzy_draft_unless_told_to_ov
     assert filled.metadata["X-Front-Matter-Extra"].startswith('{"translationtype": ')
 
 
+def test_an_import_from_a_page_without_metadata_keeps_the_catalogs_unless_told_to_overwrite():
+    """An emptied translated page (or one without its localization keys) made the import drop
+    the catalog's X-Front-Matter-Extra and X-Body-Trailer though it kept every translation:
+    the next build lost the pages' localization keys and trailer. They are kept as the
+    translations are, and replaced (or dropped) with ``--overwrite``."""
+    document, po = _merged(SOURCE, {})
+    filled, _ = import_page(po, document, load_document("p.md", FRENCH))
+    extras, trailer = filled.metadata.get("X-Front-Matter-Extra"), filled.metadata.get("X-Body-Trailer")
+    assert extras
+    again, _ = import_page(filled, document, load_document("p.md", ""))
+    assert (again.metadata.get("X-Front-Matter-Extra"), again.metadata.get("X-Body-Trailer")) == (extras, trailer)
+    dropped, _ = import_page(filled, document, load_document("p.md", ""), overwrite=True)
+    assert "X-Front-Matter-Extra" not in dropped.metadata and "X-Body-Trailer" not in dropped.metadata
+
+
 def test_a_fuzzy_guess_of_an_earlier_import_is_made_again():
     document, po = _merged(DROPPED_SOURCE)
     alignment = align_documents(document, load_document("p.md", DROPPED_TRANSLATION))
