@@ -30,6 +30,7 @@ from .errors import error
 from .extract import Message
 from .files import byte_position, decode_text
 from .model import Stats
+from .plurals import plural_forms_problem
 from .poread import escaped_bytes, parse_po
 
 TEMPLATE_HEADER = "X-Pipeline-Template"
@@ -448,7 +449,10 @@ def _complete_header(metadata: Mapping[str, str], fields: Mapping[str, str]) -> 
     """``metadata`` with each of ``fields`` it lacks, placed after the field that comes before
     it in ``fields`` (so a header that lost a line gets it back where it was), and the value of
     ``fields`` for one still holding a template's placeholder (``nplurals=INTEGER``, which
-    msgfmt --check-header rejects); the other fields it has keep their values and their order."""
+    msgfmt --check-header rejects) and for a ``Plural-Forms`` that msgfmt --check rejects
+    (``nplurals=banana``, an expression it cannot parse or that computes a value out of range:
+    pages have no plural messages, so no translation depends on it, and the catalog would fail
+    msgfmt); the other fields it has keep their values and their order."""
     order = list(metadata)
     values = dict(metadata)
     after = -1
@@ -457,6 +461,8 @@ def _complete_header(metadata: Mapping[str, str], fields: Mapping[str, str]) -> 
             after = order.index(name)
             placeholder = _PLACEHOLDER.get(name)
             if placeholder is not None and placeholder.search(values[name]):
+                values[name] = value
+            elif name == "Plural-Forms" and values[name] != value and plural_forms_problem(values[name]):
                 values[name] = value
         else:
             after += 1

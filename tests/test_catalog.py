@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from pipeline import catalog
 from pipeline.errors import PipelineError
 from pipeline.extract import Message
+from pipeline.plurals import plural_forms_problem
 
 DATA = Path(__file__).parent / "data" / "merge"
 
@@ -418,3 +420,121 @@ def test_a_catalog_really_in_its_declared_charset_is_read_in_it(charset, text):
     data = (_HEADER.format(charset) + f'msgid "Appareil"\nmsgstr "{text}"\n').encode(catalog._codec(charset))
     po = catalog.read_catalog(data, "de.po")
     assert po.find("Appareil").msgstr == text
+
+
+_PLURAL_FORMS = [  # value, the problem msgfmt --check reports (None: it accepts the header)
+    ("nplurals=2; plural=(n != 1);", None),
+    ("nplurals=1; plural=0;", None),
+    ("nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);", None),
+    ("nplurals=6; plural=n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5;", None),
+    ("nplurals=2;", None),  # no plural=: nothing to check without plural messages
+    ("plural=n;", None),
+    ("nplurals = 2; plural = n;", None),  # no "nplurals=" for GNU's search
+    ("nplurals=2x; plural=n!=1;", None),
+    ("nplurals=\t2; plural=\tn>1 ;  trailing words", None),
+    ("nplurals=4; plural=n-1 < 3 ? n : 3;", None),  # unsigned: n-1 for 0 is huge, not negative here
+    ("nplurals=2; plural=0 ? 1/0 : !n;", None),
+    ("nplurals=banana; plural=((n;", "invalid nplurals value"),
+    ("nplurals=INTEGER; plural=EXPRESSION;", "invalid nplurals value"),
+    ("nplurals=+2; plural=n!=1;", "invalid nplurals value"),
+    ("nplurals=2; plural=((n;", "invalid plural expression"),
+    ("nplurals=2; plural=n!=1 junk;", "invalid plural expression"),
+    ("nplurals=2; plural=-1;", "invalid plural expression"),
+    ("nplurals=2; plural=n = 1;", "invalid plural expression"),
+    ("nplurals=2; plural=n | 1;", "invalid plural expression"),
+    ("nplurals=2; plural=;", "invalid plural expression"),
+    ("nplurals=2; plural=(n != 1", "invalid plural expression"),
+    ("nplurals=2; plural=n>1 ? 1;", "invalid plural expression"),
+    ("nplurals=2; plural=n 1;", "invalid plural expression"),
+    ("nplurals=0; plural=0;", "nplurals = 0 but plural expression can produce values as large as 0"),
+    ("nplurals=2; plural=n;", "nplurals = 2 but plural expression can produce values as large as 2"),
+    ("nplurals=1; plural=n>5;", "nplurals = 1 but plural expression can produce values as large as 1"),
+    ("nplurals=2; plural=n/0;", "plural expression can produce division by zero"),
+    ("nplurals=2; plural=n && n%(n-n);", "plural expression can produce division by zero"),
+    ("nplurals=2; plural=n-1;", "plural expression can produce negative values"),
+]
+
+
+@pytest.mark.parametrize(("value", "problem"), _PLURAL_FORMS)
+def test_plural_forms_are_checked_as_msgfmt_checks_them(value, problem):
+    assert plural_forms_problem(value) == problem
+
+
+def test_the_plural_forms_checks_agree_with_msgfmt(tmp_path):
+    msgfmt = _gettext("msgfmt")
+    for value, problem in _PLURAL_FORMS:
+        path = tmp_path / "p.po"
+        path.write_text(f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Plural-Forms: {value}\\n"\n\n'
+                        'msgid "a"\nmsgstr "b"\n', encoding="utf-8")
+        done = subprocess.run([msgfmt, "--check", "-o", os.devnull, str(path)], capture_output=True, text=True)
+        errors = [line.split(": ", 1)[1] for line in done.stderr.splitlines()
+                  if line.startswith(str(path)) and ": warning: " not in line]
+        assert (done.returncode == 0, errors[:1]) == (problem is None, [problem] if problem else []), value
+
+
+def _random_plural_forms(rng: random.Random) -> str:
+    def expression(depth: int) -> str:
+        roll = rng.random()
+        if depth > 4 or roll < 0.3:
+            return rng.choice(["n", "0", "1", "2", "5", "10", "100"])
+        if roll < 0.4:
+            return f"({expression(depth + 1)})"
+        if roll < 0.45:
+            return "!" + expression(depth + 1)
+        if roll < 0.6:
+            return f"{expression(depth + 1)} ? {expression(depth + 1)} : {expression(depth + 1)}"
+        operator = rng.choice(["==", "!=", "<", ">", "<=", ">=", "&&", "||", "+", "-", "*", "/", "%"])
+        return expression(depth + 1) + operator + expression(depth + 1)
+
+    text = expression(0)
+    if rng.random() < 0.3:  # damaged
+        cut = rng.randrange(len(text) + 1)
+        text = text[:cut] + rng.choice(["(", ")", "!", "?", ":", "=", "|", "&", "-", "x", " ", "n", "7"]) + text[cut:]
+    return f"nplurals={rng.choice(['1', '2', '3', '6', 'x'])}; plural={text};"
+
+
+def test_random_plural_forms_are_judged_as_msgfmt_judges_them(tmp_path):
+    msgfmt = _gettext("msgfmt")
+    rng = random.Random(8)
+    verdicts = []
+    for _ in range(150):
+        value = _random_plural_forms(rng)
+        path = tmp_path / "p.po"
+        path.write_text(f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Plural-Forms: {value}\\n"\n\n'
+                        'msgid "a"\nmsgstr "b"\n', encoding="utf-8")
+        done = subprocess.run([msgfmt, "--check", "-o", os.devnull, str(path)], capture_output=True, text=True)
+        errors = [line.split(": ", 1)[1] for line in done.stderr.splitlines()
+                  if line.startswith(str(path)) and ": warning: " not in line]
+        assert plural_forms_problem(value) == (errors[0] if errors else None), value
+        verdicts.append(done.returncode == 0)
+    assert 20 < sum(verdicts) < 130  # both kinds compared
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("nplurals=2; plural=" + "n*0+" * 499 + "0;", None),  # the longest checked: 1,001 evaluations
+    ("nplurals=2; plural=" + "(" * 300 + "n!=1" + ")" * 300 + ";", None),
+    # beyond what any rule needs (GNU's parser would take them): refused, without a traceback
+    ("nplurals=2; plural=" + "(" * 600 + "n!=1" + ")" * 600 + ";", "invalid plural expression"),
+    ("nplurals=2; plural=" + "!" * 1900 + "n;", "invalid plural expression"),
+    ("nplurals=2; plural=" + "n*0+" * 600 + "0;", "invalid plural expression"),
+    ("nplurals=2; plural=" + "(" * 100_000 + "n" + ")" * 100_000, "invalid plural expression"),
+])
+def test_hostile_plural_forms_end_without_a_traceback(value, problem):
+    assert plural_forms_problem(value) == problem
+
+
+def test_merge_replaces_a_plural_forms_msgfmt_rejects_and_keeps_a_valid_one_of_its_own():
+    """``Plural-Forms: nplurals=banana; plural=((n;`` was kept by every merge, and msgfmt
+    --check refused the catalog. Pages have no plural messages, so the field serves no
+    translation: the merge gives it the locale's value, as it does for a template's placeholder."""
+    template = catalog.parse_catalog((DATA / "template.pot").read_text(encoding="utf-8"), "template.pot")
+    head = 'msgid ""\nmsgstr ""\n"Language: de_DE\\n"\n"Plural-Forms: {}\\n"\n"X-Other: kept\\n"\n\n'
+    for value, expected in [("nplurals=banana; plural=((n;", "nplurals=2; plural=(n != 1);"),
+                            ("nplurals=2; plural=n;", "nplurals=2; plural=(n != 1);"),
+                            ("nplurals=1; plural=0;", "nplurals=1; plural=0;")]:
+        existing = catalog.parse_catalog(head.format(value) + 'msgid "Kept message"\nmsgstr "Behalten"\n', "de.po")
+        merged = catalog.merge_catalog(template, existing, "de_DE")
+        assert merged.metadata["Plural-Forms"] == expected
+        names = list(merged.metadata)  # where it stood, before the translator's own field
+        assert names[names.index("Plural-Forms") + 1] == "X-Other" and merged.metadata["X-Other"] == "kept"
+        assert [e.msgstr for e in merged if e.msgid == "Kept message"] == ["Behalten"]
