@@ -183,8 +183,14 @@ def _misdeclared(data: bytes, path: str, name: str, codec: str, where: int) -> N
     misread = char.encode("utf-8").decode(codec, "replace")
     raise error(path, *byte_position(data, where),
                 f"the header declares charset '{name}', but the file is valid UTF-8 (line "
-                f"{text.count(chr(10), 0, first) + 1} has '{char}', which {name} reads as '{misread}'): "
-                f"declare charset=UTF-8, or save the file in {name}", "po.encoding")
+                f"{text.count(chr(10), 0, first) + 1} has '{_visible(char)}', which {name} reads as "
+                f"'{_visible(misread)}'): declare charset=UTF-8, or save the file in {name}", "po.encoding")
+
+
+def _visible(text: str) -> str:
+    """``text`` for a message, a character that does not show (a no-break space, a control
+    character) as its code point: ``U+00A0``."""
+    return "".join(char if char.isprintable() and not char.isspace() else f"U+{ord(char):04X}" for char in text)
 
 
 @functools.lru_cache(maxsize=None)

@@ -538,3 +538,10 @@ def test_merge_replaces_a_plural_forms_msgfmt_rejects_and_keeps_a_valid_one_of_i
         names = list(merged.metadata)  # where it stood, before the translator's own field
         assert names[names.index("Plural-Forms") + 1] == "X-Other" and merged.metadata["X-Other"] == "kept"
         assert [e.msgstr for e in merged if e.msgid == "Kept message"] == ["Behalten"]
+
+
+def test_a_character_that_does_not_show_is_named_by_its_code_point():
+    text = _HEADER.format("CP1252") + 'msgid "Appareil"\nmsgstr "Gerat\u00a0A"\n'
+    with pytest.raises(PipelineError) as caught:
+        catalog.decode_catalog(text.encode("utf-8"), "de.po")
+    assert "(line 7 has 'U+00A0', which CP1252 reads as 'ÂU+00A0')" in caught.value.diagnostic.message

@@ -810,9 +810,9 @@ def test_a_named_pipe_named_like_a_page_is_not_waited_for(sample_project):
             assert "source/pipe.md:1:1: error: cannot read the page: not a regular file [io.read]" in done.stdout
 
 
-@pytest.mark.parametrize("charset", ["CP1252", "ISO-8859-1"])
+@pytest.mark.parametrize(("charset", "misread"), [("CP1252", "â€™"), ("ISO-8859-1", "âU+0080U+0099")])
 def test_a_utf8_catalog_whose_header_declares_a_single_byte_charset_is_refused_and_never_rewritten(
-        sample_project, capsys, charset):
+        sample_project, capsys, charset, misread):
     """``sed -i 's/charset=UTF-8/charset=CP1252/'`` on a UTF-8 catalog: the build read it as
     mojibake (exit 0, de-DE 0% translated, the page published in French), and ``update``
     rewrote it as UTF-8 from the misread text: every reviewed translation fuzzy, its msgstr
@@ -832,7 +832,7 @@ def test_a_utf8_catalog_whose_header_declares_a_single_byte_charset_is_refused_a
     column = len(text[:text.index("charset=UTF-8")].rsplit("\n", 1)[-1]) + len("charset=") + 1
     first = next(i for i, char in enumerate(text) if ord(char) > 127)
     line = text[:first].count("\n") + 1
-    misread = text[first].encode("utf-8").decode(charset.lower())
+    assert text[first] == "’"  # which ISO-8859-1 reads as 'â' and two C1 controls, shown by code point
     error = (f"{de_po}:{header}:{column}: error: the header declares charset '{charset}', but the file is valid "
              f"UTF-8 (line {line} has '{text[first]}', which {charset} reads as '{misread}'): declare charset=UTF-8, "
              f"or save the file in {charset} [po.encoding]")
