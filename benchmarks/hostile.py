@@ -74,13 +74,17 @@ def sanitize_cases() -> list[Case]:
 
 
 def poread_cases() -> list[Case]:
-    """Reading a PO file (audit M2): n lines, not characters (the file is about 4n bytes)."""
+    """Reading a PO file (audit M2, M8): n lines, not characters (the file is about 4n bytes;
+    the obsolete entry's lines are as long as ``update`` wraps them, about 80n bytes)."""
     from pipeline.poread import parse_po
 
     header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    wrapped = '#~ "' + "a" * 76 + '"\n'
     return [
         ("poread: continuation lines", lambda n: header + 'msgid "x"\nmsgstr ""\n' + '"a"\n' * n, parse_po),
         ("poread: comment lines", lambda n: header + "# a\n" * n + 'msgid "x"\nmsgstr "y"\n', parse_po),
+        ("poread: obsolete continuation lines", lambda n: header + '#~ msgid "x"\n#~ msgstr ""\n' + wrapped * n,
+         parse_po),
     ]
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import copy
 import difflib
+import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -27,8 +28,9 @@ from babel.messages.plurals import get_plural
 from .digests import blake2b
 from .errors import error
 from .extract import Message
-from .files import decode_text
+from .files import byte_position, decode_text
 from .model import Stats
+from .plurals import plural_forms_problem
 from .poread import escaped_bytes, parse_po
 
 TEMPLATE_HEADER = "X-Pipeline-Template"
@@ -135,7 +137,8 @@ def decode_catalog(data: bytes, path: str) -> str:
     """A PO/POT file's text, decoded in the charset its header declares, as GNU gettext reads
     it (``ISO-8859-1``, ``CP1252``, ``EUC-JP``...; UTF-8 when it declares none or the
     ``CHARSET`` placeholder). What we write is always UTF-8 (``pipeline update`` converts).
-    An unknown charset, or bytes that are not valid in it, is a located error."""
+    An unknown charset, or bytes that are not valid in it, is a located error; so is a file
+    that is valid UTF-8 with non-ASCII text under a single-byte charset (``_misdeclared``)."""
     header = data.find(b'msgid ""')
     following = data.find(b"msgid", header + 8) if header >= 0 else -1
     declared = _CHARSET.search(data, header, following if following >= 0 else len(data)) if header >= 0 else None
@@ -146,7 +149,64 @@ def decode_catalog(data: bytes, path: str) -> str:
         raise error(path, line, 1, f"unknown charset '{name}' in the header", "po.encoding")
     if codec == "utf-8" or codec == "ascii":
         return decode_text(data, path)
+    assert declared is not None  # only a declared charset is another than UTF-8
+    _misdeclared(data, path, name, codec, declared.start(1))
     return decode_text(data, path, encoding=codec, what=f"{name}, the charset its header declares")
+
+
+def _misdeclared(data: bytes, path: str, name: str, codec: str, where: int) -> None:
+    """Refuse UTF-8 bytes under a single-byte charset (``where``: the charset's name in the
+    header), which GNU reads without a word as mojibake: a header edited by hand or by a
+    tool, in a file saved as UTF-8. Read so, no msgid matched its page any more, and
+    ``update`` wrote the misread text back as UTF-8: every translation lost to fuzzy mojibake.
+
+    The heuristic: the bytes are valid UTF-8 and not all ASCII (so they hold multi-byte
+    sequences), and the charset reads one byte as one character (CP1252, ISO-8859-x,
+    KOI8-R...: ``_single_byte``). Text really written in such a charset is almost never valid
+    UTF-8: a UTF-8 lead byte (0xC2-0xF4, the upper-half letters of these charsets: 'Ã', 'é',
+    'Ð', 'α') must be followed by one to three bytes 0x80-0xBF (their symbols and
+    punctuation: '©', '«', '°', '’', a no-break space), never by ASCII or another such
+    letter, and no byte 0x80-0xBF may stand alone. One 'é' followed by a letter or a space,
+    one '’' or '«' alone, and the file is no UTF-8. So a false alarm needs every non-ASCII
+    character of the file to come in such pairs, e.g. a Latin-1 file whose only accented
+    text is 'Ã©' (itself mojibake); its fix is the one the message gives. Multi-byte
+    charsets (EUC-JP, GBK, Shift_JIS) are not checked: their two-byte characters are far
+    more often valid UTF-8 by chance, and UTF-8 text under them mostly fails to decode anyway."""
+    if data.isascii() or not _single_byte(codec):
+        return
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return  # really in another charset
+    first = next(index for index, char in enumerate(text) if char > "\x7f")
+    char = text[first]
+    misread = char.encode("utf-8").decode(codec, "replace")
+    raise error(path, *byte_position(data, where),
+                f"the header declares charset '{name}', but the file is valid UTF-8 (line "
+                f"{text.count(chr(10), 0, first) + 1} has '{_visible(char)}', which {name} reads as "
+                f"'{_visible(misread)}'): declare charset=UTF-8, or save the file in {name}", "po.encoding")
+
+
+def _visible(text: str) -> str:
+    """``text`` for a message, a character that does not show (a no-break space, a control
+    character) as its code point: ``U+00A0``."""
+    return "".join(char if char.isprintable() and not char.isspace() else f"U+{ord(char):04X}" for char in text)
+
+
+@functools.lru_cache(maxsize=None)
+def _single_byte(codec: str) -> bool:
+    """Whether a codec reads each byte as one character, ASCII as ASCII (CP1252, ISO-8859-x,
+    KOI8-R, TIS-620...): the 128 upper bytes read as 128 characters, one by one, most of them
+    defined. Multi-byte codecs join bytes (EUC-JP, GBK), stateful ones (ISO-2022-JP) or
+    UTF-16 read no upper byte or not ASCII as ASCII."""
+    upper = bytes(range(0x80, 0x100))
+    try:
+        if bytes(range(0x80)).decode(codec) != bytes(range(0x80)).decode("ascii"):
+            return False
+        read = upper.decode(codec, "replace")
+    except (UnicodeError, LookupError):
+        return False
+    return len(read) == len(upper) and read.count("\ufffd") < len(upper) // 2
 
 
 def read_catalog(data: bytes, path: str) -> polib.POFile:
@@ -395,7 +455,10 @@ def _complete_header(metadata: Mapping[str, str], fields: Mapping[str, str]) -> 
     """``metadata`` with each of ``fields`` it lacks, placed after the field that comes before
     it in ``fields`` (so a header that lost a line gets it back where it was), and the value of
     ``fields`` for one still holding a template's placeholder (``nplurals=INTEGER``, which
-    msgfmt --check-header rejects); the other fields it has keep their values and their order."""
+    msgfmt --check-header rejects) and for a ``Plural-Forms`` that msgfmt --check rejects
+    (``nplurals=banana``, an expression it cannot parse or that computes a value out of range:
+    pages have no plural messages, so no translation depends on it, and the catalog would fail
+    msgfmt); the other fields it has keep their values and their order."""
     order = list(metadata)
     values = dict(metadata)
     after = -1
@@ -404,6 +467,8 @@ def _complete_header(metadata: Mapping[str, str], fields: Mapping[str, str]) -> 
             after = order.index(name)
             placeholder = _PLACEHOLDER.get(name)
             if placeholder is not None and placeholder.search(values[name]):
+                values[name] = value
+            elif name == "Plural-Forms" and values[name] != value and plural_forms_problem(values[name]):
                 values[name] = value
         else:
             after += 1

@@ -161,14 +161,6 @@ def parse_po(text: str) -> polib.POFile:
             tokens = _STRING_TOKENS
             add(inner)
             continue
-        if pending:
-            if state == "ms":
-                entry.msgstr += "".join(pending)
-            elif state == "mi":
-                entry.msgid += "".join(pending)
-            else:
-                _continue(entry, state, plural_index, "".join(pending))
-            pending.clear()
         tokens = line.split(None, 2)
         first = tokens[0]
         if first == "#~|":
@@ -218,6 +210,15 @@ def parse_po(text: str) -> polib.POFile:
         else:
             raise _syntax_error(number)
 
+        if pending and symbol != "mc":  # the string continued so far ends here (an obsolete
+            # entry's ``#~ "..."`` lines and ``#| "..."`` ones come this way: joined once too)
+            if state == "ms":
+                entry.msgstr += "".join(pending)
+            elif state == "mi":
+                entry.msgid += "".join(pending)
+            else:
+                _continue(entry, state, plural_index, "".join(pending))
+            pending.clear()
         if state not in _FROM[symbol]:
             raise _syntax_error(number)
         try:  # as polib, whatever a handler raises is a syntax error at the line

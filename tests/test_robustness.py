@@ -848,3 +848,53 @@ def test_a_cache_file_of_another_shape_is_no_cache(sample_project, capsys):
             assert (_run(sample_project, "all"), main(["-C", str(sample_project), "check"])) == (0, 0), (name, shape)
             captured = capsys.readouterr()
             assert "Traceback" not in captured.err and ": error:" not in captured.err, (name, shape, captured.err)
+
+
+@pytest.mark.parametrize(("charset", "misread"), [("CP1252", "â€™"), ("ISO-8859-1", "âU+0080U+0099")])
+def test_a_utf8_catalog_whose_header_declares_a_single_byte_charset_is_refused_and_never_rewritten(
+        sample_project, capsys, charset, misread):
+    """``sed -i 's/charset=UTF-8/charset=CP1252/'`` on a UTF-8 catalog: the build read it as
+    mojibake (exit 0, de-DE 0% translated, the page published in French), and ``update``
+    rewrote it as UTF-8 from the misread text: every reviewed translation fuzzy, its msgstr
+    garbled ('GerÃ¤ts'), so that restoring the header no longer helped."""
+    name = SEED_NAME[:-3]
+    de_po = f"locales/de-DE/{name}.po"
+    assert _run(sample_project, "all") == 0
+    capsys.readouterr()
+    po = sample_project / de_po
+    good = po.read_bytes()
+    built = {path: path.read_bytes() for path in (sample_project / "out").rglob(f"de-DE/{name}*")}
+    assert len(built) == 3
+    assert _run(sample_project, "stats", "--format", "json") == 0
+    counts = capsys.readouterr().out
+    text = good.decode("utf-8")
+    header = text[:text.index("charset=UTF-8")].count("\n") + 1
+    column = len(text[:text.index("charset=UTF-8")].rsplit("\n", 1)[-1]) + len("charset=") + 1
+    first = next(i for i, char in enumerate(text) if ord(char) > 127)
+    line = text[:first].count("\n") + 1
+    assert text[first] == "’"  # which ISO-8859-1 reads as 'â' and two C1 controls, shown by code point
+    error = (f"{de_po}:{header}:{column}: error: the header declares charset '{charset}', but the file is valid "
+             f"UTF-8 (line {line} has '{text[first]}', which {charset} reads as '{misread}'): declare charset=UTF-8, "
+             f"or save the file in {charset} [po.encoding]")
+    po.write_bytes(good.replace(b"charset=UTF-8", b"charset=" + charset.encode("ascii")))
+    damaged = po.read_bytes()
+    assert _run(sample_project, "build") == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [error]
+    assert "build: fr-FR: 100.0% translated" in captured.out and "build: en-US: 100.0% translated" in captured.out
+    assert {path: path.read_bytes() for path in built} == built  # the page keeps its previous output
+    for command in (["update"], ["all"], ["stats"]):
+        assert _run(sample_project, *command) == 1, command
+        assert error in capsys.readouterr().err.splitlines(), command
+        assert po.read_bytes() == damaged, command  # never rewritten from what could not be read
+    shutil.copy(Path(__file__).parent.parent / "check-baseline.json", sample_project)
+    assert _run(sample_project, "check") == 1
+    assert error in capsys.readouterr().out.splitlines()
+    po.write_bytes(good)  # the header put right: nothing was lost
+    assert _run(sample_project, "all") == 0
+    assert po.read_bytes() == good
+    assert _run(sample_project, "check") == 0, capsys.readouterr().err
+    capsys.readouterr()
+    assert _run(sample_project, "stats", "--format", "json") == 0
+    assert capsys.readouterr().out == counts
+    assert {path: path.read_bytes() for path in built} == built

@@ -407,3 +407,17 @@ def test_init_of_a_new_project_makes_the_templates_it_needs(sample_project, caps
     assert _run(sample_project, "init", "--locale", "de-DE") == 0
     out = capsys.readouterr().out
     assert "0 template(s) written" in out and "update: 0 catalog(s) written" in out
+
+
+def test_update_repairs_a_plural_forms_msgfmt_rejects(sample_project, capsys):
+    """``Plural-Forms: nplurals=banana; plural=((n;`` was accepted by build, update and check,
+    and kept by update: msgfmt --check refused the catalog ("invalid nplurals value")."""
+    assert _run(sample_project, "all") == 0
+    po = sample_project / DE_PO
+    text = po.read_text(encoding="utf-8")
+    good = '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"'
+    assert good in text
+    po.write_text(text.replace(good, '"Plural-Forms: nplurals=banana; plural=((n;\\n"'), encoding="utf-8")
+    assert _run(sample_project, "update") == 0
+    assert po.read_text(encoding="utf-8") == text  # the locale's value, where it stood; nothing else changed
+    assert _msgfmt_warnings(po) == []
