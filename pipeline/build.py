@@ -55,7 +55,7 @@ from .cache import (BuildCache, UnitRecord, build_records, bytes_digest, code_di
                     merged_units, tree_digest)
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
-from .files import case_variant, inside, read_bytes, remove_file, under
+from .files import case_variant, inside, nothing_at, read_bytes, remove_file, under
 from .model import Diagnostic, Document, Stats
 from .project import (Outcome, has_page, index_file, load_glossary_file, output_paths, page_stem, po_path,
                       source_pages)
@@ -148,7 +148,10 @@ def _marked_digest(path: Path, page: str | None, memo: dict[Path, str], all_page
         data = read_bytes(path)
         depends = page is not None and data is not None and (
             _has_site_root_link(data) or _has_inexact_page_link(data, page, all_pages))
-        memo[path] = bytes_digest(data) + ("/" if depends else "")
+        # a file there but unreadable (a dangling link...) is not one not there: a unit built
+        # without its catalog would be up to date, and say nothing, once the catalog is broken
+        found = bytes_digest(data) if data is not None or nothing_at(path) else "unreadable"
+        memo[path] = found + ("/" if depends else "")
     return memo[path]
 
 
@@ -601,14 +604,14 @@ def _run_pages(settings: Settings, base: str, options: BuildOptions, work: list[
     return sorted(results, key=lambda r: r.page)
 
 
-def _site_translations(shop: Workshop, locale: str, document: Document) -> dict[str, str]:
-    """A page's translations for the error catalogs; none (the source text) when its PO file
-    cannot be read: the page's own unit reported why, and the other locales' catalogs,
-    indexes and stylesheets are still written."""
+def _site_translations(shop: Workshop, locale: str, document: Document) -> dict[str, str] | None:
+    """A page's translations for the error catalogs; None when its PO file cannot be read or
+    parsed: the page's own unit reported why, and the other locales' catalogs, indexes and
+    stylesheets are still written."""
     try:
         return shop.translations(locale, document)[0]
     except PipelineError:
-        return {}
+        return None
 
 
 def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[str],
@@ -637,7 +640,8 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
     asset_bytes: dict[str, bytes | None] = {}
     listings: dict[str, dict[str, list[str]]] = {}
     for locale in settings.all_locales:
-        translations = {d.path: _site_translations(shop, locale, d) for d in documents}
+        found = {d.path: _site_translations(shop, locale, d) for d in documents}
+        translations = {page: usable or {} for page, usable in found.items()}  # the source text for a failed one
         metas: list[render.Page] = []
         assets: set[str] = set()
         total = Stats()
@@ -659,13 +663,22 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
                        non_page_md=shop.non_page_md, withheld=frozenset(withheld))
         try:
             with located_template_errors(settings):
-                outputs.update(site.locale_outputs(*arguments, **options))
+                made = site.locale_outputs(*arguments, **options)
         except PipelineError as exc:  # index.html.j2 or ui.html.j2: one located line, the rest written
             if exc.diagnostic.code != "build.template":
                 raise
             outcome.diagnostics.append(exc.diagnostic)
-            outputs.update(site.locale_outputs(*arguments, **options, with_index=False))
+            made = site.locale_outputs(*arguments, **options, with_index=False)
             kept.add(f"html/{locale}/{index_file(pages)}")
+        if None in found.values():
+            # a catalog of a page with an error table could not be read: the locale's error
+            # catalogs, when a build made them, stay as they were (with its translations), as
+            # the page's own outputs do; written again once it can be read. A first build
+            # writes them with the source text for that page.
+            for relative in [r for r in made if r.startswith("catalog/") and (settings.out / r).is_file()]:
+                del made[relative]
+                kept.add(relative)
+        outputs.update(made)
         for asset in sorted(assets):
             if asset not in asset_bytes:  # read once, copied into every locale
                 # the file in whatever letter case (the docs platform ignores it), copied to the

@@ -69,7 +69,7 @@ from .checkreview import CatalogReview
 from .checkstore import decode_hit, encode_hit
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
-from .files import is_page, list_files, read_bytes, write_atomic, write_error
+from .files import is_page, list_files, nothing_at, read_bytes, read_optional, write_atomic, write_error
 from .cache import UnitRecord, build_records, merged_units
 from .linkcache import ScanCache, digest_text, load_scan_cache
 from .links import Anchors, LinkResult, build_site, resolve_link
@@ -379,8 +379,17 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         return found
 
     def _file_digest(self, path: str) -> str | None:
-        """A file's content digest, once a run (``runrecord.content_of``)."""
-        return content_of(path, self._contents)
+        """A file's content digest, once a run (``runrecord.content_of``); None when nothing is
+        there. A file that is there but cannot be read (a dangling link, no permission) has
+        none either, so it gets why instead: a result stored while a PO file was not there (no
+        findings) was replayed once it was a dangling link."""
+        found = content_of(path, self._contents)
+        if found is None and not nothing_at(path):
+            try:
+                read_optional(Path(path), path, "file")
+            except PipelineError as exc:
+                return "unreadable: " + exc.diagnostic.message
+        return found
 
     def _included(self, page: str, scan: PageScan) -> tuple[tuple[str, PageScan], ...]:
         found = []

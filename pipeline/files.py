@@ -6,10 +6,11 @@ back is byte for byte what we read wherever no translation applied.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 
-from .errors import error
+from .errors import PipelineError, error
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -24,11 +25,90 @@ def read_text(path: Path, display: str) -> str:
 
 def read_located(path: Path, display: str, what: str) -> bytes:
     """A file's bytes; one that cannot be read (no permission, a dangling link, a folder) is a
-    located error [io.read] that says ``what`` it is."""
+    located error [io.read] that says ``what`` it is (``read_error``)."""
     try:
         return _read_regular(path)
     except OSError as exc:
-        raise error(display, 1, 1, f"cannot read the {what}: {exc.strerror or exc}", "io.read") from None
+        raise read_error(path, display, what, exc) from None
+
+
+def read_optional(path: Path, display: str, what: str) -> bytes | None:
+    """``read_located``, but None when nothing at all is at ``path`` (``nothing_at``): a file
+    that may not exist yet (a locale's catalog of a page). Anything else that cannot be read (a
+    dangling link, a link loop, a folder, no permission, a file where a folder goes) is an
+    error, never taken for no file: a build then wrote the page from the source text over its
+    translated output, and nobody heard of it."""
+    try:
+        return _read_regular(path)
+    except FileNotFoundError as exc:
+        if nothing_at(path):
+            return None
+        raise read_error(path, display, what, exc) from None
+    except OSError as exc:
+        raise read_error(path, display, what, exc) from None
+
+
+def nothing_at(path: str | os.PathLike[str]) -> bool:
+    """Whether nothing at all is at ``path``: it is not there, and the folders on the way are
+    (so no dangling link, neither the file's nor a folder's on the way). Asked after a read
+    failed with "No such file or directory", which both give."""
+    found = os.path.abspath(path)
+    while not os.path.lexists(found):
+        parent = os.path.dirname(found)
+        if parent == found:
+            return True
+        found = parent
+    return found != os.path.abspath(path) and os.path.isdir(found)
+
+
+def read_error(path: str | os.PathLike[str], display: str, what: str, exc: OSError) -> PipelineError:
+    """The located error [io.read] for ``path`` (shown as ``display``), which could not be read
+    (``exc``): at the file, saying ``what`` it is, when the file is at fault; at the folder that
+    keeps it from being read (one that cannot be searched, a dangling link, a file where a
+    folder goes) when one is, as ``folder_error`` reports it: one line for the folder, not one
+    for each of its files, and the same line as the commands that list the folder print."""
+    blocking = _blocking_folder(os.path.abspath(path))
+    if blocking is None:
+        return error(display, 1, 1, f"cannot read the {what}: {exc.strerror or exc}", "io.read")
+    folder, levels, reason = blocking
+    parts = display.split("/")
+    shown = "/".join(parts[:-levels]) if len(parts) > levels else folder.replace(os.sep, "/")
+    return folder_error(shown, reason)
+
+
+def folder_error(display: str, reason: str) -> PipelineError:
+    """The located error [io.read] of a folder that cannot be read (listed or searched)."""
+    return error(display, 1, 1, f"cannot read the folder: {reason}", "io.read")
+
+
+def _blocking_folder(path: str) -> tuple[str, int, str] | None:
+    """The folder on the way to ``path`` that keeps it from being read, how many levels above
+    ``path`` it is, and why; None when ``path`` itself is at fault. Found from the deepest
+    folder that can be looked at: it is a file ("Not a directory"), or it cannot be searched
+    (its entry below cannot be looked at: "Permission denied"), or its entry below is a
+    folder's dangling link or link loop."""
+    child, folder = path, os.path.dirname(path)
+    while True:
+        try:
+            info = os.stat(folder)
+            break
+        except OSError:
+            if os.path.dirname(folder) == folder:
+                return None
+            child, folder = folder, os.path.dirname(folder)
+
+    def levels(at: str) -> int:
+        return os.path.relpath(path, at).count(os.sep) + 1
+
+    if not stat.S_ISDIR(info.st_mode):
+        return folder, levels(folder), os.strerror(errno.ENOTDIR)
+    try:
+        os.stat(child)
+    except PermissionError as exc:  # the folder cannot be searched
+        return folder, levels(folder), exc.strerror or str(exc)
+    except OSError as exc:
+        return None if child == path else (child, levels(child), exc.strerror or str(exc))
+    return None
 
 
 def _read_regular(path: str | os.PathLike[str]) -> bytes:

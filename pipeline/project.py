@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 from .config import Settings
 from .errors import PipelineError, error
-from .files import (decode_text, inside, list_pages, name_problem, read_bytes, read_located, shown_name, write_atomic,
-                    write_error)
+from .files import (decode_text, inside, list_pages, name_problem, read_bytes, read_located, read_optional, shown_name,
+                    write_atomic, write_error)
 from .model import Diagnostic, Document
 
 if TYPE_CHECKING:
@@ -165,12 +165,18 @@ def load_catalog(settings: Settings, locale: str, page: str) -> "polib.POFile | 
 
 
 def load_catalog_file(settings: Settings, locale: str, page: str) -> "tuple[polib.POFile, bytes] | None":
-    """``load_catalog``, with the bytes it was parsed from (for a digest of what was read)."""
+    """``load_catalog``, with the bytes it was parsed from (for a digest of what was read).
+
+    Only a catalog that is not there at all is none (``files.read_optional``); one that is
+    there but cannot be read (a dangling link, a folder, no permission, its locale folder a
+    file) is a located error of that page and locale, neither the run's end nor "no
+    translations": the page fails there and keeps its previous output. An empty file is a
+    catalog with no entries, so no translations either (``update`` gives it a header)."""
     from . import catalog
 
     path = po_path(settings, locale, page)
-    if not path.is_file():
+    shown = settings.display(path)
+    data = read_optional(path, shown, "catalog")
+    if data is None:
         return None
-    # no permission: a located error of that page and locale, not the run's end
-    data = read_located(path, settings.display(path), "catalog")
-    return catalog.read_catalog(data, settings.display(path)), data
+    return catalog.read_catalog(data, shown), data

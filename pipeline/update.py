@@ -33,7 +33,7 @@ from .cache import bytes_digest, code_digest, digest
 from .config import PSEUDO_LOCALES, Settings, po_language
 from .diagnostics import Diagnostic, Location
 from .errors import PipelineError, error
-from .files import list_files, read_bytes, read_located, write_atomic
+from .files import list_files, nothing_at, read_bytes, read_located, write_atomic
 from .project import Outcome, po_path, source_pages, template_path
 from .sync import load_memo, pool_size, save_memo
 
@@ -239,9 +239,12 @@ class _LocaleCatalogs:
 
     def parsed(self, rel: str) -> polib.POFile | None:
         """The catalog as found (None: there is none); raises the located error of one that
-        cannot be read (listed but unreadable: never taken for a missing one, and overwritten)."""
+        cannot be read (listed but unreadable, or not listed but there, as a folder named
+        ``*.po``: never taken for a missing one, and overwritten)."""
         if rel not in self._data:
-            return None
+            if nothing_at(self._settings.locales / self._locale / rel):
+                return None
+            self._data[rel] = None  # read below, for the reason to report
         if rel not in self._parsed:
             from . import catalog
             from .compendium import translated_ids
@@ -254,7 +257,7 @@ class _LocaleCatalogs:
                     data = self._data[rel] = read_located(path, shown, "catalog")
                 po = self._parsed[rel] = _read_merged(data, shown)
                 if rel not in self._made:  # not once written
-                    self._made[rel] = (self._digests[rel], translated_ids(po))
+                    self._made[rel] = (self._digests.get(rel) or bytes_digest(data), translated_ids(po))
             except PipelineError as exc:
                 self._parsed[rel] = exc
         found = self._parsed[rel]

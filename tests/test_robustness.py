@@ -114,7 +114,8 @@ def test_unwritable_output_is_one_line_and_the_rest_is_built(sample_project, cap
 
 
 def test_unwritable_catalog_is_one_line_and_other_catalogs_are_merged(sample_project, capsys):
-    """A folder in the place of a PO file ended ``update`` with a traceback."""
+    """A folder in the place of a PO file ended ``update`` with a traceback. It is a catalog
+    that cannot be read, as build, stats and check say, not a missing one to write anew."""
     po = sample_project / EN_PO
     po.unlink()
     po.mkdir()
@@ -122,7 +123,7 @@ def test_unwritable_catalog_is_one_line_and_other_catalogs_are_merged(sample_pro
     _force_merge(de)
     assert _run(sample_project, "update", "--locale", "en-US", "--locale", "de-DE") == 1
     err = capsys.readouterr().err.splitlines()
-    assert err == [f"{EN_PO}:1:1: error: cannot write: Is a directory [io.write]"]
+    assert err == [f"{EN_PO}:1:1: error: cannot read the catalog: not a regular file [io.read]"]
     assert "\n#: source/" in de.read_text(encoding="utf-8")  # merged all the same: its references are back
 
 
@@ -713,12 +714,12 @@ def _unreadable(monkeypatch, name: str) -> None:
     real_regular = pipeline.files._read_regular
 
     def read_bytes(self):
-        if self.name == name:
+        if self.name == name and os.path.lexists(self):
             raise PermissionError(13, "Permission denied", str(self))
         return real(self)
 
     def read_regular(path):
-        if Path(path).name == name:
+        if Path(path).name == name and os.path.lexists(path):  # a file that is not there is not there
             raise PermissionError(13, "Permission denied", str(path))
         return real_regular(path)
     monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
@@ -808,3 +809,111 @@ def test_a_named_pipe_named_like_a_page_is_not_waited_for(sample_project):
         assert "Traceback" not in done.stderr and done.returncode in (0, 1), (command, done.stderr)
         if command[0] == "check":
             assert "source/pipe.md:1:1: error: cannot read the page: not a regular file [io.read]" in done.stdout
+
+
+# --- files and folders that are there but cannot be read --------------------------------------
+# A file or folder that is there but cannot be read is never taken for one that is not there:
+# that made a build overwrite translated pages with the source text, extract delete templates
+# and the build delete pages. Permissions do not stop root, so "no permission" is emulated in
+# the process; dangling links, link loops and a folder where a file goes fail for root too.
+
+DE_PO = f"locales/de-DE/{SEED_NAME[:-3]}.po"
+DE_HTML = f"out/html/de-DE/{SEED_NAME[:-3]}.html"
+
+
+def _outputs(project: Path) -> dict[str, bytes]:
+    out = project / "out"
+    return {p.relative_to(project).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and ".cache" not in p.parts}
+
+
+def _break_de_catalog(project: Path, how: str) -> str:
+    """Make de-DE's catalog of the sample page unreadable in one of the ways that fail for
+    root too; the error line the commands that read it must print."""
+    po = project / DE_PO
+    po.unlink()
+    if how == "dangling link":
+        po.symlink_to(project / "gone.po")
+        return f"{DE_PO}:1:1: error: cannot read the catalog: No such file or directory [io.read]"
+    if how == "folder":
+        po.mkdir()
+        return f"{DE_PO}:1:1: error: cannot read the catalog: not a regular file [io.read]"
+    if how == "link loop":
+        po.symlink_to(po)
+        return f"{DE_PO}:1:1: error: cannot read the catalog: Too many levels of symbolic links [io.read]"
+    assert how == "locale folder is a file"
+    shutil.rmtree(project / "locales/de-DE")
+    (project / "locales/de-DE").write_text("not a folder\n", encoding="utf-8")
+    return "locales/de-DE:1:1: error: cannot read the folder: Not a directory [io.read]"
+
+
+@pytest.mark.parametrize("how", ["dangling link", "folder", "link loop", "locale folder is a file"])
+def test_a_catalog_that_is_there_but_cannot_be_read_fails_its_page_everywhere(sample_project, capsys, how):
+    """Anything at a PO file's place but a regular file was taken for no catalog: the build
+    wrote de-DE's pages again from the source text (0.0%, exit 0, no word), stats counted 0%
+    and check said nothing; only update said it could not read it."""
+    shutil.copy(Path(__file__).parent.parent / "check-baseline.json", sample_project)
+    assert _run(sample_project, "all") == 0
+    before = _outputs(sample_project)
+    line = _break_de_catalog(sample_project, how)
+    capsys.readouterr()
+    assert _run(sample_project, "build", "-j", "1") == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [line]
+    assert "build: de-DE: 0.0%" not in captured.out and "1 failed" in captured.out
+    after = _outputs(sample_project)
+    assert after[DE_HTML] == before[DE_HTML]  # the page failed in de-DE: its translated output stays
+    assert {p: after[p] for p in before if "/de-DE/" in p} == {p: b for p, b in before.items() if "/de-DE/" in p}
+    assert sorted(after) == sorted(before)  # the other locales built (up to date), nothing removed
+    assert _run(sample_project, "stats") == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [line] and "de-DE" not in captured.out and "en-US   (all pages)" in captured.out
+    assert _run(sample_project, "check", "--no-cache", "-j", "1") == 1
+    assert line in capsys.readouterr().out.splitlines()
+    assert _run(sample_project, "update") == 1
+    assert capsys.readouterr().err.splitlines() == [line]
+    assert _outputs(sample_project) == after
+
+
+def test_a_catalog_turned_into_a_dangling_link_is_not_passed_by_a_stored_check(sample_project, capsys):
+    """The check stores each catalog's review under the digest of its inputs; a PO file that
+    cannot be read and one that is not there had the same (none), so a review made while the
+    file was missing was replayed, clean, once it was a dangling link."""
+    shutil.copy(Path(__file__).parent.parent / "check-baseline.json", sample_project)
+    assert _run(sample_project, "all") == 0
+    (sample_project / DE_PO).unlink()
+    assert _run(sample_project, "check", "--no-outputs", "-j", "1") == 0
+    (sample_project / DE_PO).symlink_to(sample_project / "gone.po")
+    line = f"{DE_PO}:1:1: error: cannot read the catalog: No such file or directory [io.read]"
+    capsys.readouterr()
+    assert _run(sample_project, "check", "--no-outputs", "-j", "1") == 1
+    assert line in capsys.readouterr().out.splitlines()
+
+
+def test_a_missing_catalog_that_becomes_a_dangling_link_is_reported_by_the_next_build(sample_project, capsys):
+    """A unit's fingerprint held the same marker for a PO file not there and one that cannot
+    be read, so a page built without its catalog was up to date once the catalog was a
+    dangling link: exit 0, no word."""
+    (sample_project / DE_PO).unlink()
+    assert _run(sample_project, "build", "-j", "1") == 0
+    (sample_project / DE_PO).symlink_to(sample_project / "gone.po")
+    capsys.readouterr()
+    assert _run(sample_project, "build", "-j", "1") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{DE_PO}:1:1: error: cannot read the catalog: No such file or directory [io.read]"]
+
+
+def test_an_empty_catalog_means_no_translations_yet(sample_project, capsys):
+    """A 0-byte PO file (``touch``, a tool that made the file and nothing else) holds no
+    translation: build, stats and check take it for one with no entries, as for no file, and
+    update gives it the header of a new catalog (msgfmt, which wants a header, rejects it)."""
+    assert _run(sample_project, "all") == 0
+    (sample_project / DE_PO).write_bytes(b"")
+    capsys.readouterr()
+    assert _run(sample_project, "build", "-j", "1") == 0
+    captured = capsys.readouterr()
+    assert captured.err == "" and "build: de-DE: 0.0% translated (0/29 messages, 0 fuzzy)" in captured.out
+    assert _run(sample_project, "stats") == 0
+    assert _run(sample_project, "update") == 0
+    assert (sample_project / DE_PO).read_text(encoding="utf-8").startswith("# de_DE translation")
+
