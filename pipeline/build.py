@@ -378,7 +378,8 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     outcome = Outcome()
     started = time.perf_counter()
     non_page_md: list[str] = []
-    all_pages = source_pages(settings, outcome.diagnostics, non_page_md)
+    unreadable: list[str] = []  # source folders that could not be listed: their pages are unknown, not gone
+    all_pages = source_pages(settings, outcome.diagnostics, non_page_md, unreadable)
     pages = [p for p in all_pages if in_shard(p, options.shard)]
     k, n = options.shard
     cache_dir = settings.out / ".cache"
@@ -427,6 +428,9 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
         shown = set(pages)
         units.update((key, record) for key, record in cache.units.items()
                      if key.partition("\t")[0] not in settings.all_locales and key.partition("\t")[2] in shown)
+    if unreadable:  # their units stay as they were: outputs kept, not taken for a removed page's
+        units.update((key, record) for key, record in cache.units.items()
+                     if key not in units and under(key.partition("\t")[2], unreadable))
     for result in results:
         outcome.diagnostics += result.diagnostics
         outcome.written += result.written
@@ -438,7 +442,10 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
             units[key] = replace(cache.units[key], fingerprint="", findings=(), review="")  # its title and images still listed
     _remove_stale_outputs(settings, cache, units)
     cache.units = units
-    if options.shard == (1, 1):  # shards write pages only; the site files come after the merge
+    # shards write pages only; the site files come after the merge. Nor are they written when
+    # a source folder could not be listed: without its pages, the indexes and error catalogs
+    # would lose them (and a later run, its units up to date, would not write them again)
+    if options.shard == (1, 1) and not unreadable:
         _update_site(settings, options, base, cache, pages, bool(stale), outcome)
     try:
         cache.save()
@@ -684,7 +691,7 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
                 # the file in whatever letter case (the docs platform ignores it), copied to the
                 # name the page uses, so that the link works on a case-sensitive server too;
                 # not a file of our folders in the source (the checker's view)
-                real = asset if (settings.source / asset).is_file() else case_variant(settings.source, asset, listings)
+                real = asset if os.path.isfile(settings.source / asset) else case_variant(settings.source, asset, listings)
                 shown = real is not None and not under(real, settings.inside_source)
                 asset_bytes[asset] = read_bytes(settings.source / real) if shown else None
             if asset_bytes[asset] is not None:

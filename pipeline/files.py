@@ -234,29 +234,36 @@ def case_variant(root: Path, relative: str, listings: dict[str, dict[str, list[s
     return path if (root / path).is_file() else None
 
 
-def list_files(root: Path, skip: Collection[str] = (), unusable: list[str] | None = None) -> list[str]:
+# A folder the walk could not list: its root-relative POSIX path ("." for the root) and why.
+Unlisted = tuple[str, str]
+
+
+def list_files(root: Path, skip: Collection[str] = (), unusable: list[str] | None = None,
+               unreadable: list[Unlisted] | None = None) -> list[str]:
     """Every file below ``root`` as sorted POSIX relative paths (none if ``root`` is missing),
     but those in the folders ``skip`` (root-relative POSIX paths) and those whose path
-    ``name_problem`` refuses (added to ``unusable``, when given, for the caller to report)."""
-    return sorted(_usable(_walk(root, skip), unusable))
+    ``name_problem`` refuses (added to ``unusable``, when given, for the caller to report).
+    ``unreadable`` gets the folders that are there but could not be listed (``_walk``)."""
+    return sorted(_usable(_walk(root, skip, unreadable), unusable))
 
 
 def list_pages(root: Path, skip: Collection[str] = (), unusable: list[str] | None = None,
-               non_page_md: list[str] | None = None) -> list[str]:
+               non_page_md: list[str] | None = None, unreadable: list[Unlisted] | None = None) -> list[str]:
     """Markdown pages below ``root`` as sorted POSIX relative paths, but those in the folders
     ``skip`` (root-relative POSIX paths) and those ``name_problem`` refuses (added to
     ``unusable``). A symbolic link to a missing file is a page (that cannot be read: an error
-    where it is read, not a page silently left out).
+    where it is read, not a page silently left out), and so is a file that cannot be looked
+    at. ``unreadable``: as ``list_files``.
 
     ``non_page_md``, when given, gets (sorted) the files of the same walk named ``.md`` in any
     letter case that are no pages (``is_page``): a link names them as files, which the HTML
     links as they are, not as a built ``.html``."""
     pages: list[str] = []
-    for path in _walk(root, skip):
+    for path in _walk(root, skip, unreadable):
         if is_page(path):
-            if (root / path).is_file() or (root / path).is_symlink():
+            if _maybe_regular(root / path):
                 pages.append(path)
-        elif non_page_md is not None and path.lower().endswith(".md") and (root / path).is_file():
+        elif non_page_md is not None and path.lower().endswith(".md") and os.path.isfile(root / path):
             non_page_md.append(path)
     if non_page_md is not None:
         non_page_md[:] = sorted(_usable(non_page_md, None))  # a name we cannot write is no link target either
@@ -306,10 +313,30 @@ def shown_name(path: str) -> str:
     return "".join(repr(c)[1:-1] if _is_control(c) else c for c in text)
 
 
-def _walk(root: Path, skip: Collection[str]) -> Iterator[str]:
+def _maybe_regular(path: Path) -> bool:
+    """Whether a listed entry may be a file to read: a regular file, or one that cannot be
+    looked at (a dangling link, a link loop, no permission: read, it is a located error);
+    not a named pipe or a device. (``Path.is_file`` raises PermissionError in Python 3.11.)"""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True
+
+
+def _walk(root: Path, skip: Collection[str], unreadable: list[Unlisted] | None = None) -> Iterator[str]:
     """The relative paths of the files below ``root``, not descending into ``skip`` (nor into
-    links to folders, as ``Path.rglob``)."""
-    for folder, dirs, names in os.walk(root):
+    links to folders, as ``Path.rglob``). A folder that is there but cannot be listed (no
+    permission, ``root`` a file or a dangling link) goes to ``unreadable`` (when given): it
+    was silently empty, so its pages were taken for removed (their templates and outputs
+    deleted). A ``root`` that is not there at all lists nothing, as a folder gone meanwhile."""
+    def failed(exc: OSError) -> None:
+        where = exc.filename if exc.filename is not None else root
+        if unreadable is None or (isinstance(exc, FileNotFoundError) and nothing_at(where)):
+            return
+        relative = os.path.relpath(where, root).replace(os.sep, "/")
+        unreadable.append((relative, exc.strerror or str(exc)))
+
+    for folder, dirs, names in os.walk(root, onerror=failed):
         relative = os.path.relpath(folder, root)
         prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
         if skip:
@@ -318,5 +345,6 @@ def _walk(root: Path, skip: Collection[str]) -> Iterator[str]:
 
 
 def under(path: str, folders: Collection[str]) -> bool:
-    """Whether the POSIX relative ``path`` lies in one of ``folders`` (relative POSIX paths)."""
-    return any(path.startswith(folder + "/") for folder in folders)
+    """Whether the POSIX relative ``path`` lies in one of ``folders`` (relative POSIX paths;
+    ``.``, the root, holds every path)."""
+    return any(folder == "." or path.startswith(folder + "/") for folder in folders)

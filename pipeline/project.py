@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 from .config import Settings
 from .errors import PipelineError, error
-from .files import (decode_text, inside, list_pages, name_problem, read_bytes, read_located, read_optional, shown_name,
-                    write_atomic, write_error)
+from .files import (Unlisted, decode_text, folder_error, inside, list_pages, name_problem, read_bytes, read_located,
+                    read_optional, shown_name, write_atomic, write_error)
 from .model import Diagnostic, Document
 
 if TYPE_CHECKING:
@@ -113,17 +113,33 @@ def load_source(settings: Settings, page: str, data: bytes | None = None) -> Doc
 
 
 def source_pages(settings: Settings, diagnostics: list[Diagnostic] | None = None,
-                 non_page_md: list[str] | None = None) -> list[str]:
+                 non_page_md: list[str] | None = None, unreadable: list[str] | None = None) -> list[str]:
     """The source pages: the Markdown files below the source folder, but in our own folders
     there (``Settings.inside_source``: the output of the last run is no page of this one) and
     those whose name cannot be written (each one ``source.name`` error in ``diagnostics``,
     when the caller reports them: ``unusable_name_errors``). ``non_page_md``, when given, gets
-    the source's ``.md`` files that are no pages (``files.list_pages``)."""
+    the source's ``.md`` files that are no pages (``files.list_pages``).
+
+    A source folder that cannot be listed is an ``io.read`` error in ``diagnostics``, and goes
+    (source-relative) to ``unreadable``: its pages are unknown, not gone, so a caller that
+    removes what belongs to pages no longer in the source (templates, outputs) or warns of
+    their catalogs leaves those below it alone (``files.under``)."""
     unusable: list[str] = []
-    pages = list_pages(settings.source, settings.inside_source, unusable, non_page_md)
+    unlisted: list[Unlisted] = []
+    pages = list_pages(settings.source, settings.inside_source, unusable, non_page_md, unlisted)
     if diagnostics is not None:
         diagnostics += unusable_name_errors(settings, unusable)
+        diagnostics += unlisted_errors(settings, settings.source, unlisted)
+    if unreadable is not None:
+        unreadable += [folder for folder, _ in unlisted]
     return pages
+
+
+def unlisted_errors(settings: Settings, root: Path, unlisted: list[Unlisted]) -> list[Diagnostic]:
+    """One ``io.read`` error for each folder below ``root`` that could not be listed
+    (``files.list_files``' ``unreadable``)."""
+    return [folder_error(settings.display(root if folder == "." else root / folder), reason).diagnostic
+            for folder, reason in unlisted]
 
 
 def unusable_name_errors(settings: Settings, names: list[str]) -> list[Diagnostic]:

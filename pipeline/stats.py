@@ -30,7 +30,7 @@ def collect_stats(settings: Settings, diagnostics: list[Diagnostic]) -> list[Pag
     extract may not have made or remade yet: the figures are the build's)."""
     rows: list[PageStats] = []
     pages: dict[str, list[str]] = {}
-    for page in source_pages(settings):
+    for page in source_pages(settings, diagnostics):  # a page whose name cannot be written, a folder not listed
         try:
             document = load_source(settings, page)
         except PipelineError as exc:

@@ -827,6 +827,34 @@ def _outputs(project: Path) -> dict[str, bytes]:
             if p.is_file() and ".cache" not in p.parts}
 
 
+def _denied(monkeypatch, folder: Path) -> None:
+    """``folder`` as ``chmod 000`` leaves it for a user who is not root: its own entry can be
+    seen (its parent can be searched), but it cannot be listed, and nothing in it can be
+    opened or looked at. Emulated in the process for os and io's calls."""
+    import builtins
+    import io
+
+    inside = str(folder) + os.sep
+
+    def blocked(path: object, itself: bool) -> bool:
+        if isinstance(path, int):
+            return False
+        text = os.path.abspath(os.fsdecode(path))
+        return (itself and text == str(folder)) or text.startswith(inside)
+
+    def refusing(real, itself: bool):
+        def call(path=".", *args, **kwargs):
+            if blocked(path, itself):
+                raise PermissionError(13, "Permission denied", os.fsdecode(path))
+            return real(path, *args, **kwargs)
+        return call
+
+    for module, name, itself in ((os, "scandir", True), (os, "listdir", True), (os, "open", True),
+                                 (os, "stat", False), (os, "lstat", False), (builtins, "open", True),
+                                 (io, "open", True)):
+        monkeypatch.setattr(module, name, refusing(getattr(module, name), itself))
+
+
 def _break_de_catalog(project: Path, how: str) -> str:
     """Make de-DE's catalog of the sample page unreadable in one of the ways that fail for
     root too; the error line the commands that read it must print."""
@@ -916,4 +944,57 @@ def test_an_empty_catalog_means_no_translations_yet(sample_project, capsys):
     assert _run(sample_project, "stats") == 0
     assert _run(sample_project, "update") == 0
     assert (sample_project / DE_PO).read_text(encoding="utf-8").startswith("# de_DE translation")
+
+
+def test_a_locale_folder_that_cannot_be_read_fails_that_locale_only(sample_project, capsys, monkeypatch):
+    """``chmod 000 locales/de-DE``: the build stopped at the first catalog ('Permission denied
+    [io.error]', no out/ at all, no other locale built) and update said it could not write
+    each catalog, though it could not read the folder."""
+    (sample_project / "locales/en-US" / (SEED_NAME[:-3] + ".po")).unlink()  # en-US: no translation, and no error
+    _denied(monkeypatch, sample_project / "locales/de-DE")
+    line = "locales/de-DE:1:1: error: cannot read the folder: Permission denied [io.read]"
+    assert _run(sample_project, "build", "-j", "1") == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [line]
+    assert "build: de-DE: no page built (1 failed)" in captured.out
+    for locale in ("fr-FR", "en-US", "qps-ploc"):
+        assert (sample_project / "out/html" / locale / (SEED_NAME[:-3] + ".html")).is_file(), locale
+        assert (sample_project / "out/html" / locale / "index.html").is_file(), locale
+    assert _run(sample_project, "update") == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [line]
+    assert "update: 1 catalog(s) written" in captured.out  # en-US's, made anew
+    assert _run(sample_project, "stats") == 1
+    assert capsys.readouterr().err.splitlines() == [line]
+    assert _run(sample_project, "check", "--no-cache", "--no-baseline", "-j", "1") == 1
+    assert line in capsys.readouterr().out.splitlines()
+
+
+def test_a_source_folder_that_cannot_be_read_removes_nothing(sample_project, capsys, monkeypatch):
+    """``chmod 000 source/sub`` was taken for the folder's removal: extract deleted its pages'
+    templates, the build their outputs in every locale, update warned their catalogs were
+    orphans, and all exited 0."""
+    sub = sample_project / "source/sub"
+    sub.mkdir()
+    (sub / "page.md").write_text("---\ntitle: Sous-page\n---\n\n# Titre\n\nUn paragraphe.\n", encoding="utf-8")
+    assert _run(sample_project, "all") == 0
+    kept = sorted(p.relative_to(sample_project).as_posix() for p in (sample_project / "locales").rglob("*"))
+    assert "locales/pot/sub/page.pot" in kept and "locales/de-DE/sub/page.po" in kept
+    before = _outputs(sample_project)
+    assert "out/html/de-DE/sub/page.html" in before
+    _denied(monkeypatch, sub)
+    capsys.readouterr()
+    assert _run(sample_project, "all", "-j", "1") == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == ["source/sub:1:1: error: cannot read the folder: Permission denied [io.read]"]
+    assert sorted(p.relative_to(sample_project).as_posix() for p in (sample_project / "locales").rglob("*")) == kept
+    assert _outputs(sample_project) == before
+    for command in (["stats"], ["check", "--no-cache", "--no-baseline", "--no-outputs", "-j", "1"]):
+        assert _run(sample_project, *command) == 1, command
+        captured = capsys.readouterr()
+        assert "source/sub:1:1: error: cannot read the folder: Permission denied [io.read]" in \
+            (captured.out + captured.err).splitlines(), command
+    monkeypatch.undo()
+    assert _run(sample_project, "all") == 0
+    assert _outputs(sample_project) == before
 
