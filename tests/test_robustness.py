@@ -998,3 +998,40 @@ def test_a_source_folder_that_cannot_be_read_removes_nothing(sample_project, cap
     assert _run(sample_project, "all") == 0
     assert _outputs(sample_project) == before
 
+
+def test_an_unreadable_settings_file_is_a_located_usage_error(sample_project, capsys, monkeypatch):
+    """``chmod 000 pyproject.toml``: a PermissionError traceback, exit 1."""
+    _unreadable(monkeypatch, "pyproject.toml")
+    assert _run(sample_project, "build") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "pyproject.toml:1:1: error: cannot read the settings file: Permission denied [config.read]"]
+    assert not (sample_project / "out").exists()
+
+
+@pytest.mark.parametrize("how, line", [
+    ("dangling link", "pyproject.toml:1:1: error: cannot read the settings file: No such file or directory [config.read]"),
+    ("link loop", "pyproject.toml:1:1: error: cannot read the settings file: Too many levels of symbolic links "
+                  "[config.read]"),
+    ("pipeline.toml folder", "pipeline.toml:1:1: error: cannot read the settings file: not a regular file "
+                             "[config.read]"),
+])
+def test_a_settings_file_that_is_there_but_cannot_be_read_is_a_usage_error(sample_project, capsys, how, line):
+    """A settings file that was a dangling link (or a loop, or a folder) was taken for none:
+    the project ran on the defaults (en-US, no target locale) and the build deleted every
+    locale's pages and wrote the French source over the en-US ones, exit 0."""
+    assert _run(sample_project, "all") == 0
+    before = _outputs(sample_project)
+    config = sample_project / "pyproject.toml"
+    if how == "dangling link":
+        config.unlink()
+        config.symlink_to(sample_project / "gone.toml")
+    elif how == "link loop":
+        config.unlink()
+        config.symlink_to(config)
+    else:
+        (sample_project / "pipeline.toml").mkdir()
+    capsys.readouterr()
+    for command in ("build", "all", "stats", "check"):
+        assert _run(sample_project, command) == 2, command
+        assert capsys.readouterr().err.splitlines() == [line], command
+    assert _outputs(sample_project) == before
