@@ -57,8 +57,8 @@ from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
 from .files import case_variant, inside, nothing_at, read_bytes, remove_file, under
 from .model import Diagnostic, Document, Stats
-from .project import (Outcome, has_page, index_file, load_glossary_file, output_paths, page_stem, po_path,
-                      source_pages)
+from .project import (Outcome, has_page, index_file, load_glossary_file, missing_locales_warnings, output_paths,
+                      page_stem, po_path, source_pages)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -380,6 +380,7 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     non_page_md: list[str] = []
     unreadable: list[str] = []  # source folders that could not be listed: their pages are unknown, not gone
     all_pages = source_pages(settings, outcome.diagnostics, non_page_md, unreadable)
+    outcome.diagnostics += missing_locales_warnings(settings)
     pages = [p for p in all_pages if in_shard(p, options.shard)]
     k, n = options.shard
     cache_dir = settings.out / ".cache"

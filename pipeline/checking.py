@@ -76,7 +76,7 @@ from .links import Anchors, LinkResult, build_site, resolve_link
 from .linkscan import PageScan, scan_digests, scan_places, scan_text
 from .model import Diagnostic, Location
 from .outputtree import memo_scanner
-from .project import unlisted_errors, unusable_name_errors
+from .project import missing_locales_warnings, unlisted_errors, unusable_name_errors
 from .provenance import Attribution, PageFacts
 from .reports import (Finding, annotation_prefix, apply_baseline, format_baseline, format_report, sort_key,
                       stale_baseline_line, summary_line)
@@ -195,7 +195,8 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         unlisted: list[Unlisted] = []  # a source folder that could not be listed is an error, not an empty folder
         self.source_files = list_files(settings.source, settings.inside_source, unusable, unlisted)
         self.findings += [Finding(d, d.location.path) for d in (*unusable_name_errors(settings, unusable),
-                                                                 *unlisted_errors(settings, settings.source, unlisted))]
+                                                                 *unlisted_errors(settings, settings.source, unlisted),
+                                                                 *missing_locales_warnings(settings))]
         self.source_pages = [f for f in self.source_files if is_page(f)]  # those the build builds
         self.assets = [f for f in self.source_files if not is_page(f)]
         self.site = build_site(self.source_files, options.site_map, options.redirects)

@@ -21,7 +21,7 @@ from .config import Settings
 from .errors import PipelineError, error
 from .files import (Unlisted, decode_text, folder_error, inside, list_pages, name_problem, read_bytes, read_located,
                     read_optional, shown_name, write_atomic, write_error)
-from .model import Diagnostic, Document
+from .model import Diagnostic, Document, Location
 
 if TYPE_CHECKING:
     import polib
@@ -140,6 +140,24 @@ def unlisted_errors(settings: Settings, root: Path, unlisted: list[Unlisted]) ->
     (``files.list_files``' ``unreadable``)."""
     return [folder_error(settings.display(root if folder == "." else root / folder), reason).diagnostic
             for folder, reason in unlisted]
+
+
+def missing_locales_warnings(settings: Settings) -> list[Diagnostic]:
+    """A warning when the locales folder is not there though the run has target locales with
+    catalogs: ``--locales typo`` or a wrong ``locales`` setting built every locale from the
+    source text over its translated pages, without a word. Only a warning: a new project has
+    no locales folder before its first ``extract`` (``make build`` runs it first), and a
+    listed locale without catalogs builds as the source text."""
+    from .config import PSEUDO_LOCALES
+
+    targets = [locale for locale in settings.target_locales
+               if locale not in PSEUDO_LOCALES and locale != settings.source_locale]
+    if not targets or os.path.lexists(settings.locales):
+        return []
+    where, line = settings.places.of("locales")
+    return [Diagnostic(Location(where, line, 1), "warning",
+                       f"locales folder '{settings.display(settings.locales)}' does not exist (setting 'locales'): "
+                       f"no catalog of {', '.join(targets)} is read, so they have no translation", "config.locales")]
 
 
 def unusable_name_errors(settings: Settings, names: list[str]) -> list[Diagnostic]:

@@ -23,7 +23,7 @@ from .cache import bytes_digest, code_digest, digest, file_digest
 from .config import Settings
 from .errors import PipelineError, error
 from .files import list_files, read_bytes, remove_file, under, write_atomic
-from .project import Outcome, load_source, now_stamp, source_pages, template_path
+from .project import Outcome, load_source, missing_locales_warnings, now_stamp, source_pages, template_path
 
 if TYPE_CHECKING:  # the parser and the catalog code load only when a page changed
     from .extract import Message
@@ -68,6 +68,10 @@ def run_extract(settings: Settings, jobs: int = 0) -> Outcome:
     kept: dict[str, str] = {}
     config = digest(repr(settings.translate_keys), settings.project, prefix, code_digest())
     todo: list[tuple[str, str]] = []
+    if os.path.isfile(settings.out / ".cache" / "build.json"):
+        # built before, so a locales folder not there is no new project's (which extract starts)
+        # but a typo (``--locales``, the setting) that this run would fill with empty catalogs
+        outcome.diagnostics += missing_locales_warnings(settings)
     unreadable: list[str] = []
     pages = source_pages(settings, outcome.diagnostics, unreadable=unreadable)
     removed = _remove_stale_templates(settings, set(pages), unreadable, outcome)

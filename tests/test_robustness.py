@@ -1035,3 +1035,34 @@ def test_a_settings_file_that_is_there_but_cannot_be_read_is_a_usage_error(sampl
         assert _run(sample_project, command) == 2, command
         assert capsys.readouterr().err.splitlines() == [line], command
     assert _outputs(sample_project) == before
+
+
+@pytest.mark.parametrize("given", ["setting", "option"])
+def test_a_locales_folder_that_does_not_exist_is_warned_of(sample_project, capsys, given):
+    """``--locales typo`` or ``locales = "nolocales"``: every locale was built from the source
+    text over the translated pages, exit 0 and no word. (It stays a warning, not an error: a
+    new project has no locales folder before its first extract.)"""
+    shutil.copy(Path(__file__).parent.parent / "check-baseline.json", sample_project)
+    if given == "setting":
+        at = "pyproject.toml:%d" % _set_setting(sample_project, "locales", '"nolocales"')
+        options: list[str] = []
+    else:
+        at, options = "<command line>:1", ["--locales", "typo"]
+    folder = "nolocales" if given == "setting" else "typo"
+    line = (f"{at}:1: warning: locales folder '{folder}' does not exist (setting 'locales'): no catalog of "
+            "en-US, de-DE is read, so they have no translation [config.locales]")
+    for command in ("build", "stats", "check", "all"):  # all: extract makes the folder, but out/ was built before
+        assert _run(sample_project, *options, command) in (0, 1), command
+        captured = capsys.readouterr()
+        assert line in (captured.out + captured.err).splitlines(), command
+
+
+def test_a_new_project_without_a_locales_folder_builds_without_a_word(tmp_path, capsys):
+    """What ``make build`` runs on a new project: extract makes the locales folder."""
+    project = tmp_path / "new"
+    (project / "source").mkdir(parents=True)
+    (project / "source/index.md").write_text("# Hello\n\nWorld.\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('target_locales = ["de-DE"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "all"]) == 0
+    assert capsys.readouterr().err == ""
+    assert (project / "locales/de-DE/index.po").is_file()
