@@ -55,10 +55,10 @@ from .cache import (BuildCache, UnitRecord, build_records, bytes_digest, code_di
                     merged_units, tree_digest)
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
-from .files import case_variant, inside, read_bytes, remove_file, under
+from .files import case_variant, inside, nothing_at, read_bytes, remove_file, under
 from .model import Diagnostic, Document, Stats
-from .project import (Outcome, has_page, index_file, load_glossary_file, output_paths, page_stem, po_path,
-                      source_pages)
+from .project import (Outcome, has_page, index_file, load_glossary_file, missing_locales_warnings, output_paths,
+                      page_stem, po_path, source_pages)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -148,7 +148,10 @@ def _marked_digest(path: Path, page: str | None, memo: dict[Path, str], all_page
         data = read_bytes(path)
         depends = page is not None and data is not None and (
             _has_site_root_link(data) or _has_inexact_page_link(data, page, all_pages))
-        memo[path] = bytes_digest(data) + ("/" if depends else "")
+        # a file there but unreadable (a dangling link...) is not one not there: a unit built
+        # without its catalog would be up to date, and say nothing, once the catalog is broken
+        found = bytes_digest(data) if data is not None or nothing_at(path) else "unreadable"
+        memo[path] = found + ("/" if depends else "")
     return memo[path]
 
 
@@ -375,7 +378,9 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     outcome = Outcome()
     started = time.perf_counter()
     non_page_md: list[str] = []
-    all_pages = source_pages(settings, outcome.diagnostics, non_page_md)
+    unreadable: list[str] = []  # source folders that could not be listed: their pages are unknown, not gone
+    all_pages = source_pages(settings, outcome.diagnostics, non_page_md, unreadable)
+    outcome.diagnostics += missing_locales_warnings(settings)
     pages = [p for p in all_pages if in_shard(p, options.shard)]
     k, n = options.shard
     cache_dir = settings.out / ".cache"
@@ -424,6 +429,9 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
         shown = set(pages)
         units.update((key, record) for key, record in cache.units.items()
                      if key.partition("\t")[0] not in settings.all_locales and key.partition("\t")[2] in shown)
+    if unreadable:  # their units stay as they were: outputs kept, not taken for a removed page's
+        units.update((key, record) for key, record in cache.units.items()
+                     if key not in units and under(key.partition("\t")[2], unreadable))
     for result in results:
         outcome.diagnostics += result.diagnostics
         outcome.written += result.written
@@ -435,7 +443,10 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
             units[key] = replace(cache.units[key], fingerprint="", findings=(), review="")  # its title and images still listed
     _remove_stale_outputs(settings, cache, units)
     cache.units = units
-    if options.shard == (1, 1):  # shards write pages only; the site files come after the merge
+    # shards write pages only; the site files come after the merge. Nor are they written when
+    # a source folder could not be listed: without its pages, the indexes and error catalogs
+    # would lose them (and a later run, its units up to date, would not write them again)
+    if options.shard == (1, 1) and not unreadable:
         _update_site(settings, options, base, cache, pages, bool(stale), outcome)
     try:
         cache.save()
@@ -682,7 +693,7 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
                 # the file in whatever letter case (the docs platform ignores it), copied to the
                 # name the page uses, so that the link works on a case-sensitive server too;
                 # not a file of our folders in the source (the checker's view)
-                real = asset if (settings.source / asset).is_file() else case_variant(settings.source, asset, listings)
+                real = asset if os.path.isfile(settings.source / asset) else case_variant(settings.source, asset, listings)
                 shown = real is not None and not under(real, settings.inside_source)
                 asset_bytes[asset] = read_bytes(settings.source / real) if shown else None
             if asset_bytes[asset] is not None:

@@ -69,14 +69,14 @@ from .checkreview import CatalogReview
 from .checkstore import decode_hit, encode_hit
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
-from .files import is_page, list_files, read_bytes, write_atomic, write_error
+from .files import Unlisted, is_page, list_files, nothing_at, read_bytes, read_optional, write_atomic, write_error
 from .cache import UnitRecord, build_records, merged_units
 from .linkcache import ScanCache, digest_text, load_scan_cache
 from .links import Anchors, LinkResult, build_site, resolve_link
 from .linkscan import PageScan, scan_digests, scan_places, scan_text
 from .model import Diagnostic, Location
 from .outputtree import memo_scanner
-from .project import unusable_name_errors
+from .project import missing_locales_warnings, unlisted_errors, unusable_name_errors
 from .provenance import Attribution, PageFacts
 from .reports import (Finding, annotation_prefix, apply_baseline, format_baseline, format_report, sort_key,
                       stale_baseline_line, summary_line)
@@ -192,8 +192,11 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         self.checked: list[str] = []
         self.source_results: list[LinkResult] = []
         unusable: list[str] = []
-        self.source_files = list_files(settings.source, settings.inside_source, unusable)
-        self.findings += [Finding(d, d.location.path) for d in unusable_name_errors(settings, unusable)]
+        unlisted: list[Unlisted] = []  # a source folder that could not be listed is an error, not an empty folder
+        self.source_files = list_files(settings.source, settings.inside_source, unusable, unlisted)
+        self.findings += [Finding(d, d.location.path) for d in (*unusable_name_errors(settings, unusable),
+                                                                 *unlisted_errors(settings, settings.source, unlisted),
+                                                                 *missing_locales_warnings(settings))]
         self.source_pages = [f for f in self.source_files if is_page(f)]  # those the build builds
         self.assets = [f for f in self.source_files if not is_page(f)]
         self.site = build_site(self.source_files, options.site_map, options.redirects)
@@ -379,8 +382,17 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         return found
 
     def _file_digest(self, path: str) -> str | None:
-        """A file's content digest, once a run (``runrecord.content_of``)."""
-        return content_of(path, self._contents)
+        """A file's content digest, once a run (``runrecord.content_of``); None when nothing is
+        there. A file that is there but cannot be read (a dangling link, no permission) has
+        none either, so it gets why instead: a result stored while a PO file was not there (no
+        findings) was replayed once it was a dangling link."""
+        found = content_of(path, self._contents)
+        if found is None and not nothing_at(path):
+            try:
+                read_optional(Path(path), path, "file")
+            except PipelineError as exc:
+                return "unreadable: " + exc.diagnostic.message
+        return found
 
     def _included(self, page: str, scan: PageScan) -> tuple[tuple[str, PageScan], ...]:
         found = []

@@ -14,8 +14,8 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from .errors import error
-from .files import decode_text
+from .errors import PipelineError, error
+from .files import decode_text, read_optional
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: annotations are strings here
 if TYPE_CHECKING:
@@ -234,10 +234,10 @@ def _read_settings_file(root: Path) -> tuple[dict[str, Any], Places, str]:
     template's Project-Id-Version and the .mo domain)."""
     project = Settings.project
     for name, section in (("pipeline.toml", None), ("pyproject.toml", ("tool", "pipeline"))):
-        path = root / name
-        if not path.is_file():
+        data = _settings_bytes(root / name, name)
+        if data is None:
             continue
-        text = decode_text(path.read_bytes(), name, "config.toml")
+        text = decode_text(data, name, "config.toml")
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -259,6 +259,17 @@ def _read_settings_file(root: Path) -> tuple[dict[str, Any], Places, str]:
                             "config.type")
         return raw, Places(name, text, header.start() if header else 0, frozenset(raw)), project
     return {}, Places(), project
+
+
+def _settings_bytes(path: Path, name: str) -> bytes | None:
+    """A settings file's bytes; None when nothing is there (``files.nothing_at``). One that is
+    there but cannot be read (no permission, a dangling link, a link loop, a folder) is a
+    usage error: it was taken for none, or a traceback, and a project run on the defaults
+    (en-US, no target locale) deleted every locale's pages and wrote the source over en-US's."""
+    try:
+        return read_optional(path, name, "settings file")
+    except PipelineError as exc:
+        raise error(name, 1, 1, exc.diagnostic.message, "config.read") from None
 
 
 _KNOWN = (

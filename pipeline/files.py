@@ -6,10 +6,11 @@ back is byte for byte what we read wherever no translation applied.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 
-from .errors import error
+from .errors import PipelineError, error
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -24,11 +25,90 @@ def read_text(path: Path, display: str) -> str:
 
 def read_located(path: Path, display: str, what: str) -> bytes:
     """A file's bytes; one that cannot be read (no permission, a dangling link, a folder) is a
-    located error [io.read] that says ``what`` it is."""
+    located error [io.read] that says ``what`` it is (``read_error``)."""
     try:
         return _read_regular(path)
     except OSError as exc:
-        raise error(display, 1, 1, f"cannot read the {what}: {exc.strerror or exc}", "io.read") from None
+        raise read_error(path, display, what, exc) from None
+
+
+def read_optional(path: Path, display: str, what: str) -> bytes | None:
+    """``read_located``, but None when nothing at all is at ``path`` (``nothing_at``): a file
+    that may not exist yet (a locale's catalog of a page). Anything else that cannot be read (a
+    dangling link, a link loop, a folder, no permission, a file where a folder goes) is an
+    error, never taken for no file: a build then wrote the page from the source text over its
+    translated output, and nobody heard of it."""
+    try:
+        return _read_regular(path)
+    except FileNotFoundError as exc:
+        if nothing_at(path):
+            return None
+        raise read_error(path, display, what, exc) from None
+    except OSError as exc:
+        raise read_error(path, display, what, exc) from None
+
+
+def nothing_at(path: str | os.PathLike[str]) -> bool:
+    """Whether nothing at all is at ``path``: it is not there, and the folders on the way are
+    (so no dangling link, neither the file's nor a folder's on the way). Asked after a read
+    failed with "No such file or directory", which both give."""
+    found = os.path.abspath(path)
+    while not os.path.lexists(found):
+        parent = os.path.dirname(found)
+        if parent == found:
+            return True
+        found = parent
+    return found != os.path.abspath(path) and os.path.isdir(found)
+
+
+def read_error(path: str | os.PathLike[str], display: str, what: str, exc: OSError) -> PipelineError:
+    """The located error [io.read] for ``path`` (shown as ``display``), which could not be read
+    (``exc``): at the file, saying ``what`` it is, when the file is at fault; at the folder that
+    keeps it from being read (one that cannot be searched, a dangling link, a file where a
+    folder goes) when one is, as ``folder_error`` reports it: one line for the folder, not one
+    for each of its files, and the same line as the commands that list the folder print."""
+    blocking = _blocking_folder(os.path.abspath(path))
+    if blocking is None:
+        return error(display, 1, 1, f"cannot read the {what}: {exc.strerror or exc}", "io.read")
+    folder, levels, reason = blocking
+    parts = display.split("/")
+    shown = "/".join(parts[:-levels]) if len(parts) > levels else folder.replace(os.sep, "/")
+    return folder_error(shown, reason)
+
+
+def folder_error(display: str, reason: str) -> PipelineError:
+    """The located error [io.read] of a folder that cannot be read (listed or searched)."""
+    return error(display, 1, 1, f"cannot read the folder: {reason}", "io.read")
+
+
+def _blocking_folder(path: str) -> tuple[str, int, str] | None:
+    """The folder on the way to ``path`` that keeps it from being read, how many levels above
+    ``path`` it is, and why; None when ``path`` itself is at fault. Found from the deepest
+    folder that can be looked at: it is a file ("Not a directory"), or it cannot be searched
+    (its entry below cannot be looked at: "Permission denied"), or its entry below is a
+    folder's dangling link or link loop."""
+    child, folder = path, os.path.dirname(path)
+    while True:
+        try:
+            info = os.stat(folder)
+            break
+        except OSError:
+            if os.path.dirname(folder) == folder:
+                return None
+            child, folder = folder, os.path.dirname(folder)
+
+    def levels(at: str) -> int:
+        return os.path.relpath(path, at).count(os.sep) + 1
+
+    if not stat.S_ISDIR(info.st_mode):
+        return folder, levels(folder), os.strerror(errno.ENOTDIR)
+    try:
+        os.stat(child)
+    except PermissionError as exc:  # the folder cannot be searched
+        return folder, levels(folder), exc.strerror or str(exc)
+    except OSError as exc:
+        return None if child == path else (child, levels(child), exc.strerror or str(exc))
+    return None
 
 
 def _read_regular(path: str | os.PathLike[str]) -> bytes:
@@ -154,29 +234,36 @@ def case_variant(root: Path, relative: str, listings: dict[str, dict[str, list[s
     return path if (root / path).is_file() else None
 
 
-def list_files(root: Path, skip: Collection[str] = (), unusable: list[str] | None = None) -> list[str]:
+# A folder the walk could not list: its root-relative POSIX path ("." for the root) and why.
+Unlisted = tuple[str, str]
+
+
+def list_files(root: Path, skip: Collection[str] = (), unusable: list[str] | None = None,
+               unreadable: list[Unlisted] | None = None) -> list[str]:
     """Every file below ``root`` as sorted POSIX relative paths (none if ``root`` is missing),
     but those in the folders ``skip`` (root-relative POSIX paths) and those whose path
-    ``name_problem`` refuses (added to ``unusable``, when given, for the caller to report)."""
-    return sorted(_usable(_walk(root, skip), unusable))
+    ``name_problem`` refuses (added to ``unusable``, when given, for the caller to report).
+    ``unreadable`` gets the folders that are there but could not be listed (``_walk``)."""
+    return sorted(_usable(_walk(root, skip, unreadable), unusable))
 
 
 def list_pages(root: Path, skip: Collection[str] = (), unusable: list[str] | None = None,
-               non_page_md: list[str] | None = None) -> list[str]:
+               non_page_md: list[str] | None = None, unreadable: list[Unlisted] | None = None) -> list[str]:
     """Markdown pages below ``root`` as sorted POSIX relative paths, but those in the folders
     ``skip`` (root-relative POSIX paths) and those ``name_problem`` refuses (added to
     ``unusable``). A symbolic link to a missing file is a page (that cannot be read: an error
-    where it is read, not a page silently left out).
+    where it is read, not a page silently left out), and so is a file that cannot be looked
+    at. ``unreadable``: as ``list_files``.
 
     ``non_page_md``, when given, gets (sorted) the files of the same walk named ``.md`` in any
     letter case that are no pages (``is_page``): a link names them as files, which the HTML
     links as they are, not as a built ``.html``."""
     pages: list[str] = []
-    for path in _walk(root, skip):
+    for path in _walk(root, skip, unreadable):
         if is_page(path):
-            if (root / path).is_file() or (root / path).is_symlink():
+            if _maybe_regular(root / path):
                 pages.append(path)
-        elif non_page_md is not None and path.lower().endswith(".md") and (root / path).is_file():
+        elif non_page_md is not None and path.lower().endswith(".md") and os.path.isfile(root / path):
             non_page_md.append(path)
     if non_page_md is not None:
         non_page_md[:] = sorted(_usable(non_page_md, None))  # a name we cannot write is no link target either
@@ -226,10 +313,30 @@ def shown_name(path: str) -> str:
     return "".join(repr(c)[1:-1] if _is_control(c) else c for c in text)
 
 
-def _walk(root: Path, skip: Collection[str]) -> Iterator[str]:
+def _maybe_regular(path: Path) -> bool:
+    """Whether a listed entry may be a file to read: a regular file, or one that cannot be
+    looked at (a dangling link, a link loop, no permission: read, it is a located error);
+    not a named pipe or a device. (``Path.is_file`` raises PermissionError in Python 3.11.)"""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True
+
+
+def _walk(root: Path, skip: Collection[str], unreadable: list[Unlisted] | None = None) -> Iterator[str]:
     """The relative paths of the files below ``root``, not descending into ``skip`` (nor into
-    links to folders, as ``Path.rglob``)."""
-    for folder, dirs, names in os.walk(root):
+    links to folders, as ``Path.rglob``). A folder that is there but cannot be listed (no
+    permission, ``root`` a file or a dangling link) goes to ``unreadable`` (when given): it
+    was silently empty, so its pages were taken for removed (their templates and outputs
+    deleted). A ``root`` that is not there at all lists nothing, as a folder gone meanwhile."""
+    def failed(exc: OSError) -> None:
+        where = exc.filename if exc.filename is not None else root
+        if unreadable is None or (isinstance(exc, FileNotFoundError) and nothing_at(where)):
+            return
+        relative = os.path.relpath(where, root).replace(os.sep, "/")
+        unreadable.append((relative, exc.strerror or str(exc)))
+
+    for folder, dirs, names in os.walk(root, onerror=failed):
         relative = os.path.relpath(folder, root)
         prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
         if skip:
@@ -238,5 +345,6 @@ def _walk(root: Path, skip: Collection[str]) -> Iterator[str]:
 
 
 def under(path: str, folders: Collection[str]) -> bool:
-    """Whether the POSIX relative ``path`` lies in one of ``folders`` (relative POSIX paths)."""
-    return any(path.startswith(folder + "/") for folder in folders)
+    """Whether the POSIX relative ``path`` lies in one of ``folders`` (relative POSIX paths;
+    ``.``, the root, holds every path)."""
+    return any(folder == "." or path.startswith(folder + "/") for folder in folders)

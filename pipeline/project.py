@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 
 from .config import Settings
 from .errors import PipelineError, error
-from .files import (decode_text, inside, list_pages, name_problem, read_bytes, read_located, shown_name, write_atomic,
-                    write_error)
-from .model import Diagnostic, Document
+from .files import (Unlisted, decode_text, folder_error, inside, list_pages, name_problem, read_bytes, read_located,
+                    read_optional, shown_name, write_atomic, write_error)
+from .model import Diagnostic, Document, Location
 
 if TYPE_CHECKING:
     import polib
@@ -113,17 +113,51 @@ def load_source(settings: Settings, page: str, data: bytes | None = None) -> Doc
 
 
 def source_pages(settings: Settings, diagnostics: list[Diagnostic] | None = None,
-                 non_page_md: list[str] | None = None) -> list[str]:
+                 non_page_md: list[str] | None = None, unreadable: list[str] | None = None) -> list[str]:
     """The source pages: the Markdown files below the source folder, but in our own folders
     there (``Settings.inside_source``: the output of the last run is no page of this one) and
     those whose name cannot be written (each one ``source.name`` error in ``diagnostics``,
     when the caller reports them: ``unusable_name_errors``). ``non_page_md``, when given, gets
-    the source's ``.md`` files that are no pages (``files.list_pages``)."""
+    the source's ``.md`` files that are no pages (``files.list_pages``).
+
+    A source folder that cannot be listed is an ``io.read`` error in ``diagnostics``, and goes
+    (source-relative) to ``unreadable``: its pages are unknown, not gone, so a caller that
+    removes what belongs to pages no longer in the source (templates, outputs) or warns of
+    their catalogs leaves those below it alone (``files.under``)."""
     unusable: list[str] = []
-    pages = list_pages(settings.source, settings.inside_source, unusable, non_page_md)
+    unlisted: list[Unlisted] = []
+    pages = list_pages(settings.source, settings.inside_source, unusable, non_page_md, unlisted)
     if diagnostics is not None:
         diagnostics += unusable_name_errors(settings, unusable)
+        diagnostics += unlisted_errors(settings, settings.source, unlisted)
+    if unreadable is not None:
+        unreadable += [folder for folder, _ in unlisted]
     return pages
+
+
+def unlisted_errors(settings: Settings, root: Path, unlisted: list[Unlisted]) -> list[Diagnostic]:
+    """One ``io.read`` error for each folder below ``root`` that could not be listed
+    (``files.list_files``' ``unreadable``)."""
+    return [folder_error(settings.display(root if folder == "." else root / folder), reason).diagnostic
+            for folder, reason in unlisted]
+
+
+def missing_locales_warnings(settings: Settings) -> list[Diagnostic]:
+    """A warning when the locales folder is not there though the run has target locales with
+    catalogs: ``--locales typo`` or a wrong ``locales`` setting built every locale from the
+    source text over its translated pages, without a word. Only a warning: a new project has
+    no locales folder before its first ``extract`` (``make build`` runs it first), and a
+    listed locale without catalogs builds as the source text."""
+    from .config import PSEUDO_LOCALES
+
+    targets = [locale for locale in settings.target_locales
+               if locale not in PSEUDO_LOCALES and locale != settings.source_locale]
+    if not targets or os.path.lexists(settings.locales):
+        return []
+    where, line = settings.places.of("locales")
+    return [Diagnostic(Location(where, line, 1), "warning",
+                       f"locales folder '{settings.display(settings.locales)}' does not exist (setting 'locales'): "
+                       f"no catalog of {', '.join(targets)} is read, so they have no translation", "config.locales")]
 
 
 def unusable_name_errors(settings: Settings, names: list[str]) -> list[Diagnostic]:
@@ -165,12 +199,18 @@ def load_catalog(settings: Settings, locale: str, page: str) -> "polib.POFile | 
 
 
 def load_catalog_file(settings: Settings, locale: str, page: str) -> "tuple[polib.POFile, bytes] | None":
-    """``load_catalog``, with the bytes it was parsed from (for a digest of what was read)."""
+    """``load_catalog``, with the bytes it was parsed from (for a digest of what was read).
+
+    Only a catalog that is not there at all is none (``files.read_optional``); one that is
+    there but cannot be read (a dangling link, a folder, no permission, its locale folder a
+    file) is a located error of that page and locale, neither the run's end nor "no
+    translations": the page fails there and keeps its previous output. An empty file is a
+    catalog with no entries, so no translations either (``update`` gives it a header)."""
     from . import catalog
 
     path = po_path(settings, locale, page)
-    if not path.is_file():
+    shown = settings.display(path)
+    data = read_optional(path, shown, "catalog")
+    if data is None:
         return None
-    # no permission: a located error of that page and locale, not the run's end
-    data = read_located(path, settings.display(path), "catalog")
-    return catalog.read_catalog(data, settings.display(path)), data
+    return catalog.read_catalog(data, shown), data

@@ -14,7 +14,7 @@ from . import catalog
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
 from .model import Diagnostic
-from .project import load_catalog, load_source, source_pages
+from .project import load_catalog, load_source, missing_locales_warnings, source_pages
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,8 @@ def collect_stats(settings: Settings, diagnostics: list[Diagnostic]) -> list[Pag
     extract may not have made or remade yet: the figures are the build's)."""
     rows: list[PageStats] = []
     pages: dict[str, list[str]] = {}
-    for page in source_pages(settings, diagnostics):  # a name that cannot be written: one error, not silence
+    diagnostics += missing_locales_warnings(settings)
+    for page in source_pages(settings, diagnostics):  # a page whose name cannot be written, a folder not listed
         try:
             document = load_source(settings, page)
         except PipelineError as exc:

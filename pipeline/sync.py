@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 from .cache import bytes_digest, code_digest, digest, file_digest
 from .config import Settings
 from .errors import PipelineError, error
-from .files import list_files, read_bytes, remove_file, write_atomic
-from .project import Outcome, load_source, now_stamp, source_pages, template_path
+from .files import list_files, read_bytes, remove_file, under, write_atomic
+from .project import Outcome, load_source, missing_locales_warnings, now_stamp, source_pages, template_path
 
 if TYPE_CHECKING:  # the parser and the catalog code load only when a page changed
     from .extract import Message
@@ -71,8 +71,13 @@ def run_extract(settings: Settings, jobs: int = 0) -> Outcome:
     kept: dict[str, str] = {}
     config = digest(repr(settings.translate_keys), settings.project, prefix, code_digest())
     todo: list[tuple[str, str]] = []
-    pages = source_pages(settings, outcome.diagnostics)
-    removed = _remove_stale_templates(settings, set(pages), outcome)
+    if os.path.isfile(settings.out / ".cache" / "build.json"):
+        # built before, so a locales folder not there is no new project's (which extract starts)
+        # but a typo (``--locales``, the setting) that this run would fill with empty catalogs
+        outcome.diagnostics += missing_locales_warnings(settings)
+    unreadable: list[str] = []
+    pages = source_pages(settings, outcome.diagnostics, unreadable=unreadable)
+    removed = _remove_stale_templates(settings, set(pages), unreadable, outcome)
     for page in pages:
         page_bytes = file_digest(settings.source / page)  # each file is read once here
         pot = template_path(settings, page)
@@ -115,14 +120,17 @@ def run_extract(settings: Settings, jobs: int = 0) -> Outcome:
     return outcome
 
 
-def _remove_stale_templates(settings: Settings, pages: set[str], outcome: Outcome) -> int:
+def _remove_stale_templates(settings: Settings, pages: set[str], unreadable: list[str], outcome: Outcome) -> int:
     """Remove the templates of pages no longer in the source (removed or renamed): they are
     generated from their page, and ``update`` would keep merging them. The pages' PO files,
-    translators' work, stay (``update`` warns of them). The number removed."""
+    translators' work, stay (``update`` warns of them). Not those of the pages below a source
+    folder that could not be listed (``unreadable``): their pages are unknown, not gone. The
+    number removed."""
     root = settings.locales / "pot"
     removed = 0
     for name in list_files(root):
-        if name.endswith(".pot") and name[:-4] + ".md" not in pages:
+        page = name[:-4] + ".md"
+        if name.endswith(".pot") and page not in pages and not under(page, unreadable):
             try:
                 remove_file(root / name, root)
                 removed += 1

@@ -100,11 +100,12 @@ class Workshop:
         self.coverage_base = coverage_base(settings)
 
     def document(self, page: str) -> Document | None:
-        """A parsed source page, or None when it is missing or broken (reported elsewhere)."""
+        """A parsed source page, or None when it is missing or broken (reported elsewhere).
+        (Not ``Path.is_file``, which raises PermissionError in a folder that cannot be searched.)"""
         if page not in self.documents:
             try:
                 path = self.settings.source / page
-                self.documents[page] = load_source(self.settings, page) if path.is_file() else None
+                self.documents[page] = load_source(self.settings, page) if os.path.isfile(path) else None
             except PipelineError:
                 self.documents[page] = None
         return self.documents[page]

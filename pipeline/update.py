@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,8 +34,8 @@ from .cache import bytes_digest, code_digest, digest
 from .config import PSEUDO_LOCALES, Settings, po_language
 from .diagnostics import Diagnostic, Location
 from .errors import PipelineError, error
-from .files import list_files, read_bytes, read_located, write_atomic
-from .project import Outcome, po_path, source_pages, template_path
+from .files import Unlisted, list_files, nothing_at, read_bytes, read_located, under, write_atomic
+from .project import Outcome, po_path, source_pages, template_path, unlisted_errors
 from .sync import load_memo, pool_size, save_memo
 
 if TYPE_CHECKING:  # polib, the parser and the catalog code load only when a file changed
@@ -51,10 +52,14 @@ def run_update(settings: Settings, jobs: int = 0) -> Outcome:
     0: all cores) when there are many (a fresh clone)."""
     started = time.perf_counter()
     outcome = Outcome()
-    pages = set(source_pages(settings))
+    unread_source: list[str] = []  # source folders not listed: their pages are unknown, not gone
+    pages = set(source_pages(settings, outcome.diagnostics, unreadable=unread_source))
     pot_root = settings.locales / "pot"
     # a template whose page is gone is not merged: the next extract removes it
-    names = [name for name in list_files(pot_root) if name.endswith(".pot") and name[:-4] + ".md" in pages]
+    unlisted: list[Unlisted] = []
+    names = [name for name in list_files(pot_root, unreadable=unlisted)
+             if name.endswith(".pot") and name[:-4] + ".md" in pages]
+    outcome.diagnostics += unlisted_errors(settings, pot_root, unlisted)
     if not names:
         outcome.lines.append("update: no templates under locales/pot/; run 'pipeline extract' first")
     memo = load_memo(settings)
@@ -70,10 +75,20 @@ def run_update(settings: Settings, jobs: int = 0) -> Outcome:
     todo: list[tuple[str, str]] = []
     for locale in locales:
         folder = settings.locales / locale
-        found[locale] = {rel: read_bytes(folder / rel) for rel in list_files(folder) if rel.endswith(".po")}
+        unlisted = []
+        found[locale] = {rel: read_bytes(folder / rel) for rel in list_files(folder, unreadable=unlisted)
+                         if rel.endswith(".po")}
+        # a catalog in a folder that could not be listed is not taken for a missing one (and
+        # written anew over it, or reported as "cannot write"): the folder is the error
+        outcome.diagnostics += unlisted_errors(settings, folder, unlisted)
+        unread = [where for where, _ in unlisted]
         digests[locale] = {rel: bytes_digest(data) for rel, data in found[locale].items()}
         for page in templates:
             key, rel = f"{locale}\t{page}", page[:-3] + ".po"
+            if under(rel, unread):
+                if key in seen:
+                    kept[key] = seen[key]
+                continue
             state = digest(code, template_digests[page], digests[locale].get(rel, bytes_digest(None)))
             if seen.get(key) == state:  # byte for byte what this code merged with this template
                 kept[key] = state
@@ -90,7 +105,7 @@ def run_update(settings: Settings, jobs: int = 0) -> Outcome:
             index.put(locale, _index_after(digests[locale], written, [stored[locale], *learnt.get(locale, [])]))
         index.save()
     for locale in locales:  # reported in the order of a run in one process, locale by locale
-        outcome.diagnostics += orphan_warnings(settings, locale, list(found[locale]), pages)
+        outcome.diagnostics += orphan_warnings(settings, locale, list(found[locale]), pages, unread_source)
         for page in templates:
             if (locale, page) in results:
                 diagnostics, written, now = results[(locale, page)]
@@ -104,13 +119,15 @@ def run_update(settings: Settings, jobs: int = 0) -> Outcome:
     return outcome
 
 
-def orphan_warnings(settings: Settings, locale: str, catalogs: list[str], pages: set[str]) -> list[Diagnostic]:
+def orphan_warnings(settings: Settings, locale: str, catalogs: list[str], pages: set[str],
+                    unreadable: Collection[str] = ()) -> list[Diagnostic]:
     """One warning per PO file of the locale (``catalogs``: paths in its folder) whose page is
-    not in the source: the build does not use it, and nothing else would say so."""
+    not in the source: the build does not use it, and nothing else would say so. Not for the
+    pages below a source folder that could not be listed (``unreadable``): unknown, not gone."""
     return [Diagnostic(Location(settings.display(settings.locales / locale / rel), 1, 1), "warning",
                        f"no source page '{rel[:-3]}.md' (removed or renamed?); its translations are not used",
                        "catalog.orphan")
-            for rel in catalogs if rel[:-3] + ".md" not in pages]
+            for rel in catalogs if rel[:-3] + ".md" not in pages and not under(rel[:-3] + ".md", unreadable)]
 
 
 def _merge_all(settings: Settings, todo: list[tuple[str, str]], templates: dict[str, bytes | None],
@@ -239,9 +256,12 @@ class _LocaleCatalogs:
 
     def parsed(self, rel: str) -> polib.POFile | None:
         """The catalog as found (None: there is none); raises the located error of one that
-        cannot be read (listed but unreadable: never taken for a missing one, and overwritten)."""
+        cannot be read (listed but unreadable, or not listed but there, as a folder named
+        ``*.po``: never taken for a missing one, and overwritten)."""
         if rel not in self._data:
-            return None
+            if nothing_at(self._settings.locales / self._locale / rel):
+                return None
+            self._data[rel] = None  # read below, for the reason to report
         if rel not in self._parsed:
             from . import catalog
             from .compendium import translated_ids
@@ -254,7 +274,7 @@ class _LocaleCatalogs:
                     data = self._data[rel] = read_located(path, shown, "catalog")
                 po = self._parsed[rel] = _read_merged(data, shown)
                 if rel not in self._made:  # not once written
-                    self._made[rel] = (self._digests[rel], translated_ids(po))
+                    self._made[rel] = (self._digests.get(rel) or bytes_digest(data), translated_ids(po))
             except PipelineError as exc:
                 self._parsed[rel] = exc
         found = self._parsed[rel]

@@ -114,7 +114,8 @@ def test_unwritable_output_is_one_line_and_the_rest_is_built(sample_project, cap
 
 
 def test_unwritable_catalog_is_one_line_and_other_catalogs_are_merged(sample_project, capsys):
-    """A folder in the place of a PO file ended ``update`` with a traceback."""
+    """A folder in the place of a PO file ended ``update`` with a traceback. It is a catalog
+    that cannot be read, as build, stats and check say, not a missing one to write anew."""
     po = sample_project / EN_PO
     po.unlink()
     po.mkdir()
@@ -122,7 +123,7 @@ def test_unwritable_catalog_is_one_line_and_other_catalogs_are_merged(sample_pro
     _force_merge(de)
     assert _run(sample_project, "update", "--locale", "en-US", "--locale", "de-DE") == 1
     err = capsys.readouterr().err.splitlines()
-    assert err == [f"{EN_PO}:1:1: error: cannot write: Is a directory [io.write]"]
+    assert err == [f"{EN_PO}:1:1: error: cannot read the catalog: not a regular file [io.read]"]
     assert "\n#: source/" in de.read_text(encoding="utf-8")  # merged all the same: its references are back
 
 
@@ -729,12 +730,12 @@ def _unreadable(monkeypatch, name: str) -> None:
     real_regular = pipeline.files._read_regular
 
     def read_bytes(self):
-        if self.name == name:
+        if self.name == name and os.path.lexists(self):
             raise PermissionError(13, "Permission denied", str(self))
         return real(self)
 
     def read_regular(path):
-        if Path(path).name == name:
+        if Path(path).name == name and os.path.lexists(path):  # a file that is not there is not there
             raise PermissionError(13, "Permission denied", str(path))
         return real_regular(path)
     monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
@@ -898,3 +899,260 @@ def test_a_utf8_catalog_whose_header_declares_a_single_byte_charset_is_refused_a
     assert _run(sample_project, "stats", "--format", "json") == 0
     assert capsys.readouterr().out == counts
     assert {path: path.read_bytes() for path in built} == built
+
+
+# --- files and folders that are there but cannot be read --------------------------------------
+# A file or folder that is there but cannot be read is never taken for one that is not there:
+# that made a build overwrite translated pages with the source text, extract delete templates
+# and the build delete pages. Permissions do not stop root, so "no permission" is emulated in
+# the process; dangling links, link loops and a folder where a file goes fail for root too.
+
+DE_PO = f"locales/de-DE/{SEED_NAME[:-3]}.po"
+DE_HTML = f"out/html/de-DE/{SEED_NAME[:-3]}.html"
+
+
+def _outputs(project: Path) -> dict[str, bytes]:
+    out = project / "out"
+    return {p.relative_to(project).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and ".cache" not in p.parts}
+
+
+def _denied(monkeypatch, folder: Path) -> None:
+    """``folder`` as ``chmod 000`` leaves it for a user who is not root: its own entry can be
+    seen (its parent can be searched), but it cannot be listed, and nothing in it can be
+    opened or looked at. Emulated in the process for os and io's calls."""
+    import builtins
+    import io
+
+    inside = str(folder) + os.sep
+
+    def blocked(path: object, itself: bool) -> bool:
+        if isinstance(path, int):
+            return False
+        text = os.path.abspath(os.fsdecode(path))
+        return (itself and text == str(folder)) or text.startswith(inside)
+
+    def refusing(real, itself: bool):
+        def call(path=".", *args, **kwargs):
+            if blocked(path, itself):
+                raise PermissionError(13, "Permission denied", os.fsdecode(path))
+            return real(path, *args, **kwargs)
+        return call
+
+    for module, name, itself in ((os, "scandir", True), (os, "listdir", True), (os, "open", True),
+                                 (os, "stat", False), (os, "lstat", False), (builtins, "open", True),
+                                 (io, "open", True)):
+        monkeypatch.setattr(module, name, refusing(getattr(module, name), itself))
+
+
+def _break_de_catalog(project: Path, how: str) -> str:
+    """Make de-DE's catalog of the sample page unreadable in one of the ways that fail for
+    root too; the error line the commands that read it must print."""
+    po = project / DE_PO
+    po.unlink()
+    if how == "dangling link":
+        po.symlink_to(project / "gone.po")
+        return f"{DE_PO}:1:1: error: cannot read the catalog: No such file or directory [io.read]"
+    if how == "folder":
+        po.mkdir()
+        return f"{DE_PO}:1:1: error: cannot read the catalog: not a regular file [io.read]"
+    if how == "link loop":
+        po.symlink_to(po)
+        return f"{DE_PO}:1:1: error: cannot read the catalog: Too many levels of symbolic links [io.read]"
+    assert how == "locale folder is a file"
+    shutil.rmtree(project / "locales/de-DE")
+    (project / "locales/de-DE").write_text("not a folder\n", encoding="utf-8")
+    return "locales/de-DE:1:1: error: cannot read the folder: Not a directory [io.read]"
+
+
+@pytest.mark.parametrize("how", ["dangling link", "folder", "link loop", "locale folder is a file"])
+def test_a_catalog_that_is_there_but_cannot_be_read_fails_its_page_everywhere(sample_project, capsys, how):
+    """Anything at a PO file's place but a regular file was taken for no catalog: the build
+    wrote de-DE's pages again from the source text (0.0%, exit 0, no word), stats counted 0%
+    and check said nothing; only update said it could not read it."""
+    shutil.copy(Path(__file__).parent.parent / "check-baseline.json", sample_project)
+    assert _run(sample_project, "all") == 0
+    before = _outputs(sample_project)
+    line = _break_de_catalog(sample_project, how)
+    capsys.readouterr()
+    assert _run(sample_project, "build", "-j", "1") == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [line]
+    assert "build: de-DE: 0.0%" not in captured.out and "1 failed" in captured.out
+    after = _outputs(sample_project)
+    assert after[DE_HTML] == before[DE_HTML]  # the page failed in de-DE: its translated output stays
+    assert {p: after[p] for p in before if "/de-DE/" in p} == {p: b for p, b in before.items() if "/de-DE/" in p}
+    assert sorted(after) == sorted(before)  # the other locales built (up to date), nothing removed
+    assert _run(sample_project, "stats") == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [line] and "de-DE" not in captured.out and "en-US   (all pages)" in captured.out
+    assert _run(sample_project, "check", "--no-cache", "-j", "1") == 1
+    assert line in capsys.readouterr().out.splitlines()
+    assert _run(sample_project, "update") == 1
+    assert capsys.readouterr().err.splitlines() == [line]
+    assert _outputs(sample_project) == after
+
+
+def test_a_catalog_turned_into_a_dangling_link_is_not_passed_by_a_stored_check(sample_project, capsys):
+    """The check stores each catalog's review under the digest of its inputs; a PO file that
+    cannot be read and one that is not there had the same (none), so a review made while the
+    file was missing was replayed, clean, once it was a dangling link."""
+    shutil.copy(Path(__file__).parent.parent / "check-baseline.json", sample_project)
+    assert _run(sample_project, "all") == 0
+    (sample_project / DE_PO).unlink()
+    assert _run(sample_project, "check", "--no-outputs", "-j", "1") == 0
+    (sample_project / DE_PO).symlink_to(sample_project / "gone.po")
+    line = f"{DE_PO}:1:1: error: cannot read the catalog: No such file or directory [io.read]"
+    capsys.readouterr()
+    assert _run(sample_project, "check", "--no-outputs", "-j", "1") == 1
+    assert line in capsys.readouterr().out.splitlines()
+
+
+def test_a_missing_catalog_that_becomes_a_dangling_link_is_reported_by_the_next_build(sample_project, capsys):
+    """A unit's fingerprint held the same marker for a PO file not there and one that cannot
+    be read, so a page built without its catalog was up to date once the catalog was a
+    dangling link: exit 0, no word."""
+    (sample_project / DE_PO).unlink()
+    assert _run(sample_project, "build", "-j", "1") == 0
+    (sample_project / DE_PO).symlink_to(sample_project / "gone.po")
+    capsys.readouterr()
+    assert _run(sample_project, "build", "-j", "1") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{DE_PO}:1:1: error: cannot read the catalog: No such file or directory [io.read]"]
+
+
+def test_an_empty_catalog_means_no_translations_yet(sample_project, capsys):
+    """A 0-byte PO file (``touch``, a tool that made the file and nothing else) holds no
+    translation: build, stats and check take it for one with no entries, as for no file, and
+    update gives it the header of a new catalog (msgfmt, which wants a header, rejects it)."""
+    assert _run(sample_project, "all") == 0
+    (sample_project / DE_PO).write_bytes(b"")
+    capsys.readouterr()
+    assert _run(sample_project, "build", "-j", "1") == 0
+    captured = capsys.readouterr()
+    assert captured.err == "" and "build: de-DE: 0.0% translated (0/29 messages, 0 fuzzy)" in captured.out
+    assert _run(sample_project, "stats") == 0
+    assert _run(sample_project, "update") == 0
+    assert (sample_project / DE_PO).read_text(encoding="utf-8").startswith("# de_DE translation")
+
+
+def test_a_locale_folder_that_cannot_be_read_fails_that_locale_only(sample_project, capsys, monkeypatch):
+    """``chmod 000 locales/de-DE``: the build stopped at the first catalog ('Permission denied
+    [io.error]', no out/ at all, no other locale built) and update said it could not write
+    each catalog, though it could not read the folder."""
+    (sample_project / "locales/en-US" / (SEED_NAME[:-3] + ".po")).unlink()  # en-US: no translation, and no error
+    _denied(monkeypatch, sample_project / "locales/de-DE")
+    line = "locales/de-DE:1:1: error: cannot read the folder: Permission denied [io.read]"
+    assert _run(sample_project, "build", "-j", "1") == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [line]
+    assert "build: de-DE: no page built (1 failed)" in captured.out
+    for locale in ("fr-FR", "en-US", "qps-ploc"):
+        assert (sample_project / "out/html" / locale / (SEED_NAME[:-3] + ".html")).is_file(), locale
+        assert (sample_project / "out/html" / locale / "index.html").is_file(), locale
+    assert _run(sample_project, "update") == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [line]
+    assert "update: 1 catalog(s) written" in captured.out  # en-US's, made anew
+    assert _run(sample_project, "stats") == 1
+    assert capsys.readouterr().err.splitlines() == [line]
+    assert _run(sample_project, "check", "--no-cache", "--no-baseline", "-j", "1") == 1
+    assert line in capsys.readouterr().out.splitlines()
+
+
+def test_a_source_folder_that_cannot_be_read_removes_nothing(sample_project, capsys, monkeypatch):
+    """``chmod 000 source/sub`` was taken for the folder's removal: extract deleted its pages'
+    templates, the build their outputs in every locale, update warned their catalogs were
+    orphans, and all exited 0."""
+    sub = sample_project / "source/sub"
+    sub.mkdir()
+    (sub / "page.md").write_text("---\ntitle: Sous-page\n---\n\n# Titre\n\nUn paragraphe.\n", encoding="utf-8")
+    assert _run(sample_project, "all") == 0
+    kept = sorted(p.relative_to(sample_project).as_posix() for p in (sample_project / "locales").rglob("*"))
+    assert "locales/pot/sub/page.pot" in kept and "locales/de-DE/sub/page.po" in kept
+    before = _outputs(sample_project)
+    assert "out/html/de-DE/sub/page.html" in before
+    _denied(monkeypatch, sub)
+    capsys.readouterr()
+    assert _run(sample_project, "all", "-j", "1") == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == ["source/sub:1:1: error: cannot read the folder: Permission denied [io.read]"]
+    assert sorted(p.relative_to(sample_project).as_posix() for p in (sample_project / "locales").rglob("*")) == kept
+    assert _outputs(sample_project) == before
+    for command in (["stats"], ["check", "--no-cache", "--no-baseline", "--no-outputs", "-j", "1"]):
+        assert _run(sample_project, *command) == 1, command
+        captured = capsys.readouterr()
+        assert "source/sub:1:1: error: cannot read the folder: Permission denied [io.read]" in \
+            (captured.out + captured.err).splitlines(), command
+    monkeypatch.undo()
+    assert _run(sample_project, "all") == 0
+    assert _outputs(sample_project) == before
+
+
+def test_an_unreadable_settings_file_is_a_located_usage_error(sample_project, capsys, monkeypatch):
+    """``chmod 000 pyproject.toml``: a PermissionError traceback, exit 1."""
+    _unreadable(monkeypatch, "pyproject.toml")
+    assert _run(sample_project, "build") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "pyproject.toml:1:1: error: cannot read the settings file: Permission denied [config.read]"]
+    assert not (sample_project / "out").exists()
+
+
+@pytest.mark.parametrize("how, line", [
+    ("dangling link", "pyproject.toml:1:1: error: cannot read the settings file: No such file or directory [config.read]"),
+    ("link loop", "pyproject.toml:1:1: error: cannot read the settings file: Too many levels of symbolic links "
+                  "[config.read]"),
+    ("pipeline.toml folder", "pipeline.toml:1:1: error: cannot read the settings file: not a regular file "
+                             "[config.read]"),
+])
+def test_a_settings_file_that_is_there_but_cannot_be_read_is_a_usage_error(sample_project, capsys, how, line):
+    """A settings file that was a dangling link (or a loop, or a folder) was taken for none:
+    the project ran on the defaults (en-US, no target locale) and the build deleted every
+    locale's pages and wrote the French source over the en-US ones, exit 0."""
+    assert _run(sample_project, "all") == 0
+    before = _outputs(sample_project)
+    config = sample_project / "pyproject.toml"
+    if how == "dangling link":
+        config.unlink()
+        config.symlink_to(sample_project / "gone.toml")
+    elif how == "link loop":
+        config.unlink()
+        config.symlink_to(config)
+    else:
+        (sample_project / "pipeline.toml").mkdir()
+    capsys.readouterr()
+    for command in ("build", "all", "stats", "check"):
+        assert _run(sample_project, command) == 2, command
+        assert capsys.readouterr().err.splitlines() == [line], command
+    assert _outputs(sample_project) == before
+
+
+@pytest.mark.parametrize("given", ["setting", "option"])
+def test_a_locales_folder_that_does_not_exist_is_warned_of(sample_project, capsys, given):
+    """``--locales typo`` or ``locales = "nolocales"``: every locale was built from the source
+    text over the translated pages, exit 0 and no word. (It stays a warning, not an error: a
+    new project has no locales folder before its first extract.)"""
+    shutil.copy(Path(__file__).parent.parent / "check-baseline.json", sample_project)
+    if given == "setting":
+        at = "pyproject.toml:%d" % _set_setting(sample_project, "locales", '"nolocales"')
+        options: list[str] = []
+    else:
+        at, options = "<command line>:1", ["--locales", "typo"]
+    folder = "nolocales" if given == "setting" else "typo"
+    line = (f"{at}:1: warning: locales folder '{folder}' does not exist (setting 'locales'): no catalog of "
+            "en-US, de-DE is read, so they have no translation [config.locales]")
+    for command in ("build", "stats", "check", "all"):  # all: extract makes the folder, but out/ was built before
+        assert _run(sample_project, *options, command) in (0, 1), command
+        captured = capsys.readouterr()
+        assert line in (captured.out + captured.err).splitlines(), command
+
+
+def test_a_new_project_without_a_locales_folder_builds_without_a_word(tmp_path, capsys):
+    """What ``make build`` runs on a new project: extract makes the locales folder."""
+    project = tmp_path / "new"
+    (project / "source").mkdir(parents=True)
+    (project / "source/index.md").write_text("# Hello\n\nWorld.\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('target_locales = ["de-DE"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "all"]) == 0
+    assert capsys.readouterr().err == ""
+    assert (project / "locales/de-DE/index.po").is_file()
