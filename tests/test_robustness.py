@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.cli import main
 
-from .conftest import SEED_NAME
+from .conftest import REPO, SEED_NAME
 
 EN_PO = f"locales/en-US/{SEED_NAME[:-3]}.po"
 HEADING = 'msgstr "You see errors while trying to enroll your iOS device in Intune"'
@@ -808,3 +808,57 @@ def test_a_named_pipe_named_like_a_page_is_not_waited_for(sample_project):
         assert "Traceback" not in done.stderr and done.returncode in (0, 1), (command, done.stderr)
         if command[0] == "check":
             assert "source/pipe.md:1:1: error: cannot read the page: not a regular file [io.read]" in done.stdout
+
+
+# -- front-matter values YAML reads as dates and numbers it cannot construct -------------------
+
+
+def _built_files(project: Path) -> set[str]:
+    out = project / "out"
+    return {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and ".cache" not in p.parts}
+
+
+@pytest.mark.parametrize("value, problem", [
+    ("2016-02-30", "'2016-02-30' is not a valid timestamp (day is out of range for month); quote the value if it is text"),
+    ("!!int abc", "'abc' is not a valid int"),
+])
+def test_a_front_matter_value_yaml_cannot_construct_fails_only_its_page_in_every_command(
+        sample_project, capsys, value, problem):
+    """``ms.date: 2016-02-30`` raised ValueError out of PyYAML's date constructor: a traceback
+    from every command (extract, update, build, stats, init, check's workers), nothing built."""
+    shutil.copy(REPO / "check-baseline.json", sample_project)  # the sample's known link findings
+    assert _run(sample_project, "all") == 0
+    clean = _built_files(sample_project)
+    shutil.rmtree(sample_project / "out")
+    _set_setting(sample_project, "target_locales", '["en-US", "de-DE", "it-IT", "qps-ploc", "qps-plocm"]')
+    (sample_project / "source" / "extra.md").write_text(
+        f"---\ntitle: Page deux\nms.date: {value}\n---\n# Bonjour\n", encoding="utf-8")
+    expected = f"source/extra.md:3:10: error: invalid YAML front matter: {problem} [source.yaml]"
+    # (``update`` reads no page: it merges the templates that ``extract`` wrote)
+    for command in (["all"], ["extract"], ["build"], ["stats"], ["init", "--locale", "it-IT"]):
+        assert _run(sample_project, *command) == 1, command
+        captured = capsys.readouterr()
+        assert captured.err.splitlines() == [expected], command
+        assert "Traceback" not in captured.out, command
+    # the other page in every locale (the new one too), the site files: what a build without it writes
+    assert _built_files(sample_project) == clean | {f.replace("/de-DE/", "/it-IT/") for f in clean if "/de-DE/" in f}
+    assert _run(sample_project, "check") == 1
+    captured = capsys.readouterr()
+    assert expected in captured.out.splitlines() and "Traceback" not in captured.out + captured.err
+
+
+def test_a_translated_page_with_a_value_yaml_cannot_construct_is_one_error_in_import(sample_project, capsys):
+    translated = sample_project / "translated"
+    translated.mkdir()
+    page = (sample_project / "source" / SEED_NAME).read_text(encoding="utf-8")
+    assert "\nms.date: 04/28/2016" in page
+    (translated / SEED_NAME).write_text(page.replace("\nms.date: 04/28/2016", "\nms.date: 2016-13-01"), encoding="utf-8")
+    line = page[:page.index("\nms.date:")].count("\n") + 2
+    po = sample_project / DE_PO
+    before = po.read_bytes()
+    assert _run(sample_project, "import", "--locale", "de-DE", "--from", str(translated)) == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        f"translated/{SEED_NAME}:{line}:10: error: invalid YAML front matter: '2016-13-01' is not a valid timestamp "
+        "(month must be in 1..12); quote the value if it is text [source.yaml]"]
+    assert po.read_bytes() == before

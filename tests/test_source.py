@@ -338,3 +338,71 @@ def test_only_cr_and_lf_end_a_line_as_markdown_reads_the_page():
     assert all(text[s.start:s.end] == s.text for s in document.segments)
     translated = apply_translations(document, {s.text: s.text + " DE" for s in document.segments})[1]
     assert translated.replace(" DE", "").replace('<a name="title"></a>', "") == text
+
+
+# -- front-matter values YAML reads but cannot construct -------------------------------------
+
+
+@pytest.mark.parametrize("value, problem", [
+    ("2016-02-30", "'2016-02-30' is not a valid timestamp (day is out of range for month); quote the value if it is text"),
+    ("2016-13-01", "'2016-13-01' is not a valid timestamp (month must be in 1..12); quote the value if it is text"),
+    ("2016-01-01 25:61:00", "'2016-01-01 25:61:00' is not a valid timestamp (hour must be in 0..23); "
+                            "quote the value if it is text"),
+    ("0x_", "'0x_' is not a valid int; quote the value if it is text"),
+    ("!!int abc", "'abc' is not a valid int"),
+    ("!!float x", "'x' is not a valid float"),
+    ("!!timestamp abc", "'abc' is not a valid timestamp"),
+    ("!!bool maybe", "'maybe' is not a valid bool"),
+    ("[1, !!int abc]", "'abc' is not a valid int"),
+])
+def test_a_value_yaml_cannot_construct_is_a_located_error(value, problem):
+    """PyYAML raises ValueError (and others) while constructing dates and numbers, not
+    YAMLError: a bad ``ms.date`` ended every command with a traceback. It is a located error at
+    the value, as a syntax error is."""
+    column = 10 + value.index("!!int") if value.startswith("[") else 10
+    with pytest.raises(PipelineError) as info:
+        load_document("bad.md", f"---\ntitle: Titre\nms.date: {value}\n---\n# x\n")
+    assert info.value.diagnostic.format() == f"bad.md:3:{column}: error: invalid YAML front matter: {problem} [source.yaml]"
+
+
+def test_a_long_value_is_shortened_in_the_message():
+    with pytest.raises(PipelineError) as info:
+        load_document("bad.md", "---\nk: !!int " + "a" * 100 + "\n---\n")
+    assert info.value.diagnostic.format() == (
+        "bad.md:2:4: error: invalid YAML front matter: '" + "a" * 37 + "...' is not a valid int [source.yaml]")
+
+
+@pytest.mark.parametrize("depth", [101, 999, 1000, 5000])
+@pytest.mark.parametrize("loader", ["fast", "pure"])
+def test_front_matter_nested_too_deeply_is_a_located_error(depth, loader, monkeypatch):
+    """5,000 nested ``[`` gave RecursionError (libyaml refuses 1,000 levels; the pure-Python
+    loader that words the error recursed on). Both loaders refuse more than 100 levels, at the
+    first node too deep: the mapping is level 1, ``k``'s list level 2, so the 100th ``[``."""
+    from pipeline import source
+
+    if loader == "pure":
+        monkeypatch.setattr(source, "_FAST_LOADER", source._PURE_LOADER)
+    with pytest.raises(PipelineError) as info:
+        load_document("deep.md", "---\ntitle: T\nk: " + "[" * depth + "]" * depth + "\n---\n# x\n")
+    assert info.value.diagnostic.format() == (
+        "deep.md:3:103: error: invalid YAML front matter: nested more than 100 levels deep [source.yaml]")
+
+
+@pytest.mark.parametrize("loader", ["fast", "pure"])
+def test_depth_built_by_aliases_counts_too(loader, monkeypatch):
+    """Each anchored list is written one level deep, but each holds an alias of the one before:
+    the values nest 102 levels, found at the same node by either loader."""
+    from pipeline import source
+
+    if loader == "pure":
+        monkeypatch.setattr(source, "_FAST_LOADER", source._PURE_LOADER)
+    chain = "\n".join(["a0: &a0 [x]"] + [f"a{i}: &a{i} [*a{i - 1}]" for i in range(1, 101)])
+    with pytest.raises(PipelineError) as info:
+        load_document("chain.md", "---\ntitle: T\n" + chain + "\n---\n# x\n")
+    assert info.value.diagnostic.format() == (
+        "chain.md:3:10: error: invalid YAML front matter: nested more than 100 levels deep [source.yaml]")
+
+
+def test_front_matter_nested_100_levels_deep_loads():
+    doc = load_document("deep.md", "---\ntitle: T\nk: " + "[" * 99 + "]" * 99 + "\n---\n# x\n")
+    assert doc.front_matter is not None and doc.front_matter.get("title") == "T"
