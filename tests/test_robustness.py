@@ -862,3 +862,42 @@ def test_a_translated_page_with_a_value_yaml_cannot_construct_is_one_error_in_im
         f"translated/{SEED_NAME}:{line}:10: error: invalid YAML front matter: '2016-13-01' is not a valid timestamp "
         "(month must be in 1..12); quote the value if it is text [source.yaml]"]
     assert po.read_bytes() == before
+
+
+def _set_de_title(project: Path, msgstr: str) -> None:
+    from pipeline import catalog
+
+    po_path = project / DE_PO
+    po = catalog.parse_catalog(po_path.read_text(encoding="utf-8"), po_path.name)
+    entry = next(e for e in po if e.comment == "front matter: title")
+    entry.msgstr = msgstr
+    po_path.write_text(catalog.format_catalog(po), encoding="utf-8")
+
+
+@pytest.mark.parametrize("msgstr", ["2016-13-01", "!!int abc", "!!float x", "!!timestamp 2016-99-01"])
+def test_a_translated_title_yaml_reads_as_a_date_or_number_is_written_quoted_and_check_agrees(
+        sample_project, capsys, msgstr):
+    """``render.yaml_scalar`` loaded ``title: 2016-13-01`` to see whether it needs quotes, and
+    PyYAML's ValueError ended the build in a worker (6 of 35 files written), while ``check``
+    found nothing. A title "2016-13-01" is a string: it is written quoted, everything is built,
+    and check agrees."""
+    import yaml
+
+    shutil.copy(REPO / "check-baseline.json", sample_project)  # the sample's known link findings
+    assert _run(sample_project, "build") == 0
+    clean = _built_files(sample_project)
+    shutil.rmtree(sample_project / "out")
+    _set_de_title(sample_project, msgstr)
+    assert _run(sample_project, "build") == 0
+    assert "Traceback" not in capsys.readouterr().err
+    assert _built_files(sample_project) == clean
+    built = (sample_project / "out/frontmatter/de-DE" / SEED_NAME).read_text(encoding="utf-8")
+    escaped = msgstr.replace("\\", "\\\\").replace('"', '\\"')
+    assert f'\ntitle: "{escaped}"\n' in built
+    assert yaml.safe_load(built.split("---\n")[1])["title"] == msgstr
+    html = (sample_project / "out/html/de-DE" / (SEED_NAME[:-3] + ".html")).read_text(encoding="utf-8")
+    assert f"<title>{msgstr}</title>" in html
+    for command in (["check", "--no-outputs"], ["check"]):
+        assert _run(sample_project, *command) == 0, command
+        captured = capsys.readouterr()
+        assert "qa.yaml" not in captured.out + captured.err and "Traceback" not in captured.err
