@@ -152,6 +152,11 @@ def _code_block_of_line(body: str) -> dict[int, int]:
 # -- front matter -----------------------------------------------------------------------
 
 
+# The front-matter keys the pages show as text whatever ``translate_keys`` says: the HTML
+# page's <title> and description, the indexes' titles (``units.page_context``).
+SHOWN_KEYS = ("title", "description")
+
+
 def _parse_front_matter(
     path: str, text: str, translate_keys: Sequence[str]
 ) -> tuple[FrontMatter | None, list[Segment]]:
@@ -184,25 +189,29 @@ def _parse_front_matter(
     deep = _node_too_deep(root)  # after the bomb check, which bounds this walk too
     if deep is not None:
         _raise_yaml_error(path, first_line, yaml.composer.ComposerError(None, None, _TOO_DEEP, deep.start_mark))
-    pairs = [(str(k.value), k, v) for k, v in root.value
-             if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)]
-    values = tuple((str(k), "" if v is None else str(v)) for k, v in data.items())
-    segments: list[Segment] = []
-    wanted = set(translate_keys)
-    seen: set[str] = set()
+    pairs = [(str(k.value), k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode)]
+    marks: dict[str, yaml.Mark] = {}  # where each top-level value is written
     for key, key_node, value_node in pairs:
-        if key in seen:
+        if key in marks:
             line, col = line_column(text, opening.end() + key_node.start_mark.index)
             raise error(path, line, col, f"invalid YAML front matter: duplicate key '{key}'", "source.yaml")
-        seen.add(key)
-        value = data.get(key)
-        # an alias of an earlier value: its text is elsewhere, so its span is empty, at the key
+        # an alias of an earlier value (its text is elsewhere) is located at its key
         alias = value_node.start_mark.index < key_node.end_mark.index
-        start = end = key_node.end_mark.index
-        if not alias:
+        marks[key] = key_node.start_mark if alias else value_node.start_mark
+    wanted = set(translate_keys)
+    _refuse_values_of_no_text(path, first_line, data, wanted.union(SHOWN_KEYS), marks)
+    written = {key: value_node for key, _, value_node in pairs}
+    values = tuple((str(k), _value_text(v, written.get(str(k)))) for k, v in data.items())
+    segments: list[Segment] = []
+    for key, key_node, value_node in pairs:
+        value = data.get(key)
+        if key not in wanted or not isinstance(value, str) or not isinstance(value_node, yaml.ScalarNode):
+            continue
+        start = end = key_node.end_mark.index  # an alias's span is empty
+        if value_node.start_mark.index > start:
             start, end = value_node.start_mark.index, value_node.end_mark.index
         raw = inner[start:end]
-        if key not in wanted or not isinstance(value, str) or not value.strip() or not raw or raw[0] in "|>&*!":
+        if not value.strip() or not raw or raw[0] in "|>&*!":
             continue  # block scalars, anchors, aliases, tags and non-strings are left alone
         quote = raw[0] if raw[0] in "'\"" else ""
         start += opening.end()
@@ -211,6 +220,35 @@ def _parse_front_matter(
             Segment(value, start, opening.end() + end, line, col, "front-matter", key=key, quote=quote)
         )
     return FrontMatter(0, closing.end(), values), segments
+
+
+def _refuse_values_of_no_text(path: str, first_line: int, data: dict[object, object], keys: set[str],
+                              marks: dict[str, yaml.Mark]) -> None:
+    """A located error [source.yaml] for the first of ``keys`` (the translated keys and
+    ``SHOWN_KEYS``) whose value is a list or a mapping: the pages show these values as text,
+    and ``title: [Des erreurs, Intune]`` (a YAML list) was shown as Python's
+    ``['Des erreurs', 'Intune']`` in every <title> and index. Quoting the value makes it the
+    text as written. Other keys may hold anything (the corpus has ``manager:`` lists)."""
+    for key, value in data.items():
+        if key in keys and isinstance(value, (list, tuple, dict, set)):
+            mark = marks.get(str(key))  # (PyYAML puts the pairs a ``<<`` merges among them)
+            line, col = (first_line + mark.line, mark.column + 1) if mark else (first_line, 1)
+            kind = "mapping" if isinstance(value, dict) else "set" if isinstance(value, set) else "list"
+            raise error(path, line, col, f"invalid YAML front matter: '{key}' is a {kind}, not text (quote the "
+                        "value to keep it as written)", "source.yaml")
+
+
+def _value_text(value: object, node: yaml.Node | None) -> str:
+    """A front-matter value as the pages show it: a string as it is, null as nothing, another
+    scalar as written (``yes``, ``0x1F``, ``1.10``: Python's ``True``, ``31`` and ``1.1`` are
+    no text of the page); a list or mapping (of a key no page shows) as Python writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(node, yaml.ScalarNode):
+        return str(node.value)
+    return str(value)
 
 
 # -- YAML loading -------------------------------------------------------------------------

@@ -901,3 +901,19 @@ def test_a_translated_title_yaml_reads_as_a_date_or_number_is_written_quoted_and
         assert _run(sample_project, *command) == 0, command
         captured = capsys.readouterr()
         assert "qa.yaml" not in captured.out + captured.err and "Traceback" not in captured.err
+
+
+def test_a_title_that_is_a_list_is_one_error_and_the_other_pages_are_built(sample_project, capsys):
+    """``title: [Des erreurs, Intune]`` is a YAML list: the build exited 0 and the HTML <title>
+    and every index showed Python's ``['Des erreurs', 'Intune']``."""
+    (sample_project / "source" / "extra.md").write_text("---\ntitle: [Des erreurs, Intune]\n---\n# Bonjour\n",
+                                                        encoding="utf-8")
+    assert _run(sample_project, "all") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "source/extra.md:2:8: error: invalid YAML front matter: 'title' is a list, not text "
+        "(quote the value to keep it as written) [source.yaml]"]
+    for locale in ("fr-FR", "en-US", "de-DE", "qps-ploc"):
+        index = (sample_project / "out/html" / locale / "index.html").read_text(encoding="utf-8")
+        assert "Des erreurs&#39;" not in index and "['" not in index and "extra.html" not in index, locale
+        assert (sample_project / "out/html" / locale / (SEED_NAME[:-3] + ".html")).is_file(), locale
+        assert not (sample_project / "out/html" / locale / "extra.html").exists(), locale
