@@ -94,10 +94,10 @@ translation stays in use (an error would put the whole paragraph back in the sou
 language for an invisible note).
 
 Front-matter values: the renderer quotes a value when needed, so YAML indicators such as a
-leading ``@``, ``*``, ``&``, ``!``, a ``: `` or `` #`` inside, or a value like ``yes`` are
-*not* findings; only what no quoting can carry on one line is (a newline, control
-characters). ``needs_quoting`` tells the renderer when a plain scalar would not load back as
-the same string.
+leading ``@``, ``*``, ``&``, ``!``, a ``: `` or `` #`` inside, or a value like ``yes`` or
+``2016-13-01`` (a date, to YAML, and not a valid one) are *not* findings; only what no quoting
+can carry on one line is (a newline, control characters). ``needs_quoting`` and the renderer
+ask ``yamlscalar.reads_back_plain`` whether a plain scalar would load back as the same string.
 
 Acceptance marker (like a linter's ``noqa``): a line in the PO translator comment (``# ...``)
 of the form::
@@ -122,7 +122,6 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
-import yaml
 
 from .qachecks import (CODES, Finding, _BIDI_RE, _CONTROL_RE, _check_bidi, _check_comments, _check_controls,
                        _check_extensions, _check_front_matter, _check_links, _check_markup, _check_po_newlines,
@@ -130,6 +129,7 @@ from .qachecks import (CODES, Finding, _BIDI_RE, _CONTROL_RE, _check_bidi, _chec
                        _identifiers)
 from .qainline import _Emphasis, _Inline, _emphasis, _parse_inline, reference_label
 from .sanitize import drop_alert_marker
+from .yamlscalar import reads_back_plain
 
 __all__ = [
     "CODES",
@@ -300,11 +300,6 @@ def accepted_codes(translator_comment: str) -> frozenset[str]:
 
 
 def needs_quoting(value: str) -> bool:
-    """True when ``key: value`` (plain scalar) would not load back as the string ``value``."""
-    if value == "":
-        return False
-    try:
-        loaded = yaml.safe_load(f"key: {value}\n")
-    except yaml.YAMLError:
-        return True
-    return loaded != {"key": value}
+    """True when ``key: value`` (plain scalar) would not load back as the string ``value``:
+    the renderer then quotes it (``yamlscalar.reads_back_plain`` answers for both)."""
+    return value != "" and not reads_back_plain(value)

@@ -28,7 +28,6 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 import lxml.html
-import yaml
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, TemplateSyntaxError
 from jinja2.loaders import split_template_path
 from markdown_it import MarkdownIt
@@ -40,6 +39,7 @@ from .model import Document, Segment
 from .project import has_page, page_stem
 from .slugs import claim_slug, slug_docfx_2016, slug_github, unique_slugs
 from .sanitize import SAFE_SCHEMES, sanitize_front_matter_value, sanitize_translation, url_scheme
+from .yamlscalar import reads_back_plain
 
 FORMATS = ("frontmatter", "markdown", "html")
 TEMPLATE_NAMES = {"frontmatter": "page.frontmatter.j2", "markdown": "page.md.j2", "html": "page.html.j2"}
@@ -290,15 +290,13 @@ def _eol_at(text: str, offset: int) -> str:
 
 
 def yaml_scalar(value: str, quote: str = "") -> str:
-    """A YAML scalar for ``value`` in the source's quote style when that style can hold it."""
+    """A YAML scalar for ``value`` in the source's quote style when that style can hold it: a
+    plain one only when YAML reads it back as this string (not ``2016-13-01``, a date, nor
+    ``!!int abc``), else double quotes, which hold any string."""
     if quote == "'" and "\n" not in value:
         return "'" + value.replace("'", "''") + "'"
-    if quote == "" and "\n" not in value and value == value.strip():
-        try:
-            if yaml.safe_load(f"k: {value}") == {"k": value}:
-                return value
-        except yaml.YAMLError:
-            pass
+    if quote == "" and "\n" not in value and value == value.strip() and reads_back_plain(value):
+        return value
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
     return f'"{escaped}"'
 

@@ -43,9 +43,6 @@ _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"[^\W\d_]")
 
 
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
-
-
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
     """A block-structure parser: segments come from block tokens (``content`` and ``map``),
@@ -155,6 +152,11 @@ def _code_block_of_line(body: str) -> dict[int, int]:
 # -- front matter -----------------------------------------------------------------------
 
 
+# The front-matter keys the pages show as text whatever ``translate_keys`` says: the HTML
+# page's <title> and description, the indexes' titles (``units.page_context``).
+SHOWN_KEYS = ("title", "description")
+
+
 def _parse_front_matter(
     path: str, text: str, translate_keys: Sequence[str]
 ) -> tuple[FrontMatter | None, list[Segment]]:
@@ -169,33 +171,47 @@ def _parse_front_matter(
     inner = text[opening.end() : closing.start()]
     first_line = line_column(text, opening.end())[0]
     try:
-        data, spans = _load_with_spans(inner)
+        data, root = _load(_FAST_LOADER, inner)
     except yaml.YAMLError:
         try:  # the pure-Python loader words its errors the same everywhere
-            yaml.safe_load(inner)
+            _load(_PURE_LOADER, inner)
             raise
         except yaml.YAMLError as exc:
             _raise_yaml_error(path, first_line, exc)
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
+    if data is None:  # nothing but comments, or a lone null
+        return FrontMatter(0, closing.end(), ()), []
+    if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
         raise error(path, first_line, 1, "front matter is not a mapping of keys to values", "source.yaml")
     # with no alias, the values are those written, which the page's size bounds: no bomb
     if "*" in inner and _expands_beyond(data, MAX_FRONT_MATTER_VALUES):
         raise error(path, first_line, 1, "invalid YAML front matter: its aliases expand to more than "
                     f"{MAX_FRONT_MATTER_VALUES} values", "source.yaml")
-    values = tuple((str(k), "" if v is None else str(v)) for k, v in data.items())
-    segments: list[Segment] = []
-    wanted = set(translate_keys)
-    seen: set[str] = set()
-    for key, key_start, start, end in spans:
-        if key in seen:
-            line, col = line_column(text, opening.end() + key_start)
+    deep = _node_too_deep(root)  # after the bomb check, which bounds this walk too
+    if deep is not None:
+        _raise_yaml_error(path, first_line, yaml.composer.ComposerError(None, None, _TOO_DEEP, deep.start_mark))
+    pairs = [(str(k.value), k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode)]
+    marks: dict[str, yaml.Mark] = {}  # where each top-level value is written
+    for key, key_node, value_node in pairs:
+        if key in marks:
+            line, col = line_column(text, opening.end() + key_node.start_mark.index)
             raise error(path, line, col, f"invalid YAML front matter: duplicate key '{key}'", "source.yaml")
-        seen.add(key)
+        # an alias of an earlier value (its text is elsewhere) is located at its key
+        alias = value_node.start_mark.index < key_node.end_mark.index
+        marks[key] = key_node.start_mark if alias else value_node.start_mark
+    wanted = set(translate_keys)
+    _refuse_values_of_no_text(path, first_line, data, wanted.union(SHOWN_KEYS), marks)
+    written = {key: value_node for key, _, value_node in pairs}
+    values = tuple((str(k), _value_text(v, written.get(str(k)))) for k, v in data.items())
+    segments: list[Segment] = []
+    for key, key_node, value_node in pairs:
         value = data.get(key)
+        if key not in wanted or not isinstance(value, str) or not isinstance(value_node, yaml.ScalarNode):
+            continue
+        start = end = key_node.end_mark.index  # an alias's span is empty
+        if value_node.start_mark.index > start:
+            start, end = value_node.start_mark.index, value_node.end_mark.index
         raw = inner[start:end]
-        if key not in wanted or not isinstance(value, str) or not value.strip() or not raw or raw[0] in "|>&*!":
+        if not value.strip() or not raw or raw[0] in "|>&*!":
             continue  # block scalars, anchors, aliases, tags and non-strings are left alone
         quote = raw[0] if raw[0] in "'\"" else ""
         start += opening.end()
@@ -206,26 +222,139 @@ def _parse_front_matter(
     return FrontMatter(0, closing.end(), values), segments
 
 
-def _load_with_spans(inner: str) -> tuple[object, list[tuple[str, int, int, int]]]:
-    """The front matter's data, and for each top-level key whose value is a scalar: the key,
-    where the key starts, and the span of its value's text (a value folded over several lines
-    spans them all; a trailing ``# comment`` is not part of it). An alias's span is empty (its
-    text is elsewhere). The spans come from the parser's own marks, so they are exact."""
-    loader = _FAST_LOADER(inner)
+def _refuse_values_of_no_text(path: str, first_line: int, data: dict[object, object], keys: set[str],
+                              marks: dict[str, yaml.Mark]) -> None:
+    """A located error [source.yaml] for the first of ``keys`` (the translated keys and
+    ``SHOWN_KEYS``) whose value is a list or a mapping: the pages show these values as text,
+    and ``title: [Des erreurs, Intune]`` (a YAML list) was shown as Python's
+    ``['Des erreurs', 'Intune']`` in every <title> and index. Quoting the value makes it the
+    text as written. Other keys may hold anything (the corpus has ``manager:`` lists)."""
+    for key, value in data.items():
+        if key in keys and isinstance(value, (list, tuple, dict, set)):
+            mark = marks.get(str(key))  # (PyYAML puts the pairs a ``<<`` merges among them)
+            line, col = (first_line + mark.line, mark.column + 1) if mark else (first_line, 1)
+            kind = "mapping" if isinstance(value, dict) else "set" if isinstance(value, set) else "list"
+            raise error(path, line, col, f"invalid YAML front matter: '{key}' is a {kind}, not text (quote the "
+                        "value to keep it as written)", "source.yaml")
+
+
+def _value_text(value: object, node: yaml.Node | None) -> str:
+    """A front-matter value as the pages show it: a string as it is, null as nothing, another
+    scalar as written (``yes``, ``0x1F``, ``1.10``: Python's ``True``, ``31`` and ``1.1`` are
+    no text of the page); a list or mapping (of a key no page shows) as Python writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(node, yaml.ScalarNode):
+        return str(node.value)
+    return str(value)
+
+
+# -- YAML loading -------------------------------------------------------------------------
+
+# Levels a front matter may nest. Real ones nest two or three; PyYAML's pure-Python loader
+# recurses per level (RecursionError near 330 of them) and libyaml refuses 1,000, so the
+# limit is ours, the same with either loader, at the first node too deep.
+MAX_FRONT_MATTER_DEPTH = 100
+_TOO_DEEP = f"nested more than {MAX_FRONT_MATTER_DEPTH} levels deep"
+
+# What PyYAML's constructors raise on a value its resolver matched but cannot build, instead of
+# a YAMLError: ValueError (``2016-02-30``, ``!!int abc``, a 5,000-digit int), KeyError
+# (``!!bool maybe``), AttributeError (``!!timestamp abc``), TypeError, OverflowError.
+_CONSTRUCTION_ERRORS = (ValueError, KeyError, AttributeError, TypeError, ArithmeticError)
+_SHOWN_CHARS = 40  # of a value quoted in an error
+
+
+class _MarkedConstruction:
+    """A loader mix-in: a value its constructor cannot build is a ``ConstructorError`` at the
+    node's start (a located ``source.yaml`` error, as a syntax error is), not an exception
+    from inside PyYAML that ended every command with a traceback. Nested values each come
+    through here, so the innermost node that failed is the one named."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)  # type: ignore[call-arg]
+        self._source_text = stream
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
+        try:
+            return super().construct_object(node, deep)  # type: ignore[misc]
+        except _CONSTRUCTION_ERRORS as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, self._construction_problem(node, exc), node.start_mark) from None
+
+    def _construction_problem(self, node: yaml.Node, exc: Exception) -> str:
+        kind = str(node.tag).rsplit(":", 1)[-1]  # tag:yaml.org,2002:timestamp -> timestamp
+        if not isinstance(node, yaml.ScalarNode):
+            return f"not a valid {kind}"
+        value = str(node.value)
+        shown = value if len(value) <= _SHOWN_CHARS else value[:_SHOWN_CHARS - 3] + "..."
+        problem = f"'{shown}' is not a valid {kind}"
+        if kind == "timestamp" and isinstance(exc, ValueError):
+            problem += f" ({exc})"  # the datetime module says which field is out of range
+        explicit = self._source_text.startswith("!", node.start_mark.index)
+        if node.style is None and not explicit:  # YAML took plain text for a date or number
+            problem += "; quote the value if it is text"
+        return problem
+
+
+class _PureLoader(_MarkedConstruction, yaml.SafeLoader):
+    """PyYAML's own loader, whose error messages are the same on every machine; it composes
+    recursively, so it stops at ``MAX_FRONT_MATTER_DEPTH`` levels, before Python's limit."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        if self.check_event(yaml.AliasEvent):  # no new level: the node is an earlier one
+            return super().compose_node(parent, index)
+        if self._depth >= MAX_FRONT_MATTER_DEPTH:
+            raise yaml.composer.ComposerError(None, None, _TOO_DEEP, self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+if hasattr(yaml, "CSafeLoader"):  # libyaml when PyYAML has it: several times faster
+    class _FastLoader(_MarkedConstruction, yaml.CSafeLoader):  # type: ignore[misc]
+        """libyaml's parser and composer, PyYAML's constructors (marked, as above)."""
+
+    _FAST_LOADER: type[_MarkedConstruction] = _FastLoader
+else:
+    _FAST_LOADER = _PureLoader
+_PURE_LOADER: type[_MarkedConstruction] = _PureLoader
+
+
+def _load(loader_class: type[_MarkedConstruction], inner: str) -> tuple[object, yaml.Node | None]:
+    """The front matter's data and its root node, whose marks give each value's exact span
+    (a value folded over several lines spans them all; a trailing ``# comment`` is not part
+    of it). Raises YAMLError for every problem of the YAML, located by its mark."""
+    loader = loader_class(inner)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        node = loader.get_single_node()  # type: ignore[attr-defined]
+        data = loader.construct_document(node) if node is not None else None  # type: ignore[attr-defined]
     finally:
-        loader.dispose()
-    spans = []
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and isinstance(value_node, yaml.ScalarNode):
-                start, end = value_node.start_mark.index, value_node.end_mark.index
-                if start < key_node.end_mark.index:  # an alias of an earlier value
-                    start = end = key_node.end_mark.index
-                spans.append((str(key_node.value), key_node.start_mark.index, start, end))
-    return data, spans
+        loader.dispose()  # type: ignore[attr-defined]
+    return data, node
+
+
+def _node_too_deep(root: yaml.Node) -> yaml.Node | None:
+    """The first node, in document order, nested more than ``MAX_FRONT_MATTER_DEPTH`` levels
+    deep (the root is level 1), or None. libyaml composes up to 1,000 levels, and turning
+    values that deep into text recursed past Python's limit. What an alias names is walked
+    again where the alias stands (aliases of lists holding aliases build depth too): the
+    alias bomb check, made before, bounds that walk. Iterative, so no depth makes it recurse."""
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_FRONT_MATTER_DEPTH:
+            return node
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((child, depth + 1) for pair in reversed(node.value) for child in reversed(pair))
+    return None
 
 
 # Values a front matter may expand to. Aliases share what they point to, so loading a

@@ -634,6 +634,26 @@ def test_needs_quoting():
     assert not needs_quoting("L’état de conformité est inconnu")
 
 
+# values a plain scalar cannot hold because YAML reads them as something else; constructing
+# that (a date, a number) raised ValueError & co., which ended the build with a traceback
+NOT_PLAIN = ["2016-13-01", "2016-02-30", "2016-01-01 25:61:00", "!!int abc", "!!float x",
+             "!!timestamp 2016-99-01", "!!bool maybe", "0x_", "1" * 5000, "[" * 5000, "{" * 5000,
+             "&a x", "*a", "!x y", "=", "<<", "~", "null", "true", "1.5", "2016-02-20"]
+
+
+@pytest.mark.parametrize("value", NOT_PLAIN, ids=lambda v: v[:20])
+def test_needs_quoting_values_yaml_would_read_as_no_string(value: str):
+    assert needs_quoting(value)
+
+
+@pytest.mark.parametrize("value", NOT_PLAIN, ids=lambda v: v[:20])
+def test_a_translated_title_yaml_would_read_as_no_string_raises_no_yaml_finding(value: str):
+    """The build writes it quoted (``render.yaml_scalar``), so check and build agree: a title
+    ``2016-13-01`` is a string like any other, no ``qa.yaml-value``."""
+    findings = check_message("Erreurs", value, in_table=False, is_front_matter=True)
+    assert [f for f in findings if f.code.startswith("qa.yaml")] == []
+
+
 # --------------------------------------------------------------------------- markers and glossary
 
 

@@ -12,7 +12,7 @@ import yaml
 from pipeline import catalog
 from pipeline.cli import main
 from pipeline.render import (LinkContext, apply_translations, fallback_links, fallback_url, linked_page,
-                             normalize_comments, render_html_body)
+                             normalize_comments, render_html_body, yaml_scalar)
 from pipeline.source import load_document
 
 from .conftest import SEED_NAME
@@ -109,11 +109,28 @@ def _built_front_matter(project: Path, locale: str) -> dict:
     "Pfad C:\\Windows\\ | Microsoft Intune",
     "iOS デバイスを Intune に登録する際のエラー | Microsoft Intune",
     "Ошибки при регистрации | Microsoft Intune",
+    # YAML reads these plain as a date, a number or a tag; constructing one raised ValueError
+    "2016-13-01", "2016-02-30", "!!int abc", "!!float x", "!!timestamp 2016-99-01", "0x_", "[" * 50,
 ])
 def test_a_translated_front_matter_value_loads_back_as_the_translation(sample_project, title):
     _set_title(sample_project, "en-US", title)
     assert main(["-C", str(sample_project), "build", "--locale", "en-US", "--format", "frontmatter"]) == 0
     assert _built_front_matter(sample_project, "en-US")["title"] == title
+
+
+@pytest.mark.parametrize("value", ["2016-13-01", "2016-01-01 25:61:00", "!!int abc", "!!float x",
+                                   "!!timestamp 2016-99-01", "!!bool maybe", "0x_", "1" * 5000, "[" * 5000,
+                                   "{" * 5000, "Des erreurs | Microsoft Intune", "yes", "@Intune"],
+                         ids=lambda v: v[:20])
+@pytest.mark.parametrize("quote", ["", "'", '"'])
+def test_yaml_scalar_loads_back_as_the_value(value, quote):
+    """``yaml_scalar`` asked ``yaml.safe_load`` whether a plain scalar loads back, and PyYAML
+    raises ValueError (not YAMLError) constructing ``2016-13-01``: the build ended in a
+    traceback. A value YAML would read as anything but that string is quoted."""
+    scalar = yaml_scalar(value, quote)
+    assert yaml.safe_load(f"k: {scalar}\n") == {"k": value}
+    if quote == "" and value in ("Des erreurs | Microsoft Intune",):
+        assert scalar == value  # plain when plain is safe, as before
 
 
 def test_a_less_than_sign_in_a_title_is_escaped_once_in_html_and_not_at_all_in_yaml(sample_project):

@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.cli import main
 
-from .conftest import SEED_NAME
+from .conftest import REPO, SEED_NAME
 
 EN_PO = f"locales/en-US/{SEED_NAME[:-3]}.po"
 HEADING = 'msgstr "You see errors while trying to enroll your iOS device in Intune"'
@@ -1156,3 +1156,112 @@ def test_a_new_project_without_a_locales_folder_builds_without_a_word(tmp_path, 
     assert main(["-C", str(project), "all"]) == 0
     assert capsys.readouterr().err == ""
     assert (project / "locales/de-DE/index.po").is_file()
+
+
+# -- front-matter values YAML reads as dates and numbers it cannot construct -------------------
+
+
+def _built_files(project: Path) -> set[str]:
+    out = project / "out"
+    return {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and ".cache" not in p.parts}
+
+
+@pytest.mark.parametrize("value, problem", [
+    ("2016-02-30", "'2016-02-30' is not a valid timestamp (day is out of range for month); quote the value if it is text"),
+    ("!!int abc", "'abc' is not a valid int"),
+])
+def test_a_front_matter_value_yaml_cannot_construct_fails_only_its_page_in_every_command(
+        sample_project, capsys, value, problem):
+    """``ms.date: 2016-02-30`` raised ValueError out of PyYAML's date constructor: a traceback
+    from every command (extract, update, build, stats, init, check's workers), nothing built."""
+    shutil.copy(REPO / "check-baseline.json", sample_project)  # the sample's known link findings
+    assert _run(sample_project, "all") == 0
+    clean = _built_files(sample_project)
+    shutil.rmtree(sample_project / "out")
+    _set_setting(sample_project, "target_locales", '["en-US", "de-DE", "it-IT", "qps-ploc", "qps-plocm"]')
+    (sample_project / "source" / "extra.md").write_text(
+        f"---\ntitle: Page deux\nms.date: {value}\n---\n# Bonjour\n", encoding="utf-8")
+    expected = f"source/extra.md:3:10: error: invalid YAML front matter: {problem} [source.yaml]"
+    # (``update`` reads no page: it merges the templates that ``extract`` wrote)
+    for command in (["all"], ["extract"], ["build"], ["stats"], ["init", "--locale", "it-IT"]):
+        assert _run(sample_project, *command) == 1, command
+        captured = capsys.readouterr()
+        assert captured.err.splitlines() == [expected], command
+        assert "Traceback" not in captured.out, command
+    # the other page in every locale (the new one too), the site files: what a build without it writes
+    assert _built_files(sample_project) == clean | {f.replace("/de-DE/", "/it-IT/") for f in clean if "/de-DE/" in f}
+    assert _run(sample_project, "check") == 1
+    captured = capsys.readouterr()
+    assert expected in captured.out.splitlines() and "Traceback" not in captured.out + captured.err
+
+
+def test_a_translated_page_with_a_value_yaml_cannot_construct_is_one_error_in_import(sample_project, capsys):
+    translated = sample_project / "translated"
+    translated.mkdir()
+    page = (sample_project / "source" / SEED_NAME).read_text(encoding="utf-8")
+    assert "\nms.date: 04/28/2016" in page
+    (translated / SEED_NAME).write_text(page.replace("\nms.date: 04/28/2016", "\nms.date: 2016-13-01"), encoding="utf-8")
+    line = page[:page.index("\nms.date:")].count("\n") + 2
+    po = sample_project / DE_PO
+    before = po.read_bytes()
+    assert _run(sample_project, "import", "--locale", "de-DE", "--from", str(translated)) == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        f"translated/{SEED_NAME}:{line}:10: error: invalid YAML front matter: '2016-13-01' is not a valid timestamp "
+        "(month must be in 1..12); quote the value if it is text [source.yaml]"]
+    assert po.read_bytes() == before
+
+
+def _set_de_title(project: Path, msgstr: str) -> None:
+    from pipeline import catalog
+
+    po_path = project / DE_PO
+    po = catalog.parse_catalog(po_path.read_text(encoding="utf-8"), po_path.name)
+    entry = next(e for e in po if e.comment == "front matter: title")
+    entry.msgstr = msgstr
+    po_path.write_text(catalog.format_catalog(po), encoding="utf-8")
+
+
+@pytest.mark.parametrize("msgstr", ["2016-13-01", "!!int abc", "!!float x", "!!timestamp 2016-99-01"])
+def test_a_translated_title_yaml_reads_as_a_date_or_number_is_written_quoted_and_check_agrees(
+        sample_project, capsys, msgstr):
+    """``render.yaml_scalar`` loaded ``title: 2016-13-01`` to see whether it needs quotes, and
+    PyYAML's ValueError ended the build in a worker (6 of 35 files written), while ``check``
+    found nothing. A title "2016-13-01" is a string: it is written quoted, everything is built,
+    and check agrees."""
+    import yaml
+
+    shutil.copy(REPO / "check-baseline.json", sample_project)  # the sample's known link findings
+    assert _run(sample_project, "build") == 0
+    clean = _built_files(sample_project)
+    shutil.rmtree(sample_project / "out")
+    _set_de_title(sample_project, msgstr)
+    assert _run(sample_project, "build") == 0
+    assert "Traceback" not in capsys.readouterr().err
+    assert _built_files(sample_project) == clean
+    built = (sample_project / "out/frontmatter/de-DE" / SEED_NAME).read_text(encoding="utf-8")
+    escaped = msgstr.replace("\\", "\\\\").replace('"', '\\"')
+    assert f'\ntitle: "{escaped}"\n' in built
+    assert yaml.safe_load(built.split("---\n")[1])["title"] == msgstr
+    html = (sample_project / "out/html/de-DE" / (SEED_NAME[:-3] + ".html")).read_text(encoding="utf-8")
+    assert f"<title>{msgstr}</title>" in html
+    for command in (["check", "--no-outputs"], ["check"]):
+        assert _run(sample_project, *command) == 0, command
+        captured = capsys.readouterr()
+        assert "qa.yaml" not in captured.out + captured.err and "Traceback" not in captured.err
+
+
+def test_a_title_that_is_a_list_is_one_error_and_the_other_pages_are_built(sample_project, capsys):
+    """``title: [Des erreurs, Intune]`` is a YAML list: the build exited 0 and the HTML <title>
+    and every index showed Python's ``['Des erreurs', 'Intune']``."""
+    (sample_project / "source" / "extra.md").write_text("---\ntitle: [Des erreurs, Intune]\n---\n# Bonjour\n",
+                                                        encoding="utf-8")
+    assert _run(sample_project, "all") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "source/extra.md:2:8: error: invalid YAML front matter: 'title' is a list, not text "
+        "(quote the value to keep it as written) [source.yaml]"]
+    for locale in ("fr-FR", "en-US", "de-DE", "qps-ploc"):
+        index = (sample_project / "out/html" / locale / "index.html").read_text(encoding="utf-8")
+        assert "Des erreurs&#39;" not in index and "['" not in index and "extra.html" not in index, locale
+        assert (sample_project / "out/html" / locale / (SEED_NAME[:-3] + ".html")).is_file(), locale
+        assert not (sample_project / "out/html" / locale / "extra.html").exists(), locale

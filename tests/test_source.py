@@ -338,3 +338,133 @@ def test_only_cr_and_lf_end_a_line_as_markdown_reads_the_page():
     assert all(text[s.start:s.end] == s.text for s in document.segments)
     translated = apply_translations(document, {s.text: s.text + " DE" for s in document.segments})[1]
     assert translated.replace(" DE", "").replace('<a name="title"></a>', "") == text
+
+
+# -- front-matter values YAML reads but cannot construct, and values that are no text -----------
+
+
+@pytest.mark.parametrize("value, problem", [
+    ("2016-02-30", "'2016-02-30' is not a valid timestamp (day is out of range for month); quote the value if it is text"),
+    ("2016-13-01", "'2016-13-01' is not a valid timestamp (month must be in 1..12); quote the value if it is text"),
+    ("2016-01-01 25:61:00", "'2016-01-01 25:61:00' is not a valid timestamp (hour must be in 0..23); "
+                            "quote the value if it is text"),
+    ("0x_", "'0x_' is not a valid int; quote the value if it is text"),
+    ("!!int abc", "'abc' is not a valid int"),
+    ("!!float x", "'x' is not a valid float"),
+    ("!!timestamp abc", "'abc' is not a valid timestamp"),
+    ("!!bool maybe", "'maybe' is not a valid bool"),
+    ("[1, !!int abc]", "'abc' is not a valid int"),
+])
+def test_a_value_yaml_cannot_construct_is_a_located_error(value, problem):
+    """PyYAML raises ValueError (and others) while constructing dates and numbers, not
+    YAMLError: a bad ``ms.date`` ended every command with a traceback. It is a located error at
+    the value, as a syntax error is."""
+    column = 10 + value.index("!!int") if value.startswith("[") else 10
+    with pytest.raises(PipelineError) as info:
+        load_document("bad.md", f"---\ntitle: Titre\nms.date: {value}\n---\n# x\n")
+    assert info.value.diagnostic.format() == f"bad.md:3:{column}: error: invalid YAML front matter: {problem} [source.yaml]"
+
+
+def test_a_long_value_is_shortened_in_the_message():
+    with pytest.raises(PipelineError) as info:
+        load_document("bad.md", "---\nk: !!int " + "a" * 100 + "\n---\n")
+    assert info.value.diagnostic.format() == (
+        "bad.md:2:4: error: invalid YAML front matter: '" + "a" * 37 + "...' is not a valid int [source.yaml]")
+
+
+@pytest.mark.parametrize("depth", [101, 999, 1000, 5000])
+@pytest.mark.parametrize("loader", ["fast", "pure"])
+def test_front_matter_nested_too_deeply_is_a_located_error(depth, loader, monkeypatch):
+    """5,000 nested ``[`` gave RecursionError (libyaml refuses 1,000 levels; the pure-Python
+    loader that words the error recursed on). Both loaders refuse more than 100 levels, at the
+    first node too deep: the mapping is level 1, ``k``'s list level 2, so the 100th ``[``."""
+    from pipeline import source
+
+    if loader == "pure":
+        monkeypatch.setattr(source, "_FAST_LOADER", source._PURE_LOADER)
+    with pytest.raises(PipelineError) as info:
+        load_document("deep.md", "---\ntitle: T\nk: " + "[" * depth + "]" * depth + "\n---\n# x\n")
+    assert info.value.diagnostic.format() == (
+        "deep.md:3:103: error: invalid YAML front matter: nested more than 100 levels deep [source.yaml]")
+
+
+@pytest.mark.parametrize("loader", ["fast", "pure"])
+def test_depth_built_by_aliases_counts_too(loader, monkeypatch):
+    """Each anchored list is written one level deep, but each holds an alias of the one before:
+    the values nest 102 levels, found at the same node by either loader."""
+    from pipeline import source
+
+    if loader == "pure":
+        monkeypatch.setattr(source, "_FAST_LOADER", source._PURE_LOADER)
+    chain = "\n".join(["a0: &a0 [x]"] + [f"a{i}: &a{i} [*a{i - 1}]" for i in range(1, 101)])
+    with pytest.raises(PipelineError) as info:
+        load_document("chain.md", "---\ntitle: T\n" + chain + "\n---\n# x\n")
+    assert info.value.diagnostic.format() == (
+        "chain.md:3:10: error: invalid YAML front matter: nested more than 100 levels deep [source.yaml]")
+
+
+def test_front_matter_nested_100_levels_deep_loads():
+    doc = load_document("deep.md", "---\ntitle: T\nk: " + "[" * 99 + "]" * 99 + "\n---\n# x\n")
+    assert doc.front_matter is not None and doc.front_matter.get("title") == "T"
+
+
+@pytest.mark.parametrize("front, line, column, kind", [
+    ("title: [Des erreurs, Intune]\n", 2, 8, "list"),
+    ("title: Titre\ndescription: {a: b}\n", 3, 14, "mapping"),
+    ("description:\n  a: b\ntitle: Titre\n", 3, 3, "mapping"),
+    ("description:\n- a\n- b\n", 3, 1, "list"),
+    ("list: &l [a, b]\ntitle: *l\n", 3, 1, "list"),  # an alias: at its key
+])
+def test_a_title_or_description_that_is_no_text_is_a_located_error(front, line, column, kind):
+    """``title: [Des erreurs, Intune]`` is a YAML list: the HTML <title> and the index showed
+    Python's ``['Des erreurs', 'Intune']`` in every locale. The pages show the title and the
+    description as text, so a list or mapping there is an error at the value, with the fix."""
+    key = "title" if "title: [" in front or "title: *" in front else "description"
+    with pytest.raises(PipelineError) as info:
+        load_document("bad.md", "---\n" + front + "---\n# x\n")
+    assert info.value.diagnostic.format() == (
+        f"bad.md:{line}:{column}: error: invalid YAML front matter: '{key}' is a {kind}, not text "
+        f"(quote the value to keep it as written) [source.yaml]")
+
+
+def test_a_key_given_twice_is_an_error_whatever_its_values():
+    """Only keys with text values were compared: ``title: Titre`` then ``title: [a]`` passed the
+    duplicate check, and the list (PyYAML keeps the last) was then reported at the first line."""
+    for front in ("title: Titre\ntitle: [a]\n", "title: [a]\ntitle: Titre\n", "manager: [a]\nmanager: [b]\n"):
+        with pytest.raises(PipelineError) as info:
+            load_document("dup.md", "---\n" + front + "---\n# x\n")
+        key = front.split(":")[0]
+        assert info.value.diagnostic.format() == f"dup.md:3:1: error: invalid YAML front matter: duplicate key '{key}' [source.yaml]"
+
+
+def test_a_title_merged_in_that_is_no_text_is_an_error_where_it_is_written():
+    # PyYAML's constructor puts the merged pairs in the root mapping's node, marks and all
+    with pytest.raises(PipelineError) as info:
+        load_document("m.md", "---\nbase: &b {title: [a]}\n<<: *b\n---\n# x\n")
+    assert info.value.diagnostic.format() == ("m.md:2:18: error: invalid YAML front matter: 'title' is a list, not "
+                                              "text (quote the value to keep it as written) [source.yaml]")
+
+
+def test_a_translated_key_that_is_no_text_is_a_located_error():
+    with pytest.raises(PipelineError) as info:
+        load_document("bad.md", "---\ntitle: T\nsummary: [a, b]\n---\n# x\n", translate_keys=("title", "summary"))
+    assert info.value.diagnostic.format() == (
+        "bad.md:3:10: error: invalid YAML front matter: 'summary' is a list, not text "
+        "(quote the value to keep it as written) [source.yaml]")
+    # a key the pipeline neither translates nor shows may hold anything (the corpus's `manager:` lists)
+    doc = load_document("ok.md", "---\ntitle: T\nmanager:\n- a\n- b\n---\n# x\n")
+    assert [s.text for s in doc.segments] == ["T", "x"]
+
+
+@pytest.mark.parametrize("written, shown", [
+    ("yes", "yes"), ("On", "On"), ("0x1F", "0x1F"), ("1_000", "1_000"), ("1.10", "1.10"), ("1.0e+3", "1.0e+3"),
+    (".inf", ".inf"), ("2016-02-20", "2016-02-20"), ("2016-02-20T10:00:00Z", "2016-02-20T10:00:00Z"),
+    ("42", "42"), ("~", ""), ("null", ""), ("", ""), ("'yes'", "yes"), ('"x\\ty"', "x\ty"),
+])
+def test_a_title_that_yaml_reads_as_no_string_is_shown_as_written(written, shown):
+    """``title: yes`` was shown as Python's ``True``, ``title: 0x1F`` as ``31``: a value the
+    pages show is the text of the scalar (null: nothing), untranslated as before."""
+    doc = load_document("p.md", f"---\ntitle: {written}\n---\n# x\n")
+    assert doc.front_matter is not None and doc.front_matter.get("title") == shown
+    quoted = written.startswith(("'", '"'))
+    assert [s.kind for s in doc.segments] == (["front-matter", "heading"] if quoted else ["heading"])
