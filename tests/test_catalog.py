@@ -460,16 +460,21 @@ def test_plural_forms_are_checked_as_msgfmt_checks_them(value, problem):
     assert plural_forms_problem(value) == problem
 
 
+def _msgfmt_verdict(msgfmt: str, folder: Path, plural_forms: str) -> tuple[bool, list[str]]:
+    """Whether ``msgfmt --check`` passes a catalog with this Plural-Forms, and its errors."""
+    path = folder / "p.po"
+    path.write_text(f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Plural-Forms: {plural_forms}\\n"\n\n'
+                    'msgid "a"\nmsgstr "b"\n', encoding="utf-8")
+    done = subprocess.run([msgfmt, "--check", "-o", os.devnull, str(path)], capture_output=True, text=True)
+    return done.returncode == 0, [line.split(": ", 1)[1] for line in done.stderr.splitlines()
+                                  if line.startswith(str(path)) and ": warning: " not in line]
+
+
 def test_the_plural_forms_checks_agree_with_msgfmt(tmp_path):
     msgfmt = _gettext("msgfmt")
     for value, problem in _PLURAL_FORMS:
-        path = tmp_path / "p.po"
-        path.write_text(f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Plural-Forms: {value}\\n"\n\n'
-                        'msgid "a"\nmsgstr "b"\n', encoding="utf-8")
-        done = subprocess.run([msgfmt, "--check", "-o", os.devnull, str(path)], capture_output=True, text=True)
-        errors = [line.split(": ", 1)[1] for line in done.stderr.splitlines()
-                  if line.startswith(str(path)) and ": warning: " not in line]
-        assert (done.returncode == 0, errors[:1]) == (problem is None, [problem] if problem else []), value
+        passed, errors = _msgfmt_verdict(msgfmt, tmp_path, value)
+        assert (passed, errors[:1]) == (problem is None, [problem] if problem else []), value
 
 
 def _random_plural_forms(rng: random.Random) -> str:
@@ -499,14 +504,9 @@ def test_random_plural_forms_are_judged_as_msgfmt_judges_them(tmp_path):
     verdicts = []
     for _ in range(150):
         value = _random_plural_forms(rng)
-        path = tmp_path / "p.po"
-        path.write_text(f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Plural-Forms: {value}\\n"\n\n'
-                        'msgid "a"\nmsgstr "b"\n', encoding="utf-8")
-        done = subprocess.run([msgfmt, "--check", "-o", os.devnull, str(path)], capture_output=True, text=True)
-        errors = [line.split(": ", 1)[1] for line in done.stderr.splitlines()
-                  if line.startswith(str(path)) and ": warning: " not in line]
+        passed, errors = _msgfmt_verdict(msgfmt, tmp_path, value)
         assert plural_forms_problem(value) == (errors[0] if errors else None), value
-        verdicts.append(done.returncode == 0)
+        verdicts.append(passed)
     assert 20 < sum(verdicts) < 130  # both kinds compared
 
 
