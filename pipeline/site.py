@@ -24,6 +24,7 @@ from jinja2 import Environment, PackageLoader
 from . import errorcatalog
 from .catalog import plural_forms
 from .config import parse_locale, po_language
+from .files import name_problem
 from .model import Document
 from .project import index_file
 from .render import Page, html_file, relative_url
@@ -189,7 +190,8 @@ def _add_local(found: set[str], url: str | None, page_dir: str) -> None:
         return
     path = unquote(url.split("#", 1)[0].split("?", 1)[0])  # the file's name: a browser asks for 'my pic.png'
     resolved = posixpath.normpath(posixpath.join(page_dir, path))
-    if resolved and resolved != "." and not resolved.startswith("../") and resolved != "..":
+    if resolved and resolved != "." and not resolved.startswith("../") and resolved != ".." \
+            and name_problem(resolved) is None:  # '%00' or '%0A' names no file of ours
         found.add(resolved)
 
 
