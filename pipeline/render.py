@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import lxml.html
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, TemplateSyntaxError
@@ -613,8 +613,13 @@ def fallback_url(url: str, context: LinkContext, fmt: str) -> str | None:
         return None
     stripped = url.strip()
     cut = min((i for i in (stripped.find("#"), stripped.find("?")) if i != -1), default=len(stripped))
-    built = page[:-3] + ".html" if fmt == "html" else page
+    built = _URL_UNSAFE.sub(lambda m: quote(m.group(0)), page[:-3] + ".html" if fmt == "html" else page)
     return "../" * (context.page_path.count("/") + 1) + f"{context.source_locale}/{built}" + stripped[cut:]
+
+
+# What a page's name may hold that a link destination cannot carry as it is: a space or a
+# parenthesis ends or breaks a Markdown destination, '#', '?' and '%' would be read as URL syntax
+_URL_UNSAFE = re.compile(r"[\x00-\x20()<>#?%\\\x7f]")
 
 
 def fallback_links(markdown: str, context: LinkContext) -> str:

@@ -262,6 +262,10 @@ def test_a_link_to_a_page_left_out_leads_to_the_source_locales_page_in_the_same_
     assert fallback_url("/intune/enduser/enroll?x=1#part", context, "html") == "../../fr-FR/EndUser/Enroll.html?x=1#part"
     assert fallback_url("..\\EndUser\\enroll", context, "frontmatter") == "../../fr-FR/EndUser/Enroll.md"
     assert fallback_url("../a.md", context, "html") is None  # published: as it was
+    spaced = LinkContext("a.md", SITE_MAP, PAGES | {"my page (1).md"}, withheld=frozenset({"my page (1).md"}),
+                         source_locale="fr-FR")  # the name as a destination: a space ended the link
+    assert fallback_url("my%20page%20%281%29.md#x", spaced, "markdown") == "../fr-FR/my%20page%20%281%29.md#x"
+    assert fallback_url("my%20page%20(1).md", spaced, "html") == "../fr-FR/my%20page%20%281%29.html"  # as markdown-it writes it
     assert fallback_url("../EndUser/Enroll.md", LinkContext("Guide/c.md", SITE_MAP, PAGES), "html") is None
     html = render_html_body("[e](../EndUser/Enroll.md#part) [a](../a.md)\n", (), context=context)
     assert 'href="../../fr-FR/EndUser/Enroll.html#part"' in html and 'href="../a.html"' in html
