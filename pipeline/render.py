@@ -558,20 +558,26 @@ def linked_page(url: str, context: LinkContext) -> str | None:
     names, as the build resolves page links (``_map_url``), letter case ignored: a relative
     link to ``x.md``, ``x`` or ``folder/`` (its ``index.md``), or only as a published URL
     (``_page_by_url``), a ``~/`` link, a site-root link under the site map. None for anything
-    else: an external URL, a fragment, a file, a page that does not exist."""
+    else: an external URL, a fragment, a file (a ``.md`` file that is no page too, named
+    exactly: ``context.non_page_md``), a page that does not exist."""
     stripped = url.strip()
     if not stripped or stripped.startswith(("#", "//")) or url_scheme(stripped):
         return None
     cut = min((i for i in (stripped.find("#"), stripped.find("?")) if i != -1), default=len(stripped))
     path = unquote(re.sub(r"\\|%5[Cc]", "/", stripped[:cut]))
     if path.startswith("~/"):
-        return _page_at(posixpath.normpath(path[2:]), context.pages)
+        target = posixpath.normpath(path[2:])
+        return None if _names_non_page_md(target, context.non_page_md) == "exact" else _page_at(target, context.pages)
     if path.startswith("/"):
         mapped = _unmap_prefix(path, context.site_map)
-        return None if mapped is None else _page_at(mapped, context.pages)
+        if mapped is None or _names_non_page_md(mapped, context.non_page_md) == "exact":
+            return None
+        return _page_at(mapped, context.pages)
     if not path:
         return None
     page_dir = posixpath.dirname(context.page_path)
+    if _names_non_page_md(posixpath.normpath(posixpath.join(page_dir, path)), context.non_page_md) == "exact":
+        return None  # the file 'NOTES.MD', no page, though a page 'notes.md' is there (``_page_in_its_case``)
     if path.endswith("/"):
         stem = page_stem(page_dir, path + "index")
     elif PurePosixPath(path).suffix.lower() in ("", ".md"):

@@ -1001,3 +1001,86 @@ def test_a_link_destination_in_angle_brackets_stays_a_link(sample_project, capsy
     assert '<a href="using-your-ios-or-mac-os-x-device-with-intune.html">iOS- oder Mac OS X-Gerät mit Intune' \
            ' verwenden</a>' in built["html"] and "%3C" not in built["html"]
     assert "(<using-your-ios-or-mac-os-x-device-with-intune.md>)" in built["frontmatter"]
+
+
+# -- --min-coverage: what links to a page left out (a review's findings) --
+
+
+def _gated_tree(out: Path) -> dict:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file() and ".cache" not in p.parts}
+
+
+def _gated_site(tmp_path, files, target='[]'):
+    project = tmp_path / "site"
+    for name, text in files.items():
+        (project / "source" / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / "source" / name).write_text(text, encoding="utf-8")
+    (project / "pipeline.toml").write_text(f'source_locale = "en-US"\ntarget_locales = {target}\n', encoding="utf-8")
+    return project
+
+
+def _fill_de(project, page, special=None):
+    po = project / "locales/de-DE" / (page[:-3] + ".po")
+    entries = catalog.parse_catalog(po.read_text(encoding="utf-8"), po.name)
+    for e in entries:
+        if e.msgid and not e.obsolete:
+            e.msgstr = f"DE {e.msgid}"
+            if special and e.msgid in special:
+                e.msgstr, e.tcomment = special[e.msgid]
+    po.write_text(catalog.format_catalog(entries), encoding="utf-8")
+
+
+def test_accepted_link_change_to_a_withheld_page_builds_as_clean(tmp_path):
+    """A translation whose qa.link-target is accepted links a page the source does not: the
+    pages it may link to were taken from the source alone, and an incremental build kept a
+    link to the source locale's copy of a page published since."""
+    project = _gated_site(tmp_path, {"a.md": "# Page A\n\nSee [the guide](c.md).\n", "b.md": "# Page B\n\nText.\n",
+                               "c.md": "# Page C\n\nText.\n"}, '["de-DE"]')
+    assert main(["-C", str(project), "all"]) == 0
+    _fill_de(project, "a.md", {"See [the guide](c.md).": ("Siehe [Seite B](b.md).", "qa-accept: qa.link-target")})
+    _fill_de(project, "c.md")
+    gate = ["--min-coverage", "80"]
+    assert main(["-C", str(project), "build", *gate]) == 0
+    _fill_de(project, "b.md")                       # b.md now published in de-DE
+    assert main(["-C", str(project), "build", *gate]) == 0
+    incremental = _gated_tree(project / "out")
+    shutil.rmtree(project / "out")
+    assert main(["-C", str(project), "build", *gate]) == 0
+    assert incremental == _gated_tree(project / "out")  # de-DE/a.* still link ../en-US/b.*
+
+
+def test_a_fallback_link_to_a_page_with_a_space_stays_a_link(tmp_path):
+    """The page's name was written raw into the Markdown link: '../en-US/my page.md' is none."""
+    project = _gated_site(tmp_path, {"a.md": "# Page A\n\nSee [it](my%20page.md).\n", "my page.md": "# My page\n\nText.\n"},
+                    '["de-DE"]')
+    assert main(["-C", str(project), "all"]) == 0
+    _fill_de(project, "a.md")
+    assert main(["-C", str(project), "build", "--min-coverage", "80"]) == 0
+    md = (project / "out/markdown/de-DE/a.md").read_text(encoding="utf-8")
+    assert "](../en-US/my%20page.md)" in md, md   # written '../en-US/my page.md': no link in Markdown
+    assert main(["-C", str(project), "check"]) == 0   # link.malformed x2
+
+
+def test_a_link_to_a_md_file_that_is_no_page_keeps_its_target_under_the_gate(tmp_path):
+    """'NOTES.MD' is a file, no page; a page 'notes.md' left out of de-DE took its links."""
+    project = _gated_site(tmp_path, {"a.md": "# Page A\n\nRead [the file](NOTES.MD).\n", "notes.md": "# Notes\n\nText.\n",
+                               "NOTES.MD": "raw\n"}, '["de-DE"]')
+    assert main(["-C", str(project), "all"]) == 0
+    _fill_de(project, "a.md")
+    assert main(["-C", str(project), "build", "--min-coverage", "80"]) == 0
+    html = (project / "out/html/de-DE/a.html").read_text(encoding="utf-8")
+    assert 'href="NOTES.MD"' in html   # is '../en-US/notes.html'
+
+
+def test_an_unreadable_catalog_of_a_withheld_page_does_not_kill_the_links_to_it(tmp_path):
+    """A page whose coverage cannot be known (its catalog a dangling link) was taken as
+    published: the other pages linked its de-DE copy, which its failed unit does not build."""
+    project = linked_pages_project(tmp_path)
+    gate = ["--min-coverage", "80"]
+    assert main(["-C", str(project), "build", *gate]) == 0
+    before = (project / "out/markdown/de-DE/a.md").read_bytes()
+    po = project / "locales/de-DE/b.po"
+    po.unlink()
+    os.symlink("nowhere.po", po)
+    assert main(["-C", str(project), "build", *gate]) == 1
+    assert (project / "out/markdown/de-DE/a.md").read_bytes() == before   # now links b.md (not built)
