@@ -1265,3 +1265,18 @@ def test_a_title_that_is_a_list_is_one_error_and_the_other_pages_are_built(sampl
         assert "Des erreurs&#39;" not in index and "['" not in index and "extra.html" not in index, locale
         assert (sample_project / "out/html" / locale / (SEED_NAME[:-3] + ".html")).is_file(), locale
         assert not (sample_project / "out/html" / locale / "extra.html").exists(), locale
+
+
+def test_a_locale_folder_that_is_a_file_is_one_error_in_the_check(tmp_path, capsys):
+    """The check reported "cannot read the folder" once per page of the locale (4 errors)."""
+    from .conftest import linked_pages_project
+
+    project = linked_pages_project(tmp_path)
+    shutil.rmtree(project / "locales" / "de-DE")
+    (project / "locales" / "de-DE").write_text("oops\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["-C", str(project), "check", "--no-outputs"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        "locales/de-DE:1:1: error: cannot read the folder: Not a directory [io.read]"], captured.out
+    assert "1 error" in captured.err
