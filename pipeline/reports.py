@@ -19,7 +19,8 @@ Baseline
     destination of more than 80 characters no longer matches its finding: the finding
     fails as new, the entry is said to be no longer found, and ``--update-baseline``
     records it anew, once. Keys of shorter quotes (every malformed link of the corpus, the
-    shipped baseline's) did not change.
+    shipped baseline's) did not change. A QA finding's message is cut at 300 characters
+    (``qachecks.MESSAGE_LIMIT``), with the same consequence for an entry of a longer one.
 """
 
 from __future__ import annotations
