@@ -554,8 +554,9 @@ def _update_site(settings: Settings, options: BuildOptions, base: str, cache: Bu
     old = set(cache.site_outputs)
     if "html" in options.formats:
         assets = sorted({a for record in units.values() for a in record.assets})
+        listings: dict[str, dict[str, list[str]]] = {}
         fingerprint = digest(base, *(f"{key}={record.fingerprint}" for key, record in sorted(units.items())),
-                             *(f"{a}={file_digest(settings.source / a)}" for a in assets))
+                             *(f"{a}={_asset_digest(settings, a, listings)}" for a in assets))
         if not stale and fingerprint == cache.site_fingerprint and all((settings.out / o).is_file() for o in old):
             return
         new, kept = _write_site(settings, units, pages, outcome)  # indexes, error catalogs, stylesheets, images
@@ -637,6 +638,21 @@ def _site_translations(shop: Workshop, locale: str, document: Document) -> dict[
         return None
 
 
+def _asset_file(settings: Settings, asset: str, listings: dict[str, dict[str, list[str]]]) -> str | None:
+    """The source file a page shows as ``asset``: in whatever letter case (the docs platform
+    ignores it; it is copied to the name the page uses, so that the link works on a
+    case-sensitive server too), not a file of our folders in the source (the checker's view)."""
+    real = asset if os.path.isfile(settings.source / asset) else case_variant(settings.source, asset, listings)
+    return real if real is not None and not under(real, settings.inside_source) else None
+
+
+def _asset_digest(settings: Settings, asset: str, listings: dict[str, dict[str, list[str]]]) -> str:
+    """What the site files' fingerprint knows of an asset: the digest of the file copied for it
+    (``_asset_file``), so that an edit of ``media/Pic.PNG`` shown as ``media/pic.png`` is copied."""
+    real = _asset_file(settings, asset, listings)
+    return file_digest(settings.source / real) if real is not None else "-"
+
+
 def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[str],
                 outcome: Outcome) -> tuple[set[str], set[str]]:
     """Per locale: index page, errors.json and .mo; once: the stylesheets; the files the pages show.
@@ -703,12 +719,8 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
         outputs.update(made)
         for asset in sorted(assets):
             if asset not in asset_bytes:  # read once, copied into every locale
-                # the file in whatever letter case (the docs platform ignores it), copied to the
-                # name the page uses, so that the link works on a case-sensitive server too;
-                # not a file of our folders in the source (the checker's view)
-                real = asset if os.path.isfile(settings.source / asset) else case_variant(settings.source, asset, listings)
-                shown = real is not None and not under(real, settings.inside_source)
-                asset_bytes[asset] = read_bytes(settings.source / real) if shown else None
+                real = _asset_file(settings, asset, listings)
+                asset_bytes[asset] = read_bytes(settings.source / real) if real is not None else None
             if asset_bytes[asset] is not None:
                 outputs[f"html/{locale}/{asset}"] = asset_bytes[asset]
     for relative, content in outputs.items():

@@ -427,6 +427,21 @@ def test_files_whose_names_the_links_percent_encode_are_copied(tmp_path):
     assert main(["-C", str(project), "check", "--no-outputs"]) == 1  # the two dead links, not a traceback
 
 
+def test_an_image_found_in_other_letter_case_is_copied_again_when_it_changes(tmp_path):
+    """``media/pic.png`` shows the file ``media/Pic.PNG``: the site files' fingerprint hashed
+    the name the page uses, which is no file, so an edit of the image was never copied."""
+    project = tmp_path / "site"
+    (project / "source" / "media").mkdir(parents=True)
+    (project / "source" / "page.md").write_text("# Page\n\n![p](media/pic.png)\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\n', encoding="utf-8")
+    image = project / "source" / "media" / "Pic.PNG"
+    copied = project / "out" / "html" / "en-US" / "media" / "pic.png"
+    for content in (b"v1", b"v2"):
+        image.write_bytes(content)
+        assert main(["-C", str(project), "build"]) == 0
+        assert copied.read_bytes() == content
+
+
 @pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"])
 def test_alerts_become_portable_labels_in_the_page_language(tmp_path, eol):
     """With CRLF line endings (13 English pages of the corpus have an alert line ending so)
