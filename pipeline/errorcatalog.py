@@ -71,7 +71,8 @@ def error_entries(documents: Sequence[Document], translations: Mapping[str, Mapp
     map the rows' links as in the page (``render.LinkContext``). ``withheld``: the pages not
     published in ``locale`` (under --min-coverage); their rows are kept (with what is
     translated of them) but their URL is the page in ``source_locale``, and every row's
-    links to them lead there, as the pages' own links do (``render.fallback_url``).
+    links to them lead there, as the pages' own links do (``render.fallback_url``); the
+    other links of their rows lead to the locale's pages, as from any row.
     """
     seen: set[str] = set()
     entries: list[ErrorEntry] = []
@@ -79,6 +80,7 @@ def error_entries(documents: Sequence[Document], translations: Mapping[str, Mapp
         mapping = translations.get(document.path, {})
         shown_in = source_locale if document.path in withheld and source_locale else locale
         url = page_url(base_url, shown_in, document.path)
+        links_from = page_url(base_url, locale, document.path)  # the rows' links as the locale's page has them
         context = LinkContext(document.path, tuple(site_map), frozenset(pages), frozenset(non_page_md),
                               withheld=frozenset(withheld), source_locale=source_locale)
         for code, cells, pieces in _error_rows(document):
@@ -87,7 +89,7 @@ def error_entries(documents: Sequence[Document], translations: Mapping[str, Mapp
             seen.add(code)
             texts = [_translate_cell(document.text, span, pieces, mapping) for span in cells[:2]]
             texts += [""] * (2 - len(texts))
-            htmls = [_cell_html(text, context, url) for text in texts]
+            htmls = [_cell_html(text, context, links_from) for text in texts]
             entries.append(ErrorEntry(
                 code=code,
                 page=document.path,

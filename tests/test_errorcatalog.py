@@ -50,6 +50,18 @@ def test_every_error_row_becomes_an_entry_with_its_anchor(document, german) -> N
     assert 'href="../../html/de-DE/unenroll-your-device-from-intune-android.html"' in first.resolution_html
 
 
+def test_rows_of_a_page_left_out_give_its_source_page_and_link_the_locales_pages(document, german) -> None:
+    """The seed left out of de-DE (--min-coverage): its rows name the source locale's page;
+    a row's link to a page de-DE publishes leads to de-DE's copy, one to a page left out too
+    to the source locale's."""
+    pages = [SEED, "unenroll-your-device-from-intune-android.md", "unenroll-your-device-from-intune-ios.md"]
+    withheld = {SEED, "unenroll-your-device-from-intune-ios.md"}
+    first = error_entries([document], german, "de-DE", pages=pages, withheld=withheld, source_locale="fr-FR")[0]
+    assert first.url == f"../../html/fr-FR/{SEED[:-3]}.html#DeviceCapReached"
+    assert 'href="../../html/de-DE/unenroll-your-device-from-intune-android.html"' in first.resolution_html
+    assert 'href="../../html/fr-FR/unenroll-your-device-from-intune-ios.html"' in first.resolution_html
+
+
 def test_cells_with_breaks_become_paragraphs_in_text(document, german) -> None:
     last = error_entries([document], german, "de-DE")[-1]
     assert last.problem_text.split("\n\n") == [
