@@ -18,7 +18,7 @@ In: ``Settings`` and ``BuildOptions``. Out: an ``Outcome`` and the files under `
 - ``--min-coverage``: a page translated below it in a locale is not published there
   (withheld). The other pages of that locale link to it all the same, so their links to it
   lead to its page in the source locale instead, as docs platforms show the source page
-  where a translation is missing (``render.fallback_url``). So the withheld pages are decided
+  where a translation is missing (``linkmap.fallback_url``). So the withheld pages are decided
   in the main process before any unit is checked or rendered (``decide_withheld``), from
   each page's coverage in each locale: a record made from the same page and catalog bytes
   gives it (``UnitRecord.coverage_key``), else they are read (a cold gated build parses each
@@ -122,9 +122,9 @@ def unit_fingerprint(settings: Settings, base: str, locale: str, pages: tuple[st
     pages) when one of them has a site-root or ``~/`` link, or a relative page link to no page
     of ``all_pages`` in that letter case: the links whose built form depends on which pages
     exist (their letter case), and on which ``.md`` files that are no pages do (such a link
-    keeps its ``.md``: ``render.LinkContext``); and the pages of ``withheld`` (not published
+    keeps its ``.md``: ``linkmap.LinkContext``); and the pages of ``withheld`` (not published
     in ``locale``: ``decide_withheld``) they may link to, whose links lead to the source
-    locale's page (``render.fallback_url``): a page moving across --min-coverage rebuilds the
+    locale's page (``linkmap.fallback_url``): a page moving across --min-coverage rebuilds the
     pages that link to it. ``digests`` and ``names`` memoize file digests and page names
     across calls (a page is in every locale's units)."""
     memo = digests if digests is not None else {}
@@ -188,7 +188,7 @@ class WithheldNames:
     its file name, with ``.md`` or without (``by_word``); a folder's ``index.md`` maybe by
     the folder alone (``../``), so any text may link to it (``always``); a name holding a
     ``_NAME_BREAK`` character is looked for in the whole text (``odd``). A superset of the
-    links (``render.linked_page`` finds them): a word that is no link costs a rebuild, a
+    links (``linkmap.linked_page`` finds them): a word that is no link costs a rebuild, a
     link missed would cost a stale page."""
 
     by_word: Mapping[str, tuple[str, ...]]
@@ -298,7 +298,7 @@ def decide_withheld(settings: Settings, options: BuildOptions, all_pages: frozen
                     records: Mapping[str, UnitRecord], digests: dict[Path, str]) -> dict[str, frozenset[str]]:
     """Per locale, the pages not published there under --min-coverage, decided before any
     unit renders: every unit needs them, for its links to them lead to the source locale's
-    page (``render.fallback_url``), and its fingerprint names those it may link to. A
+    page (``linkmap.fallback_url``), and its fingerprint names those it may link to. A
     page's coverage is taken from a record made from the same inputs (``coverage_key``:
     the page and its catalog, whatever else changed), else computed. All pages, not only a
     shard's: each shard job decides the same, from the pages and catalogs alone. A page

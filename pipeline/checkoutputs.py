@@ -96,7 +96,7 @@ class OutputCheck:
     def fallback_files(self, locale: str, fmt: str, present: set[str]) -> set[str]:
         """The source locale's pages that ``locale``'s pages in Markdown format ``fmt`` may
         link to instead of pages ``locale`` lacks (left out under --min-coverage: the build
-        points their links there, ``render.fallback_url``), as the locale's tree sees them
+        points their links there, ``linkmap.fallback_url``), as the locale's tree sees them
         (``../<source>/<page>``), those whose file is there. By the pages missing from the
         tree (``present``), not by the build's records: no link but such a fallback names
         those files, and a check then reads no record. Each counts as read by the locale in

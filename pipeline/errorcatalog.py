@@ -29,8 +29,9 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
+from .linkmap import LinkContext
 from .model import Document, Segment
-from .render import LinkContext, finish_html, inner_html, markdown_renderer, parse_fragment
+from .render import finish_html, inner_html, markdown_renderer, parse_fragment
 from .sanitize import sanitize_front_matter_value, sanitize_translation, url_scheme
 from .source import split_cells
 
@@ -68,10 +69,10 @@ def error_entries(documents: Sequence[Document], translations: Mapping[str, Mapp
     ``translations`` maps a page path to its msgid -> msgstr mapping (missing: untranslated).
     The default ``base_url`` is relative to ``out/catalog/<locale>/errors.json``. ``is_source``:
     ``locale`` is the source locale (every entry is complete). ``pages`` and ``non_page_md``
-    map the rows' links as in the page (``render.LinkContext``). ``withheld``: the pages not
+    map the rows' links as in the page (``linkmap.LinkContext``). ``withheld``: the pages not
     published in ``locale`` (under --min-coverage); their rows are kept (with what is
     translated of them) but their URL is the page in ``source_locale``, and every row's
-    links to them lead there, as the pages' own links do (``render.fallback_url``); the
+    links to them lead there, as the pages' own links do (``linkmap.fallback_url``); the
     other links of their rows lead to the locale's pages, as from any row.
     """
     seen: set[str] = set()

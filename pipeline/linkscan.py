@@ -777,7 +777,7 @@ def find_explicit_anchors(text: str) -> set[str]:
 def link_destinations(text: str) -> list[tuple[int, int, Link]]:
     """Each link of a page (``find_links``, in its order), with the start and end offsets in
     ``text`` of its destination as written (angle brackets and blanks around it left out):
-    what a caller rewrites to point a link elsewhere (``render.fallback_links``) and nothing
+    what a caller rewrites to point a link elsewhere (``linkmap.fallback_links``) and nothing
     else of the page. The links are those the checker scans, so it sees the links rewritten."""
     shift = len(text) - len(strip_bom(text))
     text = text[shift:]

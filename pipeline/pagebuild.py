@@ -41,7 +41,7 @@ def page_renderers(
     template runs apart, so a broken one fails only the outputs that use it. ``metadata``
     (the PO header) puts back the localization-only front-matter keys and trailer that
     ``pipeline import`` recorded (original format only). ``withheld``: the pages not
-    published in the locale, whose links lead to the source locale's (``render.fallback_url``)."""
+    published in the locale, whose links lead to the source locale's (``linkmap.fallback_url``)."""
     translated = render.apply_translations(document, translations)
     heading = "" if document.has_h1 else meta.title  # the title is the H1 of a page without one
     wanted = {fmt: path for fmt, path in output_paths(meta.locale, document.path).items() if fmt in formats}

@@ -82,7 +82,7 @@ class TargetIndex(Generic[T]):
 
     @cached_property
     def _html_forms(self) -> dict[str, list[int]]:
-        from .render import html_href  # only for HTML outputs (render imports lxml and markdown-it)
+        from .linkmap import html_href  # only for HTML outputs
 
         forms: dict[str, list[int]] = {}
         for target, positions in self._exact.items():  # each distinct target once

@@ -90,7 +90,7 @@ def attribute(hit: Hit, facts: PageFacts, locale: str, output: Location, *, html
               source_locale: str = "") -> Attribution | None:
     """Attribute ``hit`` (found at ``output`` in ``locale``'s build of ``facts``' page); see module doc.
     ``source_locale``: where the build points links to a page left out of ``locale``
-    (``render.fallback_url``); such a link is the source's link to that page."""
+    (``linkmap.fallback_url``); such a link is the source's link to that page."""
     message = hit.diagnostic.message
     built = BUILT
     index = facts.index(site_map)
@@ -128,7 +128,7 @@ def attribute(hit: Hit, facts: PageFacts, locale: str, output: Location, *, html
 
 
 def _unfallback(target: str, page: str, source_locale: str) -> str | None:
-    """A link the build pointed at the source locale's copy of a page (``render.fallback_url``:
+    """A link the build pointed at the source locale's copy of a page (``linkmap.fallback_url``:
     ``../../en-US/x/b.md#s`` from a page of ``x/``), as the source page writes it relative to
     itself in the usual form (``b.md#s``; in HTML ``b.html#s``); None for any other link."""
     prefix = "../" * (page.count("/") + 1) + source_locale + "/"

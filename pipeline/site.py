@@ -26,8 +26,9 @@ from .catalog import plural_forms
 from .config import parse_locale, po_language
 from .files import name_problem
 from .model import Document
+from .linkmap import relative_url
 from .project import index_file
-from .render import Page, html_file, relative_url
+from .render import Page, html_file
 from .sanitize import url_scheme
 
 STYLESHEET = "style.css"
@@ -215,7 +216,7 @@ def locale_outputs(env: Environment, locale: str, source_locale: str, all_locale
     published in this locale. ``all_paths``: every source page (default: ``documents``'
     paths), when ``documents`` holds only the pages with an error table; ``non_page_md``: the
     source's ``.md`` files that are no pages, which the error rows' links name as files
-    (``render.LinkContext``); ``withheld``: the pages left out of this locale under
+    (``linkmap.LinkContext``); ``withheld``: the pages left out of this locale under
     --min-coverage, which the error catalog's URLs and links name in the source locale.
     ``with_index=False``: the error catalogs only (for a broken index template).
     """

@@ -47,7 +47,7 @@ class Tools:
     glossary: frozenset[str]
     page_list: str  # build.page_list_digest(all_pages, non_page_md)
     review_parts: tuple[str, str, str]  # the settings, glossary and code parts of ``review.review_key``
-    non_page_md: frozenset[str] = frozenset()  # links name them as files (``render.LinkContext``)
+    non_page_md: frozenset[str] = frozenset()  # links name them as files (``linkmap.LinkContext``)
 
 
 def make_tools(settings: Settings, glossary: frozenset[str] | None = None) -> Tools:
@@ -293,7 +293,7 @@ def page_meta(settings: Settings, locale: str, document: Document | None, transl
     ``published``: the locales the page is published in (``build.page_locales``; by default
     every locale of the site but the pseudo-locales), which its alternates name. ``pages``
     and ``non_page_md``: the source's pages and ``.md`` files that are no pages, which its
-    links name (``render.LinkContext``)."""
+    links name (``linkmap.LinkContext``)."""
     if locale not in PSEUDO_LOCALES:
         babel_locale(locale)  # an unknown locale is an error here too
     lang, direction = site.html_lang(locale), site.text_direction(locale)

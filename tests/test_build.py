@@ -223,10 +223,10 @@ def test_links_to_a_page_left_out_of_a_locale_fall_back_to_the_source_locale(tmp
 def test_a_page_is_taken_to_link_to_every_page_its_links_name(corpus):
     """What a unit's fingerprint names of the pages left out of its locale
     (``build.linked_withheld``) is a superset of the pages its links name (as the build
-    resolves them, ``render.linked_page``): on the real corpus, no link is missed."""
+    resolves them, ``linkmap.linked_page``): on the real corpus, no link is missed."""
     from pipeline.build import names_linked, page_names, withheld_names
     from pipeline.linkscan import find_links
-    from pipeline.render import LinkContext, linked_page
+    from pipeline.linkmap import LinkContext, linked_page
 
     root = corpus / "en-us" / "InTuneDocs"
     pages = frozenset(p.relative_to(root).as_posix() for p in root.rglob("*.md"))

@@ -776,8 +776,8 @@ def test_attributing_a_pages_findings_costs_about_its_links_plus_its_findings(mo
     findings costs about twice the work (a pass over the page per finding cost four times
     as much, and 1,000 broken links took minutes). Work is counted, not timed: the
     translations looked up (each is followed by scanning its message) and the targets put
-    in their built HTML form (``render.html_href``)."""
-    from pipeline import render
+    in their built HTML form (``linkmap.html_href``)."""
+    from pipeline import linkmap
     from pipeline.catalog import Translation
     from pipeline.linkscan import Link, scan_text
     from pipeline.model import Diagnostic, Location
@@ -785,7 +785,7 @@ def test_attributing_a_pages_findings_costs_about_its_links_plus_its_findings(mo
     from pipeline.source import load_document
     from pipeline.treecheck import Hit
 
-    forms = _count_calls(monkeypatch, render, "html_href")
+    forms = _count_calls(monkeypatch, linkmap, "html_href")
     out = Location("out/html/en-US/p.html", 1, 1)
 
     def broken(target: str, occurrence: int = 0) -> Hit:
@@ -822,7 +822,7 @@ def test_checking_a_page_with_many_broken_links_costs_about_its_links(tmp_path, 
     """The same through ``pipeline check`` of built outputs (in one process): a page with
     twice the broken links costs about twice the work, counted in targets put in their built
     HTML form (each finding in HTML once compared its target with every link of its page)."""
-    from pipeline import render
+    from pipeline import linkmap
 
     projects = {}
     for n in (15, 30):
@@ -832,7 +832,7 @@ def test_checking_a_page_with_many_broken_links_costs_about_its_links(tmp_path, 
             '[tool.pipeline]\nsource_locale = "en-US"\ntarget_locales = ["de-DE"]\n', encoding="utf-8")
         (project / "source" / "p.md").write_text("# P\n\n" + "[a](b.md) " * n + "\n", encoding="utf-8")
         build(project, capsys)
-    forms = _count_calls(monkeypatch, render, "html_href")  # the build uses it too
+    forms = _count_calls(monkeypatch, linkmap, "html_href")  # the build uses it too
 
     def work(n: int) -> int:
         started = forms[0]

@@ -22,10 +22,11 @@ import lxml.html
 import polib
 import pytest
 
-from pipeline import render, site
+from pipeline import linkmap, render, site
 from pipeline.cli import main
 from pipeline.config import load_settings
-from pipeline.render import LinkContext, finish_html, html_href, render_html_body
+from pipeline.linkmap import LinkContext, html_href
+from pipeline.render import finish_html, render_html_body
 from pipeline.sanitize import url_scheme
 from pipeline.source import load_document
 
@@ -468,9 +469,9 @@ def test_a_page_whose_name_holds_a_colon_is_not_linked_as_a_url_scheme() -> None
                        title="C", description="", coverage=100.0)
     index = site.index_page("de-DE", "fr-FR", [page], ["fr-FR", "de-DE"])
     assert [e.href for e in index.entries] == ["./ab:c.html"]
-    context = render.LinkContext("other.md", (), frozenset({"ab:c.md", "other.md"}))
-    assert render._map_url("~/ab:c.md#top", context, page=True) == "./ab:c.html#top"
-    assert render._map_url("~/x/ab:c.md", context, page=True) == "x/ab:c.html"
+    context = linkmap.LinkContext("other.md", (), frozenset({"ab:c.md", "other.md"}))
+    assert linkmap.map_url("~/ab:c.md#top", context, page=True) == "./ab:c.html#top"
+    assert linkmap.map_url("~/x/ab:c.md", context, page=True) == "x/ab:c.html"
 
 
 def test_an_index_with_no_published_page_claims_no_coverage() -> None:

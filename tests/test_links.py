@@ -118,7 +118,7 @@ def test_link_destinations_are_the_links_with_the_place_of_their_destination():
 
 
 def test_link_destinations_of_every_corpus_page_are_where_their_targets_are_written():
-    """What ``render.fallback_links`` rewrites: exactly each link's destination as written."""
+    """What ``linkmap.fallback_links`` rewrites: exactly each link's destination as written."""
     pages = sorted((require_shared() / "corpus" / "intune-2016").rglob("*.md"))
     assert len(pages) > 1000
     count = 0

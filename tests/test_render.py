@@ -11,8 +11,8 @@ import yaml
 
 from pipeline import catalog
 from pipeline.cli import main
-from pipeline.render import (LinkContext, apply_translations, fallback_links, fallback_url, linked_page,
-                             normalize_comments, render_html_body, yaml_scalar)
+from pipeline.linkmap import LinkContext, fallback_links, fallback_url, linked_page
+from pipeline.render import apply_translations, normalize_comments, render_html_body, yaml_scalar
 from pipeline.source import load_document
 
 from .conftest import SEED_NAME
