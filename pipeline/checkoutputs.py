@@ -31,6 +31,7 @@ from .outputtree import OutputTree
 from .provenance import BUILT, Attribution, attribute
 from .reports import Finding
 from .treecheck import Hit, check_tree
+from .urls import split_url
 
 NOT_BUILT = "check.not-built"
 OUTPUT_FORMATS = ("frontmatter", "markdown", "html")
@@ -295,8 +296,7 @@ class OutputCheck:
 
 def _html_as_page(target: str) -> str:
     """``x.html#a`` -> ``x.md#a``: built HTML pages as the ``.md`` pages of the HTML site."""
-    cut = min((i for i in (target.find("#"), target.find("?")) if i != -1), default=len(target))
-    path = target[:cut]
+    path, rest = split_url(target)
     if path.lower().endswith(".html"):
-        return path[:-5] + ".md" + target[cut:]
+        return path[:-5] + ".md" + rest
     return target

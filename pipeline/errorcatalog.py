@@ -33,6 +33,7 @@ from .linkmap import LinkContext
 from .model import Document, Segment
 from .render import finish_html, inner_html, markdown_renderer, parse_fragment
 from .sanitize import sanitize_front_matter_value, sanitize_translation, url_scheme
+from .urls import split_url
 from .source import split_cells
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
@@ -189,9 +190,8 @@ def join_url(base: str, value: str) -> str:
     page = base.split("#", 1)[0]
     if value.startswith(("#", "?")):
         return page.split("?", 1)[0] + value if value.startswith("?") else page + value
-    cut = min((i for i in (value.find("#"), value.find("?")) if i != -1), default=len(value))
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(page), value[:cut]))
-    return joined + value[cut:]
+    path, rest = split_url(value)
+    return posixpath.normpath(posixpath.join(posixpath.dirname(page), path)) + rest
 
 
 def html_to_text(html: str) -> str:

@@ -22,6 +22,7 @@ from urllib.parse import quote, unquote
 
 from .project import has_page, page_stem
 from .sanitize import url_scheme
+from .urls import split_url
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,15 @@ class LinkContext:
     source_locale: str = ""
 
 
+def _posix(path: str) -> str:
+    """A link's path with ``/`` for Windows separators (DocFX accepts them; markdown-it has
+    percent-encoded them already)."""
+    return _SEPARATOR.sub("/", path)
+
+
+_SEPARATOR = re.compile(r"\\|%5[Cc]")
+
+
 def linked_page(url: str, context: LinkContext) -> str | None:
     """The source page (as ``context.pages`` spells it) that a link of ``context.page_path``
     names, as the build resolves page links (``map_url``), letter case ignored: a relative
@@ -50,8 +60,7 @@ def linked_page(url: str, context: LinkContext) -> str | None:
     stripped = url.strip()
     if not stripped or stripped.startswith(("#", "//")) or url_scheme(stripped):
         return None
-    cut = min((i for i in (stripped.find("#"), stripped.find("?")) if i != -1), default=len(stripped))
-    path = unquote(re.sub(r"\\|%5[Cc]", "/", stripped[:cut]))
+    path = unquote(_posix(split_url(stripped)[0]))
     if path.startswith("~/"):
         target = posixpath.normpath(path[2:])
         return None if _names_non_page_md(target, context.non_page_md) == "exact" else _page_at(target, context.pages)
@@ -104,10 +113,8 @@ def fallback_url(url: str, context: LinkContext, fmt: str) -> str | None:
     page = linked_page(url, context)
     if page is None or page not in context.withheld:
         return None
-    stripped = url.strip()
-    cut = min((i for i in (stripped.find("#"), stripped.find("?")) if i != -1), default=len(stripped))
     built = _URL_UNSAFE.sub(lambda m: quote(m.group(0)), page[:-3] + ".html" if fmt == "html" else page)
-    return "../" * (context.page_path.count("/") + 1) + f"{context.source_locale}/{built}" + stripped[cut:]
+    return "../" * (context.page_path.count("/") + 1) + f"{context.source_locale}/{built}" + split_url(url.strip())[1]
 
 
 # What a page's name may hold that a link destination cannot carry as it is: a space or a
@@ -167,9 +174,8 @@ def map_url(url: str, context: LinkContext, page: bool) -> str:
     stripped = url.strip()
     if not stripped or stripped.startswith(("#", "//")) or url_scheme(stripped):
         return url
-    cut = min((i for i in (stripped.find("#"), stripped.find("?")) if i != -1), default=len(stripped))
-    # DocFX accepts Windows separators; markdown-it has percent-encoded them already
-    path, rest = re.sub(r"\\|%5[Cc]", "/", stripped[:cut]), stripped[cut:]
+    path, rest = split_url(stripped)
+    path = _posix(path)
     page_dir = posixpath.dirname(context.page_path)
     if path.startswith("~/"):
         target = _site_path(posixpath.normpath(path[2:]), context, page)

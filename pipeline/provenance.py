@@ -36,6 +36,7 @@ from .linkscan import Link, PageScan
 from .model import Document, Location
 from .pageindex import PageIndex, SiteMap, malformed_key
 from .treecheck import Hit
+from .urls import split_url
 
 if TYPE_CHECKING:
     from .catalog import Translation
@@ -134,9 +135,8 @@ def _unfallback(target: str, page: str, source_locale: str) -> str | None:
     prefix = "../" * (page.count("/") + 1) + source_locale + "/"
     if not target.startswith(prefix):
         return None
-    rest = target[len(prefix):]
-    cut = min((i for i in (rest.find("#"), rest.find("?")) if i != -1), default=len(rest))
-    return posixpath.relpath(rest[:cut], posixpath.dirname(page) or ".") + rest[cut:]
+    path, after = split_url(target[len(prefix):])
+    return posixpath.relpath(path, posixpath.dirname(page) or ".") + after
 
 
 def _translated_heading(facts: PageFacts, link: Link, locale: str, built: str, message: str, site_map: SiteMap,

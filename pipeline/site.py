@@ -30,6 +30,7 @@ from .linkmap import relative_url
 from .project import index_file
 from .render import Page, html_file
 from .sanitize import url_scheme
+from .urls import split_url
 
 STYLESHEET = "style.css"
 INDEX_TEMPLATE = "index.html.j2"
@@ -180,7 +181,7 @@ def local_files(page_html: str, page_path: str) -> tuple[str, ...]:
         _add_local(found, element.get(attribute), page_dir)
     for element in root.iter("a"):
         href = element.get("href") or ""
-        path = href.split("#", 1)[0].split("?", 1)[0]
+        path = split_url(href)[0]
         if path and not path.lower().endswith((".html", "/")) and posixpath.splitext(path)[1]:
             _add_local(found, href, page_dir)
     return tuple(sorted(found))
@@ -189,7 +190,7 @@ def local_files(page_html: str, page_path: str) -> tuple[str, ...]:
 def _add_local(found: set[str], url: str | None, page_dir: str) -> None:
     if not url or url.startswith(("/", "#", "//")) or url_scheme(url):
         return
-    path = unquote(url.split("#", 1)[0].split("?", 1)[0])  # the file's name: a browser asks for 'my pic.png'
+    path = unquote(split_url(url)[0])  # the file's name: a browser asks for 'my pic.png'
     resolved = posixpath.normpath(posixpath.join(page_dir, path))
     if resolved and resolved != "." and not resolved.startswith("../") and resolved != ".." \
             and name_problem(resolved) is None:  # '%00' or '%0A' names no file of ours
