@@ -96,7 +96,9 @@ class Workshop:
         self.assets: dict[str, tuple[str, ...]] = {}
         self.withheld: Mapping[str, frozenset[str]] = {}  # locale -> pages not published there (``build_chunk``)
         self.names = LinkNames()  # ``build.linked_withheld``'s memo
-        self.coverage_digests: dict[Path, str] = {}  # ``build.coverage_key``'s memo
+        # file digests for ``build.coverage_key`` and ``build.unit_fingerprint``: each page and
+        # catalog read once a worker, as the main process reads them once a run
+        self.digests: dict[Path, str] = {}
         self.coverage_base = coverage_base(settings)
 
     def document(self, page: str) -> Document | None:
@@ -231,9 +233,9 @@ def _build_unit(shop: Workshop, base: str, locale: str, document: Document,
     settings = shop.settings
     translations, stats = shop.translations(locale, document, result.diagnostics)
     withheld = shop.withheld.get(locale, frozenset())
-    covered = coverage_key(settings, shop.coverage_base, locale, document.path, shop.coverage_digests, shop.all_pages)
+    covered = coverage_key(settings, shop.coverage_base, locale, document.path, shop.digests, shop.all_pages)
     if document.path in withheld:
-        fingerprint = unit_fingerprint(settings, base, locale, (document.path,), page_list=shop.page_list,
+        fingerprint = unit_fingerprint(settings, base, locale, (document.path,), shop.digests, page_list=shop.page_list,
                                        all_pages=shop.all_pages, withheld=withheld, names=shop.names)
         result.records[locale] = UnitRecord(fingerprint, (), (), stats.as_tuple(), skipped=True,
                                             **shop.recorded_review(locale, document), coverage_key=covered)
@@ -260,7 +262,8 @@ def _build_unit(shop: Workshop, base: str, locale: str, document: Document,
     if failed:  # those outputs keep their previous text (``build.with_other_outputs``); the unit is built again next time
         result.failed[locale] = failed
     result.records[locale] = UnitRecord(
-        "" if failed else unit_fingerprint(settings, base, locale, (document.path, *included), page_list=shop.page_list,
+        "" if failed else unit_fingerprint(settings, base, locale, (document.path, *included), shop.digests,
+                                           page_list=shop.page_list,
                                            all_pages=shop.all_pages, withheld=withheld, names=shop.names),
         tuple(rendered), included,
         stats.as_tuple(), title=meta.title, assets=shop.assets.get(document.path, ()),
