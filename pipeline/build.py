@@ -52,7 +52,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .cache import (BuildCache, UnitRecord, build_records, bytes_digest, code_digest, digest, file_digest, load_cache,
-                    merged_units, tree_digest)
+                    merged_units, tree_digest, withheld_pages)
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
 from .files import case_variant, inside, nothing_at, read_bytes, remove_file, under
@@ -679,6 +679,7 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
         kept.add(f"html/{site.STYLESHEET}")
     asset_bytes: dict[str, bytes | None] = {}
     listings: dict[str, dict[str, list[str]]] = {}
+    left_out = withheld_pages(units)  # per locale, the pages not published there (under --min-coverage)
     for locale in settings.all_locales:
         read = {d.path: _site_translations(shop, locale, d) for d in documents}
         translations = {path: found or {} for path, found in read.items()}
@@ -686,11 +687,8 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
         metas: list[render.Page] = []
         assets: set[str] = set()
         total = Stats()
-        withheld: set[str] = set()
         for page in pages:
             record = units.get(BuildCache.key(locale, page))
-            if record is not None and record.skipped:
-                withheld.add(page)
             if record is None or not (record.outputs or record.behind):
                 continue  # not published: failed, or under --min-coverage
             stats = Stats(*record.stats)
@@ -701,7 +699,7 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
         arguments = (shop.env, locale, settings.source_locale, settings.published_locales, documents, translations, metas,
                      settings.project)
         options = dict(coverage=total.coverage, site_map=settings.site_map, all_paths=pages,
-                       non_page_md=shop.non_page_md, withheld=frozenset(withheld))
+                       non_page_md=shop.non_page_md, withheld=left_out.get(locale, frozenset()))
         try:
             with located_template_errors(settings):
                 made = site.locale_outputs(*arguments, **options)
