@@ -70,7 +70,10 @@ class _LinePattern:
         return self.pick(text).finditer(text)
 
 
-_ALERT_LINE = _LinePattern(rf"^(?P<lead>[ \t]*>[ \t]?)\[!(?P<kind>{ALERT_KIND})\][ \t]*(?=\r?$)",
+# an alert marker at the start of a quote's text, alone on its line or before the alert's
+# text (``> [!NOTE] Do you...``); up to three more columns of indentation under the ``>``
+# (four would make code of it); ``end`` is set (empty) when nothing follows on the line
+_ALERT_LINE = _LinePattern(rf"^(?P<lead>[ \t]*>[ \t]?[ \t]{{0,3}})\[!(?P<kind>{ALERT_KIND})\][ \t]*(?P<end>(?=\r?$))?",
                            re.IGNORECASE)
 _DIV_LINE = _LinePattern(r"^[ \t]*>?[ \t]*\[!div[^\]]*\][ \t]*(\r\n|\n|\r)?", re.IGNORECASE)
 # a quoted [!div] line whose next line continues the quote's paragraph lazily (no '>', and
@@ -329,6 +332,22 @@ def alert_label(kind: str, locale: str) -> str:
     return labels.get(kind.upper(), kind.capitalize())
 
 
+# A label back to its kind, in any language ("Attention" is French CAUTION, no other kind)
+_ALERT_KINDS = {label: kind for labels in ALERT_LABELS.values() for kind, label in labels.items()}
+
+
+def _alert_kind(tokens: list, index: int) -> str | None:
+    """The kind of the alert a ``blockquote_open`` token at ``index`` opens: a quote whose
+    text starts with a bold alert label (``portable_markdown`` writes the marker so; an
+    author's ``> **Note**`` is the same alert to a reader), else None."""
+    if index + 2 >= len(tokens) or tokens[index + 1].type != "paragraph_open":
+        return None
+    children = [child for child in tokens[index + 2].children or () if child.type != "text" or child.content]
+    if len(children) < 3 or children[0].type != "strong_open" or children[2].type != "strong_close":
+        return None
+    return _ALERT_KINDS.get(children[1].content) if children[1].type == "text" else None
+
+
 def _outside_code(pattern: _LinePattern, body: str, replace: Callable[[re.Match[str]], str]) -> str:
     """``pattern.sub(replace, body)`` but for matches whose ``[!`` lies in code or a comment
     (``linkscan.mask_text`` blanks those), which stay as written."""
@@ -358,7 +377,8 @@ def portable_markdown(body: str, title: str, include: Callable[[str], str | None
         body = _outside_code(_DIV_BEFORE_LAZY_LINE, body, lambda m: m.group("lead"))
         body = _outside_code(_DIV_LINE, body, lambda m: "")
         body = _outside_code(_ALERT_LINE, body,
-                             lambda m: f"{m.group('lead')}**{alert_label(m.group('kind'), locale)}**")
+                             lambda m: f"{m.group('lead')}**{alert_label(m.group('kind'), locale)}**"
+                                       + ("" if m.group("end") is not None else " "))
 
     def inline(match: re.Match[str]) -> str:
         content = include(match.group("path"))
@@ -446,7 +466,9 @@ def render_html_body(markdown_text: str, error_codes: tuple[str, ...], *, page_p
     tokens = md.parse(normalize_comments(markdown_text))
     codes = set(error_codes)
     for index, token in enumerate(tokens):
-        if token.type == "th_open":
+        if token.type == "blockquote_open" and (kind := _alert_kind(tokens, index)):
+            token.attrSet("class", f"alert alert-{kind.lower()}")
+        elif token.type == "th_open":
             token.attrSet("scope", "col")
         elif token.type == "tr_open" and index + 3 < len(tokens) and tokens[index + 1].type == "td_open":
             first = tokens[index + 2].content.strip()

@@ -34,6 +34,9 @@ _FENCE = re.compile(r"---[ \t]*(\r\n|\n|\r)")
 _CLOSE = re.compile(r"(?<![^\r\n])(---|\.\.\.)[ \t]*(\r\n|\n|\r|$)")
 KEY_LINE = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_.\-]*)[ \t]*:(?=[ \t]|$)[ \t]*(.*?)[ \t]*$")  # a top-level `key: value` line
 _ALERT = re.compile(rf"^\[!({ALERT_KIND}|div[^\]]*)\][ \t]*$", re.IGNORECASE)
+# an alert marker with the alert's text after it on its line (``> [!NOTE] Do you...``, as
+# DocFX's note rule reads it): the marker stays out of the msgid, as on a line of its own
+_ALERT_BEFORE_TEXT = re.compile(rf"^\[!(?:{ALERT_KIND})\][ \t]*(?=\S)", re.IGNORECASE)
 _INCLUDE_ONLY = re.compile(r"^\[!INCLUDE\s*\[[^\]]*\]\([^)]*\)\]$", re.IGNORECASE)
 _BREAKS = re.compile(r"<br\s*/?>\s*<br\s*/?>", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"(`+).*?\1", re.DOTALL)
@@ -459,6 +462,8 @@ def _inline_segment(
         content_lines, row = content_lines[1:], row + 1
         if content_lines:
             content_lines[0] = content_lines[0].lstrip(" \t")
+    elif marker := _ALERT_BEFORE_TEXT.match(content_lines[0]):
+        content_lines[0] = content_lines[0][marker.end():]
     if row + len(content_lines) > len(lines):
         return None
     content_lines[1:] = [_without_tab_padding(lines[row + i][1], line)

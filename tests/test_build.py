@@ -1099,3 +1099,44 @@ def test_an_unreadable_catalog_of_a_withheld_page_does_not_kill_the_links_to_it(
     os.symlink("nowhere.po", po)
     assert main(["-C", str(project), "build", *gate]) == 1
     assert (project / "out/markdown/de-DE/a.md").read_bytes() == before   # now links b.md (not built)
+
+
+# Alerts the corpus writes with their text on the marker's line, or with the marker indented
+# under the '>': DocFX's note rule took the marker at the start of the quote's text; we showed
+# "[!NOTE] Do you want..." as text (found by a visual audit of the HTML)
+ALERTS_WITH_TEXT = [
+    ("Understand/common-ways-to-use-intune.md", "NOTE", "Do you want to know how Microsoft IT uses Intune"),
+    ("Understand/microsoft-intune-service-description.md", "NOTE", "You can monitor Intune service health"),
+    ("DeployUse/vpn-connections-in-microsoft-intune.md", "IMPORTANT", "Before you can use VPN profiles"),
+    ("DeployUse/deploy-and-monitor-a-device-compliance-policy-in-microsoft-intune.md", "IMPORTANT",
+     "If you have not deployed a compliance policy"),
+    ("DeployUse/Configure-certificate-infrastructure-for-scep.md", "IMPORTANT", "For Application Policies"),
+]
+
+
+def test_an_alert_with_its_text_on_the_marker_line_or_an_indented_marker_is_an_alert(tmp_path, corpus):
+    project = tmp_path / "site"
+    for page, _, _ in ALERTS_WITH_TEXT:
+        target = project / "source" / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(corpus / "en-us" / "InTuneDocs" / page, target)
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "extract"]) == 0
+    assert main(["-C", str(project), "build"]) == 0
+    labels = {"NOTE": ("Note", "Remarque"), "IMPORTANT": ("Important", "Important")}
+    for page, kind, text in ALERTS_WITH_TEXT:
+        name = page[:-3]
+        pot = (project / "locales" / "pot" / (name + ".pot")).read_text(encoding="utf-8")
+        msgids = [entry.msgid for entry in catalog.read_catalog(pot.encode("utf-8"), "x.pot")]
+        assert any(m.startswith(text) for m in msgids), (page, "the marker stays out of the msgid")
+        assert not any("[!" + kind in m for m in msgids), page
+        for locale, label in zip(("en-US", "fr-FR"), labels[kind]):
+            markdown = (project / "out" / "markdown" / locale / page).read_text(encoding="utf-8")
+            assert f"[!{kind}]" not in markdown, (page, locale)
+            html = lxml.html.fromstring((project / "out" / "html" / locale / (name + ".html")).read_bytes())
+            quotes = [q for q in html.iter("blockquote") if text in q.text_content()]
+            assert len(quotes) == 1, (page, locale)
+            assert f"alert-{kind.lower()}" in quotes[0].get("class", "").split(), (page, locale)
+            assert quotes[0].text_content().strip().startswith(label), (page, locale)
+        original = (project / "out" / "frontmatter" / "en-US" / page).read_bytes()
+        assert original == (project / "source" / page).read_bytes()  # the original format keeps DocFX syntax

@@ -43,12 +43,15 @@ LOCALES = {"fr-FR": "fr-fr", "de-DE": "de-de", "ja-JP": "ja-jp"}
 
 PINNED = {  # pages, then segments by verdict, then pages by comparison with the real page
     "fr-FR": {"pages": 414, "aligned": 14095, "fuzzy": 17, "empty": 35, "identical": 107,
-              "identical_with_metadata": 130, "normalized": 132, "same_content": 318, "same_segments": 364},
+              "identical_with_metadata": 130, "normalized": 132, "same_content": 318, "same_segments": 369},
     "de-DE": {"pages": 414, "aligned": 14078, "fuzzy": 26, "empty": 46, "identical": 107,
-              "identical_with_metadata": 117, "normalized": 119, "same_content": 316, "same_segments": 360},
+              "identical_with_metadata": 117, "normalized": 119, "same_content": 316, "same_segments": 361},
     "ja-JP": {"pages": 412, "aligned": 13287, "fuzzy": 204, "empty": 636, "identical": 109,
-              "identical_with_metadata": 119, "normalized": 121, "same_content": 264, "same_segments": 293},
+              "identical_with_metadata": 119, "normalized": 121, "same_content": 264, "same_segments": 294},
 }  # (ja-JP's previous-intune-releases.md has a '[!div]' link text: its source text is used, qa.docfx)
+# (same_segments rose by 5, 1 and 1 on 2026-11-27 when a '> [!NOTE] text' marker left the
+# msgid, as a marker on a line of its own always did: the space after the marker, which the
+# built and the real pages write differently, is no longer part of a segment's text)
 
 _EOL = re.compile(r"\r\n|\r")
 _PAGE_LINE = re.compile(r"^import: (\S+): (\S+): (\d+) aligned, (\d+) fuzzy, (\d+) empty, (\d+) kept$")
