@@ -15,6 +15,7 @@ import builtins
 import os
 import shutil
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -288,3 +289,20 @@ def test_a_link_in_out_is_replaced_and_its_target_left_alone(tmp_path, sample_pr
     assert _run(sample_project, "build") == 0
     assert not html.is_symlink() and html.read_bytes() == built and elsewhere.read_bytes() == b"not ours\n"
 
+
+def test_the_temporary_file_a_killed_run_left_beside_a_linked_catalog_is_removed(tmp_path, sample_project):
+    """``write_atomic``'s ``.<name>.<pid>.tmp`` goes beside the link's target now: the sweep
+    after a killed run looks there too, and into linked locale folders."""
+    assert _run(sample_project, "all") == 0
+    shared = tmp_path / "shared"
+    target = _link_out(sample_project, DE_PO, shared)
+    folder = _link_out(sample_project, "locales/en-US", tmp_path / "shared-folder")
+    dead = subprocess.Popen(["true"])  # a process id that is gone
+    dead.wait()
+    leftovers = [target.parent / f".{target.name}.{dead.pid}.tmp", folder / f".{STEM}.po.{dead.pid}.tmp"]
+    live = target.parent / f".{target.name}.1.tmp"  # pid 1: a run still going
+    for path in [*leftovers, live]:
+        path.write_bytes(b"half a catalog")
+    (sample_project / "out/.cache/running").write_text(str(dead.pid), encoding="ascii")
+    assert _run(sample_project, "update") == 0
+    assert [p for p in leftovers if p.exists()] == [] and live.exists()
