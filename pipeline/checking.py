@@ -225,6 +225,8 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         self._inputs: dict[tuple[str, bool, str], str] = {}  # ``_locale_inputs``
         self._review_key: tuple[str, str, str] | None = None  # the settings, glossary and code parts
         self._known_reviews: dict[tuple[str, str], tuple | None] = {}  # ``_known_review``'s, per (locale, page)
+        self._catalog_errors: dict[tuple[str, str], Diagnostic | None] = {}  # ``catalog_error``'s, per (locale, page)
+        self._catalog_errors_reported: set[tuple[str, str]] = set()  # (locale, page) whose error is in the findings
         self._reuse = True  # stored results may be used (not with --verbose or an inventory)
         self._facts: dict[tuple[str, str], PageFacts | None] = {}
         self._source_hits: dict[str, tuple[Hit, ...]] = {}
