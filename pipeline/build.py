@@ -722,7 +722,7 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
             if asset_bytes[asset] is not None:
                 outputs[f"html/{locale}/{asset}"] = asset_bytes[asset]
     for relative, content in outputs.items():
-        outcome.write(settings, inside(settings.out, relative), content)
+        outcome.write(settings, inside(settings.out, relative), content, output=True)
     return set(outputs), kept
 
 

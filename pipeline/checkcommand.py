@@ -245,10 +245,10 @@ def _moved(record: dict, scans: dict, rescanned: dict) -> tuple[str, dict | None
 
 def _replay(output: str | None, report: str, summary: str, status: int) -> int:
     if output:
-        from .files import write_atomic, write_error
+        from .files import write_error, write_through
 
         try:
-            write_atomic(output, report)
+            write_through(output, report)
         except OSError as exc:  # as a run that checks says it (``checking.run_check``)
             print(write_error(output, exc).diagnostic.format(), file=sys.stderr)
             return 2

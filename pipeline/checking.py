@@ -69,7 +69,8 @@ from .checkreview import CatalogReview
 from .checkstore import decode_hit, encode_hit
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
-from .files import Unlisted, is_page, list_files, nothing_at, read_bytes, read_optional, write_atomic, write_error
+from .files import (Unlisted, is_page, list_files, nothing_at, read_bytes, read_optional, write_error,
+                    write_through)
 from .cache import UnitRecord, build_records, merged_units
 from .linkcache import ScanCache, digest_text, load_scan_cache
 from .links import Anchors, LinkResult, build_site, resolve_link
@@ -134,13 +135,17 @@ def run_check(settings: Settings, args: argparse.Namespace,
         pass  # a read-only out/ only costs speed
     if args.update_baseline:
         target = options.baseline or settings.root / DEFAULT_BASELINE
-        write_atomic(target, format_baseline(findings))
+        try:
+            write_through(target, format_baseline(findings))
+        except OSError as exc:  # as for the report (-o), below
+            print(write_error(settings.display(target), exc).diagnostic.format(), file=sys.stderr)
+            return 2
         print(f"pipeline check: wrote {settings.display(target)} ({len(findings)} findings)", file=sys.stderr)
         return 0
     report = format_report(args.format, findings, checked, args.strict, report_prefix(settings))
     if args.output:
         try:
-            write_atomic(Path(args.output), report)
+            write_through(Path(args.output), report)
         except OSError as exc:  # named as given, not as the temporary file the write failed on
             print(write_error(args.output, exc).diagnostic.format(), file=sys.stderr)
             return 2
@@ -220,6 +225,8 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         self._inputs: dict[tuple[str, bool, str], str] = {}  # ``_locale_inputs``
         self._review_key: tuple[str, str, str] | None = None  # the settings, glossary and code parts
         self._known_reviews: dict[tuple[str, str], tuple | None] = {}  # ``_known_review``'s, per (locale, page)
+        self._catalog_errors: dict[tuple[str, str], Diagnostic | None] = {}  # ``catalog_error``'s, per (locale, page)
+        self._catalog_errors_reported: set[tuple[str, str]] = set()  # (locale, page) whose error is in the findings
         self._reuse = True  # stored results may be used (not with --verbose or an inventory)
         self._facts: dict[tuple[str, str], PageFacts | None] = {}
         self._source_hits: dict[str, tuple[Hit, ...]] = {}

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from .config import Settings, configured_locale
 from .errors import PipelineError, error
-from .files import decode_text, is_page, under
+from .files import decode_text, is_page, resolved, under
 from .links import REDIRECTION_FILE, load_redirects, parse_site_map
 from .reports import parse_baseline
 
@@ -63,7 +63,7 @@ def check_options(settings: Settings, args: argparse.Namespace) -> CheckOptions:
             message, line, column = _what_went_wrong(exc)
             raise usage_error(settings.display(redirects_file), f"cannot read the redirection file: {message}",
                          "config.redirects", line, column) from None
-    baseline = Path(args.baseline).resolve() if args.baseline else settings.baseline
+    baseline = resolved(Path(args.baseline), keep_name=True) if args.baseline else settings.baseline
     pages, locales_of_page = selected_pages(settings, args.files)
     return CheckOptions(site_map, redirects, baseline, pages, locales_of_page)
 

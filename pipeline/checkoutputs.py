@@ -12,8 +12,11 @@ Each format is checked as a tree: the front-matter format and portable Markdown 
 trees, HTML parsed with lxml (``pipeline.htmllinks``) and presented as ``.md`` pages. A locale
 with no output at all is an error [check.not-built]; a page it lacks is a warning, unless the
 last build left it out under ``--min-coverage`` (``withheld``): links to it then lead to the
-source locale's page (``fallback_files``). A built page's problem is traced back to the source
-or to a PO entry (``pipeline.provenance``, ``_attribution``).
+source locale's page (``fallback_files``). Nor is a page reported missing that a build would
+fail again: its source cannot be parsed, or its PO file in the locale (or that of a page it
+includes) cannot be read (``_blocking_catalogs``); that error, reported once, says why, where
+"run 'pipeline build'" sent the user to the build that had just failed. A built page's problem
+is traced back to the source or to a PO entry (``pipeline.provenance``, ``_attribution``).
 """
 
 from __future__ import annotations
@@ -43,10 +46,12 @@ class OutputCheck:
     ``assets``, ``source_anchors``, ``findings``, ``checked``, ``_contents``, ``_digests``,
     ``_reuse``, ``_document_errors``, ``_site_map`` and ``display``, ``selected``,
     ``document``, ``facts``, ``built_units``, ``config_key``, ``_note``, ``_source_inputs``,
-    ``_file_digest``; it opens ``_deps`` for the built page in hand (``facts`` and ``_note``
-    fill it). Its own state there is ``built_markdown``, ``built_html``, ``_merged``,
-    ``_read_ids``, ``_html_files``, ``_withheld``, ``_foreign_reads`` and ``_withheld_asked``
-    (the last two per locale: ``checklocales`` stores them with its result)."""
+    ``_file_digest``, ``source_scan``, ``_include_paths``, ``catalog_locales``,
+    ``catalog_error``, ``report_catalog_error``; it opens ``_deps`` for the built page in
+    hand (``facts`` and ``_note`` fill it). Its own state there is ``built_markdown``,
+    ``built_html``, ``_merged``, ``_read_ids``, ``_html_files``, ``_withheld``,
+    ``_foreign_reads`` and ``_withheld_asked`` (the last two per locale: ``checklocales``
+    stores them with its result)."""
 
     def withheld(self, locale: str) -> frozenset[str]:
         """The pages the last build left out of ``locale`` under ``--min-coverage`` (its
@@ -62,6 +67,8 @@ class OutputCheck:
         missing = [fmt for fmt in OUTPUT_FORMATS if not (out / fmt / locale).is_dir()]
         if missing and self.withheld(locale):
             missing = []  # built, with pages left out: a folder no page was written to is not made
+        if missing and self._none_buildable(locale):
+            missing = []  # each page's error says why no page was written there (``_missing_outputs``)
         if len(missing) == len(OUTPUT_FORMATS):
             where = self.display(out / missing[0] / locale)
             self.findings.append(Finding(Diagnostic(
@@ -82,17 +89,39 @@ class OutputCheck:
 
     def _missing_outputs(self, locale: str, fmt: str, present: set[str], name: Callable[[str], str]) -> None:
         """A warning for each page not built in ``locale``, but a page that cannot be built:
-        the error that says why (broken front matter, bytes not UTF-8) is reported once, not
-        once more per locale and format."""
+        the error that says why (broken front matter, bytes not UTF-8, a PO file that cannot
+        be read) is reported once, not once more per locale and format."""
         for page in self.source_pages:
             if self.selected(page, locale) and name(page) not in present and page not in self.withheld(locale) \
                     and self.document(page) is not None:
+                blocking = self._blocking_catalogs(locale, page)
+                if blocking:  # a build would fail it again: the catalog's error is the finding
+                    for catalog_page in blocking:
+                        self.report_catalog_error(locale, catalog_page)
+                    continue
                 where = self.display(self.settings.source / page)
                 built = self.display(self.settings.out / fmt / locale / name(page))
                 self.findings.append(Finding(Diagnostic(
                     Location(where, 1, 1), "warning",
                     f"not built for {locale} ({built} is missing: below --min-coverage, or run 'pipeline build')",
                     NOT_BUILT), built))
+
+    def _blocking_catalogs(self, locale: str, page: str) -> list[str]:
+        """The pages whose PO file in ``locale`` cannot be read (``catalog_error``), of the
+        page and the pages it includes: the build reads each (``units.Workshop``) and fails
+        the page's unit there for any of them, as a build run again would."""
+        if locale not in self.catalog_locales():
+            return []
+        scan = self.source_scan(page)
+        pages = dict.fromkeys([page, *(self._include_paths(page, scan) if scan is not None else ())])
+        return [each for each in pages if self.catalog_error(locale, each) is not None]
+
+    def _none_buildable(self, locale: str) -> bool:
+        """Whether no page could be built in ``locale`` (there are pages): each one's source
+        cannot be parsed or ``_blocking_catalogs`` holds it back, so no output folder of the
+        locale is made but its HTML index's."""
+        return bool(self.source_pages) and all(
+            self.document(page) is None or self._blocking_catalogs(locale, page) for page in self.source_pages)
 
     def fallback_files(self, locale: str, fmt: str, present: set[str]) -> set[str]:
         """The source locale's pages that ``locale``'s pages in Markdown format ``fmt`` may

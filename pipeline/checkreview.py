@@ -30,8 +30,8 @@ class CatalogReview:
     ``settings``, ``cache``, ``source_pages``, ``findings``, ``checked``, ``_digests``,
     ``_shown``, ``_reuse`` and ``display``, ``selected``, ``facts``, ``catalog_locales``,
     ``built_units``, ``_file_digest``, ``_glossary_digest``; its own state there is
-    ``_reviews_reported``, ``_known_reviews``, ``_review_key`` and ``_glossary`` (set in
-    ``_Run.__init__``)."""
+    ``_reviews_reported``, ``_known_reviews``, ``_review_key``, ``_glossary``,
+    ``_catalog_errors`` and ``_catalog_errors_reported`` (set in ``_Run.__init__``)."""
 
     def check_catalogs(self, locale: str) -> None:
         """Each page's PO file of ``locale``: its review is reused while the PO file, the
@@ -41,6 +41,41 @@ class CatalogReview:
             for page in self.source_pages:
                 if self.selected(page, locale) and not self._stored_review(locale, page):
                     self.facts(locale, page)
+
+    def catalog_error(self, locale: str, page: str) -> Diagnostic | None:
+        """The located error that keeps the page's PO file in ``locale`` from being read (a
+        ``po.*`` syntax error, ``io.read``, bytes not in its charset): the build fails the page
+        there for it, and for it the pages that include the page (``units.Workshop``). None
+        when the file reads, or is not there. Known from its review, else read here."""
+        key = (locale, page)
+        if key not in self._catalog_errors:
+            from .project import load_catalog
+
+            try:
+                load_catalog(self.settings, locale, page)
+                self._catalog_errors[key] = None
+            except PipelineError as exc:
+                self._catalog_errors[key] = exc.diagnostic
+        return self._catalog_errors[key]
+
+    def report_catalog_error(self, locale: str, page: str) -> None:
+        """Report ``catalog_error`` (there is one) once in ``locale``'s findings: the review
+        of the page's PO file reported it already, unless the page is not among those checked
+        (``check FILE``) while a page they name includes it."""
+        if (locale, page) not in self._catalog_errors_reported:
+            from .project import po_path
+
+            self._catalog_errors_reported.add((locale, page))
+            self.findings.append(Finding(self.catalog_error(locale, page),
+                                         self.display(po_path(self.settings, locale, page))))
+
+    def _note_catalog(self, locale: str, page: str, found: list[Finding], read: bool, reported: bool) -> None:
+        """Note whether the page's PO file could be ``read`` (its review's findings ``found``
+        are then its error) and whether that was ``reported``: ``catalog_error`` asks."""
+        error = None if read or not found else found[0].diagnostic
+        self._catalog_errors[(locale, page)] = error
+        if error is not None and reported:
+            self._catalog_errors_reported.add((locale, page))
 
     def glossary(self) -> frozenset[str]:
         if self._glossary is None:
@@ -63,6 +98,7 @@ class CatalogReview:
             po = load_catalog(self.settings, locale, page)
         except PipelineError as exc:
             po, found = None, [Finding(exc.diagnostic, po_shown)]
+        self._note_catalog(locale, page, found, po is not None, report)
         if po is not None:
             entries = catalog.usable_entries(po)
             known = self._known_review(locale, page)
@@ -101,6 +137,7 @@ class CatalogReview:
         if known is None:
             return False
         found, checked, stored = known
+        self._note_catalog(locale, page, found, checked is not None, True)  # "checked": None when it could not be read
         self.findings += found
         if checked is not None:
             self.checked.append(checked)

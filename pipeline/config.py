@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .errors import PipelineError, error
-from .files import decode_text, read_optional
+from .files import decode_text, read_optional, resolved
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: annotations are strings here
 if TYPE_CHECKING:
@@ -328,13 +328,13 @@ def _settings_from(root: Path, data: dict[str, Any], places: Places) -> Settings
     """``Settings`` of the settings ``data``, their types checked (``_check_types``)."""
     written: list[tuple[str, str]] = []
 
-    def resolve(value: str) -> Path:
-        path = (root / value).resolve()
+    def resolve(value: str, file: bool = False) -> Path:
+        path = resolved(root / value, keep_name=file)  # a file's link is read and written through
         written.append((str(root / value), str(path)))
         return path
 
     site_map = data.get("site_map", {})
-    optional = {k: resolve(data[k]) if data.get(k) else None for k in ("redirects", "glossary", "baseline")}
+    optional = {k: resolve(data[k], file=True) if data.get(k) else None for k in ("redirects", "glossary", "baseline")}
     folders = {key: resolve(data.get(key, key)) for key in ("source", "locales", "templates", "out")}
     return Settings(
         root=root,

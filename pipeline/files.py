@@ -2,6 +2,15 @@
 
 Pages are read as bytes and decoded as UTF-8 without newline translation, so what we write
 back is byte for byte what we read wherever no translation applied.
+
+Two kinds of writes. A user's file (a PO file or template in ``locales/``, a baseline, a
+report named on the command line: ``write_through``) is written where a symbolic link to it
+leads, and the link stays, as ``msgmerge --update`` and editors do: teams keep catalogs in a
+shared folder and link them, or a locale folder, into ``locales/<locale>/``. The file keeps
+its permission bits. A dangling link or a link loop is an error, never replaced by a file.
+The outputs and caches in ``out/`` are ours (``write_atomic``): whatever is at the path, a
+link made by hand included, is replaced by the file a clean build would make there, and
+nothing outside ``out/`` is written for it.
 """
 
 from __future__ import annotations
@@ -151,15 +160,19 @@ def byte_position(data: bytes, offset: int) -> tuple[int, int]:
     return data[:offset].count(b"\n") + 1, offset - (data.rfind(b"\n", 0, offset) + 1) + 1
 
 
-def write_atomic(path: str | os.PathLike[str], content: str | bytes) -> bool:
+def write_atomic(path: str | os.PathLike[str], content: str | bytes, keep_mode: bool = False) -> bool:
     """Write (text as UTF-8) via a temporary file and rename; False (and no write) when unchanged.
+    Whatever is at ``path`` is replaced: an output of ours (``write_through`` for a user's
+    file). ``keep_mode``: the new file takes the permission bits of the one it replaces.
     (``os`` calls, not ``pathlib``: a replayed check writes its record without loading it.)"""
     data = content.encode("utf-8") if isinstance(content, str) else content
     path = os.fspath(path)
+    mode = None
     try:
         with open(path, "rb") as current:
             if current.read() == data:
                 return False
+            mode = stat.S_IMODE(os.fstat(current.fileno()).st_mode)
     except OSError:
         pass
     folder, name = os.path.split(path)
@@ -172,6 +185,8 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes) -> bool:
     try:
         with handle:
             handle.write(data)
+            if keep_mode and mode is not None:
+                os.fchmod(handle.fileno(), mode)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -180,6 +195,31 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes) -> bool:
             pass
         raise
     return True
+
+
+def write_through(path: str | os.PathLike[str], content: str | bytes) -> bool:
+    """``write_atomic`` of a user's file: when ``path`` is a symbolic link (or a chain of
+    them), of the file it leads to, the temporary file made in that file's folder and renamed
+    over it, so the link stays and the file it shares is the one updated; the file keeps its
+    permission bits. A dangling link or a link loop raises OSError (FileNotFoundError, ELOOP)
+    and nothing is written: the link is the user's, and where they meant it to lead is not
+    known. False (and no write) when unchanged."""
+    target = os.path.realpath(path, strict=True) if os.path.islink(path) else path
+    return write_atomic(target, content, keep_mode=True)
+
+
+def resolved(path: Path, keep_name: bool = False) -> Path:
+    """``path.resolve()``; ``keep_name``: of its folder only, the file's own name kept, so that
+    a link there stays the link (a user's file, read and written through it, ``write_through``,
+    and named as the user named it when it leads nowhere). A link loop, which ``resolve``
+    raises RuntimeError for (Python 3.11), is left as it is, made absolute: the read or write
+    that meets it reports it, located."""
+    if keep_name:
+        return resolved(path.parent) / path.name
+    try:
+        return path.resolve()
+    except RuntimeError:
+        return type(path)(os.path.abspath(path))
 
 
 def write_error(display: str, exc: OSError):

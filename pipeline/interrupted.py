@@ -32,17 +32,44 @@ def _alive(pid: int) -> bool:
 
 
 def remove_leftovers(roots: Iterable[Path]) -> None:
-    """Remove below ``roots`` every temporary file of ``write_atomic`` whose process is gone."""
+    """Remove below ``roots`` every temporary file of ``write_atomic`` whose process is gone,
+    and those beside the files that links below ``roots`` lead to: a user's file is written
+    through its link (``files.write_through``), its temporary file made in the folder of the
+    file it leads to, which may be a shared one. Linked folders are looked into, each once."""
+    seen: set[str] = set()
     for root in roots:
-        for folder, _, names in os.walk(root):
+        for folder, dirs, names in os.walk(root, followlinks=True):
+            real = os.path.realpath(folder)
+            if real in seen:  # a folder linked twice, or a link to a folder above it
+                dirs[:] = []
+                continue
+            seen.add(real)
             for name in names:
-                found = _TEMPORARY.fullmatch(name)
-                pid = int(found.group(1)) if found else os.getpid()
-                if pid != os.getpid() and not _alive(pid):
-                    try:
-                        os.unlink(os.path.join(folder, name))
-                    except OSError:
-                        pass
+                path = os.path.join(folder, name)
+                if os.path.islink(path):
+                    target = os.path.realpath(path)
+                    _remove_dead(os.path.dirname(target), [n for n in _names(os.path.dirname(target))
+                                                           if n.startswith(f".{os.path.basename(target)}.")])
+            _remove_dead(folder, names)
+
+
+def _names(folder: str) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
+
+
+def _remove_dead(folder: str, names: Iterable[str]) -> None:
+    """Remove the temporary files among ``names`` in ``folder`` whose process is gone."""
+    for name in names:
+        found = _TEMPORARY.fullmatch(name)
+        pid = int(found.group(1)) if found else os.getpid()
+        if pid != os.getpid() and not _alive(pid):
+            try:
+                os.unlink(os.path.join(folder, name))
+            except OSError:
+                pass
 
 
 @contextmanager

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from .config import Settings
 from .errors import PipelineError, error
 from .files import (Unlisted, decode_text, folder_error, inside, list_pages, name_problem, read_bytes, read_located,
-                    read_optional, shown_name, write_atomic, write_error)
+                    read_optional, shown_name, write_atomic, write_error, write_through)
 from .model import Diagnostic, Document, Location
 
 if TYPE_CHECKING:
@@ -37,11 +37,13 @@ class Outcome:
     def failed(self) -> bool:
         return any(d.severity == "error" for d in self.diagnostics)
 
-    def write(self, settings: Settings, path: Path, data: str | bytes) -> bool:
+    def write(self, settings: Settings, path: Path, data: str | bytes, output: bool = False) -> bool:
         """Write ``path`` atomically (not when it holds ``data`` already), noted as written, or
-        note the located error; False when it could not be written."""
+        note the located error; False when it could not be written. A user's file (a PO file,
+        a template) is written through a symbolic link to it (``files.write_through``); an
+        ``output`` of ours in ``out/`` replaces whatever is there (``files.write_atomic``)."""
         try:
-            if write_atomic(path, data):
+            if (write_atomic if output else write_through)(path, data):
                 self.written.append(settings.display(path))
         except OSError as exc:
             self.diagnostics.append(write_error(settings.display(path), exc).diagnostic)

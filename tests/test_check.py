@@ -184,6 +184,77 @@ def test_links_to_a_page_left_out_of_a_locale_pass_and_a_dead_one_is_still_repor
         "source/b.md:12:5: error: broken link 'nowhere.md': no such file [link.missing-file]"]
 
 
+def _break_catalog(po: Path) -> None:
+    """A stray line in the middle of a real catalog, as a bad hand edit leaves it."""
+    lines = po.read_text(encoding="utf-8").splitlines(keepends=True)
+    middle = len(lines) // 2
+    po.write_text("".join(lines[:middle] + ['msgstr "a stray line\n'] + lines[middle:]), encoding="utf-8")
+
+
+def test_outputs_a_broken_catalog_kept_from_being_built_are_its_error_not_a_build_to_run(project, capsys):
+    """A first build failed de-DE's page for its malformed PO file (a located po.syntax
+    error); the check then said "de-DE has no markdown output; run 'pipeline build'", and
+    the same for its front-matter output and its HTML page: a build that fails the same way.
+    The catalog's error, which the check reports itself, is the one line; once the catalog
+    is fixed, and only then, a build is what the check asks for."""
+    po = project / "locales" / "de-DE" / SEED_PO
+    fixed = po.read_bytes()
+    _break_catalog(po)
+    assert main(["-C", str(project), "all"]) == 1
+    catalog_error = [line for line in capsys.readouterr().err.splitlines() if "[po." in line]
+    assert len(catalog_error) == 1 and catalog_error[0].startswith(f"locales/de-DE/{SEED_PO}:")
+    assert not (project / "out" / "markdown" / "de-DE").exists()  # nothing built in de-DE but its index
+    for args in ([], [], ["--no-cache", "-j", "1"], ["-j", "2"]):  # computed, stored, uncached, in workers
+        code, out, err = check(project, capsys, *args)
+        assert code == 1, args
+        assert [line for line in out if "de-DE" in line] == catalog_error, args
+        assert "run 'pipeline build'" not in "\n".join(out), args
+        assert "1 error, 0 warnings" in err, args
+    code, out, _ = check(project, capsys, "--format", "json")
+    data = json.loads("\n".join(out))
+    assert code == 1 and data["failed"] is True
+    assert [f["code"] for f in data["findings"] if not f["known"]] == [catalog_error[0].rsplit("[", 1)[1][:-1]]
+    code, out, _ = check(project, capsys, "--format", "github")
+    assert code == 1 and [line for line in out if line.startswith("::error ")] == [
+        f"::error file=locales/de-DE/{SEED_PO},line={catalog_error[0].split(':')[1]},"
+        f"col={catalog_error[0].split(':')[2]},title=[{catalog_error[0].rsplit('[', 1)[1][:-1]}]::"
+        f"{catalog_error[0].split(': error: ', 1)[1].rsplit(' [', 1)[0]}"]
+    po.write_bytes(fixed)  # fixed, not built yet: now a build is the thing to run
+    code, out, _ = check(project, capsys)
+    assert code == 1 and [line for line in out if "de-DE" in line] == [
+        "out/frontmatter/de-DE:1:1: error: de-DE has no frontmatter output; run 'pipeline build' [check.not-built]",
+        "out/markdown/de-DE:1:1: error: de-DE has no markdown output; run 'pipeline build' [check.not-built]",
+        f"{SOURCE}:1:1: warning: not built for de-DE (out/html/de-DE/{SEED_NAME[:-3]}.html is missing: "
+        "below --min-coverage, or run 'pipeline build') [check.not-built]"]
+    assert main(["-C", str(project), "build"]) == 0
+    capsys.readouterr()
+    code, out, _ = check(project, capsys)
+    assert code == 0 and [line for line in out if "de-DE" in line] == []
+
+
+def test_a_page_an_included_page_s_broken_catalog_kept_from_being_built_points_at_that_catalog(tmp_path, capsys):
+    """a.md includes b.md, whose de-DE catalog is malformed: the build fails both pages in
+    de-DE (a.md's outputs inline b.md's translated text). The check reported both missing,
+    "run 'pipeline build'"; now b.md's catalog error is the one line, also when the check is
+    asked about a.md alone (it reports the error it would otherwise not have read)."""
+    project = tmp_path / "included"
+    (project / "source").mkdir(parents=True)
+    (project / "source" / "a.md").write_text("# Page A\n\nIntro.\n\n[!INCLUDE [b](b.md)]\n", encoding="utf-8")
+    (project / "source" / "b.md").write_text("# Page B\n\nIncluded text.\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["de-DE"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "extract"]) == 0 and main(["-C", str(project), "update"]) == 0
+    _break_catalog(project / "locales/de-DE/b.po")
+    assert main(["-C", str(project), "build"]) == 1
+    catalog_error = capsys.readouterr().err.splitlines()
+    assert len(catalog_error) == 1 and catalog_error[0].startswith("locales/de-DE/b.po:")
+    assert not (project / "out/html/de-DE/a.html").exists() and not (project / "out/html/de-DE/b.html").exists()
+    for args in ([], ["--no-cache", "-j", "1"], ["--no-cache", str(project / "source/a.md")]):
+        code, out, _ = check(project, capsys, *args)
+        assert code == 1, args
+        assert [line for line in out if "de-DE/" in line and "/en-US/" not in line] == catalog_error, args
+        assert "run 'pipeline build'" not in "\n".join(out), args
+
+
 def test_a_page_that_cannot_be_built_is_one_error_not_a_warning_per_locale_and_format(project, capsys):
     (project / "source" / "bad.md").write_bytes(b"# Bad \xff page\n\nText.\n")
     (project / "source" / "later.md").write_text("# Later\n", encoding="utf-8")  # added after the build
