@@ -78,7 +78,10 @@ def selected_pages(settings: Settings, files: list[str]) -> tuple[frozenset[str]
     locales: dict[str, set[str]] = {}
     named: list[tuple[Path, str | None]] = []  # each file, and its name when given as a file
     for name in files:
-        path = (Path(name) if Path(name).is_absolute() else Path.cwd() / name).resolve()
+        try:
+            path = (Path(name) if Path(name).is_absolute() else Path.cwd() / name).resolve()
+        except RuntimeError:  # pathlib's "Symlink loop"
+            raise usage_error(name, "symbolic link loop", "config.files") from None
         if not path.exists():
             raise usage_error(name, "no such file or folder", "config.files")
         named += [(found, None) for found in _files_in(path, settings)] if path.is_dir() else [(path, name)]

@@ -306,3 +306,15 @@ def test_the_temporary_file_a_killed_run_left_beside_a_linked_catalog_is_removed
     (sample_project / "out/.cache/running").write_text(str(dead.pid), encoding="ascii")
     assert _run(sample_project, "update") == 0
     assert [p for p in leftovers if p.exists()] == [] and live.exists()
+
+
+def test_check_of_a_file_named_by_a_link_loop_is_a_usage_error(tmp_path, sample_project, capsys):
+    """``pipeline check loop.md`` (pre-commit passes the files a commit touches: a link that
+    points at itself is one) was a RuntimeError traceback from resolving the name."""
+    loop = sample_project / "source" / "loop.md"
+    loop.symlink_to("loop.md")
+    capsys.readouterr()
+    assert _run(sample_project, "check", str(loop)) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.strip().splitlines() == [f"{loop}:1:1: error: symbolic link loop [config.files]"], err
