@@ -7,7 +7,9 @@ bytes of a GNU ``.mo`` file. Nothing here reads or writes files.
 
 An error table is a table whose body rows all start with an error code (``source``
 decides; the codes are ``Document.error_codes``). In a row, the cell after the code is the
-*problem* and the next one the *resolution*; further cells are ignored. Translations go
+*problem* and the next one the *resolution*; further cells are ignored. A cell that is only a
+number (``0x87D1FDF3``, ``-2016281101``) is another form of the code, not text: it is
+skipped (a table 'Status code | Hexadecimal error code | Error message' has no resolution). Translations go
 through ``sanitize_translation`` as they do for the pages.
 
 ``.mo`` keys (documented in the README, "Error catalog for applications"):
@@ -38,6 +40,9 @@ from .source import split_cells
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
 _BLANKS = re.compile(r"[ \t\u00a0]+")
+# a cell that is only a number, decimal or hexadecimal (maybe as code or bold): another form
+# of the row's code ('Status code | Hexadecimal error code | Error message'), no problem text
+_NUMBER_ONLY = re.compile(r"\s*([`*_]*)(?:0[xX][0-9A-Fa-f]+|[-+]?\d+)\1\s*\Z")
 MO_MAGIC = 0x950412DE
 
 
@@ -89,6 +94,7 @@ def error_entries(documents: Sequence[Document], translations: Mapping[str, Mapp
             if code in seen:
                 continue
             seen.add(code)
+            cells = [span for span in cells if not _NUMBER_ONLY.match(document.text[span[0]:span[1]])]
             texts = [_translate_cell(document.text, span, pieces, mapping) for span in cells[:2]]
             texts += [""] * (2 - len(texts))
             htmls = [_cell_html(text, context, links_from) for text in texts]

@@ -158,3 +158,16 @@ def test_each_locale_mo_carries_its_own_plural_forms(sample_project) -> None:
             forms[locale] = gettext.GNUTranslations(handle).info()["plural-forms"]
     assert forms == {"de-DE": "nplurals=2; plural=(n != 1);", "ja-JP": "nplurals=1; plural=0;",
                      "qps-ploc": "nplurals=2; plural=(n != 1);"}
+
+
+def test_a_hexadecimal_code_column_is_no_problem_text(corpus) -> None:
+    """The corpus's company-resource-access page has tables 'Status code | Hexadecimal error
+    code | Error message': the hexadecimal code, the cell after the code, was taken for the
+    problem (306 of the catalog's 316 codes said '0x87D1FDF3' as their problem)."""
+    page = "InTuneDocs/Troubleshoot/troubleshoot-company-resource-access-problems-with-microsoft-intune.md"
+    document = load_document(page, (corpus / "en-us" / page).read_text(encoding="utf-8"))
+    entries = {e.code: e for e in error_entries([document], {}, "en-US", is_source=True)}
+    assert len(entries) > 300
+    assert (entries["-2016281101"].problem_text, entries["-2016281101"].resolution_text) == \
+        ("MDM CRP request not found", "")
+    assert not any(e.problem_text.startswith("0x") for e in entries.values())
