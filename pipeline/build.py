@@ -57,8 +57,9 @@ from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
 from .files import case_variant, inside, nothing_at, read_bytes, remove_file, under
 from .model import Diagnostic, Document, Stats
-from .project import (Outcome, has_page, index_file, load_glossary_file, missing_locales_warnings, output_paths,
-                      page_stem, po_path, source_pages)
+from .pagelistlinks import has_inexact_page_link, has_site_root_link
+from .project import (Outcome, index_file, load_glossary_file, missing_locales_warnings, output_paths, po_path,
+                      source_pages)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -147,7 +148,7 @@ def _marked_digest(path: Path, page: str | None, memo: dict[Path, str], all_page
     if path not in memo:
         data = read_bytes(path)
         depends = page is not None and data is not None and (
-            _has_site_root_link(data) or _has_inexact_page_link(data, page, all_pages))
+            has_site_root_link(data) or has_inexact_page_link(data, page, all_pages))
         # a file there but unreadable (a dangling link...) is not one not there: a unit built
         # without its catalog would be up to date, and say nothing, once the catalog is broken
         found = bytes_digest(data) if data is not None or nothing_at(path) else "unreadable"
@@ -175,7 +176,7 @@ def page_names(data: bytes | None) -> PageNames | None:
     name any page, a folder's ``index.md`` by a site-map prefix that is not its folder's name)."""
     if data is None:
         return PageNames("", frozenset())
-    if _has_site_root_link(data):
+    if has_site_root_link(data):
         return None
     text = data.decode("utf-8", "replace")
     text = (unquote(text) if "%" in text else text).casefold()
@@ -327,43 +328,6 @@ def decide_withheld(settings: Settings, options: BuildOptions, all_pages: frozen
                 left_out.add(page)
         withheld[locale] = frozenset(left_out)
     return withheld
-
-
-# A link whose target starts at the site root (``/intune/x``, ``~/x``, ``\x``): in Markdown,
-# a reference definition or an HTML attribute. Matching more than links costs a rebuild only.
-# Only source pages count: QA sets aside a translation that adds or changes a link target,
-# unless the translator accepts its qa.link-target (a page whose accepted translation adds
-# the page's only site-root link is not rebuilt when the page list changes: a known gap).
-_SITE_ROOT_LINK = re.compile(rb"""(?:\]\(\s*<?|\]:[ \t]*<?|(?:href|src)\s*=\s*["']?)\s*~?[/\\](?![/\\])""")
-_LINK_START = re.compile(rb"\]\(|\]:|href|src")  # where one may start: a literal scan, twice as fast
-
-
-def _has_site_root_link(data: bytes) -> bool:
-    return any(_SITE_ROOT_LINK.match(data, found.start()) for found in _LINK_START.finditer(data))
-
-
-# A relative link's destination: inline, a reference definition, an HTML attribute (what
-# ``render`` maps; a miss costs a rebuild only). Extension-less or ``.md``: a page.
-_RELATIVE_DESTINATION = re.compile(
-    rb"""(?:\]\(\s*<?|^[ \t]*\[[^\]\n]+\]:[ \t]*<?|href\s*=\s*["']?)(?![a-zA-Z][\w+.-]*:|[/\\#~])([^\s)>"'#?]+)""",
-    re.MULTILINE)
-
-
-def _has_inexact_page_link(data: bytes, page: str, all_pages: frozenset[str]) -> bool:
-    """Whether ``page`` links to a page that is not in ``all_pages`` in that letter case: its
-    built link then depends on which pages exist (``render`` writes the page's real case),
-    and on which ``.md`` files that are no pages do. A ``.MD`` link is never exact: a file
-    of that very name, no page, would win over the page ``.md``."""
-    if not all_pages:
-        return False
-    folder = posixpath.dirname(page)
-    for match in _RELATIVE_DESTINATION.finditer(data):
-        path = match.group(1).decode("utf-8", "replace").replace("\\", "/")
-        suffix = posixpath.splitext(path)[1]
-        if suffix.lower() in ("", ".md") and not path.endswith("/") and \
-                (suffix not in ("", ".md") or not has_page(page_stem(folder, path), all_pages)):
-            return True
-    return False
 
 
 def page_list_digest(pages: Iterable[str], non_page_md: Iterable[str] = ()) -> str:
