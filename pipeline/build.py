@@ -48,16 +48,16 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from urllib.parse import unquote
 
-from .cache import (BuildCache, UnitRecord, build_records, bytes_digest, code_digest, digest, file_digest, load_cache,
+from .cache import (BuildCache, UnitRecord, build_records, code_digest, digest, file_digest, load_cache,
                     merged_units, tree_digest, withheld_pages)
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
-from .files import case_variant, inside, nothing_at, read_bytes, remove_file, under
+from .filedigests import FileDigests
+from .files import case_variant, inside, read_bytes, remove_file, under
 from .model import Diagnostic, Document, Stats
-from .pagelistlinks import has_inexact_page_link, has_site_root_link
+from .pagelistlinks import has_site_root_link
 from .project import (Outcome, index_file, load_glossary_file, missing_locales_warnings, output_paths, po_path,
                       source_pages)
 
@@ -114,46 +114,30 @@ def below_coverage(settings: Settings, options: BuildOptions, locale: str, cover
     return locale != settings.source_locale and coverage < options.min_coverage
 
 
-def unit_fingerprint(settings: Settings, base: str, locale: str, pages: tuple[str, ...],
-                     digests: dict[Path, str] | None = None, page_list: str = "",
-                     all_pages: frozenset[str] = frozenset(), withheld: frozenset[str] = frozenset(),
-                     names: LinkNames | None = None) -> str:
+def unit_fingerprint(settings: Settings, base: str, locale: str, pages: tuple[str, ...], digests: FileDigests,
+                     page_list: str = "", withheld: frozenset[str] = frozenset(), names: LinkNames | None = None) -> str:
     """The page (first) and its includes: their source bytes and this locale's PO bytes; and
-    ``page_list`` (``page_list_digest`` of ``all_pages`` and of the ``.md`` files that are no
-    pages) when one of them has a site-root or ``~/`` link, or a relative page link to no page
-    of ``all_pages`` in that letter case: the links whose built form depends on which pages
-    exist (their letter case), and on which ``.md`` files that are no pages do (such a link
-    keeps its ``.md``: ``linkmap.LinkContext``); and the pages of ``withheld`` (not published
-    in ``locale``: ``decide_withheld``) they may link to, whose links lead to the source
-    locale's page (``linkmap.fallback_url``): a page moving across --min-coverage rebuilds the
-    pages that link to it. ``digests`` and ``names`` memoize file digests and page names
-    across calls (a page is in every locale's units)."""
-    memo = digests if digests is not None else {}
+    ``page_list`` (``page_list_digest`` of ``digests.all_pages`` and of the ``.md`` files that
+    are no pages) when one of those files has a site-root or ``~/`` link, or a relative page
+    link to no page of ``digests.all_pages`` in that letter case (a PO file: in its
+    translations, which may add such a link, an accepted ``qa.link-*``): the links whose
+    built form depends on which pages exist (their letter case), and on which ``.md`` files
+    that are no pages do (such a link keeps its ``.md``: ``linkmap.LinkContext``); and the
+    pages of ``withheld`` (not published in ``locale``: ``decide_withheld``) they may link
+    to, whose links lead to the source locale's page (``linkmap.fallback_url``): a page
+    moving across --min-coverage rebuilds the pages that link to it. ``digests`` and
+    ``names`` memoize file digests and page names across calls (a page is in every locale's units)."""
     parts = [base, locale]
     for page in pages:
-        parts.append(_marked_digest(settings.source / page, page, memo, all_pages))
+        parts.append(digests.file(settings.source / page, page, False))
         if locale != settings.source_locale and locale not in PSEUDO_LOCALES:
-            parts.append(_marked_digest(po_path(settings, locale, page), None, memo, all_pages))
+            parts.append(digests.file(po_path(settings, locale, page), page, True))
     if any(part.endswith("/") for part in parts[2:]):
         parts.append(page_list)
     linked = linked_withheld(settings, pages, withheld, names if names is not None else LinkNames(), locale)
     if linked:  # none for most units: their fingerprints are what they were without the gate
         parts.append("withheld:" + "\n".join(linked))
     return digest(*parts)
-
-
-def _marked_digest(path: Path, page: str | None, memo: dict[Path, str], all_pages: frozenset[str]) -> str:
-    """The digest of a file, memoized; for a source ``page``, marked with a final ``/`` when
-    its links' built form depends on which pages exist (``unit_fingerprint``)."""
-    if path not in memo:
-        data = read_bytes(path)
-        depends = page is not None and data is not None and (
-            has_site_root_link(data) or has_inexact_page_link(data, page, all_pages))
-        # a file there but unreadable (a dangling link...) is not one not there: a unit built
-        # without its catalog would be up to date, and say nothing, once the catalog is broken
-        found = bytes_digest(data) if data is not None or nothing_at(path) else "unreadable"
-        memo[path] = found + ("/" if depends else "")
-    return memo[path]
 
 
 @dataclass(frozen=True)
@@ -263,13 +247,12 @@ def coverage_base(settings: Settings) -> str:
     return digest(settings.relocatable_key(), code_digest())
 
 
-def coverage_key(settings: Settings, base: str, locale: str, page: str, digests: dict[Path, str],
-                 all_pages: frozenset[str] = frozenset()) -> str:
+def coverage_key(settings: Settings, base: str, locale: str, page: str, digests: FileDigests) -> str:
     """What a page's coverage in ``locale`` is computed from (``UnitRecord.coverage_key``):
-    ``base`` (``coverage_base``), its source bytes and its PO file's. ``digests``:
-    ``unit_fingerprint``'s memo (with its ``all_pages``): each file read once a run."""
-    return digest(base, _marked_digest(settings.source / page, page, digests, all_pages).rstrip("/"),
-                  _marked_digest(po_path(settings, locale, page), None, digests, all_pages))
+    ``base`` (``coverage_base``), its source bytes and its PO file's, not their marks (links
+    count no messages). ``digests``: ``unit_fingerprint``'s memo: each file read once a run."""
+    return digest(base, digests.file(settings.source / page, page, False).rstrip("/"),
+                  digests.file(po_path(settings, locale, page), page, True).rstrip("/"))
 
 
 def page_coverage(settings: Settings, locale: str, page: str,
@@ -296,7 +279,7 @@ def page_coverage(settings: Settings, locale: str, page: str,
 
 
 def decide_withheld(settings: Settings, options: BuildOptions, all_pages: frozenset[str],
-                    records: Mapping[str, UnitRecord], digests: dict[Path, str]) -> dict[str, frozenset[str]]:
+                    records: Mapping[str, UnitRecord], digests: FileDigests) -> dict[str, frozenset[str]]:
     """Per locale, the pages not published there under --min-coverage, decided before any
     unit renders: every unit needs them, for its links to them lead to the source locale's
     page (``linkmap.fallback_url``), and its fingerprint names those it may link to. A
@@ -315,7 +298,7 @@ def decide_withheld(settings: Settings, options: BuildOptions, all_pages: frozen
             continue  # always published
         left_out = set()
         for page in sorted(all_pages):
-            key = coverage_key(settings, base, locale, page, digests, all_pages)
+            key = coverage_key(settings, base, locale, page, digests)
             record = records.get(BuildCache.key(locale, page))
             if record is not None and record.coverage_key == key and record.stats:
                 coverage: float | None = Stats(*record.stats).coverage
@@ -372,7 +355,7 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     stale: dict[str, list[str]] = {}
     fresh: dict[str, UnitRecord] = {}
     some_formats: dict[str, dict[str, tuple[str, ...]]] = {}  # page -> locale -> the formats it lacks, when not all
-    digests: dict[Path, str] = {}
+    digests = FileDigests(known_pages)
     names = LinkNames()
     # a shard's cache holds its own pages' records; the coverage of the others may be in the
     # other caches of this out/ (records are content-addressed there: ``coverage_key``)
@@ -383,8 +366,8 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
             key = BuildCache.key(locale, page)
             record = cache.units.get(key)
             up_to_date = record is not None and record.fingerprint == unit_fingerprint(
-                settings, base, locale, (page, *record.includes), digests, page_list, known_pages,
-                withheld.get(locale, frozenset()), names)
+                settings, base, locale, (page, *record.includes), digests, page_list, withheld.get(locale, frozenset()),
+                names)
             lacking = _lacking_formats(settings, options, locale, page, record) if up_to_date else options.formats
             if not lacking:
                 fresh[key] = record

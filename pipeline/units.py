@@ -26,6 +26,7 @@ from .build import (BuildOptions, LinkNames, PageResult, PageWork, coverage_base
 from .cache import UnitRecord
 from .config import PSEUDO_LOCALES, Settings, babel_locale
 from .errors import PipelineError, error
+from .filedigests import FileDigests
 from .files import inside, read_bytes, write_atomic, write_error
 from .linkcache import code_key
 from .model import Diagnostic, Document
@@ -96,9 +97,9 @@ class Workshop:
         self.assets: dict[str, tuple[str, ...]] = {}
         self.withheld: Mapping[str, frozenset[str]] = {}  # locale -> pages not published there (``build_chunk``)
         self.names = LinkNames()  # ``build.linked_withheld``'s memo
-        # file digests for ``build.coverage_key`` and ``build.unit_fingerprint``: each page and
-        # catalog read once a worker, as the main process reads them once a run
-        self.digests: dict[Path, str] = {}
+        # file digests for ``build.coverage_key`` and ``build.unit_fingerprint``: each
+        # page and catalog read once a chunk, as the main process reads them once a run
+        self.digests = FileDigests(tools.all_pages)
         self.coverage_base = coverage_base(settings)
 
     def document(self, page: str) -> Document | None:
@@ -233,10 +234,10 @@ def _build_unit(shop: Workshop, base: str, locale: str, document: Document,
     settings = shop.settings
     translations, stats = shop.translations(locale, document, result.diagnostics)
     withheld = shop.withheld.get(locale, frozenset())
-    covered = coverage_key(settings, shop.coverage_base, locale, document.path, shop.digests, shop.all_pages)
+    covered = coverage_key(settings, shop.coverage_base, locale, document.path, shop.digests)
     if document.path in withheld:
         fingerprint = unit_fingerprint(settings, base, locale, (document.path,), shop.digests, page_list=shop.page_list,
-                                       all_pages=shop.all_pages, withheld=withheld, names=shop.names)
+                                       withheld=withheld, names=shop.names)
         result.records[locale] = UnitRecord(fingerprint, (), (), stats.as_tuple(), skipped=True,
                                             **shop.recorded_review(locale, document), coverage_key=covered)
         return
@@ -263,8 +264,7 @@ def _build_unit(shop: Workshop, base: str, locale: str, document: Document,
         result.failed[locale] = failed
     result.records[locale] = UnitRecord(
         "" if failed else unit_fingerprint(settings, base, locale, (document.path, *included), shop.digests,
-                                           page_list=shop.page_list,
-                                           all_pages=shop.all_pages, withheld=withheld, names=shop.names),
+                                           page_list=shop.page_list, withheld=withheld, names=shop.names),
         tuple(rendered), included,
         stats.as_tuple(), title=meta.title, assets=shop.assets.get(document.path, ()),
         has_errors=bool(document.error_codes), **shop.recorded_review(locale, document),
