@@ -54,7 +54,7 @@ from .cache import (BuildCache, UnitRecord, build_records, code_digest, digest, 
                     merged_units, tree_digest, withheld_pages)
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
-from .filedigests import FileDigests
+from .filedigests import FileDigests, marks_key
 from .files import case_variant, inside, read_bytes, remove_file, under
 from .model import Diagnostic, Document, Stats
 from .pagelistlinks import has_site_root_link
@@ -87,6 +87,7 @@ class PageResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)  # up-to-date units built again: their page's locales changed
     failed: dict[str, tuple[str, ...]] = field(default_factory=dict)  # locale -> outputs a broken template failed
+    marks: dict[str, bool] = field(default_factory=dict)  # the files' marks its units made (``FileDigests.marks``)
 
 
 @dataclass(frozen=True)
@@ -355,7 +356,10 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     stale: dict[str, list[str]] = {}
     fresh: dict[str, UnitRecord] = {}
     some_formats: dict[str, dict[str, tuple[str, ...]]] = {}  # page -> locale -> the formats it lacks, when not all
-    digests = FileDigests(known_pages)
+    # the files' marks the last build made under this page list and code: a file not changed
+    # since is not scanned again (``FileDigests``)
+    marked_under = marks_key(page_list, code_digest())
+    digests = FileDigests(known_pages, cache.marks if cache.marks_key == marked_under else {})
     names = LinkNames()
     # a shard's cache holds its own pages' records; the coverage of the others may be in the
     # other caches of this out/ (records are content-addressed there: ``coverage_key``)
@@ -395,6 +399,7 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     for result in results:
         outcome.diagnostics += result.diagnostics
         outcome.written += result.written
+        digests.marks.update(result.marks)  # a cold build's too: the next build scans none of those files
         for locale, record in result.records.items():
             key = BuildCache.key(locale, result.page)
             units[key] = with_other_outputs(record, cache.units.get(key), result.failed.get(locale, ()))
@@ -403,6 +408,7 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
             units[key] = replace(cache.units[key], fingerprint="", findings=(), review="")  # its title and images still listed
     _remove_stale_outputs(settings, cache, units)
     cache.units = units
+    cache.marks, cache.marks_key = digests.marks, marked_under
     # shards write pages only; the site files come after the merge. Nor are they written when
     # a source folder could not be listed: without its pages, the indexes and error catalogs
     # would lose them (and a later run, its units up to date, would not write them again)

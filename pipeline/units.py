@@ -97,7 +97,7 @@ class Workshop:
         self.assets: dict[str, tuple[str, ...]] = {}
         self.withheld: Mapping[str, frozenset[str]] = {}  # locale -> pages not published there (``build_chunk``)
         self.names = LinkNames()  # ``build.linked_withheld``'s memo
-        # file digests for ``build.coverage_key`` and ``build.unit_fingerprint``: each
+        # file digests and marks for ``build.coverage_key`` and ``build.unit_fingerprint``: each
         # page and catalog read once a chunk, as the main process reads them once a run
         self.digests = FileDigests(tools.all_pages)
         self.coverage_base = coverage_base(settings)
@@ -197,6 +197,7 @@ def build_chunk(settings: Settings, base: str, options: BuildOptions, chunk: lis
         shop.documents[work.page] = document
         published = _published_locales(shop, document, work, result)
         result.extra = [locale for locale, named in work.alternates.items() if named != published]
+        marked = set(shop.digests.marks)
         for locale in settings.all_locales:
             if locale not in work.locales and locale not in result.extra:
                 continue
@@ -205,6 +206,7 @@ def build_chunk(settings: Settings, base: str, options: BuildOptions, chunk: lis
                             work.formats.get(locale, options.formats))
             except PipelineError as exc:
                 result.diagnostics.append(exc.diagnostic)
+        result.marks = {key: mark for key, mark in shop.digests.marks.items() if key not in marked}
         results.append(result)
     return results
 

@@ -408,7 +408,7 @@ def test_a_file_digest_memo_holds_one_value_per_path_whoever_asks_first(tmp_path
     A coverage key does not depend on the mark."""
     from pipeline.build import coverage_key, unit_fingerprint
     from pipeline.config import load_settings
-    from pipeline.filedigests import FileDigests
+    from pipeline.filedigests import FileDigests, mark_key
     from pipeline.project import po_path, source_pages
 
     project = _pin_page_project(tmp_path, "/intune/enduser/enroll-your-device-in-intune-android")
@@ -420,15 +420,52 @@ def test_a_file_digest_memo_holds_one_value_per_path_whoever_asks_first(tmp_path
         calls = [lambda: unit_fingerprint(settings, "base", "fr-FR", (PIN_PAGE,), memo, "list"),
                  lambda: coverage_key(settings, "base", "fr-FR", PIN_PAGE, memo)]
         done = [call() for call in (calls if fingerprint_first else calls[::-1])]
-        results.append((done if fingerprint_first else done[::-1], memo.values))
+        results.append((done if fingerprint_first else done[::-1], memo.values, memo.marks))
     assert results[0] == results[1]
     values = results[0][1]
     assert values[po_path(settings, "fr-FR", PIN_PAGE)].endswith("/")
     assert not values[settings.source / PIN_PAGE].endswith("/")  # the source page links the page there
     fingerprint, covered = results[0][0]
     assert unit_fingerprint(settings, "base", "fr-FR", (PIN_PAGE,), FileDigests(pages), "other list") != fingerprint
-    unmarked = FileDigests(pages, {po_path(settings, "fr-FR", PIN_PAGE): values[po_path(settings, "fr-FR", PIN_PAGE)][:-1]})
+    unmarked = FileDigests(pages, {mark_key(values[po_path(settings, "fr-FR", PIN_PAGE)][:-1], PIN_PAGE, True): False})
     assert coverage_key(settings, "base", "fr-FR", PIN_PAGE, unmarked) == covered
     assert unit_fingerprint(settings, "base", "fr-FR", (PIN_PAGE,), unmarked, "list") != fingerprint
     assert unit_fingerprint(settings, "base", "en-US", (PIN_PAGE,), FileDigests(pages), "list") == \
         unit_fingerprint(settings, "base", "en-US", (PIN_PAGE,), FileDigests(pages), "other list")
+
+
+def test_marks_of_the_last_build_are_taken_for_the_same_bytes_and_page_list_only(tmp_path, capsys):
+    """The marks a build keeps in its cache (``FileDigests.known``) spare the next build the
+    scan of the files not changed since: a mark known for a file's bytes is taken, not one
+    known for other bytes (the translation edited), nor one made under another page list:
+    renamed in letter case, ``ENROLL_PAGE`` is the page fr-FR's link names exactly, and the
+    catalog is no longer marked (taking the old mark, the main process would find the unit
+    the workers built out of date at every build)."""
+    from pipeline.cache import load_cache
+    from pipeline.config import load_settings
+    from pipeline.filedigests import FileDigests, mark_key
+    from pipeline.project import po_path, source_pages
+
+    project = _pin_page_project(tmp_path, "enroll-your-device-in-intune-android.md")
+    _add(project, ENROLL_PAGE)
+    shutil.rmtree(project / "out")
+    assert _build(project, capsys, "build")[0] == 0  # cold: the workers' marks are kept
+    settings = load_settings(project)
+    pages = frozenset(source_pages(settings))
+    po = po_path(settings, "fr-FR", PIN_PAGE)
+    fresh = FileDigests(pages)
+    assert fresh.file(po, PIN_PAGE, True).endswith("/")
+    assert fresh.marks.items() <= load_cache(project / "out/.cache/build.json").marks.items()
+    key = mark_key(fresh.values[po].rstrip("/"), PIN_PAGE, True)
+    assert not FileDigests(pages, {key: False}).file(po, PIN_PAGE, True).endswith("/")  # taken, not scanned
+    po.write_bytes(po.read_bytes() + b"\n")  # other bytes: scanned
+    assert FileDigests(pages, {key: False}).file(po, PIN_PAGE, True).endswith("/")
+    assert _build(project, capsys, "build")[0] == 0  # its mark kept for these bytes
+    (project / "source" / ENROLL_PAGE).rename(project / "source/EndUser/enroll-your-device-in-intune-android.md")
+    for jobs in ("2", "1"):
+        assert _build(project, capsys, "build", "-j", jobs)[0] == 0
+        assert _pin_link(project) == "enroll-your-device-in-intune-android.html"
+    capsys.readouterr()
+    assert main(["-C", str(project), "build"]) == 0
+    assert ": 0 built, 6 up to date, 0 file(s) written" in capsys.readouterr().out
+    assert_same_as_clean(project, tmp_path, capsys)
