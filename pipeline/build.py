@@ -57,7 +57,7 @@ from .errors import PipelineError
 from .filedigests import FileDigests, marks_key
 from .files import case_variant, inside, read_bytes, remove_file, under
 from .model import Diagnostic, Document, Stats
-from .pagelistlinks import has_site_root_link
+from .pagelistlinks import catalog_translations, has_site_root_link
 from .project import (Outcome, index_file, load_glossary_file, missing_locales_warnings, output_paths, po_path,
                       source_pages)
 
@@ -209,8 +209,8 @@ def names_linked(names: PageNames, table: WithheldNames) -> set[str]:
 @dataclass
 class LinkNames:
     """``linked_withheld``'s memo for a run: each file's ``page_names`` (a page's, a PO
-    file's: by path), each withheld set's ``withheld_names`` (a page is in every locale's
-    units)."""
+    file's translations': by path), each withheld set's ``withheld_names`` (a page is in
+    every locale's units)."""
 
     pages: dict[str, PageNames | None] = field(default_factory=dict)
     sets: dict[frozenset[str], WithheldNames] = field(default_factory=dict)
@@ -219,22 +219,24 @@ class LinkNames:
 def linked_withheld(settings: Settings, pages: tuple[str, ...], withheld: frozenset[str],
                     memo: LinkNames, locale: str = "") -> tuple[str, ...]:
     """The pages of ``withheld`` that ``pages`` (a page and its includes) may link to in
-    ``locale`` (``names_linked`` of their source text and of their PO files there: a
-    translation whose ``qa.link-target`` is accepted links where it says; all of them when
-    one of those has a site-root link), sorted."""
+    ``locale`` (``names_linked`` of their source text and of the translations of their PO
+    files there, ``pagelistlinks.catalog_translations``: a translation whose ``qa.link-*``
+    is accepted links where it says, and GNU's wrapping cuts a name over two lines of the
+    file; all of them when one of those has a site-root link), sorted."""
     if not withheld:
         return ()
     if withheld not in memo.sets:
         memo.sets[withheld] = withheld_names(withheld)
     table = memo.sets[withheld]
     translated = locale and locale != settings.source_locale and locale not in PSEUDO_LOCALES
-    files = [settings.source / page for page in pages]
-    files += [po_path(settings, locale, page) for page in pages] if translated else []
+    files = [(settings.source / page, False) for page in pages]
+    files += [(po_path(settings, locale, page), True) for page in pages] if translated else []
     linked: set[str] = set()
-    for path in files:
+    for path, catalog in files:
         key = str(path)
         if key not in memo.pages:
-            memo.pages[key] = page_names(read_bytes(path))
+            data = read_bytes(path)
+            memo.pages[key] = page_names(catalog_translations(data) if catalog and data is not None else data)
         found = memo.pages[key]
         if found is None:
             return tuple(sorted(withheld))

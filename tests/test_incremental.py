@@ -469,3 +469,21 @@ def test_marks_of_the_last_build_are_taken_for_the_same_bytes_and_page_list_only
     assert main(["-C", str(project), "build"]) == 0
     assert ": 0 built, 6 up to date, 0 file(s) written" in capsys.readouterr().out
     assert_same_as_clean(project, tmp_path, capsys)
+
+
+def test_a_link_a_translation_adds_to_a_page_left_out_follows_its_coverage(tmp_path, capsys):
+    """Under --min-coverage, fr-FR's ``PIN_PAGE`` links ``ENROLL_PAGE`` in its translation
+    only, as the page is named (no page-list link), a link GNU's wrapping cuts after a hyphen
+    in the PO file (``enroll-your-"`` / ``"device-in-...``): left out of fr-FR, the page is
+    linked in en-US; translated, in fr-FR, as a clean build links it."""
+    project = _pin_page_project(tmp_path, "enroll-your-device-in-Intune-android.md")
+    po = project / "locales/fr-FR" / (PIN_PAGE[:-3] + ".po")
+    assert '(enroll-your-"\n"device-in-Intune-android.md)' in po.read_text(encoding="utf-8")
+    _add(project, ENROLL_PAGE)
+    gate = ("--min-coverage", "1")
+    assert _build(project, capsys, "all", *gate)[0] == 0
+    assert _pin_link(project) == "../../en-US/EndUser/enroll-your-device-in-Intune-android.html"
+    translate_page(project, "fr-FR", ENROLL_PAGE, True)
+    assert _build(project, capsys, "build", *gate)[0] == 0
+    assert _pin_link(project) == "enroll-your-device-in-Intune-android.html"
+    assert_same_as_clean(project, tmp_path, capsys, *gate)
