@@ -48,17 +48,18 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from urllib.parse import unquote
 
-from .cache import (BuildCache, UnitRecord, build_records, bytes_digest, code_digest, digest, file_digest, load_cache,
+from .cache import (BuildCache, UnitRecord, build_records, code_digest, digest, file_digest, load_cache,
                     merged_units, tree_digest, withheld_pages)
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
-from .files import case_variant, inside, nothing_at, read_bytes, remove_file, under
+from .filedigests import FileDigests, marks_key
+from .files import case_variant, inside, read_bytes, remove_file, under
 from .model import Diagnostic, Document, Stats
-from .project import (Outcome, has_page, index_file, load_glossary_file, missing_locales_warnings, output_paths,
-                      page_stem, po_path, source_pages)
+from .pagelistlinks import catalog_translations, has_site_root_link
+from .project import (Outcome, index_file, load_glossary_file, missing_locales_warnings, output_paths, po_path,
+                      source_pages)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ class PageResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)  # up-to-date units built again: their page's locales changed
     failed: dict[str, tuple[str, ...]] = field(default_factory=dict)  # locale -> outputs a broken template failed
+    marks: dict[str, bool] = field(default_factory=dict)  # the files' marks its units made (``FileDigests.marks``)
 
 
 @dataclass(frozen=True)
@@ -113,46 +115,30 @@ def below_coverage(settings: Settings, options: BuildOptions, locale: str, cover
     return locale != settings.source_locale and coverage < options.min_coverage
 
 
-def unit_fingerprint(settings: Settings, base: str, locale: str, pages: tuple[str, ...],
-                     digests: dict[Path, str] | None = None, page_list: str = "",
-                     all_pages: frozenset[str] = frozenset(), withheld: frozenset[str] = frozenset(),
-                     names: LinkNames | None = None) -> str:
+def unit_fingerprint(settings: Settings, base: str, locale: str, pages: tuple[str, ...], digests: FileDigests,
+                     page_list: str = "", withheld: frozenset[str] = frozenset(), names: LinkNames | None = None) -> str:
     """The page (first) and its includes: their source bytes and this locale's PO bytes; and
-    ``page_list`` (``page_list_digest`` of ``all_pages`` and of the ``.md`` files that are no
-    pages) when one of them has a site-root or ``~/`` link, or a relative page link to no page
-    of ``all_pages`` in that letter case: the links whose built form depends on which pages
-    exist (their letter case), and on which ``.md`` files that are no pages do (such a link
-    keeps its ``.md``: ``linkmap.LinkContext``); and the pages of ``withheld`` (not published
-    in ``locale``: ``decide_withheld``) they may link to, whose links lead to the source
-    locale's page (``linkmap.fallback_url``): a page moving across --min-coverage rebuilds the
-    pages that link to it. ``digests`` and ``names`` memoize file digests and page names
-    across calls (a page is in every locale's units)."""
-    memo = digests if digests is not None else {}
+    ``page_list`` (``page_list_digest`` of ``digests.all_pages`` and of the ``.md`` files that
+    are no pages) when one of those files has a site-root or ``~/`` link, or a relative page
+    link to no page of ``digests.all_pages`` in that letter case (a PO file: in its
+    translations, which may add such a link, an accepted ``qa.link-*``): the links whose
+    built form depends on which pages exist (their letter case), and on which ``.md`` files
+    that are no pages do (such a link keeps its ``.md``: ``linkmap.LinkContext``); and the
+    pages of ``withheld`` (not published in ``locale``: ``decide_withheld``) they may link
+    to, whose links lead to the source locale's page (``linkmap.fallback_url``): a page
+    moving across --min-coverage rebuilds the pages that link to it. ``digests`` and
+    ``names`` memoize file digests and page names across calls (a page is in every locale's units)."""
     parts = [base, locale]
     for page in pages:
-        parts.append(_marked_digest(settings.source / page, page, memo, all_pages))
+        parts.append(digests.file(settings.source / page, page, False))
         if locale != settings.source_locale and locale not in PSEUDO_LOCALES:
-            parts.append(_marked_digest(po_path(settings, locale, page), None, memo, all_pages))
+            parts.append(digests.file(po_path(settings, locale, page), page, True))
     if any(part.endswith("/") for part in parts[2:]):
         parts.append(page_list)
     linked = linked_withheld(settings, pages, withheld, names if names is not None else LinkNames(), locale)
     if linked:  # none for most units: their fingerprints are what they were without the gate
         parts.append("withheld:" + "\n".join(linked))
     return digest(*parts)
-
-
-def _marked_digest(path: Path, page: str | None, memo: dict[Path, str], all_pages: frozenset[str]) -> str:
-    """The digest of a file, memoized; for a source ``page``, marked with a final ``/`` when
-    its links' built form depends on which pages exist (``unit_fingerprint``)."""
-    if path not in memo:
-        data = read_bytes(path)
-        depends = page is not None and data is not None and (
-            _has_site_root_link(data) or _has_inexact_page_link(data, page, all_pages))
-        # a file there but unreadable (a dangling link...) is not one not there: a unit built
-        # without its catalog would be up to date, and say nothing, once the catalog is broken
-        found = bytes_digest(data) if data is not None or nothing_at(path) else "unreadable"
-        memo[path] = found + ("/" if depends else "")
-    return memo[path]
 
 
 @dataclass(frozen=True)
@@ -175,7 +161,7 @@ def page_names(data: bytes | None) -> PageNames | None:
     name any page, a folder's ``index.md`` by a site-map prefix that is not its folder's name)."""
     if data is None:
         return PageNames("", frozenset())
-    if _has_site_root_link(data):
+    if has_site_root_link(data):
         return None
     text = data.decode("utf-8", "replace")
     text = (unquote(text) if "%" in text else text).casefold()
@@ -223,8 +209,8 @@ def names_linked(names: PageNames, table: WithheldNames) -> set[str]:
 @dataclass
 class LinkNames:
     """``linked_withheld``'s memo for a run: each file's ``page_names`` (a page's, a PO
-    file's: by path), each withheld set's ``withheld_names`` (a page is in every locale's
-    units)."""
+    file's translations': by path), each withheld set's ``withheld_names`` (a page is in
+    every locale's units)."""
 
     pages: dict[str, PageNames | None] = field(default_factory=dict)
     sets: dict[frozenset[str], WithheldNames] = field(default_factory=dict)
@@ -233,22 +219,24 @@ class LinkNames:
 def linked_withheld(settings: Settings, pages: tuple[str, ...], withheld: frozenset[str],
                     memo: LinkNames, locale: str = "") -> tuple[str, ...]:
     """The pages of ``withheld`` that ``pages`` (a page and its includes) may link to in
-    ``locale`` (``names_linked`` of their source text and of their PO files there: a
-    translation whose ``qa.link-target`` is accepted links where it says; all of them when
-    one of those has a site-root link), sorted."""
+    ``locale`` (``names_linked`` of their source text and of the translations of their PO
+    files there, ``pagelistlinks.catalog_translations``: a translation whose ``qa.link-*``
+    is accepted links where it says, and GNU's wrapping cuts a name over two lines of the
+    file; all of them when one of those has a site-root link), sorted."""
     if not withheld:
         return ()
     if withheld not in memo.sets:
         memo.sets[withheld] = withheld_names(withheld)
     table = memo.sets[withheld]
     translated = locale and locale != settings.source_locale and locale not in PSEUDO_LOCALES
-    files = [settings.source / page for page in pages]
-    files += [po_path(settings, locale, page) for page in pages] if translated else []
+    files = [(settings.source / page, False) for page in pages]
+    files += [(po_path(settings, locale, page), True) for page in pages] if translated else []
     linked: set[str] = set()
-    for path in files:
+    for path, catalog in files:
         key = str(path)
         if key not in memo.pages:
-            memo.pages[key] = page_names(read_bytes(path))
+            data = read_bytes(path)
+            memo.pages[key] = page_names(catalog_translations(data) if catalog and data is not None else data)
         found = memo.pages[key]
         if found is None:
             return tuple(sorted(withheld))
@@ -262,13 +250,12 @@ def coverage_base(settings: Settings) -> str:
     return digest(settings.relocatable_key(), code_digest())
 
 
-def coverage_key(settings: Settings, base: str, locale: str, page: str, digests: dict[Path, str],
-                 all_pages: frozenset[str] = frozenset()) -> str:
+def coverage_key(settings: Settings, base: str, locale: str, page: str, digests: FileDigests) -> str:
     """What a page's coverage in ``locale`` is computed from (``UnitRecord.coverage_key``):
-    ``base`` (``coverage_base``), its source bytes and its PO file's. ``digests``:
-    ``unit_fingerprint``'s memo (with its ``all_pages``): each file read once a run."""
-    return digest(base, _marked_digest(settings.source / page, page, digests, all_pages).rstrip("/"),
-                  _marked_digest(po_path(settings, locale, page), None, digests, all_pages))
+    ``base`` (``coverage_base``), its source bytes and its PO file's, not their marks (links
+    count no messages). ``digests``: ``unit_fingerprint``'s memo: each file read once a run."""
+    return digest(base, digests.file(settings.source / page, page, False).rstrip("/"),
+                  digests.file(po_path(settings, locale, page), page, True).rstrip("/"))
 
 
 def page_coverage(settings: Settings, locale: str, page: str,
@@ -295,7 +282,7 @@ def page_coverage(settings: Settings, locale: str, page: str,
 
 
 def decide_withheld(settings: Settings, options: BuildOptions, all_pages: frozenset[str],
-                    records: Mapping[str, UnitRecord], digests: dict[Path, str]) -> dict[str, frozenset[str]]:
+                    records: Mapping[str, UnitRecord], digests: FileDigests) -> dict[str, frozenset[str]]:
     """Per locale, the pages not published there under --min-coverage, decided before any
     unit renders: every unit needs them, for its links to them lead to the source locale's
     page (``linkmap.fallback_url``), and its fingerprint names those it may link to. A
@@ -314,7 +301,7 @@ def decide_withheld(settings: Settings, options: BuildOptions, all_pages: frozen
             continue  # always published
         left_out = set()
         for page in sorted(all_pages):
-            key = coverage_key(settings, base, locale, page, digests, all_pages)
+            key = coverage_key(settings, base, locale, page, digests)
             record = records.get(BuildCache.key(locale, page))
             if record is not None and record.coverage_key == key and record.stats:
                 coverage: float | None = Stats(*record.stats).coverage
@@ -327,43 +314,6 @@ def decide_withheld(settings: Settings, options: BuildOptions, all_pages: frozen
                 left_out.add(page)
         withheld[locale] = frozenset(left_out)
     return withheld
-
-
-# A link whose target starts at the site root (``/intune/x``, ``~/x``, ``\x``): in Markdown,
-# a reference definition or an HTML attribute. Matching more than links costs a rebuild only.
-# Only source pages count: QA sets aside a translation that adds or changes a link target,
-# unless the translator accepts its qa.link-target (a page whose accepted translation adds
-# the page's only site-root link is not rebuilt when the page list changes: a known gap).
-_SITE_ROOT_LINK = re.compile(rb"""(?:\]\(\s*<?|\]:[ \t]*<?|(?:href|src)\s*=\s*["']?)\s*~?[/\\](?![/\\])""")
-_LINK_START = re.compile(rb"\]\(|\]:|href|src")  # where one may start: a literal scan, twice as fast
-
-
-def _has_site_root_link(data: bytes) -> bool:
-    return any(_SITE_ROOT_LINK.match(data, found.start()) for found in _LINK_START.finditer(data))
-
-
-# A relative link's destination: inline, a reference definition, an HTML attribute (what
-# ``render`` maps; a miss costs a rebuild only). Extension-less or ``.md``: a page.
-_RELATIVE_DESTINATION = re.compile(
-    rb"""(?:\]\(\s*<?|^[ \t]*\[[^\]\n]+\]:[ \t]*<?|href\s*=\s*["']?)(?![a-zA-Z][\w+.-]*:|[/\\#~])([^\s)>"'#?]+)""",
-    re.MULTILINE)
-
-
-def _has_inexact_page_link(data: bytes, page: str, all_pages: frozenset[str]) -> bool:
-    """Whether ``page`` links to a page that is not in ``all_pages`` in that letter case: its
-    built link then depends on which pages exist (``render`` writes the page's real case),
-    and on which ``.md`` files that are no pages do. A ``.MD`` link is never exact: a file
-    of that very name, no page, would win over the page ``.md``."""
-    if not all_pages:
-        return False
-    folder = posixpath.dirname(page)
-    for match in _RELATIVE_DESTINATION.finditer(data):
-        path = match.group(1).decode("utf-8", "replace").replace("\\", "/")
-        suffix = posixpath.splitext(path)[1]
-        if suffix.lower() in ("", ".md") and not path.endswith("/") and \
-                (suffix not in ("", ".md") or not has_page(page_stem(folder, path), all_pages)):
-            return True
-    return False
 
 
 def page_list_digest(pages: Iterable[str], non_page_md: Iterable[str] = ()) -> str:
@@ -408,7 +358,10 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     stale: dict[str, list[str]] = {}
     fresh: dict[str, UnitRecord] = {}
     some_formats: dict[str, dict[str, tuple[str, ...]]] = {}  # page -> locale -> the formats it lacks, when not all
-    digests: dict[Path, str] = {}
+    # the files' marks the last build made under this page list and code: a file not changed
+    # since is not scanned again (``FileDigests``)
+    marked_under = marks_key(page_list, code_digest())
+    digests = FileDigests(known_pages, cache.marks if cache.marks_key == marked_under else {})
     names = LinkNames()
     # a shard's cache holds its own pages' records; the coverage of the others may be in the
     # other caches of this out/ (records are content-addressed there: ``coverage_key``)
@@ -419,8 +372,8 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
             key = BuildCache.key(locale, page)
             record = cache.units.get(key)
             up_to_date = record is not None and record.fingerprint == unit_fingerprint(
-                settings, base, locale, (page, *record.includes), digests, page_list, known_pages,
-                withheld.get(locale, frozenset()), names)
+                settings, base, locale, (page, *record.includes), digests, page_list, withheld.get(locale, frozenset()),
+                names)
             lacking = _lacking_formats(settings, options, locale, page, record) if up_to_date else options.formats
             if not lacking:
                 fresh[key] = record
@@ -448,6 +401,7 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     for result in results:
         outcome.diagnostics += result.diagnostics
         outcome.written += result.written
+        digests.marks.update(result.marks)  # a cold build's too: the next build scans none of those files
         for locale, record in result.records.items():
             key = BuildCache.key(locale, result.page)
             units[key] = with_other_outputs(record, cache.units.get(key), result.failed.get(locale, ()))
@@ -456,6 +410,7 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
             units[key] = replace(cache.units[key], fingerprint="", findings=(), review="")  # its title and images still listed
     _remove_stale_outputs(settings, cache, units)
     cache.units = units
+    cache.marks, cache.marks_key = digests.marks, marked_under
     # shards write pages only; the site files come after the merge. Nor are they written when
     # a source folder could not be listed: without its pages, the indexes and error catalogs
     # would lose them (and a later run, its units up to date, would not write them again)

@@ -20,7 +20,7 @@ from .digests import blake2b
 from .files import read_bytes, write_atomic
 from .model import Diagnostic, Location
 
-CACHE_FORMAT = 6  # 2: findings, 3: site files, 4: alternates, 5: outputs behind, 6: coverage key
+CACHE_FORMAT = 7  # 2: findings, 3: site files, 4: alternates, 5: outputs behind, 6: coverage key, 7: marks
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,11 @@ class BuildCache:
     # wrote, and the fingerprint of what they were made from
     site_outputs: tuple[str, ...] = ()
     site_fingerprint: str = ""
+    # whether each file the last build's fingerprints read has links whose built form depends
+    # on the page list (``filedigests.mark_key`` -> its mark), and what they all depend on
+    # (``filedigests.marks_key``): a file not changed since is not scanned again
+    marks: dict[str, bool] = field(default_factory=dict)
+    marks_key: str = ""
 
     @staticmethod
     def key(locale: str, page: str) -> str:
@@ -83,6 +88,7 @@ class BuildCache:
             "version": __version__,
             "units": {k: dict(vars(v)) for k, v in sorted(self.units.items())},  # asdict deep-copies: 44 ms against 1 ms for 1,728 units
             "site": {"fingerprint": self.site_fingerprint, "outputs": list(self.site_outputs)},
+            "marks": {"key": self.marks_key, "files": self.marks},
         }
         write_atomic(self.path, json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n")
 
@@ -105,7 +111,9 @@ def load_cache(path: Path) -> BuildCache:
             for k, v in data["units"].items()
         }
         site = data.get("site", {})
-        return BuildCache(path, units, tuple(str(o) for o in site.get("outputs", ())), str(site.get("fingerprint", "")))
+        marks = data.get("marks", {})
+        return BuildCache(path, units, tuple(str(o) for o in site.get("outputs", ())), str(site.get("fingerprint", "")),
+                          {str(k): bool(v) for k, v in marks.get("files", {}).items()}, str(marks.get("key", "")))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):  # AttributeError: JSON of another shape
         return BuildCache(path)
 

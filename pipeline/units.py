@@ -26,6 +26,7 @@ from .build import (BuildOptions, LinkNames, PageResult, PageWork, coverage_base
 from .cache import UnitRecord
 from .config import PSEUDO_LOCALES, Settings, babel_locale
 from .errors import PipelineError, error
+from .filedigests import FileDigests
 from .files import inside, read_bytes, write_atomic, write_error
 from .linkcache import code_key
 from .model import Diagnostic, Document
@@ -96,9 +97,9 @@ class Workshop:
         self.assets: dict[str, tuple[str, ...]] = {}
         self.withheld: Mapping[str, frozenset[str]] = {}  # locale -> pages not published there (``build_chunk``)
         self.names = LinkNames()  # ``build.linked_withheld``'s memo
-        # file digests for ``build.coverage_key`` and ``build.unit_fingerprint``: each page and
-        # catalog read once a worker, as the main process reads them once a run
-        self.digests: dict[Path, str] = {}
+        # file digests and marks for ``build.coverage_key`` and ``build.unit_fingerprint``: each
+        # page and catalog read once a chunk, as the main process reads them once a run
+        self.digests = FileDigests(tools.all_pages)
         self.coverage_base = coverage_base(settings)
 
     def document(self, page: str) -> Document | None:
@@ -196,6 +197,7 @@ def build_chunk(settings: Settings, base: str, options: BuildOptions, chunk: lis
         shop.documents[work.page] = document
         published = _published_locales(shop, document, work, result)
         result.extra = [locale for locale, named in work.alternates.items() if named != published]
+        marked = set(shop.digests.marks)
         for locale in settings.all_locales:
             if locale not in work.locales and locale not in result.extra:
                 continue
@@ -204,6 +206,7 @@ def build_chunk(settings: Settings, base: str, options: BuildOptions, chunk: lis
                             work.formats.get(locale, options.formats))
             except PipelineError as exc:
                 result.diagnostics.append(exc.diagnostic)
+        result.marks = {key: mark for key, mark in shop.digests.marks.items() if key not in marked}
         results.append(result)
     return results
 
@@ -233,10 +236,10 @@ def _build_unit(shop: Workshop, base: str, locale: str, document: Document,
     settings = shop.settings
     translations, stats = shop.translations(locale, document, result.diagnostics)
     withheld = shop.withheld.get(locale, frozenset())
-    covered = coverage_key(settings, shop.coverage_base, locale, document.path, shop.digests, shop.all_pages)
+    covered = coverage_key(settings, shop.coverage_base, locale, document.path, shop.digests)
     if document.path in withheld:
         fingerprint = unit_fingerprint(settings, base, locale, (document.path,), shop.digests, page_list=shop.page_list,
-                                       all_pages=shop.all_pages, withheld=withheld, names=shop.names)
+                                       withheld=withheld, names=shop.names)
         result.records[locale] = UnitRecord(fingerprint, (), (), stats.as_tuple(), skipped=True,
                                             **shop.recorded_review(locale, document), coverage_key=covered)
         return
@@ -263,8 +266,7 @@ def _build_unit(shop: Workshop, base: str, locale: str, document: Document,
         result.failed[locale] = failed
     result.records[locale] = UnitRecord(
         "" if failed else unit_fingerprint(settings, base, locale, (document.path, *included), shop.digests,
-                                           page_list=shop.page_list,
-                                           all_pages=shop.all_pages, withheld=withheld, names=shop.names),
+                                           page_list=shop.page_list, withheld=withheld, names=shop.names),
         tuple(rendered), included,
         stats.as_tuple(), title=meta.title, assets=shop.assets.get(document.path, ()),
         has_errors=bool(document.error_codes), **shop.recorded_review(locale, document),

@@ -6,8 +6,11 @@ compares ``out/`` (and stderr, exit status) with a clean build of a copy of the 
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
+
+import pytest
 
 from pipeline import catalog
 from pipeline.cli import main
@@ -310,3 +313,177 @@ def test_a_po_change_across_the_coverage_threshold_changes_the_links_to_the_page
     assert _tree_of_shards(project, tmp_path, 3, *gate) == _tree(project / "out")
     assert_same_as_clean(project, tmp_path, capsys)  # no gate: b.md published, links local
     assert _links_b_locally(project)
+
+
+PIN_PAGE = "EndUser/set-your-pin-or-password-android.md"  # links one page, which is there: no page-list link
+ENROLL_PAGE = "EndUser/enroll-your-device-in-Intune-android.md"
+
+
+def _pin_page_project(tmp_path: Path, link: str) -> Path:
+    """``PIN_PAGE`` and the page it links, in en-US and fr-FR, built; then fr-FR's step 2
+    translated as the real fr-fr page reads (its step 3 added to it), with a link to
+    ``ENROLL_PAGE`` written ``link``, which the source lacks: the translator accepted its
+    ``qa.link-count``. ``ENROLL_PAGE`` is not there yet."""
+    project = _corpus_project(tmp_path, [PIN_PAGE, "EndUser/using-your-android-device-with-intune.md"], [])
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n'
+                                           '[site_map]\n"/intune/enduser" = "EndUser"\n', encoding="utf-8")
+    assert main(["-C", str(project), "all"]) == 0
+    po = project / "locales/fr-FR" / (PIN_PAGE[:-3] + ".po")
+    entries = catalog.parse_catalog(po.read_text(encoding="utf-8"), po.name)
+    entry = next(e for e in entries if e.msgid == "Choose and confirm your new password.")
+    entry.msgstr = ("Choisissez votre nouveau mot de passe et confirmez-le. Vérifiez que votre appareil est bien "
+                    "inscrit dans Microsoft Intune en suivant les instructions de la rubrique "
+                    f"[Inscrire votre appareil dans Microsoft Intune]({link}).")
+    entry.tcomment = "qa-accept: qa.link-count -- the enrollment step of the French page"
+    po.write_text(catalog.format_catalog(entries), encoding="utf-8")
+    return project
+
+
+def _pin_link(project: Path) -> str:
+    """The href fr-FR's HTML of ``PIN_PAGE`` gives the link its translation added."""
+    html = (project / "out/html/fr-FR" / (PIN_PAGE[:-3] + ".html")).read_text(encoding="utf-8")
+    return re.search(r'href="([^"]*)">Inscrire votre appareil', html).group(1)
+
+
+@pytest.mark.parametrize("link", ["/intune/enduser/enroll-your-device-in-intune-android",  # site-root
+                                  "enroll-your-device-in-intune-android.md"])  # relative, another letter case
+def test_a_link_only_a_translation_has_follows_the_pages_that_exist(tmp_path, capsys, link):
+    """The built form of such a link takes the letter case of the page it names, when that
+    page is there: the unit depends on the page list because of its PO file alone. Its
+    source page's unit does not, and is not built again when a page appears."""
+    project = _pin_page_project(tmp_path, link)
+    assert _build(project, capsys, "build")[0] == 0
+    assert _pin_link(project) == "enroll-your-device-in-intune-android.html"  # no such page: as written
+    _add(project, ENROLL_PAGE)
+    capsys.readouterr()
+    assert main(["-C", str(project), "build"]) == 0
+    built = capsys.readouterr().out
+    assert _pin_link(project) == "enroll-your-device-in-Intune-android.html"  # the page's letter case
+    # the new page and using-your-android-device-with-intune.md (relative links to pages not
+    # there), in both locales, and fr-FR's PIN_PAGE; not en-US's
+    assert "build: 3 page(s) x 2 locale(s): 5 built, 1 up to date," in built
+    assert_same_as_clean(project, tmp_path, capsys)
+    (project / "source" / ENROLL_PAGE).rename(project / "source/EndUser/enroll-your-device-in-intune-android.md")
+    assert_same_as_clean(project, tmp_path, capsys)  # renamed in letter case
+    assert _pin_link(project) == "enroll-your-device-in-intune-android.html"
+    _add(project, ENROLL_PAGE)
+    (project / "source/EndUser/enroll-your-device-in-intune-android.md").unlink()
+    assert_same_as_clean(project, tmp_path, capsys, "-j", "1")
+    (project / "source" / ENROLL_PAGE).unlink()  # removed
+    assert_same_as_clean(project, tmp_path, capsys, "-j", "1")
+    assert _pin_link(project) == "enroll-your-device-in-intune-android.html"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_link_only_a_translation_has_follows_the_pages_that_exist_under_the_gate(tmp_path, capsys, jobs):
+    """The same under --min-coverage, where the coverage keys read the same PO files first
+    (``build.coverage_key``), in the main process and in the workers. ``ENROLL_PAGE`` comes
+    back with its fr-FR catalog translated: published at once, no page left out changes, so
+    only the page list tells fr-FR's ``PIN_PAGE`` to build again. Then nothing is left to
+    build, whoever built the units: the main process's fingerprints and the workers' agree."""
+    project = _pin_page_project(tmp_path, "/intune/enduser/enroll-your-device-in-intune-android")
+    gate = ("--min-coverage", "1", "-j", jobs)
+    _add(project, ENROLL_PAGE)
+    assert _build(project, capsys, "all", *gate)[0] == 0
+    translate_page(project, "fr-FR", ENROLL_PAGE, True)
+    (project / "source" / ENROLL_PAGE).unlink()  # its catalog stays
+    assert _build(project, capsys, "all", *gate)[0] == 0
+    assert _pin_link(project) == "enroll-your-device-in-intune-android.html"
+    _add(project, ENROLL_PAGE)
+    assert _build(project, capsys, "build", *gate)[0] == 0
+    assert _pin_link(project) == "enroll-your-device-in-Intune-android.html"
+    assert (project / "out/html/fr-FR" / (ENROLL_PAGE[:-3] + ".html")).is_file()  # published: no fallback link
+    assert_same_as_clean(project, tmp_path, capsys, *gate)
+    for again in ("1", "2"):
+        capsys.readouterr()
+        assert main(["-C", str(project), "build", "--min-coverage", "1", "-j", again]) == 0
+        assert ": 0 built, 6 up to date, 0 file(s) written" in capsys.readouterr().out
+
+
+def test_a_file_digest_memo_holds_one_value_per_path_whoever_asks_first(tmp_path):
+    """Coverage keys and unit fingerprints share one memo of file digests (a run's in the main
+    process, a chunk's in a worker), in whichever order they come: fr-FR's catalog of
+    ``PIN_PAGE`` is marked as depending on the page list (its translation's site-root link)
+    whichever reads it first, and gives the same fingerprint and coverage key either way.
+    A coverage key does not depend on the mark."""
+    from pipeline.build import coverage_key, unit_fingerprint
+    from pipeline.config import load_settings
+    from pipeline.filedigests import FileDigests, mark_key
+    from pipeline.project import po_path, source_pages
+
+    project = _pin_page_project(tmp_path, "/intune/enduser/enroll-your-device-in-intune-android")
+    settings = load_settings(project)
+    pages = frozenset(source_pages(settings))
+    results = []
+    for fingerprint_first in (True, False):
+        memo = FileDigests(pages)
+        calls = [lambda: unit_fingerprint(settings, "base", "fr-FR", (PIN_PAGE,), memo, "list"),
+                 lambda: coverage_key(settings, "base", "fr-FR", PIN_PAGE, memo)]
+        done = [call() for call in (calls if fingerprint_first else calls[::-1])]
+        results.append((done if fingerprint_first else done[::-1], memo.values, memo.marks))
+    assert results[0] == results[1]
+    values = results[0][1]
+    assert values[po_path(settings, "fr-FR", PIN_PAGE)].endswith("/")
+    assert not values[settings.source / PIN_PAGE].endswith("/")  # the source page links the page there
+    fingerprint, covered = results[0][0]
+    assert unit_fingerprint(settings, "base", "fr-FR", (PIN_PAGE,), FileDigests(pages), "other list") != fingerprint
+    unmarked = FileDigests(pages, {mark_key(values[po_path(settings, "fr-FR", PIN_PAGE)][:-1], PIN_PAGE, True): False})
+    assert coverage_key(settings, "base", "fr-FR", PIN_PAGE, unmarked) == covered
+    assert unit_fingerprint(settings, "base", "fr-FR", (PIN_PAGE,), unmarked, "list") != fingerprint
+    assert unit_fingerprint(settings, "base", "en-US", (PIN_PAGE,), FileDigests(pages), "list") == \
+        unit_fingerprint(settings, "base", "en-US", (PIN_PAGE,), FileDigests(pages), "other list")
+
+
+def test_marks_of_the_last_build_are_taken_for_the_same_bytes_and_page_list_only(tmp_path, capsys):
+    """The marks a build keeps in its cache (``FileDigests.known``) spare the next build the
+    scan of the files not changed since: a mark known for a file's bytes is taken, not one
+    known for other bytes (the translation edited), nor one made under another page list:
+    renamed in letter case, ``ENROLL_PAGE`` is the page fr-FR's link names exactly, and the
+    catalog is no longer marked (taking the old mark, the main process would find the unit
+    the workers built out of date at every build)."""
+    from pipeline.cache import load_cache
+    from pipeline.config import load_settings
+    from pipeline.filedigests import FileDigests, mark_key
+    from pipeline.project import po_path, source_pages
+
+    project = _pin_page_project(tmp_path, "enroll-your-device-in-intune-android.md")
+    _add(project, ENROLL_PAGE)
+    shutil.rmtree(project / "out")
+    assert _build(project, capsys, "build")[0] == 0  # cold: the workers' marks are kept
+    settings = load_settings(project)
+    pages = frozenset(source_pages(settings))
+    po = po_path(settings, "fr-FR", PIN_PAGE)
+    fresh = FileDigests(pages)
+    assert fresh.file(po, PIN_PAGE, True).endswith("/")
+    assert fresh.marks.items() <= load_cache(project / "out/.cache/build.json").marks.items()
+    key = mark_key(fresh.values[po].rstrip("/"), PIN_PAGE, True)
+    assert not FileDigests(pages, {key: False}).file(po, PIN_PAGE, True).endswith("/")  # taken, not scanned
+    po.write_bytes(po.read_bytes() + b"\n")  # other bytes: scanned
+    assert FileDigests(pages, {key: False}).file(po, PIN_PAGE, True).endswith("/")
+    assert _build(project, capsys, "build")[0] == 0  # its mark kept for these bytes
+    (project / "source" / ENROLL_PAGE).rename(project / "source/EndUser/enroll-your-device-in-intune-android.md")
+    for jobs in ("2", "1"):
+        assert _build(project, capsys, "build", "-j", jobs)[0] == 0
+        assert _pin_link(project) == "enroll-your-device-in-intune-android.html"
+    capsys.readouterr()
+    assert main(["-C", str(project), "build"]) == 0
+    assert ": 0 built, 6 up to date, 0 file(s) written" in capsys.readouterr().out
+    assert_same_as_clean(project, tmp_path, capsys)
+
+
+def test_a_link_a_translation_adds_to_a_page_left_out_follows_its_coverage(tmp_path, capsys):
+    """Under --min-coverage, fr-FR's ``PIN_PAGE`` links ``ENROLL_PAGE`` in its translation
+    only, as the page is named (no page-list link), a link GNU's wrapping cuts after a hyphen
+    in the PO file (``enroll-your-"`` / ``"device-in-...``): left out of fr-FR, the page is
+    linked in en-US; translated, in fr-FR, as a clean build links it."""
+    project = _pin_page_project(tmp_path, "enroll-your-device-in-Intune-android.md")
+    po = project / "locales/fr-FR" / (PIN_PAGE[:-3] + ".po")
+    assert '(enroll-your-"\n"device-in-Intune-android.md)' in po.read_text(encoding="utf-8")
+    _add(project, ENROLL_PAGE)
+    gate = ("--min-coverage", "1")
+    assert _build(project, capsys, "all", *gate)[0] == 0
+    assert _pin_link(project) == "../../en-US/EndUser/enroll-your-device-in-Intune-android.html"
+    translate_page(project, "fr-FR", ENROLL_PAGE, True)
+    assert _build(project, capsys, "build", *gate)[0] == 0
+    assert _pin_link(project) == "enroll-your-device-in-Intune-android.html"
+    assert_same_as_clean(project, tmp_path, capsys, *gate)
