@@ -453,7 +453,8 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
             units[key] = with_other_outputs(record, cache.units.get(key), result.failed.get(locale, ()))
     for key in sorted(attempted - units.keys()):  # a failed unit keeps its previous output, rebuilt next time
         if key in cache.units:
-            units[key] = replace(cache.units[key], fingerprint="", findings=(), review="")  # its title and images still listed
+            units[key] = replace(cache.units[key], fingerprint="", findings=(), review="",  # its title and images still listed
+                                 include_findings=())
     _remove_stale_outputs(settings, cache, units)
     cache.units = units
     # shards write pages only; the site files come after the merge. Nor are they written when

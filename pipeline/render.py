@@ -348,7 +348,7 @@ def _outside_code(pattern: _LinePattern, body: str, replace: Callable[[re.Match[
 
 def portable_markdown(body: str, title: str, include: Callable[[str], str | None], locale: str = "en") -> str:
     """Front matter dropped, ``title`` (plain text; "" for none) as the H1, DocFX syntax made
-    portable (alert labels in ``locale``)."""
+    portable (alert labels in ``locale``; includes by ``inline_includes``)."""
     eol = _eol_at(body, 0)
     body = body.lstrip("\r\n")
     if title:
@@ -359,6 +359,15 @@ def portable_markdown(body: str, title: str, include: Callable[[str], str | None
         body = _outside_code(_DIV_LINE, body, lambda m: "")
         body = _outside_code(_ALERT_LINE, body,
                              lambda m: f"{m.group('lead')}**{alert_label(m.group('kind'), locale)}**")
+    return inline_includes(body, include)
+
+
+def inline_includes(body: str, include: Callable[[str], str | None]) -> str:
+    """Each ``[!INCLUDE[name](path)]`` of ``body`` replaced by ``include(path)``, the included
+    file's text (with its own includes inlined: ``units.Workshop.include_resolver``), or by
+    the link ``[name](path)`` when that is None (a file missing, outside the source, or
+    refused: ``pipeline.includes``). An include inside a sentence or a table cell puts the
+    text there on one line."""
 
     def inline(match: re.Match[str]) -> str:
         content = include(match.group("path"))

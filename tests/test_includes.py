@@ -9,7 +9,23 @@ sentence: three levels, each with its own folder and catalog.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+from pipeline.catalog import parse_catalog
+from pipeline.cli import main
 from pipeline.includes import LIMIT, LOOP, MAX_DEPTH, MAX_INCLUDES, walk_includes
+
+from .conftest import CORPUS, require_shared
+
+PAGE = "GetStarted/choose-how-to-manage-devices.md"
+DEVICES = "includes/mdm-supported-devices.md"
+MAC = "includes/mac/mac-devices.md"
+MAC_TEXT = ("## Macs\n\nTo manage Macs, install the [!INCLUDE[wit_nextref](../wit_nextref_md.md)] client software "
+            "([requirements](../../GetStarted/network-bandwidth-use.md)).\n")
+MAC_FR = ("## Mac\n\nPour gérer les Mac, installez le logiciel client [!INCLUDE[wit_nextref](../wit_nextref_md.md)] "
+          "([configuration requise](../../GetStarted/network-bandwidth-use.md)).\n")
+BACK = "[!INCLUDE[mdm-supported-devices](../mdm-supported-devices.md)]"  # mac-devices.md including its includer
 
 
 # --- the rule (pure) ---------------------------------------------------------------------------
@@ -45,3 +61,91 @@ def test_depth_and_count_are_bounded_without_recursion_errors():
     assert walk.refused and {r.code for r in walk.refused} == {LIMIT}
     expanded = sum(4 ** k for k in range(1, MAX_DEPTH + 1))
     assert expanded > MAX_INCLUDES and len(walk.refused) < expanded - MAX_INCLUDES + 4 * MAX_DEPTH
+
+
+# --- the build and the check on real pages ------------------------------------------------------
+
+
+def _nested_project(tmp_path: Path, locales: str = "") -> Path:
+    """The three-level project (see the module doc), with ``GetStarted/network-bandwidth-use.md``,
+    which the innermost sentence links to and which links to the heading the second level brings."""
+    corpus = require_shared() / "corpus" / "intune-2016" / "en-us" / "InTuneDocs"
+    project = tmp_path / "site"
+    for page in (PAGE, DEVICES, "includes/wit_nextref_md.md", "GetStarted/network-bandwidth-use.md"):
+        (project / "source" / page).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(corpus / page, project / "source" / page)
+    _append(project / "source" / DEVICES, "\n[!INCLUDE[mac-devices](mac/mac-devices.md)]\n")
+    _append(project / "source/GetStarted/network-bandwidth-use.md",
+            "\nSee [Macs](choose-how-to-manage-devices.md#macs).\n")
+    (project / "source" / MAC).parent.mkdir(parents=True)
+    (project / "source" / MAC).write_text(MAC_TEXT, encoding="utf-8")
+    (project / "pipeline.toml").write_text(f'source_locale = "en-US"\ntarget_locales = [{locales}]\n',
+                                           encoding="utf-8")
+    return project
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_bytes(path.read_bytes() + text.encode("utf-8"))
+
+
+def _run(project: Path, capsys, *args: str) -> tuple[int, str]:
+    capsys.readouterr()
+    status = main(["-C", str(project), *args])
+    return status, capsys.readouterr().err
+
+
+def test_nested_includes_are_inlined_at_every_depth_translated_and_rebased(tmp_path, capsys):
+    project = _nested_project(tmp_path, '"fr-FR"')
+    assert _run(project, capsys, "all")[0] == 0
+    french = tmp_path / "fr"  # the real French pages, and a French mac-devices.md
+    for page in (PAGE, DEVICES, "includes/wit_nextref_md.md"):
+        (french / page).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(CORPUS / "fr-fr" / "InTuneDocs" / page, french / page)
+    (french / MAC).parent.mkdir(parents=True)
+    (french / MAC).write_text(MAC_FR, encoding="utf-8")
+    assert _run(project, capsys, "import", "--locale", "fr-FR", "--from", str(french))[0] == 0
+    assert _run(project, capsys, "build") == (0, "")
+    english = (project / "out/markdown/en-US" / PAGE).read_text(encoding="utf-8")
+    assert "- Mac OS X 10.9 and later" in english  # level 1
+    assert "## Macs" in english  # level 2, and level 3 in its sentence, links rebased to GetStarted/
+    assert "To manage Macs, install the Intune client software ([requirements](network-bandwidth-use.md))." in english
+    assert "[!INCLUDE" not in english
+    french_page = (project / "out/markdown/fr-FR" / PAGE).read_text(encoding="utf-8")
+    catalog_entries = parse_catalog((project / "locales/fr-FR/includes/mdm-supported-devices.po").read_text(
+        encoding="utf-8"), "mdm-supported-devices.po")
+    [mac_os] = [e.msgstr for e in catalog_entries if e.msgid == "Mac OS X 10.9 and later"]
+    assert mac_os != "Mac OS X 10.9 and later" and f"- {mac_os}\n" in french_page  # each level with its own catalog
+    assert ("Pour gérer les Mac, installez le logiciel client Intune "
+            "([configuration requise](network-bandwidth-use.md)).") in french_page
+    assert '## <a name="macs"></a>Mac' in french_page  # the source's id kept, as for the page's own headings
+    html = (project / "out/html/fr-FR" / PAGE.replace(".md", ".html")).read_text(encoding="utf-8")
+    assert '<a href="network-bandwidth-use.html">configuration requise</a>' in html and "[!INCLUDE" not in html
+
+
+def _loop_lines(project: Path) -> list[str]:
+    """Where the loop of mac-devices.md and mdm-supported-devices.md closes: each one's
+    include of the other (lines and columns found in the files, the column of the include's
+    inner '[')."""
+    found = []
+    for page, target in ((MAC, "../mdm-supported-devices.md"), (DEVICES, "mac/mac-devices.md")):
+        lines = (project / "source" / page).read_text(encoding="utf-8").splitlines()
+        [(number, text)] = [(n, t) for n, t in enumerate(lines, 1) if f"]({target})]" in t]
+        found.append(f"source/{page}:{number}:{text.index('[', 1) + 1}: error: include loop: '{target}' "
+                     f"includes this file again; it is left as a link [link.include-loop]")
+    return found
+
+
+def test_an_include_loop_is_a_located_error_and_the_pages_are_still_built(tmp_path, capsys):
+    project = _nested_project(tmp_path, '"qps-ploc"')
+    _append(project / "source" / MAC, f"\n{BACK}\n")
+    expected = _loop_lines(project)
+    status, err = _run(project, capsys, "all")
+    assert (status, err.splitlines()) == (1, expected)
+    english = (project / "out/markdown/en-US" / PAGE).read_text(encoding="utf-8")
+    assert english.count("Mac OS X 10.9 and later") == 1 and english.count("To manage Macs") == 1
+    # the include that closes the loop shows as a link, rebased to the page's folder, as a missing one
+    assert "\n[mdm-supported-devices](../includes/mdm-supported-devices.md)\n" in english
+    for page in (DEVICES, MAC):  # the files of the loop are pages too, built the same way
+        built = (project / "out/markdown/qps-ploc" / page).read_text(encoding="utf-8")
+        assert "[!INCLUDE" not in built
+    assert _run(project, capsys, "build") == (1, err)  # up to date: the same lines, the same status
