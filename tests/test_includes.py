@@ -15,6 +15,7 @@ from pathlib import Path
 from pipeline.catalog import parse_catalog
 from pipeline.cli import main
 from pipeline.includes import LIMIT, LOOP, MAX_DEPTH, MAX_INCLUDES, walk_includes
+from pipeline.links import scan_site
 
 from .conftest import CORPUS, require_shared
 
@@ -120,6 +121,14 @@ def test_nested_includes_are_inlined_at_every_depth_translated_and_rebased(tmp_p
     assert '## <a name="macs"></a>Mac' in french_page  # the source's id kept, as for the page's own headings
     html = (project / "out/html/fr-FR" / PAGE.replace(".md", ".html")).read_text(encoding="utf-8")
     assert '<a href="network-bandwidth-use.html">configuration requise</a>' in html and "[!INCLUDE" not in html
+    code, lines = _check_lines(project, capsys)  # network-bandwidth-use.md links '#macs', two levels down
+    assert not [line for line in lines if "#macs" in line or "[link.include" in line]
+
+
+def _check_lines(project: Path, capsys) -> tuple[int, list[str]]:
+    capsys.readouterr()
+    code = main(["-C", str(project), "check"])
+    return code, capsys.readouterr().out.splitlines()
 
 
 def _loop_lines(project: Path) -> list[str]:
@@ -149,3 +158,42 @@ def test_an_include_loop_is_a_located_error_and_the_pages_are_still_built(tmp_pa
         built = (project / "out/markdown/qps-ploc" / page).read_text(encoding="utf-8")
         assert "[!INCLUDE" not in built
     assert _run(project, capsys, "build") == (1, err)  # up to date: the same lines, the same status
+    code, lines = _check_lines(project, capsys)
+    assert code == 1
+    assert sorted(line for line in lines if "[link.include" in line) == expected
+
+
+def test_a_fragment_to_a_heading_of_a_nested_include_is_valid_whatever_the_order(tmp_path):
+    """The check's anchors of a page are those of every file its build pastes. With a loop,
+    a.md's anchors were computed first and left b.md's memo without a.md's heading, which
+    b.md's page shows (b.md, then a.md, whose include of b.md closes the loop)."""
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "a.md").write_text("# From A\n\n[!INCLUDE[b](b.md)]\n", encoding="utf-8")
+    (root / "b.md").write_text("# From B\n\n[!INCLUDE[a](a.md)]\n", encoding="utf-8")
+    (root / "c.md").write_text("[x](a.md#from-b) [y](b.md#from-a)\n", encoding="utf-8")
+    lines = [d.format() for d in scan_site(root, None, {}).diagnostics]
+    assert lines == [
+        "a.md:3:10: error: include loop: 'b.md' includes this file again; it is left as a link [link.include-loop]",
+        "b.md:3:10: error: include loop: 'a.md' includes this file again; it is left as a link [link.include-loop]",
+    ]
+    (root / "d.md").write_text("[!INCLUDE[d](d.md)]\n", encoding="utf-8")
+    assert [d.format() for d in scan_site(root, ["d.md"], {}).diagnostics] == [
+        "d.md:1:10: error: include loop: 'd.md' is this file itself; it is left as a link [link.include-loop]"]
+
+
+def test_a_finding_in_a_built_page_is_traced_to_the_nested_include_it_comes_from(tmp_path, capsys):
+    project = tmp_path / "site"
+    (project / "source" / "guide").mkdir(parents=True)
+    (project / "source/guide/page.md").write_text("# Page\n\n[!INCLUDE[a](a-inc.md)]\n", encoding="utf-8")
+    (project / "source/guide/a-inc.md").write_text("Intro.\n\n[!INCLUDE[b](b-inc.md)]\n", encoding="utf-8")
+    (project / "source/guide/b-inc.md").write_text("\nSee [the old page](gone.md).\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\n', encoding="utf-8")
+    assert _run(project, capsys, "all")[0] == 0
+    code, lines = _check_lines(project, capsys)
+    assert code == 1
+    source = "source/guide/b-inc.md:2:5: error: broken link 'gone.md': no such file"
+    assert [line for line in lines if line.startswith(source)]
+    built = [line for line in lines if line.startswith("out/markdown/en-US/guide/page.md:")]
+    assert built and all("(from source/guide/b-inc.md:2:5, which source/guide/page.md includes" in line
+                         for line in built)
