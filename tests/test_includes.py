@@ -197,3 +197,39 @@ def test_a_finding_in_a_built_page_is_traced_to_the_nested_include_it_comes_from
     built = [line for line in lines if line.startswith("out/markdown/en-US/guide/page.md:")]
     assert built and all("(from source/guide/b-inc.md:2:5, which source/guide/page.md includes" in line
                          for line in built)
+
+
+def test_includes_past_the_limits_are_one_error_at_the_pages_include_in_the_build_and_the_check(tmp_path, capsys):
+    """A chain of 15 files (each includes the next) and five files that each include the next
+    eight times (8 + 64 + 512 + 4,096 includes): the page shows 10 levels of the chain and
+    1,000 includes in all, and the build and the check report each limit once, at the page's
+    include, alike."""
+    project = tmp_path / "site"
+    (project / "source" / "chain").mkdir(parents=True)
+    for k in range(1, 15):
+        (project / f"source/chain/c{k}.md").write_text(f"Level {k}.\n\n[!INCLUDE[next](c{k + 1}.md)]\n",
+                                                        encoding="utf-8")
+    (project / "source/chain/c15.md").write_text("Level 15.\n", encoding="utf-8")
+    for k in range(1, 5):
+        (project / f"source/chain/f{k}.md").write_text(f"F{k}: " + f"[!INCLUDE[f](f{k + 1}.md)] " * 8 + "\n",
+                                                        encoding="utf-8")
+    (project / "source/chain/f5.md").write_text("leaf\n", encoding="utf-8")
+    (project / "source/page.md").write_text("# Page\n\n[!INCLUDE[chain](chain/c1.md)]\n\n"
+                                            "[!INCLUDE[fan](chain/f1.md)]\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\n', encoding="utf-8")
+    status, err = _run(project, capsys, "all")
+    assert status == 1
+    page_lines = [line for line in err.splitlines() if line.startswith("source/page.md:")]
+    assert page_lines == [
+        "source/page.md:3:10: error: include not inlined: 'c11.md' in 'chain/c10.md' lies more than 10 levels of "
+        "includes below this page; it is left as a link [link.include-limit]",
+        "source/page.md:5:10: error: include not inlined: 'f5.md' in 'chain/f4.md' would be include 1001 pasted "
+        "into this page; it is left as a link [link.include-limit]",
+    ]
+    built = (project / "out/markdown/en-US/page.md").read_text(encoding="utf-8")
+    assert "Level 10." in built and "Level 11." not in built and "[next](chain/c11.md)" in built
+    assert 0 < built.count("leaf") < 4096 and "[f](chain/f5.md)" in built
+    pasted = sum(built.count(word) for word in ("Level ", "F2:", "F3:", "F4:", "leaf")) + 1  # + f1
+    assert pasted == 1000
+    code, lines = _check_lines(project, capsys)
+    assert code == 1 and [line for line in lines if line.startswith("source/page.md:")] == page_lines
