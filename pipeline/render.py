@@ -329,7 +329,7 @@ def alert_label(kind: str, locale: str) -> str:
     return labels.get(kind.upper(), kind.capitalize())
 
 
-def _outside_code(pattern: _LinePattern, body: str, replace: Callable[[re.Match[str]], str]) -> str:
+def _outside_code(pattern: _LinePattern | re.Pattern[str], body: str, replace: Callable[[re.Match[str]], str]) -> str:
     """``pattern.sub(replace, body)`` but for matches whose ``[!`` lies in code or a comment
     (``linkscan.mask_text`` blanks those), which stay as written."""
     masked: str | None = None
@@ -367,7 +367,8 @@ def inline_includes(body: str, include: Callable[[str], str | None]) -> str:
     file's text (with its own includes inlined: ``units.Workshop.include_resolver``), or by
     the link ``[name](path)`` when that is None (a file missing, outside the source, or
     refused: ``pipeline.includes``). An include inside a sentence or a table cell puts the
-    text there on one line."""
+    text there on one line. One in code is text (a page showing the syntax), as the check
+    (``linkscan``) sees it."""
 
     def inline(match: re.Match[str]) -> str:
         content = include(match.group("path"))
@@ -381,7 +382,7 @@ def inline_includes(body: str, include: Callable[[str], str | None]) -> str:
             content = " ".join(part.strip() for part in _EOL.split(content) if part.strip())
         return content
 
-    return _INCLUDE.sub(inline, body)
+    return _outside_code(_INCLUDE, body, inline) if "[!" in body else body
 
 
 _DESTINATION = re.compile(r"(\]\(\s*<?)([^)\s>]+)")

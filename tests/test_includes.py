@@ -233,3 +233,19 @@ def test_includes_past_the_limits_are_one_error_at_the_pages_include_in_the_buil
     assert pasted == 1000
     code, lines = _check_lines(project, capsys)
     assert code == 1 and [line for line in lines if line.startswith("source/page.md:")] == page_lines
+
+
+def test_an_include_shown_in_code_is_text_not_an_include():
+    """A page documenting the syntax shows ``[!INCLUDE[..](..)]`` in a code span or a code
+    block, and a writer's note may hold one (the corpus's control-what-admins-can-see page):
+    the check sees no include there (``linkscan`` masks code and comments), and the build
+    pasted the file into the code or the comment, or turned the syntax into ``[name](path)``
+    when the file was missing."""
+    from pipeline.render import portable_markdown
+
+    body = ("Write `[!INCLUDE[name](inc.md)]` to paste a file:\n\n```markdown\n[!INCLUDE[name](inc.md)]\n```\n\n"
+            "    [!INCLUDE[gone](gone.md)]\n\n[!INCLUDE[name](inc.md)] <!-- [!INCLUDE[old](inc.md)] -->\n")
+    pasted = {"inc.md": "Pasted."}
+    assert portable_markdown(body, "", pasted.get) == (
+        "Write `[!INCLUDE[name](inc.md)]` to paste a file:\n\n```markdown\n[!INCLUDE[name](inc.md)]\n```\n\n"
+        "    [!INCLUDE[gone](gone.md)]\n\nPasted. <!-- [!INCLUDE[old](inc.md)] -->\n")
