@@ -348,9 +348,11 @@ def _outside_code(pattern: _LinePattern | re.Pattern[str], body: str, replace: C
 
 def portable_markdown(body: str, title: str, include: Callable[[str], str | None], locale: str = "en") -> str:
     """Front matter dropped, ``title`` (plain text; "" for none) as the H1, DocFX syntax made
-    portable (alert labels in ``locale``; includes by ``inline_includes``)."""
+    portable (includes by ``inline_includes``, first, so that the alerts and ``[!div]``
+    markers of the files pasted are made portable as the page's own are; alert labels in
+    ``locale``)."""
     eol = _eol_at(body, 0)
-    body = body.lstrip("\r\n")
+    body = inline_includes(body.lstrip("\r\n"), include)
     if title:
         heading = _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", " ".join(title.split()))  # one line (a folded value)
         body = f"# {heading}{eol}{eol}" + body
@@ -359,7 +361,7 @@ def portable_markdown(body: str, title: str, include: Callable[[str], str | None
         body = _outside_code(_DIV_LINE, body, lambda m: "")
         body = _outside_code(_ALERT_LINE, body,
                              lambda m: f"{m.group('lead')}**{alert_label(m.group('kind'), locale)}**")
-    return inline_includes(body, include)
+    return body
 
 
 def inline_includes(body: str, include: Callable[[str], str | None]) -> str:

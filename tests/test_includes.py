@@ -249,3 +249,27 @@ def test_an_include_shown_in_code_is_text_not_an_include():
     assert portable_markdown(body, "", pasted.get) == (
         "Write `[!INCLUDE[name](inc.md)]` to paste a file:\n\n```markdown\n[!INCLUDE[name](inc.md)]\n```\n\n"
         "    [!INCLUDE[gone](gone.md)]\n\nPasted. <!-- [!INCLUDE[old](inc.md)] -->\n")
+
+
+def test_alerts_and_div_markers_of_an_included_file_are_made_portable_as_the_pages_own(tmp_path, capsys):
+    """The corpus's includes/group-deprecation.md starts with '> [!NOTE]': pasted into a page,
+    the Markdown and HTML showed the marker as text, as the page's own alerts are not."""
+    corpus = require_shared() / "corpus" / "intune-2016" / "en-us" / "InTuneDocs"
+    project = tmp_path / "site"
+    page = "DeployUse/ios-device-enrollment-program-in-microsoft-intune.md"
+    for name in (page, "includes/group-deprecation.md"):
+        (project / "source" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(corpus / name, project / "source" / name)
+    text = (project / "source" / page).read_text(encoding="utf-8")
+    heading = "## Apple DEP management for iOS devices with Microsoft Intune\n"
+    (project / "source" / page).write_text(
+        text.replace(heading, "[!INCLUDE[group-deprecation](../includes/group-deprecation.md)]\n\n" + heading, 1),
+        encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
+    assert _run(project, capsys, "all") == (0, "")
+    for locale, label in (("en-US", "Note"), ("fr-FR", "Remarque")):
+        built = (project / "out/markdown" / locale / page).read_text(encoding="utf-8")
+        assert f"> **{label}**\n> Starting in August, device group management" in built
+        assert "[!NOTE]" not in built
+        html = (project / "out/html" / locale / page.replace(".md", ".html")).read_text(encoding="utf-8")
+        assert f"<strong>{label}</strong>" in html and "[!NOTE]" not in html
