@@ -36,7 +36,8 @@ How a ``#fragment`` is judged (only for targets that are pages, ``files.is_page`
 ``.github/x.md`` nor ``x.MD``, files that the built HTML serves as they are, without ids)
     The page's ids are its headings' slugs under the canonical rule (``slugs.slug_github``,
     markdig's GitHub rule, de-duplicated ``-1``, ``-2``), its explicit ``<a name>``/``id=``
-    anchors, and the ids of the pages it ``[!INCLUDE]``s. A fragment equal to one of them is
+    anchors, and the ids of the files its build pastes (its ``[!INCLUDE]``s at every depth:
+    ``pipeline.includes``, ``Anchors.walk``). A fragment equal to one of them is
     fine. A fragment -- same-page ``#x`` or ``page.md#x`` alike -- that equals a heading's slug
     only under DocFX's mid-2016 rule (``slugs.slug_docfx_2016``: ``windows-phone-8-1`` for
     "Windows Phone 8.1", GitHub: ``windows-phone-81``) is a *warning* [link.anchor-slug]
@@ -48,6 +49,11 @@ How a ``#fragment`` is judged (only for targets that are pages, ``files.is_page`
     count these as missing either). ``#top`` (any letter case) with no such id is the top of
     the page, as the HTML standard says. Anything else is an error [link.missing-anchor] with a
     "did you mean" hint.
+
+Includes the build does not paste (``pipeline.includes``; ``include_problems``)
+    An include of a file whose pasting pastes the page again is an error [link.include-loop]
+    at it; an include past the depth or count limit, one error [link.include-limit] at the
+    page's include under which it lies. The build reports the same lines.
 
 Positions are those of ``pipeline.linkscan`` (1-based line; column of the link's ``[``).
 """

@@ -11,7 +11,7 @@ Jinja ``Environment`` built once per run by ``make_environment``. Out: text.
   has none (the title often carries a site suffix such as `` | Microsoft Intune``, which
   belongs in ``<title>``, not in the heading); DocFX-only syntax turned into CommonMark
   (alerts become a bold label in the quote, ``[!INCLUDE]`` is replaced by the included
-  file's text, ``[!div]`` markers are dropped).
+  file's text, its own includes too, ``[!div]`` markers are dropped).
 - ``html``: the portable Markdown rendered by markdown-it-py; the error table's rows carry
   ``id`` = error code, so ``page.html#DeviceCapReached`` works in every locale.
 
