@@ -273,3 +273,26 @@ def test_alerts_and_div_markers_of_an_included_file_are_made_portable_as_the_pag
         assert "[!NOTE]" not in built
         html = (project / "out/html" / locale / page.replace(".md", ".html")).read_text(encoding="utf-8")
         assert f"<strong>{label}</strong>" in html and "[!NOTE]" not in html
+
+
+def test_a_check_that_reuses_stored_results_follows_edits_of_nested_includes(tmp_path, capsys):
+    """The loop findings of a page and the ids of a page depend on files two levels down:
+    a check after each edit reports what a check from scratch (``--no-cache``) does."""
+    project = _nested_project(tmp_path)
+    mac = project / "source" / MAC
+    assert _run(project, capsys, "all")[0] == 0
+
+    def same_as_from_scratch() -> list[str]:
+        code, lines = _check_lines(project, capsys)
+        capsys.readouterr()
+        assert main(["-C", str(project), "check", "--no-cache"]) == code
+        assert capsys.readouterr().out.splitlines() == lines
+        return lines
+
+    assert not [line for line in same_as_from_scratch() if "#macs" in line or "[link.include" in line]
+    mac.write_text(MAC_TEXT + f"\n{BACK}\n", encoding="utf-8")  # a loop through the second level
+    assert len([line for line in same_as_from_scratch() if "[link.include-loop]" in line]) == 2
+    mac.write_text(MAC_TEXT.replace("## Macs", "## Mac computers"), encoding="utf-8")  # the loop gone, the id too
+    lines = same_as_from_scratch()
+    assert not [line for line in lines if "[link.include" in line]
+    assert [line for line in lines if "no anchor '#macs'" in line]
