@@ -15,8 +15,8 @@ The rule (DocFX's, bounded)
       files that include the holder (``a.md`` includes ``b.md``, which includes ``a.md``; or a
       file that includes itself): ``link.include-loop``. DocFX stops there too (its
       "circular reference");
-    * an include ``MAX_DEPTH`` levels below the page already (a chain of distinct files as
-      deep as Python's stack), or one more than ``MAX_INCLUDES`` pasted into one page (a few
+    * an include held by a file ``MAX_DEPTH`` levels below the page (a chain of distinct files
+      as deep as Python's stack), or one more than ``MAX_INCLUDES`` pasted into one page (a few
       files that each include the next several times multiply): ``link.include-limit``,
       reported once per include of the page under which it happens, at that include.
     Such an include shows as a link to its file, as a missing one does.
@@ -118,11 +118,16 @@ def refusal_message(reason: str, written: str, holder: str, target: str) -> str:
             "page; it is left as a link")
 
 
-def include_position(text: str, written: str, occurrence: int) -> tuple[int, int]:
-    """The line and column of the ``occurrence``-th (0-based) include written ``written`` in a
-    file's ``text``, where ``pipeline check`` finds it (``linkscan``: the column of the inner
-    ``[``); the file's start when the scanner sees no such include."""
+def include_links(text: str) -> tuple[tuple[str, int, int], ...]:
+    """The includes of a file's ``text`` as ``pipeline check`` finds them (``linkscan``):
+    target as written, line, and column of the inner ``[``."""
     from .linkscan import scan_text
 
-    found = [link for link in scan_text(text).links if link.kind == "include" and link.target == written]
-    return (found[occurrence].line, found[occurrence].column) if occurrence < len(found) else (1, 1)
+    return tuple((link.target, link.line, link.column) for link in scan_text(text).links if link.kind == "include")
+
+
+def include_position(links: Sequence[tuple[str, int, int]], written: str, occurrence: int) -> tuple[int, int]:
+    """The line and column of the ``occurrence``-th (0-based) include written ``written``
+    among a file's ``include_links``; the file's start when the scanner saw no such include."""
+    found = [(line, column) for target, line, column in links if target == written]
+    return found[occurrence] if occurrence < len(found) else (1, 1)

@@ -28,7 +28,7 @@ from .config import PSEUDO_LOCALES, Settings, babel_locale
 from .errors import PipelineError, error
 from .files import inside, read_bytes, write_atomic, write_error
 from .linkcache import code_key
-from .includes import LIMIT, LOOP, include_position, refusal, refusal_message
+from .includes import LIMIT, LOOP, include_links, include_position, refusal, refusal_message
 from .model import Diagnostic, Document, Location
 from .pagebuild import page_renderers, pseudo_translations
 from .project import index_file, load_catalog_file, load_glossary_file, load_source, po_path, source_pages
@@ -101,6 +101,7 @@ class Workshop:
         # catalog read once a worker, as the main process reads them once a run
         self.digests: dict[Path, str] = {}
         self.coverage_base = coverage_base(settings)
+        self.include_links: dict[str, tuple[tuple[str, int, int], ...]] = {}  # ``_include_links``
 
     def document(self, page: str) -> Document | None:
         """A parsed source page, or None when it is missing or broken (reported elsewhere).
@@ -202,14 +203,23 @@ class Workshop:
         include under which it lies (once for that include)."""
         message = refusal_message(reason, written, holder.path, resolved)
         if reason == "loop":
-            where, (line, column) = holder.path, include_position(holder.text, written, occurrence)
+            where, (line, column) = holder.path, include_position(self._include_links(holder), written, occurrence)
         elif pasting.top in pasting.limited:
             return []
         else:
             pasting.limited.add(pasting.top)
-            where, (line, column) = pasting.page.path, include_position(pasting.page.text, *pasting.top)
+            page = pasting.page
+            where, (line, column) = page.path, include_position(self._include_links(page), *pasting.top)
         shown = self.settings.display(self.settings.source / where)
         return [Diagnostic(Location(shown, line, column), "error", message, LOOP if reason == "loop" else LIMIT)]
+
+
+    def _include_links(self, document: Document) -> tuple[tuple[str, int, int], ...]:
+        """``includes.include_links`` of a page's source, once a chain (a loop is met by every
+        page that pastes it)."""
+        if document.path not in self.include_links:
+            self.include_links[document.path] = include_links(document.text)
+        return self.include_links[document.path]
 
 
 class _Pasting:
