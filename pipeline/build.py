@@ -3,8 +3,8 @@
 In: ``Settings`` and ``BuildOptions``. Out: an ``Outcome`` and the files under ``out/``.
 
 - A unit of work is one page in one locale. Its fingerprint hashes everything its output
-  depends on: the page and the pages it includes, their PO files for that locale, the
-  templates (project and packaged), the settings, the glossary and our version (not the
+  depends on: the page and the pages it includes (at every depth), their PO files for that
+  locale, the templates (project and packaged), the settings, the glossary and our version (not the
   formats asked for: a record lists its outputs per format, ``UnitRecord.behind``). A unit whose
   fingerprint is in the cache and whose outputs in the formats asked for exist is not
   rebuilt; nothing is parsed.
@@ -407,7 +407,8 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
             units[key] = with_other_outputs(record, cache.units.get(key), result.failed.get(locale, ()))
     for key in sorted(attempted - units.keys()):  # a failed unit keeps its previous output, rebuilt next time
         if key in cache.units:
-            units[key] = replace(cache.units[key], fingerprint="", findings=(), review="")  # its title and images still listed
+            units[key] = replace(cache.units[key], fingerprint="", findings=(), review="",  # its title and images still listed
+                                 include_findings=())
     _remove_stale_outputs(settings, cache, units)
     cache.units = units
     cache.marks, cache.marks_key = digests.marks, marked_under

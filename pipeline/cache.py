@@ -20,7 +20,7 @@ from .digests import blake2b
 from .files import read_bytes, write_atomic
 from .model import Diagnostic, Location
 
-CACHE_FORMAT = 7  # 2: findings, 3: site files, 4: alternates, 5: outputs behind, 6: coverage key, 7: marks
+CACHE_FORMAT = 8  # 2: findings, 3: site files, 4: alternates, 5: outputs behind, 6: coverage key, 7: marks, 8: include findings
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,9 @@ class UnitRecord:
     # back for (``build.decide_withheld``) before any unit is checked or built, by the stats
     # of a record made from the same inputs, whatever else of the unit changed
     coverage_key: str = ""
+    # the errors of includes its page's Markdown and HTML leave as links (``includes``: a loop,
+    # past the limits), as ``findings``: an up-to-date unit reports them again
+    include_findings: tuple[tuple[str, int, int, str, str, str], ...] = ()
 
     @staticmethod
     def keep_findings(diagnostics: Iterable[Diagnostic]) -> tuple[tuple[str, int, int, str, str, str], ...]:
@@ -61,7 +64,7 @@ class UnitRecord:
 
     def reported(self) -> list[Diagnostic]:
         return [Diagnostic(Location(path, line, column), severity, message, code)
-                for path, line, column, severity, message, code in self.findings]
+                for path, line, column, severity, message, code in (*self.findings, *self.include_findings)]
 
 
 @dataclass
@@ -107,7 +110,9 @@ def load_cache(path: Path) -> BuildCache:
                                 for p, l, c, sv, m, code in v.get("findings", ())),
                           tuple(str(locale) for locale in v.get("alternates", ())),
                           tuple(str(output) for output in v.get("behind", ())), str(v.get("review", "")),
-                          str(v.get("coverage_key", "")))
+                          str(v.get("coverage_key", "")),
+                          tuple((str(p), int(l), int(c), str(sv), str(m), str(code))
+                                for p, l, c, sv, m, code in v.get("include_findings", ())))
             for k, v in data["units"].items()
         }
         site = data.get("site", {})

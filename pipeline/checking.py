@@ -293,7 +293,7 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         todo = [page for page in self.source_pages if page not in kept]
         depends: dict[str, set[str]] = {}
         hits, results = check_tree(todo, self.site, self.source_scan, shown.__getitem__,
-                                   anchors=self.source_anchors, depends=depends)
+                                   anchors=self.source_anchors, depends=depends, includes=True)
         self.source_results = results
         fresh: dict[str, list[Hit]] = {page: [] for page in todo}
         for hit in hits:
@@ -366,27 +366,22 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         if document is not None and scan is not None:
             shown = self.display(self.settings.source / page)
             hits = self._source_hits.get(page, ())
-            facts = PageFacts(document, shown, scan, hits, includes=self._included(page, scan))
+            facts = PageFacts(document, shown, scan, hits, includes=self._included(page))
             if locale in PSEUDO_LOCALES:
                 from .pagebuild import pseudo_translations
 
                 facts = replace(facts, translations=pseudo_translations(document, locale))
             elif locale != self.settings.source_locale:
                 facts = self._reviewed(locale, page, facts)
-            inputs.update(self._source_inputs(self._include_paths(page, scan)))
+            inputs.update(self._source_inputs(self._include_paths(page)))
         return facts
 
     def _source_inputs(self, pages, *more: str) -> dict[str, str | None]:
         return {"src:" + page: self._digests.get(page) for page in (*pages, *more)}
 
-    def _include_paths(self, page: str, scan: PageScan) -> list[str]:
-        found = []
-        for link in scan.links:
-            if link.kind == "include":
-                target = resolve_link(page, link.target, self.site)
-                if target.status == "ok":
-                    found.append(target.path)
-        return found
+    def _include_paths(self, page: str) -> tuple[str, ...]:
+        """The files the build pastes into ``page``, at every depth (``links.Anchors.walk``)."""
+        return self.source_anchors.walk(page).pages[1:]
 
     def _file_digest(self, path: str) -> str | None:
         """A file's content digest, once a run (``runrecord.content_of``); None when nothing is
@@ -401,14 +396,13 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
                 return "unreadable: " + exc.diagnostic.message
         return found
 
-    def _included(self, page: str, scan: PageScan) -> tuple[tuple[str, PageScan], ...]:
+    def _included(self, page: str) -> tuple[tuple[str, PageScan], ...]:
+        """The display path and scan of each file the build pastes into ``page``."""
         found = []
-        for link in scan.links:
-            if link.kind == "include":
-                target = resolve_link(page, link.target, self.site)
-                included = self.source_scan(target.path) if target.status == "ok" else None
-                if included is not None:
-                    found.append((self.display(self.settings.source / target.path), included))
+        for path in self._include_paths(page):
+            included = self.source_scan(path)
+            if included is not None:
+                found.append((self.display(self.settings.source / path), included))
         return tuple(found)
 
     def catalog_locales(self) -> tuple[str, ...]:

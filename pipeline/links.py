@@ -36,7 +36,8 @@ How a ``#fragment`` is judged (only for targets that are pages, ``files.is_page`
 ``.github/x.md`` nor ``x.MD``, files that the built HTML serves as they are, without ids)
     The page's ids are its headings' slugs under the canonical rule (``slugs.slug_github``,
     markdig's GitHub rule, de-duplicated ``-1``, ``-2``), its explicit ``<a name>``/``id=``
-    anchors, and the ids of the pages it ``[!INCLUDE]``s. A fragment equal to one of them is
+    anchors, and the ids of the files its build pastes (its ``[!INCLUDE]``s at every depth:
+    ``pipeline.includes``, ``Anchors.walk``). A fragment equal to one of them is
     fine. A fragment -- same-page ``#x`` or ``page.md#x`` alike -- that equals a heading's slug
     only under DocFX's mid-2016 rule (``slugs.slug_docfx_2016``: ``windows-phone-8-1`` for
     "Windows Phone 8.1", GitHub: ``windows-phone-81``) is a *warning* [link.anchor-slug]
@@ -48,6 +49,11 @@ How a ``#fragment`` is judged (only for targets that are pages, ``files.is_page`
     count these as missing either). ``#top`` (any letter case) with no such id is the top of
     the page, as the HTML standard says. Anything else is an error [link.missing-anchor] with a
     "did you mean" hint.
+
+Includes the build does not paste (``pipeline.includes``; ``include_problems``)
+    An include of a file whose pasting pastes the page again is an error [link.include-loop]
+    at it; an include past the depth or count limit, one error [link.include-limit] at the
+    page's include under which it lies. The build reports the same lines.
 
 Positions are those of ``pipeline.linkscan`` (1-based line; column of the link's ``[``).
 """
@@ -66,6 +72,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from pipeline.files import is_page, list_files
+from pipeline.includes import LIMIT as INCLUDE_LIMIT, LOOP as INCLUDE_LOOP, IncludeWalk, refusal_message, walk_includes
 from pipeline.linkscan import Link, PageScan, scan_text
 from pipeline.model import Diagnostic, Location
 from pipeline.slugs import slug_docfx_2016, slug_github, unique_slugs
@@ -628,36 +635,91 @@ def _hint_as_target(hint: str, target: str, rewrite: Callable[[str], str] | None
 
 
 class Anchors:
-    """``anchors(path)``: a page's ids, with those of the pages it includes (memoized);
-    ``sources[path]``: the pages whose text those ids come from (the page and its includes),
-    what a cached result that used them depends on."""
+    """``anchors(path)``: a page's ids, with those of every file its build pastes into it
+    (``walk``: its includes at every depth, cut where the build cuts them, ``pipeline.includes``),
+    memoized; ``sources[path]``: the pages whose text those ids come from (the page and the
+    files pasted), what a cached result that used them depends on."""
 
     def __init__(self, site: Site, scan_of: Callable[[str], PageScan | None]) -> None:
         self.site = site
         self.scan_of = scan_of
         self.memo: dict[str, PageAnchors | None] = {}
         self.sources: dict[str, frozenset[str]] = {}
+        self._own: dict[str, PageAnchors | None] = {}
+        self._includes: dict[str, tuple[str | None, ...] | None] = {}
+        self._walks: dict[str, IncludeWalk] = {}
 
-    def __call__(self, path: str, seen: tuple[str, ...] = ()) -> PageAnchors | None:
+    def __call__(self, path: str) -> PageAnchors | None:
         if path in self.memo:
             return self.memo[path]
         scan = self.scan_of(path)
-        sources = {path}
         if scan is None:
-            self.sources[path] = frozenset(sources)
+            self.sources[path] = frozenset({path})
+            self.memo[path] = None
             return None
-        included = []
-        for link in scan.links:
-            if link.kind == "include":
-                target = resolve_link(path, link.target, self.site)
-                if target.status == "ok" and target.path not in seen and target.path != path:
-                    sub = self(target.path, seen + (path,))
-                    sources |= self.sources.get(target.path, frozenset({target.path}))
-                    if sub is not None:
-                        included.append(sub)
+        walk = self.walk(path)
+        included = [own for page in walk.pages[1:] if (own := self._own_anchors(page)) is not None]
         self.memo[path] = page_anchors(scan, included)
-        self.sources[path] = frozenset(sources)
+        self.sources[path] = frozenset(walk.pages)
         return self.memo[path]
+
+    def _own_anchors(self, path: str) -> PageAnchors | None:
+        if path not in self._own:
+            scan = self.scan_of(path)
+            self._own[path] = None if scan is None else page_anchors(scan)
+        return self._own[path]
+
+    def includes_of(self, path: str) -> tuple[str | None, ...] | None:
+        """The files ``path``'s includes resolve to, in order (None for one that resolves to
+        no file), or None when ``path`` cannot be read (``includes.IncludesOf``)."""
+        if path not in self._includes:
+            scan = self.scan_of(path)
+            found = None
+            if scan is not None:
+                resolved = (resolve_link(path, link.target, self.site) for link in scan.links if link.kind == "include")
+                found = tuple(r.path if r.status == "ok" else None for r in resolved)
+            self._includes[path] = found
+        return self._includes[path]
+
+    def walk(self, path: str) -> IncludeWalk:
+        """What the build pastes into the page at ``path`` (``includes.walk_includes``)."""
+        if path not in self._walks:
+            self._walks[path] = walk_includes(path, self.includes_of)
+        return self._walks[path]
+
+
+def include_problems(page: str, scan: PageScan, anchors: Anchors, shown: str) -> tuple[list[Diagnostic], set[str]]:
+    """The includes of ``page`` the build refuses (``pipeline.includes``), as the build reports
+    them, and the pages whose text that depends on. A loop is an include of a file whose own
+    pasting pastes ``page`` (the build of that file refuses it, and so does the build of any
+    page that pastes it); a limit is reported at the page's include under which the build of
+    ``page`` meets it, once for that include."""
+    links = [link for link in scan.links if link.kind == "include"]
+    targets = anchors.includes_of(page) or ()
+    found: list[Diagnostic] = []
+    read = {page}
+    for link, target in zip(links, targets):
+        if target is None or anchors.includes_of(target) is None:
+            continue
+        walk = anchors.walk(target)
+        read.update(walk.pages)
+        if page in walk.pages:
+            found.append(Diagnostic(Location(shown, link.line, link.column), "error",
+                                    refusal_message("loop", link.target, page, target), INCLUDE_LOOP))
+    walk = anchors.walk(page)
+    read.update(walk.pages)
+    reported: set[int] = set()
+    for refused in walk.refused:
+        if refused.reason == "loop" or refused.top in reported:
+            continue
+        reported.add(refused.top)
+        holder = anchors.scan_of(refused.holder)
+        held = [link for link in holder.links if link.kind == "include"] if holder is not None else []
+        written = held[refused.index].target if refused.index < len(held) else refused.target
+        link = links[refused.top]
+        found.append(Diagnostic(Location(shown, link.line, link.column), "error",
+                                refusal_message(refused.reason, written, refused.holder, refused.target), INCLUDE_LIMIT))
+    return found, read
 
 
 def scan_site(root: Path, files: list[str] | None, site_map: Mapping[str, str],
@@ -696,6 +758,8 @@ def scan_site(root: Path, files: list[str] | None, site_map: Mapping[str, str],
         if scan is None:
             continue
         found, linked = check_page(page, scan, site, anchors_of, display_root + page)
+        found += include_problems(page, scan, anchors_of, display_root + page)[0]
+        found.sort(key=lambda d: (d.location.line, d.location.column))
         diagnostics.extend(found)
         results.extend(linked)
     return SiteReport(tuple(diagnostics), tuple(results))

@@ -45,8 +45,9 @@ def page_renderers(
     translated = render.apply_translations(document, translations)
     heading = "" if document.has_h1 else meta.title  # the title is the H1 of a page without one
     wanted = {fmt: path for fmt, path in output_paths(meta.locale, document.path).items() if fmt in formats}
-    markdown_text = (render.portable_markdown(translated[1], heading, include, meta.locale)
-                     if wanted.keys() & {"markdown", "html"} else "")
+    # made for every unit, whatever its formats: the includes it pastes are what the unit
+    # records (and an include loop its errors), the same in a build of the original format alone
+    markdown_text = render.portable_markdown(translated[1], heading, include, meta.locale)
     localized = localize_output(*translated, metadata) if metadata else translated
     fallback = render.fallback_of(meta, document, translations) if "html" in wanted else None
 

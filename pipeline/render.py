@@ -11,7 +11,7 @@ Jinja ``Environment`` built once per run by ``make_environment``. Out: text.
   has none (the title often carries a site suffix such as `` | Microsoft Intune``, which
   belongs in ``<title>``, not in the heading); DocFX-only syntax turned into CommonMark
   (alerts become a bold label in the quote, ``[!INCLUDE]`` is replaced by the included
-  file's text, ``[!div]`` markers are dropped).
+  file's text, its own includes too, ``[!div]`` markers are dropped).
 - ``html``: the portable Markdown rendered by markdown-it-py; the error table's rows carry
   ``id`` = error code, so ``page.html#DeviceCapReached`` works in every locale.
 
@@ -348,7 +348,7 @@ def _alert_kind(tokens: list, index: int) -> str | None:
     return _ALERT_KINDS.get(children[1].content) if children[1].type == "text" else None
 
 
-def _outside_code(pattern: _LinePattern, body: str, replace: Callable[[re.Match[str]], str]) -> str:
+def _outside_code(pattern: _LinePattern | re.Pattern[str], body: str, replace: Callable[[re.Match[str]], str]) -> str:
     """``pattern.sub(replace, body)`` but for matches whose ``[!`` lies in code or a comment
     (``linkscan.mask_text`` blanks those), which stay as written."""
     masked: str | None = None
@@ -367,9 +367,11 @@ def _outside_code(pattern: _LinePattern, body: str, replace: Callable[[re.Match[
 
 def portable_markdown(body: str, title: str, include: Callable[[str], str | None], locale: str = "en") -> str:
     """Front matter dropped, ``title`` (plain text; "" for none) as the H1, DocFX syntax made
-    portable (alert labels in ``locale``)."""
+    portable (includes by ``inline_includes``, first, so that the alerts and ``[!div]``
+    markers of the files pasted are made portable as the page's own are; alert labels in
+    ``locale``)."""
     eol = _eol_at(body, 0)
-    body = body.lstrip("\r\n")
+    body = inline_includes(body.lstrip("\r\n"), include)
     if title:
         heading = _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", " ".join(title.split()))  # one line (a folded value)
         body = f"# {heading}{eol}{eol}" + body
@@ -379,6 +381,16 @@ def portable_markdown(body: str, title: str, include: Callable[[str], str | None
         body = _outside_code(_ALERT_LINE, body,
                              lambda m: f"{m.group('lead')}**{alert_label(m.group('kind'), locale)}**"
                                        + ("" if m.group("end") is not None else " "))
+    return body
+
+
+def inline_includes(body: str, include: Callable[[str], str | None]) -> str:
+    """Each ``[!INCLUDE[name](path)]`` of ``body`` replaced by ``include(path)``, the included
+    file's text (with its own includes inlined: ``units.Workshop.include_resolver``), or by
+    the link ``[name](path)`` when that is None (a file missing, outside the source, or
+    refused: ``pipeline.includes``). An include inside a sentence or a table cell puts the
+    text there on one line. One in code is text (a page showing the syntax), as the check
+    (``linkscan``) sees it."""
 
     def inline(match: re.Match[str]) -> str:
         content = include(match.group("path"))
@@ -392,7 +404,7 @@ def portable_markdown(body: str, title: str, include: Callable[[str], str | None
             content = " ".join(part.strip() for part in _EOL.split(content) if part.strip())
         return content
 
-    return _INCLUDE.sub(inline, body)
+    return _outside_code(_INCLUDE, body, inline) if "[!" in body else body
 
 
 _DESTINATION = re.compile(r"(\]\(\s*<?)([^)\s>]+)")

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .links import Anchors, LinkResult, PageAnchors, Site, check_page
+from .links import Anchors, LinkResult, PageAnchors, Site, check_page, include_problems
 from .linkscan import Link, PageScan
 from .model import Diagnostic
 
@@ -48,10 +48,12 @@ def _occurrences(links: Iterable[Link]) -> dict[tuple[int, int], tuple[Link, int
 
 def check_tree(pages: Iterable[str], site: Site, scan_of: ScanOf, display: Callable[[str], str],
                rewrite: Callable[[str], str] | None = None, anchors: Anchors | None = None,
-               depends: dict[str, set[str]] | None = None) -> tuple[list[Hit], list[LinkResult]]:
-    """Hits of ``pages`` (in the given order) and every link's resolution. With ``depends``,
-    each page's entry is filled with the pages whose text its result depends on (itself, the
-    pages whose anchors a fragment was checked against, and their includes)."""
+               depends: dict[str, set[str]] | None = None,
+               includes: bool = False) -> tuple[list[Hit], list[LinkResult]]:
+    """Hits of ``pages`` (in the given order) and every link's resolution; with ``includes``
+    (a source tree), the includes the build refuses too (``links.include_problems``). With
+    ``depends``, each page's entry is filled with the pages whose text its result depends on
+    (itself, the pages whose anchors a fragment was checked against, and their includes)."""
     shared = anchors if anchors is not None else Anchors(site, scan_of)
     hits: list[Hit] = []
     results: list[LinkResult] = []
@@ -66,6 +68,11 @@ def check_tree(pages: Iterable[str], site: Site, scan_of: ScanOf, display: Calla
             used.update(shared.sources.get(path, frozenset({path})))
             return found
         diagnostics, linked = check_page(page, scan, site, anchors_of, display(page), rewrite)
+        if includes:
+            refused, read = include_problems(page, scan, shared, display(page))
+            if refused:
+                diagnostics = sorted(diagnostics + refused, key=lambda d: (d.location.line, d.location.column))
+            used.update(read)
         results.extend(linked)
         if depends is not None:
             depends[page] = used

@@ -16,7 +16,7 @@ import posixpath
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import jinja2
 
@@ -29,7 +29,8 @@ from .errors import PipelineError, error
 from .filedigests import FileDigests
 from .files import inside, read_bytes, write_atomic, write_error
 from .linkcache import code_key
-from .model import Diagnostic, Document
+from .includes import LIMIT, LOOP, include_links, include_position, refusal, refusal_message
+from .model import Diagnostic, Document, Location
 from .pagebuild import page_renderers, pseudo_translations
 from .project import index_file, load_catalog_file, load_glossary_file, load_source, po_path, source_pages
 from .review import review_key, review_translations
@@ -101,6 +102,7 @@ class Workshop:
         # page and catalog read once a chunk, as the main process reads them once a run
         self.digests = FileDigests(tools.all_pages)
         self.coverage_base = coverage_base(settings)
+        self.include_links: dict[str, tuple[tuple[str, int, int], ...]] = {}  # ``_include_links``
 
     def document(self, page: str) -> Document | None:
         """A parsed source page, or None when it is missing or broken (reported elsewhere).
@@ -156,24 +158,81 @@ class Workshop:
                          *self.review_parts)
         return review.usable, stats, list(review.diagnostics), key
 
-    def include_resolver(self, locale: str, document: Document, found: list[str]):
+    def include_resolver(self, locale: str, document: Document, found: list[str],
+                         problems: list[Diagnostic] | None = None) -> Callable[[str], str | None]:
         """The function ``render.portable_markdown`` calls for ``[!INCLUDE]``: the included
-        page's translated body; every page it resolves is recorded in ``found``, a missing or
-        broken one too (the page is built again when it appears or is fixed)."""
-        page_dir = PurePosixPath(document.path).parent
+        page's translated body (its catalog in ``locale``), its own includes inlined the same
+        way at every depth, each resolved relative to its file and its links rebased to the
+        including file's folder, by ``includes``' rule. Every page it resolves is recorded in
+        ``found``, a missing or broken one too (the page is built again when it appears or is
+        fixed); an include that rule refuses (a loop, past the limits) stays a link, and its
+        error goes to ``problems``."""
+        pasting = _Pasting(document)
 
-        def include(target: str) -> str | None:
-            resolved = os.path.normpath((page_dir / target.replace("\\", "/")).as_posix()).replace(os.sep, "/")
-            if resolved == ".." or resolved.startswith(("../", "/")):
-                return None  # outside the source folder (as DocFX, which includes only from its docset)
-            found.append(resolved)
-            included = self.document(resolved)
-            if included is None:
-                return None
-            body = render.apply_translations(included, self.translations(locale, included)[0])[1]
-            return render.rebase_links(body, posixpath.dirname(resolved), "" if str(page_dir) == "." else str(page_dir))
+        def resolver(holder: Document, chain: tuple[str, ...]) -> Callable[[str], str | None]:
+            folder = posixpath.dirname(holder.path)
+            occurrences: dict[str, int] = {}
 
-        return include
+            def include(target: str) -> str | None:
+                occurrence = occurrences[target] = occurrences.get(target, -1) + 1
+                if len(chain) == 1:
+                    pasting.top = (target, occurrence)
+                resolved = os.path.normpath(posixpath.join(folder, target.replace("\\", "/"))).replace(os.sep, "/")
+                if resolved == ".." or resolved.startswith(("../", "/")):
+                    return None  # outside the source folder (as DocFX, which includes only from its docset)
+                found.append(resolved)
+                included = self.document(resolved)
+                if included is None:
+                    return None
+                reason = refusal(chain, resolved, pasting.count)
+                if reason is not None:
+                    if problems is not None:
+                        problems.extend(self._refused(pasting, reason, holder, target, occurrence, resolved))
+                    return None
+                pasting.count += 1
+                body = render.apply_translations(included, self.translations(locale, included)[0])[1]
+                body = render.inline_includes(body, resolver(included, (*chain, resolved)))
+                return render.rebase_links(body, posixpath.dirname(resolved), folder)
+
+            return include
+
+        return resolver(document, (document.path,))
+
+    def _refused(self, pasting: _Pasting, reason: str, holder: Document, written: str, occurrence: int,
+                 resolved: str) -> list[Diagnostic]:
+        """The error of an include not inlined: a loop at the include, a limit at the page's
+        include under which it lies (once for that include)."""
+        message = refusal_message(reason, written, holder.path, resolved)
+        if reason == "loop":
+            where, (line, column) = holder.path, include_position(self._include_links(holder), written, occurrence)
+        elif pasting.top in pasting.limited:
+            return []
+        else:
+            pasting.limited.add(pasting.top)
+            page = pasting.page
+            where, (line, column) = page.path, include_position(self._include_links(page), *pasting.top)
+        shown = self.settings.display(self.settings.source / where)
+        return [Diagnostic(Location(shown, line, column), "error", message, LOOP if reason == "loop" else LIMIT)]
+
+
+    def _include_links(self, document: Document) -> tuple[tuple[str, int, int], ...]:
+        """``includes.include_links`` of a page's source, once a chain (a loop is met by every
+        page that pastes it)."""
+        if document.path not in self.include_links:
+            self.include_links[document.path] = include_links(document.text)
+        return self.include_links[document.path]
+
+
+class _Pasting:
+    """One page's includes being inlined (``Workshop.include_resolver``): how many so far, the
+    page's own include under which the current one lies (as written, and which occurrence of
+    it), and those of them a limit was reported under."""
+
+    def __init__(self, page: Document) -> None:
+        self.page = page
+        self.count = 0
+        self.top: tuple[str, int] = ("", 0)
+        self.limited: set[tuple[str, int]] = set()
 
 
 def build_chunk(settings: Settings, base: str, options: BuildOptions, chunk: list[PageWork],
@@ -246,10 +305,13 @@ def _build_unit(shop: Workshop, base: str, locale: str, document: Document,
     meta = page_meta(settings, locale, document, translations, stats.coverage, shop.all_pages, published=published,
                      non_page_md=shop.non_page_md)
     includes: list[str] = []
+    refused: list[Diagnostic] = []
     renderers = page_renderers(shop.env, meta, document, translations,
-                               shop.include_resolver(locale, document, includes), shop.html_bodies,
+                               shop.include_resolver(locale, document, includes, refused), shop.html_bodies,
                                shop.metadata.get((locale, document.path), {}), formats, withheld)
     rendered, failed = _render(settings, renderers, result.diagnostics)
+    refused = list(dict.fromkeys(refused))  # a loop met on several paths is one error
+    result.diagnostics += refused
     for relative, text in rendered.items():
         target = inside(settings.out, relative)
         try:
@@ -270,7 +332,7 @@ def _build_unit(shop: Workshop, base: str, locale: str, document: Document,
         tuple(rendered), included,
         stats.as_tuple(), title=meta.title, assets=shop.assets.get(document.path, ()),
         has_errors=bool(document.error_codes), **shop.recorded_review(locale, document),
-        alternates=published, coverage_key=covered,
+        alternates=published, coverage_key=covered, include_findings=UnitRecord.keep_findings(refused),
     )
 
 

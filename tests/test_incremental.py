@@ -92,6 +92,50 @@ def test_an_include_that_appears_later_rebuilds_the_page(tmp_path, capsys):
     assert "[!INCLUDE[mdm-supported-devices]" not in built
 
 
+def test_editing_a_file_included_two_levels_down_rebuilds_the_page(tmp_path, capsys):
+    """The page includes mdm-supported-devices.md, which is made to include cmshort_md.md (the
+    page does not): the unit's record must list that file, or an edit of it leaves the page
+    as it was. Its PO file counts as much (qps-ploc has none; de-DE does)."""
+    page = "GetStarted/choose-how-to-manage-devices.md"
+    project = _corpus_project(tmp_path, [page], ["mdm-supported-devices.md", "wit_nextref_md.md", "cmshort_md.md"])
+    devices = project / "source/includes/mdm-supported-devices.md"
+    devices.write_bytes(devices.read_bytes() + b"  - PCs managed with [!INCLUDE[cmshort](cmshort_md.md)]\n")
+    settings = project / "pipeline.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace('["qps-ploc"]', '["qps-ploc", "de-DE"]'),
+                        encoding="utf-8")
+    assert main(["-C", str(project), "all"]) == 0
+    built = project / "out/markdown/en-US" / page
+    assert "PCs managed with Configuration Manager" in built.read_text(encoding="utf-8")
+    (project / "source/includes/cmshort_md.md").write_text("System Center Configuration Manager", encoding="utf-8")
+    assert_same_as_clean(project, tmp_path, capsys)
+    assert "PCs managed with System Center Configuration Manager" in built.read_text(encoding="utf-8")
+    po = project / "locales/de-DE/includes/cmshort_md.po"
+    entries = catalog.parse_catalog(po.read_text(encoding="utf-8"), po.name)
+    for entry in entries:
+        if entry.msgid == "System Center Configuration Manager":
+            entry.msgstr = "System Center Configuration Manager (DE)"
+    po.write_text(catalog.format_catalog(entries), encoding="utf-8")
+    assert_same_as_clean(project, tmp_path, capsys)
+    german = (project / "out/markdown/de-DE" / page).read_text(encoding="utf-8")
+    assert "PCs managed with System Center Configuration Manager (DE)" in german
+
+
+def test_include_loop_errors_do_not_depend_on_the_formats_a_unit_is_built_in(tmp_path, capsys):
+    """mdm-supported-devices.md made to include the page that includes it. A unit rebuilt for
+    the one output deleted by hand, or a build of the original format alone, reported no loop
+    (only the Markdown and HTML paste includes), where a clean build of all formats does."""
+    page = "GetStarted/choose-how-to-manage-devices.md"
+    project = _corpus_project(tmp_path, [page], ["mdm-supported-devices.md", "wit_nextref_md.md"])
+    devices = project / "source/includes/mdm-supported-devices.md"
+    devices.write_bytes(devices.read_bytes() + b"\n[!INCLUDE[back](../GetStarted/choose-how-to-manage-devices.md)]\n")
+    status, err = _build(project, capsys, "all")
+    assert status == 1 and "[link.include-loop]" in err
+    (project / "out/frontmatter/en-US" / page).unlink()
+    assert_same_as_clean(project, tmp_path, capsys)
+    shutil.rmtree(project / "out")
+    assert _build(project, capsys, "all", "--format", "frontmatter") == (status, err)
+
+
 def test_pages_added_later_change_the_links_and_home_link_of_the_others(tmp_path, capsys):
     # enterprise-rollout.md links /intune/enduser/enroll-your-device-in-intune-android: the
     # built link takes the letter case of the page when it exists (enroll-your-device-in-Intune-...)
