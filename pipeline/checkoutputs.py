@@ -113,7 +113,7 @@ class OutputCheck:
         if locale not in self.catalog_locales():
             return []
         scan = self.source_scan(page)
-        pages = dict.fromkeys([page, *(self._include_paths(page, scan) if scan is not None else ())])
+        pages = dict.fromkeys([page, *(self._include_paths(page) if scan is not None else ())])
         return [each for each in pages if self.catalog_error(locale, each) is not None]
 
     def _none_buildable(self, locale: str) -> bool:

@@ -31,7 +31,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from .linkmap import LinkContext
+from .linkmap import LinkContext, quote_path
 from .model import Document, Segment
 from .render import finish_html, inner_html, markdown_renderer, parse_fragment
 from .sanitize import sanitize_front_matter_value, sanitize_translation, url_scheme
@@ -62,7 +62,7 @@ class ErrorEntry:
 
 def page_url(base_url: str, locale: str, page: str) -> str:
     """The built HTML page: ``base_url`` (``{locale}`` is filled in) + ``x/y.html``."""
-    return base_url.replace("{locale}", locale) + page[:-3] + ".html"
+    return base_url.replace("{locale}", locale) + quote_path(page[:-3] + ".html")
 
 
 def error_entries(documents: Sequence[Document], translations: Mapping[str, Mapping[str, str]], locale: str,

@@ -113,7 +113,7 @@ def fallback_url(url: str, context: LinkContext, fmt: str) -> str | None:
     page = linked_page(url, context)
     if page is None or page not in context.withheld:
         return None
-    built = _URL_UNSAFE.sub(lambda m: quote(m.group(0)), page[:-3] + ".html" if fmt == "html" else page)
+    built = quote_path(page[:-3] + ".html" if fmt == "html" else page)
     return "../" * (context.page_path.count("/") + 1) + f"{context.source_locale}/{built}" + split_url(url.strip())[1]
 
 
@@ -244,6 +244,17 @@ def relative_url(path: str) -> str:
     """A relative path as a URL a browser reads as one: ``ab:c.html`` (a page named
     ``ab:c.md``) would be the scheme ``ab:``, so it becomes ``./ab:c.html``."""
     return "./" + path if ":" in path.split("/", 1)[0] else path
+
+
+def quote_path(path: str) -> str:
+    """A file path (``my page.html``, ``100%.html``) as a URL path that names it: what a URL
+    cannot carry as it is (``_URL_UNSAFE``) percent-encoded, as ``fallback_url`` does."""
+    return _URL_UNSAFE.sub(lambda m: quote(m.group(0)), path)
+
+
+def path_url(path: str) -> str:
+    """``quote_path`` as a relative URL (``relative_url``)."""
+    return relative_url(quote_path(path))
 
 
 def _unmap_prefix(path: str, site_map: tuple[tuple[str, str], ...]) -> str | None:

@@ -26,7 +26,7 @@ from .catalog import plural_forms
 from .config import parse_locale, po_language
 from .files import name_problem
 from .model import Document
-from .linkmap import relative_url
+from .linkmap import path_url
 from .project import index_file
 from .render import Page, html_file
 from .sanitize import url_scheme
@@ -117,7 +117,7 @@ def index_page(locale: str, source_locale: str, pages: Sequence[Page], all_local
     entries = tuple(
         IndexEntry(
             path=page.path,
-            href=relative_url(page.path[:-3] + ".html"),
+            href=path_url(page.path[:-3] + ".html"),
             title=page.title or page.path,
             coverage=page.coverage,
             coverage_text=percent_text(page.coverage, locale),
@@ -126,9 +126,9 @@ def index_page(locale: str, source_locale: str, pages: Sequence[Page], all_local
     )
     if coverage is None:
         coverage = sum(e.coverage for e in entries) / len(entries) if entries else 100.0
-    alternates = tuple((other, f"../{other}/{name}") for other in all_locales
+    alternates = tuple((other, path_url(f"../{other}/{name}")) for other in all_locales
                        if other != locale and not other.startswith("qps-"))
-    alternates += (("x-default", f"../{source_locale}/{name}"),)
+    alternates += (("x-default", path_url(f"../{source_locale}/{name}")),)
     return IndexPage(
         locale=locale,
         source_locale=source_locale,

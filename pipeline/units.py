@@ -29,6 +29,7 @@ from .errors import PipelineError, error
 from .filedigests import FileDigests
 from .files import inside, read_bytes, write_atomic, write_error
 from .linkcache import code_key
+from .linkmap import path_url
 from .includes import LIMIT, LOOP, include_links, include_position, refusal, refusal_message
 from .model import Diagnostic, Document, Location
 from .pagebuild import page_renderers, pseudo_translations
@@ -371,8 +372,8 @@ def page_meta(settings: Settings, locale: str, document: Document | None, transl
     # every published version, this one included (as search engines expect); not the pseudo-locales
     if published is None:
         published = page_locales(settings, {})
-    alternates = tuple((other, f"{up}{other}/{html_name}") for other in published)
-    alternates += (("x-default", f"{up}{settings.source_locale}/{html_name}"),)
+    alternates = tuple((other, path_url(f"{up}{other}/{html_name}")) for other in published)
+    alternates += (("x-default", path_url(f"{up}{settings.source_locale}/{html_name}")),)
     return render.Page(
         path=path,
         locale=locale,

@@ -573,3 +573,24 @@ def test_every_built_html_file_ends_with_one_newline(sample_project: Path) -> No
         assert main(["-C", str(sample_project), "build", "--format", "html", "--locale", "de-DE"]) == 0
         page = (sample_project / "out" / "html" / "de-DE" / f"{SEED}.html").read_text(encoding="utf-8")
         assert page.endswith("</html>\n") and not page.endswith("\n\n"), repr(ending)
+
+
+def test_pages_named_with_spaces_or_url_syntax_get_valid_urls_everywhere(tmp_path: Path, capsys) -> None:
+    """A page 'my page.md' was named by its raw name in the hreflang alternates, the language
+    switcher and the locale index ('../fr-FR/my page.html'): not a valid URL (the validator
+    rejects the space), and the error catalog's URLs were the same."""
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    names = ("my page.md", "a(1).md", "100%.md", "x#y.md")
+    for name in names:
+        (project / "source" / name).write_text(
+            f"# {name}\n\n|Error|Problem|\n|---|---|\n|DeviceCode{names.index(name)}|Broken.|\n"
+            f"|OtherCode{names.index(name)}|Broken too.|\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "build"]) == 0
+    html = sorted((project / "out" / "html").rglob("*.html"))
+    assert len(html) == 2 * (len(names) + 1)
+    assert run_vnu(html) == ""
+    assert main(["-C", str(project), "check"]) == 0, capsys.readouterr().err  # every href leads to its page
+    catalog = (project / "out" / "catalog" / "fr-FR" / "errors.json").read_text(encoding="utf-8")
+    assert '"../../html/fr-FR/my%20page.html#DeviceCode0"' in catalog and "x%23y.html#DeviceCode3" in catalog
