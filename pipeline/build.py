@@ -655,7 +655,8 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
         arguments = (shop.env, locale, settings.source_locale, settings.published_locales, documents, translations, metas,
                      settings.project)
         options = dict(coverage=total.coverage, site_map=settings.site_map, all_paths=pages,
-                       non_page_md=shop.non_page_md, withheld=left_out.get(locale, frozenset()))
+                       non_page_md=shop.non_page_md, withheld=left_out.get(locale, frozenset()),
+                       site_url=settings.site_url)
         try:
             with located_template_errors(settings):
                 made = site.locale_outputs(*arguments, **options)

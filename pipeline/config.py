@@ -13,6 +13,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import PipelineError, error
 from .files import decode_text, read_optional, resolved
@@ -90,6 +91,10 @@ class Settings:
     redirects: Path | None = None
     glossary: Path | None = None
     baseline: Path | None = None  # known findings of ``pipeline check`` (see pipeline/reports.py)
+    # where out/html/ is published ("https://docs.example.com/product/", with its final "/"):
+    # the pages' hreflang alternates and canonical link are full URLs there, as search engines
+    # want them; "" keeps them relative
+    site_url: str = ""
     config_file: str = "pyproject.toml"
     project: str = "docs"
     # each folder and file setting as written (joined to the root) and what it resolved to: a
@@ -274,13 +279,14 @@ def _settings_bytes(path: Path, name: str) -> bytes | None:
 
 _KNOWN = (
     "source", "locales", "templates", "out", "source_locale", "target_locales",
-    "translate_keys", "site_map", "redirects", "glossary", "baseline", "project",
+    "translate_keys", "site_map", "redirects", "glossary", "baseline", "project", "site_url",
 )
 _STRINGS = {
     **dict.fromkeys(("source", "locales", "templates", "out"), "a string (a folder)"),
     **dict.fromkeys(("redirects", "glossary", "baseline"), "a string (a file name)"),
     "source_locale": "a string (a locale such as 'en-US')",
     "project": "a string",
+    "site_url": "a string (the URL out/html/ is published at)",
 }
 _LISTS = ("target_locales", "translate_keys")
 
@@ -314,6 +320,11 @@ def _check_types(data: dict[str, Any], places: Places) -> None:
         if not isinstance(folder, str):
             raise error(*places.of_entry("site_map", prefix), 1, f"'site_map' must map URL prefixes to folders "
                         f"(strings): '{prefix}' is {_kind(folder)}", "config.type")
+    site_url = data.get("site_url")
+    if site_url is not None and not _is_site_url(site_url):
+        raise error(*places.of("site_url"), 1, f"'site_url' must be an absolute http or https URL, not "
+                    f"'{site_url}' (the URL the built HTML, out/html/, is published at: "
+                    "'https://docs.example.com/product/')", "config.site-url")
     project = data.get("project")
     if project is not None and not _PLAIN_NAME.fullmatch(project):
         shown = '"' + project.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -322,6 +333,14 @@ def _check_types(data: dict[str, Any], places: Places) -> None:
 
 
 _PLAIN_NAME = re.compile(r"(?!\.)[\w.-]+")
+
+
+def _is_site_url(value: str) -> bool:
+    """An absolute http(s) URL with a host and no query, fragment or blank: what the built
+    pages' locale folders are joined to (``Settings.site_url``)."""
+    parts = urlsplit(value)
+    return (parts.scheme in ("http", "https") and bool(parts.netloc) and not parts.query and not parts.fragment
+            and "#" not in value and "?" not in value and not any(c.isspace() for c in value))
 
 
 def _settings_from(root: Path, data: dict[str, Any], places: Places) -> Settings:
@@ -346,6 +365,7 @@ def _settings_from(root: Path, data: dict[str, Any], places: Places) -> Settings
         redirects=optional["redirects"],
         glossary=optional["glossary"],
         baseline=optional["baseline"],
+        site_url=data["site_url"].rstrip("/") + "/" if data.get("site_url") else "",
         config_file=places.file,
         written_paths=tuple(written),
         places=places,

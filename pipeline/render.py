@@ -109,6 +109,10 @@ class Page:
     source_lang: str = ""  # the source locale's ``lang`` and ``dir``, for text shown in it
     source_dir: str = "ltr"
     in_source_language: bool = False  # a translated locale's page none of whose body is translated
+    # with ``site_url`` set: ``alternates`` as full URLs for the page's head (hreflang), and
+    # the page's own full URL (``rel="canonical"``); the language switcher keeps relative links
+    head_alternates: tuple[tuple[str, str], ...] = ()
+    canonical: str = ""
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from .catalog import plural_forms
 from .config import parse_locale, po_language
 from .files import name_problem
 from .model import Document
-from .linkmap import path_url
+from .linkmap import path_url, quote_path
 from .project import index_file
 from .render import Page, html_file
 from .sanitize import url_scheme
@@ -60,6 +60,21 @@ class IndexPage:
     coverage: float
     coverage_text: str
     alternates: tuple[tuple[str, str], ...] = ()
+    head_alternates: tuple[tuple[str, str], ...] = ()  # as ``render.Page``'s, with ``site_url``
+    canonical: str = ""
+
+
+def absolute_links(site_url: str, locale: str, path: str,
+                   alternates: tuple[tuple[str, str], ...]) -> tuple[tuple[tuple[str, str], ...], str]:
+    """A built page's hreflang alternates and canonical URL as full URLs under ``site_url``
+    (``Settings.site_url``; nothing when it is ""): ``alternates`` are relative to the page
+    at ``<locale>/<path>`` of ``out/html/`` (``../fr-FR/x.html``), as the switcher has them."""
+    if not site_url:
+        return (), ""
+    here = posixpath.dirname(f"{locale}/{path}")
+    absolute = tuple((hreflang, site_url + posixpath.normpath(posixpath.join(here, href)))
+                     for hreflang, href in alternates)
+    return absolute, site_url + quote_path(f"{locale}/{path}")
 
 
 def _babel(locale: str) -> Locale | None:
@@ -106,7 +121,8 @@ def percent_text(coverage: float, locale: str) -> str:
 
 
 def index_page(locale: str, source_locale: str, pages: Sequence[Page], all_locales: Sequence[str],
-               title: str = "", coverage: float | None = None, name: str = "index.html") -> IndexPage:
+               title: str = "", coverage: float | None = None, name: str = "index.html",
+               site_url: str = "") -> IndexPage:
     """The index of one locale: its pages sorted by path, with translated titles and coverage.
 
     ``pages`` are the ``render.Page`` records the build made for this locale; the index
@@ -129,6 +145,7 @@ def index_page(locale: str, source_locale: str, pages: Sequence[Page], all_local
     alternates = tuple((other, path_url(f"../{other}/{name}")) for other in all_locales
                        if other != locale and not other.startswith("qps-"))
     alternates += (("x-default", path_url(f"../{source_locale}/{name}")),)
+    head_alternates, canonical = absolute_links(site_url, locale, name, alternates)
     return IndexPage(
         locale=locale,
         source_locale=source_locale,
@@ -139,6 +156,8 @@ def index_page(locale: str, source_locale: str, pages: Sequence[Page], all_local
         coverage=coverage,
         coverage_text=percent_text(coverage, locale),
         alternates=alternates,
+        head_alternates=head_alternates,
+        canonical=canonical,
     )
 
 
@@ -207,7 +226,8 @@ def locale_outputs(env: Environment, locale: str, source_locale: str, all_locale
                    pages: Sequence[Page], domain: str, title: str = "", coverage: float | None = None,
                    site_map: tuple[tuple[str, str], ...] = (), base_url: str = "../../html/{locale}/",
                    all_paths: Collection[str] | None = None, with_index: bool = True,
-                   non_page_md: Collection[str] = (), withheld: Collection[str] = ()) -> dict[str, str | bytes]:
+                   non_page_md: Collection[str] = (), withheld: Collection[str] = (),
+                   site_url: str = "") -> dict[str, str | bytes]:
     """One locale's site-level files, by path relative to ``out/``.
 
     ``html/<locale>/index.html``, ``catalog/<locale>/errors.json`` and
@@ -220,6 +240,7 @@ def locale_outputs(env: Environment, locale: str, source_locale: str, all_locale
     (``linkmap.LinkContext``); ``withheld``: the pages left out of this locale under
     --min-coverage, which the error catalog's URLs and links name in the source locale.
     ``with_index=False``: the error catalogs only (for a broken index template).
+    ``site_url``: ``Settings.site_url``, for the index's full hreflang and canonical URLs.
     """
     is_source = locale == source_locale
     paths = list(all_paths) if all_paths is not None else [d.path for d in documents]
@@ -229,7 +250,7 @@ def locale_outputs(env: Environment, locale: str, source_locale: str, all_locale
     name = index_file(paths)
     outputs: dict[str, str | bytes] = {}
     if with_index:
-        index = index_page(locale, source_locale, pages, all_locales, title, coverage, name)
+        index = index_page(locale, source_locale, pages, all_locales, title, coverage, name, site_url)
         outputs[f"html/{locale}/{name}"] = render_index(env, index)
     outputs[f"catalog/{locale}/errors.json"] = errorcatalog.errors_json(entries, locale, source_locale)
     language = po_language(locale)

@@ -374,6 +374,7 @@ def page_meta(settings: Settings, locale: str, document: Document | None, transl
         published = page_locales(settings, {})
     alternates = tuple((other, path_url(f"{up}{other}/{html_name}")) for other in published)
     alternates += (("x-default", path_url(f"{up}{settings.source_locale}/{html_name}")),)
+    head_alternates, canonical = site.absolute_links(settings.site_url, locale, html_name, alternates)
     return render.Page(
         path=path,
         locale=locale,
@@ -384,6 +385,8 @@ def page_meta(settings: Settings, locale: str, document: Document | None, transl
         description=render.front_matter_value(document, translations, "description") if document is not None else "",
         coverage=coverage,
         alternates=alternates,
+        head_alternates=head_alternates,
+        canonical=canonical,
         site_map=settings.site_map,
         pages=pages,
         non_page_md=non_page_md,

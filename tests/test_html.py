@@ -594,3 +594,43 @@ def test_pages_named_with_spaces_or_url_syntax_get_valid_urls_everywhere(tmp_pat
     assert main(["-C", str(project), "check"]) == 0, capsys.readouterr().err  # every href leads to its page
     catalog = (project / "out" / "catalog" / "fr-FR" / "errors.json").read_text(encoding="utf-8")
     assert '"../../html/fr-FR/my%20page.html#DeviceCode0"' in catalog and "x%23y.html#DeviceCode3" in catalog
+
+
+def test_with_site_url_the_alternates_and_canonical_links_are_absolute(tmp_path: Path, capsys) -> None:
+    """Search engines want the hreflang alternates as full URLs; the language switcher stays
+    relative, so the site still works from disk or from another host."""
+    project = tmp_path / "site"
+    (project / "source" / "guide").mkdir(parents=True)
+    (project / "source" / "guide" / "my page.md").write_text("# Page\n\nText.\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n'
+                                           'site_url = "https://docs.example.com/intune"\n', encoding="utf-8")
+    assert main(["-C", str(project), "build"]) == 0
+    page = lxml.html.fromstring((project / "out/html/fr-FR/guide/my page.html").read_bytes())
+    assert [(a.get("hreflang"), a.get("href")) for a in page.xpath("//link[@rel='alternate']")] == [
+        ("en-US", "https://docs.example.com/intune/en-US/guide/my%20page.html"),
+        ("fr-FR", "https://docs.example.com/intune/fr-FR/guide/my%20page.html"),
+        ("x-default", "https://docs.example.com/intune/en-US/guide/my%20page.html")]
+    assert page.xpath("//link[@rel='canonical']/@href") == ["https://docs.example.com/intune/fr-FR/guide/my%20page.html"]
+    assert page.xpath("//nav//a[@hreflang='en-US']/@href") == ["../../en-US/guide/my%20page.html"]
+    index = lxml.html.fromstring((project / "out/html/fr-FR/index.html").read_bytes())
+    assert index.xpath("//link[@rel='canonical']/@href") == ["https://docs.example.com/intune/fr-FR/index.html"]
+    assert index.xpath("//link[@rel='alternate']/@href") == ["https://docs.example.com/intune/en-US/index.html",
+                                                              "https://docs.example.com/intune/en-US/index.html"]
+    assert run_vnu(sorted((project / "out" / "html").rglob("*.html"))) == ""
+    assert main(["-C", str(project), "check"]) == 0, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value, message", [
+    ('"docs.example.com/intune"', "'site_url' must be an absolute http or https URL, not 'docs.example.com/intune'"),
+    ('"https://docs.example.com/a?b"', "'site_url' must be an absolute http or https URL, not 'https://docs.example.com/a?b'"),
+    ("42", "'site_url' must be a string (the URL out/html/ is published at), not an integer"),
+])
+def test_a_site_url_that_is_no_url_is_a_located_settings_error(tmp_path: Path, capsys, value: str, message: str) -> None:
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    (project / "source" / "a.md").write_text("# A\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text(f'source_locale = "en-US"\nsite_url = {value}\n', encoding="utf-8")
+    assert main(["-C", str(project), "build"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("pipeline.toml:2:1: error: " + message), err
+    assert not (project / "out").exists()
