@@ -43,7 +43,9 @@ def page_renderers(
     ``pipeline import`` recorded (original format only). ``withheld``: the pages not
     published in the locale, whose links lead to the source locale's (``linkmap.fallback_url``)."""
     translated = render.apply_translations(document, translations)
-    heading = "" if document.has_h1 else meta.title  # the title is the H1 of a page without one
+    # the front-matter title is the H1 of a page without one (not ``meta.title``, which names a
+    # page without a title by its first heading or file name: ``titles.page_title``)
+    heading = "" if document.has_h1 else render.front_matter_value(document, translations, "title")
     wanted = {fmt: path for fmt, path in output_paths(meta.locale, document.path).items() if fmt in formats}
     # made for every unit, whatever its formats: the includes it pastes are what the unit
     # records (and an include loop its errors), the same in a build of the original format alone

@@ -36,6 +36,7 @@ from .pagebuild import page_renderers, pseudo_translations
 from .project import index_file, load_catalog_file, load_glossary_file, load_source, po_path, source_pages
 from .review import review_key, review_translations
 from .runrecord import content_digest
+from .titles import page_title
 
 
 @dataclass(frozen=True)
@@ -358,10 +359,11 @@ def page_meta(settings: Settings, locale: str, document: Document | None, transl
               coverage: float, pages: frozenset[str] = frozenset(), path: str = "", title: str = "",
               published: Sequence[str] | None = None, non_page_md: frozenset[str] = frozenset()) -> render.Page:
     """What templates see of a page; without a document (the index), ``path`` and ``title``.
-    ``published``: the locales the page is published in (``build.page_locales``; by default
-    every locale of the site but the pseudo-locales), which its alternates name. ``pages``
-    and ``non_page_md``: the source's pages and ``.md`` files that are no pages, which its
-    links name (``linkmap.LinkContext``)."""
+    Its title is what the site calls it (``titles.page_title``: the front-matter title, else
+    its first heading, else its file name). ``published``: the locales the page is published
+    in (``build.page_locales``; by default every locale of the site but the pseudo-locales),
+    which its alternates name. ``pages`` and ``non_page_md``: the source's pages and ``.md``
+    files that are no pages, which its links name (``linkmap.LinkContext``)."""
     if locale not in PSEUDO_LOCALES:
         babel_locale(locale)  # an unknown locale is an error here too
     lang, direction = site.html_lang(locale), site.text_direction(locale)
@@ -381,7 +383,7 @@ def page_meta(settings: Settings, locale: str, document: Document | None, transl
         source_locale=settings.source_locale,
         lang=lang,
         dir=direction,
-        title=render.front_matter_value(document, translations, "title") if document is not None else title,
+        title=page_title(document, translations) if document is not None else title,
         description=render.front_matter_value(document, translations, "description") if document is not None else "",
         coverage=coverage,
         alternates=alternates,
