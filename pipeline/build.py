@@ -8,6 +8,10 @@ In: ``Settings`` and ``BuildOptions``. Out: an ``Outcome`` and the files under `
   formats asked for: a record lists its outputs per format, ``UnitRecord.behind``). A unit whose
   fingerprint is in the cache and whose outputs in the formats asked for exist is not
   rebuilt; nothing is parsed.
+- A page that is not published (``published``: an include fragment, a TOC, a file its
+  docfx.json leaves out) is built in the Markdown formats only; its fingerprint says so, and
+  the list of pages the links depend on tells published pages from the others, so a
+  docfx.json edit rebuilds the pages it moves and the pages that link to them.
 - Pages are built in worker processes (``-j N``; default: all cores). Each page is parsed
   once and built for every locale that needs it; output is byte-identical whatever N.
 - ``--shard K/N`` builds the pages whose path hashes to K (CRC-32 mod N), so CI matrix jobs
@@ -60,6 +64,7 @@ from .model import Diagnostic, Document, Stats
 from .pagelistlinks import catalog_translations, has_site_root_link
 from .project import (Outcome, index_file, load_glossary_file, missing_locales_warnings, output_paths, po_path,
                       source_pages)
+from .published import read_publication
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -110,24 +115,34 @@ def page_locales(settings: Settings, published: Mapping[str, bool]) -> tuple[str
                  and (locale == settings.source_locale or published.get(locale, True)))
 
 
+def page_formats(formats: tuple[str, ...], unpublished: bool) -> tuple[str, ...]:
+    """The formats of ``formats`` a page is built in: no HTML for a page that is not published
+    (``published``: an include fragment, a TOC, a file its docfx.json leaves out), whose
+    Markdown outputs DocFX builds the translated site from."""
+    return tuple(fmt for fmt in formats if fmt != "html") if unpublished else formats
+
+
 def below_coverage(settings: Settings, options: BuildOptions, locale: str, coverage: float) -> bool:
     """Whether a page of ``coverage`` percent is left out of ``locale`` (never the source locale)."""
     return locale != settings.source_locale and coverage < options.min_coverage
 
 
 def unit_fingerprint(settings: Settings, base: str, locale: str, pages: tuple[str, ...], digests: FileDigests,
-                     page_list: str = "", withheld: frozenset[str] = frozenset(), names: LinkNames | None = None) -> str:
+                     page_list: str = "", withheld: frozenset[str] = frozenset(), names: LinkNames | None = None,
+                     unpublished: frozenset[str] = frozenset()) -> str:
     """The page (first) and its includes: their source bytes and this locale's PO bytes; and
-    ``page_list`` (``page_list_digest`` of ``digests.all_pages`` and of the ``.md`` files that
-    are no pages) when one of those files has a site-root or ``~/`` link, or a relative page
-    link to no page of ``digests.all_pages`` in that letter case (a PO file: in its
-    translations, which may add such a link, an accepted ``qa.link-*``): the links whose
-    built form depends on which pages exist (their letter case), and on which ``.md`` files
-    that are no pages do (such a link keeps its ``.md``: ``linkmap.LinkContext``); and the
-    pages of ``withheld`` (not published in ``locale``: ``decide_withheld``) they may link
-    to, whose links lead to the source locale's page (``linkmap.fallback_url``): a page
-    moving across --min-coverage rebuilds the pages that link to it. ``digests`` and
-    ``names`` memoize file digests and page names across calls (a page is in every locale's units)."""
+    ``page_list`` (``page_list_digest`` of ``digests.all_pages``, the published pages, and of
+    the ``.md`` files that are no published pages) when one of those files has a site-root or
+    ``~/`` link, or a relative page link to no page of ``digests.all_pages`` in that letter
+    case (a PO file: in its translations, which may add such a link, an accepted
+    ``qa.link-*``): the links whose built form depends on which pages exist (their letter
+    case), and on which ``.md`` files that are no published pages do (such a link keeps its
+    ``.md``: ``linkmap.LinkContext``); and the pages of ``withheld`` (not published in
+    ``locale``: ``decide_withheld``) they may link to, whose links lead to the source locale's
+    page (``linkmap.fallback_url``): a page moving across --min-coverage rebuilds the pages
+    that link to it; and whether the page is one of ``unpublished`` (``published``: built
+    without HTML). ``digests`` and ``names`` memoize file digests and page names across calls
+    (a page is in every locale's units)."""
     parts = [base, locale]
     for page in pages:
         parts.append(digests.file(settings.source / page, page, False))
@@ -138,6 +153,8 @@ def unit_fingerprint(settings: Settings, base: str, locale: str, pages: tuple[st
     linked = linked_withheld(settings, pages, withheld, names if names is not None else LinkNames(), locale)
     if linked:  # none for most units: their fingerprints are what they were without the gate
         parts.append("withheld:" + "\n".join(linked))
+    if pages[0] in unpublished:  # built without HTML
+        parts.append("unpublished")
     return digest(*parts)
 
 
@@ -283,8 +300,10 @@ def page_coverage(settings: Settings, locale: str, page: str,
 
 def decide_withheld(settings: Settings, options: BuildOptions, all_pages: frozenset[str],
                     records: Mapping[str, UnitRecord], digests: FileDigests) -> dict[str, frozenset[str]]:
-    """Per locale, the pages not published there under --min-coverage, decided before any
-    unit renders: every unit needs them, for its links to them lead to the source locale's
+    """Per locale, the pages of ``all_pages`` (the published pages: one that is not, an
+    include fragment or a TOC, is pasted into pages or is DocFX's navigation in every locale)
+    not published there under --min-coverage, decided before any unit renders: every unit
+    needs them, for its links to them lead to the source locale's
     page (``linkmap.fallback_url``), and its fingerprint names those it may link to. A
     page's coverage is taken from a record made from the same inputs (``coverage_key``:
     the page and its catalog, whatever else changed), else computed. All pages, not only a
@@ -328,9 +347,10 @@ def in_shard(page: str, shard: tuple[int, int]) -> bool:
 
 
 def _base_fingerprint(settings: Settings, options: BuildOptions, all_pages: list[str]) -> str:
-    """What every unit depends on; of the list of pages, whether there is a root ``index.md``
-    (every page's link to the page list is then ``contents.html``; see ``unit_fingerprint``
-    for the pages whose links depend on the whole list)."""
+    """What every unit depends on; of the list of published pages (``all_pages``), whether
+    there is a root ``index.md`` (every page's link to the page list is then
+    ``contents.html``; see ``unit_fingerprint`` for the pages whose links depend on the whole
+    list)."""
     return digest(
         settings.relocatable_key(), repr(options.min_coverage), tree_digest(settings.templates), code_digest(),
         file_digest(settings.glossary) if settings.glossary else "-", index_file(all_pages),
@@ -344,6 +364,10 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     unreadable: list[str] = []  # source folders that could not be listed: their pages are unknown, not gone
     all_pages = source_pages(settings, outcome.diagnostics, non_page_md, unreadable)
     outcome.diagnostics += missing_locales_warnings(settings)
+    publication = read_publication(settings.source, all_pages, settings.display)
+    outcome.diagnostics += publication.diagnostics
+    unpublished = publication.unpublished  # built without HTML; links name them as files
+    published = publication.published(all_pages)
     pages = [p for p in all_pages if in_shard(p, options.shard)]
     k, n = options.shard
     cache_dir = settings.out / ".cache"
@@ -352,9 +376,9 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     # out/ trees of CI shard jobs, merged: their work counts, and is newer than this cache's
     # (a whole build removes the shards' records it merged), as when a shard ran over a whole build
     cache.units.update(merged_units(merged_shards))
-    base = _base_fingerprint(settings, options, all_pages)
-    page_list = page_list_digest(all_pages, non_page_md)
-    known_pages = frozenset(all_pages)
+    base = _base_fingerprint(settings, options, published)
+    page_list = page_list_digest(published, [*non_page_md, *unpublished])
+    known_pages = frozenset(published)
     stale: dict[str, list[str]] = {}
     fresh: dict[str, UnitRecord] = {}
     some_formats: dict[str, dict[str, tuple[str, ...]]] = {}  # page -> locale -> the formats it lacks, when not all
@@ -373,9 +397,10 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
             record = cache.units.get(key)
             up_to_date = record is not None and record.fingerprint == unit_fingerprint(
                 settings, base, locale, (page, *record.includes), digests, page_list, withheld.get(locale, frozenset()),
-                names)
-            lacking = _lacking_formats(settings, options, locale, page, record) if up_to_date else options.formats
-            if not lacking:
+                names, unpublished)
+            formats = page_formats(options.formats, page in unpublished)
+            lacking = _lacking_formats(settings, formats, locale, page, record) if up_to_date else formats
+            if up_to_date and not lacking:
                 fresh[key] = record
             else:
                 stale.setdefault(page, []).append(locale)
@@ -404,7 +429,8 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
         digests.marks.update(result.marks)  # a cold build's too: the next build scans none of those files
         for locale, record in result.records.items():
             key = BuildCache.key(locale, result.page)
-            units[key] = with_other_outputs(record, cache.units.get(key), result.failed.get(locale, ()))
+            gone = (output_paths(locale, result.page)["html"],) if result.page in unpublished else ()
+            units[key] = with_other_outputs(record, cache.units.get(key), result.failed.get(locale, ()), gone)
     for key in sorted(attempted - units.keys()):  # a failed unit keeps its previous output, rebuilt next time
         if key in cache.units:
             units[key] = replace(cache.units[key], fingerprint="", findings=(), review="",  # its title and images still listed
@@ -456,30 +482,35 @@ def _coverage_line(locale: str, records: list[UnitRecord | None]) -> str:
             f"{total.fuzzy} fuzzy)" + (f"; {failed} page(s) failed, not counted" if failed else ""))
 
 
-def _lacking_formats(settings: Settings, options: BuildOptions, locale: str, page: str,
+def _lacking_formats(settings: Settings, formats: tuple[str, ...], locale: str, page: str,
                      record: UnitRecord) -> tuple[str, ...]:
-    """The formats asked for that an up-to-date unit has no current output of (never built
-    in them, left behind by a ``--format`` build, or deleted); none for a page not published."""
+    """The formats of ``formats`` (those asked for that the page is built in: ``page_formats``)
+    that an up-to-date unit has no current output of (never built in them, left behind by a
+    ``--format`` build, or deleted); none for a page not published in the locale."""
     if record.skipped:
         return ()
     paths = output_paths(locale, page)
-    return tuple(fmt for fmt in options.formats
+    return tuple(fmt for fmt in formats
                  if paths[fmt] not in record.outputs or not (settings.out / paths[fmt]).is_file())
 
 
-def with_other_outputs(record: UnitRecord, previous: UnitRecord | None, failed: tuple[str, ...]) -> UnitRecord:
+def with_other_outputs(record: UnitRecord, previous: UnitRecord | None, failed: tuple[str, ...],
+                       gone: tuple[str, ...] = ()) -> UnitRecord:
     """A unit's new record, with the outputs of its previous one that this build did not
     write: those of formats not asked for (``--format``) stay current when the unit's inputs
     did not change, and are kept but behind (``UnitRecord.behind``) when they did; those a
     broken template failed keep their previous file, behind too. So nothing is taken for a
     stale output and removed, and the next build asking for a format builds only what lacks.
-    A page not published in the locale keeps none."""
+    A page not published in the locale keeps none; nor are the outputs of ``gone`` kept, the
+    formats the page is no longer built in (the HTML of a page no longer published)."""
     if previous is None or record.skipped:
         return record
     current = previous.fingerprint == record.fingerprint != ""
     written = set(record.outputs)
-    outputs = record.outputs + tuple(o for o in previous.outputs if current and o not in written and o not in failed)
-    behind = tuple(o for o in previous.outputs + previous.behind if o not in written and o not in outputs)
+    outputs = record.outputs + tuple(o for o in previous.outputs if current and o not in written and o not in failed
+                                     and o not in gone)
+    behind = tuple(o for o in previous.outputs + previous.behind if o not in written and o not in outputs
+                   and o not in gone)
     html = any(o.startswith("html/") for o in written)
     return replace(record, outputs=outputs, behind=behind, assets=record.assets if html else previous.assets)
 
@@ -616,12 +647,14 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
     template failed, a locale's error catalog when the PO file of a page with errors cannot be read.
 
     Built from the cache records (titles, coverage, assets); only the pages that have an
-    error table are parsed again, for the error catalogs."""
+    error table are parsed again, for the error catalogs. The index and the error catalogs
+    name the published pages only (``published``); a locale's coverage counts every page."""
     from . import render, site
     from .units import Workshop, located_template_errors, page_meta
 
     shop = Workshop(settings)
-    error_pages = sorted({page for page in pages for locale in settings.all_locales
+    listed = [page for page in pages if page not in shop.unpublished]
+    error_pages = sorted({page for page in listed for locale in settings.all_locales
                           if (r := units.get(BuildCache.key(locale, page))) is not None and r.has_errors})
     documents = [d for d in (shop.document(page) for page in error_pages) if d is not None]
     outputs: dict[str, str | bytes] = {}
@@ -649,12 +682,14 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
                 continue  # not published: failed, or under --min-coverage
             stats = Stats(*record.stats)
             total = total + stats
+            if page in shop.unpublished:
+                continue
             if output_paths(locale, page)["html"] in record.outputs + record.behind:  # none: its template failed
                 metas.append(page_meta(settings, locale, None, {}, stats.coverage, path=page, title=record.title))
                 assets.update(record.assets)
         arguments = (shop.env, locale, settings.source_locale, settings.published_locales, documents, translations, metas,
                      settings.project)
-        options = dict(coverage=total.coverage, site_map=settings.site_map, all_paths=pages,
+        options = dict(coverage=total.coverage, site_map=settings.site_map, all_paths=listed,
                        non_page_md=shop.non_page_md, withheld=left_out.get(locale, frozenset()),
                        site_url=settings.site_url)
         try:
@@ -665,7 +700,7 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
                 raise
             outcome.diagnostics.append(exc.diagnostic)
             made = site.locale_outputs(*arguments, **options, with_index=False)
-            kept.add(f"html/{locale}/{index_file(pages)}")
+            kept.add(f"html/{locale}/{index_file(listed)}")
         if unreadable:  # keep what the last build wrote; a first build writes the source text
             for path in [path for path in made if path.startswith(f"catalog/{locale}/")]:
                 if (settings.out / path).is_file():

@@ -78,6 +78,7 @@ from .linkscan import PageScan, scan_digests, scan_places, scan_text
 from .model import Diagnostic, Location
 from .outputtree import memo_scanner
 from .project import missing_locales_warnings, unlisted_errors, unusable_name_errors
+from .published import read_publication
 from .provenance import Attribution, PageFacts
 from .reports import (Finding, annotation_prefix, apply_baseline, format_baseline, format_report, sort_key,
                       stale_baseline_line, summary_line)
@@ -203,8 +204,12 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
                                                                  *unlisted_errors(settings, settings.source, unlisted),
                                                                  *missing_locales_warnings(settings))]
         self.source_pages = [f for f in self.source_files if is_page(f)]  # those the build builds
-        self.assets = [f for f in self.source_files if not is_page(f)]
-        self.site = build_site(self.source_files, options.site_map, options.redirects)
+        # those it builds no HTML of (include fragments, TOCs): files to a link, as the build links them
+        publication = read_publication(settings.source, self.source_pages, settings.display)
+        self.findings += [Finding(d, d.location.path) for d in publication.diagnostics]
+        self.unpublished = publication.unpublished
+        self.assets = [f for f in self.source_files if not is_page(f) or f in self.unpublished]
+        self.site = build_site(self.source_files, options.site_map, options.redirects, self.unpublished)
         self._source_scans: dict[str, PageScan | None] = {}
         self._texts: dict[str, str] = {}  # source pages read before they were scanned
         self._digests: dict[str, str] = {}  # the source pages' content digests (``check_sources``)
@@ -276,7 +281,7 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
             if self._contents[path] is not None:
                 digests[page] = self._contents[path]
         site_key = digest_text(json.dumps([self.source_files, sorted(self.options.site_map.items()),
-                                           sorted(self.options.redirects.items())]))
+                                           sorted(self.options.redirects.items()), sorted(self.unpublished)]))
         kept: dict[str, list[Hit]] = {}
         for page in self.source_pages if self._reuse else ():
             stored = self.cache.result("source:" + page)

@@ -113,7 +113,8 @@ class LocaleResults:
         return results
 
     def config_key(self, files: bool = True) -> str:
-        """Our settings and options, the glossary and (``files``) the source file list: what
+        """Our settings and options, the glossary, the pages not published (``published``: a
+        docfx.json edit changes how links to them resolve) and (``files``) the source file list: what
         every stored result depends on beside the files it names. A built page's result
         depends on the file list only through what resolving links read of it (``files=False``:
         ``_stored_reports``)."""
@@ -123,7 +124,7 @@ class LocaleResults:
                 repr(self.settings), sorted(options.site_map.items()), sorted(options.redirects.items()),
                 sorted(options.pages) if options.pages is not None else None,
                 sorted((page, sorted(names)) for page, names in options.locales_of_page.items()),
-                self._glossary_digest()], ensure_ascii=False))
+                self._glossary_digest(), sorted(self.unpublished)], ensure_ascii=False))
             self._config_key = (digest_text(config + "\0" + "\n".join(self.source_files)), config)
         return self._config_key[0 if files else 1]
 

@@ -42,7 +42,7 @@ OUTPUT_FORMATS = ("frontmatter", "markdown", "html")
 
 class OutputCheck:
     """The checks of the built outputs, a mixin of ``checking._Run``. Of the run it uses
-    ``settings``, ``options``, ``cache``, ``site``, ``source_files``, ``source_pages``,
+    ``settings``, ``options``, ``cache``, ``site``, ``source_files``, ``source_pages``, ``unpublished``,
     ``assets``, ``source_anchors``, ``findings``, ``checked``, ``_contents``, ``_digests``,
     ``_reuse``, ``_document_errors``, ``_site_map`` and ``display``, ``selected``,
     ``document``, ``facts``, ``built_units``, ``config_key``, ``_note``, ``_source_inputs``,
@@ -90,8 +90,11 @@ class OutputCheck:
     def _missing_outputs(self, locale: str, fmt: str, present: set[str], name: Callable[[str], str]) -> None:
         """A warning for each page not built in ``locale``, but a page that cannot be built:
         the error that says why (broken front matter, bytes not UTF-8, a PO file that cannot
-        be read) is reported once, not once more per locale and format."""
+        be read) is reported once, not once more per locale and format; nor the HTML of a page
+        not published (``published``), which the build does not write."""
         for page in self.source_pages:
+            if fmt == "html" and page in self.unpublished:
+                continue
             if self.selected(page, locale) and name(page) not in present and page not in self.withheld(locale) \
                     and self.document(page) is not None:
                 blocking = self._blocking_catalogs(locale, page)
@@ -149,7 +152,8 @@ class OutputCheck:
         # the pages left out of the locale are linked to in the source locale's tree
         fallbacks = self.fallback_files(locale, fmt, present)
         files = sorted(present | fallbacks)
-        site = build_site(present | fallbacks | set(self.assets), self.options.site_map, self.options.redirects)
+        site = build_site(present | fallbacks | set(self.assets), self.options.site_map, self.options.redirects,
+                          self.unpublished)
         pages = [f for f in files if f.lower().endswith(".md") and f not in fallbacks and self._output_selected(f, locale)]
         tree = OutputTree(root, lambda page: page, self.built_markdown, self._contents)
 
@@ -169,7 +173,7 @@ class OutputCheck:
         site_files = as_pages | {f"{locale}/{asset}" for asset in self.assets}
         site_map = {prefix: f"{locale}/{folder}".rstrip("/") for prefix, folder in self.options.site_map.items()}
         redirects = {f"{locale}/{src.lstrip('/')}": url for src, url in self.options.redirects.items()}
-        site = build_site(site_files, site_map, redirects)
+        site = build_site(site_files, site_map, redirects, {f"{locale}/{page}" for page in self.unpublished})
         pages = [f[:-5] + ".md" for f in mine if f.lower().endswith(".html")
                  and self._output_selected(f[len(locale) + 1:-5] + ".md", locale)]
 

@@ -27,9 +27,11 @@ from .urls import split_url
 
 @dataclass(frozen=True)
 class LinkContext:
-    """What link mapping needs to know: the page (source-relative), the site map, the pages;
-    the source's ``.md`` files that are no pages (``files.is_page``): a link to one of those
-    names a file, which keeps its target, where a link to a page gets ``.html``; and the
+    """What link mapping needs to know: the page (source-relative), the site map, the pages
+    (the published ones: ``published``); the source's ``.md`` files that are no published
+    pages (no page, ``files.is_page``, or a page not published, such as an include fragment):
+    a link to one of those names a file, which keeps its target (the build copies it next to
+    the page), where a link to a page gets ``.html``; and the
     pages not published in the page's locale (``withheld``, under --min-coverage), whose
     links lead to their page in ``source_locale`` instead (``fallback_url``)."""
 

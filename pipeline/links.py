@@ -13,8 +13,10 @@ How a target is judged (diagnostic codes in brackets)
       (the page's or an ancestor, within the checked root) that holds a ``docfx.json``; a path
       that exists as written wins, else ``path + ".md"`` when that is a page (DocFX:
       extension-less targets are pages -- tried second because ``...-8.0-management`` has a
-      dot but no extension; a page as ``files.is_page`` says, so not ``.github/x.md``, which
-      is a file). Query strings are ignored and ``%xx`` is decoded.
+      dot but no extension; a published page, ``published_page``: a page as ``files.is_page``
+      says, so not ``.github/x.md``, which is a file, and none of ``Site.unpublished``, such
+      as an include fragment a docfx.json leaves out, which has no URL). Query strings are
+      ignored and ``%xx`` is decoded.
     * Site-root ``/a/b`` paths go through the site map: the longest prefix that matches whole
       path segments, case-insensitively (the published site's URLs are), gives the folder; the
       rest is resolved like a relative path from that folder. A root path no prefix matches
@@ -32,8 +34,9 @@ How a target is judged (diagnostic codes in brackets)
     * Otherwise: error ``broken link 'target': no such file`` [link.missing-file] with a
       "did you mean" hint (difflib) when an existing target is close.
 
-How a ``#fragment`` is judged (only for targets that are pages, ``files.is_page``: not
-``.github/x.md`` nor ``x.MD``, files that the built HTML serves as they are, without ids)
+How a ``#fragment`` is judged (only for targets that are published pages: not
+``.github/x.md`` nor ``x.MD``, nor a page ``Site.unpublished`` names, files that the built
+HTML serves as they are, without ids)
     The page's ids are its headings' slugs under the canonical rule (``slugs.slug_github``,
     markdig's GitHub rule, de-duplicated ``-1``, ``-2``), its explicit ``<a name>``/``id=``
     anchors, and the ids of the files its build pastes (its ``[!INCLUDE]``s at every depth:
@@ -75,6 +78,7 @@ from pipeline.files import is_page, list_files
 from pipeline.includes import LIMIT as INCLUDE_LIMIT, LOOP as INCLUDE_LOOP, IncludeWalk, refusal_message, walk_includes
 from pipeline.linkscan import Link, PageScan, scan_text
 from pipeline.model import Diagnostic, Location
+from pipeline.published import read_publication
 from pipeline.slugs import slug_docfx_2016, slug_github, unique_slugs
 
 MISSING_FILE = "link.missing-file"
@@ -97,7 +101,8 @@ class Site:
     """What resolution needs to know about the checked tree (all paths POSIX, root-relative).
 
     ``site_map`` holds ``(lower-case URL prefix without trailing '/', folder)`` pairs, longest
-    first; ``redirects`` maps lower-case source paths to redirect URLs.
+    first; ``redirects`` maps lower-case source paths to redirect URLs; ``unpublished`` the
+    pages that are no published page (``published``): files to a link, as the build links them.
     """
 
     files: frozenset[str]
@@ -105,6 +110,7 @@ class Site:
     docfx_dirs: frozenset[str] = frozenset()
     site_map: tuple[tuple[str, str], ...] = ()
     redirects: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+    unpublished: frozenset[str] = frozenset()
 
     @cached_property
     def folders(self) -> dict[str, dict[str, str]]:
@@ -232,8 +238,9 @@ def load_redirects(path: Path) -> dict[str, str]:
 
 
 def build_site(files: Iterable[str], site_map: Mapping[str, str] | None = None,
-               redirects: Mapping[str, str] | None = None) -> Site:
-    """A ``Site`` from root-relative file paths (POSIX), a site map and redirects."""
+               redirects: Mapping[str, str] | None = None, unpublished: Iterable[str] = ()) -> Site:
+    """A ``Site`` from root-relative file paths (POSIX), a site map, redirects and the pages
+    that are not published (``Site.unpublished``)."""
     file_set = frozenset(files)
     by_lower: dict[str, str] = {}
     for path in sorted(file_set):
@@ -242,10 +249,16 @@ def build_site(files: Iterable[str], site_map: Mapping[str, str] | None = None,
     prefixes = sorted(((p.lower().rstrip("/"), folder.strip("/")) for p, folder in (site_map or {}).items()),
                       key=lambda pair: -len(pair[0]))
     redirect_map = {_norm(src).lower(): url for src, url in (redirects or {}).items()}
-    return Site(file_set, by_lower, docfx_dirs, tuple(prefixes), redirect_map)
+    return Site(file_set, by_lower, docfx_dirs, tuple(prefixes), redirect_map, frozenset(unpublished))
 
 
 # --- resolution (pure) -------------------------------------------------------------------
+
+
+def published_page(path: str, site: Site) -> bool:
+    """Whether ``path`` is a page the site publishes (its HTML is built), the build's rule:
+    ``files.is_page`` and not one of ``site.unpublished``."""
+    return is_page(path) and path not in site.unpublished
 
 
 def _norm(path: str) -> str:
@@ -282,7 +295,7 @@ def _match_prefix(path: str, site: Site) -> tuple[str, str] | None:
 
 def _lookup(candidate: str, site: Site) -> tuple[str, bool] | None:
     """(existing path, exact case?) for ``candidate``, or ``candidate.md`` when that is a page
-    (an extension-less target names a page: ``files.is_page``, the build's rule)."""
+    (an extension-less target names a published page: ``published_page``, the build's rule)."""
     found = _lookup_in(candidate, site)
     _record("lookup", (candidate,), found, site)
     return found
@@ -291,11 +304,11 @@ def _lookup(candidate: str, site: Site) -> tuple[str, bool] | None:
 def _lookup_in(candidate: str, site: Site) -> tuple[str, bool] | None:
     tries = [candidate] if candidate.lower().endswith(_PAGE_SUFFIX) else [candidate, candidate + _PAGE_SUFFIX]
     for path in tries:
-        if path in site.files and (path == candidate or is_page(path)):
+        if path in site.files and (path == candidate or published_page(path, site)):
             return path, True
     for path in tries:
         found = site.by_lower.get(path.lower())
-        if found is not None and (path == candidate or is_page(found)):
+        if found is not None and (path == candidate or published_page(found, site)):
             return found, False
     return None
 
@@ -322,7 +335,7 @@ def _as_written(found: str, page: str, style: str, site: Site, had_suffix: bool)
         shown = "~/" + posixpath.relpath(found, _docfx_root(page, site) or ".")
     if not shown:
         shown = posixpath.relpath(found, posixpath.dirname(page) or ".")
-    if not had_suffix and shown.lower().endswith(_PAGE_SUFFIX) and is_page(found):  # a file keeps its name
+    if not had_suffix and shown.lower().endswith(_PAGE_SUFFIX) and published_page(found, site):  # a file keeps its name
         shown = shown[: -len(_PAGE_SUFFIX)]
     return shown
 
@@ -584,7 +597,7 @@ def check_page(page: str, scan: PageScan, site: Site, anchors_of: Callable[[str]
         target = link.target if rewrite is None else rewrite(link.target)
         resolution = resolve_link(page, target, site)
         if target != link.target:
-            resolution = _as_page(resolution)
+            resolution = _as_page(resolution, site)
         results.append(LinkResult(page, link, resolution))
         if not resolution.notes and resolution.status != "missing" and not resolution.fragment:
             continue  # nothing to report (most links)
@@ -599,7 +612,7 @@ def check_page(page: str, scan: PageScan, site: Site, anchors_of: Callable[[str]
             continue
         if resolution.status != "ok" or not resolution.fragment:
             continue
-        if not is_page(resolution.path):  # an image, or a .md file that is no page: no ids to check
+        if not published_page(resolution.path, site):  # an image, a .md file that is no published page: no ids
             continue
         anchors = anchors_of(resolution.path)
         if anchors is None:
@@ -616,10 +629,10 @@ def check_page(page: str, scan: PageScan, site: Site, anchors_of: Callable[[str]
     return diagnostics, results
 
 
-def _as_page(resolution: Resolution) -> Resolution:
+def _as_page(resolution: Resolution, site: Site) -> Resolution:
     """A rewritten target's resolution (``check_page``): missing when it found a file that is
-    no page, as the site has no page of that name."""
-    if resolution.status != "ok" or is_page(resolution.path):
+    no published page, as the site has no page of that name."""
+    if resolution.status != "ok" or published_page(resolution.path, site):
         return resolution
     return Resolution("missing", resolution.path, resolution.fragment)
 
@@ -726,7 +739,8 @@ def scan_site(root: Path, files: list[str] | None, site_map: Mapping[str, str],
               redirects: Mapping[str, str] | None = None, display_root: str = "",
               scanner: Callable[[str], PageScan] = scan_text) -> SiteReport:
     """Check the Markdown pages ``files`` (root-relative; default: the pages under ``root``,
-    ``files.is_page``).
+    ``files.is_page``), as the build publishes them (``published``: the docfx.json files of
+    ``root``, whose errors are among the diagnostics).
 
     Reads every file name under ``root`` and the text of the pages checked or linked to with a
     fragment; each text is scanned once by ``scanner`` (default ``scan_text``), so a caller can
@@ -737,7 +751,9 @@ def scan_site(root: Path, files: list[str] | None, site_map: Mapping[str, str],
     all_files = list_files(root)
     if redirects is None and (root / REDIRECTION_FILE).is_file():
         redirects = load_redirects(root / REDIRECTION_FILE)
-    site = build_site(all_files, site_map, redirects)
+    publication = read_publication(root, [f for f in all_files if is_page(f)],
+                                   lambda path: display_root + path.relative_to(root).as_posix())
+    site = build_site(all_files, site_map, redirects, publication.unpublished)
     cache: dict[str, PageScan] = {}
 
     def scan_of(path: str) -> PageScan | None:
@@ -751,7 +767,7 @@ def scan_site(root: Path, files: list[str] | None, site_map: Mapping[str, str],
     anchors_of = Anchors(site, scan_of)
 
     pages = sorted(files if files is not None else [f for f in all_files if is_page(f)])
-    diagnostics: list[Diagnostic] = []
+    diagnostics: list[Diagnostic] = list(publication.diagnostics)
     results: list[LinkResult] = []
     for page in pages:
         scan = scan_of(page)

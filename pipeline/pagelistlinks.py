@@ -39,10 +39,11 @@ _RELATIVE_DESTINATION = re.compile(
 
 
 def has_inexact_page_link(data: bytes, page: str, all_pages: frozenset[str]) -> bool:
-    """Whether ``page`` links to a page that is not in ``all_pages`` in that letter case: its
-    built link then depends on which pages exist (``render`` writes the page's real case),
-    and on which ``.md`` files that are no pages do. A ``.MD`` link is never exact: a file
-    of that very name, no page, would win over the page ``.md``."""
+    """Whether ``page`` links to a page that is not in ``all_pages`` (the published pages:
+    ``published``) in that letter case: its built link then depends on which pages exist
+    (``render`` writes the page's real case), and on which ``.md`` files that are no published
+    pages do. A ``.MD`` link is never exact: a file of that very name, no page, would win over
+    the page ``.md``. An ``[!INCLUDE]`` is no link."""
     if not all_pages:
         return False
     folder = posixpath.dirname(page)
@@ -50,9 +51,16 @@ def has_inexact_page_link(data: bytes, page: str, all_pages: frozenset[str]) -> 
         path = match.group(1).decode("utf-8", "replace").replace("\\", "/")
         suffix = posixpath.splitext(path)[1]
         if suffix.lower() in ("", ".md") and not path.endswith("/") and \
-                (suffix not in ("", ".md") or not has_page(page_stem(folder, path), all_pages)):
+                (suffix not in ("", ".md") or not has_page(page_stem(folder, path), all_pages)) and \
+                not _INCLUDE_BEFORE.search(data, max(0, match.start() - 300), match.start() + 2):
             return True
     return False
+
+
+# The start of an ``[!INCLUDE[...](`` up to its ``](``: it pastes the file, which is no link
+# (the included file's own digest is in the fingerprint, a missing one too), so an include
+# of a fragment that is no published page does not make the page depend on the page list.
+_INCLUDE_BEFORE = re.compile(rb"\[!include[ \t]*\[[^\]\n]*\]\($", re.IGNORECASE)
 
 
 def depends_on_page_list(data: bytes, page: str, all_pages: frozenset[str]) -> bool:

@@ -104,8 +104,8 @@ class Page:
     coverage: float
     alternates: tuple[tuple[str, str], ...] = ()
     site_map: tuple[tuple[str, str], ...] = ()
-    pages: frozenset[str] = frozenset()  # every source page, for case-insensitive link mapping
-    non_page_md: frozenset[str] = frozenset()  # the source's .md files that are no pages: linked as files
+    pages: frozenset[str] = frozenset()  # every published page, for case-insensitive link mapping
+    non_page_md: frozenset[str] = frozenset()  # the source's .md files that are no published pages: linked as files
     source_lang: str = ""  # the source locale's ``lang`` and ``dir``, for text shown in it
     source_dir: str = "ltr"
     in_source_language: bool = False  # a translated locale's page none of whose body is translated

@@ -21,8 +21,8 @@ from pathlib import Path
 import jinja2
 
 from . import catalog, render, site
-from .build import (BuildOptions, LinkNames, PageResult, PageWork, coverage_base, coverage_key, page_list_digest,
-                    page_locales, unit_fingerprint)
+from .build import (BuildOptions, LinkNames, PageResult, PageWork, coverage_base, coverage_key, page_formats,
+                    page_list_digest, page_locales, unit_fingerprint)
 from .cache import UnitRecord
 from .config import PSEUDO_LOCALES, Settings, babel_locale
 from .errors import PipelineError, error
@@ -34,6 +34,7 @@ from .includes import LIMIT, LOOP, include_links, include_position, refusal, ref
 from .model import Diagnostic, Document, Location
 from .pagebuild import page_renderers, pseudo_translations
 from .project import index_file, load_catalog_file, load_glossary_file, load_source, po_path, source_pages
+from .published import read_publication
 from .review import review_key, review_translations
 from .runrecord import content_digest
 from .titles import page_title
@@ -41,32 +42,37 @@ from .titles import page_title
 
 @dataclass(frozen=True)
 class Tools:
-    """What the chunks of one run share in a process: the source page list (and the list of
-    the ``.md`` files that are no pages), the Jinja environment (each template compiled once)
-    and the glossary. Nothing here depends on a page's content, so it stays valid for the
-    whole run."""
+    """What the chunks of one run share in a process: the published pages (those links and
+    the index name as pages: ``published``), the list of the ``.md`` files that are no
+    published page (no page at all, or a page not published), the Jinja environment (each
+    template compiled once) and the glossary. Nothing here depends on a page's content, so it
+    stays valid for the whole run."""
 
-    all_pages: frozenset[str]
+    all_pages: frozenset[str]  # the published pages
     env: jinja2.Environment
     glossary: frozenset[str]
     page_list: str  # build.page_list_digest(all_pages, non_page_md)
     review_parts: tuple[str, str, str]  # the settings, glossary and code parts of ``review.review_key``
     non_page_md: frozenset[str] = frozenset()  # links name them as files (``linkmap.LinkContext``)
+    unpublished: frozenset[str] = frozenset()  # the pages not published: built without HTML
 
 
 def make_tools(settings: Settings, glossary: frozenset[str] | None = None) -> Tools:
     """The run's tools; ``glossary``: the glossary already read (by the process that starts
     the workers: an error reading it is then reported once, not lost in a worker's start)."""
     non_page_md: list[str] = []
-    all_pages = frozenset(source_pages(settings, non_page_md=non_page_md))
+    pages = source_pages(settings, non_page_md=non_page_md)
+    unpublished = read_publication(settings.source, pages, settings.display).unpublished  # errors: the build's
+    all_pages = frozenset(pages) - unpublished
     env = render.make_environment(settings.templates)
     env.globals["index_file"] = index_file(all_pages)
     if glossary is None:
         glossary = load_glossary_file(settings)
     glossary_bytes = read_bytes(settings.glossary) if settings.glossary else None
     glossary_digest = "" if glossary_bytes is None else content_digest(glossary_bytes)
-    return Tools(all_pages, env, glossary, page_list_digest(all_pages, non_page_md),
-                 (repr(settings), glossary_digest, code_key()), frozenset(non_page_md))
+    files = frozenset(non_page_md) | unpublished
+    return Tools(all_pages, env, glossary, page_list_digest(all_pages, files),
+                 (repr(settings), glossary_digest, code_key()), files, unpublished)
 
 
 _worker_tools: Tools | None = None  # a worker process's, for the run whose pool started it
@@ -86,6 +92,7 @@ class Workshop:
         self.settings = settings
         self.all_pages = tools.all_pages
         self.non_page_md = tools.non_page_md
+        self.unpublished = tools.unpublished
         self.page_list = tools.page_list
         self.env = tools.env
         self.glossary = tools.glossary
@@ -262,9 +269,9 @@ def build_chunk(settings: Settings, base: str, options: BuildOptions, chunk: lis
         for locale in settings.all_locales:
             if locale not in work.locales and locale not in result.extra:
                 continue
+            formats = page_formats(work.formats.get(locale, options.formats), work.page in shop.unpublished)
             try:
-                _build_unit(shop, base, locale, document, result, published,
-                            work.formats.get(locale, options.formats))
+                _build_unit(shop, base, locale, document, result, published, formats)
             except PipelineError as exc:
                 result.diagnostics.append(exc.diagnostic)
         result.marks = {key: mark for key, mark in shop.digests.marks.items() if key not in marked}
@@ -300,7 +307,7 @@ def _build_unit(shop: Workshop, base: str, locale: str, document: Document,
     covered = coverage_key(settings, shop.coverage_base, locale, document.path, shop.digests)
     if document.path in withheld:
         fingerprint = unit_fingerprint(settings, base, locale, (document.path,), shop.digests, page_list=shop.page_list,
-                                       withheld=withheld, names=shop.names)
+                                       withheld=withheld, names=shop.names, unpublished=shop.unpublished)
         result.records[locale] = UnitRecord(fingerprint, (), (), stats.as_tuple(), skipped=True,
                                             **shop.recorded_review(locale, document), coverage_key=covered)
         return
@@ -330,7 +337,8 @@ def _build_unit(shop: Workshop, base: str, locale: str, document: Document,
         result.failed[locale] = failed
     result.records[locale] = UnitRecord(
         "" if failed else unit_fingerprint(settings, base, locale, (document.path, *included), shop.digests,
-                                           page_list=shop.page_list, withheld=withheld, names=shop.names),
+                                           page_list=shop.page_list, withheld=withheld, names=shop.names,
+                                           unpublished=shop.unpublished),
         tuple(rendered), included,
         stats.as_tuple(), title=meta.title, assets=shop.assets.get(document.path, ()),
         has_errors=bool(document.error_codes), **shop.recorded_review(locale, document),
@@ -362,8 +370,9 @@ def page_meta(settings: Settings, locale: str, document: Document | None, transl
     Its title is what the site calls it (``titles.page_title``: the front-matter title, else
     its first heading, else its file name). ``published``: the locales the page is published
     in (``build.page_locales``; by default every locale of the site but the pseudo-locales),
-    which its alternates name. ``pages`` and ``non_page_md``: the source's pages and ``.md``
-    files that are no pages, which its links name (``linkmap.LinkContext``)."""
+    which its alternates name. ``pages`` and ``non_page_md``: the source's published pages
+    and the ``.md`` files that are no published page, which its links name
+    (``linkmap.LinkContext``)."""
     if locale not in PSEUDO_LOCALES:
         babel_locale(locale)  # an unknown locale is an error here too
     lang, direction = site.html_lang(locale), site.text_direction(locale)
