@@ -138,6 +138,18 @@ def test_a_docfx_json_edit_rebuilds_what_it_publishes(tmp_path, capsys):
     assert "includes/wps_2_md.html" in _html_pages(project, "de-DE")
 
 
+def test_the_error_catalog_names_published_pages_only(tmp_path, capsys):
+    project = _project(tmp_path, DOCFX)
+    table = "|Code|Problem|\n|-|-|\n|{0}Reached|A.|\n|{0}Failed|B.|\n"
+    (project / "source/includes/errors.md").parent.mkdir(parents=True)
+    (project / "source/includes/errors.md").write_text(table.format("Fragment"), encoding="utf-8")
+    (project / "source/DeployUse/errors.md").write_text("# Errors\n\n" + table.format("Page"), encoding="utf-8")
+    assert _run(project, capsys, "all")[0] == 0
+    errors = json.loads((project / "out/catalog/de-DE/errors.json").read_text(encoding="utf-8"))["errors"]
+    assert sorted(errors) == ["PageFailed", "PageReached"]  # the fragment's rows have no page to link to
+    assert errors["PageReached"]["url"] == "../../html/de-DE/DeployUse/errors.html#PageReached"
+
+
 def test_a_page_that_pastes_a_fragment_does_not_depend_on_the_page_list(tmp_path, capsys):
     """An include is pasted, not linked: a page whose only page link is an ``[!INCLUDE]`` of a
     fragment (no published page) is not rebuilt when a page is added, as a page whose links
