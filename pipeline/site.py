@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -120,6 +121,27 @@ def percent_text(coverage: float, locale: str) -> str:
     return format_percent(int(coverage) / 100, locale=parsed or "en_US")
 
 
+_SUFFIX = re.compile(r"\s*\|\s*([^|]*?)\s*\Z")
+
+
+def list_titles(titles: Sequence[str]) -> list[str]:
+    """Page titles as a list shows them: the site suffix most of them end with (``Configure
+    X | Microsoft Intune``: the front matter's title is the browser's, suffix and all) left
+    out, as the docs platform's contents do; a title that would be left empty keeps it."""
+    ends = [match.group(1) for title in titles if (match := _SUFFIX.search(title)) and match.group(1)]
+    if not ends:
+        return list(titles)
+    suffix = max(sorted(set(ends)), key=ends.count)
+    if ends.count(suffix) * 2 <= len(titles):
+        return list(titles)
+    shown = []
+    for title in titles:
+        match = _SUFFIX.search(title)
+        cut = title[:match.start()] if match and match.group(1) == suffix else title
+        shown.append(cut if cut.strip() else title)
+    return shown
+
+
 def index_page(locale: str, source_locale: str, pages: Sequence[Page], all_locales: Sequence[str],
                title: str = "", coverage: float | None = None, name: str = "index.html",
                site_url: str = "") -> IndexPage:
@@ -130,15 +152,17 @@ def index_page(locale: str, source_locale: str, pages: Sequence[Page], all_local
     the locale's overall coverage (message-weighted, as the build reports it); by default the
     mean of the pages'.
     """
+    ordered = sorted(pages, key=lambda p: p.path)
+    titles = list_titles([page.title or page.path for page in ordered])
     entries = tuple(
         IndexEntry(
             path=page.path,
             href=path_url(page.path[:-3] + ".html"),
-            title=page.title or page.path,
+            title=title,
             coverage=page.coverage,
             coverage_text=percent_text(page.coverage, locale),
         )
-        for page in sorted(pages, key=lambda p: p.path)
+        for page, title in zip(ordered, titles)
     )
     if coverage is None:
         coverage = sum(e.coverage for e in entries) / len(entries) if entries else 100.0

@@ -634,3 +634,19 @@ def test_a_site_url_that_is_no_url_is_a_located_settings_error(tmp_path: Path, c
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("pipeline.toml:2:1: error: " + message), err
     assert not (project / "out").exists()
+
+
+def test_the_index_leaves_out_the_site_suffix_most_titles_share(corpus) -> None:
+    """The corpus's titles end with ' | Microsoft Intune' (the browser's title): 312 index
+    entries repeated it. A suffix most titles share is left out of the list, as the docs
+    platform's contents do; a title it would empty and the page's <title> keep it."""
+    documents = [load_document(p.name, p.read_text(encoding="utf-8"))
+                 for p in sorted((corpus / "en-us" / "InTuneDocs" / "DeployUse").glob("*.md"))[:40]]
+    titles = [d.front_matter.get("title") or d.path for d in documents if d.front_matter is not None]
+    shown = site.list_titles(titles)
+    suffixed = [t for t in titles if re.search(r"\|\s*Microsoft Intune\s*$", t)]  # '...PFX |Microsoft Intune' too
+    assert len(suffixed) * 2 > len(titles)
+    assert not any(re.search(r"\|\s*Microsoft Intune\s*$", t) for t in shown)
+    assert [s for s, t in zip(shown, titles) if s != t] == [t[:t.rindex("|")].rstrip() for t in suffixed]
+    assert site.list_titles(["A | Docs", "| Docs", "B"]) == ["A", "| Docs", "B"]  # more than half, never empty
+    assert site.list_titles(["A | Docs", "B | Other", "C"]) == ["A | Docs", "B | Other", "C"]  # no majority
