@@ -153,8 +153,8 @@ def unit_fingerprint(settings: Settings, base: str, locale: str, pages: tuple[st
     linked = linked_withheld(settings, pages, withheld, names if names is not None else LinkNames(), locale)
     if linked:  # none for most units: their fingerprints are what they were without the gate
         parts.append("withheld:" + "\n".join(linked))
-    if pages[0] in unpublished:  # built without HTML
-        parts.append("unpublished")
+    if any(page in unpublished for page in pages):  # built without HTML; an include left as a link names it so
+        parts.append("unpublished:" + "\n".join(page for page in pages if page in unpublished))
     return digest(*parts)
 
 
@@ -385,7 +385,8 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     # the files' marks the last build made under this page list and code: a file not changed
     # since is not scanned again (``FileDigests``)
     marked_under = marks_key(page_list, code_digest())
-    digests = FileDigests(known_pages, cache.marks if cache.marks_key == marked_under else {})
+    digests = FileDigests(known_pages, cache.marks if cache.marks_key == marked_under else {},
+                          frozenset(all_pages) | frozenset(non_page_md))
     names = LinkNames()
     # a shard's cache holds its own pages' records; the coverage of the others may be in the
     # other caches of this out/ (records are content-addressed there: ``coverage_key``)

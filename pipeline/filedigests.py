@@ -34,6 +34,7 @@ class FileDigests:
 
     all_pages: frozenset[str]
     known: Mapping[str, bool] = field(default_factory=dict)
+    md_files: frozenset[str] = frozenset()  # every .md file of the source (pages or not), in its letter case
     values: dict[Path, str] = field(default_factory=dict)
     marks: dict[str, bool] = field(default_factory=dict)  # the marks this memo used: the next build's ``known``
 
@@ -54,7 +55,8 @@ class FileDigests:
         if key not in self.marks:
             known = self.known.get(key)
             if known is None:
-                known = depends_on_page_list(catalog_translations(data) if translations else data, page, self.all_pages)
+                known = depends_on_page_list(catalog_translations(data) if translations else data, page,
+                                             self.all_pages, self.md_files)
             self.marks[key] = known
         return self.marks[key]
 

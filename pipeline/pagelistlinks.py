@@ -38,12 +38,15 @@ _RELATIVE_DESTINATION = re.compile(
     re.MULTILINE)
 
 
-def has_inexact_page_link(data: bytes, page: str, all_pages: frozenset[str]) -> bool:
+def has_inexact_page_link(data: bytes, page: str, all_pages: frozenset[str],
+                          md_files: frozenset[str] = frozenset()) -> bool:
     """Whether ``page`` links to a page that is not in ``all_pages`` (the published pages:
     ``published``) in that letter case: its built link then depends on which pages exist
     (``render`` writes the page's real case), and on which ``.md`` files that are no published
     pages do. A ``.MD`` link is never exact: a file of that very name, no page, would win over
-    the page ``.md``. An ``[!INCLUDE]`` is no link."""
+    the page ``.md``. An ``[!INCLUDE]`` of a file of ``md_files`` (every ``.md`` file of the
+    source, in its letter case) is no link: it pastes the file; one of no such file is left
+    as a link (``render.inline_includes``), whose built form depends on the page list too."""
     if not all_pages:
         return False
     folder = posixpath.dirname(page)
@@ -52,7 +55,8 @@ def has_inexact_page_link(data: bytes, page: str, all_pages: frozenset[str]) -> 
         suffix = posixpath.splitext(path)[1]
         if suffix.lower() in ("", ".md") and not path.endswith("/") and \
                 (suffix not in ("", ".md") or not has_page(page_stem(folder, path), all_pages)) and \
-                not _INCLUDE_BEFORE.search(data, max(0, match.start() - 300), match.start() + 2):
+                not (_INCLUDE_BEFORE.search(data, max(0, match.start() - 300), match.start() + 2)
+                     and posixpath.normpath(posixpath.join(folder, path)) in md_files):
             return True
     return False
 
@@ -63,10 +67,12 @@ def has_inexact_page_link(data: bytes, page: str, all_pages: frozenset[str]) -> 
 _INCLUDE_BEFORE = re.compile(rb"\[!include[ \t]*\[[^\]\n]*\]\($", re.IGNORECASE)
 
 
-def depends_on_page_list(data: bytes, page: str, all_pages: frozenset[str]) -> bool:
+def depends_on_page_list(data: bytes, page: str, all_pages: frozenset[str],
+                         md_files: frozenset[str] = frozenset()) -> bool:
     """Whether the text ``data`` of ``page`` (its source, or its translations:
-    ``catalog_translations``) holds a link whose built form depends on the page list."""
-    return has_site_root_link(data) or has_inexact_page_link(data, page, all_pages)
+    ``catalog_translations``) holds a link whose built form depends on the page list
+    (``md_files``: every ``.md`` file of the source, for ``has_inexact_page_link``)."""
+    return has_site_root_link(data) or has_inexact_page_link(data, page, all_pages, md_files)
 
 
 # A ``msgstr`` (or ``msgstr[N]``) line and its continuation lines; not an obsolete entry's

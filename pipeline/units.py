@@ -109,7 +109,7 @@ class Workshop:
         self.names = LinkNames()  # ``build.linked_withheld``'s memo
         # file digests and marks for ``build.coverage_key`` and ``build.unit_fingerprint``: each
         # page and catalog read once a chunk, as the main process reads them once a run
-        self.digests = FileDigests(tools.all_pages)
+        self.digests = FileDigests(tools.all_pages, md_files=tools.all_pages | tools.non_page_md)
         self.coverage_base = coverage_base(settings)
         self.include_links: dict[str, tuple[tuple[str, int, int], ...]] = {}  # ``_include_links``
 

@@ -296,3 +296,48 @@ def test_a_check_that_reuses_stored_results_follows_edits_of_nested_includes(tmp
     lines = same_as_from_scratch()
     assert not [line for line in lines if "[link.include" in line]
     assert [line for line in lines if "no anchor '#macs'" in line]
+
+
+def _same_as_clean(project: Path, tmp_path: Path, capsys) -> None:
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    shutil.copytree(project, clean, ignore=shutil.ignore_patterns("out"))
+    main(["-C", str(clean), "build"])
+    capsys.readouterr()
+    built = {p.relative_to(project / "out").as_posix(): p.read_bytes()
+             for p in (project / "out").rglob("*") if p.is_file() and ".cache" not in p.parts}
+    fresh = {p.relative_to(clean / "out").as_posix(): p.read_bytes()
+             for p in (clean / "out").rglob("*") if p.is_file() and ".cache" not in p.parts}
+    assert built.keys() == fresh.keys()
+    assert [name for name in built if built[name] != fresh[name]] == []
+
+
+def test_an_include_left_as_a_link_follows_the_pages_that_exist(tmp_path, capsys):
+    """An include the build does not paste (its file missing in that letter case) is a link,
+    whose built form takes the page found: adding 'inc/foo.md' under 'inc/Foo.md' left the
+    page linking 'inc/Foo.html' (an [!INCLUDE] was taken for no link at all)."""
+    project = tmp_path / "site"
+    (project / "source" / "inc").mkdir(parents=True)
+    (project / "source" / "page.md").write_text("# Page\n\n[!INCLUDE[x](inc/Foo.md)]\n", encoding="utf-8")
+    (project / "source" / "other.md").write_text("# Other\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\n', encoding="utf-8")
+    main(["-C", str(project), "build"])
+    (project / "source" / "inc" / "foo.md").write_text("# Foo\n", encoding="utf-8")
+    main(["-C", str(project), "build"])
+    _same_as_clean(project, tmp_path, capsys)
+
+
+def test_an_include_loop_left_as_a_link_follows_its_files_publication(tmp_path, capsys):
+    """A loop leaves the page's include as a link to 'inc/a.md': a docfx.json that stops
+    publishing 'inc/' made that link keep its '.html', to a page the same build removed."""
+    project = tmp_path / "site"
+    (project / "source" / "inc").mkdir(parents=True)
+    (project / "source" / "page.md").write_text("# Page\n\n[!INCLUDE[a](inc/a.md)]\n", encoding="utf-8")
+    (project / "source" / "inc" / "a.md").write_text("A\n\n[!INCLUDE[b](b.md)]\n", encoding="utf-8")
+    (project / "source" / "inc" / "b.md").write_text("B\n\n[!INCLUDE[a](a.md)]\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\n', encoding="utf-8")
+    main(["-C", str(project), "build"])
+    (project / "source" / "docfx.json").write_text(
+        '{"build": {"content": [{"files": ["**/*.md"], "exclude": ["inc/**"]}]}}', encoding="utf-8")
+    main(["-C", str(project), "build"])
+    _same_as_clean(project, tmp_path, capsys)
