@@ -28,6 +28,13 @@ from .errorcodes import is_error_table
 from .model import Document, FrontMatter, Segment
 
 
+# The rules that cut pages into messages, by the day they last changed. Templates record it
+# (through ``sync.source_digest``, their ``X-Pipeline-Source``): a template made under other
+# rules is made again, so its catalogs are merged with the messages as they are cut now
+# (fuzzy where one changed), even after ``make clean``. A test pins the messages of the real
+# pages with this value: a change of what is extracted fails it until the value is changed.
+EXTRACTION_RULES = "2026-11-27"
+
 _FENCE = re.compile(r"---[ \t]*(\r\n|\n|\r)")
 # At a line start: after LF, CRLF or a lone CR (old Mac), as split_lines and markdown-it
 # end lines; re.MULTILINE's ``^`` knows only LF, so a CR-only page's front matter never closed.

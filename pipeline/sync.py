@@ -142,12 +142,13 @@ def _remove_stale_templates(settings: Settings, pages: set[str], unreadable: lis
 
 def source_digest(settings: Settings, page_bytes: str) -> str:
     """What a page's template is made from: the page's bytes (``page_bytes``, their digest),
-    the extraction settings and our version. Recorded in the template (``X-Pipeline-Source``)
-    when it is written."""
+    the extraction settings, our version and the extraction rules (``source.EXTRACTION_RULES``).
+    Recorded in the template (``X-Pipeline-Source``) when it is written."""
     from . import __version__
+    from .source import EXTRACTION_RULES
 
-    return digest(__version__, repr(settings.translate_keys), settings.project, settings.display(settings.source),
-                  page_bytes)[:16]
+    return digest(__version__, EXTRACTION_RULES, repr(settings.translate_keys), settings.project,
+                  settings.display(settings.source), page_bytes)[:16]
 
 
 def _made_from(data: bytes | None, pot: str, source: str) -> bool:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -468,3 +469,50 @@ def test_a_title_that_yaml_reads_as_no_string_is_shown_as_written(written, shown
     assert doc.front_matter is not None and doc.front_matter.get("title") == shown
     quoted = written.startswith(("'", '"'))
     assert [s.kind for s in doc.segments] == (["front-matter", "heading"] if quoted else ["heading"])
+
+
+# The messages of the corpus's English pages under the extraction rules of the day (kind, key,
+# text and place of every segment, hashed). When what is extracted changes, change
+# source.EXTRACTION_RULES with this pin: templates made under the old rules are then made again
+# (sync.source_digest), else they were trusted, and their catalogs' translations of the
+# messages cut differently were silently no longer used (review of 2026-11-27: '> [!NOTE] text').
+EXTRACTED = {"2026-11-27": (14683, "bac27e21686f62fa")}
+
+
+def test_the_extraction_rules_version_names_what_is_extracted(corpus):
+    import hashlib
+    import json
+
+    from pipeline.source import EXTRACTION_RULES
+
+    found, count = hashlib.sha256(), 0
+    root = corpus / "en-us"
+    for path in sorted(root.rglob("*.md")):
+        document = load_document(path.relative_to(root).as_posix(), path.read_bytes().decode("utf-8", "replace"))
+        for s in document.segments:
+            found.update(json.dumps([document.path, s.kind, s.key, s.text, s.line, s.column]).encode())
+            count += 1
+    assert EXTRACTION_RULES in EXTRACTED, "a new EXTRACTION_RULES value needs its pin"
+    assert (count, found.hexdigest()[:16]) == EXTRACTED[EXTRACTION_RULES], \
+        "what is extracted changed: change source.EXTRACTION_RULES (and pin the new figures here)"
+
+
+def test_templates_made_under_other_extraction_rules_are_made_again(tmp_path, monkeypatch):
+    """A page '> [!NOTE] Hello.' extracted under the rules that kept the marker in the msgid;
+    after the rules changed, extract trusted the old template (made from the same bytes), so
+    the msgid stayed '[!NOTE] Hello.' and the build no longer used its translation."""
+    from pipeline import source
+
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    (project / "source" / "p.md").write_text("# P\n\n> [!NOTE] Hello world.\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
+    pot = project / "locales" / "pot" / "p.pot"
+    with monkeypatch.context() as older:  # the older rules: the marker stayed in the msgid
+        older.setattr(source, "EXTRACTION_RULES", "older")
+        older.setattr(source, "_ALERT_BEFORE_TEXT", re.compile(r"(?!)"))
+        assert main(["-C", str(project), "all"]) == 0
+    assert 'msgid "[!NOTE] Hello world."' in pot.read_text(encoding="utf-8")
+    shutil.rmtree(project / "out")
+    assert main(["-C", str(project), "extract"]) == 0
+    assert 'msgid "Hello world."' in pot.read_text(encoding="utf-8")
