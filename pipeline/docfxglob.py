@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import re
+import warnings
 from dataclasses import dataclass
 
 _GLOBSTAR = re.compile(r"^\*{2,}/?$")  # a whole segment of stars: any number of folders
@@ -138,7 +139,16 @@ def _segment(part: str) -> _Segment:
     if not content:
         return _Segment("text", "\0")
     dot_guard = "" if part.startswith(".") else r"(?!\.)"  # a wildcard does not match a dot name
-    return _Segment("regex", regex=re.compile(f"^{dot_guard}(?=.){content}$", re.IGNORECASE))
+    try:
+        with warnings.catch_warnings():  # '[[a]', '[a--z]': literal in .NET's classes and in Python's
+            warnings.simplefilter("ignore", FutureWarning)  # ("possible nested set" is a warning of a future)
+            return _Segment("regex", regex=re.compile(f"^{dot_guard}(?=.){content}$", re.IGNORECASE))
+    except re.error as exc:  # '[z-a]', '[\\z]': .NET refuses them too
+        raise GlobError(f"'{part}' is no valid pattern segment ({exc.msg})") from None
+
+
+class GlobError(ValueError):
+    """A pattern DocFX cannot compile either (a character class out of order: ``[z-a]``)."""
 
 
 def _class_end(part: str, start: int) -> int:

@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .docfxglob import compile_glob, glob_matches
+from .docfxglob import GlobError, compile_glob, glob_matches
 from .errors import PipelineError, error
 from .files import byte_position, read_optional
 from .model import Diagnostic
@@ -202,7 +202,10 @@ def _patterns(item: dict, key: str, text: str, display: str) -> tuple[str, ...]:
     if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
         raise _shape_error(text, display, key, f"'{key}' is neither a pattern nor a list of patterns")
     for pattern in patterns:
-        compile_glob(pattern)  # compiled once here, for every page after
+        try:
+            compile_glob(pattern)  # compiled once here, for every page after
+        except GlobError as exc:
+            raise _shape_error(text, display, key, f"{key} pattern '{pattern}': {exc}") from None
     return tuple(patterns)
 
 

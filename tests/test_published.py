@@ -258,3 +258,27 @@ def test_docfx_json_is_read_as_docfx_reads_it():
     assert raised.value.diagnostic.format() == (
         "source/docfx.json:3:18: error: docfx.json: 'files' is neither a pattern nor a list of patterns; "
         "every page below it is published until it is fixed [source.docfx]")
+
+
+@pytest.mark.parametrize("pattern", ["**/[z-a].md", "[\\z].md", "[.-*].md", "a[,-!].md"])
+def test_a_pattern_no_regex_engine_compiles_is_a_located_error_not_a_traceback(tmp_path, capsys, pattern):
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    (project / "source" / "a.md").write_text("# A\n", encoding="utf-8")
+    (project / "source" / "docfx.json").write_text(
+        json.dumps({"build": {"content": [{"files": [pattern, "*.md"]}]}}), encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\n', encoding="utf-8")
+    for command in ("build", "check"):
+        assert main(["-C", str(project), command]) == 1
+        err = capsys.readouterr().err
+        assert "Traceback" not in err and "Warning" not in err
+        assert [line for line in err.splitlines() if ": error: " in line] == [
+            line for line in err.splitlines() if line.startswith("source/docfx.json:1:") and line.endswith("[source.docfx]")]
+    assert (project / "out" / "html" / "en-US" / "a.html").is_file()  # every page below it is published
+
+
+def test_nested_looking_classes_compile_as_dotnet_reads_them_without_warnings(recwarn):
+    from pipeline.docfxglob import compile_glob, glob_matches
+
+    assert glob_matches(compile_glob("[[a].md"), "[.md") and glob_matches(compile_glob("[[a].md"), "a.md")
+    assert not [w for w in recwarn if issubclass(w.category, FutureWarning)]
