@@ -321,7 +321,7 @@ def _check_types(data: dict[str, Any], places: Places) -> None:
             raise error(*places.of_entry("site_map", prefix), 1, f"'site_map' must map URL prefixes to folders "
                         f"(strings): '{prefix}' is {_kind(folder)}", "config.type")
     site_url = data.get("site_url")
-    if site_url is not None and not _is_site_url(site_url):
+    if site_url and not _is_site_url(site_url):  # "" is the default: relative alternates
         raise error(*places.of("site_url"), 1, f"'site_url' must be an absolute http or https URL, not "
                     f"'{site_url}' (the URL the built HTML, out/html/, is published at: "
                     "'https://docs.example.com/product/')", "config.site-url")

@@ -169,7 +169,11 @@ def index_page(locale: str, source_locale: str, pages: Sequence[Page], all_local
     alternates = tuple((other, path_url(f"../{other}/{name}")) for other in all_locales
                        if other != locale and not other.startswith("qps-"))
     alternates += (("x-default", path_url(f"../{source_locale}/{name}")),)
-    head_alternates, canonical = absolute_links(site_url, locale, name, alternates)
+    # the head names every version, this one included, as a page's does (search engines want
+    # the self-reference); the switcher (``alternates``) the others
+    listed = tuple((other, path_url(f"../{other}/{name}")) for other in all_locales if not other.startswith("qps-"))
+    listed += alternates[-1:]
+    head_alternates, canonical = absolute_links(site_url, locale, name, listed)
     return IndexPage(
         locale=locale,
         source_locale=source_locale,
@@ -180,7 +184,7 @@ def index_page(locale: str, source_locale: str, pages: Sequence[Page], all_local
         coverage=coverage,
         coverage_text=percent_text(coverage, locale),
         alternates=alternates,
-        head_alternates=head_alternates,
+        head_alternates=head_alternates or listed,
         canonical=canonical,
     )
 

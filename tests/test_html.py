@@ -615,6 +615,7 @@ def test_with_site_url_the_alternates_and_canonical_links_are_absolute(tmp_path:
     index = lxml.html.fromstring((project / "out/html/fr-FR/index.html").read_bytes())
     assert index.xpath("//link[@rel='canonical']/@href") == ["https://docs.example.com/intune/fr-FR/index.html"]
     assert index.xpath("//link[@rel='alternate']/@href") == ["https://docs.example.com/intune/en-US/index.html",
+                                                              "https://docs.example.com/intune/fr-FR/index.html",
                                                               "https://docs.example.com/intune/en-US/index.html"]
     assert run_vnu(sorted((project / "out" / "html").rglob("*.html"))) == ""
     assert main(["-C", str(project), "check"]) == 0, capsys.readouterr().err
@@ -650,3 +651,16 @@ def test_the_index_leaves_out_the_site_suffix_most_titles_share(corpus) -> None:
     assert [s for s, t in zip(shown, titles) if s != t] == [t[:t.rindex("|")].rstrip() for t in suffixed]
     assert site.list_titles(["A | Docs", "| Docs", "B"]) == ["A", "| Docs", "B"]  # more than half, never empty
     assert site.list_titles(["A | Docs", "B | Other", "C"]) == ["A | Docs", "B | Other", "C"]  # no majority
+
+
+def test_an_empty_site_url_is_the_default_and_every_head_names_its_own_version(tmp_path: Path) -> None:
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    (project / "source" / "a.md").write_text("# A\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\nsite_url = ""\n',
+                                           encoding="utf-8")
+    assert main(["-C", str(project), "build"]) == 0
+    for name in ("a.html", "index.html"):
+        root = lxml.html.fromstring((project / "out/html/fr-FR" / name).read_bytes())
+        assert root.xpath("//link[@rel='canonical']") == []
+        assert root.xpath("//link[@rel='alternate']/@hreflang") == ["en-US", "fr-FR", "x-default"], name
