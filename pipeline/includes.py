@@ -24,6 +24,7 @@ The rule (DocFX's, bounded)
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -61,6 +62,16 @@ class IncludeWalk:
 
     pages: tuple[str, ...]
     refused: tuple[Refused, ...]
+
+
+def include_target(holder: str, written: str) -> str | None:
+    """The source file an include written ``written`` in the file ``holder`` pastes, as the
+    build resolves it: relative to the holder's folder, ``\\`` as ``/``, exactly as written
+    (no letter case ignored, no extension added, no ``~/``, site map or redirect: those are
+    a link's ways, and the build leaves such an include as a link); None outside the source
+    folder (as DocFX, which includes only from its docset)."""
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(holder), written.replace("\\", "/")))
+    return None if resolved == ".." or resolved.startswith(("../", "/")) else resolved
 
 
 def refusal(chain: Sequence[str], target: str, pasted: int) -> str | None:

@@ -75,7 +75,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from pipeline.files import is_page, list_files
-from pipeline.includes import LIMIT as INCLUDE_LIMIT, LOOP as INCLUDE_LOOP, IncludeWalk, refusal_message, walk_includes
+from pipeline.includes import (LIMIT as INCLUDE_LIMIT, LOOP as INCLUDE_LOOP, IncludeWalk, include_target, refusal_message,
+                               walk_includes)
 from pipeline.linkscan import Link, PageScan, scan_text
 from pipeline.model import Diagnostic, Location
 from pipeline.published import read_publication
@@ -689,8 +690,9 @@ class Anchors:
             scan = self.scan_of(path)
             found = None
             if scan is not None:
-                resolved = (resolve_link(path, link.target, self.site) for link in scan.links if link.kind == "include")
-                found = tuple(r.path if r.status == "ok" else None for r in resolved)
+                # the build's rule (``includes.include_target``): a target found only by a link's
+                # ways (letter case ignored, no extension, ~/...) is no file the build pastes
+                found = tuple(_pasted(path, link.target, self.site) for link in scan.links if link.kind == "include")
             self._includes[path] = found
         return self._includes[path]
 
@@ -699,6 +701,15 @@ class Anchors:
         if path not in self._walks:
             self._walks[path] = walk_includes(path, self.includes_of)
         return self._walks[path]
+
+
+def _pasted(path: str, written: str, site: Site) -> str | None:
+    """The file an include of ``path`` written ``written`` pastes, as the build finds it, or None."""
+    exact = include_target(path, written)
+    if exact is None:
+        return None
+    resolved = resolve_link(path, written, site)
+    return exact if resolved.status == "ok" and resolved.path == exact else None
 
 
 def include_problems(page: str, scan: PageScan, anchors: Anchors, shown: str) -> tuple[list[Diagnostic], set[str]]:

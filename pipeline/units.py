@@ -30,7 +30,7 @@ from .filedigests import FileDigests
 from .files import inside, read_bytes, write_atomic, write_error
 from .linkcache import code_key
 from .linkmap import path_url
-from .includes import LIMIT, LOOP, include_links, include_position, refusal, refusal_message
+from .includes import LIMIT, LOOP, include_links, include_position, include_target, refusal, refusal_message
 from .model import Diagnostic, Document, Location
 from .pagebuild import page_renderers, pseudo_translations
 from .project import index_file, load_catalog_file, load_glossary_file, load_source, po_path, source_pages
@@ -186,9 +186,9 @@ class Workshop:
                 occurrence = occurrences[target] = occurrences.get(target, -1) + 1
                 if len(chain) == 1:
                     pasting.top = (target, occurrence)
-                resolved = os.path.normpath(posixpath.join(folder, target.replace("\\", "/"))).replace(os.sep, "/")
-                if resolved == ".." or resolved.startswith(("../", "/")):
-                    return None  # outside the source folder (as DocFX, which includes only from its docset)
+                resolved = include_target(holder.path, target)
+                if resolved is None:
+                    return None  # outside the source folder
                 found.append(resolved)
                 included = self.document(resolved)
                 if included is None:

@@ -10,6 +10,8 @@ sentence: three levels, each with its own folder and catalog.
 from __future__ import annotations
 
 import shutil
+
+import pytest
 from pathlib import Path
 
 from pipeline.catalog import parse_catalog
@@ -341,3 +343,21 @@ def test_an_include_loop_left_as_a_link_follows_its_files_publication(tmp_path, 
         '{"build": {"content": [{"files": ["**/*.md"], "exclude": ["inc/**"]}]}}', encoding="utf-8")
     main(["-C", str(project), "build"])
     _same_as_clean(project, tmp_path, capsys)
+
+
+@pytest.mark.parametrize("written", ["B.md", "b", "%62.md", "~/inc/b.md"])
+def test_the_check_walks_the_includes_the_build_pastes_and_no_other(tmp_path, capsys, written):
+    """'inc/a.md' includes b by a link's ways only (letter case, no extension, %xx, ~/) and
+    'inc/b.md' includes a: the build pastes no b, so there is no loop; the check found one."""
+    project = tmp_path / "site"
+    (project / "source" / "inc").mkdir(parents=True)
+    (project / "source" / "docfx.json").write_text("{}", encoding="utf-8")
+    (project / "source" / "page.md").write_text("# Page\n\n[!INCLUDE[a](inc/a.md)]\n", encoding="utf-8")
+    (project / "source" / "inc" / "a.md").write_text(f"A\n\n[!INCLUDE[b]({written})]\n", encoding="utf-8")
+    (project / "source" / "inc" / "b.md").write_text("B\n\n[!INCLUDE[a](a.md)]\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\n', encoding="utf-8")
+    main(["-C", str(project), "build"])
+    built = [line for line in capsys.readouterr().err.splitlines() if "include-loop" in line]
+    main(["-C", str(project), "check", "--no-outputs"])
+    checked = [line for line in capsys.readouterr().out.splitlines() if "include-loop" in line]  # the report
+    assert checked == built == [], (checked, built)
