@@ -11,10 +11,13 @@ ALERT_KINDS = ("NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION")  # ``> [!NOTE]`
 ALERT_KIND = "|".join(ALERT_KINDS)  # a regular-expression alternation of them
 # "<!--" to the first "-->", as CommonMark 0.31 and the docs platform read a comment (re.DOTALL)
 COMMENT = r"<!--.*?-->"
-# A GFM table's delimiter row after its indentation ('| --- | :-: |', '--- | ---'). The blanks
-# after each cell's dashes are possessive: shared out by backtracking with the row's last ones,
-# "|-" and 16,000 spaces before a letter took a second (quadratic).
-DELIMITER_ROW = r"\|?[ \t]*:?-+:?[ \t]*+(?:\|[ \t]*:?-+:?[ \t]*+)*\|?[ \t]*"
+# A pipe table's delimiter row after its indentation, as markdig reads one (``pipetable``, rule
+# 3): '| --- | :-: |', '--- | ---', ': -- :|--', '| --- | | --- |' (an empty cell); a '|' and a
+# '-' in it. The quantifiers are possessive: shared out by backtracking with the row's last
+# blanks, "|-" and 16,000 spaces before a letter took a second (quadratic).
+_DELIMITER_CELL = r"(?:[ \t]*+(?::[ \t]*+)?-++[ \t]*+(?::[ \t]*+)?|[ \t]*+)"
+DELIMITER_ROW = (r"(?=[^\r\n|]*+\|)(?=[^\r\n-]*+-)\|?" + _DELIMITER_CELL + r"(?:\|" + _DELIMITER_CELL
+                 + r")*+\|?[ \t]*")
 # A DocFX extension: "[!" and its keyword, then a file reference ("[!INCLUDE[title](path)]",
 # "[!code-csharp[name](path)]") or the rest of the marker ("[!VIDEO url]", "[!NOTE]",
 # "[!div class=...]"). Each pastes a file, embeds a frame or makes a block.

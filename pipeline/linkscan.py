@@ -129,10 +129,10 @@ _UNDERLINE = r" {0,3}(?:=+|-+)[ \t]*(?![^\r\n])"  # _SETEXT, up to the line endi
 _CANDIDATES = tuple(re.compile(f"{end}(?:{_HEADING_START}|{_UNDERLINE})") for end in "\n\r")
 _LABEL_END = re.compile(r"\]:")
 _BLOCK_START = re.compile(r"^[ ]{0,3}(?:[-*+] |\d{1,9}[.)] |#|>|\||<|```|~~~)")
-_DELIMITER_ROW = re.compile(" {0,3}" + DELIMITER_ROW)
+_DELIMITER_ROW = re.compile("[ \t]*" + DELIMITER_ROW)  # indented any amount: a paragraph's line (markdig)
 _FIRST_CELL = re.compile(r"[ \t]*\|?((?:[^|\\]|\\.)*)")
 # where a _DELIMITER_ROW may start: after a LF (as "\n" first: a literal the engine jumps to), or a CR
-_DELIMITER_LINE = (re.compile(r"\n {0,3}\|?[ \t]*:?-"), re.compile(r"\r {0,3}\|?[ \t]*:?-"))
+_DELIMITER_LINE = (re.compile(r"\n[ \t]*\|?[ \t]*:?[ \t]*-"), re.compile(r"\r[ \t]*\|?[ \t]*:?[ \t]*-"))
 _LINK_TAGS = {"a": "href", "img": "src", "area": "href", "iframe": "src", "source": "src", "link": "href"}
 
 # What a malformed link's message quotes of the page, at most: a finding is one line, and a

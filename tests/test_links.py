@@ -953,6 +953,16 @@ def test_error_code_rows_are_anchors_of_the_source_page(tmp_path):
         "a.md:1:72: error: broken link 'errors.md#Ouvrir': no anchor '#Ouvrir' in 'errors.md' [link.missing-anchor]"]
 
 
+@pytest.mark.parametrize("delimiter", ["    |---|---|", "|---|---|---|---|", "| : -- | | -- |", "\t|--|--|"])
+def test_an_error_table_as_the_docs_platform_reads_it_gives_its_codes_as_anchors(delimiter):
+    # markdig (pipeline.pipetable) takes a delimiter row indented as a paragraph's line, with
+    # another count of cells than the header, blanks inside a cell or an empty cell
+    errors = (f"# Errors\n\n|Code|Problem|Resolution|\n{delimiter}\n|DeviceCapReached|Too many.|Remove one.|\n"
+              "|APNSCertificateNotValid|A problem.|See below.|\n")
+    assert scan_text(errors).explicit_anchors == {"DeviceCapReached", "APNSCertificateNotValid"}
+    assert scan_text(errors.replace(delimiter, "|:|:|")).explicit_anchors == frozenset()  # no dash: no table
+
+
 def test_underscore_emphasis_is_not_part_of_a_heading_slug(tmp_path):
     # markdig and GitHub slug the heading's text: '_Company Portal_' is emphasis, its '_' are
     # not characters of the text (the built HTML's id is 'use-the-company-portal-app');
