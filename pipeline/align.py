@@ -36,7 +36,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .model import Document, Segment
-from .source import KEY_LINE, split_cells
+from .pipetable import split_cells
+from .source import KEY_LINE
 
 ALIGNED, FUZZY, EMPTY = "aligned", "fuzzy", "empty"
 EXTRA_HEADER = "X-Front-Matter-Extra"

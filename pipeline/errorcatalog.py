@@ -36,7 +36,7 @@ from .model import Document, Segment
 from .render import finish_html, inner_html, markdown_renderer, parse_fragment
 from .sanitize import sanitize_front_matter_value, sanitize_translation, url_scheme
 from .urls import split_url
-from .source import split_cells
+from .pipetable import split_cells
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
 _BLANKS = re.compile(r"[ \t\u00a0]+")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 
 from .diagnostics import Diagnostic, Location
 
-__all__ = ["Diagnostic", "Document", "FrontMatter", "Location", "Segment", "Stats"]
+__all__ = ["Diagnostic", "Document", "FrontMatter", "Location", "Rewrite", "Segment", "Stats"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,17 @@ class FrontMatter:
 
 
 @dataclass(frozen=True)
+class Rewrite:
+    """Bytes of a page that its portable Markdown writes otherwise: ``Document.text[start:end]``
+    becomes ``text``. A pipe table's delimiter row or a row's indentation as GFM readers need
+    them (``pipetable``); never inside a segment, so translations apply around it."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Document:
     """A source page: its path relative to the source root, exact text and segments."""
 
@@ -79,6 +90,7 @@ class Document:
     segments: tuple[Segment, ...] = field(default_factory=tuple)
     error_codes: tuple[str, ...] = ()
     has_h1: bool = False  # a level-1 heading anywhere in the body (ATX or setext)
+    portable: tuple[Rewrite, ...] = ()  # what the portable Markdown writes otherwise (pipe tables for GFM)
 
     @property
     def msgids(self) -> list[str]:

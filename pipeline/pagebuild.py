@@ -48,8 +48,11 @@ def page_renderers(
     heading = "" if document.has_h1 else render.front_matter_value(document, translations, "title")
     wanted = {fmt: path for fmt, path in output_paths(meta.locale, document.path).items() if fmt in formats}
     # made for every unit, whatever its formats: the includes it pastes are what the unit
-    # records (and an include loop its errors), the same in a build of the original format alone
-    markdown_text = render.portable_markdown(translated[1], heading, include, meta.locale)
+    # records (and an include loop its errors), the same in a build of the original format alone;
+    # its tables written as GFM reads them (``Document.portable``)
+    portable = render.apply_translations(document, translations, document.portable) if document.portable \
+        else translated
+    markdown_text = render.portable_markdown(portable[1], heading, include, meta.locale)
     localized = localize_output(*translated, metadata) if metadata else translated
     fallback = render.fallback_of(meta, document, translations) if "html" in wanted else None
 

@@ -11,9 +11,12 @@ Jinja ``Environment`` built once per run by ``make_environment``. Out: text.
   has none (the title often carries a site suffix such as `` | Microsoft Intune``, which
   belongs in ``<title>``, not in the heading); DocFX-only syntax turned into CommonMark
   (alerts become a bold label in the quote, ``[!INCLUDE]`` is replaced by the included
-  file's text, its own includes too, ``[!div]`` markers are dropped).
-- ``html``: the portable Markdown rendered by markdown-it-py; the error table's rows carry
-  ``id`` = error code, so ``page.html#DeviceCapReached`` works in every locale.
+  file's text, its own includes too, ``[!div]`` markers are dropped); a pipe table that GFM
+  would not read as the docs platform does is written so that it does (``Document.portable``,
+  which ``apply_translations`` applies around the translations).
+- ``html``: the portable Markdown rendered by markdown-it-py, pipe tables read as the docs
+  platform reads them (``pipetable``); the error table's rows carry ``id`` = error code, so
+  ``page.html#DeviceCapReached`` works in every locale.
 
 Where each link of a page leads in these outputs is ``linkmap``'s (``LinkContext``).
 """
@@ -37,7 +40,8 @@ from markupsafe import Markup
 from .docfx import ALERT_KIND
 from .files import byte_position
 from .linkmap import LinkContext, asset_href, fallback_links, map_url
-from .model import Document, Segment
+from .model import Document, Rewrite, Segment
+from .pipetable import use_pipe_tables
 from .slugs import claim_slug, slug_docfx_2016, slug_github, unique_slugs
 from .sanitize import SAFE_SCHEMES, sanitize_front_matter_value, sanitize_translation, url_scheme
 from .yamlscalar import reads_back_plain
@@ -194,31 +198,36 @@ def make_environment(project_templates: Path | None) -> Environment:
     return env
 
 
-def apply_translations(document: Document, translations: Mapping[str, str]) -> tuple[str, str]:
-    """The source text with translated segments substituted in place, as (front matter, body)."""
+def apply_translations(document: Document, translations: Mapping[str, str],
+                       rewrites: tuple[Rewrite, ...] = ()) -> tuple[str, str]:
+    """The source text with translated segments substituted in place, as (front matter, body);
+    ``rewrites`` (``Document.portable``, for the portable Markdown) are applied too."""
     text = document.text
     split = document.body_start
     parts: list[list[str]] = [[], []]
     cursor = 0
     anchors: dict[int, tuple[str, ...]] | None = None  # worked out when a segment is translated
-    for segment in sorted(document.segments, key=lambda s: s.start):
+    edits: list[tuple[int, int, str]] = [(r.start, r.end, r.text) for r in rewrites]
+    for segment in document.segments:
         translated = translations.get(segment.text)
         if not translated or translated == segment.text:
             continue
         if anchors is None:
             anchors = source_anchors(document)
-        part = parts[0] if segment.start < split else parts[1]
-        if part is parts[1] and cursor < split:
-            parts[0].append(text[cursor:split])
-            cursor = split
         start, end, replacement = _substitution(segment, translated, text)
-        part.append(text[cursor:start])
         own = slug_github(replacement) if segment.start in anchors else ""
         for anchor in reversed(anchors.get(segment.start, ())):
             if anchor != own and f'"{anchor}"' not in replacement:
                 # a translated heading keeps the source's fragments working (as Microsoft's own
                 # localized pages do): <a name> contributes no text to the heading's own slug
                 replacement = f'<a name="{anchor}"></a>{replacement}'
+        edits.append((start, end, replacement))
+    for start, end, replacement in sorted(edits, key=lambda edit: edit[0]):
+        part = parts[0] if start < split else parts[1]
+        if part is parts[1] and cursor < split:
+            parts[0].append(text[cursor:split])
+            cursor = split
+        part.append(text[cursor:start])
         part.append(replacement)
         cursor = end
     if cursor < split:
@@ -461,8 +470,9 @@ def normalize_comments(markdown: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def markdown_renderer() -> MarkdownIt:
-    """One parser per process: building markdown-it's rule chains costs more than a page."""
-    return MarkdownIt("commonmark", {"html": True}).enable("table")
+    """One parser per process: building markdown-it's rule chains costs more than a page.
+    Pipe tables as the docs platform reads them (``pipetable``)."""
+    return use_pipe_tables(MarkdownIt("commonmark", {"html": True}))
 
 
 def render_html_body(markdown_text: str, error_codes: tuple[str, ...], *, page_path: str = "",

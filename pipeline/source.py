@@ -4,11 +4,13 @@ In: a page's relative path and its exact text (decoded from UTF-8 without newlin
 translation, so CRLF, a BOM and every other byte survive). Out: a ``Document`` whose
 segments say exactly which characters each translation replaces.
 
-Block structure comes from markdown-it-py (CommonMark + tables; its block rules only, as
-inline markup stays verbatim in the segments): it knows lists, code blocks, HTML blocks
-and lazy continuation lines. Exact spans are ours: markdown-it only gives line ranges, so
-each segment is located inside its source lines here, and table rows are split into cells
-here (a ``|`` inside a code span does not split a cell, as on the docs platform).
+Block structure comes from markdown-it-py (CommonMark, with pipe tables as the docs platform
+reads them: ``pipetable``; its block rules only, as inline markup stays verbatim in the
+segments): it knows lists, code blocks, HTML blocks and lazy continuation lines. Exact spans
+are ours: markdown-it only gives line ranges, so each segment is located inside its source
+lines here, and table rows are split into cells here by ``pipetable.split_cells`` (a ``|``
+inside a code span does not split a cell, as on the docs platform). The edits that write a
+table for GFM readers (``pipetable``'s ``meta["gfm"]``) become ``Document.portable``.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from .config import DEFAULT_TRANSLATE_KEYS
 from .docfx import ALERT_KIND
 from .errors import error
 from .errorcodes import is_error_table
-from .model import Document, FrontMatter, Segment
+from .model import Document, FrontMatter, Rewrite, Segment
+from .pipetable import split_cells, use_pipe_tables
 
 
 # The rules that cut pages into messages, by the day they last changed. Templates record it
@@ -33,7 +36,7 @@ from .model import Document, FrontMatter, Segment
 # rules is made again, so its catalogs are merged with the messages as they are cut now
 # (fuzzy where one changed), even after ``make clean``. A test pins the messages of the real
 # pages with this value: a change of what is extracted fails it until the value is changed.
-EXTRACTION_RULES = "2026-11-27"
+EXTRACTION_RULES = "2026-11-27.2"  # .2: pipe tables as markdig reads them (pipetable)
 
 _FENCE = re.compile(r"---[ \t]*(\r\n|\n|\r)")
 # At a line start: after LF, CRLF or a lone CR (old Mac), as split_lines and markdown-it
@@ -47,7 +50,6 @@ _ALERT_BEFORE_TEXT = re.compile(rf"^\[!(?:{ALERT_KIND})\][ \t]*(?=\S)", re.IGNOR
 _INCLUDE_ONLY = re.compile(r"^\[!INCLUDE\s*\[[^\]]*\]\([^)]*\)\]$", re.IGNORECASE)
 _BREAKS = re.compile(r"<br\s*/?>\s*<br\s*/?>", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"(`+).*?\1", re.DOTALL)
-_CELL_SPECIAL = re.compile(r"[\\`|]")  # what split_cells acts on; other characters are skipped
 _LINK_DEST = re.compile(r"\]\([^)]*\)")
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"[^\W\d_]")
@@ -58,7 +60,7 @@ def _markdown() -> MarkdownIt:
     """A block-structure parser: segments come from block tokens (``content`` and ``map``),
     so the core rules that parse inline markup into ``children`` (more than half of
     markdown-it's time on real pages) are switched off; the block tokens are the same."""
-    return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
+    return use_pipe_tables(MarkdownIt("commonmark")).disable(["inline", "text_join"])
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -91,7 +93,7 @@ def load_document(path: str, text: str, translate_keys: Sequence[str] = DEFAULT_
     body_start = front_matter.end if front_matter else 0
     if "<<<<<<<" in text:  # rare: a page committed in the middle of a merge
         _refuse_conflict(path, text, body_start)
-    body_segments, codes, has_h1 = _parse_body(text, body_start)
+    body_segments, codes, has_h1, rewrites = _parse_body(text, body_start)
     return Document(
         path=path,
         text=text,
@@ -99,6 +101,7 @@ def load_document(path: str, text: str, translate_keys: Sequence[str] = DEFAULT_
         segments=tuple(fm_segments + body_segments),
         error_codes=tuple(codes),
         has_h1=has_h1,
+        portable=tuple(rewrites),
     )
 
 
@@ -401,13 +404,14 @@ def _raise_yaml_error(path: str, first_line: int, exc: yaml.YAMLError) -> None:
 # -- body -------------------------------------------------------------------------------
 
 
-def _parse_body(text: str, body_start: int) -> tuple[list[Segment], list[str], bool]:
+def _parse_body(text: str, body_start: int) -> tuple[list[Segment], list[str], bool, list[Rewrite]]:
     body = text[body_start:]
     lines = split_lines(body)
     first_line = line_column(text, body_start)[0] if body_start else 1
     tokens = _markdown().parse(body)
     segments: list[Segment] = []
     codes: list[str] = []
+    rewrites: list[Rewrite] = []
     containers: list[str] = []
     skip_until = -1
     has_h1 = False
@@ -416,9 +420,10 @@ def _parse_body(text: str, body_start: int) -> tuple[list[Segment], list[str], b
             continue
         if token.type == "table_open" and token.map:
             close = _matching_close(tokens, index)
-            table_segments, table_codes = _table_segments(lines, token.map, body_start, first_line)
+            table_segments, table_codes = _table_segments(lines, token, body_start, first_line)
             segments.extend(table_segments)
             codes.extend(table_codes)
+            rewrites.extend(_table_rewrites(lines, token, body_start))
             skip_until = close + 1
             continue
         if token.nesting == 1:
@@ -433,7 +438,7 @@ def _parse_body(text: str, body_start: int) -> tuple[list[Segment], list[str], b
             segment = _inline_segment(lines, token, kind, body_start, first_line)
             if segment:
                 segments.append(segment)
-    return segments, codes, has_h1
+    return segments, codes, has_h1, rewrites
 
 
 def _matching_close(tokens: Sequence[Token], index: int) -> int:
@@ -521,78 +526,48 @@ def is_translatable(text: str) -> bool:
 # -- tables -----------------------------------------------------------------------------
 
 
-def split_cells(line: str) -> list[tuple[int, int]]:
-    """Spans (start, end) of a table row's cell contents, blanks trimmed.
-
-    A ``|`` escaped with a backslash or inside a code span does not end a cell; the
-    optional leading and trailing pipes do not make empty cells.
-    """
-    start = len(line) - len(line.lstrip(" \t>"))
-    end = len(line.rstrip())
-    if start < end and line[start] == "|":
-        start += 1
-    bounds: list[tuple[int, int]] = []
-    cell_start = start
-    i = start
-    while (special := _CELL_SPECIAL.search(line, i, end)) is not None:
-        i = special.start()
-        char = line[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "`":
-            run = len(line[i:]) - len(line[i:].lstrip("`"))
-            close = line.find("`" * run, i + run)
-            if close != -1:
-                i = close + run
-                continue
-            i += run
-            continue
-        if char == "|":
-            bounds.append((cell_start, i))
-            cell_start = i + 1
-        i += 1
-    if cell_start < end or not bounds:
-        bounds.append((cell_start, end))
-    trimmed = []
-    for a, b in bounds:
-        while a < b and line[a] in " \t":
-            a += 1
-        while b > a and line[b - 1] in " \t":
-            b -= 1
-        trimmed.append((a, b))
-    return trimmed
-
-
 def _table_segments(
-    lines: list[tuple[int, str, str]], span: list[int], base: int, first_line: int
+    lines: list[tuple[int, str, str]], token: Token, base: int, first_line: int
 ) -> tuple[list[Segment], list[str]]:
+    assert token.map is not None
+    span = token.map
+    starts = dict(zip(range(span[0], span[1]), token.meta.get("starts", ())))  # each row's content column
     rows = [r for r in range(span[0], min(span[1], len(lines))) if r != span[0] + 1]
     if not rows:
         return [], []
+
+    def cells(row: int) -> list[tuple[int, int]]:
+        return split_cells(lines[row][1], starts.get(row))
+
     header_row, body_rows = rows[0], rows[1:]
     header_line = lines[header_row][1]
-    headers = [header_line[a:b] for a, b in split_cells(header_line)]
+    headers = [header_line[a:b] for a, b in cells(header_row)]
     first_cells = []
     for r in body_rows:
-        cells = split_cells(lines[r][1])
-        first_cells.append(lines[r][1][cells[0][0] : cells[0][1]] if cells else "")
+        row_cells = cells(r)
+        first_cells.append(lines[r][1][row_cells[0][0] : row_cells[0][1]] if row_cells else "")
     keyed = is_error_table(first_cells)
     segments: list[Segment] = []
-    for a, b in split_cells(header_line):
+    for a, b in cells(header_row):
         _add_pieces(segments, lines, header_row, a, b, base, first_line, "table-header", None, None)
     codes: list[str] = []
     for r, code in zip(body_rows, first_cells):
-        line = lines[r][1]
         key = code if keyed else None
         if keyed:
             codes.append(code)
-        for column, (a, b) in enumerate(split_cells(line)):
+        for column, (a, b) in enumerate(cells(r)):
             if keyed and column == 0:
                 continue
             name = headers[column] if column < len(headers) else None
             _add_pieces(segments, lines, r, a, b, base, first_line, "table-cell", key, name)
     return segments, codes
+
+
+def _table_rewrites(lines: list[tuple[int, str, str]], token: Token, base: int) -> list[Rewrite]:
+    """The table's GFM edits (``pipetable._gfm_rewrites``) as spans of the page text."""
+    assert token.map is not None
+    return [Rewrite(base + lines[token.map[0] + index][0] + start, base + lines[token.map[0] + index][0] + end, text)
+            for index, start, end, text in token.meta.get("gfm", ()) if token.map[0] + index < len(lines)]
 
 
 def _add_pieces(

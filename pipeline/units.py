@@ -199,7 +199,8 @@ class Workshop:
                         problems.extend(self._refused(pasting, reason, holder, target, occurrence, resolved))
                     return None
                 pasting.count += 1
-                body = render.apply_translations(included, self.translations(locale, included)[0])[1]
+                body = render.apply_translations(included, self.translations(locale, included)[0],
+                                                 included.portable)[1]  # as its tables' GFM form
                 body = render.inline_includes(body, resolver(included, (*chain, resolved)))
                 return render.rebase_links(body, posixpath.dirname(resolved), folder)
 

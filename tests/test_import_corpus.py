@@ -42,16 +42,24 @@ from .conftest import CORPUS, require_shared
 LOCALES = {"fr-FR": "fr-fr", "de-DE": "de-de", "ja-JP": "ja-jp"}
 
 PINNED = {  # pages, then segments by verdict, then pages by comparison with the real page
-    "fr-FR": {"pages": 414, "aligned": 14095, "fuzzy": 17, "empty": 35, "identical": 107,
-              "identical_with_metadata": 130, "normalized": 132, "same_content": 318, "same_segments": 369},
-    "de-DE": {"pages": 414, "aligned": 14078, "fuzzy": 26, "empty": 46, "identical": 107,
+    "fr-FR": {"pages": 414, "aligned": 15603, "fuzzy": 17, "empty": 35, "identical": 107,
+              "identical_with_metadata": 130, "normalized": 132, "same_content": 319, "same_segments": 369},
+    "de-DE": {"pages": 414, "aligned": 15586, "fuzzy": 26, "empty": 46, "identical": 107,
               "identical_with_metadata": 117, "normalized": 119, "same_content": 316, "same_segments": 361},
-    "ja-JP": {"pages": 412, "aligned": 13287, "fuzzy": 204, "empty": 636, "identical": 109,
-              "identical_with_metadata": 119, "normalized": 121, "same_content": 264, "same_segments": 294},
+    "ja-JP": {"pages": 412, "aligned": 14469, "fuzzy": 325, "empty": 841, "identical": 109,
+              "identical_with_metadata": 119, "normalized": 121, "same_content": 263, "same_segments": 293},
 }  # (ja-JP's previous-intune-releases.md has a '[!div]' link text: its source text is used, qa.docfx)
 # (same_segments rose by 5, 1 and 1 on 2026-11-27 when a '> [!NOTE] text' marker left the
 # msgid, as a marker on a line of its own always did: the space after the marker, which the
 # built and the real pages write differently, is no longer part of a segment's text)
+# (on 2026-11-28 the 67 tables per locale that markdown-it's GFM rule left as paragraph text
+# became tables, as the docs platform's markdig reads them (pipetable): each of their cells is
+# a segment, 1,508, 1,508 and 1,182 more aligned; ja-JP's pages translated from a revision with
+# fewer or shorter tables gain 121 fuzzy and 205 empty cells; fr-FR's get-notified-by-alerts.md
+# now has the real page's content; ja-JP's introduction-to-device-compliance-policies-in-
+# microsoft-intune.md no longer: its table was a setext heading (a '---' line under it), one
+# message the translator wrote as a whole, and is now cells, where one 'N/A' msgid has one
+# msgstr though the translator wrote '該当なし' in two of its cells)
 
 _EOL = re.compile(r"\r\n|\r")
 _PAGE_LINE = re.compile(r"^import: (\S+): (\S+): (\d+) aligned, (\d+) fuzzy, (\d+) empty, (\d+) kept$")
@@ -120,7 +128,10 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> dict:
     assert all(d.code.startswith("qa.") and d.message.endswith("the source text is used instead") for d in errors), \
         [d.format() for d in errors if not d.code.startswith("qa.")][:5]
     # (3 of them: a link text made '**[!div class="step-by-step"]**' in all three locales, qa.docfx)
-    assert (len(errors), len({(d.location.path, d.location.line) for d in errors})) == (155, 151)  # at 151 PO entries
+    # (156 since tables are read as markdig reads them: the unbalanced '**' of 3 table paragraphs
+    # is now that of 4 cells, and a ja-JP cell of exchange-activesync-policy-settings... that
+    # could not be aligned as part of its table paragraph now is, with its own '**' defect)
+    assert (len(errors), len({(d.location.path, d.location.line) for d in errors})) == (156, 152)  # at 152 PO entries
     figures: dict[str, dict[str, int]] = {}
     for locale, folder in LOCALES.items():
         counts = dict.fromkeys(("pages", "aligned", "fuzzy", "empty", "identical", "normalized",
