@@ -42,8 +42,9 @@ markdig finds a table in a paragraph's lines (``PipeTableParser``), so its rules
 Where this rule does not follow markdig, so that no table GFM shows is lost (on the corpus,
 markdig's rules would have turned a dozen tables a page showed into text):
 
-- a table whose header line follows a paragraph's line directly interrupts that paragraph,
-  as in GFM (markdig keeps the whole paragraph as text, its issue #818);
+- a table whose header line follows a paragraph's line directly interrupts that paragraph
+  where GFM's would (neither line lazy, the delimiter row no code and of the header's count;
+  markdig keeps the whole paragraph as text, its issue #818);
 - a ``---`` line right under a table is a thematic break, as in GFM (markdig makes the
   table's lines a setext heading);
 - a line without a separating ``|`` after the delimiter row ends the table and starts a
@@ -229,15 +230,18 @@ def pipe_table(state: StateBlock, startLine: int, endLine: int, silent: bool) ->
     starts = [state.bMarks[n] + state.tShift[n] for n in range(startLine, last)]
     texts = [state.src[start:state.eMarks[n]] for n, start in zip(range(startLine, last), starts)]
     rows = [split_cells(text, 0) for text in texts]
+    cut = False  # whether a line of the paragraph is left out
     for index, (text, cells) in enumerate(zip(texts, rows)):
         if len(cells) == 1 and not _separators(text, 0, len(text)):  # a line without a separating '|'
             if index < 2:
                 return False
-            last = startLine + index  # the table ends before it (rule 2)
+            last, cut = startLine + index, True  # the table ends before it (rule 2)
             del starts[index:], texts[index:], rows[index:]
             break
     if header.strip(" \t") == "|":
         return False  # a header of no cell
+    if silent and not _interrupts(state, startLine, texts, len(rows[0])):
+        return False
     if silent:
         return True
     columns = len(rows[0])
@@ -251,7 +255,7 @@ def pipe_table(state: StateBlock, startLine: int, endLine: int, silent: bool) ->
     token = state.push("table_open", "table", 1)
     token.map = [startLine, last]
     token.meta = {"starts": tuple(start - begin for start, begin in zip(starts, line_starts)),
-                  "gfm": _gfm_rewrites(state, startLine, texts, starts, line_starts, aligned)}
+                  "gfm": _gfm_rewrites(state, startLine, texts, starts, line_starts, aligned, cut)}
     token = state.push("thead_open", "thead", 1)
     token.map = [startLine, startLine + 1]
     _push_row(state, startLine, "th", [texts[0][a:b].replace("\\|", "|") for a, b in rows[0]], aligned, columns)
@@ -266,6 +270,14 @@ def pipe_table(state: StateBlock, startLine: int, endLine: int, silent: bool) ->
     state.parentType = old_parent
     state.line = last
     return True
+
+
+def _interrupts(state: StateBlock, startLine: int, texts: list[str], columns: int) -> bool:
+    """Whether the table may end the paragraph whose line ``startLine`` would be (a call as a
+    terminator): only as GFM's may, neither line lazy, the delimiter row no code and of the
+    header's count (markdig lets no table interrupt a paragraph; GFM does)."""
+    offset = state.sCount[startLine + 1] - state.blkIndent
+    return state.sCount[startLine] >= state.blkIndent and 0 <= offset < 4 and _gfm_delimiter(texts[1], columns)
 
 
 def _content(state: StateBlock, line: int) -> str:
@@ -310,7 +322,7 @@ def _push_row(state: StateBlock, line: int, tag: str, cells: list[str], aligned:
 
 
 def _gfm_rewrites(state: StateBlock, startLine: int, texts: list[str], starts: list[int],
-                  line_starts: list[int], aligned: list[str | None]) -> tuple[tuple[int, int, int, str], ...]:
+                  line_starts: list[int], aligned: list[str | None], cut: bool) -> tuple[tuple[int, int, int, str], ...]:
     """(line index in the table, from column, to column, new text): the edits that make a GFM
     reader (GitHub, markdown-it's GFM rule) see the table this rule sees, the cells untouched:
 
@@ -319,23 +331,29 @@ def _gfm_rewrites(state: StateBlock, startLine: int, texts: list[str], starts: l
       header's count of cells and the alignments markdig gives them;
     - a row indented four columns or more past its container's content, or less than it
       (a lazy line), which GFM does not take into the table, gets the content's indentation;
-    - a row of dashes and pipes starting ``- `` (a list item for GFM) gets its ``-`` escaped.
+    - a row of dashes and pipes starting ``- `` (a list item for GFM) gets its ``-`` escaped;
+    - a line without a ``|`` that ends the table (a row of one cell for GFM) gets a blank line
+      before it (``"\\n"`` and its quote markers, at the end of the table's last line: the
+      caller writes the page's line ending).
 
     A lazy line of a quote (no ``>``) cannot be fixed so and is left as it is."""
-    edits: list[tuple[int, int, int, str]] = []
-    columns = len(aligned)
-    if not _gfm_delimiter(texts[1], columns):
-        row = "|" + "|".join(_GFM_CELL[align] for align in aligned) + "|"
-        column = starts[1] - line_starts[1]
-        edits.append((1, column, column + len(texts[1].rstrip()), row))
+    edits: list[tuple[int, int, int, str]] = []  # in text order (zero-width edits first at a column)
     for index in range(1, len(texts)):
         line = startLine + index
         column = starts[index] - line_starts[index]
         offset = state.sCount[line] - state.blkIndent
         if state.sCount[line] >= 0 and not 0 <= offset < 4:
             edits.append((index, state.bMarks[line] - line_starts[index], column, " " * state.blkIndent))
-        if index > 1 and texts[index][:2] in ("- ", "-\t"):
+        if index == 1 and not _gfm_delimiter(texts[1], len(aligned)):
+            row = "|" + "|".join(_GFM_CELL[align] for align in aligned) + "|"
+            edits.append((1, column, column + len(texts[1].rstrip()), row))
+        elif index > 1 and texts[index][:2] in ("- ", "-\t"):
             edits.append((index, column, column, "\\"))
+    after = startLine + len(texts)  # the line that ended the table
+    if cut and state.sCount[after] >= 0 and 0 <= state.sCount[after] - state.blkIndent < 4:
+        end = state.eMarks[after - 1] - line_starts[-1]
+        begin = state.src.rfind("\n", 0, state.bMarks[after]) + 1
+        edits.append((len(texts) - 1, end, end, "\n" + state.src[begin:state.bMarks[after]].rstrip()))
     return tuple(edits)
 
 

@@ -222,7 +222,7 @@ def apply_translations(document: Document, translations: Mapping[str, str],
                 # localized pages do): <a name> contributes no text to the heading's own slug
                 replacement = f'<a name="{anchor}"></a>{replacement}'
         edits.append((start, end, replacement))
-    for start, end, replacement in sorted(edits, key=lambda edit: edit[0]):
+    for start, end, replacement in sorted(edits, key=lambda edit: edit[:2]):  # an insertion before a span at its start
         part = parts[0] if start < split else parts[1]
         if part is parts[1] and cursor < split:
             parts[0].append(text[cursor:split])

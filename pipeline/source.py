@@ -566,8 +566,12 @@ def _table_segments(
 def _table_rewrites(lines: list[tuple[int, str, str]], token: Token, base: int) -> list[Rewrite]:
     """The table's GFM edits (``pipetable._gfm_rewrites``) as spans of the page text."""
     assert token.map is not None
-    return [Rewrite(base + lines[token.map[0] + index][0] + start, base + lines[token.map[0] + index][0] + end, text)
-            for index, start, end, text in token.meta.get("gfm", ()) if token.map[0] + index < len(lines)]
+    rewrites = []
+    for index, start, end, text in token.meta.get("gfm", ()):
+        if token.map[0] + index < len(lines):
+            offset, _, eol = lines[token.map[0] + index]
+            rewrites.append(Rewrite(base + offset + start, base + offset + end, text.replace("\n", eol or "\n")))
+    return rewrites
 
 
 def _add_pieces(

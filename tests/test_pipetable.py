@@ -138,25 +138,35 @@ def test_every_table_gfm_shows_is_a_table_here_too(locale):
     assert tables > 140
 
 
-@pytest.mark.parametrize("page", ["windows-10-policy-settings-in-microsoft-intune.md",
-                                  "keep-windows-pcs-up-to-date-with-software-updates-in-microsoft-intune.md",
-                                  "get-ready-to-enroll-devices-in-microsoft-intune.md",
-                                  "android-policy-settings-in-microsoft-intune.md",
-                                  "windows-phone-8-1-policy-settings-in-microsoft-intune.md"])
-def test_the_portable_markdown_writes_each_table_as_gfm_reads_it(page):
-    """The portable Markdown (out/markdown/) is for GFM readers: each table is written so that
-    a stock GFM parser sees the table this rule sees, the same cells; the original format
-    keeps the source's bytes (``apply_translations`` without the rewrites)."""
-    path, text = _page(DEPLOY / page)
-    document = load_document(path, text)
-    assert document.portable
-    assert "".join(apply_translations(document, {})) == text  # the original format: untouched
+@pytest.mark.parametrize("locale", ["en-us", "ja-jp"])
+def test_the_portable_markdown_writes_each_table_as_gfm_reads_it(locale):
+    """The portable Markdown (out/markdown/) is for GFM readers: every table of every page is
+    written so that a stock GFM parser sees the table this rule sees, the same cells; the
+    original format keeps the source's bytes (``apply_translations`` without the rewrites),
+    and no rewrite touches a translatable segment."""
+    require_shared()
+    gfm = MarkdownIt("commonmark", {"html": True}).enable("table")
+    rewritten = tables = 0
+    for path in sorted((CORPUS / locale).rglob("*.md")):
+        text = path.read_bytes().decode("utf-8")
+        document = load_document(path.name, text)
+        assert "".join(apply_translations(document, {})) == text
+        portable = apply_translations(document, {}, document.portable)[1]
+        ours = _tables(markdown_renderer().render(text[document.body_start:]))
+        assert _tables(gfm.render(portable)) == ours, path.name
+        assert _tables(markdown_renderer().render(portable)) == ours, path.name
+        for rewrite in document.portable:
+            assert not any(s.start < rewrite.end and rewrite.start < s.end for s in document.segments)
+        rewritten += bool(document.portable)
+        tables += len(ours)
+    assert rewritten >= 14 and tables > 200
+
+
+def test_a_note_under_a_table_gets_a_blank_line_before_it_in_the_portable_markdown():
+    document = load_document("p.md", "|a|b|\r\n|-|-|-|\r\n|c|d|\r\n\\* a note\r\n\r\n> |e|f|\n>     |-|-|\n> a quote\n")
     portable = apply_translations(document, {}, document.portable)[1]
-    ours = _tables(markdown_renderer().render(text[document.body_start:]))
-    assert _tables(GFM.render(portable)) == ours
-    assert _tables(markdown_renderer().render(portable)) == ours
-    for rewrite in document.portable:  # no rewrite touches a translatable segment
-        assert not any(s.start < rewrite.end and rewrite.start < s.end for s in document.segments)
+    assert portable == "|a|b|\r\n|---|---|\r\n|c|d|\r\n\r\n\\* a note\r\n\r\n> |e|f|\n> |-|-|\n>\n> a quote\n"
+    assert _tables(GFM.render(portable)) == _tables(markdown_renderer().render(document.text))
 
 
 def test_a_translated_page_keeps_its_rewrites_around_the_translations():
@@ -227,6 +237,23 @@ def test_the_table_ends_where_its_paragraph_ends_and_before_a_line_without_a_pip
         ("table-cell", "d"), ("paragraph", "\\* a note"), ("table-header", "e"), ("table-header", "f"),
         ("table-cell", "g"), ("table-cell", "h")]
     assert not document.has_h1 and "<h2>" not in _html(document.text)
+
+
+@pytest.mark.parametrize("markdown", [
+    "- text\n|a|b|\n  |:-|-:|\n",  # a lazy header line
+    "1. |:-|-:|\n  |x|\n  |a|b|\n|---|---|\n",  # a lazy delimiter row
+    "Intro:\n|a|b|\n|--|--|--|\n|c|d|\n",  # a delimiter row GFM refuses
+])
+def test_a_table_interrupts_a_paragraph_only_as_gfm_lets_one(markdown):
+    """markdig lets no table interrupt a paragraph; we keep GFM's (rule's docstring), no more."""
+    assert _tables(_html(markdown)) == []
+
+
+def test_a_delimiter_row_both_rewritten_and_reindented_for_gfm_is_written_once():
+    document = load_document("p.md", "- a|b\n| : - | |\n  |c|d|\n")
+    portable = apply_translations(document, {}, document.portable)[1]
+    assert portable == "- a|b\n  |:---|---|\n  |c|d|\n"
+    assert _tables(_html(document.text)) == [[["a", "b"], ["c", "d"]]]
 
 
 def test_a_table_at_a_list_items_first_line_splits_after_the_marker():
