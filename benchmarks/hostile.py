@@ -104,6 +104,9 @@ def linkscan_cases() -> list[Case]:
         ("linkscan: '[a](' lines (one paragraph)", repeat("[a](\n"), scan_text),
         ("linkscan: mixed '[a](' '](' '[b](c d' '\\[' '(('", repeat("[a](](x[b](c d \\[(("), scan_text),
         ("linkscan: '[' then '](' (nested openers)", lambda n: "[" * (n // 3) + repeat("](")(n - n // 3), scan_text),
+        # a table and a line of code blanked by the mask (a run of blanks): the delimiter-row
+        # finder's three '[ \t]*' were cubic in the run's length until 2026-11-27
+        ("linkscan: a table, then one long line of code", lambda n: "|a|b|\n|-|-|\n|c|d|\n\n    " + "x" * n, scan_text),
     ]
 
 
