@@ -113,9 +113,13 @@ def linkscan_cases() -> list[Case]:
 def align_cases() -> list[Case]:
     """The import's alignment of a translated page with its source: code spans in a segment."""
     from pipeline.align import _code_spans
+    from pipeline.source import load_document
 
     return [
         ("align: one backtick run", lambda n: "`" * n, _code_spans),
+        # source.is_translatable's '(`+).*?\1' was cubic until 2026-11-27 (6 s for 8,000 in a cell)
+        ("extract: a table cell of backticks", lambda n: "|a|b|\n|-|-|\n|" + "`" * n + "|\n",
+         lambda text: load_document("p.md", text)),
         ("align: '`a' repeated", lambda n: "`a" * (n // 2), _code_spans),
     ]
 

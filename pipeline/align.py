@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .model import Document, Segment
+from .codespans import code_spans as _code_spans
 from .pipetable import split_cells
 from .source import KEY_LINE
 
@@ -45,7 +46,6 @@ TRAILER_HEADER = "X-Body-Trailer"
 
 _LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
 _HREF = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
-_BACKTICKS = re.compile(r"`+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _ENTITY = re.compile(r"&#?[A-Za-z0-9]+;")
 _THOUSANDS = re.compile(r"(?<=\d)[\u00a0\u202f ](?=\d{3}(?!\d))")
@@ -435,40 +435,6 @@ def _signature(document: Document, segment: Segment, names: frozenset[str] = fro
         length=len(text),
         names=frozenset(w for w in _NAME.findall(plain) if w in names) if names else frozenset(),
     )
-
-
-def _code_spans(text: str) -> tuple[list[str], str]:
-    """The code spans' contents (stripped) and the text without them. A run of n backticks
-    opens a span that the next run of exactly n closes (CommonMark's rule); a run that
-    nothing closes is text. Each length's runs are walked once, so a translated page of
-    backticks costs its length (the pattern ``(`+)(.+?)\\1`` it replaces took 0.1 s on
-    2,000 backticks, five times as long at each doubling)."""
-    if "`" not in text:
-        return [], text
-    runs = [found.span() for found in _BACKTICKS.finditer(text)]
-    of_length: dict[int, list[int]] = {}
-    for index, (start, end) in enumerate(runs):
-        of_length.setdefault(end - start, []).append(index)
-    seen = dict.fromkeys(of_length, 0)  # per length: how far its list has been walked
-    spans: list[str] = []
-    kept: list[str] = []
-    cursor = index = 0
-    while index < len(runs):
-        start, end = runs[index]
-        same = of_length[end - start]
-        at = seen[end - start]
-        while at < len(same) and same[at] <= index:
-            at += 1
-        seen[end - start] = at
-        if at == len(same):  # nothing closes it
-            index += 1
-            continue
-        close = same[at]
-        spans.append(text[end : runs[close][0]].strip())
-        kept.append(text[cursor:start])
-        cursor, index = runs[close][1], close + 1
-    kept.append(text[cursor:])
-    return spans, "".join(kept)
 
 
 def _numbers(text: str) -> dict[str, bool]:

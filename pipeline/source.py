@@ -23,6 +23,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .codespans import code_spans
 from .config import DEFAULT_TRANSLATE_KEYS
 from .docfx import ALERT_KIND
 from .errors import error
@@ -49,7 +50,6 @@ _ALERT = re.compile(rf"^\[!({ALERT_KIND}|div[^\]]*)\][ \t]*$", re.IGNORECASE)
 _ALERT_BEFORE_TEXT = re.compile(rf"^\[!(?:{ALERT_KIND})\][ \t]*(?=\S)", re.IGNORECASE)
 _INCLUDE_ONLY = re.compile(r"^\[!INCLUDE\s*\[[^\]]*\]\([^)]*\)\]$", re.IGNORECASE)
 _BREAKS = re.compile(r"<br\s*/?>\s*<br\s*/?>", re.IGNORECASE)
-_CODE_SPAN = re.compile(r"(`+).*?\1", re.DOTALL)
 _LINK_DEST = re.compile(r"\]\([^)]*\)")
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"[^\W\d_]")
@@ -519,7 +519,7 @@ def _without_tab_padding(source_line: str, content_line: str) -> str:
 
 def is_translatable(text: str) -> bool:
     """True when a segment has words outside code, link destinations and HTML tags."""
-    rest = _TAG.sub("", _LINK_DEST.sub("]", _CODE_SPAN.sub("", text)))
+    rest = _TAG.sub("", _LINK_DEST.sub("]", code_spans(text)[1]))
     return bool(_WORD.search(rest))
 
 
