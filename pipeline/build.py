@@ -263,25 +263,29 @@ def linked_withheld(settings: Settings, pages: tuple[str, ...], withheld: frozen
 
 def coverage_base(settings: Settings) -> str:
     """What every page's coverage depends on beside its bytes (``coverage_key``): the
-    settings (the keys translated) and our code; made once a run."""
-    return digest(settings.relocatable_key(), code_digest())
+    settings (the keys translated), the glossary's bytes (the terms QA wants kept: a
+    translation QA rejects is not counted) and our code (QA's checks too); made once a run."""
+    return digest(settings.relocatable_key(), file_digest(settings.glossary) if settings.glossary else "-",
+                  code_digest())
 
 
 def coverage_key(settings: Settings, base: str, locale: str, page: str, digests: FileDigests) -> str:
     """What a page's coverage in ``locale`` is computed from (``UnitRecord.coverage_key``):
-    ``base`` (``coverage_base``), its source bytes and its PO file's, not their marks (links
-    count no messages). ``digests``: ``unit_fingerprint``'s memo: each file read once a run."""
+    ``base`` (``coverage_base``), its source bytes and its PO file's, which is all its
+    review depends on (``review.review_catalog``), not their marks (links count no messages).
+    ``digests``: ``unit_fingerprint``'s memo: each file read once a run."""
     return digest(base, digests.file(settings.source / page, page, False).rstrip("/"),
                   digests.file(po_path(settings, locale, page), page, True).rstrip("/"))
 
 
-def page_coverage(settings: Settings, locale: str, page: str,
-                  documents: dict[str, Document | None]) -> float | None:
-    """A page's coverage in ``locale`` as its unit is gated with (``units.Workshop``'s stats),
+def page_coverage(settings: Settings, locale: str, page: str, documents: dict[str, Document | None],
+                  glossary: frozenset[str] = frozenset()) -> float | None:
+    """A page's coverage in ``locale`` as its unit is gated with (``units.Workshop``'s stats:
+    its catalog reviewed with the same ``glossary``, a translation QA rejects not counted),
     or None when its page or catalog cannot be read (its unit fails and says why).
     ``documents`` memoizes parsed pages across locales."""
-    from .catalog import catalog_stats
     from .project import load_catalog_file, load_source
+    from .review import review_catalog
 
     if page not in documents:
         try:
@@ -295,7 +299,10 @@ def page_coverage(settings: Settings, locale: str, page: str,
         loaded = load_catalog_file(settings, locale, page)
     except PipelineError:
         return None
-    return catalog_stats(loaded[0] if loaded is not None else None, document.msgids).coverage
+    po_display = settings.display(po_path(settings, locale, page))
+    source_display = settings.display(settings.source / page)
+    return review_catalog(document, loaded[0] if loaded is not None else None, po_display, source_display,
+                          glossary)[1].coverage
 
 
 def decide_withheld(settings: Settings, options: BuildOptions, all_pages: frozenset[str],
@@ -315,6 +322,7 @@ def decide_withheld(settings: Settings, options: BuildOptions, all_pages: frozen
     documents: dict[str, Document | None] = {}
     withheld: dict[str, frozenset[str]] = {}
     base = coverage_base(settings)
+    glossary = load_glossary_file(settings)
     for locale in settings.all_locales:
         if locale == settings.source_locale or locale in PSEUDO_LOCALES:
             continue  # always published
@@ -325,7 +333,7 @@ def decide_withheld(settings: Settings, options: BuildOptions, all_pages: frozen
             if record is not None and record.coverage_key == key and record.stats:
                 coverage: float | None = Stats(*record.stats).coverage
             else:
-                coverage = page_coverage(settings, locale, page, documents)
+                coverage = page_coverage(settings, locale, page, documents, glossary)
             if coverage is None:  # the page or its catalog cannot be read: its unit fails and keeps
                 if record is not None and record.skipped:  # its outputs, so its state is the last build's
                     left_out.add(page)
@@ -454,8 +462,7 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
         for locale in settings.all_locales:
             record = units.get(BuildCache.key(locale, page))
             if record is not None and record.skipped:
-                outcome.lines.append(f"build: {locale}: {page} not published: {Stats(*record.stats).coverage:.1f}% "
-                                     f"translated, below --min-coverage {options.min_coverage:g}")
+                outcome.lines.append(_withheld_line(locale, page, Stats(*record.stats), options.min_coverage))
     for locale in settings.all_locales:
         outcome.lines.append(_coverage_line(locale, [units.get(BuildCache.key(locale, page)) for page in pages]))
     built = sum(1 for result in results for locale, record in result.records.items()
@@ -471,16 +478,27 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     return outcome
 
 
+def _withheld_line(locale: str, page: str, stats: Stats, min_coverage: float) -> str:
+    """What the build says of a page it left out of ``locale``; a translation QA rejects is
+    not counted (readers would see the source text), and the line says how many there are: the
+    translator's tool counts them translated."""
+    rejected = f" ({stats.rejected} translation(s) rejected by QA)" if stats.rejected else ""
+    return (f"build: {locale}: {page} not published: {stats.coverage:.1f}% translated, "
+            f"below --min-coverage {min_coverage:g}{rejected}")
+
+
 def _coverage_line(locale: str, records: list[UnitRecord | None]) -> str:
     """The locale's coverage, counted over its pages that have a record; a page that failed
     with none (a broken catalog, on a first build) is counted apart, never as translated: a
-    locale whose every page failed printed "100.0% translated (0/0 messages)"."""
+    locale whose every page failed printed "100.0% translated (0/0 messages)". A translation
+    QA rejects is not counted either (its page shows the source text); the line says how many."""
     total = sum((Stats(*record.stats) for record in records if record is not None and record.stats), Stats())
     failed = sum(record is None for record in records)
     if failed and not total.total:
         return f"build: {locale}: no page built ({failed} failed)"
-    return (f"build: {locale}: {total.coverage:.1f}% translated ({total.translated}/{total.total} messages, "
-            f"{total.fuzzy} fuzzy)" + (f"; {failed} page(s) failed, not counted" if failed else ""))
+    rejected = f", {total.rejected} rejected by QA" if total.rejected else ""
+    return (f"build: {locale}: {total.coverage:.1f}% translated ({total.applied}/{total.total} messages, "
+            f"{total.fuzzy} fuzzy{rejected})" + (f"; {failed} page(s) failed, not counted" if failed else ""))
 
 
 def _lacking_formats(settings: Settings, formats: tuple[str, ...], locale: str, page: str,

@@ -20,7 +20,8 @@ from .digests import blake2b
 from .files import read_bytes, write_atomic
 from .model import Diagnostic, Location
 
-CACHE_FORMAT = 8  # 2: findings, 3: site files, 4: alternates, 5: outputs behind, 6: coverage key, 7: marks, 8: include findings
+CACHE_FORMAT = 9  # 2: findings, 3: site files, 4: alternates, 5: outputs behind, 6: coverage key, 7: marks, 8: include findings,
+# 9: stats count the translations QA rejects (``model.Stats.rejected``)
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class UnitRecord:
     fingerprint: str
     outputs: tuple[str, ...]
     includes: tuple[str, ...] = ()
-    stats: tuple[int, ...] = ()
+    stats: tuple[int, ...] = ()  # ``model.Stats.as_tuple``: its coverage counts no translation QA rejects
     skipped: bool = False
     title: str = ""  # translated title, for the locale index
     assets: tuple[str, ...] = ()  # source files the built HTML shows (images, downloads)
@@ -49,7 +50,7 @@ class UnitRecord:
     # has no catalog of the page): ``pipeline check`` takes them while its own key is the same
     review: str = ""
     # what ``stats`` were computed from (``build.coverage_key``: the page's and its catalog's
-    # bytes, the settings, our code): the build decides which pages every unit's links fall
+    # bytes, the settings, the glossary, our code): the build decides which pages every unit's links fall
     # back for (``build.decide_withheld``) before any unit is checked or built, by the stats
     # of a record made from the same inputs, whatever else of the unit changed
     coverage_key: str = ""

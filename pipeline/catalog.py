@@ -18,7 +18,7 @@ import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from math import ceil
 
@@ -660,11 +660,13 @@ def translations_of(po: polib.POFile) -> dict[str, str]:
     return {msgid: entry.msgstr for msgid, entry in usable_entries(po).items()}
 
 
-def catalog_stats(po: polib.POFile | None, msgids: Iterable[str]) -> Stats:
+def catalog_stats(po: polib.POFile | None, msgids: Iterable[str], applied: Container[str] | None = None) -> Stats:
     """Translated / fuzzy / untranslated counts (messages and words) over distinct ``msgids``
-    (the page's messages: an entry with a context is none of them)."""
+    (the page's messages: an entry with a context is none of them). ``applied``: the msgids
+    whose translation a build uses (``review.Review.usable``); a translated message not in
+    it is counted ``rejected`` too (QA rejects it: readers see the source text)."""
     by_id: Mapping[str, polib.POEntry] = {e.msgid: e for e in po if not e.obsolete and e.msgctxt is None} if po else {}
-    counts = [0, 0, 0, 0, 0, 0]
+    counts = [0, 0, 0, 0, 0, 0, 0, 0]
     for msgid in dict.fromkeys(msgids):
         entry = by_id.get(msgid)
         words = len(msgid.split())
@@ -673,6 +675,9 @@ def catalog_stats(po: polib.POFile | None, msgids: Iterable[str]) -> Stats:
             state = 1 if "fuzzy" in entry.flags else 0
         counts[state] += 1
         counts[3 + state] += words
+        if state == 0 and applied is not None and msgid not in applied:
+            counts[6] += 1
+            counts[7] += words
     return Stats(*counts)
 
 

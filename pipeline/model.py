@@ -104,19 +104,39 @@ class Document:
 
 @dataclass(frozen=True)
 class Stats:
+    """A page's messages (or a locale's: ``+``) by the state of their translation: translated,
+    fuzzy or untranslated in the catalog, and, of the translated ones, those QA rejects
+    (``rejected``: a build shows the source text for them, ``review.review_translations``).
+    ``coverage`` is what readers see translated, what ``build --min-coverage`` gates on and
+    the pages and indexes show; ``catalog_coverage`` what the catalog translates."""
+
     translated: int = 0
     fuzzy: int = 0
     untranslated: int = 0
     translated_words: int = 0
     fuzzy_words: int = 0
     untranslated_words: int = 0
+    rejected: int = 0  # of ``translated``
+    rejected_words: int = 0  # of ``translated_words``
 
     @property
     def total(self) -> int:
         return self.translated + self.fuzzy + self.untranslated
 
     @property
+    def applied(self) -> int:
+        """The messages whose translation a build applies."""
+        return self.translated - self.rejected
+
+    @property
     def coverage(self) -> float:
+        """The percentage of messages whose translation a build applies."""
+        return 100.0 * self.applied / self.total if self.total else 100.0
+
+    @property
+    def catalog_coverage(self) -> float:
+        """The percentage of messages the catalog translates, those QA rejects included (as
+        ``msgfmt --statistics`` and translators' tools count them)."""
         return 100.0 * self.translated / self.total if self.total else 100.0
 
     def as_tuple(self) -> tuple[int, ...]:

@@ -6,7 +6,8 @@ the error-level checks of ``qa.check_message``, and one diagnostic per finding l
 the PO entry (``locales/de-DE/page.po:42:1``) and naming the msgid's source line. A
 translation with an error falls back to the source text for that segment: a broken
 translation never breaks a page, and the error is still an error (the build exits 1, as for
-any other bad input, and says at the PO entry that the source text was used).
+any other bad input, and says at the PO entry that the source text was used). So a page's
+coverage counts only the translations that pass (``review_catalog``): the text readers see.
 """
 
 from __future__ import annotations
@@ -16,11 +17,15 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .catalog import Translation
+from .catalog import Translation, catalog_stats, usable_entries
 from .digests import blake2b
 from .linkscan import find_links
-from .model import Diagnostic, Document, Location
+from .model import Diagnostic, Document, Location, Stats
 from .qa import accepted_codes, check_message, reference_label
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # catalog.py is the only module that uses polib at run time
+    import polib
 
 
 # what a build says of a translation it set aside (``in_build``): a check says the rest alone
@@ -67,6 +72,17 @@ def review_translations(
                 f"{finding.message} (source {source_display}:{source_line}){note}", finding.code,
             ))
     return Review(usable, tuple(diagnostics))
+
+
+def review_catalog(document: Document, po: polib.POFile | None, po_display: str, source_display: str,
+                   glossary: frozenset[str] = frozenset()) -> tuple[Review, Stats]:
+    """A page's catalog in a locale (None: it has none) reviewed as a build reviews it, and
+    the page's stats with the translations the review sets aside counted ``rejected``: the
+    coverage readers see, which ``build --min-coverage`` gates on. The build's units
+    (``units.Workshop``) and its gate (``build.page_coverage``) both count with this, so that
+    a page's recorded coverage and its computed one agree."""
+    review = review_translations(document, usable_entries(po), po_display, source_display, glossary)
+    return review, catalog_stats(po, document.msgids, review.usable)
 
 
 def usable_after(document: Document, entries: Mapping[str, Translation],

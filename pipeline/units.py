@@ -35,7 +35,7 @@ from .model import Diagnostic, Document, Location
 from .pagebuild import page_renderers, pseudo_translations
 from .project import index_file, load_catalog_file, load_glossary_file, load_source, po_path, source_pages
 from .published import read_publication
-from .review import review_key, review_translations
+from .review import review_catalog, review_key
 from .runrecord import content_digest
 from .titles import page_title
 
@@ -152,14 +152,14 @@ class Workshop:
         if locale in PSEUDO_LOCALES:
             return pseudo_translations(document, locale), catalog.Stats(translated=len(msgids)), [], ""
         loaded = load_catalog_file(settings, locale, document.path)
-        po = loaded[0] if loaded is not None else None
-        stats = catalog.catalog_stats(po, msgids)
         if loaded is None:
-            return {}, stats, [], ""
+            return {}, catalog.catalog_stats(None, msgids), [], ""
+        po = loaded[0]
         self.metadata[(locale, document.path)] = dict(po.metadata)
         po_display = settings.display(po_path(settings, locale, document.path))
         source_display = settings.display(settings.source / document.path)
-        review = review_translations(document, catalog.usable_entries(po), po_display, source_display, self.glossary)
+        # the coverage of the translations the review lets through: what readers see
+        review, stats = review_catalog(document, po, po_display, source_display, self.glossary)
         if document.path not in self.page_digests:  # once a page, not once a locale
             # of the text reviewed (the page's text is its bytes, decoded: ``load_source``)
             self.page_digests[document.path] = content_digest(document.text.encode("utf-8"))

@@ -624,6 +624,7 @@ def test_a_locale_is_checked_again_only_when_its_files_or_the_sources_change(pro
     edit_po(project, "en-US", {link_msgid: (
         "[Using your iOS or Mac OS X device with Intune](using-your-ios-device.md)", "qa-accept: qa.link-target")})
     build(project, capsys)
+    reviews.clear()  # the build's own reviews (its coverage counts what QA lets through): the check's are counted
     code, out, err = check(project, capsys, "-j", "1")
     assert outputs == ["en-US"] and reviews == []  # the build reviewed the new catalog: its review is taken
     assert any(line.startswith(f"locales/en-US/{SEED_PO}:") and "'using-your-ios-device.md'" in line for line in out)

@@ -1,0 +1,220 @@
+"""Coverage counts the text readers see: a translation QA rejects is not applied (its segment
+shows the source text), so it is not counted as translated where coverage decides what is
+published (``build --min-coverage``) or is shown to readers (the page's notice, the locale
+index) and in the build's summary; ``pipeline stats`` still counts it as translated (the
+catalog's view, a translator's tool's) and says how many QA rejects.
+
+A project of two real corpus pages (en-US), the seed page linking to the other, with fr-FR
+imported (``pipeline import``) from the real professional translations, which pass QA; the
+tests then break some of them as translators do (a link dropped: ``qa.link-count``), or
+make the glossary reject some (``qa.glossary``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+from pipeline import catalog
+from pipeline.cli import main
+
+from .conftest import SEED_NAME, require_shared
+
+IOS = "InTuneDocs/EndUser/using-your-ios-or-mac-os-x-device-with-intune.md"
+SEED = f"InTuneDocs/EndUser/{SEED_NAME}"  # links to IOS
+GATE = ("--min-coverage", "80")
+_LINK = re.compile(r"\[([^\[\]]+)\]\([^()\s]+\)")
+
+
+def _project(tmp_path: Path) -> Path:
+    corpus = require_shared() / "corpus" / "intune-2016"
+    project = tmp_path / "site"
+    for page in (IOS, SEED):
+        (project / "source" / page).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(corpus / "en-us" / page, project / "source" / page)
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "extract"]) == 0
+    assert main(["-C", str(project), "import", "--locale", "fr-FR", "--from", str(corpus / "fr-fr")]) == 0
+    assert main(["-C", str(project), "all"]) == 0  # the real translations of these pages pass QA
+    shutil.rmtree(project / "out")
+    return project
+
+
+def _po(project: Path, page: str) -> Path:
+    return project / "locales" / "fr-FR" / (page[:-3] + ".po")
+
+
+def _counts(project: Path, page: str) -> tuple[int, int]:
+    """(translated, messages) of ``page``'s fr-FR catalog, read from the file."""
+    po = _po(project, page)
+    live = [e for e in catalog.parse_catalog(po.read_text(encoding="utf-8"), po.name) if e.msgid and not e.obsolete]
+    return sum(1 for e in live if e.msgstr and "fuzzy" not in e.flags), len(live)
+
+
+def _drop_links(project: Path, page: str, count: int) -> float:
+    """Drop the links (keep their text) of ``count`` translations of ``page`` in fr-FR, each
+    then a qa.link-count error; returns the percentage of the page's messages whose
+    translation is left whole, which readers see translated."""
+    po = _po(project, page)
+    entries = catalog.parse_catalog(po.read_text(encoding="utf-8"), po.name)
+    broken = 0
+    for entry in entries:
+        if broken < count and entry.msgid and entry.msgstr and _LINK.search(entry.msgid) and _LINK.search(entry.msgstr):
+            entry.msgstr = _LINK.sub(r"\1", entry.msgstr)
+            broken += 1
+    assert broken == count
+    po.write_text(catalog.format_catalog(entries), encoding="utf-8")
+    translated, total = _counts(project, page)
+    return 100.0 * (translated - count) / total
+
+
+def _run(project: Path, capsys, *args: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    status = main(["-C", str(project), *args])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def _rejected(err: str, page: str) -> set[str]:
+    """The QA errors of ``page``'s fr-FR catalog whose translation the build set aside."""
+    po = f"locales/fr-FR/{page[:-3]}.po:"
+    return {line for line in err.splitlines()
+            if line.startswith(po) and ": error: " in line and "; the source text is used instead [qa." in line}
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file() and ".cache" not in p.parts}
+
+
+def _html(project: Path, locale: str, page: str) -> Path:
+    return project / "out" / "html" / locale / (page[:-3] + ".html")
+
+
+def test_a_page_whose_translations_qa_rejects_is_gated_on_the_text_readers_see(tmp_path, capsys):
+    """Every message of the page is translated in the catalog, but a third of its
+    translations lose their links: the page shows them in English. It was published under
+    --min-coverage 80 as "100.0% translated"."""
+    project = _project(tmp_path)
+    assert _counts(project, IOS)[0] == _counts(project, IOS)[1]  # all translated
+    shown = _drop_links(project, IOS, 10)
+    assert shown < 80
+    status, out, err = _run(project, capsys, "build", *GATE)
+    assert status == 1  # the QA errors
+    assert len(_rejected(err, IOS)) == 10
+    note = (f"build: fr-FR: {IOS} not published: {shown:.1f}% translated, below --min-coverage 80 "
+            "(10 translation(s) rejected by QA)")
+    assert note in out.splitlines()
+    assert not _html(project, "fr-FR", IOS).exists()
+    assert not (project / "out" / "markdown" / "fr-FR" / IOS).exists()
+    assert _html(project, "en-US", IOS).is_file()
+    seed = _html(project, "fr-FR", SEED).read_text(encoding="utf-8")  # its link falls back to the source locale
+    assert f'href="../../../en-US/{IOS[:-3]}.html"' in seed
+    # nothing to do: the coverage comes from the records, and says the same
+    status, again, err_again = _run(project, capsys, "build", *GATE)
+    assert status == 1 and err_again == err
+    assert ": 0 built, 4 up to date, 0 file(s) written" in again and note in again.splitlines()
+    assert not _html(project, "fr-FR", IOS).exists()
+
+
+def test_the_page_index_and_summary_show_the_coverage_of_the_text_readers_see(tmp_path, capsys):
+    project = _project(tmp_path)
+    shown = _drop_links(project, IOS, 10)
+    status, out, err = _run(project, capsys, "build")
+    assert status == 1 and len(_rejected(err, IOS)) == 10
+    page = _html(project, "fr-FR", IOS).read_text(encoding="utf-8")
+    assert f"Cette page est traduite à {int(shown)} %" in page  # was absent: "100 %" shows no notice
+    index = (project / "out" / "html" / "fr-FR" / "index.html").read_text(encoding="utf-8")
+    row = re.search(rf'<li><a href="{re.escape(IOS[:-3])}\.html">.*?</li>', index, re.DOTALL)
+    assert row is not None and f'value="{shown:.1f}"' in row.group(0)
+    translated = _counts(project, IOS)[0] - 10 + _counts(project, SEED)[0]
+    total = _counts(project, IOS)[1] + _counts(project, SEED)[1]
+    assert (f"build: fr-FR: {100.0 * translated / total:.1f}% translated ({translated}/{total} messages, 0 fuzzy, "
+            "10 rejected by QA)") in out.splitlines()
+    assert "build: en-US: 100.0% translated (" in out  # the source locale has nothing to reject
+
+
+def test_stats_count_the_catalogs_translations_and_say_how_many_qa_rejects(tmp_path, capsys):
+    project = _project(tmp_path)
+    shown = _drop_links(project, IOS, 10)
+    translated, total = _counts(project, IOS)
+    status, out, _ = _run(project, capsys, "stats", "--format", "json")
+    assert status == 0
+    row = next(r for r in json.loads(out)["pages"] if r["page"] == IOS)
+    assert (row["translated"], row["total"], row["rejected"]) == (translated, total, 10)
+    assert row["coverage"] == round(100.0 * translated / total, 2)  # the catalog's, as a translator's tool shows it
+    assert row["applied_coverage"] == round(shown, 2)  # what the build applies and gates on
+    status, out, _ = _run(project, capsys, "stats")
+    lines = out.splitlines()
+    assert lines[0].split() == ["locale", "page", "translated", "fuzzy", "untranslated", "rejected",
+                                "words", "tr/fz/un", "coverage", "applied"]
+    cells = next(line for line in lines if f" {IOS} " in line).split()
+    assert cells[2:6] == [str(translated), "0", "0", "10"] and cells[-1] == f"{shown:.1f}%"
+
+
+def test_incremental_and_sharded_builds_gate_on_the_text_readers_see_as_a_clean_build(tmp_path, capsys):
+    """The gate decides from the records of an earlier build when they were made from the
+    same inputs; a catalog fixed or broken again, and shard jobs that each decide alone,
+    give what a clean build gives."""
+    project = _project(tmp_path)
+    po = _po(project, IOS)
+    whole = po.read_bytes()
+    _drop_links(project, IOS, 10)
+    broken = po.read_bytes()
+    for catalog_bytes, published in ((whole, True), (broken, False), (whole, True)):
+        po.write_bytes(catalog_bytes)
+        _assert_same_as_clean(project, tmp_path, capsys, *GATE)
+        assert _html(project, "fr-FR", IOS).is_file() == published
+    po.write_bytes(broken)
+    _assert_same_as_clean(project, tmp_path, capsys, *GATE)
+    assert _tree_of_shards(project, tmp_path, 2, *GATE) == _tree(project / "out")
+
+
+def test_a_glossary_edit_that_rejects_translations_gates_as_a_clean_build(tmp_path, capsys):
+    """The glossary's content (not its name, a setting) decides which translations QA
+    rejects: the records' coverage made under the old glossary must not decide the gate."""
+    project = _project(tmp_path)
+    glossary = project / "glossary.txt"
+    glossary.write_text("Contoso\n", encoding="utf-8")  # in no page: rejects nothing
+    with (project / "pipeline.toml").open("a", encoding="utf-8") as settings:
+        settings.write('glossary = "glossary.txt"\n')
+    assert _run(project, capsys, "build", *GATE)[0] == 0
+    assert _html(project, "fr-FR", IOS).is_file()
+    glossary.write_text("Company Portal\n", encoding="utf-8")  # French says "Portail d'entreprise"
+    _assert_same_as_clean(project, tmp_path, capsys, *GATE)
+    assert not _html(project, "fr-FR", IOS).exists()
+
+
+def _assert_same_as_clean(project: Path, tmp_path: Path, capsys, *args: str) -> None:
+    """``pipeline build`` on ``project`` (incremental) and on a copy without ``out/``
+    (clean), at -j 1 and -j 2: the same status, lines, findings and files."""
+    for jobs in ("1", "2"):
+        clean = tmp_path / "clean" / project.name
+        shutil.rmtree(clean.parent, ignore_errors=True)
+        shutil.copytree(project, clean, ignore=shutil.ignore_patterns("out"))
+        incremental = _run(project, capsys, "build", "-j", jobs, *args)
+        assert _comparable(incremental) == _comparable(_run(clean, capsys, "build", "-j", jobs, *args))
+        assert _tree(project / "out") == _tree(clean / "out")
+
+
+def _comparable(run: tuple[int, str, str]) -> tuple[int, list[str], str]:
+    """A build's status, findings and lines but for its counts of what it built and wrote."""
+    status, out, err = run
+    return status, [line for line in out.splitlines() if not re.match(r"build: \d+ page\(s\) x", line)], err
+
+
+def _tree_of_shards(project: Path, tmp_path: Path, shards: int, *args: str) -> dict[str, bytes]:
+    """``out/`` of a build run once more over the ``out/`` trees of ``shards`` CI shard jobs,
+    each built in a fresh copy of ``project``, copied together (they exit 1: QA errors)."""
+    merged = tmp_path / "merged" / project.name
+    shutil.rmtree(merged.parent, ignore_errors=True)
+    shutil.copytree(project, merged, ignore=shutil.ignore_patterns("out"))
+    for k in range(1, shards + 1):
+        job = tmp_path / f"shard-{k}" / project.name
+        shutil.rmtree(job.parent, ignore_errors=True)
+        shutil.copytree(project, job, ignore=shutil.ignore_patterns("out"))
+        assert main(["-C", str(job), "build", "--shard", f"{k}/{shards}", *args]) in (0, 1)
+        shutil.copytree(job / "out", merged / "out", dirs_exist_ok=True)
+    assert main(["-C", str(merged), "build", *args]) in (0, 1)
+    return _tree(merged / "out")
