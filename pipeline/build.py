@@ -24,9 +24,11 @@ In: ``Settings`` and ``BuildOptions``. Out: an ``Outcome`` and the files under `
   lead to its page in the source locale instead, as docs platforms show the source page
   where a translation is missing (``linkmap.fallback_url``). So the withheld pages are decided
   in the main process before any unit is checked or rendered (``decide_withheld``), from
-  each page's coverage in each locale: a record made from the same page and catalog bytes
-  gives it (``UnitRecord.coverage_key``), else they are read (a cold gated build parses each
-  page once more; a build without the gate does none of this). Every page counts, not only a
+  each page's coverage in each locale, which counts only the translations QA lets through
+  (those readers see: ``review.review_catalog``): a record made from the same page and catalog
+  bytes and glossary gives it (``UnitRecord.coverage_key``), else they are read and reviewed
+  (a cold gated build parses each page and reviews each catalog once more, in the workers
+  that then build the pages; a build without the gate does none of this). Every page counts, not only a
   shard's: shard jobs decide the same withheld pages. A unit's fingerprint names the
   withheld pages its page and includes may link to (``linked_withheld``: by file name, a
   superset), so a page crossing the threshold rebuilds the pages that link to it, and a PO
@@ -45,12 +47,13 @@ In: ``Settings`` and ``BuildOptions``. Out: an ``Outcome`` and the files under `
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import re
 import time
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import unquote
 
@@ -65,9 +68,12 @@ from .pagelistlinks import catalog_translations, has_site_root_link
 from .project import (Outcome, index_file, load_glossary_file, missing_locales_warnings, output_paths, po_path,
                       source_pages)
 from .published import read_publication
+from .workers import LazyPool
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from .units import Workshop
 
 Progress = Callable[[int, int], None]
@@ -305,37 +311,60 @@ def page_coverage(settings: Settings, locale: str, page: str, documents: dict[st
                           glossary)[1].coverage
 
 
+def page_coverages(settings: Settings, work: Mapping[str, Sequence[str]],
+                   glossary: frozenset[str]) -> dict[tuple[str, str], float | None]:
+    """``page_coverage`` of each page of ``work`` in each of its locales, by (locale, page);
+    each page parsed once."""
+    documents: dict[str, Document | None] = {}
+    return {(locale, page): page_coverage(settings, locale, page, documents, glossary)
+            for page, locales in work.items() for locale in locales}
+
+
+# (work: page -> locales) -> (locale, page) -> coverage: ``page_coverages``, maybe in workers
+Coverages = Callable[[Mapping[str, Sequence[str]]], dict[tuple[str, str], float | None]]
+
+
 def decide_withheld(settings: Settings, options: BuildOptions, all_pages: frozenset[str],
-                    records: Mapping[str, UnitRecord], digests: FileDigests) -> dict[str, frozenset[str]]:
+                    records: Mapping[str, UnitRecord], digests: FileDigests,
+                    coverages: Coverages | None = None) -> dict[str, frozenset[str]]:
     """Per locale, the pages of ``all_pages`` (the published pages: one that is not, an
     include fragment or a TOC, is pasted into pages or is DocFX's navigation in every locale)
     not published there under --min-coverage, decided before any unit renders: every unit
     needs them, for its links to them lead to the source locale's
     page (``linkmap.fallback_url``), and its fingerprint names those it may link to. A
     page's coverage is taken from a record made from the same inputs (``coverage_key``:
-    the page and its catalog, whatever else changed), else computed. All pages, not only a
+    the page and its catalog, whatever else changed), else computed (``coverages``: by
+    default ``page_coverages`` in this process; a cold build reviews every catalog for it,
+    which ``_worker_coverages`` spreads over the workers). All pages, not only a
     shard's: each shard job decides the same, from the pages and catalogs alone. A page
     whose page or catalog cannot be read stays as the last build left it, withheld or not
     (its unit fails, says why and keeps its outputs; links to it keep working)."""
     if options.min_coverage <= 0:
         return {}
-    documents: dict[str, Document | None] = {}
-    withheld: dict[str, frozenset[str]] = {}
     base = coverage_base(settings)
-    glossary = load_glossary_file(settings)
-    for locale in settings.all_locales:
-        if locale == settings.source_locale or locale in PSEUDO_LOCALES:
-            continue  # always published
-        left_out = set()
+    gated = [locale for locale in settings.all_locales
+             if locale != settings.source_locale and locale not in PSEUDO_LOCALES]  # the others: always published
+    found: dict[tuple[str, str], float | None] = {}
+    work: dict[str, list[str]] = {}  # page -> the locales its coverage is computed in
+    for locale in gated:
         for page in sorted(all_pages):
             key = coverage_key(settings, base, locale, page, digests)
             record = records.get(BuildCache.key(locale, page))
             if record is not None and record.coverage_key == key and record.stats:
-                coverage: float | None = Stats(*record.stats).coverage
+                found[(locale, page)] = Stats(*record.stats).coverage
             else:
-                coverage = page_coverage(settings, locale, page, documents, glossary)
+                work.setdefault(page, []).append(locale)
+    if work:
+        found.update(coverages(work) if coverages is not None
+                     else page_coverages(settings, work, load_glossary_file(settings)))
+    withheld: dict[str, frozenset[str]] = {}
+    for locale in gated:
+        left_out = set()
+        for page in sorted(all_pages):
+            coverage = found[(locale, page)]
             if coverage is None:  # the page or its catalog cannot be read: its unit fails and keeps
-                if record is not None and record.skipped:  # its outputs, so its state is the last build's
+                record = records.get(BuildCache.key(locale, page))  # its outputs, so its state is the last build's
+                if record is not None and record.skipped:
                     left_out.add(page)
             elif below_coverage(settings, options, locale, coverage):
                 left_out.add(page)
@@ -387,36 +416,23 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
     base = _base_fingerprint(settings, options, published)
     page_list = page_list_digest(published, [*non_page_md, *unpublished])
     known_pages = frozenset(published)
-    stale: dict[str, list[str]] = {}
-    fresh: dict[str, UnitRecord] = {}
-    some_formats: dict[str, dict[str, tuple[str, ...]]] = {}  # page -> locale -> the formats it lacks, when not all
     # the files' marks the last build made under this page list and code: a file not changed
     # since is not scanned again (``FileDigests``)
     marked_under = marks_key(page_list, code_digest())
     digests = FileDigests(known_pages, cache.marks if cache.marks_key == marked_under else {},
                           frozenset(all_pages) | frozenset(non_page_md))
-    names = LinkNames()
     # a shard's cache holds its own pages' records; the coverage of the others may be in the
     # other caches of this out/ (records are content-addressed there: ``coverage_key``)
     known = cache.units if n == 1 else {**merged_units(build_records(cache_dir)), **cache.units}
-    withheld = decide_withheld(settings, options, known_pages, known, digests)
-    for page in pages:
-        for locale in settings.all_locales:
-            key = BuildCache.key(locale, page)
-            record = cache.units.get(key)
-            up_to_date = record is not None and record.fingerprint == unit_fingerprint(
-                settings, base, locale, (page, *record.includes), digests, page_list, withheld.get(locale, frozenset()),
-                names, unpublished)
-            formats = page_formats(options.formats, page in unpublished)
-            lacking = _lacking_formats(settings, formats, locale, page, record) if up_to_date else formats
-            if up_to_date and not lacking:
-                fresh[key] = record
-            else:
-                stale.setdefault(page, []).append(locale)
-                if lacking != options.formats:
-                    some_formats.setdefault(page, {})[locale] = lacking
-    results = _run_pages(settings, base, options, _plan(settings, cache.units, fresh, stale, pages, some_formats),
-                         withheld, progress)
+    pool = LazyPool(functools.partial(_start_pool, settings))  # started by the first stage with parallel work
+    try:
+        withheld = decide_withheld(settings, options, known_pages, known, digests, _worker_coverages(settings, options, pool))
+        stale, fresh, some_formats = _sort_units(settings, options, cache.units, pages, base, page_list, unpublished,
+                                                 withheld, digests)
+        results = _run_pages(settings, base, options, _plan(settings, cache.units, fresh, stale, pages, some_formats),
+                             withheld, progress, pool)
+    finally:
+        pool.close()
     rebuilt = {BuildCache.key(locale, result.page) for result in results for locale in result.extra}
     attempted = rebuilt | {BuildCache.key(locale, page) for page, locales in stale.items() for locale in locales}
     units = {key: record for key, record in fresh.items() if key not in rebuilt}
@@ -485,6 +501,35 @@ def _withheld_line(locale: str, page: str, stats: Stats, min_coverage: float) ->
     rejected = f" ({stats.rejected} translation(s) rejected by QA)" if stats.rejected else ""
     return (f"build: {locale}: {page} not published: {stats.coverage:.1f}% translated, "
             f"below --min-coverage {min_coverage:g}{rejected}")
+
+
+def _sort_units(settings: Settings, options: BuildOptions, records: Mapping[str, UnitRecord], pages: list[str],
+                base: str, page_list: str, unpublished: frozenset[str], withheld: Mapping[str, frozenset[str]],
+                digests: FileDigests) -> tuple[dict[str, list[str]], dict[str, UnitRecord],
+                                               dict[str, dict[str, tuple[str, ...]]]]:
+    """The units of ``pages`` to build (page -> locales), those up to date (by key: their
+    records) and, of those to build, the ones that lack some formats only (page -> locale ->
+    those formats; an unpublished page is built in fewer: ``page_formats``)."""
+    stale: dict[str, list[str]] = {}
+    fresh: dict[str, UnitRecord] = {}
+    some_formats: dict[str, dict[str, tuple[str, ...]]] = {}
+    names = LinkNames()
+    for page in pages:
+        for locale in settings.all_locales:
+            key = BuildCache.key(locale, page)
+            record = records.get(key)
+            up_to_date = record is not None and record.fingerprint == unit_fingerprint(
+                settings, base, locale, (page, *record.includes), digests, page_list, withheld.get(locale, frozenset()),
+                names, unpublished)
+            formats = page_formats(options.formats, page in unpublished)
+            lacking = _lacking_formats(settings, formats, locale, page, record) if up_to_date else formats
+            if up_to_date and not lacking:
+                fresh[key] = record
+            else:
+                stale.setdefault(page, []).append(locale)
+                if lacking != options.formats:
+                    some_formats.setdefault(page, {})[locale] = lacking
+    return stale, fresh, some_formats
 
 
 def _coverage_line(locale: str, records: list[UnitRecord | None]) -> str:
@@ -599,12 +644,11 @@ CHUNKS_PER_WORKER = 16
 
 
 def _run_pages(settings: Settings, base: str, options: BuildOptions, work: list[PageWork],
-               withheld: Mapping[str, frozenset[str]], progress: Progress | None) -> list[PageResult]:
+               withheld: Mapping[str, frozenset[str]], progress: Progress | None, pool: LazyPool) -> list[PageResult]:
     if not work:
         return []
-    from .units import build_chunk, make_tools, start_worker  # rendering code loads only when there is work
-    jobs = options.jobs or os.cpu_count() or 1
-    jobs = min(jobs, len(work))
+    from .units import build_chunk, make_tools  # rendering code loads only when there is work
+    jobs = min(_jobs(options), len(work))
     count = min(len(work), jobs * (CHUNKS_PER_WORKER if jobs > 1 else 4))
     chunks = [work[i::count] for i in range(count)]
     results: list[PageResult] = []
@@ -618,18 +662,48 @@ def _run_pages(settings: Settings, base: str, options: BuildOptions, work: list[
             if progress:
                 progress(done, len(work))
         return sorted(results, key=lambda r: r.page)
+    futures = [pool.get(jobs).submit(build_chunk, settings, base, options, chunk, withheld) for chunk in chunks]
+    for future in futures:
+        chunk_results = future.result()
+        results += chunk_results
+        done += len(chunk_results)
+        if progress:
+            progress(done, len(work))
+    return sorted(results, key=lambda r: r.page)
+
+
+def _jobs(options: BuildOptions) -> int:
+    return options.jobs or os.cpu_count() or 1
+
+
+def _start_pool(settings: Settings, jobs: int) -> ProcessPoolExecutor:
+    """The build's worker processes (``LazyPool``), each with the run's ``units.Tools``."""
+    from .units import start_worker
     from .workers import worker_pool
 
     glossary = load_glossary_file(settings)  # here: a broken glossary is one located error, not a broken pool
-    with worker_pool(jobs, start_worker, (settings, glossary)) as pool:
-        futures = [pool.submit(build_chunk, settings, base, options, chunk, withheld) for chunk in chunks]
+    return worker_pool(jobs, start_worker, (settings, glossary))
+
+
+def _worker_coverages(settings: Settings, options: BuildOptions, pool: LazyPool) -> Coverages:
+    """``decide_withheld``'s coverages computed in the build's workers (a cold build reviews
+    every page's catalog in every locale), as the pages are built: a page whose coverage is
+    not known from a record is built too, so the pool would start all the same."""
+    def coverages(work: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], float | None]:
+        jobs = min(_jobs(options), len(work))
+        if jobs == 1:
+            return page_coverages(settings, work, load_glossary_file(settings))
+        from .units import coverage_chunk
+
+        items = list(work.items())
+        count = min(len(items), jobs * CHUNKS_PER_WORKER)
+        futures = [pool.get(jobs).submit(coverage_chunk, settings, items[i::count]) for i in range(count)]
+        found: dict[tuple[str, str], float | None] = {}
         for future in futures:
-            chunk_results = future.result()
-            results += chunk_results
-            done += len(chunk_results)
-            if progress:
-                progress(done, len(work))
-    return sorted(results, key=lambda r: r.page)
+            found.update(future.result())
+        return found
+
+    return coverages
 
 
 def _site_translations(shop: Workshop, locale: str, document: Document) -> dict[str, str] | None:

@@ -6,7 +6,8 @@ page files under ``out/``. A ``Workshop`` holds what a chunk reuses: parsed page
 translations per (locale, page) and rendered HTML bodies (a page whose Markdown is the
 same in several locales, e.g. untranslated, is rendered once). What every chunk of a run
 reuses, the ``Tools`` (the page list and the Jinja environment with its compiled
-templates), is made once per process and run.
+templates), is made once per process and run. The same workers first compute the pages'
+coverages that ``build.decide_withheld`` lacks records for (``coverage_chunk``).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from pathlib import Path
 import jinja2
 
 from . import catalog, render, site
-from .build import (BuildOptions, LinkNames, PageResult, PageWork, coverage_base, coverage_key, page_formats,
-                    page_list_digest, page_locales, unit_fingerprint)
+from .build import (BuildOptions, LinkNames, PageResult, PageWork, coverage_base, coverage_key, page_coverages,
+                    page_formats, page_list_digest, page_locales, unit_fingerprint)
 from .cache import UnitRecord
 from .config import PSEUDO_LOCALES, Settings, babel_locale
 from .errors import PipelineError, error
@@ -82,6 +83,12 @@ def start_worker(settings: Settings, glossary: frozenset[str]) -> None:
     """Pool initializer: the worker makes its ``Tools`` once, not once per chunk."""
     global _worker_tools
     _worker_tools = make_tools(settings, glossary)
+
+
+def coverage_chunk(settings: Settings, chunk: list[tuple[str, Sequence[str]]]) -> dict[tuple[str, str], float | None]:
+    """Worker entry point for ``build.decide_withheld``: the coverage of each page of the
+    chunk in each of its locales (``build.page_coverages``), reviewed with the run's glossary."""
+    return page_coverages(settings, dict(chunk), (_worker_tools or make_tools(settings)).glossary)
 
 
 class Workshop:

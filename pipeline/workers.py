@@ -30,6 +30,27 @@ def worker_pool(jobs: int, initializer: Callable[..., None] | None = None, inita
     return ProcessPoolExecutor(max_workers=jobs, initializer=_start, initargs=(os.getpid(), initializer, initargs))
 
 
+class LazyPool:
+    """A pool of worker processes started when first asked for (``get``), so that the stages of
+    one run share its workers and a run with no parallel work starts none; ``start(jobs)``
+    makes it (a ``worker_pool``), ``close`` ends it and waits for its workers."""
+
+    def __init__(self, start: Callable[[int], ProcessPoolExecutor]) -> None:
+        self._start = start
+        self._pool: ProcessPoolExecutor | None = None
+
+    def get(self, jobs: int) -> ProcessPoolExecutor:
+        """The pool; started with ``jobs`` workers if it was not yet."""
+        if self._pool is None:
+            self._pool = self._start(jobs)
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+
 def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple) -> None:
     end_with_parent(parent)
     if initializer is not None:

@@ -53,15 +53,17 @@ def _counts(project: Path, page: str) -> tuple[int, int]:
     return sum(1 for e in live if e.msgstr and "fuzzy" not in e.flags), len(live)
 
 
-def _drop_links(project: Path, page: str, count: int) -> float:
-    """Drop the links (keep their text) of ``count`` translations of ``page`` in fr-FR, each
-    then a qa.link-count error; returns the percentage of the page's messages whose
-    translation is left whole, which readers see translated."""
+def _drop_links(project: Path, page: str, count: int, start: str = "") -> float:
+    """Drop the links (keep their text) of ``count`` translations of ``page`` in fr-FR (of
+    messages that begin with ``start``), each then a qa.link-count error; returns the
+    percentage of the page's messages whose translation is left whole, which readers see
+    translated."""
     po = _po(project, page)
     entries = catalog.parse_catalog(po.read_text(encoding="utf-8"), po.name)
     broken = 0
     for entry in entries:
-        if broken < count and entry.msgid and entry.msgstr and _LINK.search(entry.msgid) and _LINK.search(entry.msgstr):
+        if broken < count and entry.msgid.startswith(start) and entry.msgstr and _LINK.search(entry.msgid) \
+                and _LINK.search(entry.msgstr):
             entry.msgstr = _LINK.sub(r"\1", entry.msgstr)
             broken += 1
     assert broken == count
@@ -118,21 +120,29 @@ def test_a_page_whose_translations_qa_rejects_is_gated_on_the_text_readers_see(t
     assert not _html(project, "fr-FR", IOS).exists()
 
 
-def test_the_page_index_and_summary_show_the_coverage_of_the_text_readers_see(tmp_path, capsys):
+def test_the_page_index_summary_and_error_catalog_show_the_text_readers_see(tmp_path, capsys):
+    """The page's notice, the locale index and the build's summary counted the translations
+    QA rejects as translated; the error catalog (whose ``complete`` already said so) gives
+    the source text of a row whose translation QA rejects."""
     project = _project(tmp_path)
     shown = _drop_links(project, IOS, 10)
+    shown_seed = _drop_links(project, SEED, 1, "Check that all enrollment prerequisites")  # an error row's
     status, out, err = _run(project, capsys, "build")
-    assert status == 1 and len(_rejected(err, IOS)) == 10
+    assert status == 1 and len(_rejected(err, IOS)) == 10 and len(_rejected(err, SEED)) == 1
     page = _html(project, "fr-FR", IOS).read_text(encoding="utf-8")
     assert f"Cette page est traduite à {int(shown)} %" in page  # was absent: "100 %" shows no notice
+    assert f"Cette page est traduite à {int(shown_seed)} %" in _html(project, "fr-FR", SEED).read_text(encoding="utf-8")
     index = (project / "out" / "html" / "fr-FR" / "index.html").read_text(encoding="utf-8")
     row = re.search(rf'<li><a href="{re.escape(IOS[:-3])}\.html">.*?</li>', index, re.DOTALL)
     assert row is not None and f'value="{shown:.1f}"' in row.group(0)
-    translated = _counts(project, IOS)[0] - 10 + _counts(project, SEED)[0]
+    translated = _counts(project, IOS)[0] - 10 + _counts(project, SEED)[0] - 1
     total = _counts(project, IOS)[1] + _counts(project, SEED)[1]
     assert (f"build: fr-FR: {100.0 * translated / total:.1f}% translated ({translated}/{total} messages, 0 fuzzy, "
-            "10 rejected by QA)") in out.splitlines()
+            "11 rejected by QA)") in out.splitlines()
     assert "build: en-US: 100.0% translated (" in out  # the source locale has nothing to reject
+    errors = json.loads((project / "out" / "catalog" / "fr-FR" / "errors.json").read_text(encoding="utf-8"))["errors"]
+    assert [code for code, entry in errors.items() if not entry["complete"]] == ["NoEnrollmentPolicy"]
+    assert errors["NoEnrollmentPolicy"]["resolution"]["text"].startswith("Check that all enrollment prerequisites")
 
 
 def test_stats_count_the_catalogs_translations_and_say_how_many_qa_rejects(tmp_path, capsys):
@@ -188,14 +198,18 @@ def test_a_glossary_edit_that_rejects_translations_gates_as_a_clean_build(tmp_pa
 
 def _assert_same_as_clean(project: Path, tmp_path: Path, capsys, *args: str) -> None:
     """``pipeline build`` on ``project`` (incremental) and on a copy without ``out/``
-    (clean), at -j 1 and -j 2: the same status, lines, findings and files."""
+    (clean), at -j 1 and -j 2 (the coverages computed in this process, or in the workers):
+    the same status, lines, findings and files."""
+    trees = []
     for jobs in ("1", "2"):
         clean = tmp_path / "clean" / project.name
         shutil.rmtree(clean.parent, ignore_errors=True)
         shutil.copytree(project, clean, ignore=shutil.ignore_patterns("out"))
         incremental = _run(project, capsys, "build", "-j", jobs, *args)
         assert _comparable(incremental) == _comparable(_run(clean, capsys, "build", "-j", jobs, *args))
-        assert _tree(project / "out") == _tree(clean / "out")
+        trees.append(_tree(clean / "out"))
+        assert _tree(project / "out") == trees[-1]
+    assert trees[0] == trees[1]
 
 
 def _comparable(run: tuple[int, str, str]) -> tuple[int, list[str], str]:
