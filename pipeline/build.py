@@ -686,12 +686,14 @@ def _start_pool(settings: Settings, jobs: int) -> ProcessPoolExecutor:
 
 
 def _worker_coverages(settings: Settings, options: BuildOptions, pool: LazyPool) -> Coverages:
-    """``decide_withheld``'s coverages computed in the build's workers (a cold build reviews
-    every page's catalog in every locale), as the pages are built: a page whose coverage is
-    not known from a record is built too, so the pool would start all the same."""
+    """``decide_withheld``'s coverages computed in the build's workers when there are many (a
+    cold build reviews every page's catalog in every locale): a page whose coverage is not
+    known from a record is built too, so the pool, started with all its workers, serves the
+    pages next. A few (a catalog or two changed) are computed in this process, in less time
+    than every worker takes to start."""
     def coverages(work: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], float | None]:
-        jobs = min(_jobs(options), len(work))
-        if jobs == 1:
+        jobs = _jobs(options)
+        if len(work) < 2 * jobs or jobs == 1:
             return page_coverages(settings, work, load_glossary_file(settings))
         from .units import coverage_chunk
 

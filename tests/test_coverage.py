@@ -4,7 +4,7 @@ published (``build --min-coverage``) or is shown to readers (the page's notice, 
 index) and in the build's summary; ``pipeline stats`` still counts it as translated (the
 catalog's view, a translator's tool's) and says how many QA rejects.
 
-A project of two real corpus pages (en-US), the seed page linking to the other, with fr-FR
+A project of four real corpus pages (en-US), the seed page linking to IOS, with fr-FR
 imported (``pipeline import``) from the real professional translations, which pass QA; the
 tests then break some of them as translators do (a link dropped: ``qa.link-count``), or
 make the glossary reject some (``qa.glossary``).
@@ -17,13 +17,19 @@ import re
 import shutil
 from pathlib import Path
 
-from pipeline import catalog
+from pipeline import build, catalog
 from pipeline.cli import main
+from pipeline.config import load_settings
+from pipeline.filedigests import FileDigests
+from pipeline.workers import LazyPool
 
 from .conftest import SEED_NAME, require_shared
 
 IOS = "InTuneDocs/EndUser/using-your-ios-or-mac-os-x-device-with-intune.md"
 SEED = f"InTuneDocs/EndUser/{SEED_NAME}"  # links to IOS
+# and two more: four pages, enough for a build at -j 2 to compute their coverages in its workers
+PAGES = (IOS, SEED, "InTuneDocs/EndUser/enroll-your-device-in-intune-all.md",
+         "InTuneDocs/EndUser/unenroll-your-device-from-intune-android.md")
 GATE = ("--min-coverage", "80")
 _LINK = re.compile(r"\[([^\[\]]+)\]\([^()\s]+\)")
 
@@ -31,7 +37,7 @@ _LINK = re.compile(r"\[([^\[\]]+)\]\([^()\s]+\)")
 def _project(tmp_path: Path) -> Path:
     corpus = require_shared() / "corpus" / "intune-2016"
     project = tmp_path / "site"
-    for page in (IOS, SEED):
+    for page in PAGES:
         (project / "source" / page).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(corpus / "en-us" / page, project / "source" / page)
     (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
@@ -116,7 +122,7 @@ def test_a_page_whose_translations_qa_rejects_is_gated_on_the_text_readers_see(t
     # nothing to do: the coverage comes from the records, and says the same
     status, again, err_again = _run(project, capsys, "build", *GATE)
     assert status == 1 and err_again == err
-    assert ": 0 built, 4 up to date, 0 file(s) written" in again and note in again.splitlines()
+    assert ": 0 built, 8 up to date, 0 file(s) written" in again and note in again.splitlines()
     assert not _html(project, "fr-FR", IOS).exists()
 
 
@@ -135,8 +141,8 @@ def test_the_page_index_summary_and_error_catalog_show_the_text_readers_see(tmp_
     index = (project / "out" / "html" / "fr-FR" / "index.html").read_text(encoding="utf-8")
     row = re.search(rf'<li><a href="{re.escape(IOS[:-3])}\.html">.*?</li>', index, re.DOTALL)
     assert row is not None and f'value="{shown:.1f}"' in row.group(0)
-    translated = _counts(project, IOS)[0] - 10 + _counts(project, SEED)[0] - 1
-    total = _counts(project, IOS)[1] + _counts(project, SEED)[1]
+    translated = sum(_counts(project, page)[0] for page in PAGES) - 11
+    total = sum(_counts(project, page)[1] for page in PAGES)
     assert (f"build: fr-FR: {100.0 * translated / total:.1f}% translated ({translated}/{total} messages, 0 fuzzy, "
             "11 rejected by QA)") in out.splitlines()
     assert "build: en-US: 100.0% translated (" in out  # the source locale has nothing to reject
@@ -194,6 +200,30 @@ def test_a_glossary_edit_that_rejects_translations_gates_as_a_clean_build(tmp_pa
     glossary.write_text("Company Portal\n", encoding="utf-8")  # French says "Portail d'entreprise"
     _assert_same_as_clean(project, tmp_path, capsys, *GATE)
     assert not _html(project, "fr-FR", IOS).exists()
+
+
+def test_coverages_computed_in_the_workers_are_those_computed_in_one_process(tmp_path):
+    """A cold gated build at -j 2 reviews the catalogs in its workers (``_worker_coverages``,
+    ``units.coverage_chunk``), which start for it and then build the pages."""
+    project = _project(tmp_path)
+    _drop_links(project, IOS, 10)
+    settings = load_settings(project)
+    pages = frozenset(PAGES)
+    options = build.BuildOptions(jobs=2, min_coverage=80)
+    started: list[int] = []
+
+    def start(jobs: int):
+        started.append(jobs)
+        return build._start_pool(settings, jobs)
+
+    pool = LazyPool(start)
+    try:
+        in_workers = build.decide_withheld(settings, options, pages, {}, FileDigests(pages),
+                                            build._worker_coverages(settings, options, pool))
+    finally:
+        pool.close()
+    assert started == [2]
+    assert in_workers == build.decide_withheld(settings, options, pages, {}, FileDigests(pages)) == {"fr-FR": frozenset({IOS})}
 
 
 def _assert_same_as_clean(project: Path, tmp_path: Path, capsys, *args: str) -> None:
