@@ -19,10 +19,11 @@ from dataclasses import asdict, dataclass
 from . import catalog
 from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
-from .model import Diagnostic, Document
+from .model import Diagnostic
 from .project import (load_catalog, load_glossary_file, load_source, missing_locales_warnings, po_path,
                       source_pages)
 from .review import review_catalog
+from .sync import pool_size
 
 
 @dataclass(frozen=True)
@@ -32,36 +33,71 @@ class PageStats:
     stats: catalog.Stats
 
 
-def collect_stats(settings: Settings, diagnostics: list[Diagnostic]) -> list[PageStats]:
+def collect_stats(settings: Settings, diagnostics: list[Diagnostic], jobs: int = 0) -> list[PageStats]:
     """Per target locale and source page with messages: its catalog's counts for the page's
     messages as the page is now (parsed as the build parses it, not read from a template an
     extract may not have made or remade yet: the figures are the build's), its translations
-    reviewed as the build reviews them (``Stats.rejected``)."""
-    rows: list[PageStats] = []
-    pages: dict[str, Document] = {}
+    reviewed as the build reviews them (``Stats.rejected``). In worker processes (``jobs``;
+    0: all cores) when there are many pages: a review costs more than reading the catalog."""
     diagnostics += missing_locales_warnings(settings)
     glossary = load_glossary_file(settings)
-    for page in source_pages(settings, diagnostics):  # a page whose name cannot be written, a folder not listed
+    pages = source_pages(settings, diagnostics)  # a page whose name cannot be written, a folder not listed
+    locales = tuple(locale for locale in settings.target_locales if locale not in PSEUDO_LOCALES)
+    counted = _count_all(settings, pages, locales, glossary, jobs)
+    diagnostics += [failed for failed, _ in (counted[page] for page in pages) if failed is not None]
+    rows: list[PageStats] = []
+    for locale in locales:
+        for page in pages:
+            found = counted[page][1].get(locale)
+            if isinstance(found, catalog.Stats):
+                rows.append(PageStats(locale, page, found))
+            elif found is not None:  # its catalog cannot be read
+                diagnostics.append(found)
+    return rows
+
+
+# what a page gives: the error that kept it from being parsed, and per locale its catalog's
+# stats, or the error that kept it from being read (none for a page without messages)
+PageCounts = tuple[Diagnostic | None, dict[str, catalog.Stats | Diagnostic]]
+
+
+def _count_all(settings: Settings, pages: list[str], locales: tuple[str, ...], glossary: frozenset[str],
+               jobs: int) -> dict[str, PageCounts]:
+    """``_count_pages`` of ``pages``, split over worker processes when there are many."""
+    workers = pool_size(jobs, len(pages))
+    if workers == 1:
+        return _count_pages(settings, pages, locales, glossary)
+    from .workers import worker_pool
+
+    counted: dict[str, PageCounts] = {}
+    with worker_pool(workers) as pool:
+        for part in pool.map(_count_pages, [settings] * workers, [pages[i::workers] for i in range(workers)],
+                             [locales] * workers, [glossary] * workers):
+            counted.update(part)
+    return counted
+
+
+def _count_pages(settings: Settings, pages: list[str], locales: tuple[str, ...],
+                 glossary: frozenset[str]) -> dict[str, PageCounts]:
+    """Worker: each page parsed, and its catalog in each locale read and reviewed."""
+    counted: dict[str, PageCounts] = {}
+    for page in pages:
         try:
             document = load_source(settings, page)
         except PipelineError as exc:
-            diagnostics.append(exc.diagnostic)
+            counted[page] = (exc.diagnostic, {})
             continue
-        if document.msgids:
-            pages[page] = document
-    for locale in settings.target_locales:
-        if locale in PSEUDO_LOCALES:
-            continue
-        for page, document in pages.items():
+        found: dict[str, catalog.Stats | Diagnostic] = {}
+        for locale in locales if document.msgids else ():
             try:
                 po = load_catalog(settings, locale, page)
             except PipelineError as exc:
-                diagnostics.append(exc.diagnostic)
+                found[locale] = exc.diagnostic
                 continue
             po_display = settings.display(po_path(settings, locale, page))
-            stats = review_catalog(document, po, po_display, settings.display(settings.source / page), glossary)[1]
-            rows.append(PageStats(locale, page, stats))
-    return rows
+            found[locale] = review_catalog(document, po, po_display, settings.display(settings.source / page), glossary)[1]
+        counted[page] = (None, found)
+    return counted
 
 
 def _totals(rows: list[PageStats]) -> dict[str, catalog.Stats]:

@@ -17,7 +17,7 @@ import re
 import shutil
 from pathlib import Path
 
-from pipeline import build, catalog
+from pipeline import build, catalog, stats
 from pipeline.cli import main
 from pipeline.config import load_settings
 from pipeline.filedigests import FileDigests
@@ -167,6 +167,24 @@ def test_stats_count_the_catalogs_translations_and_say_how_many_qa_rejects(tmp_p
                                 "words", "tr/fz/un", "coverage", "applied"]
     cells = next(line for line in lines if f" {IOS} " in line).split()
     assert cells[2:6] == [str(translated), "0", "0", "10"] and cells[-1] == f"{shown:.1f}%"
+
+
+def test_stats_counted_in_worker_processes_are_those_counted_in_one(tmp_path, monkeypatch):
+    """Many pages are counted in worker processes (``sync.pool_size``): the same rows, and the
+    same errors, in the same order, as when one process counts them."""
+    project = _project(tmp_path)
+    _drop_links(project, IOS, 10)
+    _po(project, SEED).write_text('msgid "x"\nmsgstr "a"\n\nmsgid "x"\nmsgstr "b"\n', encoding="utf-8")  # po.duplicate
+    settings = load_settings(project)
+    found = []
+    for workers in (1, 2):
+        monkeypatch.setattr(stats, "pool_size", lambda jobs, tasks, workers=workers: workers)
+        diagnostics: list = []
+        found.append((stats.collect_stats(settings, diagnostics), diagnostics))
+    assert found[0] == found[1]
+    rows, diagnostics = found[0]
+    assert [row.page for row in rows] == sorted(set(PAGES) - {SEED}) and [d.code for d in diagnostics] == ["po.duplicate"]
+    assert next(row.stats.rejected for row in rows if row.page == IOS) == 10
 
 
 def test_incremental_and_sharded_builds_gate_on_the_text_readers_see_as_a_clean_build(tmp_path, capsys):
