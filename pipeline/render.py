@@ -105,7 +105,7 @@ class Page:
     dir: str
     title: str
     description: str
-    coverage: float
+    coverage: float  # percent of its messages shown translated (``model.Stats.coverage``: not those QA rejects)
     alternates: tuple[tuple[str, str], ...] = ()
     site_map: tuple[tuple[str, str], ...] = ()
     pages: frozenset[str] = frozenset()  # every published page, for case-insensitive link mapping

@@ -44,7 +44,7 @@ class IndexEntry:
     path: str  # source-relative ``x/y.md``
     href: str  # relative to the locale folder: ``x/y.html``
     title: str
-    coverage: float  # percent of messages translated
+    coverage: float  # percent of messages shown translated (not those QA rejects)
     coverage_text: str  # ``48 %`` in the locale's number format
 
 
