@@ -118,6 +118,10 @@ def align_cases() -> list[Case]:
     return [
         ("align: one backtick run", lambda n: "`" * n, _code_spans),
         # source.is_translatable's '(`+).*?\1' was cubic until 2026-11-27 (6 s for 8,000 in a cell)
+        # a paragraph line then 'a|b' over '|-|-|-|' repeated: each line asked the table rule, which
+        # walked to the paragraph's end each time (quadratic until 2026-11-27: 43 s at 24 KB)
+        ("extract: table-like lines under a paragraph line", lambda n: "text\n" + "a|b\n|-|-|-|\n" * (n // 12),
+         lambda text: load_document("p.md", text)),
         ("extract: a table cell of backticks", lambda n: "|a|b|\n|-|-|\n|" + "`" * n + "|\n",
          lambda text: load_document("p.md", text)),
         ("align: '`a' repeated", lambda n: "`a" * (n // 2), _code_spans),

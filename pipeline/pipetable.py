@@ -224,6 +224,13 @@ def pipe_table(state: StateBlock, startLine: int, endLine: int, silent: bool) ->
     aligns = delimiter_aligns(src[begin:end])
     if aligns is None or state.isEmpty(startLine + 1):
         return False
+    if silent:  # asked whether a table ends a paragraph here, at each of its lines: its first two
+        # lines tell (walking to the paragraph's end each time was quadratic in its length)
+        texts = [header, src[begin:end]]
+        rows = [split_cells(text, 0) for text in texts]
+        return (_paragraph_end(state, startLine, startLine + 2) == startLine + 2
+                and not any(len(cells) == 1 and not _separators(text, 0, len(text)) for text, cells in zip(texts, rows))
+                and header.strip(" \t") != "|" and _interrupts(state, startLine, texts, len(rows[0])))
     last = _paragraph_end(state, startLine)
     if last < startLine + 2:
         return False
@@ -240,10 +247,6 @@ def pipe_table(state: StateBlock, startLine: int, endLine: int, silent: bool) ->
             break
     if header.strip(" \t") == "|":
         return False  # a header of no cell
-    if silent and not _interrupts(state, startLine, texts, len(rows[0])):
-        return False
-    if silent:
-        return True
     columns = len(rows[0])
     aligned = [aligns[min(i, len(aligns) - 1)] for i in range(columns)]
     body = [[text[a:b].replace("\\|", "|") for a, b in cells] for text, cells in zip(texts[2:], rows[2:])]
@@ -285,15 +288,17 @@ def _content(state: StateBlock, line: int) -> str:
     return state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]]
 
 
-def _paragraph_end(state: StateBlock, startLine: int) -> int:
+def _paragraph_end(state: StateBlock, startLine: int, limit: int | None = None) -> int:
     """The line after the paragraph that starts at ``startLine`` (markdown-it's paragraph
     rule's loop, but for markdig's dash-row exception and this rule itself: a row shaped
-    like a new header and delimiter row does not end the table, it is a row of it)."""
+    like a new header and delimiter row does not end the table, it is a row of it), looked
+    for up to ``limit`` at most."""
     terminators = [rule for rule in state.md.block.ruler.getRules("paragraph") if rule is not pipe_table]
     old_parent = state.parentType
     state.parentType = "paragraph"
     end, line = state.lineMax, startLine + 1
-    while line < end and not state.isEmpty(line):
+    stop = end if limit is None else min(end, limit)
+    while line < stop and not state.isEmpty(line):
         if state.sCount[line] - state.blkIndent > 3 or state.sCount[line] < 0 \
                 or _DASH_ROW_START.fullmatch(_content(state, line).rstrip()):
             line += 1
