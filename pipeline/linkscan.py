@@ -950,6 +950,9 @@ def _error_codes(masked: str, lines: _Lines) -> set[str]:
         k = bisect.bisect_right(starts, found.start() + 1) - 1
         if k < after or k < 1 or "|" not in shown(k - 1) or not _DELIMITER_ROW.fullmatch(shown(k)):
             continue
+        if k >= 2 and shown(k - 2).strip() and not _ATX_LINE.match(shown(k - 2)) \
+                and not _interrupting_delimiter(shown(k - 1), shown(k)):
+            continue  # under a paragraph line: a table ends it only as GFM's may (``pipetable._interrupts``)
         first_cells = []
         k += 1
         while k < count and (row := shown(k)).strip() and "|" in row:
@@ -959,6 +962,25 @@ def _error_codes(masked: str, lines: _Lines) -> set[str]:
         if is_error_table(first_cells):  # the built HTML gives each row ``id`` = its code
             codes.update(first_cells)
     return codes
+
+
+_ATX_LINE = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]|$)")
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _row_cells(text: str) -> list[str]:
+    """A row's cells as GFM counts them: split at each unescaped ``|``, an outer one dropped."""
+    pieces = _UNESCAPED_PIPE.split(text.strip())
+    return [p.strip() for i, p in enumerate(pieces) if p.strip() or 0 < i < len(pieces) - 1]
+
+
+def _interrupting_delimiter(header: str, row: str) -> bool:
+    """Whether a table whose header and delimiter row these are may end a paragraph, as
+    ``pipetable._interrupts`` lets one (GFM's rule): the row under four columns of
+    indentation, no list item, and of the header's count of cells."""
+    indent = len(row) - len(row.lstrip(" \t"))
+    text = row.strip()
+    return indent < 4 and not text.startswith(("- ", "-\t")) and len(_row_cells(text)) == len(_row_cells(header))
 
 
 def _anchors(tags: Iterable[re.Match[str]]) -> set[str]:

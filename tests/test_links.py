@@ -973,3 +973,23 @@ def test_underscore_emphasis_is_not_part_of_a_heading_slug(tmp_path):
     assert slug_github("\\_private\\_ names") == "_private_-names"
     root = make_site(tmp_path, {"a.md": "## Use the _Company Portal_ app\n\n[x](#use-the-company-portal-app)\n"})
     assert check_site(root, None, {}) == []
+
+
+@pytest.mark.parametrize("under, delimiter, ids", [
+    ("Errors you might see:\n", "    |---|---|", False),  # under a paragraph line, indented: no table (GFM, markdig)
+    ("Errors you might see:\n", "|---|---|---|", False),  # under a paragraph line, another count: no table
+    ("Errors you might see:\n", "|---|---|", True),  # a table may end the paragraph as GFM's does
+    ("", "    |---|---|", True),  # no paragraph above: markdig's table, delimiter indented
+])
+def test_the_check_knows_the_error_ids_the_built_page_has(tmp_path, under, delimiter, ids):
+    """The scan took an indented delimiter row under a paragraph line for a table's, whose
+    rows' codes it knew as anchors; the build (``pipetable``) makes no table there, so a link
+    to '#DeviceCapReached' passed the source check and was dead in the HTML (review)."""
+    from pipeline.render import render_html_body
+    from pipeline.source import load_document
+
+    text = f"# E\n\n{under}|Error code|Description|\n{delimiter}\n|DeviceCapReached|Too many devices.|\n" \
+           "|0x80180014|Blocked.|\n"
+    html = render_html_body(text, load_document("e.md", text).error_codes)
+    assert ('id="DeviceCapReached"' in html) == ids
+    assert ("DeviceCapReached" in scan_text(text).explicit_anchors) == ids
