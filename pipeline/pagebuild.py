@@ -8,7 +8,8 @@ three formats. Nothing is written here, so a page whose rendering fails leaves n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import replace
 
 from . import render
 from .model import Document
@@ -35,13 +36,17 @@ def page_renderers(
     metadata: Mapping[str, str] | None = None,
     formats: Collection[str] = ("frontmatter", "markdown", "html"),
     withheld: frozenset[str] = frozenset(),
+    pasted_translated: Sequence[str] = (),
 ) -> dict[str, Callable[[], str]]:
     """Output path -> the function that renders it through its format's template. What the
     formats share (the translated text, the portable Markdown) is made once, here; each
     template runs apart, so a broken one fails only the outputs that use it. ``metadata``
     (the PO header) puts back the localization-only front-matter keys and trailer that
     ``pipeline import`` recorded (original format only). ``withheld``: the pages not
-    published in the locale, whose links lead to the source locale's (``linkmap.fallback_url``)."""
+    published in the locale, whose links lead to the source locale's (``linkmap.fallback_url``).
+    ``pasted_translated``: filled by ``include`` with the included files it pastes translated
+    text of: a page whose own text is all in the source language but whose includes are not
+    is not marked as in the source language."""
     translated = render.apply_translations(document, translations)
     # the front-matter title is the H1 of a page without one (not ``meta.title``, which names a
     # page without a title by its first heading or file name: ``titles.page_title``)
@@ -53,6 +58,8 @@ def page_renderers(
     portable = render.apply_translations(document, translations, document.portable) if document.portable \
         else translated
     markdown_text = render.portable_markdown(portable[1], heading, include, meta.locale)
+    if meta.in_source_language and pasted_translated:
+        meta = replace(meta, in_source_language=False)
     localized = localize_output(*translated, metadata) if metadata else translated
     fallback = render.fallback_of(meta, document, translations) if "html" in wanted else None
 

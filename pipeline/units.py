@@ -175,14 +175,16 @@ class Workshop:
         return review.usable, stats, list(review.diagnostics), key
 
     def include_resolver(self, locale: str, document: Document, found: list[str],
-                         problems: list[Diagnostic] | None = None) -> Callable[[str], str | None]:
+                         problems: list[Diagnostic] | None = None,
+                         translated: list[str] | None = None) -> Callable[[str], str | None]:
         """The function ``render.portable_markdown`` calls for ``[!INCLUDE]``: the included
         page's translated body (its catalog in ``locale``), its own includes inlined the same
         way at every depth, each resolved relative to its file and its links rebased to the
         including file's folder, by ``includes``' rule. Every page it resolves is recorded in
         ``found``, a missing or broken one too (the page is built again when it appears or is
         fixed); an include that rule refuses (a loop, past the limits) stays a link, and its
-        error goes to ``problems``."""
+        error goes to ``problems``; a file pasted with some of its text translated, to
+        ``translated`` (its page is then not all in the source language)."""
         pasting = _Pasting(document)
 
         def resolver(holder: Document, chain: tuple[str, ...]) -> Callable[[str], str | None]:
@@ -206,8 +208,11 @@ class Workshop:
                         problems.extend(self._refused(pasting, reason, holder, target, occurrence, resolved))
                     return None
                 pasting.count += 1
-                body = render.apply_translations(included, self.translations(locale, included)[0],
-                                                 included.portable)[1]  # as its tables' GFM form
+                mapping = self.translations(locale, included)[0]
+                body = render.apply_translations(included, mapping, included.portable)[1]  # as its tables' GFM form
+                if translated is not None and any(s.kind != "front-matter" and mapping.get(s.text, "") not in ("", s.text)
+                                                  for s in included.segments):  # some of its text shown translated
+                    translated.append(resolved)
                 body = render.inline_includes(body, resolver(included, (*chain, resolved)))
                 return render.rebase_links(body, posixpath.dirname(resolved), folder)
 
@@ -323,9 +328,11 @@ def _build_unit(shop: Workshop, base: str, locale: str, document: Document,
                      non_page_md=shop.non_page_md)
     includes: list[str] = []
     refused: list[Diagnostic] = []
+    pasted_translated: list[str] = []  # filled while the portable Markdown is made, before any format renders
     renderers = page_renderers(shop.env, meta, document, translations,
-                               shop.include_resolver(locale, document, includes, refused), shop.html_bodies,
-                               shop.metadata.get((locale, document.path), {}), formats, withheld)
+                               shop.include_resolver(locale, document, includes, refused, pasted_translated),
+                               shop.html_bodies, shop.metadata.get((locale, document.path), {}), formats, withheld,
+                               pasted_translated)
     rendered, failed = _render(settings, renderers, result.diagnostics)
     refused = list(dict.fromkeys(refused))  # a loop met on several paths is one error
     result.diagnostics += refused
