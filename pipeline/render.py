@@ -89,6 +89,7 @@ _DIV_BEFORE_LAZY_LINE = _LinePattern(
     r"(?:[ \t]{4,}|[ \t]{0,3}(?!(?:#{1,6}|[-*+]|\d{1,9}[.)])(?:[ \t]|\r|\n|$)|```|~~~|<|(?:[-*_][ \t]*){3,}(?:\r|\n|$)))"
     r"(?=[^\s>])", re.IGNORECASE)
 _EOL = re.compile(r"\r\n|\r|\n")  # what ends a line for Markdown (not U+2028, NEL, VT, FF: str.splitlines)
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # a text's lines, each with its line end
 _INCLUDE = re.compile(r"\[!INCLUDE\s*\[(?P<name>[^\]]*)\]\((?P<path>[^)\s]*)\)\]", re.IGNORECASE)
 # what Markdown reads in a heading's text beside the words (a backslash makes each literal)
 _MARKDOWN_PUNCTUATION = re.compile(r"[\\`*_\[\]<>&!#|~]")
@@ -402,8 +403,9 @@ def inline_includes(body: str, include: Callable[[str], str | None]) -> str:
     file's text (with its own includes inlined: ``units.Workshop.include_resolver``), or by
     the link ``[name](path)`` when that is None (a file missing, outside the source, or
     refused: ``pipeline.includes``). An include inside a sentence or a table cell puts the
-    text there on one line. One in code is text (a page showing the syntax), as the check
-    (``linkscan``) sees it."""
+    text there on one line; one alone on an indented line (in a list item) has each of its
+    lines indented so, blank ones aside. One in code is text (a page showing the syntax), as
+    the check (``linkscan``) sees it."""
 
     def inline(match: re.Match[str]) -> str:
         content = include(match.group("path"))
@@ -415,6 +417,10 @@ def inline_includes(body: str, include: Callable[[str], str | None]) -> str:
         line = body[line_start : line_end if line_end != -1 else len(body)]
         if line.strip() != match.group(0):  # inside a sentence or a table cell: stay on one line
             content = " ".join(part.strip() for part in _EOL.split(content) if part.strip())
+        elif line_start < match.start():  # alone on its line, indented (in a list item): so is each line
+            lead = body[line_start:match.start()]
+            content = "".join(part if not part.strip() or index == 0 else lead + part
+                              for index, part in enumerate(_LINES.findall(content)))
         return content
 
     return _outside_code(_INCLUDE, body, inline) if "[!" in body else body

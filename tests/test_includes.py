@@ -386,3 +386,24 @@ def test_a_page_made_of_translated_includes_is_not_marked_as_in_the_source_langu
     article = html.find(".//article")
     assert article is not None and article.get("lang") != "en-US"
     assert "Microsoft" in article.text_content() and html.get("lang") == "fr-FR"
+
+
+def test_an_include_on_its_own_line_in_a_list_item_stays_in_the_item(tmp_path):
+    """'- Item:' then '  [!INCLUDE[t](includes/t.md)]': the pasted file's lines after its first
+    were written at column 0, so a table in it and the note after it left the list item in
+    the HTML, and a GFM reader of the portable Markdown saw no table there (review)."""
+    import lxml.html
+
+    project = tmp_path / "site"
+    (project / "source" / "includes").mkdir(parents=True)
+    (project / "source" / "includes" / "t.md").write_text(
+        "|Setting|Details|\n    |---|---|---|\n|a|b|\nA note.\n", encoding="utf-8")
+    (project / "source" / "p.md").write_text("# P\n\n- Item:\n\n  [!INCLUDE[t](includes/t.md)]\n", encoding="utf-8")
+    (project / "source" / "docfx.json").write_text(
+        '{"build": {"content": [{"files": ["**/*.md"], "exclude": ["includes/**"]}]}}', encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\n', encoding="utf-8")
+    assert main(["-C", str(project), "build"]) == 0
+    item = lxml.html.fromstring((project / "out/html/en-US/p.html").read_bytes()).find(".//main//li")
+    assert item is not None and item.find(".//table") is not None and "A note." in item.text_content()
+    markdown = (project / "out/markdown/en-US/p.md").read_text(encoding="utf-8")
+    assert "\n  |---|---|\n  |a|b|\n" in markdown, markdown
