@@ -339,8 +339,8 @@ def _is_site_url(value: str) -> bool:
     """An absolute http(s) URL with a host and no query, fragment or blank: what the built
     pages' locale folders are joined to (``Settings.site_url``)."""
     parts = urlsplit(value)
-    return (parts.scheme in ("http", "https") and bool(parts.netloc) and not parts.query and not parts.fragment
-            and "#" not in value and "?" not in value and not any(c.isspace() for c in value))
+    return (parts.scheme in ("http", "https") and bool(parts.netloc) and "#" not in value and "?" not in value
+            and not any(c.isspace() for c in value))
 
 
 def _settings_from(root: Path, data: dict[str, Any], places: Places) -> Settings:

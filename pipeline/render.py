@@ -145,6 +145,12 @@ def all_in_source(document: Document, translations: Mapping[str, str]) -> bool:
     return body > 0 and len(left_in_source(document, translations)) == body
 
 
+def some_translated(document: Document, translations: Mapping[str, str]) -> bool:
+    """Whether some of the page's body text is shown translated (``left_in_source``'s others)."""
+    body = sum(s.kind != "front-matter" for s in document.segments)
+    return len(left_in_source(document, translations)) < body
+
+
 def fallback_of(page: Page, document: Document, translations: Mapping[str, str]) -> Fallback | None:
     """What a translated page's HTML marks as the source language (None: nothing, or the
     whole body, which its template marks: ``Page.in_source_language``)."""

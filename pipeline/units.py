@@ -210,8 +210,7 @@ class Workshop:
                 pasting.count += 1
                 mapping = self.translations(locale, included)[0]
                 body = render.apply_translations(included, mapping, included.portable)[1]  # as its tables' GFM form
-                if translated is not None and any(s.kind != "front-matter" and mapping.get(s.text, "") not in ("", s.text)
-                                                  for s in included.segments):  # some of its text shown translated
+                if translated is not None and render.some_translated(included, mapping):
                     translated.append(resolved)
                 body = render.inline_includes(body, resolver(included, (*chain, resolved)))
                 return render.rebase_links(body, posixpath.dirname(resolved), folder)
