@@ -527,7 +527,7 @@ def _sort_units(settings: Settings, options: BuildOptions, records: Mapping[str,
                 fresh[key] = record
             else:
                 stale.setdefault(page, []).append(locale)
-                if lacking != options.formats:
+                if lacking != formats:
                     some_formats.setdefault(page, {})[locale] = lacking
     return stale, fresh, some_formats
 

@@ -97,6 +97,11 @@ class BuildCache:
         write_atomic(self.path, json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n")
 
 
+def _findings(rows) -> tuple[tuple[str, int, int, str, str, str], ...]:
+    """Stored findings (``UnitRecord.findings``, ``include_findings``) read back with their types."""
+    return tuple((str(p), int(l), int(c), str(sv), str(m), str(code)) for p, l, c, sv, m, code in rows)
+
+
 def load_cache(path: Path) -> BuildCache:
     """The cache at ``path``; an unreadable or foreign one is an empty cache."""
     try:
@@ -107,13 +112,10 @@ def load_cache(path: Path) -> BuildCache:
             k: UnitRecord(v["fingerprint"], tuple(v["outputs"]), tuple(v.get("includes", ())),
                           tuple(v.get("stats", ())), bool(v.get("skipped", False)), str(v.get("title", "")),
                           tuple(v.get("assets", ())), bool(v.get("has_errors", False)),
-                          tuple((str(p), int(l), int(c), str(sv), str(m), str(code))
-                                for p, l, c, sv, m, code in v.get("findings", ())),
+                          _findings(v.get("findings", ())),
                           tuple(str(locale) for locale in v.get("alternates", ())),
                           tuple(str(output) for output in v.get("behind", ())), str(v.get("review", "")),
-                          str(v.get("coverage_key", "")),
-                          tuple((str(p), int(l), int(c), str(sv), str(m), str(code))
-                                for p, l, c, sv, m, code in v.get("include_findings", ())))
+                          str(v.get("coverage_key", "")), _findings(v.get("include_findings", ())))
             for k, v in data["units"].items()
         }
         site = data.get("site", {})

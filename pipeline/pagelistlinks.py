@@ -19,6 +19,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from .includes import include_target
 from .project import has_page, page_stem
 
 # A link whose target starts at the site root (``/intune/x``, ``~/x``, ``\x``): in Markdown,
@@ -56,7 +57,7 @@ def has_inexact_page_link(data: bytes, page: str, all_pages: frozenset[str],
         if suffix.lower() in ("", ".md") and not path.endswith("/") and \
                 (suffix not in ("", ".md") or not has_page(page_stem(folder, path), all_pages)) and \
                 not (_INCLUDE_BEFORE.search(data, max(0, match.start() - 300), match.start() + 2)
-                     and posixpath.normpath(posixpath.join(folder, path)) in md_files):
+                     and include_target(page, path) in md_files):
             return True
     return False
 

@@ -29,17 +29,10 @@ def page_title(document: Document, translations: Mapping[str, str]) -> str:
     if heading is not None:
         translated = translations.get(heading.text)
         shown = sanitize_translation(heading.text, translated, heading.kind) if translated else heading.text
-        text = visible_text(shown)
+        text = " ".join(render.visible_text(shown).split())
         if text:
             return text
     return readable_name(document.path)
-
-
-@functools.lru_cache(maxsize=4096)
-def visible_text(markdown_text: str) -> str:
-    """One line of Markdown as the text its HTML shows, blanks collapsed."""
-    html = render.markdown_renderer().renderInline(markdown_text)
-    return " ".join(render.parse_fragment(html).text_content().split()) if html.strip() else ""
 
 
 def readable_name(path: str) -> str:

@@ -12,6 +12,7 @@ coverages that ``build.decide_withheld`` lacks records for (``coverage_chunk``).
 
 from __future__ import annotations
 
+import itertools
 import os
 import posixpath
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -277,7 +278,7 @@ def build_chunk(settings: Settings, base: str, options: BuildOptions, chunk: lis
         shop.documents[work.page] = document
         published = _published_locales(shop, document, work, result)
         result.extra = [locale for locale, named in work.alternates.items() if named != published]
-        marked = set(shop.digests.marks)
+        marked = len(shop.digests.marks)  # it only grows, in insertion order
         for locale in settings.all_locales:
             if locale not in work.locales and locale not in result.extra:
                 continue
@@ -286,7 +287,7 @@ def build_chunk(settings: Settings, base: str, options: BuildOptions, chunk: lis
                 _build_unit(shop, base, locale, document, result, published, formats)
             except PipelineError as exc:
                 result.diagnostics.append(exc.diagnostic)
-        result.marks = {key: mark for key, mark in shop.digests.marks.items() if key not in marked}
+        result.marks = dict(itertools.islice(shop.digests.marks.items(), marked, None))
         results.append(result)
     return results
 
