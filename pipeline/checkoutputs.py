@@ -154,7 +154,7 @@ class OutputCheck:
         files = sorted(present | fallbacks)
         site = build_site(present | fallbacks | set(self.assets), self.options.site_map, self.options.redirects,
                           self.unpublished)
-        pages = [f for f in files if f.lower().endswith(".md") and f not in fallbacks and self._output_selected(f, locale)]
+        pages = [f for f in files if f.lower().endswith(".md") and f not in fallbacks and self.selected(f, locale)]
         tree = OutputTree(root, lambda page: page, self.built_markdown, self._contents)
 
         def display(page: str) -> str:
@@ -175,7 +175,7 @@ class OutputCheck:
         redirects = {f"{locale}/{src.lstrip('/')}": url for src, url in self.options.redirects.items()}
         site = build_site(site_files, site_map, redirects, {f"{locale}/{page}" for page in self.unpublished})
         pages = [f[:-5] + ".md" for f in mine if f.lower().endswith(".html")
-                 and self._output_selected(f[len(locale) + 1:-5] + ".md", locale)]
+                 and self.selected(f[len(locale) + 1:-5] + ".md", locale)]
 
         def html_file(page: str) -> str | None:
             if not page.lower().endswith(".md"):
@@ -267,11 +267,6 @@ class OutputCheck:
                 self.cache.keep_result(f"read:{locale}:{read_id}", data)
             ids.append(read_id)
         return ids
-
-    def _output_selected(self, page: str, locale: str) -> bool:
-        if self.options.pages is None:
-            return True
-        return self.selected(page, locale)
 
     def _attribution(self, hit: Hit, locale: str, page: str, shown: str, *, html: bool) -> Direct | Merged | None:
         """What a built page's finding reports (None: it is reported on the source already)."""

@@ -272,13 +272,14 @@ def _unmap_prefix(path: str, site_map: tuple[tuple[str, str], ...]) -> str | Non
 def _site_path(target: str, context: LinkContext, page: bool) -> str:
     """A source-relative target, matched case-insensitively to a known page, as built; a
     ``.md`` file that is no page (``LinkContext.non_page_md``) as it is."""
-    if page and _names_non_page_md(target, context.non_page_md) == "exact":
+    named = _names_non_page_md(target, context.non_page_md) if page else ""
+    if named == "exact":
         return target
     if page and context.pages:
         found = _page_at(target, context.pages)
         if found:
             return found[:-3] + ".html"
-    if page and _names_non_page_md(target, context.non_page_md):
+    if named:
         return target
     return _with_suffix(target, page)
 

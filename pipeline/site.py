@@ -166,13 +166,11 @@ def index_page(locale: str, source_locale: str, pages: Sequence[Page], all_local
     )
     if coverage is None:
         coverage = sum(e.coverage for e in entries) / len(entries) if entries else 100.0
-    alternates = tuple((other, path_url(f"../{other}/{name}")) for other in all_locales
-                       if other != locale and not other.startswith("qps-"))
-    alternates += (("x-default", path_url(f"../{source_locale}/{name}")),)
     # the head names every version, this one included, as a page's does (search engines want
     # the self-reference); the switcher (``alternates``) the others
     listed = tuple((other, path_url(f"../{other}/{name}")) for other in all_locales if not other.startswith("qps-"))
-    listed += alternates[-1:]
+    listed += (("x-default", path_url(f"../{source_locale}/{name}")),)
+    alternates = tuple(pair for pair in listed if pair[0] != locale)
     head_alternates, canonical = absolute_links(site_url, locale, name, listed)
     return IndexPage(
         locale=locale,
