@@ -222,15 +222,15 @@ def pipe_table(state: StateBlock, startLine: int, endLine: int, silent: bool) ->
         return False
     header = _content(state, startLine)
     aligns = delimiter_aligns(src[begin:end])
-    if aligns is None or state.isEmpty(startLine + 1):
-        return False
+    if aligns is None or header.strip(" \t") == "|":  # (a blank next line: ``begin >= end`` above)
+        return False  # no delimiter row, or a header of no cell
     if silent:  # asked whether a table ends a paragraph here, at each of its lines: its first two
         # lines tell (walking to the paragraph's end each time was quadratic in its length)
         texts = [header, src[begin:end]]
         rows = [split_cells(text, 0) for text in texts]
         return (_paragraph_end(state, startLine, startLine + 2) == startLine + 2
                 and not any(len(cells) == 1 and not _separators(text, 0, len(text)) for text, cells in zip(texts, rows))
-                and header.strip(" \t") != "|" and _interrupts(state, startLine, texts, len(rows[0])))
+                and _interrupts(state, startLine, texts, len(rows[0])))
     last = _paragraph_end(state, startLine)
     if last < startLine + 2:
         return False
@@ -245,8 +245,6 @@ def pipe_table(state: StateBlock, startLine: int, endLine: int, silent: bool) ->
             last, cut = startLine + index, True  # the table ends before it (rule 2)
             del starts[index:], texts[index:], rows[index:]
             break
-    if header.strip(" \t") == "|":
-        return False  # a header of no cell
     columns = len(rows[0])
     aligned = [aligns[min(i, len(aligns) - 1)] for i in range(columns)]
     body = [[text[a:b].replace("\\|", "|") for a, b in cells] for text, cells in zip(texts[2:], rows[2:])]

@@ -141,8 +141,7 @@ def left_in_source(document: Document, translations: Mapping[str, str]) -> list[
 
 def all_in_source(document: Document, translations: Mapping[str, str]) -> bool:
     """Whether the page has body text and none of it is translated."""
-    body = sum(s.kind != "front-matter" for s in document.segments)
-    return body > 0 and len(left_in_source(document, translations)) == body
+    return any(s.kind != "front-matter" for s in document.segments) and not some_translated(document, translations)
 
 
 def some_translated(document: Document, translations: Mapping[str, str]) -> bool:
@@ -159,7 +158,7 @@ def fallback_of(page: Page, document: Document, translations: Mapping[str, str])
     left = left_in_source(document, translations)
     if not left:
         return None
-    texts = frozenset(" ".join(_visible_text(s.text).split()) for s in left)
+    texts = frozenset(" ".join(visible_text(s.text).split()) for s in left)
     return Fallback(texts, page.source_lang, page.source_dir if page.source_dir != page.dir else "")
 
 
@@ -251,14 +250,14 @@ def source_anchors(document: Document) -> dict[int, tuple[str, ...]]:
     as the source page's HTML has it (``finish_html``), of the visible text."""
     headings = [s for s in document.segments if s.kind == "heading"]
     texts = [s.text for s in headings]
-    visible = [_visible_text(t) for t in texts]
+    visible = [visible_text(t) for t in texts]
     slugs = zip(headings, unique_slugs(texts, slug_github), unique_slugs(texts, slug_docfx_2016),
                 unique_slugs(visible, slug_docfx_2016))
     return {s.start: tuple(dict.fromkeys((github, docfx, shown))) for s, github, docfx, shown in slugs}
 
 
 @functools.lru_cache(maxsize=8192)
-def _visible_text(markdown_text: str) -> str:
+def visible_text(markdown_text: str) -> str:
     """A heading's text as its rendered HTML shows it (what ``finish_html`` slugs). Once per
     text and process: the same untranslated segments are asked about in every locale."""
     html = markdown_renderer().renderInline(markdown_text)

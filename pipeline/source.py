@@ -541,21 +541,21 @@ def _table_segments(
 
     header_row, body_rows = rows[0], rows[1:]
     header_line = lines[header_row][1]
-    headers = [header_line[a:b] for a, b in cells(header_row)]
-    first_cells = []
-    for r in body_rows:
-        row_cells = cells(r)
-        first_cells.append(lines[r][1][row_cells[0][0] : row_cells[0][1]] if row_cells else "")
+    header_cells = cells(header_row)
+    body_cells = [cells(r) for r in body_rows]  # each row split once
+    headers = [header_line[a:b] for a, b in header_cells]
+    first_cells = [lines[r][1][row_cells[0][0] : row_cells[0][1]] if row_cells else ""
+                   for r, row_cells in zip(body_rows, body_cells)]
     keyed = is_error_table(first_cells)
     segments: list[Segment] = []
-    for a, b in cells(header_row):
+    for a, b in header_cells:
         _add_pieces(segments, lines, header_row, a, b, base, first_line, "table-header", None, None)
     codes: list[str] = []
-    for r, code in zip(body_rows, first_cells):
+    for r, code, row_cells in zip(body_rows, first_cells, body_cells):
         key = code if keyed else None
         if keyed:
             codes.append(code)
-        for column, (a, b) in enumerate(cells(r)):
+        for column, (a, b) in enumerate(row_cells):
             if keyed and column == 0:
                 continue
             name = headers[column] if column < len(headers) else None
