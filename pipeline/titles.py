@@ -11,7 +11,6 @@ the H1 of a page that has none (``pagebuild``), so no heading is made up there.
 
 from __future__ import annotations
 
-import functools
 import posixpath
 import re
 from collections.abc import Mapping
