@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -405,13 +406,16 @@ def _cells(line: str) -> tuple[tuple[int, int], ...]:
 
 
 def _shape(document: Document, segment: Segment) -> tuple[str, int]:
-    """Kind and level: the heading level (7 for setext), the table column, or 0."""
+    """Kind and level: the heading level (7 for setext), the table column, a number naming an
+    HTML block text's elements, or 0."""
     if segment.kind == "heading":
         line_start = max(document.text.rfind("\n", 0, segment.start), document.text.rfind("\r", 0, segment.start)) + 1
         head = document.text[line_start : segment.start].lstrip(" >\t")
         return segment.kind, len(head) - len(head.lstrip("#")) or 7
     if segment.kind in ("table-cell", "table-header"):
         return segment.kind, _column_of(document, segment) + 1
+    if segment.kind in ("html", "html-attribute"):  # the elements (and attribute): an <h3> pairs with an <h3>
+        return segment.kind, zlib.crc32(f"{segment.key} {segment.column_name}".encode())
     return segment.kind, 0
 
 

@@ -32,11 +32,12 @@ class Segment:
     end: int
     line: int
     column: int
-    kind: str  # front-matter | heading | paragraph | list-item | table-header | table-cell
-    key: str | None = None  # front-matter key, or the error code of the table row
-    column_name: str | None = None  # table header of the cell
+    kind: str  # front-matter | heading | paragraph | list-item | table-header | table-cell | html | html-attribute
+    key: str | None = None  # front-matter key, the error code of the table row, the element of an HTML block's text
+    column_name: str | None = None  # table header of the cell, the attribute of an html-attribute
+
     joiners: tuple[str, ...] = ()  # one per continuation line, e.g. ("\r\n> ", "\r\n> ")
-    quote: str = ""  # front-matter values: the YAML quote style of the source ('', "'", '"')
+    quote: str = ""  # the quote of a front-matter value in YAML, or of an HTML attribute's value ('', "'", '"')
 
     @property
     def prefix(self) -> str:
@@ -51,6 +52,10 @@ class Segment:
         if self.kind in ("table-cell", "table-header"):
             parts = [p for p in (self.key, self.column_name) if p]
             return " · ".join(parts) if parts else self.kind
+        if self.kind == "html":  # "HTML <li> > <a>": the elements whose text it is
+            return "HTML " + " > ".join(f"<{tag}>" for tag in self.key.split(" > ")) if self.key else "HTML block"
+        if self.kind == "html-attribute":
+            return f"HTML <{self.key}> {self.column_name}"
         return self.kind
 
 

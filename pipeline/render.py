@@ -39,6 +39,7 @@ from markupsafe import Markup
 
 from .docfx import ALERT_KIND
 from .files import byte_position
+from .htmlblocks import sanitize_attribute
 from .linkmap import LinkContext, asset_href, fallback_links, map_url
 from .model import Document, Rewrite, Segment
 from .pipetable import use_pipe_tables
@@ -269,6 +270,9 @@ def _substitution(segment: Segment, msgstr: str, text: str) -> tuple[int, int, s
     if segment.kind == "front-matter":  # YAML text, not markup: no HTML escaping
         scalar = yaml_scalar(sanitize_front_matter_value(segment.text, msgstr), segment.quote)
         return _with_spaces_around(text, segment, scalar)
+    if segment.kind == "html-attribute":  # an attribute's value: no markup, its quotes kept
+        value = sanitize_attribute(segment.text, msgstr, segment.quote)
+        return segment.start, segment.end, value if segment.quote else f'"{value}"'
     return segment.start, segment.end, _replacement(segment, msgstr, text)
 
 

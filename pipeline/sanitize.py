@@ -26,6 +26,12 @@ In: a msgid, its msgstr and (optionally) the segment kind. Out: the msgstr with
   ``[!code-..[..](file)]``, ``[!VIDEO url]``, an alert marker; same keyword and file or
   argument, counted) opened ``[\\!`` so it shows as text, and a leading alert marker the
   msgid lacks left out;
+- for the text of an HTML block (kind ``html``): no Markdown block can start inside the block,
+  so nothing is backslash-escaped (a backslash there is shown); only the blank line that would
+  end the block is kept out (``htmlblocks.keep_html_lines``). Its tags are held to the
+  msgid's as everywhere, so a translation cannot close the block's elements or open others
+  (``qa.html-tag`` rejects one whose tags differ); an attribute's value (``html-attribute``)
+  goes through ``htmlblocks.sanitize_attribute`` instead;
 - for table cells: every unescaped ``|`` escaped (in a code span too, unless the source
   cell's code spans hold bare pipes), and a space put after a backslash the text ends with,
   so a translation cannot end its cell or escape the ``|`` that does. Elsewhere a ``|`` is
@@ -47,6 +53,7 @@ import re
 from collections import Counter
 
 from .docfx import ALERT_KIND, COMMENT, DELIMITER_ROW, EXTENSION, extension_key
+from .htmlblocks import keep_html_lines
 
 _ANGLE = re.compile(r"<[^<>\n]*>")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
@@ -88,7 +95,9 @@ def sanitize_translation(msgid: str, msgstr: str, kind: str = "") -> str:
     """The msgstr with no markup, URL scheme or block syntax beyond what the msgid carries."""
     cleaned = _escape_tags(msgid, msgstr)
     cleaned = _neutralize_destinations(msgid, cleaned)
-    if kind != "front-matter":
+    if kind == "html":  # in an HTML block no Markdown block starts: only a blank line ends it
+        cleaned = keep_html_lines(msgid, _escape_extensions(msgid, drop_alert_marker(msgid, cleaned)))
+    elif kind != "front-matter":
         cleaned = _keep_block_structure(msgid, _escape_extensions(msgid, drop_alert_marker(msgid, cleaned)))
     if kind in ("table-cell", "table-header"):
         cleaned = _escape_cell_pipes(msgid, cleaned)

@@ -6,7 +6,8 @@ segments say exactly which characters each translation replaces.
 
 Block structure comes from markdown-it-py (CommonMark, with pipe tables as the docs platform
 reads them: ``pipetable``; its block rules only, as inline markup stays verbatim in the
-segments): it knows lists, code blocks, HTML blocks and lazy continuation lines. Exact spans
+segments): it knows lists, code blocks, HTML blocks and lazy continuation lines. The text of
+an HTML block is cut into messages by ``htmlblocks``. Exact spans
 are ours: markdown-it only gives line ranges, so each segment is located inside its source
 lines here, and table rows are split into cells here by ``pipetable.split_cells`` (a ``|``
 inside a code span does not split a cell, as on the docs platform). The edits that write a
@@ -28,6 +29,7 @@ from .config import DEFAULT_TRANSLATE_KEYS
 from .docfx import ALERT_KIND
 from .errors import error
 from .errorcodes import is_error_table
+from .htmlblocks import html_block_segments
 from .model import Document, FrontMatter, Rewrite, Segment
 from .pipetable import split_cells, use_pipe_tables
 
@@ -37,7 +39,7 @@ from .pipetable import split_cells, use_pipe_tables
 # rules is made again, so its catalogs are merged with the messages as they are cut now
 # (fuzzy where one changed), even after ``make clean``. A test pins the messages of the real
 # pages with this value: a change of what is extracted fails it until the value is changed.
-EXTRACTION_RULES = "2026-11-27.2"  # .2: pipe tables as markdig reads them (pipetable)
+EXTRACTION_RULES = "2026-11-27.3"  # .2: pipe tables as markdig reads them (pipetable); .3: HTML blocks' text (htmlblocks)
 
 _FENCE = re.compile(r"---[ \t]*(\r\n|\n|\r)")
 # At a line start: after LF, CRLF or a lone CR (old Mac), as split_lines and markdown-it
@@ -431,6 +433,8 @@ def _parse_body(text: str, body_start: int) -> tuple[list[Segment], list[str], b
             has_h1 = has_h1 or token.tag == "h1"
         elif token.nesting == -1:
             containers.pop()
+        elif token.type == "html_block" and token.map:
+            segments.extend(html_block_segments(lines, token, body_start, first_line))
         elif token.type == "inline" and token.map:
             kind = "heading" if containers[-1] == "heading_open" else (
                 "list-item" if "list_item_open" in containers else "paragraph"
@@ -481,7 +485,7 @@ def _inline_segment(
     content_lines[1:] = [_without_tab_padding(lines[row + i][1], line)
                          for i, line in enumerate(content_lines[1:], 1)]
     content = "\n".join(content_lines)
-    if not content.strip() or _INCLUDE_ONLY.match(content.strip()) or not is_translatable(content):
+    if not content.strip() or is_include_only(content) or not is_translatable(content):
         return None
     offset, source, _ = lines[row]
     start_col = _locate(source, content_lines[0])
@@ -515,6 +519,12 @@ def _without_tab_padding(source_line: str, content_line: str) -> str:
         if source_line.endswith(rest) or source_line.rstrip().endswith(rest):
             return rest
     return content_line
+
+
+def is_include_only(text: str) -> bool:
+    """True when a text is one DocFX ``[!INCLUDE]`` and nothing else: the included file's
+    messages are its own."""
+    return bool(_INCLUDE_ONLY.match(text.strip()))
 
 
 def is_translatable(text: str) -> bool:

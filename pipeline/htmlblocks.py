@@ -1,0 +1,404 @@
+"""Raw HTML blocks -> segments: the text of their elements and their translatable attributes.
+
+In: the page's lines, one CommonMark ``html_block`` token (markdown-it's: its ``map`` and
+``content``), the body's offset and first line. Out: ``Segment`` records with exact spans in
+the page text, as ``source`` makes for Markdown blocks, so the build replaces only their
+characters and a page without translations comes back byte for byte.
+
+What becomes a message, as po4a's xhtml module, translate-toolkit's html2po and Sphinx cut
+HTML: each run of text and inline elements (``a``, ``strong``, ``em``, ``code``, ``br``,
+``span``...) inside a block-level element (``p``, ``li``, ``td``, ``h1``-``h6``, ``div``...),
+inline elements kept verbatim inside the msgid. An inline element that holds block elements
+(the landing page's ``<a>`` around an ``<h3>`` and a ``<p>``) is a container, as a ``div`` is.
+A run is trimmed of the white space, comments and empty elements (``<span class="icon">
+</span>``, ``</br>``, an ``<img>``) at its edges, and one inline element wrapping the whole
+run is unwrapped (``<li><a href="...">Protect app data</a></li>`` gives ``Protect app data``:
+the link's target is not the translator's to change, and the text is the same message as
+the page title it names). A run with no word outside tags, code (``<code>``, ``<kbd>``,
+``<samp>``, ``<var>``, Markdown code spans), link destinations and entities is no message;
+neither is a run that is only a DocFX ``[!INCLUDE]``. Nothing inside ``script``, ``style``,
+``pre``, ``textarea``, ``svg``, ``math`` or ``template`` is text, nor is a comment.
+
+Attributes: ``alt``, ``title``, ``aria-label`` and ``placeholder`` (what html2po and po4a
+translate, and what screen readers read out) are messages of their own (``html-attribute``),
+the value as written between its quotes. ``value``, ``summary``, ``abbr`` and ``lang`` are
+not: no page uses them, and ``value`` is often data. An attribute of a tag that lies inside
+a text run is not extracted (the run's msgid carries the tag verbatim, and the two spans
+would overlap): that is a limit, documented in the README.
+
+Markdown inside an HTML block is CommonMark's: the block ends at a blank line, and what
+follows is Markdown again (markdown-it already cuts the tokens so); text in the block is
+kept as written (entities, ``[links](x.md)``, ``[!INCLUDE]``), as the Markdown segments are.
+
+The spans are located by the standard library's ``html.parser`` (``convert_charrefs`` off,
+so every event is the exact text it covers, one after another) on the block's content, each
+content line mapped back to its source line (a quote's ``> ``, a list item's indentation
+stay out of the msgid, in ``Segment.joiners`` for a run over several lines). A block whose
+content lines cannot be found in its source lines (markdown-it wrote a tab of the container's
+indentation as spaces) gives no message: it is left as it is, never half-located.
+
+``sanitize_attribute`` is what a translated attribute value may hold: no quote that ends it,
+no ``<``, no line break, no DocFX extension the msgid lacks.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from markdown_it.token import Token
+
+from .model import Segment
+
+TRANSLATABLE_ATTRIBUTES = frozenset({"alt", "title", "aria-label", "placeholder"})
+
+# CommonMark's type-6 block tags, with the elements whose content is no text (below)
+BLOCK_TAGS = frozenset("""
+address article aside base basefont blockquote body caption center col colgroup dd details dialog dir
+div dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hr html
+iframe legend li link main menu menuitem meta nav noframes ol optgroup option p param search section
+summary table tbody td tfoot th thead title tr track ul
+""".split())
+NO_TEXT_TAGS = frozenset({"script", "style", "pre", "textarea", "svg", "math", "template"})
+VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                       "source", "track", "wbr", "keygen"})
+CODE_TAGS = frozenset({"code", "kbd", "samp", "var"})
+_CLOSES_P = BLOCK_TAGS | NO_TEXT_TAGS
+# a start tag that ends an open element of the same family (HTML's implied end tags)
+_IMPLIED = {"li": ("li",), "dt": ("dt", "dd"), "dd": ("dt", "dd"), "tr": ("tr", "td", "th"),
+            "td": ("td", "th"), "th": ("td", "th"), "option": ("option",)}
+_SCOPES = {"li": ("ul", "ol", "menu"), "dt": ("dl",), "dd": ("dl",), "tr": ("table", "tbody", "thead", "tfoot"),
+           "td": ("tr", "table"), "th": ("tr", "table"), "option": ("select", "datalist", "optgroup")}
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'=<`]+)))?""")
+_BLANK = " \t\r\n\f"
+_WORD = re.compile(r"[^\W\d_]")
+_ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+@dataclass
+class _Element:
+    tag: str
+    start: int  # the start tag's span in the block's content
+    tag_end: int
+    end: int = -1  # after its end tag (or its last child, when never closed)
+    children: list["_Element | _Leaf"] = field(default_factory=list)
+    attributes: tuple[tuple[str, int, int, str], ...] = ()  # (name, value start, value end, quote)
+
+    def has_blocks(self) -> bool:
+        return any(isinstance(c, _Element) and (c.tag in _CLOSES_P or c.has_blocks()) for c in self.children)
+
+    def has_text(self) -> bool:
+        return any(c.has_text() for c in self.children)
+
+
+@dataclass
+class _Leaf:
+    kind: str  # text | ref | markup (a comment, a void element, a stray end tag, a declaration)
+    start: int
+    end: int
+    raw: str
+
+    def has_text(self) -> bool:
+        return self.kind == "ref" or (self.kind == "text" and bool(self.raw.strip(_BLANK)))
+
+
+class _TreeBuilder(HTMLParser):
+    """Events of ``html.parser`` as a tree of spans; forgiving as browsers are, in the few
+    ways pages need (void elements, implied ends of ``p``, ``li``, cells, stray end tags)."""
+
+    def __init__(self, content: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.content = content
+        starts = [0]
+        for line in content.split("\n")[:-1]:
+            starts.append(starts[-1] + len(line) + 1)
+        self.line_starts = starts
+        self.root = _Element("", 0, 0, len(content))
+        self.stack = [self.root]
+        self.events: list[tuple[int, object]] = []  # (start, node), in order: each ends where the next starts
+
+    def _at(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def _add(self, node: _Element | _Leaf) -> None:
+        self.stack[-1].children.append(node)
+        self.events.append((node.start, node))
+
+    def _leaf(self, kind: str, raw: str) -> None:
+        self._add(_Leaf(kind, self._at(), -1, raw))
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self._open(tag, self.get_starttag_text() or "", closed=tag in VOID_TAGS)
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        self._open(tag, self.get_starttag_text() or "", closed=True)
+
+    def _open(self, tag: str, text: str, closed: bool) -> None:
+        start = self._at()
+        if tag in _CLOSES_P and self._open_in_scope("p", ()):
+            self._close("p", start)
+        for family in (_IMPLIED.get(tag, ())):
+            if self._open_in_scope(family, _SCOPES.get(tag, ())):
+                self._close(family, start)
+                break
+        element = _Element(tag, start, start + len(text), attributes=_attributes(text, start))
+        self._add(element)
+        if closed:
+            element.end = element.tag_end
+        else:
+            self.stack.append(element)
+
+    def _open_in_scope(self, tag: str, scope: tuple[str, ...]) -> bool:
+        for element in reversed(self.stack[1:]):
+            if element.tag == tag:
+                return True
+            if element.tag in scope or (not scope and element.tag in BLOCK_TAGS and tag == "p"):
+                return False
+        return False
+
+    def _close(self, tag: str, at: int) -> None:
+        while len(self.stack) > 1:
+            element = self.stack.pop()
+            element.end = at
+            if element.tag == tag:
+                return
+
+    def handle_endtag(self, tag: str) -> None:
+        start = self._at()
+        if any(element.tag == tag for element in self.stack[1:]):
+            end = self.content.find(">", start) + 1 or len(self.content)
+            self._close(tag, end)
+            self.events.append((start, None))  # the end tag's own span: part of its element
+        else:
+            self._leaf("markup", tag)  # '</br>', an end tag nothing opened
+
+    def handle_data(self, data: str) -> None:
+        self._leaf("text", data)
+
+    def handle_entityref(self, name: str) -> None:
+        self._leaf("ref", name)
+
+    def handle_charref(self, name: str) -> None:
+        self._leaf("ref", name)
+
+    def handle_comment(self, data: str) -> None:
+        self._leaf("markup", data)
+
+    def handle_decl(self, decl: str) -> None:
+        self._leaf("markup", decl)
+
+    def handle_pi(self, data: str) -> None:
+        self._leaf("markup", data)
+
+    def unknown_decl(self, data: str) -> None:
+        self._leaf("markup", data)
+
+    def finish(self) -> _Element:
+        self.close()
+        for (start, node), (following, _) in zip(self.events, self.events[1:] + [(len(self.content), None)]):
+            if isinstance(node, _Leaf):
+                node.end = following
+        for element in self.stack[1:]:
+            element.end = len(self.content)
+        return self.root
+
+
+def _attributes(text: str, offset: int) -> tuple[tuple[str, int, int, str], ...]:
+    """Each attribute of a start tag's text as (name, value start, value end, quote)."""
+    name_end = re.match(r"<[^\s/>]*", text).end()
+    found = []
+    for match in _ATTRIBUTE.finditer(text, name_end, len(text) - 1):
+        group = next((g for g in (2, 3, 4) if match.group(g) is not None), None)
+        if group is not None:
+            quote = '"' if group == 2 else "'" if group == 3 else ""
+            found.append((match.group(1).lower(), offset + match.start(group), offset + match.end(group), quote))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """A message: a span of the block's content, and what holds it (for the comment)."""
+
+    start: int
+    end: int
+    holder: str
+
+
+def _runs(element: _Element, content: str, holder: str, out: list[_Run]) -> None:
+    """The text runs of a container, its block children's in turn."""
+    run: list[_Element | _Leaf] = []
+    for child in element.children + [None]:  # type: ignore[list-item]
+        inline = child is not None and (isinstance(child, _Leaf) or (
+            child.tag not in _CLOSES_P and not child.has_blocks()))
+        if inline:
+            run.append(child)
+            continue
+        if run:
+            _take(run, content, holder, out)
+            run = []
+        if child is not None and child.tag not in NO_TEXT_TAGS:
+            _runs(child, content, child.tag, out)
+
+
+def _take(run: list, content: str, holder: str, out: list[_Run]) -> None:
+    items = list(run)
+    while True:
+        while items and not items[0].has_text():
+            items.pop(0)
+        while items and not items[-1].has_text():
+            items.pop()
+        if len(items) == 1 and isinstance(items[0], _Element) and items[0].tag not in CODE_TAGS:
+            holder = f"{holder} > {items[0].tag}" if holder else items[0].tag
+            items = list(items[0].children)
+            continue
+        break
+    if not items:
+        return
+    start, end = items[0].start, items[-1].end
+    while start < end and content[start] in _BLANK:
+        start += 1
+    while end > start and content[end - 1] in _BLANK:
+        end -= 1
+    if start < end:
+        out.append(_Run(start, end, holder))
+
+
+def _code_masked(root: _Element, content: str) -> str:
+    """The content with the text of code elements and of elements holding no text blanked."""
+    chars = list(content)
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        for child in element.children:
+            if isinstance(child, _Element):
+                if child.tag in CODE_TAGS or child.tag in NO_TEXT_TAGS:
+                    chars[child.start:child.end] = " " * (child.end - child.start)
+                else:
+                    stack.append(child)
+            elif child.kind in ("markup", "ref"):
+                chars[child.start:child.end] = " " * (child.end - child.start)
+    return "".join(chars)
+
+
+def _attribute_segments(root: _Element, runs: list[_Run]) -> list[tuple[int, int, str, str, str]]:
+    """(value start, value end, tag, attribute, quote) of the translatable attributes that
+    hold words, but those of a tag inside a run."""
+    found = []
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        for child in reversed(element.children):
+            if not isinstance(child, _Element) or child.tag in NO_TEXT_TAGS:
+                continue
+            stack.append(child)
+            if any(run.start <= child.start < run.end for run in runs):
+                continue
+            for name, start, end, quote in child.attributes:
+                if name in TRANSLATABLE_ATTRIBUTES:
+                    found.append((start, end, child.tag, name, quote))
+    return sorted(found)
+
+
+def html_block_segments(lines: list[tuple[int, str, str]], token: Token, base: int, first_line: int) -> list[Segment]:
+    """The messages of one ``html_block`` token, located in the page text (see the module)."""
+    from .source import is_translatable, is_include_only
+
+    assert token.map is not None
+    first = token.map[0]
+    content = token.content
+    content_lines = content.split("\n")
+    if content_lines and content_lines[-1] == "":
+        content_lines.pop()
+    if first + len(content_lines) > len(lines):
+        return []
+    # each content line's start in the page text
+    where: list[int] = []
+    for index, line in enumerate(content_lines):
+        offset, source_line, _ = lines[first + index]
+        if not source_line.endswith(line):
+            return []  # a tab of the container's indentation, written as spaces: leave the block as it is
+        where.append(offset + len(source_line) - len(line))  # in the body
+    content = "\n".join(content_lines)
+    builder = _TreeBuilder(content)
+    builder.feed(content)
+    root = builder.finish()
+    runs: list[_Run] = []
+    _runs(root, content, "", runs)
+    masked = _code_masked(root, content)
+    line_starts = builder.line_starts
+
+    def locate(at: int) -> tuple[int, int]:  # content offset -> (line index, column)
+        index = bisect_right(line_starts, at) - 1
+        return index, at - line_starts[index]
+
+    segments = []
+    for run in runs:
+        text = content[run.start:run.end]
+        if is_include_only(text) or not is_translatable(masked[run.start:run.end]):
+            continue
+        segments.append(_segment(text, run.start, run.end, "html", run.holder, None, "",
+                                 locate, where, lines, first, first_line, base))
+    for start, end, tag, name, quote in _attribute_segments(root, runs):
+        value = content[start:end]
+        if _WORD.search(_ENTITY.sub(" ", value)) and not is_include_only(value):
+            segments.append(_segment(value, start, end, "html-attribute", tag, name, quote,
+                                     locate, where, lines, first, first_line, base))
+    return sorted(segments, key=lambda s: s.start)
+
+
+def _segment(text: str, start: int, end: int, kind: str, key: str, attribute: str | None, quote: str,
+             locate: Callable[[int], tuple[int, int]], where: list[int], lines: list[tuple[int, str, str]],
+             first: int, first_line: int, base: int) -> Segment:
+    """A segment of ``text``, the content from ``start`` to ``end``: each continuation line's
+    leading blanks, with the container's prefix and the line end before them, are its joiners."""
+    line, column = locate(start)
+    last, last_column = locate(end)
+    parts = text.split("\n")
+    joiners = []
+    for row, part in enumerate(parts[1:], line + 1):
+        lead = len(part) - len(part.lstrip(" \t"))
+        offset, source_line, _ = lines[first + row]
+        here = where[row] + lead - offset
+        joiners.append(lines[first + row - 1][2] + source_line[:here])
+    body_start = where[line] + column
+    return Segment(
+        text="\n".join([parts[0]] + [part.lstrip(" \t") for part in parts[1:]]),
+        start=base + body_start,
+        end=base + where[last] + last_column,
+        line=first_line + first + line,
+        column=body_start - lines[first + line][0] + 1,
+        kind=kind,
+        key=key or None,
+        column_name=attribute,
+        joiners=tuple(joiners),
+        quote=quote,
+    )
+
+
+def sanitize_attribute(msgid: str, msgstr: str, quote: str) -> str:
+    """A translated attribute value as its quotes can hold it: line breaks as spaces (a blank
+    line would end the HTML block), ``<`` and ``>`` and the quote as character references,
+    and a DocFX extension the msgid lacks opened ``&#91;`` (the build pastes includes even in
+    attributes). An unquoted value's translation is written in double quotes (``quote`` is
+    then ""), which the caller adds."""
+    value = re.sub(r"\r\n|\r|\n", " ", msgstr).replace("<", "&lt;").replace(">", "&gt;")
+    if quote == "'":
+        value = value.replace("'", "&#39;")
+    else:
+        value = value.replace('"', "&quot;")
+    if "[!" in value and "[!" not in msgid:
+        value = value.replace("[!", "&#91;!")
+    return value
+
+
+def keep_html_lines(msgid: str, msgstr: str) -> str:
+    """A translated run of an HTML block on the msgid's lines: on one line when the msgid is
+    one, else without the blank lines that would end the block (an HTML block ends at a blank
+    line; everything else in it is the block's: no Markdown marker there to escape)."""
+    if "\n" not in msgid and "\r" not in msgid:
+        return re.sub(r"\r\n|\r|\n", " ", msgstr)
+    return "\n".join(line for line in re.split(r"\r\n|\r|\n", msgstr) if line.strip(_BLANK))

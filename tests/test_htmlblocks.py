@@ -1,0 +1,193 @@
+"""The text of raw HTML blocks: extracted as messages (pipeline/htmlblocks.py), put back by
+exact span, kept from breaking its block, and aligned from the real translated pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline import catalog
+from pipeline.align import align_documents
+from pipeline.cli import main
+from pipeline.qa import check_message
+from pipeline.render import apply_translations
+from pipeline.source import load_document
+
+TIPS = "InTuneDocs/GetStarted/choose-how-to-manage-devices.md"
+LANDING = "InTuneDocs/index.md"
+
+
+def _page(corpus: Path, locale: str, page: str):
+    path = corpus / locale / page
+    return load_document(page, path.read_bytes().decode("utf-8"))
+
+
+def _html(document) -> list[tuple[int, str, str]]:
+    return [(s.line, s.comment, s.text) for s in document.segments if s.kind.startswith("html")]
+
+
+def test_the_tip_boxes_are_messages_with_their_element_and_line(corpus):
+    """The three 'Tip' boxes of the real page (a <div class="alert alert-tip"> with an <h5>
+    and a <p> holding a Markdown link or an [!INCLUDE]) and its <ul> of <li>s stayed English
+    in every locale: nothing in an HTML block was extracted."""
+    document = _page(corpus, "en-us", TIPS)
+    found = _html(document)
+    assert found[:2] == [
+        (37, "HTML <h5>", "Tip"),  # the empty <span class="icon-tip"></span> before it is no text
+        (38, "HTML <p>", "If you previously enrolled devices that run an earlier version of iOS than the supported "
+                         "version above, these will remain enrolled. However, check the documentation for each "
+                         "[!INCLUDE[wit_nextref](../includes/wit_nextref_md.md)] to ensure that version of iOS is "
+                         "supported by the feature.")]
+    assert (56, "HTML <p>", "See [Mobile device management capabilities](mobile-device-management-capabilities-in-"
+                            "microsoft-intune.md) for a full list of the capabilities that enrolling devices gives "
+                            "you.") in found
+    assert (66, "HTML <li>", "Use any of the Microsoft Intune computer client enabled capabilities to manage your "
+                             "Windows PCs.") in found
+    assert [text for _, _, text in found].count("Tip") == 3 and len(found) == 8
+    for segment in document.segments:  # each span is exactly its text in the page
+        assert document.text[segment.start:segment.end] == segment.text or segment.joiners
+
+
+def test_the_landing_page_gives_its_text_not_its_markup(corpus):
+    """index.md is 260 lines of <article>, <section>, <a> around <h3> and <p>...: every text
+    is a message (an inline <a> kept in its sentence's msgid, a link that is an item's whole
+    text unwrapped), and no step number, icon, comment or whitespace is."""
+    document = _page(corpus, "en-us", LANDING)
+    found = _html(document)
+    texts = [text for _, _, text in found]
+    assert len(found) == 72
+    assert (24, "HTML <h3>", 'Manage Intune with Configuration Manager? <a href="http://go.microsoft.com/fwlink/'
+                             '?LinkId=816854" target="_blank">View Configuration Manager Documentation &rarr;</a>') in found
+    assert (30, "HTML <li> > <a>", "Introduction to Microsoft Intune") in found
+    assert (27, "HTML <h2>", "Featured Content") in found  # after an empty icon <span>
+    assert (50, "HTML <p>", "Understand &amp; Explore") in found  # entities as written
+    assert (52, "HTML <p>", "Learn the basic concepts and capabilities of Microsoft Intune.") in found  # no trailing blanks
+    assert not any(text.strip().isdigit() for text in texts)  # <span class="step-number">1</span>
+    assert "Stages" not in " ".join(texts)  # inside a comment
+    assert not any(text.startswith("<") and text.endswith(">") for text in texts)
+
+
+@pytest.mark.parametrize("block", [
+    '<div><span class="step-number">1</span> <span class="icon"></span></div>',
+    "<p><code>Get-MsolUser -All</code></p>",
+    "<p>&rarr; &nbsp; 2016</p>",
+    "<ul>\n  <li><kbd>Ctrl</kbd>+<kbd>C</kbd></li>\n</ul>",
+    "<pre>\nsome code here\n</pre>",
+    "<script>var words = 'no text';</script>",
+    "<!-- a writer's note, not for readers -->",
+    "<p>[!INCLUDE[wit_nextref](../includes/wit_nextref_md.md)]</p>",
+])
+def test_markup_numbers_code_and_comments_are_no_messages(block):
+    assert _html(load_document("p.md", f"# Title\n\n{block}\n")) == []
+
+
+def test_markdown_after_a_blank_line_in_a_div_is_markdown_again():
+    """CommonMark: the HTML block ends at the blank line; what follows is a Markdown paragraph
+    (its own kind, as before), though the <div> is still open."""
+    text = '<div class="alert">\n<p>Inside the block.</p>\n\nA **Markdown** paragraph.\n\n</div>\n'
+    document = load_document("p.md", text)
+    assert [(s.kind, s.text) for s in document.segments] == [
+        ("html", "Inside the block."), ("paragraph", "A **Markdown** paragraph.")]
+
+
+def test_a_translation_replaces_its_span_only_and_keeps_the_quote_prefix():
+    """A <p> over two lines of a quote: its continuation line's '> ' and indentation are no
+    part of the msgid and come back around the translation; every other byte stays."""
+    text = ('Intro.\r\n\r\n> <div class="x">\r\n>   <p>First line\r\n>   second line.</p>\r\n'
+            '>   <img src="a.png" alt="The portal">\r\n> </div>\r\n\r\nEnd.\r\n')
+    document = load_document("p.md", text)
+    assert apply_translations(document, {}) == ("", text)  # nothing translated: byte for byte
+    run, alt = [s for s in document.segments if s.kind.startswith("html")]
+    assert (run.text, run.joiners, run.comment) == ("First line\nsecond line.", ("\r\n>   ",), "HTML <p>")
+    assert (alt.text, alt.comment, alt.line) == ("The portal", "HTML <img> alt", 6)
+    _, body = apply_translations(document, {"First line\nsecond line.": "Première ligne\ndeuxième ligne.",
+                                            "The portal": 'Le "portail"'})
+    assert body == text.replace("First line\r\n>   second line.", "Première ligne\r\n>   deuxième ligne.") \
+        .replace('alt="The portal"', 'alt="Le &quot;portail&quot;"')
+
+
+def test_attributes_worth_translating_are_messages_others_are_not():
+    text = ("<p><img src=shot.png alt=Screenshot> <a href='x.md' title='Open the guide' class='button'>Guide</a></p>"
+            "\n\n<p>See <abbr title='Mobile device management'>MDM</abbr> first.</p>"
+            "\n\n<iframe src=\"https://example.com/v\" title=\"Setup video\" width=\"50\"></iframe>\n")
+    document = load_document("p.md", text)
+    found = [(s.kind, s.comment, s.text) for s in document.segments]
+    # the <img> at the run's edge is no text, and the <a> wrapping the rest is unwrapped: both
+    # tags lie outside the run; the <abbr>'s title lies inside its run's msgid, verbatim
+    assert found == [("html-attribute", "HTML <img> alt", "Screenshot"),
+                     ("html-attribute", "HTML <a> title", "Open the guide"),
+                     ("html", "HTML <p> > <a>", "Guide"),
+                     ("html", "HTML <p>", "See <abbr title='Mobile device management'>MDM</abbr> first."),
+                     ("html-attribute", "HTML <iframe> title", "Setup video")]
+    _, body = apply_translations(document, {"Screenshot": "Capture d'écran", "Setup video": "Vidéo <b>"})
+    assert "<img src=shot.png alt=\"Capture d'écran\">" in body  # an unquoted value gets quotes
+    assert 'title="Vidéo &lt;b&gt;"' in body
+
+
+HOSTILE = {
+    "closes the block": "Conseil</p></div><script>alert(1)</script>",
+    "adds an element": "Voir <b>ceci</b>",
+    "blank line": "Conseil\n\n# Titre",
+}
+
+
+@pytest.mark.parametrize("msgstr", HOSTILE.values(), ids=HOSTILE.keys())
+def test_a_translation_cannot_break_its_block(msgstr):
+    """Without QA (the sanitizer alone): tags the msgid lacks are text, a blank line that
+    would end the HTML block (and make '# Titre' a heading) is joined."""
+    text = '<div class="alert alert-tip">\n  <h5><span class="icon-tip"></span> Tip</h5>\n</div>\n\nAfter.\n'
+    document = load_document("p.md", text)
+    _, body = apply_translations(document, {"Tip": msgstr})
+    assert body.startswith('<div class="alert alert-tip">\n  <h5><span class="icon-tip"></span> ')
+    assert body.endswith("</h5>\n</div>\n\nAfter.\n")
+    inner = body[len('<div class="alert alert-tip">\n  <h5><span class="icon-tip"></span> '):-len("</h5>\n</div>\n\nAfter.\n")]
+    assert "\n" not in inner and "<" not in inner
+
+
+def test_qa_rejects_a_translation_whose_tags_differ(tmp_path, capsys):
+    """As everywhere: a located error, the source text used, the other messages translated."""
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    (project / "source" / "p.md").write_text(
+        '# Page\n\n<div class="alert alert-tip">\n  <h5><span class="icon-tip"></span> Tip</h5>\n'
+        '  <p>See the <a href="a.md">guide</a> first.</p>\n</div>\n', encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "all"]) == 0
+    po = project / "locales" / "fr-FR" / "p.po"
+    assert '#. HTML <p>\n#: source/p.md:5\n#, md-text\nmsgid "See the' in po.read_text(encoding="utf-8")
+    entries = catalog.parse_catalog(po.read_text(encoding="utf-8"), po.name)
+    translations = {"Page": "Page", "Tip": "Conseil",
+                    'See the <a href="a.md">guide</a> first.': 'Voir le <a href="a.md">guide</a></p></div> <p>bis.'}
+    for entry in entries:
+        entry.msgstr = translations.get(entry.msgid, entry.msgstr)
+    po.write_text(catalog.format_catalog(entries), encoding="utf-8")
+    assert '#. HTML <h5>\n#: source/p.md:4\n#, md-text\nmsgid "Tip"' in po.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["-C", str(project), "build"]) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert len(errors) == 1 and errors[0].startswith("locales/fr-FR/p.po:") and "[qa.html-tag]" in errors[0]
+    built = (project / "out" / "frontmatter" / "fr-FR" / "p.md").read_text(encoding="utf-8")
+    assert "</span> Conseil</h5>" in built and '<p>See the <a href="a.md">guide</a> first.</p>' in built
+
+
+def test_check_message_compares_the_tags_of_html_text():
+    msgid = 'Manage Intune? <a href="http://go.microsoft.com/fwlink/?LinkId=816854" target="_blank">View</a>'
+    kept = 'Gérer Intune ? <a href="http://go.microsoft.com/fwlink/?LinkId=816854" target="_blank">Afficher</a>'
+    assert check_message(msgid, kept, in_table=False, is_front_matter=False) == []
+    lost = check_message(msgid, "Gérer Intune ? Afficher", in_table=False, is_front_matter=False)
+    assert "qa.html-tag" in {f.code for f in lost}
+
+
+@pytest.mark.parametrize("locale, tip, featured", [
+    ("fr-fr", "Conseil", "Contenu proposé"), ("de-de", "Tipp", "Wichtige Inhalte"), ("ja-jp", "ヒント", "おすすめコンテンツ")])
+def test_the_real_translations_align_with_the_html_messages(corpus, locale, tip, featured):
+    """What the translators translated in these blocks (the text, the link texts) pairs with
+    the new messages: every one of the two pages' HTML messages is aligned."""
+    for page, expected in ((TIPS, {"Tip": tip}), (LANDING, {"Featured Content": featured})):
+        source = _page(corpus, "en-us", page)
+        alignment = align_documents(source, _page(corpus, locale, page))
+        html = [m for m in alignment.matches if m.segment.kind.startswith("html")]
+        assert html and all(m.status == "aligned" for m in html), page
+        pairs = {m.segment.text: m.translation for m in html}
+        assert {k: pairs[k] for k in expected} == expected
