@@ -749,7 +749,9 @@ def _assign_ids(root: lxml.html.HtmlElement) -> None:
         heading.set("id", claim_slug(slug_github(heading.text_content()) or "section", seen, next_number))
         legacy = slug_docfx_2016(heading.text_content())
         if legacy and legacy not in seen:  # DocFX 2016's id for the same heading, which old links use
-            alias = lxml.html.Element("a", id=legacy)
+            # (a <span> inside a link, as the landing page's <a> around an <h3>: an <a> may hold no <a>)
+            inside_link = next(heading.iterancestors("a", "button"), None) is not None
+            alias = lxml.html.Element("span" if inside_link else "a", id=legacy)
             alias.tail, heading.text = heading.text, None
             heading.insert(0, alias)
             seen.add(legacy)

@@ -664,3 +664,32 @@ def test_an_empty_site_url_is_the_default_and_every_head_names_its_own_version(t
         root = lxml.html.fromstring((project / "out/html/fr-FR" / name).read_bytes())
         assert root.xpath("//link[@rel='canonical']") == []
         assert root.xpath("//link[@rel='alternate']/@hreflang") == ["en-US", "fr-FR", "x-default"], name
+
+
+def test_real_html_blocks_with_their_real_translations_are_valid_html(tmp_path: Path) -> None:
+    """The landing page (an <article> of 260 lines) and the tip boxes, their text translated
+    by importing the real French pages (htmlblocks): the French is in the built pages, and
+    they still pass the checker."""
+    if not CORPUS.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CORPUS} is missing; CI must provide ../shared/")
+        pytest.skip("../shared/ is not available")
+    vnu_jar()
+    project = tmp_path / "corpus"
+    pages = ("index.md", "GetStarted/choose-how-to-manage-devices.md")
+    for page in pages:
+        for folder, root in (("source", CORPUS), ("fr", CORPUS.parents[1] / "fr-fr" / "InTuneDocs")):
+            (project / folder / page).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / page, project / folder / page)
+    (project / "pyproject.toml").write_text(
+        '[tool.pipeline]\nsource_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "extract"]) == 0
+    assert main(["-C", str(project), "import", "--locale", "fr-FR", "--from", str(project / "fr")]) == 0
+    assert main(["-C", str(project), "build"]) == 0
+    built = [project / "out" / "html" / "fr-FR" / (page[:-3] + ".html") for page in pages]
+    landing, tips = (path.read_text(encoding="utf-8") for path in built)
+    assert "Contenu proposé" in landing and "Featured Content" not in landing
+    assert tips.count("</span> Conseil</h") == 3 and "</span> Tip</h" not in tips  # (levels made consecutive)
+    for page in (landing, tips):
+        assert unsafe_findings(page) == []
+    assert run_vnu(built) == ""
