@@ -128,8 +128,34 @@ def align_cases() -> list[Case]:
     ]
 
 
+def html_block_cases() -> list[Case]:
+    """The text of a raw HTML block (htmlblocks): one block, no blank line, of n characters."""
+    from pipeline.source import load_document
+
+    def extract(text: str) -> Any:
+        return load_document("p.md", text)
+
+    return [
+        ("html block: nested '<div>' (never closed)", lambda n: "<div>\n" + "<div>" * (n // 5) + "a", extract),
+        ("html block: nested '<a>' around '<p>'", lambda n: "<div>\n" + "<a><p>" * (n // 6) + "a", extract),
+        ("html block: '<span></span>' then a word", lambda n: "<p>" + "<span></span>" * (n // 13) + "a</p>", extract),
+        ("html block: '<p>a' repeated (implied ends)", lambda n: "<div>\n" + "<p>a" * (n // 4), extract),
+        ("html block: '<li>a' repeated in one list", lambda n: "<ul>\n" + "<li>a" * (n // 5), extract),
+        ("html block: '<a' repeated (no '>')", lambda n: "<div>\n" + "<a" * (n // 2), extract),
+        ("html block: '</' repeated", lambda n: "<div>\n" + "</" * (n // 2), extract),
+        ("html block: '<!--' repeated", lambda n: "<div>\n" + "<!--" * (n // 4), extract),
+        ("html block: a line per '<p>a</p>'", lambda n: "<div>\n" + "<p>a</p>\n" * (n // 9), extract),
+        # html.parser scanned to the end for each '<' no '>' follows (CPython's gh-135462) and
+        # source.is_translatable's '<[^>]*>' and '\]\([^)]*\)' did too, in every paragraph
+        # (quadratic until 2026-11-29: 1.6 s for 32,000 '</')
+        ("extract: a paragraph of '</'", lambda n: "Text " + "</" * (n // 2), extract),
+        ("extract: a paragraph of ']('", lambda n: "Text " + "](" * (n // 2), extract),
+    ]
+
+
 def all_cases() -> list[Case]:
-    return [*slug_cases(), *qa_cases(), *sanitize_cases(), *poread_cases(), *linkscan_cases(), *align_cases()]
+    return [*slug_cases(), *qa_cases(), *sanitize_cases(), *poread_cases(), *linkscan_cases(), *align_cases(),
+            *html_block_cases()]
 
 
 def best_time(function: Callable[[Any], Any], value: Any, runs: int) -> float:

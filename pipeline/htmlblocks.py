@@ -86,12 +86,17 @@ class _Element:
     end: int = -1  # after its end tag (or its last child, when never closed)
     children: list["_Element | _Leaf"] = field(default_factory=list)
     attributes: tuple[tuple[str, int, int, str], ...] = ()  # (name, value start, value end, quote)
+    # worked out once, when the element is closed (its children are then known): whether a
+    # block element lies in it, and whether any text does
+    blocks: bool = False
+    text: bool = False
 
-    def has_blocks(self) -> bool:
-        return any(isinstance(c, _Element) and (c.tag in _CLOSES_P or c.has_blocks()) for c in self.children)
+    def settle(self) -> None:
+        self.blocks = any(isinstance(c, _Element) and (c.tag in _CLOSES_P or c.blocks) for c in self.children)
+        self.text = any(c.has_text() for c in self.children)
 
     def has_text(self) -> bool:
-        return any(c.has_text() for c in self.children)
+        return self.text
 
 
 @dataclass
@@ -103,6 +108,11 @@ class _Leaf:
 
     def has_text(self) -> bool:
         return self.kind == "ref" or (self.kind == "text" and bool(self.raw.strip(_BLANK)))
+
+
+# How far up the open elements an implied end looks (HTML's scopes, bounded: a page nesting
+# deeper than this keeps its element open, which changes how its text is cut, never a byte)
+_SCOPE_DEPTH = 64
 
 
 class _TreeBuilder(HTMLParser):
@@ -118,6 +128,7 @@ class _TreeBuilder(HTMLParser):
         self.line_starts = starts
         self.root = _Element("", 0, 0, len(content))
         self.stack = [self.root]
+        self.open: dict[str, int] = {}  # the open elements' tags, counted
         self.events: list[tuple[int, object]] = []  # (start, node), in order: each ends where the next starts
 
     def _at(self) -> int:
@@ -151,25 +162,30 @@ class _TreeBuilder(HTMLParser):
             element.end = element.tag_end
         else:
             self.stack.append(element)
+            self.open[tag] = self.open.get(tag, 0) + 1
 
     def _open_in_scope(self, tag: str, scope: tuple[str, ...]) -> bool:
-        for element in reversed(self.stack[1:]):
+        if not self.open.get(tag):
+            return False
+        for element in reversed(self.stack[-_SCOPE_DEPTH:]):
             if element.tag == tag:
                 return True
-            if element.tag in scope or (not scope and element.tag in BLOCK_TAGS and tag == "p"):
+            if element.tag in scope or element.tag in BLOCK_TAGS:
                 return False
         return False
 
     def _close(self, tag: str, at: int) -> None:
         while len(self.stack) > 1:
             element = self.stack.pop()
+            self.open[element.tag] -= 1
             element.end = at
+            element.settle()
             if element.tag == tag:
                 return
 
     def handle_endtag(self, tag: str) -> None:
         start = self._at()
-        if any(element.tag == tag for element in self.stack[1:]):
+        if self.open.get(tag):
             end = self.content.find(">", start) + 1 or len(self.content)
             self._close(tag, end)
             self.events.append((start, None))  # the end tag's own span: part of its element
@@ -197,13 +213,23 @@ class _TreeBuilder(HTMLParser):
     def unknown_decl(self, data: str) -> None:
         self._leaf("markup", data)
 
-    def finish(self) -> _Element:
+    def feed_all(self) -> None:
+        """The content, parsed. After its last '>' no tag, comment or declaration can end, so
+        that tail is text, given as such: ``html.parser`` scanned to the end for each '<' there
+        that never closes (quadratic: 8 s for a line of 32,000 '<a', CPython's gh-135462)."""
+        last = self.content.rfind(">") + 1
+        self.feed(self.content[:last])
         self.close()
+        if last < len(self.content):
+            self._add(_Leaf("text", last, -1, self.content[last:]))
+
+    def finish(self) -> _Element:
         for (start, node), (following, _) in zip(self.events, self.events[1:] + [(len(self.content), None)]):
             if isinstance(node, _Leaf):
                 node.end = following
-        for element in self.stack[1:]:
-            element.end = len(self.content)
+        self._close("", len(self.content))  # what is still open ends with the block
+        self.root.end = len(self.content)
+        self.root.settle()
         return self.root
 
 
@@ -228,37 +254,45 @@ class _Run:
     holder: str
 
 
-def _runs(element: _Element, content: str, holder: str, out: list[_Run]) -> None:
-    """The text runs of a container, its block children's in turn."""
-    run: list[_Element | _Leaf] = []
-    for child in element.children + [None]:  # type: ignore[list-item]
-        inline = child is not None and (isinstance(child, _Leaf) or (
-            child.tag not in _CLOSES_P and not child.has_blocks()))
-        if inline:
-            run.append(child)
-            continue
+def _runs(root: _Element, content: str) -> list[_Run]:
+    """The text runs of every container (the root, block elements, inline elements holding
+    blocks), in the order of the page. Iterative: nesting depth costs no recursion."""
+    out: list[_Run] = []
+    stack: list[tuple[_Element, str]] = [(root, "")]
+    while stack:
+        element, holder = stack.pop()
+        run: list[_Element | _Leaf] = []
+        for child in element.children:
+            if isinstance(child, _Leaf) or (child.tag not in _CLOSES_P and not child.blocks):
+                run.append(child)
+                continue
+            if run:
+                _take(run, content, holder, out)
+                run = []
+            if child.tag not in NO_TEXT_TAGS:
+                stack.append((child, child.tag))
         if run:
             _take(run, content, holder, out)
-            run = []
-        if child is not None and child.tag not in NO_TEXT_TAGS:
-            _runs(child, content, child.tag, out)
+    return sorted(out, key=lambda r: r.start)
 
 
 def _take(run: list, content: str, holder: str, out: list[_Run]) -> None:
-    items = list(run)
+    """The run's message, if it holds text: its edges trimmed, a lone element unwrapped."""
+    items = run
     while True:
-        while items and not items[0].has_text():
-            items.pop(0)
-        while items and not items[-1].has_text():
-            items.pop()
-        if len(items) == 1 and isinstance(items[0], _Element) and items[0].tag not in CODE_TAGS:
-            holder = f"{holder} > {items[0].tag}" if holder else items[0].tag
-            items = list(items[0].children)
+        first, last = 0, len(items)
+        while first < last and not items[first].has_text():
+            first += 1
+        while last > first and not items[last - 1].has_text():
+            last -= 1
+        if last - first == 1 and isinstance(items[first], _Element) and items[first].tag not in CODE_TAGS:
+            holder = f"{holder} > {items[first].tag}" if holder else items[first].tag
+            items = items[first].children
             continue
         break
-    if not items:
+    if first == last:
         return
-    start, end = items[0].start, items[-1].end
+    start, end = items[first].start, items[last - 1].end
     while start < end and content[start] in _BLANK:
         start += 1
     while end > start and content[end - 1] in _BLANK:
@@ -288,6 +322,7 @@ def _attribute_segments(root: _Element, runs: list[_Run]) -> list[tuple[int, int
     """(value start, value end, tag, attribute, quote) of the translatable attributes that
     hold words, but those of a tag inside a run."""
     found = []
+    run_starts = [run.start for run in runs]  # in order, apart
     stack = [root]
     while stack:
         element = stack.pop()
@@ -295,8 +330,9 @@ def _attribute_segments(root: _Element, runs: list[_Run]) -> list[tuple[int, int
             if not isinstance(child, _Element) or child.tag in NO_TEXT_TAGS:
                 continue
             stack.append(child)
-            if any(run.start <= child.start < run.end for run in runs):
-                continue
+            before = bisect_right(run_starts, child.start) - 1
+            if before >= 0 and child.start < runs[before].end:
+                continue  # a tag inside a run: its msgid has it verbatim
             for name, start, end, quote in child.attributes:
                 if name in TRANSLATABLE_ATTRIBUTES:
                     found.append((start, end, child.tag, name, quote))
@@ -324,10 +360,9 @@ def html_block_segments(lines: list[tuple[int, str, str]], token: Token, base: i
         where.append(offset + len(source_line) - len(line))  # in the body
     content = "\n".join(content_lines)
     builder = _TreeBuilder(content)
-    builder.feed(content)
+    builder.feed_all()
     root = builder.finish()
-    runs: list[_Run] = []
-    _runs(root, content, "", runs)
+    runs = _runs(root, content)
     masked = _code_masked(root, content)
     line_starts = builder.line_starts
 

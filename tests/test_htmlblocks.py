@@ -3,9 +3,12 @@ exact span, kept from breaking its block, and aligned from the real translated p
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import catalog
 from pipeline.align import align_documents
@@ -191,3 +194,28 @@ def test_the_real_translations_align_with_the_html_messages(corpus, locale, tip,
         assert html and all(m.status == "aligned" for m in html), page
         pairs = {m.segment.text: m.translation for m in html}
         assert {k: pairs[k] for k in expected} == expected
+
+
+@pytest.mark.parametrize("block, expected", [
+    ("<div>\n" + "<div>" * 5000 + "Deep text", [("HTML <div>", "Deep text")]),  # no recursion per level
+    ("<div>\n" + "<a><p>" * 2000 + "Inner", [("HTML <p>", "Inner")]),
+    ("<div>\n<p>Words " + "<a" * 20000, [("HTML <p>", "Words " + "<a" * 20000)]),  # never closed: text
+    ("<div>\n<p>Words</p>" + "<!--" * 5000, [("HTML <p>", "Words")]),
+    ("<ul>\n" + "<li>Item" * 3000, [("HTML <li>", "Item")] * 3000),  # each <li> ends the one before
+])
+def test_hostile_blocks_give_their_text(block, expected):
+    """Deep nesting, tags and comments never closed (html.parser scanned to the end for each
+    '<' no '>' follows: quadratic; benchmarks/hostile.py times these)."""
+    document = load_document("p.md", block + "\n")
+    assert [(s.comment, s.text) for s in document.segments] == expected
+    assert apply_translations(document, {}) == ("", block + "\n")
+
+
+@settings(max_examples=300, deadline=None, database=None)  # no .hypothesis/ in the cwd
+@given(st.text(alphabet="<>]()a `", max_size=40))
+def test_words_outside_tags_and_destinations_are_found_as_the_regexes_found_them(text):
+    """source.is_translatable's linear walk removes what '<[^>]*>' and '\\]\\([^)]*\\)' did."""
+    from pipeline.source import _without_spans
+
+    assert _without_spans(text, "<", ">", "") == re.sub(r"<[^>]*>", "", text)
+    assert _without_spans(text, "](", ")", "]") == re.sub(r"\]\([^)]*\)", "]", text)
