@@ -37,8 +37,9 @@ stay out of the msgid, in ``Segment.joiners`` for a run over several lines). A b
 content lines cannot be found in its source lines (markdown-it wrote a tab of the container's
 indentation as spaces) gives no message: it is left as it is, never half-located.
 
-``sanitize_attribute`` is what a translated attribute value may hold: no quote that ends it,
-no ``<``, no line break, no DocFX extension the msgid lacks.
+What a translation may hold there is ``sanitize``'s (``sanitize_attribute_value`` for an
+attribute: no quote that ends it, no ``<``, no line break, no DocFX extension the msgid
+lacks; for text, no blank line that would end the block).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from html.parser import HTMLParser
 from markdown_it.token import Token
 
 from .model import Segment
+from .sanitize import _ATTRIBUTE
 
 TRANSLATABLE_ATTRIBUTES = frozenset({"alt", "title", "aria-label", "placeholder"})
 
@@ -72,7 +74,6 @@ _IMPLIED = {"li": ("li",), "dt": ("dt", "dd"), "dd": ("dt", "dd"), "tr": ("tr", 
             "td": ("td", "th"), "th": ("td", "th"), "option": ("option",)}
 _SCOPES = {"li": ("ul", "ol", "menu"), "dt": ("dl",), "dd": ("dl",), "tr": ("table", "tbody", "thead", "tfoot"),
            "td": ("tr", "table"), "th": ("tr", "table"), "option": ("select", "datalist", "optgroup")}
-_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'=<`]+)))?""")
 _BLANK = " \t\r\n\f"
 _WORD = re.compile(r"[^\W\d_]")
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
@@ -412,28 +413,3 @@ def _segment(text: str, start: int, end: int, kind: str, key: str, attribute: st
         joiners=tuple(joiners),
         quote=quote,
     )
-
-
-def sanitize_attribute(msgid: str, msgstr: str, quote: str) -> str:
-    """A translated attribute value as its quotes can hold it: line breaks as spaces (a blank
-    line would end the HTML block), ``<`` and ``>`` and the quote as character references,
-    and a DocFX extension the msgid lacks opened ``&#91;`` (the build pastes includes even in
-    attributes). An unquoted value's translation is written in double quotes (``quote`` is
-    then ""), which the caller adds."""
-    value = re.sub(r"\r\n|\r|\n", " ", msgstr).replace("<", "&lt;").replace(">", "&gt;")
-    if quote == "'":
-        value = value.replace("'", "&#39;")
-    else:
-        value = value.replace('"', "&quot;")
-    if "[!" in value and "[!" not in msgid:
-        value = value.replace("[!", "&#91;!")
-    return value
-
-
-def keep_html_lines(msgid: str, msgstr: str) -> str:
-    """A translated run of an HTML block on the msgid's lines: on one line when the msgid is
-    one, else without the blank lines that would end the block (an HTML block ends at a blank
-    line; everything else in it is the block's: no Markdown marker there to escape)."""
-    if "\n" not in msgid and "\r" not in msgid:
-        return re.sub(r"\r\n|\r|\n", " ", msgstr)
-    return "\n".join(line for line in re.split(r"\r\n|\r|\n", msgstr) if line.strip(_BLANK))

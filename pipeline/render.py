@@ -39,12 +39,12 @@ from markupsafe import Markup
 
 from .docfx import ALERT_KIND
 from .files import byte_position
-from .htmlblocks import sanitize_attribute
 from .linkmap import LinkContext, asset_href, fallback_links, map_url
 from .model import Document, Rewrite, Segment
 from .pipetable import use_pipe_tables
 from .slugs import claim_slug, slug_docfx_2016, slug_github, unique_slugs
-from .sanitize import SAFE_SCHEMES, sanitize_front_matter_value, sanitize_translation, url_scheme
+from .sanitize import (SAFE_SCHEMES, sanitize_attribute_value, sanitize_front_matter_value, sanitize_translation,
+                       url_scheme)
 from .yamlscalar import reads_back_plain
 
 FORMATS = ("frontmatter", "markdown", "html")
@@ -271,7 +271,7 @@ def _substitution(segment: Segment, msgstr: str, text: str) -> tuple[int, int, s
         scalar = yaml_scalar(sanitize_front_matter_value(segment.text, msgstr), segment.quote)
         return _with_spaces_around(text, segment, scalar)
     if segment.kind == "html-attribute":  # an attribute's value: no markup, its quotes kept
-        value = sanitize_attribute(segment.text, msgstr, segment.quote)
+        value = sanitize_attribute_value(segment.text, msgstr, segment.quote)
         return segment.start, segment.end, value if segment.quote else f'"{value}"'
     return segment.start, segment.end, _replacement(segment, msgstr, text)
 

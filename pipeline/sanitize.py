@@ -28,10 +28,10 @@ In: a msgid, its msgstr and (optionally) the segment kind. Out: the msgstr with
   msgid lacks left out;
 - for the text of an HTML block (kind ``html``): no Markdown block can start inside the block,
   so nothing is backslash-escaped (a backslash there is shown); only the blank line that would
-  end the block is kept out (``htmlblocks.keep_html_lines``). Its tags are held to the
+  end the block is kept out (``_keep_html_lines``). Its tags are held to the
   msgid's as everywhere, so a translation cannot close the block's elements or open others
   (``qa.html-tag`` rejects one whose tags differ); an attribute's value (``html-attribute``)
-  goes through ``htmlblocks.sanitize_attribute`` instead;
+  goes through ``sanitize_attribute_value`` instead;
 - for table cells: every unescaped ``|`` escaped (in a code span too, unless the source
   cell's code spans hold bare pipes), and a space put after a backslash the text ends with,
   so a translation cannot end its cell or escape the ``|`` that does. Elsewhere a ``|`` is
@@ -53,7 +53,6 @@ import re
 from collections import Counter
 
 from .docfx import ALERT_KIND, COMMENT, DELIMITER_ROW, EXTENSION, extension_key
-from .htmlblocks import keep_html_lines
 
 _ANGLE = re.compile(r"<[^<>\n]*>")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
@@ -96,7 +95,7 @@ def sanitize_translation(msgid: str, msgstr: str, kind: str = "") -> str:
     cleaned = _escape_tags(msgid, msgstr)
     cleaned = _neutralize_destinations(msgid, cleaned)
     if kind == "html":  # in an HTML block no Markdown block starts: only a blank line ends it
-        cleaned = keep_html_lines(msgid, _escape_extensions(msgid, drop_alert_marker(msgid, cleaned)))
+        cleaned = _keep_html_lines(msgid, _escape_extensions(msgid, drop_alert_marker(msgid, cleaned)))
     elif kind != "front-matter":
         cleaned = _keep_block_structure(msgid, _escape_extensions(msgid, drop_alert_marker(msgid, cleaned)))
     if kind in ("table-cell", "table-header"):
@@ -391,3 +390,28 @@ def _escape_marker(line: str) -> str:
     if digits:  # "1." -> "1\." keeps the number and drops the list
         return line[: digits.end()] + "\\" + line[digits.end():]
     return "\\" + line
+
+
+def sanitize_attribute_value(msgid: str, msgstr: str, quote: str) -> str:
+    """A translated attribute value as its quotes can hold it: line breaks as spaces (a blank
+    line would end the HTML block), ``<`` and ``>`` and the quote as character references,
+    and a DocFX extension the msgid lacks opened ``&#91;`` (the build pastes includes even in
+    attributes). An unquoted value's translation is written in double quotes (``quote`` is
+    then ""), which the caller adds."""
+    value = _NEWLINE.sub(" ", msgstr).replace("<", "&lt;").replace(">", "&gt;")
+    if quote == "'":
+        value = value.replace("'", "&#39;")
+    else:
+        value = value.replace('"', "&quot;")
+    if "[!" in value and "[!" not in msgid:
+        value = value.replace("[!", "&#91;!")
+    return value
+
+
+def _keep_html_lines(msgid: str, msgstr: str) -> str:
+    """A translated run of an HTML block on the msgid's lines: on one line when the msgid is
+    one, else without the blank lines that would end the block (an HTML block ends at a blank
+    line; everything else in it is the block's: no Markdown marker there to escape)."""
+    if not _NEWLINE.search(msgid):
+        return _NEWLINE.sub(" ", msgstr)
+    return "\n".join(line for line in _NEWLINE.split(msgstr) if line.strip(" \t\f"))
