@@ -38,9 +38,11 @@ qa.markup-count        warning   both balanced, but a different number of ``**``
                                  (a dropped or added emphasis)
 qa.code-span           error     inline code spans differ (changed, lost or added)
 qa.html-tag            error     HTML tags (any WHATWG HTML element name, obsolete ones and
-                                 ``svg``/``math`` included) differ in number or kind;
-                                 ``<tenant name>``-like placeholders are prose
-qa.html-form           warning   same tags, different spelling (``<br />`` -> ``<br>``)
+                                 ``svg``/``math`` included) differ in number or kind, or in
+                                 their attributes (names or values: the sanitizer would show
+                                 such a tag as text); ``<tenant name>``-like placeholders are prose
+qa.html-form           warning   same tags, different spelling (``<br />`` -> ``<br>``, quotes,
+                                 letter case, attribute order)
 qa.comment             warning   an HTML comment the msgid does not have, word for word (a
                                  writer's note translated, a note added): the sanitizer leaves
                                  it out of the page; a comment removed is no finding

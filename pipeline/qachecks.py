@@ -19,6 +19,7 @@ from typing import Mapping
 import yaml
 
 from .qainline import _Emphasis, _Inline, _emphasis
+from .sanitize import _tag_key
 
 
 @dataclass(frozen=True)
@@ -291,6 +292,11 @@ def _check_tags(src: _Inline, tr: _Inline) -> list[Finding]:
     if Counter(src.tags) != Counter(tr.tags):
         missing = sorted(set(src.tags) - set(tr.tags))
         extra = sorted(set(tr.tags) - set(src.tags))
+        if Counter(map(_tag_key, src.tags)) != Counter(map(_tag_key, tr.tags)):
+            # other attributes (a class, a target): the sanitizer shows such a tag as text, which
+            # in an HTML block leaves its elements unbalanced (htmlblocks)
+            return [_finding("qa.html-tag", f"HTML tags differ in their attributes: {', '.join(missing)} -> "
+                                            f"{', '.join(extra)}")]
         return [_finding("qa.html-form", f"HTML tags spelled differently: {', '.join(missing)} -> {', '.join(extra)}")]
     return []
 

@@ -219,3 +219,13 @@ def test_words_outside_tags_and_destinations_are_found_as_the_regexes_found_them
 
     assert _without_spans(text, "<", ">", "") == re.sub(r"<[^>]*>", "", text)
     assert _without_spans(text, "](", ")", "]") == re.sub(r"\]\([^)]*\)", "]", text)
+
+
+def test_a_tag_whose_attributes_changed_is_rejected_a_respelled_one_is_not():
+    """The sanitizer shows a tag the msgid lacks as text: in an HTML block that showed
+    '<a href=... target="_self">' to readers and left a lone '</a>', with only a warning."""
+    msgid = 'Manage Intune? <a href="http://go.microsoft.com/fwlink/?LinkId=816854" target="_blank">View</a>'
+    changed = msgid.replace('target="_blank"', 'target="_self"').replace("View", "Afficher")
+    assert [f.code for f in check_message(msgid, changed, in_table=False, is_front_matter=False)] == ["qa.html-tag"]
+    respelled = msgid.replace('"', "'").replace("View", "Afficher")  # the same tag, other quotes
+    assert [f.code for f in check_message(msgid, respelled, in_table=False, is_front_matter=False)] == ["qa.html-form"]
