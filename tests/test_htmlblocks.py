@@ -229,3 +229,30 @@ def test_a_tag_whose_attributes_changed_is_rejected_a_respelled_one_is_not():
     assert [f.code for f in check_message(msgid, changed, in_table=False, is_front_matter=False)] == ["qa.html-tag"]
     respelled = msgid.replace('"', "'").replace("View", "Afficher")  # the same tag, other quotes
     assert [f.code for f in check_message(msgid, respelled, in_table=False, is_front_matter=False)] == ["qa.html-form"]
+
+
+_FRAGMENTS = ["<div>", "</div>", "<p>", "</p>", "<a href='x.md'>", "</a>", "<span></span>", "<br/>", "</br>",
+              "<li>", "<ul>", "<img alt=\"Shot one\">", "<!-- note -->", "Some words", " ", "\n", "\t", "&amp;",
+              "<code>x</code>", "<em>", "</em>", "[link](a.md)", "<", ">", "é"]
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.sampled_from(["", "> ", "- ", "1. ", "  "]), st.sampled_from(["\n", "\r\n"]),
+       st.lists(st.sampled_from(_FRAGMENTS), min_size=1, max_size=25))
+def test_any_block_keeps_every_byte_but_its_messages(container, eol, fragments):
+    """A block in a quote, a list item or indented, with LF or CRLF: nothing translated gives
+    the page back; each message's span is its text (continuation lines' leads in its joiners);
+    a translation of each message changes only its own span."""
+    first, *rest = ("<div>" + "".join(fragments)).split("\n")
+    lead = {"- ": "  ", "1. ": "   "}.get(container, container)  # what continues the container
+    text = f"Intro.{eol}{eol}{container}{first}" + "".join(f"{eol}{lead}{line}" for line in rest) + f"{eol}{eol}End.{eol}"
+    document = load_document("p.md", text)
+    assert apply_translations(document, {}) == ("", text)
+    html = [s for s in document.segments if s.kind.startswith("html")]
+    for segment in html:
+        parts = segment.text.split("\n")
+        assert text[segment.start:segment.end] == parts[0] + "".join(j + p for j, p in zip(segment.joiners, parts[1:]))
+    expected = text
+    for segment in sorted(html, key=lambda s: -s.end):
+        expected = expected[:segment.end] + " XX" + expected[segment.end:]
+    assert "".join(apply_translations(document, {s.text: s.text + " XX" for s in html})) == expected
