@@ -75,7 +75,6 @@ _IMPLIED = {"li": ("li",), "dt": ("dt", "dd"), "dd": ("dt", "dd"), "tr": ("tr", 
 _SCOPES = {"li": ("ul", "ol", "menu"), "dt": ("dl",), "dd": ("dl",), "tr": ("table", "tbody", "thead", "tfoot"),
            "td": ("tr", "table"), "th": ("tr", "table"), "option": ("select", "datalist", "optgroup")}
 _BLANK = " \t\r\n\f"
-_WORD = re.compile(r"[^\W\d_]")
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
@@ -214,6 +213,20 @@ class _TreeBuilder(HTMLParser):
     def unknown_decl(self, data: str) -> None:
         self._leaf("markup", data)
 
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        """``<![CDATA[...]]>`` and the like; one with no name after ``<![`` (``<![ x>``), which
+        ``html.parser`` refuses with an AssertionError, is a bogus comment to ``>``, as HTML has it."""
+        position = self.lineno, self.offset
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            self.lineno, self.offset = position  # it moved them before refusing: the caller moves them again
+            end = self.rawdata.find(">", i + 3)
+            if end == -1:
+                return -1
+            self.unknown_decl(self.rawdata[i + 3:end])
+            return end + 1
+
     def feed_all(self) -> None:
         """The content, parsed. After its last '>' no tag, comment or declaration can end, so
         that tail is text, given as such: ``html.parser`` scanned to the end for each '<' there
@@ -342,7 +355,7 @@ def _attribute_segments(root: _Element, runs: list[_Run]) -> list[tuple[int, int
 
 def html_block_segments(lines: list[tuple[int, str, str]], token: Token, base: int, first_line: int) -> list[Segment]:
     """The messages of one ``html_block`` token, located in the page text (see the module)."""
-    from .source import is_translatable, is_include_only
+    from .source import is_include_only, is_translatable  # (source imports this module)
 
     assert token.map is not None
     first = token.map[0]
@@ -361,7 +374,10 @@ def html_block_segments(lines: list[tuple[int, str, str]], token: Token, base: i
         where.append(offset + len(source_line) - len(line))  # in the body
     content = "\n".join(content_lines)
     builder = _TreeBuilder(content)
-    builder.feed_all()
+    try:
+        builder.feed_all()
+    except AssertionError:  # html.parser's way to refuse what it cannot read: the block stays as it is
+        return []
     root = builder.finish()
     runs = _runs(root, content)
     masked = _code_masked(root, content)
@@ -380,7 +396,7 @@ def html_block_segments(lines: list[tuple[int, str, str]], token: Token, base: i
                                  locate, where, lines, first, first_line, base))
     for start, end, tag, name, quote in _attribute_segments(root, runs):
         value = content[start:end]
-        if _WORD.search(_ENTITY.sub(" ", value)) and not is_include_only(value):
+        if is_translatable(_ENTITY.sub(" ", value)) and not is_include_only(value):
             segments.append(_segment(value, start, end, "html-attribute", tag, name, quote,
                                      locate, where, lines, first, first_line, base))
     return sorted(segments, key=lambda s: s.start)
