@@ -22,9 +22,10 @@ neither is a run that is only a DocFX ``[!INCLUDE]``. Nothing inside ``script``,
 Attributes: ``alt``, ``title``, ``aria-label`` and ``placeholder`` (what html2po and po4a
 translate, and what screen readers read out) are messages of their own (``html-attribute``),
 the value as written between its quotes. ``value``, ``summary``, ``abbr`` and ``lang`` are
-not: no page uses them, and ``value`` is often data. An attribute of a tag that lies inside
-a text run is not extracted (the run's msgid carries the tag verbatim, and the two spans
-would overlap): that is a limit, documented in the README.
+not: no page uses them, and ``value`` is often data. A tag inside a text run stays verbatim in
+the run's msgid, its attribute a message of its own all the same (``Segment.tag`` says where
+the tag is: ``render`` puts the value's translation into the run's translation, whose tag is
+the msgid's).
 
 Markdown inside an HTML block is CommonMark's: the block ends at a blank line, and what
 follows is Markdown again (markdown-it already cuts the tokens so); text in the block is
@@ -47,7 +48,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
 from markdown_it.token import Token
@@ -332,11 +333,9 @@ def _code_masked(root: _Element, content: str) -> str:
     return "".join(chars)
 
 
-def _attribute_segments(root: _Element, runs: list[_Run]) -> list[tuple[int, int, str, str, str]]:
-    """(value start, value end, tag, attribute, quote) of the translatable attributes that
-    hold words, but those of a tag inside a run."""
+def _attribute_segments(root: _Element) -> list[tuple[int, int, _Element, str, str]]:
+    """(value start, value end, element, attribute, quote) of the translatable attributes."""
     found = []
-    run_starts = [run.start for run in runs]  # in order, apart
     stack = [root]
     while stack:
         element = stack.pop()
@@ -344,13 +343,10 @@ def _attribute_segments(root: _Element, runs: list[_Run]) -> list[tuple[int, int
             if not isinstance(child, _Element) or child.tag in NO_TEXT_TAGS:
                 continue
             stack.append(child)
-            before = bisect_right(run_starts, child.start) - 1
-            if before >= 0 and child.start < runs[before].end:
-                continue  # a tag inside a run: its msgid has it verbatim
             for name, start, end, quote in child.attributes:
                 if name in TRANSLATABLE_ATTRIBUTES:
-                    found.append((start, end, child.tag, name, quote))
-    return sorted(found)
+                    found.append((start, end, child, name, quote))
+    return sorted(found, key=lambda item: item[0])
 
 
 def html_block_segments(lines: list[tuple[int, str, str]], token: Token, base: int, first_line: int) -> list[Segment]:
@@ -387,6 +383,10 @@ def html_block_segments(lines: list[tuple[int, str, str]], token: Token, base: i
         index = bisect_right(line_starts, at) - 1
         return index, at - line_starts[index]
 
+    def to_page(at: int) -> int:  # content offset -> page offset
+        line, column = locate(at)
+        return base + where[line] + column
+
     segments = []
     for run in runs:
         text = content[run.start:run.end]
@@ -394,11 +394,12 @@ def html_block_segments(lines: list[tuple[int, str, str]], token: Token, base: i
             continue
         segments.append(_segment(text, run.start, run.end, "html", run.holder, None, "",
                                  locate, where, lines, first, first_line, base))
-    for start, end, tag, name, quote in _attribute_segments(root, runs):
+    for start, end, element, name, quote in _attribute_segments(root):
         value = content[start:end]
         if is_translatable(_ENTITY.sub(" ", value)) and not is_include_only(value):
-            segments.append(_segment(value, start, end, "html-attribute", tag, name, quote,
-                                     locate, where, lines, first, first_line, base))
+            attribute = _segment(value, start, end, "html-attribute", element.tag, name, quote,
+                                 locate, where, lines, first, first_line, base)
+            segments.append(replace(attribute, tag=(to_page(element.start), to_page(element.tag_end))))
     return sorted(segments, key=lambda s: s.start)
 
 

@@ -38,6 +38,7 @@ class Segment:
 
     joiners: tuple[str, ...] = ()  # one per continuation line, e.g. ("\r\n> ", "\r\n> ")
     quote: str = ""  # the quote of a front-matter value in YAML, or of an HTML attribute's value ('', "'", '"')
+    tag: tuple[int, int] | None = None  # an html-attribute's start tag, its span in the page text
 
     @property
     def prefix(self) -> str:

@@ -215,6 +215,7 @@ def apply_translations(document: Document, translations: Mapping[str, str],
     cursor = 0
     anchors: dict[int, tuple[str, ...]] | None = None  # worked out when a segment is translated
     edits: list[tuple[int, int, str]] = [(r.start, r.end, r.text) for r in rewrites]
+    tags: dict[int, tuple[int, int]] = {}  # an attribute value's start -> its tag's span
     for segment in document.segments:
         translated = translations.get(segment.text)
         if not translated or translated == segment.text:
@@ -229,7 +230,12 @@ def apply_translations(document: Document, translations: Mapping[str, str],
                 # localized pages do): <a name> contributes no text to the heading's own slug
                 replacement = f'<a name="{anchor}"></a>{replacement}'
         edits.append((start, end, replacement))
-    for start, end, replacement in sorted(edits, key=lambda edit: edit[:2]):  # an insertion before a span at its start
+        if segment.tag is not None:
+            tags[start] = segment.tag
+    edits = sorted(edits, key=lambda edit: edit[:2])  # an insertion before a span at its start
+    if tags:
+        edits = _fold_attributes(text, edits, tags)
+    for start, end, replacement in edits:
         part = parts[0] if start < split else parts[1]
         if part is parts[1] and cursor < split:
             parts[0].append(text[cursor:split])
@@ -242,6 +248,34 @@ def apply_translations(document: Document, translations: Mapping[str, str],
         cursor = split
     parts[1].append(text[cursor:])
     return "".join(parts[0]), "".join(parts[1])
+
+
+def _fold_attributes(text: str, edits: list[tuple[int, int, str]],
+                     tags: dict[int, tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """``edits`` (in order) with the translated values of attributes whose tag lies inside a
+    translated run of an HTML block put into that run's translation: there the tag is the
+    msgid's, as the source writes it (the sanitizer writes the msgid's tags so), and becomes
+    the tag with its values translated. A tag the translation does not hold verbatim (its
+    lines joined otherwise) keeps its values; an untranslated run's tags are edited in place."""
+    kept: list[tuple[int, int, str]] = []
+    inside: dict[tuple[int, int], list[tuple[int, int, str]]] = {}  # of the last kept edit: tag -> its values
+    for edit in edits + [(len(text) + 1, len(text) + 1, "")]:
+        start, end, replacement = edit
+        if kept and start < kept[-1][1] and start in tags:
+            inside.setdefault(tags[start], []).append(edit)
+            continue
+        if inside:
+            outer_start, outer_end, outer = kept[-1]
+            for (tag_start, tag_end), values in inside.items():
+                translated, cursor = [], tag_start
+                for value_start, value_end, value in values:
+                    translated += [text[cursor:value_start], value]
+                    cursor = value_end
+                outer = outer.replace(text[tag_start:tag_end], "".join(translated) + text[cursor:tag_end], 1)
+            kept[-1] = (outer_start, outer_end, outer)
+            inside = {}
+        kept.append(edit)
+    return kept[:-1]
 
 
 def source_anchors(document: Document) -> dict[int, tuple[str, ...]]:

@@ -117,11 +117,12 @@ def test_attributes_worth_translating_are_messages_others_are_not():
     document = load_document("p.md", text)
     found = [(s.kind, s.comment, s.text) for s in document.segments]
     # the <img> at the run's edge is no text, and the <a> wrapping the rest is unwrapped: both
-    # tags lie outside the run; the <abbr>'s title lies inside its run's msgid, verbatim
+    # tags lie outside the run; the <abbr> lies inside its run's msgid, verbatim, its title a message too
     assert found == [("html-attribute", "HTML <img> alt", "Screenshot"),
                      ("html-attribute", "HTML <a> title", "Open the guide"),
                      ("html", "HTML <p> > <a>", "Guide"),
                      ("html", "HTML <p>", "See <abbr title='Mobile device management'>MDM</abbr> first."),
+                     ("html-attribute", "HTML <abbr> title", "Mobile device management"),
                      ("html-attribute", "HTML <iframe> title", "Setup video")]
     _, body = apply_translations(document, {"Screenshot": "Capture d'écran", "Setup video": "Vidéo <b>"})
     assert "<img src=shot.png alt=\"Capture d'écran\">" in body  # an unquoted value gets quotes
@@ -260,3 +261,28 @@ def test_any_block_keeps_every_byte_but_its_messages(container, eol, fragments):
     for segment in sorted(html, key=lambda s: -s.end):
         expected = expected[:segment.end] + " XX" + expected[segment.end:]
     assert "".join(apply_translations(document, {s.text: s.text + " XX" for s in html})) == expected
+
+
+RUN = '<p>Tap <img src="menu.png" alt="the menu icon" title=Menu> to <b>open</b> it.</p>\n'
+
+
+@pytest.mark.parametrize("translations, expected", [
+    ({}, RUN),
+    ({"the menu icon": "l’icône du menu", "Menu": "Le menu"},
+     '<p>Tap <img src="menu.png" alt="l’icône du menu" title="Le menu"> to <b>open</b> it.</p>\n'),
+    ({'Tap <img src="menu.png" alt="the menu icon" title=Menu> to <b>open</b> it.':
+      'Touchez <img src="menu.png" alt="the menu icon" title=Menu> pour l’<b>ouvrir</b>.'},
+     '<p>Touchez <img src="menu.png" alt="the menu icon" title=Menu> pour l’<b>ouvrir</b>.</p>\n'),
+    ({'Tap <img src="menu.png" alt="the menu icon" title=Menu> to <b>open</b> it.':
+      'Touchez <img alt="the menu icon" src="menu.png" title="Menu"/> pour l’<b>ouvrir</b>.',  # respelled
+      "the menu icon": "l’icône « menu »", "Menu": 'Le "menu"'},
+     '<p>Touchez <img src="menu.png" alt="l’icône « menu »" title="Le &quot;menu&quot;"> pour l’<b>ouvrir</b>.</p>\n'),
+])
+def test_an_attribute_inside_a_run_is_translated_with_or_without_it(translations, expected):
+    """A tag inside a sentence stays in the sentence's msgid; its alt and title are messages of
+    their own, written into the tag the translated sentence holds (or the source's)."""
+    document = load_document("p.md", RUN)
+    assert [(s.comment, s.text) for s in document.segments] == [
+        ("HTML <p>", 'Tap <img src="menu.png" alt="the menu icon" title=Menu> to <b>open</b> it.'),
+        ("HTML <img> alt", "the menu icon"), ("HTML <img> title", "Menu")]
+    assert "".join(apply_translations(document, translations)) == expected
