@@ -317,7 +317,8 @@ def _take(run: list, content: str, holder: str, out: list[_Run]) -> None:
 
 
 def _code_masked(root: _Element, content: str) -> str:
-    """The content with the text of code elements and of elements holding no text blanked."""
+    """The content with what holds no words to translate blanked: code elements, the elements
+    of ``NO_TEXT_TAGS``, comments, stray end tags and entities (``&rarr;`` is no word)."""
     chars = list(content)
     stack = [root]
     while stack:
