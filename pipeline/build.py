@@ -275,49 +275,30 @@ def coverage_base(settings: Settings) -> str:
                   code_digest())
 
 
-def coverage_key(settings: Settings, base: str, locale: str, page: str, digests: FileDigests) -> str:
+def coverage_key(settings: Settings, base: str, locale: str, page: str, digests: FileDigests,
+                 includes: Sequence[str] = ()) -> str:
     """What a page's coverage in ``locale`` is computed from (``UnitRecord.coverage_key``):
-    ``base`` (``coverage_base``), its source bytes and its PO file's, which is all its
-    review depends on (``review.review_catalog``), not their marks (links count no messages).
-    ``digests``: ``unit_fingerprint``'s memo: each file read once a run."""
-    return digest(base, digests.file(settings.source / page, page, False).rstrip("/"),
-                  digests.file(po_path(settings, locale, page), page, True).rstrip("/"))
-
-
-def page_coverage(settings: Settings, locale: str, page: str, documents: dict[str, Document | None],
-                  glossary: frozenset[str] = frozenset()) -> float | None:
-    """A page's coverage in ``locale`` as its unit is gated with (``units.Workshop``'s stats:
-    its catalog reviewed with the same ``glossary``, a translation QA rejects not counted),
-    or None when its page or catalog cannot be read (its unit fails and says why).
-    ``documents`` memoizes parsed pages across locales."""
-    from .project import load_catalog_file, load_source
-    from .review import review_catalog
-
-    if page not in documents:
-        try:
-            documents[page] = load_source(settings, page)
-        except PipelineError:
-            documents[page] = None
-    document = documents[page]
-    if document is None:
-        return None
-    try:
-        loaded = load_catalog_file(settings, locale, page)
-    except PipelineError:
-        return None
-    po_display = settings.display(po_path(settings, locale, page))
-    source_display = settings.display(settings.source / page)
-    return review_catalog(document, loaded[0] if loaded is not None else None, po_display, source_display,
-                          glossary)[1].coverage
+    ``base`` (``coverage_base``), its source bytes and its PO file's and those of the files
+    its build pastes (``includes``: the unit's record's, at every depth, a missing one too),
+    which is all its review and the files it pastes depend on (``review.review_catalog``,
+    ``includes.walk_includes``), not their marks (links count no messages). ``digests``:
+    ``unit_fingerprint``'s memo: each file read once a run."""
+    return digest(base, *(part for path in (page, *includes)
+                          for part in (digests.file(settings.source / path, path, False).rstrip("/"),
+                                       digests.file(po_path(settings, locale, path), path, True).rstrip("/"))))
 
 
 def page_coverages(settings: Settings, work: Mapping[str, Sequence[str]],
-                   glossary: frozenset[str]) -> dict[tuple[str, str], float | None]:
-    """``page_coverage`` of each page of ``work`` in each of its locales, by (locale, page);
-    each page parsed once."""
-    documents: dict[str, Document | None] = {}
-    return {(locale, page): page_coverage(settings, locale, page, documents, glossary)
-            for page, locales in work.items() for locale in locales}
+                   glossary: frozenset[str], tools: object = None) -> dict[tuple[str, str], float | None]:
+    """The coverage of each page of ``work`` in each of its locales as its unit is gated with
+    (``units.Workshop.page_stats``: the files it pastes counted, its catalogs reviewed with
+    the same ``glossary``, a translation QA rejects not counted), by (locale, page); None
+    when its page or a catalog it needs cannot be read (its unit fails and says why). Each
+    page parsed once; ``tools``: the process's ``units.Tools``, if made."""
+    from .units import Workshop, make_tools
+
+    shop = Workshop(settings, tools or make_tools(settings, glossary))  # type: ignore[arg-type]
+    return {(locale, page): shop.page_coverage(locale, page) for page, locales in work.items() for locale in locales}
 
 
 # (work: page -> locales) -> (locale, page) -> coverage: ``page_coverages``, maybe in workers
@@ -348,10 +329,10 @@ def decide_withheld(settings: Settings, options: BuildOptions, all_pages: frozen
     work: dict[str, list[str]] = {}  # page -> the locales its coverage is computed in
     for locale in gated:
         for page in sorted(all_pages):
-            key = coverage_key(settings, base, locale, page, digests)
             record = records.get(BuildCache.key(locale, page))
+            key = coverage_key(settings, base, locale, page, digests, record.includes if record is not None else ())
             if record is not None and record.coverage_key == key and record.stats:
-                found[(locale, page)] = Stats(*record.stats).coverage
+                found[(locale, page)] = record.page_stats().coverage
             else:
                 work.setdefault(page, []).append(locale)
     if work:
@@ -478,7 +459,7 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
         for locale in settings.all_locales:
             record = units.get(BuildCache.key(locale, page))
             if record is not None and record.skipped:
-                outcome.lines.append(_withheld_line(locale, page, Stats(*record.stats), options.min_coverage))
+                outcome.lines.append(_withheld_line(locale, page, record.page_stats(), options.min_coverage))
     for locale in settings.all_locales:
         outcome.lines.append(_coverage_line(locale, [units.get(BuildCache.key(locale, page)) for page in pages]))
     built = sum(1 for result in results for locale, record in result.records.items()
@@ -775,12 +756,12 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
             record = units.get(BuildCache.key(locale, page))
             if record is None or not (record.outputs or record.behind):
                 continue  # not published: failed, or under --min-coverage
-            stats = Stats(*record.stats)
-            total = total + stats
+            total = total + Stats(*record.stats)  # each catalog once: an include fragment is a unit too
             if page in shop.unpublished:
                 continue
             if output_paths(locale, page)["html"] in record.outputs + record.behind:  # none: its template failed
-                metas.append(page_meta(settings, locale, None, {}, stats.coverage, path=page, title=record.title))
+                metas.append(page_meta(settings, locale, None, {}, record.page_stats().coverage, path=page,
+                                       title=record.title))
                 assets.update(record.assets)
         arguments = (shop.env, locale, settings.source_locale, settings.published_locales, documents, translations, metas,
                      settings.project)

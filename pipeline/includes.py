@@ -58,10 +58,14 @@ class Refused:
 @dataclass(frozen=True)
 class IncludeWalk:
     """What a page's build pastes: the page, then each file it pastes (or could not read),
-    once, in the order first met; and the includes it refuses, in the order met."""
+    once, in the order first met; the includes it refuses, in the order met; and each file
+    pasted, once per paste, depth first (``pasted``: a file pasted twice, or pasted by two
+    files the page pastes, shows twice, as readers see it; what the page's coverage counts:
+    ``units.Workshop.page_stats``)."""
 
     pages: tuple[str, ...]
     refused: tuple[Refused, ...]
+    pasted: tuple[str, ...] = ()
 
 
 def include_target(holder: str, written: str) -> str | None:
@@ -92,6 +96,7 @@ def walk_includes(page: str, includes_of: IncludesOf) -> IncludeWalk:
     order (``units.Workshop.include_resolver`` pastes the same ones)."""
     pages: dict[str, None] = {page: None}
     refused: list[Refused] = []
+    pastes: list[str] = []
     pasted = 0
 
     def visit(chain: tuple[str, ...], top: int | None) -> None:
@@ -108,11 +113,12 @@ def walk_includes(page: str, includes_of: IncludesOf) -> IncludeWalk:
                 refused.append(Refused(reason, chain[-1], index, branch, target))
                 continue
             pages.setdefault(target)
+            pastes.append(target)
             pasted += 1
             visit((*chain, target), branch)
 
     visit((page,), None)
-    return IncludeWalk(tuple(pages), tuple(refused))
+    return IncludeWalk(tuple(pages), tuple(refused), tuple(pastes))
 
 
 def refusal_message(reason: str, written: str, holder: str, target: str) -> str:

@@ -90,6 +90,10 @@ _DIV_BEFORE_LAZY_LINE = _LinePattern(
     r"(?=[^\s>])", re.IGNORECASE)
 _EOL = re.compile(r"\r\n|\r|\n")  # what ends a line for Markdown (not U+2028, NEL, VT, FF: str.splitlines)
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # a text's lines, each with its line end
+# what may start the line of an include pasted line by line (``inline_includes``): indentation,
+# quote markers and list markers, and a list marker among them
+_CONTAINER_LEAD = re.compile(r"(?:[ \t]*(?:>[ \t]?|(?:[-*+]|\d{1,9}[.)])(?=[ \t])))*[ \t]*")
+_LIST_MARKER = re.compile(r"(?<![^ \t>])(?:[-*+]|\d{1,9}[.)])(?=[ \t])")
 _INCLUDE = re.compile(r"\[!INCLUDE\s*\[(?P<name>[^\]]*)\]\((?P<path>[^)\s]*)\)\]", re.IGNORECASE)
 # what Markdown reads in a heading's text beside the words (a backslash makes each literal)
 _MARKDOWN_PUNCTUATION = re.compile(r"[\\`*_\[\]<>&!#|~]")
@@ -408,9 +412,13 @@ def inline_includes(body: str, include: Callable[[str], str | None]) -> str:
     file's text (with its own includes inlined: ``units.Workshop.include_resolver``), or by
     the link ``[name](path)`` when that is None (a file missing, outside the source, or
     refused: ``pipeline.includes``). An include inside a sentence or a table cell puts the
-    text there on one line; one alone on an indented line (in a list item) has each of its
-    lines indented so, blank ones aside. One in code is text (a page showing the syntax), as
-    the check (``linkscan``) sees it."""
+    text there on one line. One alone on its line but for the containers it is in (its
+    indentation in a list item, a quote's ``>``, a list item's marker: ``> - [!INCLUDE..]``)
+    keeps each line of a file of several lines in them: the lines after the first start with
+    what its line starts with, each list marker as spaces of its width (the item's content
+    column), a blank line as the quote's ``>`` alone (the quote goes on), or blank outside a
+    quote. A file of one line is pasted as in a sentence. One in code is text (a page
+    showing the syntax), as the check (``linkscan``) sees it."""
 
     def inline(match: re.Match[str]) -> str:
         content = include(match.group("path"))
@@ -419,16 +427,28 @@ def inline_includes(body: str, include: Callable[[str], str | None]) -> str:
         content = content.strip("\r\n")
         line_start = body.rfind("\n", 0, match.start()) + 1
         line_end = body.find("\n", match.end())
-        line = body[line_start : line_end if line_end != -1 else len(body)]
-        if line.strip() != match.group(0):  # inside a sentence or a table cell: stay on one line
-            content = " ".join(part.strip() for part in _EOL.split(content) if part.strip())
-        elif line_start < match.start():  # alone on its line, indented (in a list item): so is each line
-            lead = body[line_start:match.start()]
-            content = "".join(part if not part.strip() or index == 0 else lead + part
-                              for index, part in enumerate(_LINES.findall(content)))
-        return content
+        lead = body[line_start:match.start()]
+        lines = _LINES.findall(content)
+        if body[match.end():line_end if line_end != -1 else len(body)].strip() \
+                or not _CONTAINER_LEAD.fullmatch(lead) or (lead.strip() and len(lines) < 2):
+            return " ".join(part.strip() for part in _EOL.split(content) if part.strip())  # on one line
+        if not lead:
+            return content
+        continued = _LIST_MARKER.sub(lambda marker: " " * len(marker.group(0)), lead)
+        blank = continued.rstrip()
+        return "".join(part if index == 0 else continued + part if part.strip() else blank + part.lstrip(" \t")
+                       if blank else part for index, part in enumerate(lines))
 
     return _outside_code(_INCLUDE, body, inline) if "[!" in body else body
+
+
+def include_paths(body: str) -> list[str]:
+    """The destinations, as written, of the includes ``inline_includes`` pastes from ``body``
+    (a page's or an included file's text after its front matter), in order."""
+    found: list[str] = []
+    if "[!" in body:
+        _outside_code(_INCLUDE, body, lambda match: found.append(match.group("path")) or match.group(0))
+    return found
 
 
 _DESTINATION = re.compile(r"(\]\(\s*<?)([^)\s>]+)")

@@ -1,0 +1,163 @@
+"""Pages built from includes: the coverage a page shows and is gated on counts the files it
+pastes (``units.Workshop.page_stats``), the source text a pasted file leaves untranslated is
+marked as such in HTML, and a multi-line file pasted in a container stays in it.
+
+The end-to-end tests use the corpus page
+``InTuneDocs/accessibility-products-and-services-from-microsoft.md``, a heading and 23
+includes (``includes/accessibility*_md.md``), with the real fr-FR translations of the
+includes imported (the corpus has no French copy of the page itself).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import lxml.html
+
+from pipeline import catalog
+from pipeline.cli import main
+from pipeline.includes import walk_includes
+
+from .conftest import CORPUS, require_shared
+
+PAGE = "InTuneDocs/accessibility-products-and-services-from-microsoft.md"
+HTML = f"out/html/fr-FR/{PAGE[:-3]}.html"
+_NOTICE = re.compile(r'<p class="notice" role="note">[^<]*?(\d+)\s*%')
+
+
+def _project(tmp_path: Path) -> Path:
+    require_shared()
+    project = tmp_path / "site"
+    for language in ("en-us", "fr-fr"):
+        root = project / ("source" if language == "en-us" else "fr")
+        (root / "InTuneDocs").mkdir(parents=True)
+        if language == "en-us":
+            shutil.copyfile(CORPUS / language / PAGE, root / PAGE)
+        shutil.copytree(CORPUS / language / "InTuneDocs" / "includes", root / "InTuneDocs" / "includes")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "extract"]) == 0
+    assert main(["-C", str(project), "import", "--locale", "fr-FR", "--from", str(project / "fr")]) == 0
+    return project
+
+
+def _pasted_stats(project: Path, capsys) -> catalog.Stats:
+    """The page's own messages and those of each file it pastes, once per paste, from
+    ``pipeline stats`` (per catalog, as translators' tools count)."""
+    capsys.readouterr()
+    main(["-C", str(project), "stats", "--format", "json"])
+    rows = {row["page"]: row for row in json.loads(capsys.readouterr().out)["pages"] if row["locale"] == "fr-FR"}
+    fields = [f for f in catalog.Stats.__dataclass_fields__]
+    text = (project / "source" / PAGE).read_text(encoding="utf-8")
+    pasted = [f"InTuneDocs/{p.removeprefix('./')}" for p in re.findall(r"\[!INCLUDE\[[^\]]*\]\(([^)]+)\)\]", text)]
+    total = catalog.Stats(*(rows[PAGE][f] for f in fields)) if PAGE in rows else catalog.Stats()
+    for path in pasted:
+        total = total + catalog.Stats(*(rows[path][f] for f in fields))
+    return total
+
+
+def _notice(project: Path) -> int | None:
+    found = _NOTICE.search((project / HTML).read_text(encoding="utf-8"))
+    return int(found.group(1)) if found else None
+
+
+def _untranslate(project: Path, include: str) -> None:
+    po = project / "locales/fr-FR/InTuneDocs/includes" / include
+    entries = catalog.parse_catalog(po.read_text(encoding="utf-8"), po.name)
+    for entry in entries:
+        entry.msgstr = "" if entry.msgid else entry.msgstr
+    po.write_text(catalog.format_catalog(entries), encoding="utf-8")
+
+
+def _same_as_clean(project: Path, tmp_path: Path, *args: str) -> None:
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    shutil.copytree(project, clean, ignore=shutil.ignore_patterns("out"))
+    main(["-C", str(clean), "build", *args])
+    built = {p.relative_to(project / "out").as_posix(): p.read_bytes()
+             for p in (project / "out").rglob("*") if p.is_file() and ".cache" not in p.parts}
+    fresh = {p.relative_to(clean / "out").as_posix(): p.read_bytes()
+             for p in (clean / "out").rglob("*") if p.is_file() and ".cache" not in p.parts}
+    assert built.keys() == fresh.keys()
+    assert [name for name in built if built[name] != fresh[name]] == []
+
+
+# --- 1. coverage --------------------------------------------------------------------------------
+
+
+def test_the_walk_lists_each_paste_of_a_file_at_every_depth():
+    edges = {"a.md": ["b.md", "c.md", "b.md"], "b.md": ["d.md"], "c.md": ["d.md", None]}
+    walk = walk_includes("a.md", lambda path: edges.get(path, ()))
+    assert walk.pages == ("a.md", "b.md", "d.md", "c.md")
+    assert walk.pasted == ("b.md", "d.md", "c.md", "d.md", "b.md", "d.md")
+
+
+def test_a_page_made_of_translated_includes_shows_and_is_gated_on_their_coverage(tmp_path, capsys):
+    """The page's notice said "traduite à 0 %" and the locale index 0 % though all but a few of
+    its 23 pasted includes are translated; --min-coverage left it out of fr-FR."""
+    project = _project(tmp_path)
+    expected = _pasted_stats(project, capsys)
+    assert expected.total > 20 and 50 < expected.coverage < 100, expected
+    assert main(["-C", str(project), "build", "--min-coverage", "50"]) == 0
+    err = "".join(capsys.readouterr())
+    assert f"{PAGE} not published" not in err, err
+    assert _notice(project) == int(expected.coverage)
+    index = (project / "out/html/fr-FR/index.html").read_text(encoding="utf-8")
+    entry = index[index.index(PAGE.split("/")[-1][:-3] + ".html"):]
+    assert f'value="{expected.coverage:.1f}"' in entry[:entry.index("</li>")]
+    # the gate's key follows the includes' catalogs: one untranslated drops the page below the gate
+    for po in sorted((project / "locales/fr-FR/InTuneDocs/includes").glob("accessibility*_md.po")):
+        _untranslate(project, po.name)
+    assert main(["-C", str(project), "build", "--min-coverage", "50"]) == 0
+    err = "".join(capsys.readouterr())
+    shown = _pasted_stats(project, capsys).coverage
+    assert shown < 50 and f"{PAGE} not published: {shown:.1f}% translated" in err, err
+    assert not (project / HTML).exists()
+    _same_as_clean(project, tmp_path, "--min-coverage", "50")
+
+
+# --- 3. a multi-line file pasted in a container --------------------------------------------------
+
+INCLUDES = CORPUS / "en-us" / "InTuneDocs" / "includes"
+CONTAINED = ("# Devices\n\n> [!NOTE]\n> [!INCLUDE[devices](includes/mdm-supported-devices.md)]\n\n"
+             "1. Supported devices:\n2. [!INCLUDE[devices](includes/mdm-supported-devices.md)]\n\n"
+             "- [!INCLUDE[groups](includes/group-deprecation.md)]\n\n"
+             "Use the [!INCLUDE[wit_nextref](includes/wit_nextref_md.md)] console.\n")
+
+
+def _contained_project(tmp_path: Path) -> Path:
+    """A page pasting two real multi-line includes in a blockquote, an ordered and a bullet
+    list item, and the one-line product name inside a sentence."""
+    require_shared()
+    project = tmp_path / "site"
+    (project / "source" / "includes").mkdir(parents=True)
+    for name in ("mdm-supported-devices.md", "group-deprecation.md", "wit_nextref_md.md"):
+        shutil.copyfile(INCLUDES / name, project / "source" / "includes" / name)
+    (project / "source" / "devices.md").write_text(CONTAINED, encoding="utf-8")
+    (project / "source" / "docfx.json").write_text(
+        '{"build": {"content": [{"files": ["**/*.md"], "exclude": ["includes/**"]}]}}', encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\n', encoding="utf-8")
+    assert main(["-C", str(project), "build"]) == 0
+    return project
+
+
+def test_a_multi_line_include_in_a_quote_or_a_list_item_stays_in_it(tmp_path):
+    """'> [!INCLUDE[..](mdm-supported-devices.md)]' pasted the file's seven list items on the
+    quote's line, as one paragraph ("- Apple iOS 7.1 and later - Google Android ..."); in a
+    list item, a file of three quotes left the item after its first line."""
+    project = _contained_project(tmp_path)
+    markdown = (project / "out/markdown/en-US/devices.md").read_text(encoding="utf-8")
+    assert ">   - Apple iOS 7.1 and later\n>   - Google Android 4.0 and later (including Samsung KNOX)\n" in markdown
+    assert "2.   - Apple iOS 7.1 and later\n     - Google Android" in markdown
+    assert "  > The **Corporate Enrollment profile**" in markdown
+    assert "Use the Intune console.\n" in markdown  # a one-line file in a sentence: as before
+    root = lxml.html.fromstring((project / "out/html/en-US/devices.html").read_bytes())
+    [quote] = root.findall(".//main//blockquote/ul/..")
+    assert len(quote.findall("ul/li")) == 7 and "Mac OS X 10.9" in quote.text_content()
+    items = root.findall(".//main//ol/li")
+    assert len(items) == 2 and len(items[1].findall("ul/li")) == 7
+    [bullet] = [li for li in root.findall(".//main//ul/li") if li.find("blockquote") is not None]
+    assert "dynamic device groups" in bullet.text_content() and "Corporate Enrollment profile" in bullet.text_content()
+    assert "Use the Intune console." in root.text_content()
