@@ -27,7 +27,7 @@ import functools
 import os
 import posixpath
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,7 +94,9 @@ _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # a text's lines, each
 # quote markers and list markers, and a list marker among them
 _CONTAINER_LEAD = re.compile(r"(?:[ \t]*(?:>[ \t]?|(?:[-*+]|\d{1,9}[.)])(?=[ \t])))*[ \t]*")
 _LIST_MARKER = re.compile(r"(?<![^ \t>])(?:[-*+]|\d{1,9}[.)])(?=[ \t])")
-_INCLUDE = re.compile(r"\[!INCLUDE\s*\[(?P<name>[^\]]*)\]\((?P<path>[^)\s]*)\)\]", re.IGNORECASE)
+# ``path``: the destination as written, a title too (``includes.include_destination`` reads its file)
+_INCLUDE = re.compile(r"""\[!INCLUDE\s*\[(?P<name>[^\]]*)\]\((?P<path>[ \t]*(?:<[^<>\r\n]*>|[^)\s]*)"""
+                      r"""(?:[ \t]+(?:"[^"\r\n]*"|'[^'\r\n]*'|\([^()\r\n]*\)))?[ \t]*)\)\]""", re.IGNORECASE)
 # what Markdown reads in a heading's text beside the words (a backslash makes each literal)
 _MARKDOWN_PUNCTUATION = re.compile(r"[\\`*_\[\]<>&!#|~]")
 
@@ -154,12 +156,15 @@ def some_translated(document: Document, translations: Mapping[str, str]) -> bool
     return len(left_in_source(document, translations)) < body
 
 
-def fallback_of(page: Page, document: Document, translations: Mapping[str, str]) -> Fallback | None:
+def fallback_of(page: Page, document: Document, translations: Mapping[str, str],
+                pasted: Sequence[Segment] = ()) -> Fallback | None:
     """What a translated page's HTML marks as the source language (None: nothing, or the
-    whole body, which its template marks: ``Page.in_source_language``)."""
+    whole body, which its template marks: ``Page.in_source_language``); ``pasted``: the
+    segments the files pasted into it show in the source language (``left_in_source`` of
+    each, ``units.Workshop.include_resolver``), marked as the page's own."""
     if page.locale == page.source_locale or page.in_source_language:
         return None
-    left = left_in_source(document, translations)
+    left = [*left_in_source(document, translations), *pasted]
     if not left:
         return None
     texts = frozenset(" ".join(visible_text(s.text).split()) for s in left)

@@ -32,9 +32,9 @@ from .filedigests import FileDigests
 from .files import inside, read_bytes, write_atomic, write_error
 from .linkcache import code_key
 from .linkmap import path_url
-from .includes import (LIMIT, LOOP, IncludeWalk, include_links, include_position, include_target, refusal,
+from .includes import (LIMIT, LOOP, IncludeWalk, include_destination, include_links, include_position, include_target, refusal,
                        refusal_message, walk_includes)
-from .model import Diagnostic, Document, Location
+from .model import Diagnostic, Document, Location, Segment
 from .pagebuild import page_renderers, pseudo_translations
 from .project import index_file, load_catalog_file, load_glossary_file, load_source, po_path, source_pages
 from .published import read_publication
@@ -220,7 +220,8 @@ class Workshop:
 
     def include_resolver(self, locale: str, document: Document, found: list[str],
                          problems: list[Diagnostic] | None = None,
-                         translated: list[str] | None = None) -> Callable[[str], str | None]:
+                         translated: list[str] | None = None,
+                         left: list[Segment] | None = None) -> Callable[[str], str | None]:
         """The function ``render.portable_markdown`` calls for ``[!INCLUDE]``: the included
         page's translated body (its catalog in ``locale``), its own includes inlined the same
         way at every depth, each resolved relative to its file and its links rebased to the
@@ -228,14 +229,17 @@ class Workshop:
         ``found``, a missing or broken one too (the page is built again when it appears or is
         fixed); an include that rule refuses (a loop, past the limits) stays a link, and its
         error goes to ``problems``; a file pasted with some of its text translated, to
-        ``translated`` (its page is then not all in the source language)."""
+        ``translated`` (its page is then not all in the source language); the segments a
+        pasted file shows in the source language (``render.left_in_source``), to ``left``
+        (its page's HTML marks them so: ``render.fallback_of``)."""
         pasting = _Pasting(document)
 
         def resolver(holder: Document, chain: tuple[str, ...]) -> Callable[[str], str | None]:
             folder = posixpath.dirname(holder.path)
             occurrences: dict[str, int] = {}
 
-            def include(target: str) -> str | None:
+            def include(written: str) -> str | None:
+                target = include_destination(written)  # as the check names it (``include_links``)
                 occurrence = occurrences[target] = occurrences.get(target, -1) + 1
                 if len(chain) == 1:
                     pasting.top = (target, occurrence)
@@ -256,6 +260,8 @@ class Workshop:
                 body = render.apply_translations(included, mapping, included.portable)[1]  # as its tables' GFM form
                 if translated is not None and render.some_translated(included, mapping):
                     translated.append(resolved)
+                if left is not None:
+                    left.extend(render.left_in_source(included, mapping))
                 body = render.inline_includes(body, resolver(included, (*chain, resolved)))
                 return render.rebase_links(body, posixpath.dirname(resolved), folder)
 
@@ -377,10 +383,12 @@ def _build_unit(shop: Workshop, base: str, locale: str, document: Document,
     includes: list[str] = []
     refused: list[Diagnostic] = []
     pasted_translated: list[str] = []  # filled while the portable Markdown is made, before any format renders
+    pasted_left: list[Segment] = []
     renderers = page_renderers(shop.env, meta, document, translations,
-                               shop.include_resolver(locale, document, includes, refused, pasted_translated),
+                               shop.include_resolver(locale, document, includes, refused, pasted_translated,
+                                                     pasted_left),
                                shop.html_bodies, shop.metadata.get((locale, document.path), {}), formats, withheld,
-                               pasted_translated)
+                               pasted_translated, pasted_left)
     rendered, failed = _render(settings, renderers, result.diagnostics)
     refused = list(dict.fromkeys(refused))  # a loop met on several paths is one error
     result.diagnostics += refused

@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 
 import lxml.html
+import pytest
 
 from pipeline import catalog
 from pipeline.cli import main
@@ -161,3 +162,97 @@ def test_a_multi_line_include_in_a_quote_or_a_list_item_stays_in_it(tmp_path):
     [bullet] = [li for li in root.findall(".//main//ul/li") if li.find("blockquote") is not None]
     assert "dynamic device groups" in bullet.text_content() and "Corporate Enrollment profile" in bullet.text_content()
     assert "Use the Intune console." in root.text_content()
+
+
+# --- 2. lang of pasted text left in the source language -------------------------------------------
+
+
+def _lang_of(element) -> str | None:
+    for node in (element, *element.iterancestors()):
+        if node.get("lang") is not None:
+            return node.get("lang")
+    return None
+
+
+def test_pasted_text_left_in_the_source_language_is_marked_so(tmp_path, capsys):
+    """The fr-FR page's own untranslated headings were marked lang="en-US", but the two
+    pasted includes whose translation is fuzzy (accessibility14 and 15: English text in the
+    French article) were not; the translated ones must stay French."""
+    project = _project(tmp_path)
+    assert main(["-C", str(project), "build"]) == 0
+    root = lxml.html.fromstring((project / HTML).read_bytes())
+    paragraphs = {" ".join(p.text_content().split()): p for p in root.iter("p")}
+    for include in ("accessibility14_md.md", "accessibility15_md.md"):
+        english = " ".join((project / "source/InTuneDocs/includes" / include).read_text(encoding="utf-8").split())
+        assert _lang_of(paragraphs[english]) == "en-US", include
+    french = next(text for text in paragraphs if text.startswith("Si vous êtes sourd"))  # accessibility13, translated
+    assert _lang_of(paragraphs[french]) == "fr-FR"
+
+
+def test_a_page_of_untranslated_includes_is_marked_as_in_the_source_language(tmp_path, capsys):
+    """The page's front matter and its 23 includes, each a paragraph of its own (its headings
+    and its paragraph of includes, messages of its own, left out), and no French catalog
+    of its includes: its HTML marked no text as English (none of its own body is in the
+    source language: it has none)."""
+    project = _project(tmp_path)
+    source = project / "source" / PAGE
+    head, rule, body = source.read_text(encoding="utf-8").partition("\n---\n")
+    includes = re.findall(r"\[!INCLUDE\[[^\]]*\]\([^)]*\)\]", body)
+    source.write_text(head + rule + "\n" + "\n\n".join(includes) + "\n", encoding="utf-8")
+    shutil.rmtree(project / "locales/fr-FR/InTuneDocs/includes")
+    assert main(["-C", str(project), "build"]) == 0
+    article = lxml.html.fromstring((project / HTML).read_bytes()).find(".//article")
+    assert article is not None and article.get("lang") == "en-US"
+    assert not [e for e in article.iterdescendants() if e.get("lang")]  # the article says it once
+
+
+def test_pages_with_pasted_text_marked_or_in_containers_are_valid_html(tmp_path, capsys):
+    from .test_html import run_vnu, vnu_jar
+
+    assert vnu_jar()  # skip (or fail under CI) before building anything
+    project = _project(tmp_path / "a")
+    assert main(["-C", str(project), "build"]) == 0
+    contained = _contained_project(tmp_path / "b")
+    marked = (project / HTML).read_text(encoding="utf-8")
+    assert marked.count('lang="en-US"') > 2  # pasted paragraphs marked, not only the page's headings
+    assert run_vnu([project / HTML, project / "out/html/fr-FR/index.html", contained / "out/html/en-US/devices.html"]) == ""
+
+
+# --- 4. the forms of an include's destination -----------------------------------------------------
+
+
+def test_an_include_written_with_angle_brackets_or_a_title_is_pasted(tmp_path):
+    """DocFX pastes '[!INCLUDE[t](<file.md>)]' and '[!INCLUDE[t](file.md "title")]' (its
+    ``ExtensionsHelper.MatchPath``) and the check read them as includes, but the build left
+    the first as a link to '<file.md>' and the second as text."""
+    require_shared()
+    project = tmp_path / "site"
+    (project / "source" / "includes").mkdir(parents=True)
+    for name in ("mdm-supported-devices.md", "group-deprecation.md"):
+        shutil.copyfile(INCLUDES / name, project / "source" / "includes" / name)
+    (project / "source" / "page.md").write_text(
+        "# Page\n\n[!INCLUDE[devices](<includes/mdm-supported-devices.md>)]\n\n"
+        '[!INCLUDE[groups](includes/group-deprecation.md "Groups")]\n\n'
+        "See [!INCLUDE[groups]( <includes/missing.md> 'Gone' )].\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\n', encoding="utf-8")
+    main(["-C", str(project), "build"])
+    markdown = (project / "out/markdown/en-US/page.md").read_text(encoding="utf-8")
+    assert "  - Apple iOS 7.1 and later\n" in markdown and "The **Corporate Enrollment profile**" in markdown
+    assert "[!INCLUDE" not in markdown
+    assert "See [groups]( <includes/missing.md> 'Gone' )." in markdown  # not pasted: a link, as written
+
+
+@pytest.mark.parametrize("first, second", [("<b.md>", 'a.md "A"'), ("b.md 'B'", "<a.md>")])
+def test_the_build_and_the_check_find_the_same_loop_whatever_the_form(tmp_path, capsys, first, second):
+    project = tmp_path / "site"
+    (project / "source" / "inc").mkdir(parents=True)
+    (project / "source" / "page.md").write_text("# Page\n\n[!INCLUDE[a](inc/a.md)]\n", encoding="utf-8")
+    (project / "source" / "inc" / "a.md").write_text(f"A\n\n[!INCLUDE[b]({first})]\n", encoding="utf-8")
+    (project / "source" / "inc" / "b.md").write_text(f"B\n\n[!INCLUDE[a]({second})]\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\n', encoding="utf-8")
+    capsys.readouterr()
+    main(["-C", str(project), "build"])
+    built = [line for line in capsys.readouterr().err.splitlines() if "include-loop" in line]
+    main(["-C", str(project), "check", "--no-outputs"])
+    checked = [line for line in capsys.readouterr().out.splitlines() if "include-loop" in line]
+    assert built and checked == built, (checked, built)
