@@ -25,8 +25,10 @@ In: ``Settings`` and ``BuildOptions``. Out: an ``Outcome`` and the files under `
   where a translation is missing (``linkmap.fallback_url``). So the withheld pages are decided
   in the main process before any unit is checked or rendered (``decide_withheld``), from
   each page's coverage in each locale, which counts only the translations QA lets through
-  (those readers see: ``review.review_catalog``): a record made from the same page and catalog
-  bytes and glossary gives it (``UnitRecord.coverage_key``), else they are read and reviewed
+  (those readers see: ``review.review_catalog``), its own and those of the files it pastes,
+  once per paste (``units.Workshop.page_stats``): a record made from the same bytes of the page,
+  the files it pastes and their catalogs, and glossary gives it (``UnitRecord.coverage_key``),
+  else they are read and reviewed
   (a cold gated build parses each page and reviews each catalog once more, in the workers
   that then build the pages; a build without the gate does none of this). Every page counts, not only a
   shard's: shard jobs decide the same withheld pages. A unit's fingerprint names the
@@ -74,7 +76,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-    from .units import Workshop
+    from .units import Tools, Workshop
 
 Progress = Callable[[int, int], None]
 
@@ -289,7 +291,7 @@ def coverage_key(settings: Settings, base: str, locale: str, page: str, digests:
 
 
 def page_coverages(settings: Settings, work: Mapping[str, Sequence[str]],
-                   glossary: frozenset[str], tools: object = None) -> dict[tuple[str, str], float | None]:
+                   glossary: frozenset[str], tools: Tools | None = None) -> dict[tuple[str, str], float | None]:
     """The coverage of each page of ``work`` in each of its locales as its unit is gated with
     (``units.Workshop.page_stats``: the files it pastes counted, its catalogs reviewed with
     the same ``glossary``, a translation QA rejects not counted), by (locale, page); None
@@ -297,7 +299,7 @@ def page_coverages(settings: Settings, work: Mapping[str, Sequence[str]],
     page parsed once; ``tools``: the process's ``units.Tools``, if made."""
     from .units import Workshop, make_tools
 
-    shop = Workshop(settings, tools or make_tools(settings, glossary))  # type: ignore[arg-type]
+    shop = Workshop(settings, tools or make_tools(settings, glossary))
     return {(locale, page): shop.page_coverage(locale, page) for page, locales in work.items() for locale in locales}
 
 
@@ -313,8 +315,9 @@ def decide_withheld(settings: Settings, options: BuildOptions, all_pages: frozen
     not published there under --min-coverage, decided before any unit renders: every unit
     needs them, for its links to them lead to the source locale's
     page (``linkmap.fallback_url``), and its fingerprint names those it may link to. A
-    page's coverage is taken from a record made from the same inputs (``coverage_key``:
-    the page and its catalog, whatever else changed), else computed (``coverages``: by
+    page's coverage (``units.Workshop.page_stats``: the files it pastes counted) is taken from
+    a record made from the same inputs (``coverage_key``: the page, the files it pasted and
+    their catalogs, whatever else changed), else computed (``coverages``: by
     default ``page_coverages`` in this process; a cold build reviews every catalog for it,
     which ``_worker_coverages`` spreads over the workers). All pages, not only a
     shard's: each shard job decides the same, from the pages and catalogs alone. A page

@@ -49,8 +49,9 @@ class UnitRecord:
     # the key its ``findings`` were reviewed under (``review.review_key``; "" when the locale
     # has no catalog of the page): ``pipeline check`` takes them while its own key is the same
     review: str = ""
-    # what ``stats`` were computed from (``build.coverage_key``: the page's and its catalog's
-    # bytes, the settings, the glossary, our code): the build decides which pages every unit's links fall
+    # what ``stats`` and ``pasted_stats`` were computed from (``build.coverage_key``: the bytes
+    # of the page, of the files it pastes (``includes``) and of their catalogs, the settings, the
+    # glossary, our code): the build decides which pages every unit's links fall
     # back for (``build.decide_withheld``) before any unit is checked or built, by the stats
     # of a record made from the same inputs, whatever else of the unit changed
     coverage_key: str = ""

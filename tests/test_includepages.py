@@ -23,6 +23,7 @@ from pipeline.cli import main
 from pipeline.includes import walk_includes
 
 from .conftest import CORPUS, require_shared
+from .test_includes import _same_as_clean
 
 PAGE = "InTuneDocs/accessibility-products-and-services-from-microsoft.md"
 HTML = f"out/html/fr-FR/{PAGE[:-3]}.html"
@@ -72,19 +73,6 @@ def _untranslate(project: Path, include: str) -> None:
     po.write_text(catalog.format_catalog(entries), encoding="utf-8")
 
 
-def _same_as_clean(project: Path, tmp_path: Path, *args: str) -> None:
-    clean = tmp_path / "clean"
-    shutil.rmtree(clean, ignore_errors=True)
-    shutil.copytree(project, clean, ignore=shutil.ignore_patterns("out"))
-    main(["-C", str(clean), "build", *args])
-    built = {p.relative_to(project / "out").as_posix(): p.read_bytes()
-             for p in (project / "out").rglob("*") if p.is_file() and ".cache" not in p.parts}
-    fresh = {p.relative_to(clean / "out").as_posix(): p.read_bytes()
-             for p in (clean / "out").rglob("*") if p.is_file() and ".cache" not in p.parts}
-    assert built.keys() == fresh.keys()
-    assert [name for name in built if built[name] != fresh[name]] == []
-
-
 # --- 1. coverage --------------------------------------------------------------------------------
 
 
@@ -116,7 +104,7 @@ def test_a_page_made_of_translated_includes_shows_and_is_gated_on_their_coverage
     shown = _pasted_stats(project, capsys).coverage
     assert shown < 50 and f"{PAGE} not published: {shown:.1f}% translated" in err, err
     assert not (project / HTML).exists()
-    _same_as_clean(project, tmp_path, "--min-coverage", "50")
+    _same_as_clean(project, tmp_path, capsys, "--min-coverage", "50")
 
 
 # --- 3. a multi-line file pasted in a container --------------------------------------------------
