@@ -76,9 +76,11 @@ class _LinePattern:
 
 # an alert marker at the start of a quote's text, alone on its line or before the alert's
 # text (``> [!NOTE] Do you...``); up to three more columns of indentation under the ``>``
-# (four would make code of it); ``end`` is set (empty) when nothing follows on the line
-_ALERT_LINE = _LinePattern(rf"^(?P<lead>[ \t]*>[ \t]?[ \t]{{0,3}})\[!(?P<kind>{ALERT_KIND})\][ \t]*(?P<end>(?=\r?$))?",
-                           re.IGNORECASE)
+# (four would make code of it); ``end`` is set (empty) when nothing follows on the line. The
+# quote may sit in other containers (``- > [!NOTE]``, ``> > [!NOTE]``), as a file of alerts
+# pasted in a list item or a quote is (``inline_includes``)
+_ALERT_LINE = _LinePattern(rf"^(?P<lead>(?:[ \t]*(?:>[ \t]?|(?:[-*+]|\d{{1,9}}[.)])[ \t]+))*?[ \t]*>[ \t]?[ \t]{{0,3}})"
+                           rf"\[!(?P<kind>{ALERT_KIND})\][ \t]*(?P<end>(?=\r?$))?", re.IGNORECASE)
 _DIV_LINE = _LinePattern(r"^[ \t]*>?[ \t]*\[!div[^\]]*\][ \t]*(\r\n|\n|\r)?", re.IGNORECASE)
 # a quoted [!div] line whose next line continues the quote's paragraph lazily (no '>', and
 # not a line that starts a block of its own: a heading, list item, fence, HTML or thematic

@@ -140,6 +140,7 @@ def test_a_multi_line_include_in_a_quote_or_a_list_item_stays_in_it(tmp_path):
     markdown = (project / "out/markdown/en-US/devices.md").read_text(encoding="utf-8")
     assert ">   - Apple iOS 7.1 and later\n>   - Google Android 4.0 and later (including Samsung KNOX)\n" in markdown
     assert "2.   - Apple iOS 7.1 and later\n     - Google Android" in markdown
+    assert "- > **Note**\n  > Starting in August" in markdown  # its alert made portable in the item too
     assert "  > The **Corporate Enrollment profile**" in markdown
     assert "Use the Intune console.\n" in markdown  # a one-line file in a sentence: as before
     root = lxml.html.fromstring((project / "out/html/en-US/devices.html").read_bytes())
@@ -149,6 +150,7 @@ def test_a_multi_line_include_in_a_quote_or_a_list_item_stays_in_it(tmp_path):
     assert len(items) == 2 and len(items[1].findall("ul/li")) == 7
     [bullet] = [li for li in root.findall(".//main//ul/li") if li.find("blockquote") is not None]
     assert "dynamic device groups" in bullet.text_content() and "Corporate Enrollment profile" in bullet.text_content()
+    assert "alert-note" in bullet.find("blockquote").get("class", "") and "[!NOTE]" not in bullet.text_content()
     assert "Use the Intune console." in root.text_content()
 
 
