@@ -107,6 +107,21 @@ def test_a_page_made_of_translated_includes_shows_and_is_gated_on_their_coverage
     _same_as_clean(project, tmp_path, capsys, "--min-coverage", "50")
 
 
+def test_a_pasted_translation_qa_rejects_is_not_counted(tmp_path, capsys):
+    """accessibility17's French drops its link (``qa.link-count``): readers see its English,
+    so the page's coverage counts it as untranslated, as a page's own rejected one is."""
+    project = _project(tmp_path)
+    po = project / "locales/fr-FR/InTuneDocs/includes/accessibility17_md.po"
+    entries = catalog.parse_catalog(po.read_text(encoding="utf-8"), po.name)
+    for entry in entries:
+        entry.msgstr = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", entry.msgstr)
+    po.write_text(catalog.format_catalog(entries), encoding="utf-8")
+    main(["-C", str(project), "build"])
+    expected = _pasted_stats(project, capsys)
+    assert expected.rejected == 1 and expected.applied == expected.translated - 1
+    assert _notice(project) == int(expected.coverage)
+
+
 # --- 3. a multi-line file pasted in a container --------------------------------------------------
 
 INCLUDES = CORPUS / "en-us" / "InTuneDocs" / "includes"
