@@ -25,8 +25,10 @@ In: ``Settings`` and ``BuildOptions``. Out: an ``Outcome`` and the files under `
   where a translation is missing (``linkmap.fallback_url``). So the withheld pages are decided
   in the main process before any unit is checked or rendered (``decide_withheld``), from
   each page's coverage in each locale, which counts only the translations QA lets through
-  (those readers see: ``review.review_catalog``): a record made from the same page and catalog
-  bytes and glossary gives it (``UnitRecord.coverage_key``), else they are read and reviewed
+  (those readers see: ``review.review_catalog``), its own and those of the files it pastes,
+  once per paste (``units.Workshop.page_stats``): a record made from the same bytes of the page,
+  the files it pastes and their catalogs, and glossary gives it (``UnitRecord.coverage_key``),
+  else they are read and reviewed
   (a cold gated build parses each page and reviews each catalog once more, in the workers
   that then build the pages; a build without the gate does none of this). Every page counts, not only a
   shard's: shard jobs decide the same withheld pages. A unit's fingerprint names the
@@ -74,7 +76,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-    from .units import Workshop
+    from .units import Tools, Workshop
 
 Progress = Callable[[int, int], None]
 
@@ -275,49 +277,30 @@ def coverage_base(settings: Settings) -> str:
                   code_digest())
 
 
-def coverage_key(settings: Settings, base: str, locale: str, page: str, digests: FileDigests) -> str:
+def coverage_key(settings: Settings, base: str, locale: str, page: str, digests: FileDigests,
+                 includes: Sequence[str] = ()) -> str:
     """What a page's coverage in ``locale`` is computed from (``UnitRecord.coverage_key``):
-    ``base`` (``coverage_base``), its source bytes and its PO file's, which is all its
-    review depends on (``review.review_catalog``), not their marks (links count no messages).
-    ``digests``: ``unit_fingerprint``'s memo: each file read once a run."""
-    return digest(base, digests.file(settings.source / page, page, False).rstrip("/"),
-                  digests.file(po_path(settings, locale, page), page, True).rstrip("/"))
-
-
-def page_coverage(settings: Settings, locale: str, page: str, documents: dict[str, Document | None],
-                  glossary: frozenset[str] = frozenset()) -> float | None:
-    """A page's coverage in ``locale`` as its unit is gated with (``units.Workshop``'s stats:
-    its catalog reviewed with the same ``glossary``, a translation QA rejects not counted),
-    or None when its page or catalog cannot be read (its unit fails and says why).
-    ``documents`` memoizes parsed pages across locales."""
-    from .project import load_catalog_file, load_source
-    from .review import review_catalog
-
-    if page not in documents:
-        try:
-            documents[page] = load_source(settings, page)
-        except PipelineError:
-            documents[page] = None
-    document = documents[page]
-    if document is None:
-        return None
-    try:
-        loaded = load_catalog_file(settings, locale, page)
-    except PipelineError:
-        return None
-    po_display = settings.display(po_path(settings, locale, page))
-    source_display = settings.display(settings.source / page)
-    return review_catalog(document, loaded[0] if loaded is not None else None, po_display, source_display,
-                          glossary)[1].coverage
+    ``base`` (``coverage_base``), its source bytes and its PO file's and those of the files
+    its build pastes (``includes``: the unit's record's, at every depth, a missing one too),
+    which is all its review and the files it pastes depend on (``review.review_catalog``,
+    ``includes.walk_includes``), not their marks (links count no messages). ``digests``:
+    ``unit_fingerprint``'s memo: each file read once a run."""
+    return digest(base, *(part for path in (page, *includes)
+                          for part in (digests.file(settings.source / path, path, False).rstrip("/"),
+                                       digests.file(po_path(settings, locale, path), path, True).rstrip("/"))))
 
 
 def page_coverages(settings: Settings, work: Mapping[str, Sequence[str]],
-                   glossary: frozenset[str]) -> dict[tuple[str, str], float | None]:
-    """``page_coverage`` of each page of ``work`` in each of its locales, by (locale, page);
-    each page parsed once."""
-    documents: dict[str, Document | None] = {}
-    return {(locale, page): page_coverage(settings, locale, page, documents, glossary)
-            for page, locales in work.items() for locale in locales}
+                   glossary: frozenset[str], tools: Tools | None = None) -> dict[tuple[str, str], float | None]:
+    """The coverage of each page of ``work`` in each of its locales as its unit is gated with
+    (``units.Workshop.page_stats``: the files it pastes counted, its catalogs reviewed with
+    the same ``glossary``, a translation QA rejects not counted), by (locale, page); None
+    when its page or a catalog it needs cannot be read (its unit fails and says why). Each
+    page parsed once; ``tools``: the process's ``units.Tools``, if made."""
+    from .units import Workshop, make_tools
+
+    shop = Workshop(settings, tools or make_tools(settings, glossary))
+    return {(locale, page): shop.page_coverage(locale, page) for page, locales in work.items() for locale in locales}
 
 
 # (work: page -> locales) -> (locale, page) -> coverage: ``page_coverages``, maybe in workers
@@ -332,8 +315,9 @@ def decide_withheld(settings: Settings, options: BuildOptions, all_pages: frozen
     not published there under --min-coverage, decided before any unit renders: every unit
     needs them, for its links to them lead to the source locale's
     page (``linkmap.fallback_url``), and its fingerprint names those it may link to. A
-    page's coverage is taken from a record made from the same inputs (``coverage_key``:
-    the page and its catalog, whatever else changed), else computed (``coverages``: by
+    page's coverage (``units.Workshop.page_stats``: the files it pastes counted) is taken from
+    a record made from the same inputs (``coverage_key``: the page, the files it pasted and
+    their catalogs, whatever else changed), else computed (``coverages``: by
     default ``page_coverages`` in this process; a cold build reviews every catalog for it,
     which ``_worker_coverages`` spreads over the workers). All pages, not only a
     shard's: each shard job decides the same, from the pages and catalogs alone. A page
@@ -348,10 +332,10 @@ def decide_withheld(settings: Settings, options: BuildOptions, all_pages: frozen
     work: dict[str, list[str]] = {}  # page -> the locales its coverage is computed in
     for locale in gated:
         for page in sorted(all_pages):
-            key = coverage_key(settings, base, locale, page, digests)
             record = records.get(BuildCache.key(locale, page))
+            key = coverage_key(settings, base, locale, page, digests, record.includes if record is not None else ())
             if record is not None and record.coverage_key == key and record.stats:
-                found[(locale, page)] = Stats(*record.stats).coverage
+                found[(locale, page)] = record.page_stats().coverage
             else:
                 work.setdefault(page, []).append(locale)
     if work:
@@ -478,7 +462,7 @@ def run_build(settings: Settings, options: BuildOptions = BuildOptions(), progre
         for locale in settings.all_locales:
             record = units.get(BuildCache.key(locale, page))
             if record is not None and record.skipped:
-                outcome.lines.append(_withheld_line(locale, page, Stats(*record.stats), options.min_coverage))
+                outcome.lines.append(_withheld_line(locale, page, record.page_stats(), options.min_coverage))
     for locale in settings.all_locales:
         outcome.lines.append(_coverage_line(locale, [units.get(BuildCache.key(locale, page)) for page in pages]))
     built = sum(1 for result in results for locale, record in result.records.items()
@@ -775,12 +759,12 @@ def _write_site(settings: Settings, units: dict[str, UnitRecord], pages: list[st
             record = units.get(BuildCache.key(locale, page))
             if record is None or not (record.outputs or record.behind):
                 continue  # not published: failed, or under --min-coverage
-            stats = Stats(*record.stats)
-            total = total + stats
+            total = total + Stats(*record.stats)  # each catalog once: an include fragment is a unit too
             if page in shop.unpublished:
                 continue
             if output_paths(locale, page)["html"] in record.outputs + record.behind:  # none: its template failed
-                metas.append(page_meta(settings, locale, None, {}, stats.coverage, path=page, title=record.title))
+                metas.append(page_meta(settings, locale, None, {}, record.page_stats().coverage, path=page,
+                                       title=record.title))
                 assets.update(record.assets)
         arguments = (shop.env, locale, settings.source_locale, settings.published_locales, documents, translations, metas,
                      settings.project)

@@ -18,10 +18,10 @@ from pathlib import Path
 from . import __version__
 from .digests import blake2b
 from .files import read_bytes, write_atomic
-from .model import Diagnostic, Location
+from .model import Diagnostic, Location, Stats
 
-CACHE_FORMAT = 9  # 2: findings, 3: site files, 4: alternates, 5: outputs behind, 6: coverage key, 7: marks, 8: include findings,
-# 9: stats count the translations QA rejects (``model.Stats.rejected``)
+CACHE_FORMAT = 10  # 2: findings, 3: site files, 4: alternates, 5: outputs behind, 6: coverage key, 7: marks, 8: include findings,
+# 9: stats count the translations QA rejects (``model.Stats.rejected``), 10: stats with the files pasted
 
 
 @dataclass(frozen=True)
@@ -49,14 +49,24 @@ class UnitRecord:
     # the key its ``findings`` were reviewed under (``review.review_key``; "" when the locale
     # has no catalog of the page): ``pipeline check`` takes them while its own key is the same
     review: str = ""
-    # what ``stats`` were computed from (``build.coverage_key``: the page's and its catalog's
-    # bytes, the settings, the glossary, our code): the build decides which pages every unit's links fall
+    # what ``stats`` and ``pasted_stats`` were computed from (``build.coverage_key``: the bytes
+    # of the page, of the files it pastes (``includes``) and of their catalogs, the settings, the
+    # glossary, our code): the build decides which pages every unit's links fall
     # back for (``build.decide_withheld``) before any unit is checked or built, by the stats
     # of a record made from the same inputs, whatever else of the unit changed
     coverage_key: str = ""
     # the errors of includes its page's Markdown and HTML leave as links (``includes``: a loop,
     # past the limits), as ``findings``: an up-to-date unit reports them again
     include_findings: tuple[tuple[str, int, int, str, str, str], ...] = ()
+    # ``stats`` with those of the files its build pastes, once per paste at every depth
+    # (``units.Workshop.page_stats``): the coverage its notice, the locale index and
+    # --min-coverage show and gate on; () when it pastes none (then ``stats``). ``stats``
+    # stays its own catalog's, which a locale's total adds up (each catalog once)
+    pasted_stats: tuple[int, ...] = ()
+
+    def page_stats(self) -> Stats:
+        """The page's stats as readers see it, the files it pastes counted (``pasted_stats``)."""
+        return Stats(*(self.pasted_stats or self.stats))
 
     @staticmethod
     def keep_findings(diagnostics: Iterable[Diagnostic]) -> tuple[tuple[str, int, int, str, str, str], ...]:
@@ -115,7 +125,8 @@ def load_cache(path: Path) -> BuildCache:
                           _findings(v.get("findings", ())),
                           tuple(str(locale) for locale in v.get("alternates", ())),
                           tuple(str(output) for output in v.get("behind", ())), str(v.get("review", "")),
-                          str(v.get("coverage_key", "")), _findings(v.get("include_findings", ())))
+                          str(v.get("coverage_key", "")), _findings(v.get("include_findings", ())),
+                          tuple(int(n) for n in v.get("pasted_stats", ())))
             for k, v in data["units"].items()
         }
         site = data.get("site", {})

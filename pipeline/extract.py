@@ -11,15 +11,12 @@ from dataclasses import dataclass
 
 from .model import Document
 
-FLAGS = ("md-text",)
-
-
 @dataclass(frozen=True)
 class Message:
     msgid: str
     references: tuple[str, ...]
     comments: tuple[str, ...]
-    flags: tuple[str, ...] = FLAGS
+    flags: tuple[str, ...] = ()  # none: see README, "PO files" (md-text)
 
 
 def extract_messages(document: Document, source_prefix: str = "source") -> list[Message]:

@@ -25,6 +25,7 @@ The rule (DocFX's, bounded)
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -58,19 +59,42 @@ class Refused:
 @dataclass(frozen=True)
 class IncludeWalk:
     """What a page's build pastes: the page, then each file it pastes (or could not read),
-    once, in the order first met; and the includes it refuses, in the order met."""
+    once, in the order first met; the includes it refuses, in the order met; and each file
+    pasted, once per paste, depth first (``pasted``: a file pasted twice, or pasted by two
+    files the page pastes, shows twice, as readers see it; what the page's coverage counts:
+    ``units.Workshop.page_stats``)."""
 
     pages: tuple[str, ...]
     refused: tuple[Refused, ...]
+    pasted: tuple[str, ...] = ()
+
+
+# an include's destination as written between its parentheses: the file, bare or in angle
+# brackets, then maybe a title in quotes or parentheses (CommonMark's link destination and title,
+# as ``linkscan`` reads them; DocFX's ``ExtensionsHelper.MatchPath`` takes the same file)
+_DESTINATION = re.compile(r"""[ \t]*(?:<(?P<angled>[^<>\r\n]*)>|(?P<bare>[^\s<>]*))"""
+                          r"""(?:[ \t]+(?:"[^"\r\n]*"|'[^'\r\n]*'|\([^()\r\n]*\)))?[ \t]*""")
+
+
+def include_destination(written: str) -> str:
+    """The file part of an include's destination as written: ``<b.md>`` and ``b.md "title"``
+    are ``b.md``, as DocFX pastes them and ``pipeline check`` reads them; a destination
+    already read so (``linkscan``'s target) is itself."""
+    found = _DESTINATION.fullmatch(written)
+    if found is None:
+        return written
+    return found.group("angled") if found.group("angled") is not None else found.group("bare")
 
 
 def include_target(holder: str, written: str) -> str | None:
     """The source file an include written ``written`` in the file ``holder`` pastes, as the
-    build resolves it: relative to the holder's folder, ``\\`` as ``/``, exactly as written
+    build resolves it: its file (``include_destination``: angle brackets and a title
+    dropped), relative to the holder's folder, ``\\`` as ``/``, exactly as written
     (no letter case ignored, no extension added, no ``~/``, site map or redirect: those are
     a link's ways, and the build leaves such an include as a link); None outside the source
     folder (as DocFX, which includes only from its docset)."""
-    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(holder), written.replace("\\", "/")))
+    file = include_destination(written).replace("\\", "/")
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(holder), file))
     return None if resolved == ".." or resolved.startswith(("../", "/")) else resolved
 
 
@@ -92,6 +116,7 @@ def walk_includes(page: str, includes_of: IncludesOf) -> IncludeWalk:
     order (``units.Workshop.include_resolver`` pastes the same ones)."""
     pages: dict[str, None] = {page: None}
     refused: list[Refused] = []
+    pastes: list[str] = []
     pasted = 0
 
     def visit(chain: tuple[str, ...], top: int | None) -> None:
@@ -108,11 +133,12 @@ def walk_includes(page: str, includes_of: IncludesOf) -> IncludeWalk:
                 refused.append(Refused(reason, chain[-1], index, branch, target))
                 continue
             pages.setdefault(target)
+            pastes.append(target)
             pasted += 1
             visit((*chain, target), branch)
 
     visit((page,), None)
-    return IncludeWalk(tuple(pages), tuple(refused))
+    return IncludeWalk(tuple(pages), tuple(refused), tuple(pastes))
 
 
 def refusal_message(reason: str, written: str, holder: str, target: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 
 from . import render
-from .model import Document
+from .model import Document, Segment
 from .align import localize_output
 from .project import output_paths
 from .pseudo import pseudolocalize
@@ -37,6 +37,7 @@ def page_renderers(
     formats: Collection[str] = ("frontmatter", "markdown", "html"),
     withheld: frozenset[str] = frozenset(),
     pasted_translated: Sequence[str] = (),
+    pasted_left: Sequence[Segment] = (),
 ) -> dict[str, Callable[[], str]]:
     """Output path -> the function that renders it through its format's template. What the
     formats share (the translated text, the portable Markdown) is made once, here; each
@@ -46,7 +47,10 @@ def page_renderers(
     published in the locale, whose links lead to the source locale's (``linkmap.fallback_url``).
     ``pasted_translated``: filled by ``include`` with the included files it pastes translated
     text of: a page whose own text is all in the source language but whose includes are not
-    is not marked as in the source language."""
+    is not marked as in the source language. ``pasted_left``: filled by ``include`` with the
+    segments the files it pastes show in the source language: the HTML marks them so, as
+    the page's own (``render.fallback_of``), and a page with no translated text of its own
+    nor pasted (a page of includes none of which is translated) is marked as a whole."""
     translated = render.apply_translations(document, translations)
     # the front-matter title is the H1 of a page without one (not ``meta.title``, which names a
     # page without a title by its first heading or file name: ``titles.page_title``)
@@ -60,8 +64,11 @@ def page_renderers(
     markdown_text = render.portable_markdown(portable[1], heading, include, meta.locale)
     if meta.in_source_language and pasted_translated:
         meta = replace(meta, in_source_language=False)
+    elif (not meta.in_source_language and meta.locale != meta.source_locale and pasted_left
+          and not pasted_translated and not render.some_translated(document, translations)):
+        meta = replace(meta, in_source_language=True)  # its body is pasted text, none of it translated
     localized = localize_output(*translated, metadata) if metadata else translated
-    fallback = render.fallback_of(meta, document, translations) if "html" in wanted else None
+    fallback = render.fallback_of(meta, document, translations, pasted_left) if "html" in wanted else None
 
     def renderer(fmt: str) -> Callable[[], str]:
         return lambda: render.render_page(env, fmt, meta, document, localized if fmt == "frontmatter" else translated,

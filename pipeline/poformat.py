@@ -21,8 +21,8 @@ breaking (UAX #14 plus display width), which this module reimplements:
   greedy fit by display width (East Asian wide = 2 columns, combining marks = 0).
 * Flags are normalized as GNU does: ``fuzzy`` first (dropped when msgstr is empty), then
   known ``*-format`` flags in gettext's fixed language order, ``range:``, ``no-wrap``.
-  GNU drops every flag it does not know; we keep those (``md-text``, Weblate's Markdown
-  flag) at the end of the line, so msgcat removes exactly them and changes nothing else.
+  GNU drops every flag it does not know (``md-text``, Weblate's Markdown flag, which our
+  earlier versions wrote); so do we, so a file we write is one msgcat leaves unchanged.
 * Obsolete entries go last, as ``#~``; GNU drops those whose msgstr is empty.
 
 The two tables below were read out of the installed libunistring 1.0 (the pair table
@@ -528,16 +528,14 @@ class _Flags(NamedTuple):
     formats: dict[int, str]  # index in _FORMAT_LANGUAGES -> flag as GNU prints it
     range: tuple[int, int] | None
     no_wrap: bool
-    extra: list[str]  # flags GNU does not print (md-text...), in the order given
 
 
 def _parse_flags(flags: Iterable[str]) -> _Flags:
-    """Read flags the way GNU po_parse_comment_special does, keeping the unknown ones."""
+    """Read flags the way GNU po_parse_comment_special does (the unknown ones are dropped)."""
     fuzzy = False
     formats: dict[int, str] = {}
     arg_range: tuple[int, int] | None = None
     wrap: bool | None = None
-    extra: list[str] = []
     tokens = [token for token in _FLAG_SEPARATORS.split(",".join(flags)) if token]
     i = 0
     while i < len(tokens):
@@ -573,9 +571,7 @@ def _parse_flags(flags: Iterable[str]) -> _Flags:
             wrap = True
         elif token == "no-wrap":
             wrap = False
-        elif token not in extra:
-            extra.append(token)
-    return _Flags(fuzzy, formats, arg_range, wrap is False, extra)
+    return _Flags(fuzzy, formats, arg_range, wrap is False)
 
 
 # ---------------------------------------------------------------------------------------
@@ -642,9 +638,6 @@ def _flag_line(flags: tuple[str, ...], translated: bool, obsolete: bool) -> tupl
         shown.append(f"range: {parsed.range[0]}..{parsed.range[1]}")
     if parsed.no_wrap:
         shown.append("no-wrap")
-    # GNU drops flags it does not know; we keep them, last, so that msgcat removes them
-    # and changes nothing else.
-    shown += parsed.extra
     return ("#, " + ", ".join(shown) if shown else None), not parsed.no_wrap
 
 
@@ -681,8 +674,6 @@ def _entry_lines(entry: Any, obsolete: bool) -> list[str]:
 
 def format_po(po: "polib.POFile") -> str:
     """The text GNU msgcat prints for ``po``: header entry, entries, then obsolete ones.
-
-    Only difference: flags unknown to GNU (``md-text``) stay, at the end of their line.
 
     The header entry is ``po.metadata_as_entry()`` (polib's field order, ``fuzzy`` when
     ``po.metadata_is_fuzzy``) with ``po.header`` as its comment. Obsolete entries with an

@@ -27,7 +27,7 @@ import functools
 import os
 import posixpath
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,9 +77,11 @@ class _LinePattern:
 
 # an alert marker at the start of a quote's text, alone on its line or before the alert's
 # text (``> [!NOTE] Do you...``); up to three more columns of indentation under the ``>``
-# (four would make code of it); ``end`` is set (empty) when nothing follows on the line
-_ALERT_LINE = _LinePattern(rf"^(?P<lead>[ \t]*>[ \t]?[ \t]{{0,3}})\[!(?P<kind>{ALERT_KIND})\][ \t]*(?P<end>(?=\r?$))?",
-                           re.IGNORECASE)
+# (four would make code of it); ``end`` is set (empty) when nothing follows on the line. The
+# quote may sit in other containers (``- > [!NOTE]``, ``> > [!NOTE]``), as a file of alerts
+# pasted in a list item or a quote is (``inline_includes``)
+_ALERT_LINE = _LinePattern(rf"^(?P<lead>(?:[ \t]*(?:>[ \t]?|(?:[-*+]|\d{{1,9}}[.)])[ \t]+))*?[ \t]*>[ \t]?[ \t]{{0,3}})"
+                           rf"\[!(?P<kind>{ALERT_KIND})\][ \t]*(?P<end>(?=\r?$))?", re.IGNORECASE)
 _DIV_LINE = _LinePattern(r"^[ \t]*>?[ \t]*\[!div[^\]]*\][ \t]*(\r\n|\n|\r)?", re.IGNORECASE)
 # a quoted [!div] line whose next line continues the quote's paragraph lazily (no '>', and
 # not a line that starts a block of its own: a heading, list item, fence, HTML or thematic
@@ -91,7 +93,13 @@ _DIV_BEFORE_LAZY_LINE = _LinePattern(
     r"(?=[^\s>])", re.IGNORECASE)
 _EOL = re.compile(r"\r\n|\r|\n")  # what ends a line for Markdown (not U+2028, NEL, VT, FF: str.splitlines)
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # a text's lines, each with its line end
-_INCLUDE = re.compile(r"\[!INCLUDE\s*\[(?P<name>[^\]]*)\]\((?P<path>[^)\s]*)\)\]", re.IGNORECASE)
+# what may start the line of an include pasted line by line (``inline_includes``): indentation,
+# quote markers and list markers, and a list marker among them
+_CONTAINER_LEAD = re.compile(r"(?:[ \t]*(?:>[ \t]?|(?:[-*+]|\d{1,9}[.)])(?=[ \t])))*[ \t]*")
+_LIST_MARKER = re.compile(r"(?<![^ \t>])(?:[-*+]|\d{1,9}[.)])(?=[ \t])")
+# ``path``: the destination as written, a title too (``includes.include_destination`` reads its file)
+_INCLUDE = re.compile(r"""\[!INCLUDE\s*\[(?P<name>[^\]]*)\]\((?P<path>[ \t]*(?:<[^<>\r\n]*>|[^)\s]*)"""
+                      r"""(?:[ \t]+(?:"[^"\r\n]*"|'[^'\r\n]*'|\([^()\r\n]*\)))?[ \t]*)\)\]""", re.IGNORECASE)
 # what Markdown reads in a heading's text beside the words (a backslash makes each literal)
 _MARKDOWN_PUNCTUATION = re.compile(r"[\\`*_\[\]<>&!#|~]")
 
@@ -151,12 +159,15 @@ def some_translated(document: Document, translations: Mapping[str, str]) -> bool
     return len(left_in_source(document, translations)) < body
 
 
-def fallback_of(page: Page, document: Document, translations: Mapping[str, str]) -> Fallback | None:
+def fallback_of(page: Page, document: Document, translations: Mapping[str, str],
+                pasted: Sequence[Segment] = ()) -> Fallback | None:
     """What a translated page's HTML marks as the source language (None: nothing, or the
-    whole body, which its template marks: ``Page.in_source_language``)."""
+    whole body, which its template marks: ``Page.in_source_language``); ``pasted``: the
+    segments the files pasted into it show in the source language (``left_in_source`` of
+    each, ``units.Workshop.include_resolver``), marked as the page's own."""
     if page.locale == page.source_locale or page.in_source_language:
         return None
-    left = left_in_source(document, translations)
+    left = [*left_in_source(document, translations), *pasted]
     if not left:
         return None
     texts = frozenset(" ".join(visible_text(s.text).split()) for s in left)
@@ -446,9 +457,13 @@ def inline_includes(body: str, include: Callable[[str], str | None]) -> str:
     file's text (with its own includes inlined: ``units.Workshop.include_resolver``), or by
     the link ``[name](path)`` when that is None (a file missing, outside the source, or
     refused: ``pipeline.includes``). An include inside a sentence or a table cell puts the
-    text there on one line; one alone on an indented line (in a list item) has each of its
-    lines indented so, blank ones aside. One in code is text (a page showing the syntax), as
-    the check (``linkscan``) sees it."""
+    text there on one line. One alone on its line but for the containers it is in (its
+    indentation in a list item, a quote's ``>``, a list item's marker: ``> - [!INCLUDE..]``)
+    keeps each line of a file of several lines in them: the lines after the first start with
+    what its line starts with, each list marker as spaces of its width (the item's content
+    column), a blank line as the quote's ``>`` alone (the quote goes on), or blank outside a
+    quote. A file of one line is pasted as in a sentence. One in code is text (a page
+    showing the syntax), as the check (``linkscan``) sees it."""
 
     def inline(match: re.Match[str]) -> str:
         content = include(match.group("path"))
@@ -457,16 +472,28 @@ def inline_includes(body: str, include: Callable[[str], str | None]) -> str:
         content = content.strip("\r\n")
         line_start = body.rfind("\n", 0, match.start()) + 1
         line_end = body.find("\n", match.end())
-        line = body[line_start : line_end if line_end != -1 else len(body)]
-        if line.strip() != match.group(0):  # inside a sentence or a table cell: stay on one line
-            content = " ".join(part.strip() for part in _EOL.split(content) if part.strip())
-        elif line_start < match.start():  # alone on its line, indented (in a list item): so is each line
-            lead = body[line_start:match.start()]
-            content = "".join(part if not part.strip() or index == 0 else lead + part
-                              for index, part in enumerate(_LINES.findall(content)))
-        return content
+        lead = body[line_start:match.start()]
+        lines = _LINES.findall(content)
+        if body[match.end():line_end if line_end != -1 else len(body)].strip() \
+                or not _CONTAINER_LEAD.fullmatch(lead) or (lead.strip() and len(lines) < 2):
+            return " ".join(part.strip() for part in _EOL.split(content) if part.strip())  # on one line
+        if not lead:
+            return content
+        continued = _LIST_MARKER.sub(lambda marker: " " * len(marker.group(0)), lead)
+        blank = continued.rstrip()
+        return "".join(part if index == 0 else continued + part if part.strip() else blank + part.lstrip(" \t")
+                       if blank else part for index, part in enumerate(lines))
 
     return _outside_code(_INCLUDE, body, inline) if "[!" in body else body
+
+
+def include_paths(body: str) -> list[str]:
+    """The destinations, as written, of the includes ``inline_includes`` pastes from ``body``
+    (a page's or an included file's text after its front matter), in order."""
+    found: list[str] = []
+    if "[!" in body:
+        _outside_code(_INCLUDE, body, lambda match: found.append(match.group("path")) or match.group(0))
+    return found
 
 
 _DESTINATION = re.compile(r"(\]\(\s*<?)([^)\s>]+)")

@@ -79,7 +79,7 @@ def review_catalog(document: Document, po: polib.POFile | None, po_display: str,
     """A page's catalog in a locale (None: it has none) reviewed as a build reviews it, and
     the page's stats with the translations the review sets aside counted ``rejected``: the
     coverage readers see, which ``build --min-coverage`` gates on. The build's units
-    (``units.Workshop``) and its gate (``build.page_coverage``) both count with this, so that
+    (``units.Workshop``) and its gate (``build.page_coverages``, by the same Workshop) both count with this, so that
     a page's recorded coverage and its computed one agree."""
     review = review_translations(document, usable_entries(po), po_display, source_display, glossary)
     return review, catalog_stats(po, document.msgids, review.usable)

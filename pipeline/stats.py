@@ -7,8 +7,9 @@ and their text as an aligned table or as JSON (``format_table`` / ``format_json`
 A translator's report on the catalogs: ``translated`` counts every translation of a catalog,
 as ``msgfmt --statistics`` and translators' tools do, and ``coverage`` is theirs; of those,
 ``rejected`` counts the ones QA rejects (errors: a build shows the source text instead, and
-``pipeline check`` says why), and ``applied`` is the coverage without them, which ``build
---min-coverage`` gates on and the built pages show.
+``pipeline check`` says why), and ``applied`` is the coverage without them. Per catalog: a
+built page's coverage (its notice, ``build --min-coverage``) also counts the files it pastes,
+once per paste (``units.Workshop.page_stats``); a page pasting nothing shows ``applied``.
 """
 
 from __future__ import annotations

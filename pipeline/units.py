@@ -32,8 +32,9 @@ from .filedigests import FileDigests
 from .files import inside, read_bytes, write_atomic, write_error
 from .linkcache import code_key
 from .linkmap import path_url
-from .includes import LIMIT, LOOP, include_links, include_position, include_target, refusal, refusal_message
-from .model import Diagnostic, Document, Location
+from .includes import (LIMIT, LOOP, IncludeWalk, include_destination, include_links, include_position, include_target, refusal,
+                       refusal_message, walk_includes)
+from .model import Diagnostic, Document, Location, Segment
 from .pagebuild import page_renderers, pseudo_translations
 from .project import index_file, load_catalog_file, load_glossary_file, load_source, po_path, source_pages
 from .published import read_publication
@@ -89,7 +90,8 @@ def start_worker(settings: Settings, glossary: frozenset[str]) -> None:
 def coverage_chunk(settings: Settings, chunk: list[tuple[str, Sequence[str]]]) -> dict[tuple[str, str], float | None]:
     """Worker entry point for ``build.decide_withheld``: the coverage of each page of the
     chunk in each of its locales (``build.page_coverages``), reviewed with the run's glossary."""
-    return page_coverages(settings, dict(chunk), (_worker_tools or make_tools(settings)).glossary)
+    tools = _worker_tools or make_tools(settings)
+    return page_coverages(settings, dict(chunk), tools.glossary, tools)
 
 
 class Workshop:
@@ -120,6 +122,7 @@ class Workshop:
         self.digests = FileDigests(tools.all_pages, md_files=tools.all_pages | tools.non_page_md)
         self.coverage_base = coverage_base(settings)
         self.include_links: dict[str, tuple[tuple[str, int, int], ...]] = {}  # ``_include_links``
+        self.walks: dict[str, IncludeWalk] = {}  # ``walk``
 
     def document(self, page: str) -> Document | None:
         """A parsed source page, or None when it is missing or broken (reported elsewhere).
@@ -145,6 +148,46 @@ class Workshop:
             self.reported.add(key)
             diagnostics += findings
         return usable, stats
+
+    def includes_of(self, path: str) -> tuple[str | None, ...] | None:
+        """The files the includes of the page at ``path`` resolve to, as ``include_resolver``
+        finds and resolves them (``includes.IncludesOf``); None when it is missing or broken."""
+        document = self.document(path)
+        if document is None:
+            return None
+        return tuple(include_target(path, written) for written in render.include_paths(document.text[document.body_start:]))
+
+    def walk(self, document: Document) -> IncludeWalk:
+        """What the build of ``document`` pastes (``includes.walk_includes``; the same files
+        ``include_resolver`` pastes: its includes are found in the source text, which a
+        translation QA lets through does not change)."""
+        if document.path not in self.walks:
+            self.documents.setdefault(document.path, document)
+            self.walks[document.path] = walk_includes(document.path, self.includes_of)
+        return self.walks[document.path]
+
+    def page_stats(self, locale: str, document: Document) -> catalog.Stats:
+        """The page's stats in ``locale`` as readers see the page: its own messages and those of
+        every file its build pastes, once per paste (a file pasted twice shows twice), at every
+        depth, each counted by its own catalog reviewed (``translations``). Raises
+        ``PipelineError`` when one of those catalogs cannot be read (the unit fails too)."""
+        stats = self.translations(locale, document)[1]
+        for path in self.walk(document).pasted:
+            included = self.document(path)
+            if included is not None:
+                stats = stats + self.translations(locale, included)[1]
+        return stats
+
+    def page_coverage(self, locale: str, page: str) -> float | None:
+        """``page_stats``' coverage of the page at ``page``, or None when it or a catalog it
+        needs cannot be read (its unit fails and says why): what ``--min-coverage`` gates on."""
+        document = self.document(page)
+        if document is None:
+            return None
+        try:
+            return self.page_stats(locale, document).coverage
+        except PipelineError:
+            return None
 
     def recorded_review(self, locale: str, document: Document) -> dict:
         """The QA findings of a page's translations in a locale (once ``translations`` ran),
@@ -177,7 +220,8 @@ class Workshop:
 
     def include_resolver(self, locale: str, document: Document, found: list[str],
                          problems: list[Diagnostic] | None = None,
-                         translated: list[str] | None = None) -> Callable[[str], str | None]:
+                         translated: list[str] | None = None,
+                         left: list[Segment] | None = None) -> Callable[[str], str | None]:
         """The function ``render.portable_markdown`` calls for ``[!INCLUDE]``: the included
         page's translated body (its catalog in ``locale``), its own includes inlined the same
         way at every depth, each resolved relative to its file and its links rebased to the
@@ -185,14 +229,17 @@ class Workshop:
         ``found``, a missing or broken one too (the page is built again when it appears or is
         fixed); an include that rule refuses (a loop, past the limits) stays a link, and its
         error goes to ``problems``; a file pasted with some of its text translated, to
-        ``translated`` (its page is then not all in the source language)."""
+        ``translated`` (its page is then not all in the source language); the segments a
+        pasted file shows in the source language (``render.left_in_source``), to ``left``
+        (its page's HTML marks them so: ``render.fallback_of``)."""
         pasting = _Pasting(document)
 
         def resolver(holder: Document, chain: tuple[str, ...]) -> Callable[[str], str | None]:
             folder = posixpath.dirname(holder.path)
             occurrences: dict[str, int] = {}
 
-            def include(target: str) -> str | None:
+            def include(written: str) -> str | None:
+                target = include_destination(written)  # as the check names it (``include_links``)
                 occurrence = occurrences[target] = occurrences.get(target, -1) + 1
                 if len(chain) == 1:
                     pasting.top = (target, occurrence)
@@ -213,6 +260,8 @@ class Workshop:
                 body = render.apply_translations(included, mapping, included.portable)[1]  # as its tables' GFM form
                 if translated is not None and render.some_translated(included, mapping):
                     translated.append(resolved)
+                if left is not None:
+                    left.extend(render.left_in_source(included, mapping))
                 body = render.inline_includes(body, resolver(included, (*chain, resolved)))
                 return render.rebase_links(body, posixpath.dirname(resolved), folder)
 
@@ -316,23 +365,30 @@ def _build_unit(shop: Workshop, base: str, locale: str, document: Document,
     """Build one unit in ``formats`` (those it lacks: ``build.run_build``) and record it."""
     settings = shop.settings
     translations, stats = shop.translations(locale, document, result.diagnostics)
+    shown = shop.page_stats(locale, document)
+    pasted = shown.as_tuple() if shop.walk(document).pasted else ()
     withheld = shop.withheld.get(locale, frozenset())
-    covered = coverage_key(settings, shop.coverage_base, locale, document.path, shop.digests)
     if document.path in withheld:
-        fingerprint = unit_fingerprint(settings, base, locale, (document.path,), shop.digests, page_list=shop.page_list,
-                                       withheld=withheld, names=shop.names, unpublished=shop.unpublished)
-        result.records[locale] = UnitRecord(fingerprint, (), (), stats.as_tuple(), skipped=True,
-                                            **shop.recorded_review(locale, document), coverage_key=covered)
+        walked = shop.walk(document).pages[1:]  # what its coverage depends on, as a built unit's ``includes``
+        fingerprint = unit_fingerprint(settings, base, locale, (document.path, *walked), shop.digests,
+                                       page_list=shop.page_list, withheld=withheld, names=shop.names,
+                                       unpublished=shop.unpublished)
+        covered = coverage_key(settings, shop.coverage_base, locale, document.path, shop.digests, walked)
+        result.records[locale] = UnitRecord(fingerprint, (), walked, stats.as_tuple(), skipped=True,
+                                            **shop.recorded_review(locale, document), coverage_key=covered,
+                                            pasted_stats=pasted)
         return
-    meta = page_meta(settings, locale, document, translations, stats.coverage, shop.all_pages, published=published,
+    meta = page_meta(settings, locale, document, translations, shown.coverage, shop.all_pages, published=published,
                      non_page_md=shop.non_page_md)
     includes: list[str] = []
     refused: list[Diagnostic] = []
     pasted_translated: list[str] = []  # filled while the portable Markdown is made, before any format renders
+    pasted_left: list[Segment] = []
     renderers = page_renderers(shop.env, meta, document, translations,
-                               shop.include_resolver(locale, document, includes, refused, pasted_translated),
+                               shop.include_resolver(locale, document, includes, refused, pasted_translated,
+                                                     pasted_left),
                                shop.html_bodies, shop.metadata.get((locale, document.path), {}), formats, withheld,
-                               pasted_translated)
+                               pasted_translated, pasted_left)
     rendered, failed = _render(settings, renderers, result.diagnostics)
     refused = list(dict.fromkeys(refused))  # a loop met on several paths is one error
     result.diagnostics += refused
@@ -357,7 +413,8 @@ def _build_unit(shop: Workshop, base: str, locale: str, document: Document,
         tuple(rendered), included,
         stats.as_tuple(), title=meta.title, assets=shop.assets.get(document.path, ()),
         has_errors=bool(document.error_codes), **shop.recorded_review(locale, document),
-        alternates=published, coverage_key=covered, include_findings=UnitRecord.keep_findings(refused),
+        alternates=published, include_findings=UnitRecord.keep_findings(refused), pasted_stats=pasted,
+        coverage_key=coverage_key(settings, shop.coverage_base, locale, document.path, shop.digests, included),
     )
 
 

@@ -159,14 +159,14 @@ def test_qa_rejects_a_translation_whose_tags_differ(tmp_path, capsys):
     (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
     assert main(["-C", str(project), "all"]) == 0
     po = project / "locales" / "fr-FR" / "p.po"
-    assert '#. HTML <p>\n#: source/p.md:5\n#, md-text\nmsgid "See the' in po.read_text(encoding="utf-8")
+    assert '#. HTML <p>\n#: source/p.md:5\nmsgid "See the' in po.read_text(encoding="utf-8")
     entries = catalog.parse_catalog(po.read_text(encoding="utf-8"), po.name)
     translations = {"Page": "Page", "Tip": "Conseil",
                     'See the <a href="a.md">guide</a> first.': 'Voir le <a href="a.md">guide</a></p></div> <p>bis.'}
     for entry in entries:
         entry.msgstr = translations.get(entry.msgid, entry.msgstr)
     po.write_text(catalog.format_catalog(entries), encoding="utf-8")
-    assert '#. HTML <h5>\n#: source/p.md:4\n#, md-text\nmsgid "Tip"' in po.read_text(encoding="utf-8")
+    assert '#. HTML <h5>\n#: source/p.md:4\nmsgid "Tip"' in po.read_text(encoding="utf-8")
     capsys.readouterr()
     assert main(["-C", str(project), "build"]) == 1
     errors = capsys.readouterr().err.splitlines()

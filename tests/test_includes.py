@@ -300,11 +300,12 @@ def test_a_check_that_reuses_stored_results_follows_edits_of_nested_includes(tmp
     assert [line for line in lines if "no anchor '#macs'" in line]
 
 
-def _same_as_clean(project: Path, tmp_path: Path, capsys) -> None:
+def _same_as_clean(project: Path, tmp_path: Path, capsys, *args: str) -> None:
+    """``project``'s outputs are those a clean build (with ``args``) of a copy writes."""
     clean = tmp_path / "clean"
     shutil.rmtree(clean, ignore_errors=True)
     shutil.copytree(project, clean, ignore=shutil.ignore_patterns("out"))
-    main(["-C", str(clean), "build"])
+    main(["-C", str(clean), "build", *args])
     capsys.readouterr()
     built = {p.relative_to(project / "out").as_posix(): p.read_bytes()
              for p in (project / "out").rglob("*") if p.is_file() and ".cache" not in p.parts}
