@@ -153,9 +153,25 @@ def html_block_cases() -> list[Case]:
     ]
 
 
+def container_cases() -> list[Case]:
+    """Lines of nested containers and include blanks (review of 2026-11-27: 2**n for n '> ')."""
+    from pipeline.render import inline_includes, portable_markdown
+
+    def portable(body: str) -> str:
+        return portable_markdown(body, "", lambda path: None)
+
+    return [
+        ("portable: a note, then a line of n/2 '> '", lambda n: "> [!NOTE]\n> A note.\n\n" + "> " * (n // 2) + "x\n", portable),
+        ("includes: an include under n/2 '> '", lambda n: "> " * (n // 2) + "See [!INCLUDE[a](a.md)]\n",
+         lambda body: inline_includes(body, lambda path: "Included.")),
+        ("includes: '[!INCLUDE[a](' then blanks", lambda n: "See [!INCLUDE[a](" + " " * n + "x here.\n",
+         lambda body: inline_includes(body, lambda path: "Included.")),
+    ]
+
+
 def all_cases() -> list[Case]:
     return [*slug_cases(), *qa_cases(), *sanitize_cases(), *poread_cases(), *linkscan_cases(), *align_cases(),
-            *html_block_cases()]
+            *html_block_cases(), *container_cases()]
 
 
 def best_time(function: Callable[[Any], Any], value: Any, runs: int) -> float:

@@ -79,8 +79,10 @@ class _LinePattern:
 # text (``> [!NOTE] Do you...``); up to three more columns of indentation under the ``>``
 # (four would make code of it); ``end`` is set (empty) when nothing follows on the line. The
 # quote may sit in other containers (``- > [!NOTE]``, ``> > [!NOTE]``), as a file of alerts
-# pasted in a list item or a quote is (``inline_includes``)
-_ALERT_LINE = _LinePattern(rf"^(?P<lead>(?:[ \t]*(?:>[ \t]?|(?:[-*+]|\d{{1,9}}[.)])[ \t]+))*?[ \t]*>[ \t]?[ \t]{{0,3}})"
+# pasted in a list item or a quote is (``inline_includes``). Possessive: each container marker
+# is read one way only (with '>[ \t]?' and '[ \t]*' both free to take a blank, a line of n
+# '> ' was tried in 2**n ways: 1.2 s for 22 levels, from a page or a translation)
+_ALERT_LINE = _LinePattern(rf"^(?P<lead>(?:[ \t]*+(?:>[ \t]?+|(?:[-*+]|\d{{1,9}}[.)])[ \t]++))*?[ \t]*>[ \t]?[ \t]{{0,3}})"
                            rf"\[!(?P<kind>{ALERT_KIND})\][ \t]*(?P<end>(?=\r?$))?", re.IGNORECASE)
 _DIV_LINE = _LinePattern(r"^[ \t]*>?[ \t]*\[!div[^\]]*\][ \t]*(\r\n|\n|\r)?", re.IGNORECASE)
 # a quoted [!div] line whose next line continues the quote's paragraph lazily (no '>', and
@@ -94,12 +96,17 @@ _DIV_BEFORE_LAZY_LINE = _LinePattern(
 _EOL = re.compile(r"\r\n|\r|\n")  # what ends a line for Markdown (not U+2028, NEL, VT, FF: str.splitlines)
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # a text's lines, each with its line end
 # what may start the line of an include pasted line by line (``inline_includes``): indentation,
-# quote markers and list markers, and a list marker among them
-_CONTAINER_LEAD = re.compile(r"(?:[ \t]*(?:>[ \t]?|(?:[-*+]|\d{1,9}[.)])(?=[ \t])))*[ \t]*")
+# quote markers and list markers, and a list marker among them (possessive, as ``_ALERT_LINE``)
+_CONTAINER_LEAD = re.compile(r"(?:[ \t]*+(?:>[ \t]?+|(?:[-*+]|\d{1,9}[.)])(?=[ \t])))*+[ \t]*")
 _LIST_MARKER = re.compile(r"(?<![^ \t>])(?:[-*+]|\d{1,9}[.)])(?=[ \t])")
 # ``path``: the destination as written, a title too (``includes.include_destination`` reads its file)
-_INCLUDE = re.compile(r"""\[!INCLUDE\s*\[(?P<name>[^\]]*)\]\((?P<path>[ \t]*(?:<[^<>\r\n]*>|[^)\s]*)"""
-                      r"""(?:[ \t]+(?:"[^"\r\n]*"|'[^'\r\n]*'|\([^()\r\n]*\)))?[ \t]*)\)\]""", re.IGNORECASE)
+# Blanks, destination, title, blanks: written so that each blank is read one way only (the
+# destination may be empty, and then the blanks before a title were split between the two
+# ``[ \t]`` runs in every way: quadratic on '[!INCLUDE[a](' and blanks)
+_INCLUDE_TITLE = r"""(?:"[^"\r\n]*"|'[^'\r\n]*'|\([^()\r\n]*\))"""
+_INCLUDE = re.compile(r"""\[!INCLUDE\s*\[(?P<name>[^\]]*)\]\((?P<path>"""
+                      r"""(?:[ \t]*+(?:<[^<>\r\n]*>|[^)\s]++)(?:[ \t]++""" + _INCLUDE_TITLE + r""")?"""
+                      r"""|[ \t]++""" + _INCLUDE_TITLE + r"""|[ \t]*+)[ \t]*+)\)\]""", re.IGNORECASE)
 # what Markdown reads in a heading's text beside the words (a backslash makes each literal)
 _MARKDOWN_PUNCTUATION = re.compile(r"[\\`*_\[\]<>&!#|~]")
 

@@ -282,3 +282,51 @@ def test_only_the_destinations_of_links_to_pages_left_out_change_in_markdown():
         "`[code](EndUser/Enroll.md)`, ![img](EndUser/Enroll.md) and [!INCLUDE [inc](EndUser/Enroll.md)].\n\n"
         '<a href="../fr-FR/EndUser/Enroll.md">e</a>\n\n[r]: ../fr-FR/EndUser/Enroll.md\n')
     assert fallback_links(text, LinkContext("a.md", SITE_MAP, PAGES)) == text
+
+
+# The container patterns as they were before they were made possessive (a line of n '> '
+# was tried in 2**n ways; '[!INCLUDE[a](' and blanks in n**2): the same matches, found in
+# one way only. Compared on random lines made of the characters that matter to them.
+_OLD_ALERT_LEAD = (r"^(?P<lead>(?:[ \t]*(?:>[ \t]?|(?:[-*+]|\d{1,9}[.)])[ \t]+))*?[ \t]*>[ \t]?[ \t]{0,3})"
+                   r"\[!(?P<kind>NOTE|TIP)\][ \t]*(?P<end>(?=\r?$))?")
+_OLD_CONTAINER_LEAD = r"(?:[ \t]*(?:>[ \t]?|(?:[-*+]|\d{1,9}[.)])(?=[ \t])))*[ \t]*"
+_OLD_INCLUDE = (r"""\[!INCLUDE\s*\[(?P<name>[^\]]*)\]\((?P<path>[ \t]*(?:<[^<>\r\n]*>|[^)\s]*)"""
+                r"""(?:[ \t]+(?:"[^"\r\n]*"|'[^'\r\n]*'|\([^()\r\n]*\)))?[ \t]*)\)\]""")
+
+
+def _random_lines(pieces: list[str], count: int, seed: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(count)]
+
+
+def test_container_patterns_match_as_before_in_one_way_only():
+    from pipeline import render
+
+    old_alert = re.compile(_OLD_ALERT_LEAD, re.IGNORECASE | re.MULTILINE)
+    from pipeline.docfx import ALERT_KIND
+
+    alert = re.compile(render._ALERT_LINE.fast.pattern.replace(ALERT_KIND, "NOTE|TIP"), render._ALERT_LINE.fast.flags)
+    for line in _random_lines(["> ", ">", " ", "\t", "- ", "1. ", "12)", "*", "[!NOTE]", "[!tip] x", "a", "\r"], 20000, 1):
+        found, expected = alert.search(line), old_alert.search(line)
+        assert (found and found.groupdict()) == (expected and expected.groupdict()), repr(line)
+        assert bool(render._CONTAINER_LEAD.fullmatch(line)) == bool(re.fullmatch(_OLD_CONTAINER_LEAD, line)), repr(line)
+    old_include = re.compile(_OLD_INCLUDE, re.IGNORECASE)
+    for tail in _random_lines([" ", "\t", "a", "<", ">", "'", '"', "(", ")", "]", "b.md", " 'a b'", '"t"', "\n"], 20000, 2):
+        text = "[!INCLUDE[a](" + tail
+        found, expected = render._INCLUDE.search(text), old_include.search(text)
+        assert (found and found.span()) == (expected and expected.span()), repr(text)
+
+
+def test_deep_containers_are_read_without_backtracking_in_every_way():
+    """Results only (their time is benchmarks/hostile.py's): with the old patterns each of
+    these took hours (a line of 40 '> ' tried in 2**40 ways)."""
+    from pipeline import render
+
+    deep = "> " * 40
+    page = "> [!NOTE]\n> A note.\n\n" + deep + "Deeply quoted text.\n"
+    assert render.portable_markdown(page, "", lambda path: None) == "> **Note**\n> A note.\n\n" + deep + "Deeply quoted text.\n"
+    assert render._ALERT_LINE.fast.search(deep + "[!NOTE]").group("lead") == deep
+    assert render._CONTAINER_LEAD.fullmatch(deep + "word ") is None
+    assert render._CONTAINER_LEAD.fullmatch(deep) is not None
