@@ -74,7 +74,7 @@ from .files import (Unlisted, is_page, list_files, nothing_at, read_bytes, read_
 from .cache import UnitRecord, build_records, merged_units
 from .linkcache import ScanCache, digest_text, load_scan_cache
 from .links import Anchors, LinkResult, build_site, resolve_link
-from .linkscan import PageScan, scan_digests, scan_places, scan_text
+from .linkscan import PageScan, scan_digests, scan_places, scan_text, visible_digest
 from .model import Diagnostic, Location
 from .outputtree import memo_scanner
 from .project import missing_locales_warnings, unlisted_errors, unusable_name_errors
@@ -128,8 +128,8 @@ def run_check(settings: Settings, args: argparse.Namespace,
         for line in _verbose_lines(run.source_results):
             print(line, file=sys.stderr)
     # before the cache is saved: the scans it reads (of pages with findings) are kept for the next run
-    replay = run.replay_data(findings, checked, args) if record is not None and run.scan_only(
-        outputs=not args.no_outputs) else None
+    replay = run.replay_data(findings, checked, args, known, inventory is None) if record is not None and \
+        run.scan_only(outputs=not args.no_outputs) else None
     try:
         cache.save()
     except OSError:
@@ -215,6 +215,7 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         self._digests: dict[str, str] = {}  # the source pages' content digests (``check_sources``)
         self._shown: dict[str, str] = {}  # the source pages as reports name them (``check_sources``)
         self.scan_digests: dict[str, tuple[str, str, str]] = {}  # page -> digests: its text, its scan, unplaced
+        self.visible: dict[str, str] = {}  # page -> the digest of its ids and includes (``linkscan.visible_digest``)
         self._documents: dict[str, object] = {}
         self._document_errors: dict[str, Finding] = {}  # page -> why it could not be parsed
         self._documents_used: set[str] = set()  # pages parsed (or found broken) for the locale in hand
@@ -293,6 +294,8 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
                     self.cache.keep_result("source:" + page, stored)
                     if isinstance(stored.get("scan"), str) and isinstance(stored.get("unplaced"), str):
                         self.scan_digests[page] = (stored["text"], stored["scan"], stored["unplaced"])
+                    if isinstance(stored.get("visible"), str):
+                        self.visible[page] = stored["visible"]
             except (KeyError, TypeError, ValueError):
                 continue
         todo = [page for page in self.source_pages if page not in kept]
@@ -309,8 +312,10 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
             if page in depends and page in digests:
                 scan = self._source_scans[page]
                 scanned = self.scan_digests[page] = (digests[page], *scan_digests(scan))
+                visible = self.visible[page] = visible_digest(scan)
                 self.cache.keep_result("source:" + page, {
                     "site": site_key, "text": digests[page], "scan": scanned[1], "unplaced": scanned[2],
+                    "visible": visible,
                     "deps": {q: digests.get(q) for q in sorted(depends[page])},
                     "hits": [encode_hit(h) for h in page_hits]})
         by_page = {**kept, **fresh}
@@ -430,19 +435,33 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         return (not outputs and not self.catalog_locales()
                 and set(self.scan_digests) == set(self.source_pages))
 
-    def replay_data(self, findings: list[Finding], checked: list[str], args: argparse.Namespace) -> dict:
+    def replay_data(self, findings: list[Finding], checked: list[str], args: argparse.Namespace,
+                    baseline: set[str] = frozenset(), whole: bool = False) -> dict:
         """For a run that is ``scan_only``: ``pages``, each source page's digests (its text,
-        its scan, its scan without places), and ``moves``, the findings with the places they
-        are at (``checkmoves.encode_moves``; None if one is not at a source page)."""
+        its scan, its scan without places), ``moves``, the findings with the places they
+        are at (``checkmoves.encode_moves``; None if one is not at a source page), and, for a
+        run of every page that reports on all of them (``whole``: no inventory either), what
+        else ``checkrelink`` needs to make its report again after pages' links changed
+        (``checkrelink.site_data``; else None). ``baseline``: its keys."""
         page_of = {shown: page for page, shown in self._shown.items()}
 
         def places(page: str) -> list[tuple[int, int]] | None:
             scan = self.source_scan(page)
             return None if scan is None else scan_places(scan)
 
-        return {"pages": self.scan_digests,
-                "moves": encode_moves(findings, checked, args.format, args.strict, page_of, places,
-                                      report_prefix(self.settings))}
+        moves = encode_moves(findings, checked, args.format, args.strict, page_of, places,
+                             report_prefix(self.settings))
+        relink = None
+        if moves is not None and whole and self.options.pages is None and set(self.visible) == set(self.source_pages):
+            from .checkrelink import site_data
+
+            stale = (None if not args.no_outputs else self.settings.display(self.settings.out)) \
+                if baseline and not args.locale else False  # as ``run_check`` makes the summary
+            relink = site_data(self.source_files, self.options.site_map, self.options.redirects,
+                               sorted(self.unpublished), self._shown,
+                               {page: (self.scan_digests[page][2], self.visible[page]) for page in self.source_pages},
+                               sorted(baseline), len(checked), stale)
+        return {"pages": self.scan_digests, "moves": moves, "relink": relink}
 
     def collect(self, outputs: bool = True, reuse: bool = True) -> tuple[list[Finding], list[str]]:
         """Every finding, sorted, and the files checked: the sources, then each locale's

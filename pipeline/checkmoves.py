@@ -44,7 +44,7 @@ def encode_moves(findings: Sequence[Finding], checked: Sequence[str], fmt: str, 
             return None
         at = (where.line, where.column)
         indexes = [index for index, place in enumerate(places[page]) if place == at]
-        items.append(_encode(finding, page, indexes))
+        items.append(encode_finding(finding, page, indexes))
     listed = list(checked) if fmt in ("json", "junit") else []  # the other formats do not list them
     return {"format": fmt, "strict": strict, "prefix": prefix, "checked": listed, "findings": items}
 
@@ -78,11 +78,13 @@ def moved_report(moves: dict, moved: Mapping[str, Places]) -> tuple[str, dict] |
         report = format_report(fmt, ordered, checked, strict, str(moves.get("prefix", "")))
     except (KeyError, TypeError, ValueError):
         return None
-    items = [_encode(finding, pages[i], indexes_of[i]) for finding, i in zip(ordered, order)]
+    items = [encode_finding(finding, pages[i], indexes_of[i]) for finding, i in zip(ordered, order)]
     return report, {**moves, "findings": items}
 
 
-def _encode(finding: Finding, page: str, indexes: list[int]) -> list:
+def encode_finding(finding: Finding, page: str, indexes: list[int]) -> list:
+    """A finding as ``moved_report`` reads it back: with its source page and the indexes of
+    that page's places (``linkscan.scan_places``) it stands at."""
     d = finding.diagnostic
     return [d.location.path, d.location.line, d.location.column, d.severity, d.message, d.code, finding.target,
             finding.known, page, indexes]  # its ``checked`` is its path (``encode_moves``)

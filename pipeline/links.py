@@ -71,15 +71,13 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from urllib.parse import unquote
 
 from pipeline.files import is_page, list_files
 from pipeline.includes import (LIMIT as INCLUDE_LIMIT, LOOP as INCLUDE_LOOP, IncludeWalk, include_target, refusal_message,
                                walk_includes)
 from pipeline.linkscan import Link, PageScan, scan_text
-from pipeline.model import Diagnostic, Location
-from pipeline.published import read_publication
+from pipeline.diagnostics import Diagnostic, Location
 from pipeline.slugs import slug_docfx_2016, slug_github, unique_slugs
 
 MISSING_FILE = "link.missing-file"
@@ -92,6 +90,10 @@ ANCHOR_SLUG = "link.anchor-slug"
 URL_ONLY = "link.url-only"
 
 REDIRECTION_FILE = ".openpublishing.redirection.json"
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _PAGE_SUFFIX = ".md"
@@ -759,6 +761,8 @@ def scan_site(root: Path, files: list[str] | None, site_map: Mapping[str, str],
     are ``display_root + path``. ``redirects`` None means: those of
     ``root/.openpublishing.redirection.json`` if present (pass ``{}`` for none).
     """
+    from pipeline.published import read_publication  # the docfx.json files: not for a page's links alone
+
     all_files = list_files(root)
     if redirects is None and (root / REDIRECTION_FILE).is_file():
         redirects = load_redirects(root / REDIRECTION_FILE)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from .links import Anchors, LinkResult, PageAnchors, Site, check_page, include_problems
 from .linkscan import Link, PageScan
-from .model import Diagnostic
+from .diagnostics import Diagnostic
 
 ScanOf = Callable[[str], PageScan | None]
 
