@@ -71,7 +71,6 @@ from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
 from .files import (Unlisted, is_page, list_files, nothing_at, read_bytes, read_optional, write_error,
                     write_through)
-from .cache import UnitRecord, build_records, merged_units
 from .linkcache import ScanCache, digest_text, load_scan_cache
 from .links import Anchors, LinkResult, build_site, resolve_link
 from .linkscan import PageScan, scan_digests, scan_places, scan_text, visible_digest
@@ -79,7 +78,6 @@ from .model import Diagnostic, Location
 from .outputtree import memo_scanner
 from .project import missing_locales_warnings, unlisted_errors, unusable_name_errors
 from .published import read_publication
-from .provenance import Attribution, PageFacts
 from .reports import (Finding, annotation_prefix, apply_baseline, format_baseline, format_report, sort_key,
                       stale_baseline_line, summary_line)
 from .runrecord import content_of, read_content
@@ -88,6 +86,9 @@ from .treecheck import Hit, check_tree
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     import argparse
+
+    from .cache import UnitRecord
+    from .provenance import Attribution, PageFacts
 
 DEFAULT_BASELINE = "check-baseline.json"
 
@@ -376,6 +377,8 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         if document is not None and scan is not None:
             shown = self.display(self.settings.source / page)
             hits = self._source_hits.get(page, ())
+            from .provenance import PageFacts  # outputs and catalogs only
+
             facts = PageFacts(document, shown, scan, hits, includes=self._included(page))
             if locale in PSEUDO_LOCALES:
                 from .pagebuild import pseudo_translations
@@ -423,6 +426,8 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
     def built_units(self) -> dict[str, UnitRecord]:
         """The units of the last build's caches (``cache.build_records``), read once a run."""
         if self._build_units is None:
+            from .cache import build_records, merged_units
+
             records = build_records(self.settings.out / ".cache")
             self._build_records = [str(path) for path in records]
             self._build_units = merged_units(records)
