@@ -198,11 +198,9 @@ def replay_launch(argv: Sequence[str]) -> tuple[int | None, tuple[str, dict[str,
             moved = _moved(record, scans, rescanned)  # the same links, anchors and headings, maybe moved
             replayed = None if moved is None else (moved[0], record["summary"], record["status"], moved[1])
         else:
-            from .checkrelink import keep_visible, relinked_report
+            from .checkrelink import relinked_report
 
             replayed = relinked_report(path, key, folders[0][0], scans, rescanned)  # links changed
-            if replayed is not None:
-                keep_visible(path, key, shape, rescanned)
         if replayed is not None:
             report, summary, status, moves = replayed
             shown = _replay(output, report, summary, status)

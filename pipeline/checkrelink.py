@@ -86,7 +86,8 @@ def relinked_report(record_path: str, launch: str, folder: str, scans: dict,
     run (``scans``: the shape of its tree, its pages' scan digests, its findings) after the
     edits of ``rescanned`` (page -> its scan digests now, its places, its scan; each scanned
     from ``folder``), or None when any of them changed another page's findings (its ids or
-    includes) or the data is not ours."""
+    includes) or the data is not ours. The site data of the ``launch`` then says that the
+    edited pages' scans now are the ones whose ids it keeps (unchanged)."""
     data = _load_site(record_path, launch, scans["shape"])
     if data is None or scans["moves"] is None:
         return None
@@ -98,9 +99,13 @@ def relinked_report(record_path: str, launch: str, folder: str, scans: dict,
             kept = visible.get(page)  # the ids of the stored run's scan: kept for the same scan
             if kept is None or kept[0] != scans["pages"][page][2] or kept[1] != visible_digest(scan):
                 return None
-        return _report(data, folder, scans["moves"], rescanned, scan_text, scan_places)
+        found = _report(data, folder, scans["moves"], rescanned, scan_text, scan_places)
     except (KeyError, TypeError, ValueError, IndexError):
         return None
+    for page, (digests, _, _) in rescanned.items():
+        visible[page][0] = digests[1]
+    store_site(record_path, launch, scans["shape"], {k: v for k, v in data.items() if k not in ("format", "shape")})
+    return found
 
 
 def _report(data: dict, folder: str, moves: dict, rescanned: Mapping[str, tuple], scan_text, scan_places):
@@ -148,14 +153,3 @@ def _report(data: dict, folder: str, moves: dict, rescanned: Mapping[str, tuple]
     stored = [encode_finding(finding, item[1], item[2]) for finding, item in zip(findings, items)]
     return report, summary, status, {**moves, "findings": stored}
 
-
-def keep_visible(record_path: str, launch: str, shape: str, rescanned: Mapping[str, tuple]) -> None:
-    """After a relinked run: the edited pages' scan digests without places are now those of
-    the ids kept for them (unchanged: ``relinked_report`` asked)."""
-    data = _load_site(record_path, launch, shape)
-    if data is None:
-        return
-    for page, (digests, _, _) in rescanned.items():
-        data["visible"][page][0] = digests[1]
-    data.pop("format"), data.pop("shape")
-    store_site(record_path, launch, shape, data)
