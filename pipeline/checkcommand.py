@@ -13,7 +13,8 @@ are even parsed, keyed by the command line as typed and the bytes of the setting
 When only some source pages' texts changed and the stored run read them for their links
 alone, it also replays if each of those pages still has the same links, anchors and
 headings (``_rescanned``), with the findings of a page whose links moved at their new places
-(``pipeline.checkmoves``).
+(``pipeline.checkmoves``); and if some links changed but the pages' ids and includes did not,
+it makes the report again from those pages' links alone (``pipeline.checkrelink``).
 """
 
 from __future__ import annotations

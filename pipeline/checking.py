@@ -239,6 +239,7 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         self._source_hits: dict[str, tuple[Hit, ...]] = {}
         self._glossary: frozenset[str] | None = None
         self._folders: dict[Path, str] = {}
+        self._source_folders: dict[str, str] = {}  # ``_shown_source``'s, by a source folder's relative path
         self._withheld: dict[str, frozenset[str]] | None = None  # ``withheld``
         self._build_records: list[str] = []  # the build caches ``withheld`` read
         self._build_units: dict[str, UnitRecord] | None = None  # their units (``built_units``)
@@ -263,6 +264,16 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
 
     # -- sources
 
+    def _shown_source(self, page: str) -> str:
+        """``display(settings.source / page)`` for a listed page (a normal relative POSIX path),
+        without making a ``Path`` of each page."""
+        folder, _, name = page.rpartition("/")
+        shown = self._source_folders.get(folder)
+        if shown is None:
+            where = self.settings.source / folder if folder else self.settings.source
+            shown = self._source_folders[folder] = self.display(where / name).rpartition("/")[0] or "."
+        return name if shown == "." else f"{shown}/{name}"
+
     def source_scan(self, page: str) -> PageScan | None:
         if page not in self._source_scans:
             text = self._texts.pop(page) if page in self._texts else _read(self.settings.source / page)
@@ -272,10 +283,11 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
     def check_sources(self) -> None:
         """Check every source page; a page whose cached result still holds is not checked again
         (not when ``collect`` was told not to reuse results: ``--verbose`` lists every link)."""
-        shown = self._shown = {page: self.display(self.settings.source / page) for page in self.source_pages}
+        shown = self._shown = {page: self._shown_source(page) for page in self.source_pages}
         digests = self._digests = {}
+        base = str(self.settings.source)
         for page in self.source_pages:  # content digests: the run's fingerprint made most of them
-            path = str(self.settings.source / page)
+            path = os.path.join(base, page)  # str(source / page): a listed page's path is a normal one
             if path not in self._contents:  # not fingerprinted (--no-cache, --verbose): read once here
                 data = read_content(path, self._contents)
                 if data is not None:
