@@ -64,7 +64,6 @@ Positions are those of ``pipeline.linkscan`` (1-based line; column of the link's
 from __future__ import annotations
 
 import collections
-import difflib
 import json
 import posixpath
 import re
@@ -72,7 +71,6 @@ from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from collections import namedtuple
 from functools import cached_property
-from urllib.parse import unquote
 
 from pipeline.files import is_page, list_files
 from pipeline.includes import (LIMIT as INCLUDE_LIMIT, LOOP as INCLUDE_LOOP, IncludeWalk, include_target, refusal_message,
@@ -387,6 +385,8 @@ def _suggest_in(wanted: str, page: str, style: str, had_suffix: str, site: Site)
         wanted += _PAGE_SUFFIX
     folder, name = posixpath.split(wanted)
     siblings = site.folders.get(folder, {})
+    import difflib  # a hint's: a check of a page without a broken link need not import it
+
     close = difflib.get_close_matches(name.lower(), sorted(siblings), n=1, cutoff=0.75)
     if close:
         found = siblings[close[0]]
@@ -398,10 +398,20 @@ def _suggest_in(wanted: str, page: str, style: str, had_suffix: str, site: Site)
     return _as_written(found, page, style, site, had_suffix)
 
 
+def _unquote(text: str) -> str:
+    """``urllib.parse.unquote``, which returns a text without ``%`` as it is: imported only for
+    one with (2.5 ms that a check of one page's links, ``checkrelink``, need not pay)."""
+    if "%" not in text:
+        return text
+    from urllib.parse import unquote
+
+    return unquote(text)
+
+
 def _split_target(target: str) -> tuple[str, str]:
     """(path part without query, decoded fragment) of a link target."""
     raw_path, _, fragment = target.partition("#")
-    return raw_path.split("?", 1)[0], unquote(fragment)
+    return raw_path.split("?", 1)[0], _unquote(fragment)
 
 
 def _resolve_url(url: str, site: Site) -> tuple[str, str, tuple[str, bool] | None] | None:
@@ -495,7 +505,7 @@ def _resolve(page: str, target: str, site: Site) -> Resolution:
     raw_path, fragment = _split_target(target)
     if not raw_path:
         return Resolution("ok", page, fragment)
-    path = unquote(raw_path).replace("\\", "/")
+    path = _unquote(raw_path).replace("\\", "/")
     notes: list[tuple[str, str]] = []
     if "\\" in raw_path:
         notes.append((WINDOWS_SEPARATOR, f"link '{target}' uses '\\' separators: it resolves only where the "
@@ -545,7 +555,7 @@ def _follow_redirect(target: str, redirect: str, fragment: str, site: Site,
     redirect_path, redirect_fragment = _split_target(redirect)
     fragment = fragment or redirect_fragment
     if redirect_path.startswith("/") and not redirect_path.startswith("//"):
-        resolved = _resolve_url(unquote(redirect_path), site)
+        resolved = _resolve_url(_unquote(redirect_path), site)
         if resolved is not None:
             folder, rest, found = resolved
             if found is None:
@@ -583,6 +593,8 @@ def _anchor_hint(fragment: str, anchors: PageAnchors) -> str:
     by_lower = {a.lower(): a for a in anchors.ids}
     if fragment.lower() in by_lower:
         return by_lower[fragment.lower()]
+    import difflib
+
     close = difflib.get_close_matches(fragment.lower(), sorted(by_lower), n=1, cutoff=0.75)
     return by_lower[close[0]] if close else ""
 
