@@ -205,7 +205,7 @@ def replay_launch(argv: Sequence[str]) -> tuple[int | None, tuple[str, dict[str,
         if replayed is not None:
             report, summary, status, moves = replayed
             shown = _replay(output, report, summary, status)
-            digests = {page: [pages[page], *(rescanned[page][0] if page in rescanned else scans["pages"][page][1:3])]
+            digests = {page: [pages[page], *(rescanned[page][0] if page in rescanned else scans["pages"][page][1:4])]
                        for page in pages}
             entry = dict(launches[key], scans={"shape": shape, "run": now, "pages": digests, "moves": moves})
             store_record(path, now, report, summary, status, (key, entry), (runs, launches))
@@ -216,9 +216,9 @@ def replay_launch(argv: Sequence[str]) -> tuple[int | None, tuple[str, dict[str,
 
 def _rescanned(folder: str, stored: dict[str, list[str]], pages: dict[str, str]) -> dict | None:
     """Each source page whose text changed since the stored run (``stored``: page -> the
-    digests of its text then, of its link scan and of that scan without places): page -> its
-    scan's two digests now, its places if they moved (``linkscan.scan_places``; else None) and
-    its scan. A run marked as depending on the pages only through their scans
+    digests of its text then, of its link scan, of that scan without places and of its ids and
+    includes): page -> its scan's three digests now, its places if they moved
+    (``linkscan.scan_places``; else None) and its scan. A run marked as depending on the pages only through their scans
     (``checking._Run.scan_only``) then reports the same, at the new places (``_moved``), if
     every one still has the same links, anchors, headings and malformed links in the same
     order, as when a sentence without a link is edited or a line is added above a link; and
@@ -227,7 +227,7 @@ def _rescanned(folder: str, stored: dict[str, list[str]], pages: dict[str, str])
     changed = [page for page, digest in pages.items() if page not in stored or stored[page][0] != digest]
     if not changed or any(page not in stored for page in changed):
         return None
-    from .linkscan import scan_digests, scan_places, scan_text
+    from .linkscan import scan_digests, scan_places, scan_text, visible_digest
 
     found = {}
     for page in changed:
@@ -238,7 +238,7 @@ def _rescanned(folder: str, stored: dict[str, list[str]], pages: dict[str, str])
             scan = scan_text(data.decode("utf-8"))
         except UnicodeDecodeError:
             return None  # the check reads it with replacement characters: let it
-        digests = scan_digests(scan)
+        digests = (*scan_digests(scan), visible_digest(scan))
         found[page] = (digests, None if digests[0] == stored[page][1] else scan_places(scan), scan)
     return found
 

@@ -215,8 +215,8 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         self._texts: dict[str, str] = {}  # source pages read before they were scanned
         self._digests: dict[str, str] = {}  # the source pages' content digests (``check_sources``)
         self._shown: dict[str, str] = {}  # the source pages as reports name them (``check_sources``)
-        self.scan_digests: dict[str, tuple[str, str, str]] = {}  # page -> digests: its text, its scan, unplaced
-        self.visible: dict[str, str] = {}  # page -> the digest of its ids and includes (``linkscan.visible_digest``)
+        # page -> digests: its text, its scan, its scan unplaced, its ids and includes (``linkscan.visible_digest``)
+        self.scan_digests: dict[str, tuple[str, str, str, str]] = {}
         self._documents: dict[str, object] = {}
         self._document_errors: dict[str, Finding] = {}  # page -> why it could not be parsed
         self._documents_used: set[str] = set()  # pages parsed (or found broken) for the locale in hand
@@ -305,10 +305,9 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
                     kept[page] = [decode_hit(page, shown[page], h) for h in stored["hits"]]
                     self._source_deps[page] = frozenset(stored["deps"])
                     self.cache.keep_result("source:" + page, stored)
-                    if isinstance(stored.get("scan"), str) and isinstance(stored.get("unplaced"), str):
-                        self.scan_digests[page] = (stored["text"], stored["scan"], stored["unplaced"])
-                    if isinstance(stored.get("visible"), str):
-                        self.visible[page] = stored["visible"]
+                    found = (stored["text"], stored.get("scan"), stored.get("unplaced"), stored.get("visible"))
+                    if all(isinstance(digest, str) for digest in found):
+                        self.scan_digests[page] = found
             except (KeyError, TypeError, ValueError):
                 continue
         todo = [page for page in self.source_pages if page not in kept]
@@ -324,11 +323,10 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
                 self._source_deps[page] = frozenset(depends[page])
             if page in depends and page in digests:
                 scan = self._source_scans[page]
-                scanned = self.scan_digests[page] = (digests[page], *scan_digests(scan))
-                visible = self.visible[page] = visible_digest(scan)
+                scanned = self.scan_digests[page] = (digests[page], *scan_digests(scan), visible_digest(scan))
                 self.cache.keep_result("source:" + page, {
                     "site": site_key, "text": digests[page], "scan": scanned[1], "unplaced": scanned[2],
-                    "visible": visible,
+                    "visible": scanned[3],
                     "deps": {q: digests.get(q) for q in sorted(depends[page])},
                     "hits": [encode_hit(h) for h in page_hits]})
         by_page = {**kept, **fresh}
@@ -455,7 +453,7 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
     def replay_data(self, findings: list[Finding], checked: list[str], args: argparse.Namespace,
                     baseline: set[str] = frozenset(), whole: bool = False) -> dict:
         """For a run that is ``scan_only``: ``pages``, each source page's digests (its text,
-        its scan, its scan without places), ``moves``, the findings with the places they
+        its scan, its scan without places, its ids and includes), ``moves``, the findings with the places they
         are at (``checkmoves.encode_moves``; None if one is not at a source page), and, for a
         run of every page that reports on all of them (``whole``: no inventory either), what
         else ``checkrelink`` needs to make its report again after pages' links changed
@@ -469,15 +467,13 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         moves = encode_moves(findings, checked, args.format, args.strict, page_of, places,
                              report_prefix(self.settings))
         relink = None
-        if moves is not None and whole and self.options.pages is None and set(self.visible) == set(self.source_pages):
+        if moves is not None and whole and self.options.pages is None:
             from .checkrelink import site_data
 
             stale = (None if not args.no_outputs else self.settings.display(self.settings.out)) \
                 if baseline and not args.locale else False  # as ``run_check`` makes the summary
             relink = site_data(self.source_files, self.options.site_map, self.options.redirects,
-                               sorted(self.unpublished), self._shown,
-                               {page: (self.scan_digests[page][2], self.visible[page]) for page in self.source_pages},
-                               sorted(baseline), len(checked), stale)
+                               sorted(self.unpublished), self._shown, sorted(baseline), len(checked), stale)
         return {"pages": self.scan_digests, "moves": moves, "relink": relink}
 
     def collect(self, outputs: bool = True, reuse: bool = True) -> tuple[list[Finding], list[str]]:

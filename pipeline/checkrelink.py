@@ -12,10 +12,11 @@ resolving again. ``relinked_report`` does that with the checker's own functions
 line and the exit status again, sorted, de-duplicated and baselined as ``checking.run_check``
 does. Any doubt is a no, and the caller checks.
 
-In: the stored run's data (``checkmoves`` findings with their places; the site, baseline and
-ids kept in ``out/.cache/check-relink.json``) and the edited pages' new scans. Out: report
-text, summary, status and the data to store with them. Reads the pages whose ids a link of
-an edited page asks for.
+In: the stored run's data (``checkmoves`` findings with their places and its pages' scan
+digests, kept with its launch; the site and baseline kept in
+``out/.cache/check-relink-<launch>.json``, written by the run that checked) and the edited
+pages' new scans. Out: report text, summary, status and the data to store with them. Reads
+the pages whose ids a link of an edited page asks for.
 """
 
 from __future__ import annotations
@@ -31,20 +32,18 @@ KEEP = 8  # files kept, one per command line (``runrecord.KEEP`` launches)
 
 
 def site_data(files: list[str], site_map: Mapping[str, str], redirects: Mapping[str, str], unpublished: list[str],
-              shown: Mapping[str, str], visible: Mapping[str, tuple[str, str]], baseline: list[str], checked: int,
-              stale: str | None | bool) -> dict | None:
-    """What ``relinked_report`` needs of a run beside its findings: the source file list, site
-    map, redirects and unpublished pages (``links.build_site``), the folder pages are shown
-    under, each page's scan digest without places and ids-and-includes digest (``visible``),
-    the baseline's keys, the number of files checked, and whether the summary says which
-    baseline entries are stale (False), with the folder it leaves out (a string) or none (None).
-    None when a page is shown otherwise than under one folder."""
+              shown: Mapping[str, str], baseline: list[str], checked: int, stale: str | None | bool) -> dict | None:
+    """What ``relinked_report`` needs of a run beside its findings and its pages' scan digests
+    (kept with its launch: ``runrecord.find_launch``): the source file list, site map, redirects
+    and unpublished pages (``links.build_site``), the folder pages are shown under, the
+    baseline's keys, the number of files checked, and whether the summary says which baseline
+    entries are stale (False), with the folder it leaves out (a string) or none (None). None
+    when a page is shown otherwise than under one folder."""
     prefixes = {name[:len(name) - len(page)] for page, name in shown.items() if name.endswith(page)}
     if len(prefixes) > 1 or not all(name.endswith(page) for page, name in shown.items()):
         return None
     return {"files": files, "site_map": list(site_map.items()), "redirects": dict(redirects),
-            "unpublished": unpublished, "prefix": next(iter(prefixes), ""),
-            "visible": {page: list(pair) for page, pair in visible.items()}, "baseline": baseline,
+            "unpublished": unpublished, "prefix": next(iter(prefixes), ""), "baseline": baseline,
             "checked": checked, "stale": stale}
 
 
@@ -86,26 +85,19 @@ def relinked_report(record_path: str, launch: str, folder: str, scans: dict,
     run (``scans``: the shape of its tree, its pages' scan digests, its findings) after the
     edits of ``rescanned`` (page -> its scan digests now, its places, its scan; each scanned
     from ``folder``), or None when any of them changed another page's findings (its ids or
-    includes) or the data is not ours. The site data of the ``launch`` then says that the
-    edited pages' scans now are the ones whose ids it keeps (unchanged)."""
-    data = _load_site(record_path, launch, scans["shape"])
-    if data is None or scans["moves"] is None:
+    includes: ``linkscan.visible_digest``, the last of its digests) or the data is not ours."""
+    if scans["moves"] is None or any(digests[2] != scans["pages"][page][3] for page, (digests, _, _)
+                                     in rescanned.items()):
         return None
-    from .linkscan import scan_places, scan_text, visible_digest
+    data = _load_site(record_path, launch, scans["shape"])
+    if data is None:
+        return None
+    from .linkscan import scan_places, scan_text
 
     try:
-        visible = data["visible"]
-        for page, (_, _, scan) in rescanned.items():
-            kept = visible.get(page)  # the ids of the stored run's scan: kept for the same scan
-            if kept is None or kept[0] != scans["pages"][page][2] or kept[1] != visible_digest(scan):
-                return None
-        found = _report(data, folder, scans["moves"], rescanned, scan_text, scan_places)
+        return _report(data, folder, scans["moves"], rescanned, scan_text, scan_places)
     except (KeyError, TypeError, ValueError, IndexError):
         return None
-    for page, (digests, _, _) in rescanned.items():
-        visible[page][0] = digests[1]
-    store_site(record_path, launch, scans["shape"], {k: v for k, v in data.items() if k not in ("format", "shape")})
-    return found
 
 
 def _report(data: dict, folder: str, moves: dict, rescanned: Mapping[str, tuple], scan_text, scan_places):

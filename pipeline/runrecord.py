@@ -30,7 +30,8 @@ from functools import lru_cache
 from .digests import blake2b
 from .files import read_bytes, write_atomic
 
-RECORD_FORMAT = 4  # 2: launches beside the runs; 3: a launch's source page scans; 4: and its findings' places
+RECORD_FORMAT = 5  # 2: launches beside the runs; 3: a launch's source page scans; 4: and its findings' places;
+# 5: and each page's ids and includes (``linkscan.visible_digest``)
 KEEP = 8  # command lines remembered side by side (make check, the pre-commit hook, CI, ...)
 UNREADABLE = "unreadable"  # a page digest that matches no content
 READ_SUFFIXES = frozenset({".md", ".markdown", ".po", ".pot", ".html", ".htm", ".json", ".yml", ".yaml", ".txt"})
@@ -250,7 +251,8 @@ def find_launch(launches: dict, key: str) -> tuple | None:
     ``fingerprint``), the file its report went to (None: stdout), the paths its settings
     named, as written and as resolved then, and, when its run depended on the source pages
     only through their link scans, those scans: ``{"shape", "run", "pages": {page: [text
-    digest, scan digest, unplaced scan digest]}, "moves": checkmoves data or None}`` (else None)."""
+    digest, scan digest, unplaced scan digest, ids-and-includes digest]}, "moves": checkmoves
+    data or None}`` (else None)."""
     launch = launches.get(key)
     try:
         parts, files, output = launch["parts"], launch["files"], launch["output"]
@@ -268,8 +270,9 @@ def _scans(data: object) -> dict | None:
     try:
         pages = data["pages"]
         if isinstance(data["shape"], str) and isinstance(data["run"], str) and all(
-                isinstance(page, str) and isinstance(text, str) and isinstance(scan, str) and isinstance(unplaced, str)
-                for page, (text, scan, unplaced) in pages.items()) and isinstance(data.get("moves"), (dict, type(None))):
+                isinstance(page, str) and all(isinstance(digest, str) for digest in (text, scan, unplaced, visible))
+                for page, (text, scan, unplaced, visible) in pages.items()) and \
+                isinstance(data.get("moves"), (dict, type(None))):
             return data
     except (KeyError, TypeError, ValueError, AttributeError):
         pass
