@@ -193,12 +193,11 @@ def replay_launch(argv: Sequence[str]) -> tuple[int | None, tuple[str, dict[str,
         record = find_run(runs, scans["run"])
         rescanned = _rescanned(folders[0][0], scans["pages"], pages) if record is not None else None
         replayed = None
-        if rescanned is None:
-            pass
-        elif all(digests[1] == scans["pages"][page][2] for page, (digests, _, _) in rescanned.items()):
+        if rescanned is not None and all(digests[1] == scans["pages"][page][2]
+                                         for page, (digests, _, _) in rescanned.items()):
             moved = _moved(record, scans, rescanned)  # the same links, anchors and headings, maybe moved
             replayed = None if moved is None else (moved[0], record["summary"], record["status"], moved[1])
-        else:
+        elif rescanned is not None:
             from .checkrelink import relinked_report
 
             replayed = relinked_report(path, key, folders[0][0], scans, rescanned)  # links changed
@@ -218,12 +217,12 @@ def _rescanned(folder: str, stored: dict[str, list[str]], pages: dict[str, str])
     """Each source page whose text changed since the stored run (``stored``: page -> the
     digests of its text then, of its link scan, of that scan without places and of its ids and
     includes): page -> its scan's three digests now, its places if they moved
-    (``linkscan.scan_places``; else None) and its scan. A run marked as depending on the pages only through their scans
-    (``checking._Run.scan_only``) then reports the same, at the new places (``_moved``), if
-    every one still has the same links, anchors, headings and malformed links in the same
-    order, as when a sentence without a link is edited or a line is added above a link; and
-    if not, its report is made again from the edited pages' links (``checkrelink``). Any doubt
-    (a page not read as UTF-8, a page new to the run) is None."""
+    (``linkscan.scan_places``; else None) and its scan. A run marked as depending on the
+    pages only through their scans (``checking._Run.scan_only``) then reports the same, at the
+    new places (``_moved``), if every one still has the same links, anchors, headings and
+    malformed links in the same order, as when a sentence without a link is edited or a line
+    is added above a link; and if not, its report is made again from the edited pages' links
+    (``checkrelink``). Any doubt (a page not read as UTF-8, a page new to the run) is None."""
     changed = [page for page, digest in pages.items() if page not in stored or stored[page][0] != digest]
     if not changed or any(page not in stored for page in changed):
         return None

@@ -257,10 +257,14 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
 
     def display(self, path: Path) -> str:
         """``settings.display`` memoized per folder (it is called for every checked file)."""
-        folder = self._folders.get(path.parent)
-        if folder is None:
-            folder = self._folders[path.parent] = self.settings.display(path.parent)
+        folder = self._shown_folder(path.parent)
         return path.name if folder == "." else f"{folder}/{path.name}"
+
+    def _shown_folder(self, folder: Path) -> str:
+        shown = self._folders.get(folder)
+        if shown is None:
+            shown = self._folders[folder] = self.settings.display(folder)
+        return shown
 
     # -- sources
 
@@ -271,7 +275,7 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         shown = self._source_folders.get(folder)
         if shown is None:
             where = self.settings.source / folder if folder else self.settings.source
-            shown = self._source_folders[folder] = self.display(where / name).rpartition("/")[0] or "."
+            shown = self._source_folders[folder] = self._shown_folder(where)
         return name if shown == "." else f"{shown}/{name}"
 
     def source_scan(self, page: str) -> PageScan | None:
@@ -453,11 +457,11 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
     def replay_data(self, findings: list[Finding], checked: list[str], args: argparse.Namespace,
                     baseline: set[str] = frozenset(), whole: bool = False) -> dict:
         """For a run that is ``scan_only``: ``pages``, each source page's digests (its text,
-        its scan, its scan without places, its ids and includes), ``moves``, the findings with the places they
-        are at (``checkmoves.encode_moves``; None if one is not at a source page), and, for a
-        run of every page that reports on all of them (``whole``: no inventory either), what
-        else ``checkrelink`` needs to make its report again after pages' links changed
-        (``checkrelink.site_data``; else None). ``baseline``: its keys."""
+        its scan, its scan without places, its ids and includes), ``moves``, the findings with
+        the places they are at (``checkmoves.encode_moves``; None if one is not at a source
+        page), and, for a run of every page that reports on all of them (``whole``: no
+        inventory either), what else ``checkrelink`` needs to make its report again after
+        pages' links changed (``checkrelink.site_data``; else None). ``baseline``: its keys."""
         page_of = {shown: page for page, shown in self._shown.items()}
 
         def places(page: str) -> list[tuple[int, int]] | None:
