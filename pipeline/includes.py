@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Sequence
 from collections import namedtuple
+from collections.abc import Callable, Sequence
 
 LOOP = "link.include-loop"
 LIMIT = "link.include-limit"
@@ -57,7 +57,7 @@ class Refused(namedtuple("Refused", "reason holder index top target")):
         return LOOP if self.reason == "loop" else LIMIT
 
 
-class IncludeWalk(namedtuple("IncludeWalk", "pages refused")):
+class IncludeWalk(namedtuple("IncludeWalk", "pages refused pasted", defaults=((),))):
     """What a page's build pastes: the page, then each file it pastes (or could not read),
     once, in the order first met; the includes it refuses, in the order met; and each file
     pasted, once per paste, depth first (``pasted``: a file pasted twice, or pasted by two
@@ -67,7 +67,7 @@ class IncludeWalk(namedtuple("IncludeWalk", "pages refused")):
     __slots__ = ()
     pages: tuple[str, ...]
     refused: tuple[Refused, ...]
-    pasted: tuple[str, ...] = ()
+    pasted: tuple[str, ...]
 
 
 # an include's destination as written between its parentheses: the file, bare or in angle
