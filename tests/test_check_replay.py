@@ -432,8 +432,9 @@ def test_an_edit_that_changes_links_is_checked_for_that_page_alone(tmp_path, cap
     page = source / "a.md"
     page.write_text(head + "[gone](gone.md) [b](guide/b.md#part)\n", encoding="utf-8")
     assert run(project, capsys, "--update-baseline")[0] == 0  # 'gone.md' is known
-    for fmt in ("text", "json", "junit", "github"):
-        run(project, capsys, "--format", fmt)
+    variants = [("--format", fmt) for fmt in ("text", "json", "junit", "github")] + [("--strict",)]
+    for variant in variants:
+        run(project, capsys, *variant)
     checks = len(counted)
     bodies = [
         "[b](guide/b.md#part) [more](guide/bb.md)\n",  # the known link goes: its entry is stale; a hint
@@ -449,15 +450,16 @@ def test_an_edit_that_changes_links_is_checked_for_that_page_alone(tmp_path, cap
     seen = set()
     for body in bodies:
         page.write_text(head + body, encoding="utf-8")
-        for fmt in ("text", "json", "junit", "github"):
+        for variant in variants:
             done = subprocess.run([sys.executable, "-c", script, "-C", str(project), "check", "--no-outputs",
-                                   "--format", fmt], capture_output=True, text=True, check=False)
-            fresh = run(project, capsys, "--format", fmt, "--no-cache")
-            assert (done.stdout, done.stderr) == (fresh[1], fresh[2] + f"{fresh[0]} []\n"), (body, fmt)
-            seen.add((fmt, fresh[1]))
-    assert len(counted) == checks + 4 * len(bodies)  # the --no-cache runs only
-    assert len(seen) == 4 * len(bodies)  # each edit changed the report
-    reports = "".join(report for fmt, report in seen if fmt == "text")
+                                   *variant], capture_output=True, text=True, check=False)
+            fresh = run(project, capsys, *variant, "--no-cache")
+            assert (done.stdout, done.stderr) == (fresh[1], fresh[2] + f"{fresh[0]} []\n"), (body, variant)
+            seen.add((variant, fresh[1], fresh[2]))
+    assert len(counted) == checks + len(variants) * len(bodies)  # the --no-cache runs only
+    assert len(seen) == len(variants) * len(bodies)  # each edit changed the report
+    assert any("--strict: warnings fail" in err for variant, _, err in seen)
+    reports = "".join(report for variant, report, _ in seen if variant == ("--format", "text"))
     for code in ("missing-file", "missing-anchor", "anchor-slug", "case-mismatch", "redirected", "windows-separator",
                  "malformed"):
         assert f"[link.{code}]" in reports, code
@@ -466,7 +468,7 @@ def test_an_edit_that_changes_links_is_checked_for_that_page_alone(tmp_path, cap
     assert "1 baseline entry no longer found" in text[2]  # the last body dropped the known link
     page.write_text(head.replace("inc.md", "other.md") + "[b](guide/b.md#part)\n", encoding="utf-8")
     assert run(project, capsys) == run(project, capsys, "--no-cache")  # an include changed: checked
-    assert len(counted) == checks + 4 * len(bodies) + 3
+    assert len(counted) == checks + len(variants) * len(bodies) + 3
 
 
 def test_an_edit_that_changes_a_pages_ids_checks_the_pages_that_link_to_them(site, capsys, counted):
