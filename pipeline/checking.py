@@ -78,8 +78,8 @@ from .model import Diagnostic, Location
 from .outputtree import memo_scanner
 from .project import missing_locales_warnings, unlisted_errors, unusable_name_errors
 from .published import read_publication
-from .reports import (Finding, annotation_prefix, apply_baseline, format_baseline, format_report, sort_key,
-                      stale_baseline_line, summary_line)
+from .reports import (Finding, annotation_prefix, apply_baseline, format_baseline, format_report, once_each,
+                      sort_key, stale_baseline_line, summary_line)
 from .runrecord import content_of, read_content
 from .treecheck import Hit, check_tree
 
@@ -124,7 +124,7 @@ def run_check(settings: Settings, args: argparse.Namespace,
     findings, checked = run.collect(outputs=not args.no_outputs, reuse=not args.verbose and inventory is None)
     if inventory is not None:
         findings += unknown_external(run.source_results, inventory, run.display, settings.source, run.selected)
-    findings = apply_baseline(_once_each(findings), known)
+    findings = apply_baseline(once_each(findings), known)
     if args.verbose:
         for line in _verbose_lines(run.source_results):
             print(line, file=sys.stderr)
@@ -500,13 +500,6 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         findings += [self._document_errors[page] for page in sorted(self._document_errors)]
         findings.sort(key=sort_key)
         return findings, list(dict.fromkeys(self.checked + catalogs_checked + outputs_checked))
-
-
-def _once_each(findings: list[Finding]) -> list[Finding]:
-    """The findings, each diagnostic once (the first): a locale folder that cannot be read is
-    the same error for each of its catalogs, one line as the build prints it."""
-    seen: set = set()
-    return [f for f in findings if not (f.diagnostic in seen or seen.add(f.diagnostic))]
 
 
 def report_prefix(settings: Settings) -> str:

@@ -92,17 +92,18 @@ def relinked_report(record_path: str, launch: str, folder: str, scans: dict,
     data = _load_site(record_path, launch, scans["shape"])
     if data is None:
         return None
-    from .linkscan import scan_places, scan_text
-
     try:
-        return _report(data, folder, scans["moves"], rescanned, scan_text, scan_places)
+        return _report(data, folder, scans["moves"], rescanned)
     except (KeyError, TypeError, ValueError, IndexError):
         return None
 
 
-def _report(data: dict, folder: str, moves: dict, rescanned: Mapping[str, tuple], scan_text, scan_places):
-    from .diagnostics import Diagnostic, Location
+def _report(data: dict, folder: str, moves: dict, rescanned: Mapping[str, tuple]) -> tuple[str, str, int, dict]:
+    """``relinked_report``'s, once the data is known to be the run's (a shape it does not have
+    raises ``KeyError``, ``TypeError``, ``ValueError`` or ``IndexError``)."""
+    from .checkmoves import decode_finding, encode_finding
     from .links import Anchors, build_site
+    from .linkscan import scan_places, scan_text
     from .reports import Finding, apply_baseline, format_report, sort_key, stale_baseline_line, summary_line
     from .treecheck import check_tree
 
@@ -119,18 +120,14 @@ def _report(data: dict, folder: str, moves: dict, rescanned: Mapping[str, tuple]
     edited = sorted(rescanned)
     hits, _ = check_tree(edited, site, scan_of, lambda page: prefix + page, anchors=Anchors(site, scan_of),
                          includes=True)
-    items = []  # (finding, page, indexes of its places)
-    for path, line, column, severity, message, code, target, _, page, indexes in moves["findings"]:
-        if page not in rescanned:
-            items.append((Finding(Diagnostic(Location(path, line, column), severity, message, code), path, target),
-                          page, indexes))
+    items = [found for found in map(decode_finding, moves["findings"]) if found[1] not in rescanned]
     places = {page: scan_places(scan) for page, scan in scans.items() if page in rescanned}
     for hit in hits:
         where = hit.diagnostic.location
         items.append((Finding(hit.diagnostic, prefix + hit.page, hit.link.target if hit.link else ""), hit.page,
                       [i for i, place in enumerate(places[hit.page]) if place == (where.line, where.column)]))
-    items.sort(key=lambda item: sort_key(item[0]))
-    seen: set = set()  # each diagnostic once (``checking._once_each``)
+    items.sort(key=lambda item: sort_key(item[0]))  # (finding, page, indexes of its places)
+    seen: set = set()  # each diagnostic once, the first (``reports.once_each``, as the check does)
     items = [item for item in items if not (item[0].diagnostic in seen or seen.add(item[0].diagnostic))]
     baseline = data["baseline"]
     findings = apply_baseline([item[0] for item in items], baseline)
@@ -140,8 +137,6 @@ def _report(data: dict, folder: str, moves: dict, rescanned: Mapping[str, tuple]
     if baseline and data["stale"] is not False:
         summary += stale_baseline_line(baseline, findings, data["stale"])
     status = 1 if any(f.fails(strict) for f in findings) else 0
-    from .checkmoves import encode_finding
-
     stored = [encode_finding(finding, item[1], item[2]) for finding, item in zip(findings, items)]
     return report, summary, status, {**moves, "findings": stored}
 
