@@ -290,12 +290,14 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         shown = self._shown = {page: self._shown_source(page) for page in self.source_pages}
         digests = self._digests = {}
         base = str(self.settings.source)
+        read = getattr(self._contents, "read", {})  # the pages the fingerprint read (``runrecord.Contents``)
         for page in self.source_pages:  # content digests: the run's fingerprint made most of them
             path = os.path.join(base, page)  # str(source / page): a listed page's path is a normal one
-            if path not in self._contents:  # not fingerprinted (--no-cache, --verbose): read once here
+            data = read.pop(path, None)
+            if data is None and path not in self._contents:  # not fingerprinted (--no-cache, --verbose)
                 data = read_content(path, self._contents)
-                if data is not None:
-                    self._texts[page] = data.decode("utf-8", errors="replace")
+            if data is not None:  # read once: its digest and its scan are of the same bytes
+                self._texts[page] = data.decode("utf-8", errors="replace")
             if self._contents[path] is not None:
                 digests[page] = self._contents[path]
         site_key = digest_text(json.dumps([self.source_files, sorted(self.options.site_map.items()),

@@ -112,7 +112,7 @@ def _add_tree(digest, folder: str, prefix: str, skip: frozenset[str], pages: dic
             continue
         digest.update(b"f\0" + os.fsencode(name) + b"\0")
         if pages is not None and entry.name.lower().endswith(".md"):
-            pages[name] = content_of(entry.path, contents) or UNREADABLE
+            pages[name] = content_of(entry.path, contents, keep=True) or UNREADABLE
         elif os.path.splitext(entry.name)[1].lower() in READ_SUFFIXES:
             _add_content(digest, entry.path, contents)
 
@@ -131,18 +131,21 @@ class Contents(dict):
         self.known = known or {}  # path -> [size, inode, mtime_ns, ctime_ns, digest], last run's
         self.seen: dict[str, list] = {}  # the same, for this run's settled files
         self.started = time.time_ns()
+        self.read: dict[str, bytes] = {}  # the bytes of the pages read (``content_of(keep=True)``), for the check
 
 
 SETTLE_NS = 2_000_000_000
 
 
-def content_of(path: str, contents: dict[str, str | None]) -> str | None:
+def content_of(path: str, contents: dict[str, str | None], keep: bool = False) -> str | None:
     """The content digest of the file at ``path`` (None: unreadable), memoized in ``contents``
     (path -> digest): each file is read and hashed once a run, whoever asks; not at all
-    when ``contents`` is a ``Contents`` that knows the file unchanged since the last run."""
+    when ``contents`` is a ``Contents`` that knows the file unchanged since the last run.
+    ``keep``: the bytes read go to ``Contents.read`` (a source page, which a check that runs
+    scans: read once, cold or not)."""
     if path not in contents:
         if isinstance(contents, Contents):
-            return _content_by_stat(path, contents)
+            return _content_by_stat(path, contents, keep)
         read_content(path, contents)
     return contents[path]
 
@@ -155,7 +158,7 @@ def read_content(path: str, contents: dict[str, str | None]) -> bytes | None:
     return data
 
 
-def _content_by_stat(path: str, contents: Contents) -> str | None:
+def _content_by_stat(path: str, contents: Contents, keep: bool = False) -> str | None:
     try:
         info = os.stat(path)
     except OSError:
@@ -169,6 +172,8 @@ def _content_by_stat(path: str, contents: Contents) -> str | None:
         return known[4]
     data = read_bytes(path)
     found = contents[path] = None if data is None else content_digest(data)
+    if keep and data is not None:
+        contents.read[path] = data
     if found is not None and max(info.st_mtime_ns, info.st_ctime_ns) < contents.started - SETTLE_NS:
         contents.seen[path] = [*signature, found]
     return found
