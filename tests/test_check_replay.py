@@ -445,8 +445,8 @@ def test_an_edit_that_changes_links_is_checked_for_that_page_alone(tmp_path, cap
         "",  # no link left
     ]
     script = ("import sys; from pipeline.cli import main; status = main(sys.argv[1:]); "
-              "loaded = [m for m in ('pipeline.config', 'tomllib', 'pipeline.checking') if m in sys.modules]; "
-              "print(status, loaded, file=sys.stderr)")
+              "loaded = [m for m in ('pipeline.config', 'tomllib', 'pipeline.checking', 'dataclasses') "
+              "if m in sys.modules]; print(status, loaded, file=sys.stderr)")
     seen = set()
     for body in bodies:
         page.write_text(head + body, encoding="utf-8")
