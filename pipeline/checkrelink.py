@@ -57,7 +57,8 @@ def store_site(record_path: str, launch: str, shape: str, data: dict) -> None:
     ``KEEP`` launches stored last are kept, the others removed."""
     path = _site_path(record_path, launch)
     try:
-        write_atomic(path, json.dumps({"format": RELINK_FORMAT, "shape": shape, **data}, ensure_ascii=False))
+        if not write_atomic(path, json.dumps({"format": RELINK_FORMAT, "shape": shape, **data}, ensure_ascii=False)):
+            os.utime(path)  # the same data: stored last all the same
         folder = os.path.dirname(path)
         kept = sorted((entry.stat().st_mtime_ns, entry.path) for entry in os.scandir(folder)
                       if entry.name.startswith("check-relink-") and entry.name.endswith(".json"))

@@ -479,3 +479,21 @@ def test_an_edit_that_changes_a_pages_ids_checks_the_pages_that_link_to_them(sit
     code, out, _ = run(site, capsys)
     assert len(counted) == 2 and "no anchor '#part' in 'b.md'" in out
     assert (code, out) == run(site, capsys, "--no-cache")[:2]
+
+
+def test_the_site_data_of_the_last_command_lines_is_kept(site, capsys):
+    """One ``check-relink-*.json`` per command line, as many as the launches kept."""
+    from pipeline import checkrelink
+
+    def stored(index: int) -> bool:
+        key = checkcommand.launch_key(["-C", str(site), "check", "--no-outputs", "--site-map", f"/docs{index}=."])[1]
+        return (site / "out" / ".cache" / f"check-relink-{key[:32]}.json").is_file()
+
+    for index in range(checkrelink.KEEP + 3):
+        run(site, capsys, "--site-map", f"/docs{index}=.")
+    assert [index for index in range(checkrelink.KEEP + 3) if stored(index)] == list(range(3, checkrelink.KEEP + 3))
+    for index in (3, 99):  # the oldest checked again (the same site data), then a new one: the next oldest goes
+        (site / "source" / "b.md").write_text(f"# B\n\n## Part {index}\n", encoding="utf-8")  # a heading: checked
+        run(site, capsys, "--site-map", f"/docs{index}=.")
+    assert stored(3) and stored(99) and not stored(4) and stored(5)
+    assert len(list((site / "out" / ".cache").glob("check-relink-*.json"))) == checkrelink.KEEP
