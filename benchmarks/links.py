@@ -21,8 +21,10 @@ included, as CI pays it):
   replays the stored report with that page's findings at their new places,
   ``pipeline.checkmoves``);
 * relinked: after editing one page, a link to a missing page added at its end, to another
-  page each run (the report changes: ours checks again, rescanning only that page and
-  reusing the cached results of pages whose inputs did not change).
+  page each run (the report changes: ours rescans that page and, as its ids and includes are
+  the same, resolves its links again and puts their findings among the stored ones,
+  ``pipeline.checkrelink``; until 2026-11-27 it checked again, reusing the cached results of
+  the pages whose inputs did not change).
 
 Until 2026-11-26 the "moved" edit was a line added above the page's front matter, which then
 is no longer front matter (its commented keys become headings): a real check each time then.

@@ -13,7 +13,8 @@ are even parsed, keyed by the command line as typed and the bytes of the setting
 When only some source pages' texts changed and the stored run read them for their links
 alone, it also replays if each of those pages still has the same links, anchors and
 headings (``_rescanned``), with the findings of a page whose links moved at their new places
-(``pipeline.checkmoves``).
+(``pipeline.checkmoves``); and if some links changed but the pages' ids and includes did not,
+it makes the report again from those pages' links alone (``pipeline.checkrelink``).
 """
 
 from __future__ import annotations
@@ -113,6 +114,10 @@ def run_command(settings: Settings, args: argparse.Namespace, checked_settings: 
                            if page in scans and scans[page][0] == digest}
             if len(known_scans) == len(pages):  # the scans are of the texts fingerprinted
                 launch[1]["scans"] = {"shape": shape, "run": key, "pages": known_scans, "moves": replay["moves"]}
+                if replay["relink"] is not None:
+                    from .checkrelink import store_site
+
+                    store_site(path, launch[0], shape, replay["relink"])
         store_record(path, key, report, summary, status, launch)
         store_contents(path, contents)
 
@@ -187,31 +192,41 @@ def replay_launch(argv: Sequence[str]) -> tuple[int | None, tuple[str, dict[str,
     if scans is not None and scans["shape"] == shape:
         record = find_run(runs, scans["run"])
         rescanned = _rescanned(folders[0][0], scans["pages"], pages) if record is not None else None
-        replayed = _moved(record, scans, rescanned) if rescanned is not None else None
+        replayed = None
+        if rescanned is not None and all(digests[1] == scans["pages"][page][2]
+                                         for page, (digests, _, _) in rescanned.items()):
+            moved = _moved(record, scans, rescanned)  # the same links, anchors and headings, maybe moved
+            replayed = None if moved is None else (moved[0], record["summary"], record["status"], moved[1])
+        elif rescanned is not None:
+            from .checkrelink import relinked_report
+
+            replayed = relinked_report(path, key, folders[0][0], scans, rescanned)  # links changed
         if replayed is not None:
-            report, moves = replayed
-            status = _replay(output, report, record["summary"], record["status"])
-            digests = {page: [pages[page], *(rescanned[page][0] if page in rescanned else scans["pages"][page][1:3])]
+            report, summary, status, moves = replayed
+            shown = _replay(output, report, summary, status)
+            digests = {page: [pages[page], *(rescanned[page][0] if page in rescanned else scans["pages"][page][1:4])]
                        for page in pages}
             entry = dict(launches[key], scans={"shape": shape, "run": now, "pages": digests, "moves": moves})
-            store_record(path, now, report, record["summary"], record["status"], (key, entry), (runs, launches))
+            store_record(path, now, report, summary, status, (key, entry), (runs, launches))
             store_contents(path, contents)
-            return status, None
+            return shown, None
     return None, (shape, pages, contents)
 
 
 def _rescanned(folder: str, stored: dict[str, list[str]], pages: dict[str, str]) -> dict | None:
     """Each source page whose text changed since the stored run (``stored``: page -> the
-    digests of its text then, of its link scan and of that scan without places), if every one
-    still has the same links, anchors, headings and malformed links in the same order: page ->
-    its scan's two digests now, and its places if they moved (``linkscan.scan_places``; else None).
-    A run marked as depending on the pages only through their scans
-    (``checking._Run.scan_only``) then reports the same, at the new places (``_moved``), as
-    when a sentence without a link is edited or a line is added above a link. Any doubt is None."""
+    digests of its text then, of its link scan, of that scan without places and of its ids and
+    includes): page -> its scan's three digests now, its places if they moved
+    (``linkscan.scan_places``; else None) and its scan. A run marked as depending on the
+    pages only through their scans (``checking._Run.scan_only``) then reports the same, at the
+    new places (``_moved``), if every one still has the same links, anchors, headings and
+    malformed links in the same order, as when a sentence without a link is edited or a line
+    is added above a link; and if not, its report is made again from the edited pages' links
+    (``checkrelink``). Any doubt (a page not read as UTF-8, a page new to the run) is None."""
     changed = [page for page, digest in pages.items() if page not in stored or stored[page][0] != digest]
     if not changed or any(page not in stored for page in changed):
         return None
-    from .linkscan import scan_digests, scan_places, scan_text
+    from .linkscan import scan_digests, scan_places, scan_text, visible_digest
 
     found = {}
     for page in changed:
@@ -222,10 +237,8 @@ def _rescanned(folder: str, stored: dict[str, list[str]], pages: dict[str, str])
             scan = scan_text(data.decode("utf-8"))
         except UnicodeDecodeError:
             return None  # the check reads it with replacement characters: let it
-        digests = scan_digests(scan)
-        if digests[1] != stored[page][2]:
-            return None
-        found[page] = (digests, None if digests[0] == stored[page][1] else scan_places(scan))
+        digests = (*scan_digests(scan), visible_digest(scan))
+        found[page] = (digests, None if digests[0] == stored[page][1] else scan_places(scan), scan)
     return found
 
 
@@ -233,7 +246,7 @@ def _moved(record: dict, scans: dict, rescanned: dict) -> tuple[str, dict | None
     """The stored run's report, and the findings' places to store with it, with the findings
     of the ``rescanned`` pages whose links moved at their new places; None if one cannot be
     placed for certain (``checkmoves.moved_report``)."""
-    moved = {page: places for page, (_, places) in rescanned.items() if places is not None}
+    moved = {page: places for page, (_, places, _) in rescanned.items() if places is not None}
     if not moved:
         return record["report"], scans["moves"]
     if scans["moves"] is None:

@@ -71,23 +71,24 @@ from .config import PSEUDO_LOCALES, Settings
 from .errors import PipelineError
 from .files import (Unlisted, is_page, list_files, nothing_at, read_bytes, read_optional, write_error,
                     write_through)
-from .cache import UnitRecord, build_records, merged_units
 from .linkcache import ScanCache, digest_text, load_scan_cache
 from .links import Anchors, LinkResult, build_site, resolve_link
-from .linkscan import PageScan, scan_digests, scan_places, scan_text
+from .linkscan import PageScan, scan_digests, scan_places, scan_text, visible_digest
 from .model import Diagnostic, Location
 from .outputtree import memo_scanner
 from .project import missing_locales_warnings, unlisted_errors, unusable_name_errors
 from .published import read_publication
-from .provenance import Attribution, PageFacts
-from .reports import (Finding, annotation_prefix, apply_baseline, format_baseline, format_report, sort_key,
-                      stale_baseline_line, summary_line)
+from .reports import (Finding, annotation_prefix, apply_baseline, format_baseline, format_report, once_each,
+                      sort_key, stale_baseline_line, summary_line)
 from .runrecord import content_of, read_content
 from .treecheck import Hit, check_tree
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     import argparse
+
+    from .cache import UnitRecord
+    from .provenance import Attribution, PageFacts
 
 DEFAULT_BASELINE = "check-baseline.json"
 
@@ -123,13 +124,13 @@ def run_check(settings: Settings, args: argparse.Namespace,
     findings, checked = run.collect(outputs=not args.no_outputs, reuse=not args.verbose and inventory is None)
     if inventory is not None:
         findings += unknown_external(run.source_results, inventory, run.display, settings.source, run.selected)
-    findings = apply_baseline(_once_each(findings), known)
+    findings = apply_baseline(once_each(findings), known)
     if args.verbose:
         for line in _verbose_lines(run.source_results):
             print(line, file=sys.stderr)
     # before the cache is saved: the scans it reads (of pages with findings) are kept for the next run
-    replay = run.replay_data(findings, checked, args) if record is not None and run.scan_only(
-        outputs=not args.no_outputs) else None
+    replay = run.replay_data(findings, checked, args, known, inventory is None) if record is not None and \
+        run.scan_only(outputs=not args.no_outputs) else None
     try:
         cache.save()
     except OSError:
@@ -214,7 +215,8 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         self._texts: dict[str, str] = {}  # source pages read before they were scanned
         self._digests: dict[str, str] = {}  # the source pages' content digests (``check_sources``)
         self._shown: dict[str, str] = {}  # the source pages as reports name them (``check_sources``)
-        self.scan_digests: dict[str, tuple[str, str, str]] = {}  # page -> digests: its text, its scan, unplaced
+        # page -> digests: its text, its scan, its scan unplaced, its ids and includes (``linkscan.visible_digest``)
+        self.scan_digests: dict[str, tuple[str, str, str, str]] = {}
         self._documents: dict[str, object] = {}
         self._document_errors: dict[str, Finding] = {}  # page -> why it could not be parsed
         self._documents_used: set[str] = set()  # pages parsed (or found broken) for the locale in hand
@@ -237,6 +239,7 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         self._source_hits: dict[str, tuple[Hit, ...]] = {}
         self._glossary: frozenset[str] | None = None
         self._folders: dict[Path, str] = {}
+        self._source_folders: dict[str, str] = {}  # ``_shown_source``'s, by a source folder's relative path
         self._withheld: dict[str, frozenset[str]] | None = None  # ``withheld``
         self._build_records: list[str] = []  # the build caches ``withheld`` read
         self._build_units: dict[str, UnitRecord] | None = None  # their units (``built_units``)
@@ -254,12 +257,26 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
 
     def display(self, path: Path) -> str:
         """``settings.display`` memoized per folder (it is called for every checked file)."""
-        folder = self._folders.get(path.parent)
-        if folder is None:
-            folder = self._folders[path.parent] = self.settings.display(path.parent)
+        folder = self._shown_folder(path.parent)
         return path.name if folder == "." else f"{folder}/{path.name}"
 
+    def _shown_folder(self, folder: Path) -> str:
+        shown = self._folders.get(folder)
+        if shown is None:
+            shown = self._folders[folder] = self.settings.display(folder)
+        return shown
+
     # -- sources
+
+    def _shown_source(self, page: str) -> str:
+        """``display(settings.source / page)`` for a listed page (a normal relative POSIX path),
+        without making a ``Path`` of each page."""
+        folder, _, name = page.rpartition("/")
+        shown = self._source_folders.get(folder)
+        if shown is None:
+            where = self.settings.source / folder if folder else self.settings.source
+            shown = self._source_folders[folder] = self._shown_folder(where)
+        return name if shown == "." else f"{shown}/{name}"
 
     def source_scan(self, page: str) -> PageScan | None:
         if page not in self._source_scans:
@@ -270,14 +287,17 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
     def check_sources(self) -> None:
         """Check every source page; a page whose cached result still holds is not checked again
         (not when ``collect`` was told not to reuse results: ``--verbose`` lists every link)."""
-        shown = self._shown = {page: self.display(self.settings.source / page) for page in self.source_pages}
+        shown = self._shown = {page: self._shown_source(page) for page in self.source_pages}
         digests = self._digests = {}
+        base = str(self.settings.source)
+        read = getattr(self._contents, "read", {})  # the pages the fingerprint read (``runrecord.Contents``)
         for page in self.source_pages:  # content digests: the run's fingerprint made most of them
-            path = str(self.settings.source / page)
-            if path not in self._contents:  # not fingerprinted (--no-cache, --verbose): read once here
+            path = os.path.join(base, page)  # str(source / page): a listed page's path is a normal one
+            data = read.pop(path, None)
+            if data is None and path not in self._contents:  # not fingerprinted (--no-cache, --verbose)
                 data = read_content(path, self._contents)
-                if data is not None:
-                    self._texts[page] = data.decode("utf-8", errors="replace")
+            if data is not None:  # read once: its digest and its scan are of the same bytes
+                self._texts[page] = data.decode("utf-8", errors="replace")
             if self._contents[path] is not None:
                 digests[page] = self._contents[path]
         site_key = digest_text(json.dumps([self.source_files, sorted(self.options.site_map.items()),
@@ -291,8 +311,9 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
                     kept[page] = [decode_hit(page, shown[page], h) for h in stored["hits"]]
                     self._source_deps[page] = frozenset(stored["deps"])
                     self.cache.keep_result("source:" + page, stored)
-                    if isinstance(stored.get("scan"), str) and isinstance(stored.get("unplaced"), str):
-                        self.scan_digests[page] = (stored["text"], stored["scan"], stored["unplaced"])
+                    found = (stored["text"], stored.get("scan"), stored.get("unplaced"), stored.get("visible"))
+                    if all(isinstance(digest, str) for digest in found):
+                        self.scan_digests[page] = found
             except (KeyError, TypeError, ValueError):
                 continue
         todo = [page for page in self.source_pages if page not in kept]
@@ -308,9 +329,10 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
                 self._source_deps[page] = frozenset(depends[page])
             if page in depends and page in digests:
                 scan = self._source_scans[page]
-                scanned = self.scan_digests[page] = (digests[page], *scan_digests(scan))
+                scanned = self.scan_digests[page] = (digests[page], *scan_digests(scan), visible_digest(scan))
                 self.cache.keep_result("source:" + page, {
                     "site": site_key, "text": digests[page], "scan": scanned[1], "unplaced": scanned[2],
+                    "visible": scanned[3],
                     "deps": {q: digests.get(q) for q in sorted(depends[page])},
                     "hits": [encode_hit(h) for h in page_hits]})
         by_page = {**kept, **fresh}
@@ -371,6 +393,8 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         if document is not None and scan is not None:
             shown = self.display(self.settings.source / page)
             hits = self._source_hits.get(page, ())
+            from .provenance import PageFacts  # outputs and catalogs only
+
             facts = PageFacts(document, shown, scan, hits, includes=self._included(page))
             if locale in PSEUDO_LOCALES:
                 from .pagebuild import pseudo_translations
@@ -418,6 +442,8 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
     def built_units(self) -> dict[str, UnitRecord]:
         """The units of the last build's caches (``cache.build_records``), read once a run."""
         if self._build_units is None:
+            from .cache import build_records, merged_units
+
             records = build_records(self.settings.out / ".cache")
             self._build_records = [str(path) for path in records]
             self._build_units = merged_units(records)
@@ -430,19 +456,31 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         return (not outputs and not self.catalog_locales()
                 and set(self.scan_digests) == set(self.source_pages))
 
-    def replay_data(self, findings: list[Finding], checked: list[str], args: argparse.Namespace) -> dict:
+    def replay_data(self, findings: list[Finding], checked: list[str], args: argparse.Namespace,
+                    baseline: set[str] = frozenset(), whole: bool = False) -> dict:
         """For a run that is ``scan_only``: ``pages``, each source page's digests (its text,
-        its scan, its scan without places), and ``moves``, the findings with the places they
-        are at (``checkmoves.encode_moves``; None if one is not at a source page)."""
+        its scan, its scan without places, its ids and includes), ``moves``, the findings with
+        the places they are at (``checkmoves.encode_moves``; None if one is not at a source
+        page), and, for a run of every page that reports on all of them (``whole``: no
+        inventory either), what else ``checkrelink`` needs to make its report again after
+        pages' links changed (``checkrelink.site_data``; else None). ``baseline``: its keys."""
         page_of = {shown: page for page, shown in self._shown.items()}
 
         def places(page: str) -> list[tuple[int, int]] | None:
             scan = self.source_scan(page)
             return None if scan is None else scan_places(scan)
 
-        return {"pages": self.scan_digests,
-                "moves": encode_moves(findings, checked, args.format, args.strict, page_of, places,
-                                      report_prefix(self.settings))}
+        moves = encode_moves(findings, checked, args.format, args.strict, page_of, places,
+                             report_prefix(self.settings))
+        relink = None
+        if moves is not None and whole and self.options.pages is None:
+            from .checkrelink import site_data
+
+            stale = (None if not args.no_outputs else self.settings.display(self.settings.out)) \
+                if baseline and not args.locale else False  # as ``run_check`` makes the summary
+            relink = site_data(self.source_files, self.options.site_map, self.options.redirects,
+                               sorted(self.unpublished), self._shown, sorted(baseline), len(checked), stale)
+        return {"pages": self.scan_digests, "moves": moves, "relink": relink}
 
     def collect(self, outputs: bool = True, reuse: bool = True) -> tuple[list[Finding], list[str]]:
         """Every finding, sorted, and the files checked: the sources, then each locale's
@@ -464,13 +502,6 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         findings += [self._document_errors[page] for page in sorted(self._document_errors)]
         findings.sort(key=sort_key)
         return findings, list(dict.fromkeys(self.checked + catalogs_checked + outputs_checked))
-
-
-def _once_each(findings: list[Finding]) -> list[Finding]:
-    """The findings, each diagnostic once (the first): a locale folder that cannot be read is
-    the same error for each of its catalogs, one line as the build prints it."""
-    seen: set = set()
-    return [f for f in findings if not (f.diagnostic in seen or seen.add(f.diagnostic))]
 
 
 def report_prefix(settings: Settings) -> str:

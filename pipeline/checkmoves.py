@@ -44,7 +44,7 @@ def encode_moves(findings: Sequence[Finding], checked: Sequence[str], fmt: str, 
             return None
         at = (where.line, where.column)
         indexes = [index for index, place in enumerate(places[page]) if place == at]
-        items.append(_encode(finding, page, indexes))
+        items.append(encode_finding(finding, page, indexes))
     listed = list(checked) if fmt in ("json", "junit") else []  # the other formats do not list them
     return {"format": fmt, "strict": strict, "prefix": prefix, "checked": listed, "findings": items}
 
@@ -54,20 +54,19 @@ def moved_report(moves: dict, moved: Mapping[str, Places]) -> tuple[str, dict] |
     (page -> its places now) at their new positions, and the data to store with it. None if
     the data is not ours or a finding's place is not certain (it stood at no place, or at
     places that now differ)."""
-    from .diagnostics import Diagnostic, Location
-    from .reports import Finding, apply_baseline, finding_keys, format_report, sort_key
+    from .reports import apply_baseline, finding_keys, format_report, sort_key
 
     findings, pages, indexes_of = [], [], []
     try:
-        for path, line, column, severity, message, code, target, known, page, indexes in moves["findings"]:
+        for item in moves["findings"]:
+            page, indexes, at = item[8], item[9], None
             if page in moved:
                 now = moved[page]
                 new = {now[index] for index in indexes if isinstance(index, int) and 0 <= index < len(now)}
                 if len(new) != 1 or len(indexes) == 0:
                     return None
-                (line, column), = new
-            findings.append(Finding(Diagnostic(Location(path, line, column), severity, message, code), path,
-                                    target, bool(known)))
+                at, = new
+            findings.append(decode_finding(item, at)[0])
             pages.append(page)
             indexes_of.append(indexes)
         fmt, strict, checked = moves["format"], bool(moves["strict"]), list(moves["checked"])
@@ -78,11 +77,25 @@ def moved_report(moves: dict, moved: Mapping[str, Places]) -> tuple[str, dict] |
         report = format_report(fmt, ordered, checked, strict, str(moves.get("prefix", "")))
     except (KeyError, TypeError, ValueError):
         return None
-    items = [_encode(finding, pages[i], indexes_of[i]) for finding, i in zip(ordered, order)]
+    items = [encode_finding(finding, pages[i], indexes_of[i]) for finding, i in zip(ordered, order)]
     return report, {**moves, "findings": items}
 
 
-def _encode(finding: Finding, page: str, indexes: list[int]) -> list:
+def decode_finding(item: list, at: tuple[int, int] | None = None) -> tuple[Finding, str, list[int]]:
+    """A finding stored by ``encode_finding`` (at the line and column ``at``, if given), its
+    source page and the indexes of its places."""
+    from .diagnostics import Diagnostic, Location
+    from .reports import Finding
+
+    path, line, column, severity, message, code, target, known, page, indexes = item
+    line, column = (line, column) if at is None else at
+    return Finding(Diagnostic(Location(path, line, column), severity, message, code), path, target, bool(known)), \
+        page, indexes
+
+
+def encode_finding(finding: Finding, page: str, indexes: list[int]) -> list:
+    """A finding as ``moved_report`` reads it back: with its source page and the indexes of
+    that page's places (``linkscan.scan_places``) it stands at."""
     d = finding.diagnostic
     return [d.location.path, d.location.line, d.location.column, d.severity, d.message, d.code, finding.target,
             finding.known, page, indexes]  # its ``checked`` is its path (``encode_moves``)

@@ -26,12 +26,10 @@ from collections.abc import Callable
 
 from .checkstore import Direct, Merged, decode_report, encode_report
 from .files import list_files
-from .cache import withheld_pages
 from .linkcache import digest_text
 from .links import Anchors, PageAnchors, build_site, encode_read, has_file, reads_hold, resolve_link
-from .model import Diagnostic, Location
+from .diagnostics import Diagnostic, Location
 from .outputtree import OutputTree
-from .provenance import BUILT, Attribution, attribute
 from .reports import Finding
 from .treecheck import Hit, check_tree
 from .urls import split_url
@@ -58,6 +56,8 @@ class OutputCheck:
         caches say so, ``cache.withheld_pages``): their outputs are missing by choice. The
         caches count as read by the locale in hand (``compute_locale`` stores their digests)."""
         if self._withheld is None:  # once a run (per worker process: it is asked there)
+            from .cache import withheld_pages
+
             self._withheld = withheld_pages(self.built_units())
         self._withheld_asked = True
         return self._withheld.get(locale, frozenset())
@@ -270,6 +270,8 @@ class OutputCheck:
 
     def _attribution(self, hit: Hit, locale: str, page: str, shown: str, *, html: bool) -> Direct | Merged | None:
         """What a built page's finding reports (None: it is reported on the source already)."""
+        from .provenance import BUILT, Attribution, attribute  # only a built page's finding needs it
+
         output = Location(shown, hit.diagnostic.location.line, hit.diagnostic.location.column)
         facts = self.facts(locale, page) if has_file(page, self.site) else None
         target = hit.link.target if hit.link else ""

@@ -21,8 +21,11 @@ from .checkstore import decode_findings, encode_findings
 from .errors import PipelineError
 from .linkcache import code_key
 from .model import Diagnostic, Location
-from .provenance import PageFacts
 from .reports import Finding
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from .provenance import PageFacts
 
 
 class CatalogReview:

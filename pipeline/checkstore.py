@@ -9,10 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .linkscan import decode_link, encode_link
-from .model import Diagnostic, Location
-from .provenance import Attribution
+from .diagnostics import Diagnostic, Location
 from .reports import Finding
 from .treecheck import Hit
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from .provenance import Attribution
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ def encode_report(report: Direct | Merged) -> list:
 def decode_report(data: list) -> Direct | Merged:
     if data[0] == "finding":
         return Direct(decode_findings([data[1:]])[0])
+    from .provenance import Attribution  # a built page's finding: the check of outputs has loaded it
+
     _, code, path, line, column, message, cause, source_line, severity, shown, target, position = data
     result = Attribution(Location(path, int(line), int(column)), message, cause, int(source_line))
     return Merged(code, result, severity, shown, target, position)

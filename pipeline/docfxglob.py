@@ -42,6 +42,7 @@ class _Segment:
     kind: str
     text: str = ""
     regex: re.Pattern[str] | None = None
+    source: str | None = None  # the regex's source within a whole path (``_path_regex``); None: not such
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Glob:
     pattern: str
     expansions: tuple[tuple[_Segment, ...], ...]
     negated: bool = False
+    whole: re.Pattern[str] | None = None  # ``_path_regex``: one regex for a whole ASCII path, if it may
 
 
 @functools.lru_cache(maxsize=1024)
@@ -62,16 +64,55 @@ def compile_glob(pattern: str) -> Glob:
         negated = not negated
         start += 1
     expansions = tuple(_segments(glob) for glob in _expand_braces(pattern[start:]))
-    return Glob(pattern, expansions, negated)
+    return Glob(pattern, expansions, negated, _path_regex(pattern, expansions))
 
 
 def glob_matches(pattern: str | Glob, path: str) -> bool:
     """Whether ``pattern`` matches the file at ``path`` (relative, ``/`` or ``\\`` separated;
     a path ending with a separator is a folder's)."""
     glob = compile_glob(pattern) if isinstance(pattern, str) else pattern
+    if glob.whole is not None and path.isascii() and "\n" not in path:
+        if "\\" in path or "//" in path or path.startswith("/"):
+            path = "".join(_path_parts(path))  # the parts as ``_match`` sees them
+        return (glob.whole.match(path) is not None) != glob.negated
     parts = _path_parts(path)
     found = any(_match(parts, segments) for segments in glob.expansions)
     return found != glob.negated
+
+
+def _path_regex(pattern: str, expansions: tuple[tuple[_Segment, ...], ...]) -> re.Pattern[str] | None:
+    """``_match`` of every expansion as one regex over the path's parts joined (each ending
+    with ``/`` but a file's last), for an ASCII pattern whose every segment matches within one
+    part (``_Segment.source``); None otherwise (``_match`` then). Only for ASCII paths without
+    a newline: there ``casefold`` is ``lower``, ``re.IGNORECASE`` compares as it does, and
+    ``$`` ends the part. Each segment starts at a part's start and ends at its ``/`` or at the
+    path's end, so it takes whole parts, as ``_match`` does:
+
+    - ``**/`` takes one or more folders that are no dot names, or none, and then the part
+      after it (if any) is no dot name either (``_match``: its ``not hidden`` holds for the
+      part in hand when the globstar takes nothing before it);
+    - a final ``**`` takes one or more parts that are no dot names, the last a file;
+    - a text segment, that part (letter case ignored); a regex segment, a part it matches."""
+    if not pattern.isascii():
+        return None
+    choices = []
+    for segments in expansions:
+        pieces = []
+        for segment in segments:
+            if segment.kind == "folders":
+                pieces.append(r"(?:(?:(?!\.)[^/]+/)+|(?!\.))")
+            elif segment.kind == "files":
+                pieces.append(r"(?:(?!\.)[^/]+/)*(?!\.)[^/]+\Z")
+            elif segment.kind == "text":
+                pieces.append(re.escape(segment.text))
+            elif segment.source is not None:
+                pieces.append(segment.source)
+            else:
+                return None
+        choices.append("".join(pieces) + r"\Z")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        return re.compile("|".join(f"(?:{c})" for c in choices) if choices else "(?!)", re.IGNORECASE)
 
 
 def _path_parts(path: str) -> list[str]:
@@ -106,6 +147,7 @@ def _segment(part: str) -> _Segment:
         return _Segment("folders" if part.endswith("/") else "files")
     regex: list[str] = []
     magic = False
+    within = True  # no class of the segment matches '/': it matches within one part (``_path_regex``)
     index = 0
     while index < len(part):
         char = part[index]
@@ -128,6 +170,7 @@ def _segment(part: str) -> _Segment:
             else:
                 body = part[index + 1:close]
                 regex.append("" if not body else "[\\^]" if body == "^" else f"[{body}]")
+                within = within and _misses_slash(regex[-1])
                 magic = True
                 index = close
         else:
@@ -142,9 +185,21 @@ def _segment(part: str) -> _Segment:
     try:
         with warnings.catch_warnings():  # '[[a]', '[a--z]': literal in .NET's classes and in Python's
             warnings.simplefilter("ignore", FutureWarning)  # ("possible nested set" is a warning of a future)
-            return _Segment("regex", regex=re.compile(f"^{dot_guard}(?=.){content}$", re.IGNORECASE))
+            compiled = re.compile(f"^{dot_guard}(?=.){content}$", re.IGNORECASE)
+            return _Segment("regex", regex=compiled, source=f"{dot_guard}(?=[^/])(?:{content})" if within else None)
     except re.error as exc:  # '[z-a]', '[\\z]': .NET refuses them too
         raise GlobError(f"'{part}' is no valid pattern segment ({exc.msg})") from None
+
+
+def _misses_slash(regex_class: str) -> bool:
+    """Whether a class (as ``_segment`` writes it) cannot match ``/``; an invalid one can
+    (``_segment`` reports it)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            return not regex_class or re.match(regex_class, "/", re.IGNORECASE) is None
+    except re.error:
+        return False
 
 
 class GlobError(ValueError):

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import namedtuple
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 LOOP = "link.include-loop"
 LIMIT = "link.include-limit"
@@ -38,13 +38,14 @@ MAX_INCLUDES = 1000  # includes pasted into one page, all levels together
 IncludesOf = Callable[[str], Sequence[str | None] | None]
 
 
-@dataclass(frozen=True)
-class Refused:
+class Refused(namedtuple("Refused", "reason holder index top target")):
     """An include not pasted: why (``reason``: ``loop``, ``depth`` or ``count``), the file that
     holds it (``holder``), its index among that file's includes, the index of the page's own
     include under which it lies (``top``; ``index`` when ``holder`` is the page), and the file
-    it resolves to."""
+    it resolves to. A named tuple, as this module's other record is: no ``dataclasses``
+    import for a check of one page's links (``links.Site``)."""
 
+    __slots__ = ()
     reason: str
     holder: str
     index: int
@@ -56,17 +57,17 @@ class Refused:
         return LOOP if self.reason == "loop" else LIMIT
 
 
-@dataclass(frozen=True)
-class IncludeWalk:
+class IncludeWalk(namedtuple("IncludeWalk", "pages refused pasted", defaults=((),))):
     """What a page's build pastes: the page, then each file it pastes (or could not read),
     once, in the order first met; the includes it refuses, in the order met; and each file
     pasted, once per paste, depth first (``pasted``: a file pasted twice, or pasted by two
     files the page pastes, shows twice, as readers see it; what the page's coverage counts:
     ``units.Workshop.page_stats``)."""
 
+    __slots__ = ()
     pages: tuple[str, ...]
     refused: tuple[Refused, ...]
-    pasted: tuple[str, ...] = ()
+    pasted: tuple[str, ...]
 
 
 # an include's destination as written between its parentheses: the file, bare or in angle

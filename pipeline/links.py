@@ -64,22 +64,19 @@ Positions are those of ``pipeline.linkscan`` (1-based line; column of the link's
 from __future__ import annotations
 
 import collections
-import difflib
 import json
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from types import MappingProxyType
+from collections import namedtuple
 from functools import cached_property
-from pathlib import Path
-from urllib.parse import unquote
 
 from pipeline.files import is_page, list_files
 from pipeline.includes import (LIMIT as INCLUDE_LIMIT, LOOP as INCLUDE_LOOP, IncludeWalk, include_target, refusal_message,
                                walk_includes)
 from pipeline.linkscan import Link, PageScan, scan_text
-from pipeline.model import Diagnostic, Location
-from pipeline.published import read_publication
+from pipeline.diagnostics import Diagnostic, Location
 from pipeline.slugs import slug_docfx_2016, slug_github, unique_slugs
 
 MISSING_FILE = "link.missing-file"
@@ -93,25 +90,43 @@ URL_ONLY = "link.url-only"
 
 REDIRECTION_FILE = ".openpublishing.redirection.json"
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from pathlib import Path
+
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _PAGE_SUFFIX = ".md"
 
 
-@dataclass(frozen=True)
 class Site:
     """What resolution needs to know about the checked tree (all paths POSIX, root-relative).
 
     ``site_map`` holds ``(lower-case URL prefix without trailing '/', folder)`` pairs, longest
     first; ``redirects`` maps lower-case source paths to redirect URLs; ``unpublished`` the
     pages that are no published page (``published``): files to a link, as the build links them.
+    Not changed once made. A plain class, as are this module's records (named tuples): with
+    no ``dataclasses`` (and the ``inspect`` it imports, 8 ms), a check that resolves one
+    page's links (``checkrelink``) starts sooner.
     """
 
-    files: frozenset[str]
-    by_lower: Mapping[str, str] = field(compare=False, hash=False)
-    docfx_dirs: frozenset[str] = frozenset()
-    site_map: tuple[tuple[str, str], ...] = ()
-    redirects: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
-    unpublished: frozenset[str] = frozenset()
+    def __init__(self, files: frozenset[str], by_lower: Mapping[str, str], docfx_dirs: frozenset[str] = frozenset(),
+                 site_map: tuple[tuple[str, str], ...] = (), redirects: Mapping[str, str] | None = None,
+                 unpublished: frozenset[str] = frozenset()) -> None:
+        self.files = files
+        self.by_lower = by_lower
+        self.docfx_dirs = docfx_dirs
+        self.site_map = site_map
+        self.redirects = {} if redirects is None else redirects
+        self.unpublished = unpublished
+
+    def _key(self) -> tuple:
+        return self.files, self.docfx_dirs, self.site_map, self.unpublished  # by_lower and redirects follow
+
+    def __eq__(self, other: object) -> bool:
+        return other.__class__ is self.__class__ and self._key() == other._key()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     @cached_property
     def folders(self) -> dict[str, dict[str, str]]:
@@ -119,7 +134,8 @@ class Site:
         sort order. Built on the first "did you mean" hint, for all folders at once."""
         index: dict[str, dict[str, str]] = {}
         for path in sorted(self.files, reverse=True):
-            index.setdefault(posixpath.dirname(path), {})[posixpath.basename(path).lower()] = path
+            folder, name = _split(path)
+            index.setdefault(folder, {})[name.lower()] = path
         return index
 
     @cached_property
@@ -127,7 +143,7 @@ class Site:
         """Lower-case file name -> the files of that name in any folder (for hints)."""
         index: dict[str, list[str]] = {}
         for path in self.files:
-            index.setdefault(posixpath.basename(path).lower(), []).append(path)
+            index.setdefault(path[path.rfind("/") + 1:].lower(), []).append(path)  # posixpath.basename
         return index
 
     @cached_property
@@ -140,6 +156,12 @@ class Site:
         """What resolutions read of the file list, for a caller that keeps results across
         runs (``SiteReads``)."""
         return SiteReads()
+
+
+def _split(path: str) -> tuple[str, str]:
+    """``posixpath.split(path)``, quicker for the usual path (no ``//``, no leading ``/``)."""
+    folder, _, name = path.rpartition("/")
+    return posixpath.split(path) if folder.endswith("/") or path.startswith("/") else (folder, name)
 
 
 class SiteReads:
@@ -159,8 +181,7 @@ class SiteReads:
 Read = tuple[str, tuple[str, ...], object]  # question (a function below), its arguments, the answer
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(namedtuple("Resolution", "status path fragment notes hint", defaults=("", "", (), ""))):
     """Where a link target leads.
 
     ``status``: ``ok`` (``path`` exists), ``external`` (another scheme/host: not checked),
@@ -168,34 +189,45 @@ class Resolution:
     looked for). ``notes`` are ``(code, message)`` warnings to report even when ``ok``.
     """
 
+    __slots__ = ()
     status: str
-    path: str = ""
-    fragment: str = ""
-    notes: tuple[tuple[str, str], ...] = ()
-    hint: str = ""
+    path: str
+    fragment: str
+    notes: tuple[tuple[str, str], ...]
+    hint: str
 
 
-@dataclass(frozen=True)
-class PageAnchors:
-    """The ids a page offers to fragments, and its DocFX-2016 heading slugs -> canonical id."""
+class PageAnchors(namedtuple("PageAnchors", "ids legacy", defaults=(MappingProxyType({}),))):
+    """The ids a page offers to fragments, and its DocFX-2016 heading slugs -> canonical id.
+    Equal (and hashed) by its ids alone."""
 
+    __slots__ = ()
     ids: frozenset[str]
-    legacy: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+    legacy: Mapping[str, str]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PageAnchors) and self.ids == other.ids
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self.ids)
 
 
-@dataclass(frozen=True)
-class LinkResult:
+class LinkResult(namedtuple("LinkResult", "page link resolution")):
     """One checked link: the page it is on, the link, and where it leads."""
 
+    __slots__ = ()
     page: str
     link: Link
     resolution: Resolution
 
 
-@dataclass(frozen=True)
-class SiteReport:
+class SiteReport(namedtuple("SiteReport", "diagnostics results")):
     """All diagnostics of a site check, and every link with its resolution."""
 
+    __slots__ = ()
     diagnostics: tuple[Diagnostic, ...]
     results: tuple[LinkResult, ...]
 
@@ -353,6 +385,8 @@ def _suggest_in(wanted: str, page: str, style: str, had_suffix: str, site: Site)
         wanted += _PAGE_SUFFIX
     folder, name = posixpath.split(wanted)
     siblings = site.folders.get(folder, {})
+    import difflib  # a hint's: a check of a page without a broken link need not import it
+
     close = difflib.get_close_matches(name.lower(), sorted(siblings), n=1, cutoff=0.75)
     if close:
         found = siblings[close[0]]
@@ -364,10 +398,20 @@ def _suggest_in(wanted: str, page: str, style: str, had_suffix: str, site: Site)
     return _as_written(found, page, style, site, had_suffix)
 
 
+def _unquote(text: str) -> str:
+    """``urllib.parse.unquote``, which returns a text without ``%`` as it is: imported only for
+    one with (2.5 ms that a check of one page's links, ``checkrelink``, need not pay)."""
+    if "%" not in text:
+        return text
+    from urllib.parse import unquote
+
+    return unquote(text)
+
+
 def _split_target(target: str) -> tuple[str, str]:
     """(path part without query, decoded fragment) of a link target."""
     raw_path, _, fragment = target.partition("#")
-    return raw_path.split("?", 1)[0], unquote(fragment)
+    return raw_path.split("?", 1)[0], _unquote(fragment)
 
 
 def _resolve_url(url: str, site: Site) -> tuple[str, str, tuple[str, bool] | None] | None:
@@ -461,7 +505,7 @@ def _resolve(page: str, target: str, site: Site) -> Resolution:
     raw_path, fragment = _split_target(target)
     if not raw_path:
         return Resolution("ok", page, fragment)
-    path = unquote(raw_path).replace("\\", "/")
+    path = _unquote(raw_path).replace("\\", "/")
     notes: list[tuple[str, str]] = []
     if "\\" in raw_path:
         notes.append((WINDOWS_SEPARATOR, f"link '{target}' uses '\\' separators: it resolves only where the "
@@ -511,7 +555,7 @@ def _follow_redirect(target: str, redirect: str, fragment: str, site: Site,
     redirect_path, redirect_fragment = _split_target(redirect)
     fragment = fragment or redirect_fragment
     if redirect_path.startswith("/") and not redirect_path.startswith("//"):
-        resolved = _resolve_url(unquote(redirect_path), site)
+        resolved = _resolve_url(_unquote(redirect_path), site)
         if resolved is not None:
             folder, rest, found = resolved
             if found is None:
@@ -549,6 +593,8 @@ def _anchor_hint(fragment: str, anchors: PageAnchors) -> str:
     by_lower = {a.lower(): a for a in anchors.ids}
     if fragment.lower() in by_lower:
         return by_lower[fragment.lower()]
+    import difflib
+
     close = difflib.get_close_matches(fragment.lower(), sorted(by_lower), n=1, cutoff=0.75)
     return by_lower[close[0]] if close else ""
 
@@ -759,6 +805,8 @@ def scan_site(root: Path, files: list[str] | None, site_map: Mapping[str, str],
     are ``display_root + path``. ``redirects`` None means: those of
     ``root/.openpublishing.redirection.json`` if present (pass ``{}`` for none).
     """
+    from pipeline.published import read_publication  # the docfx.json files: not for a page's links alone
+
     all_files = list_files(root)
     if redirects is None and (root / REDIRECTION_FILE).is_file():
         redirects = load_redirects(root / REDIRECTION_FILE)
@@ -792,10 +840,10 @@ def scan_site(root: Path, files: list[str] | None, site_map: Mapping[str, str],
     return SiteReport(tuple(diagnostics), tuple(results))
 
 
-@dataclass(frozen=True)
-class LinkSummary:
+class LinkSummary(namedtuple("LinkSummary", "links severities codes")):
     """Counts for a one-line report: links by resolution status, diagnostics by severity and code."""
 
+    __slots__ = ()
     links: tuple[tuple[str, int], ...]
     severities: tuple[tuple[str, int], ...]
     codes: tuple[tuple[str, int], ...]

@@ -739,6 +739,16 @@ def scan_digests(scan: PageScan) -> tuple[str, str]:
     return whole.hexdigest(), digest.hexdigest()
 
 
+def visible_digest(scan: PageScan) -> str:
+    """A digest of what other pages' findings read of this page's scan: its ids (headings and
+    explicit anchors, ``links.page_anchors``) and the files it pastes (its includes' targets,
+    in order: ``links.Anchors.includes_of``). Equal digests: a change to the page's other
+    links changes no other page's findings (``checkrelink``)."""
+    seen = repr(([link.target for link in scan.links if link.kind == "include"],
+                 [(h.level, h.text, h.atx_nospace) for h in scan.headings], sorted(scan.explicit_anchors)))
+    return blake2b(seen.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
 def scan_places(scan: PageScan) -> list[tuple[int, int]]:
     """The line and column of each link, then of each malformed link, in scan order: the
     places a finding about the page can be at."""

@@ -82,6 +82,13 @@ def apply_baseline(findings: Sequence[Finding], known: Iterable[str]) -> list[Fi
     return [f._replace(known=key in known_keys) for f, key in zip(findings, finding_keys(findings))]
 
 
+def once_each(findings: Sequence[Finding]) -> list[Finding]:
+    """The findings, each diagnostic once (the first): a locale folder that cannot be read is
+    the same error for each of its catalogs, one line as the build prints it."""
+    seen: set = set()
+    return [f for f in findings if not (f.diagnostic in seen or seen.add(f.diagnostic))]
+
+
 def stale_baseline_line(known: Iterable[str], findings: Sequence[Finding], unchecked: str | None = None) -> str:
     """A line (with its leading newline) saying how many baseline entries no run finding
     matched, or "": run on the whole site only. ``findings``: as ``apply_baseline`` marked

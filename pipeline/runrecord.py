@@ -30,7 +30,8 @@ from functools import lru_cache
 from .digests import blake2b
 from .files import read_bytes, write_atomic
 
-RECORD_FORMAT = 4  # 2: launches beside the runs; 3: a launch's source page scans; 4: and its findings' places
+RECORD_FORMAT = 5  # 2: launches beside the runs; 3: a launch's source page scans; 4: and its findings' places;
+# 5: and each page's ids and includes (``linkscan.visible_digest``)
 KEEP = 8  # command lines remembered side by side (make check, the pre-commit hook, CI, ...)
 UNREADABLE = "unreadable"  # a page digest that matches no content
 READ_SUFFIXES = frozenset({".md", ".markdown", ".po", ".pot", ".html", ".htm", ".json", ".yml", ".yaml", ".txt"})
@@ -111,7 +112,7 @@ def _add_tree(digest, folder: str, prefix: str, skip: frozenset[str], pages: dic
             continue
         digest.update(b"f\0" + os.fsencode(name) + b"\0")
         if pages is not None and entry.name.lower().endswith(".md"):
-            pages[name] = content_of(entry.path, contents) or UNREADABLE
+            pages[name] = content_of(entry.path, contents, keep=True) or UNREADABLE
         elif os.path.splitext(entry.name)[1].lower() in READ_SUFFIXES:
             _add_content(digest, entry.path, contents)
 
@@ -130,18 +131,21 @@ class Contents(dict):
         self.known = known or {}  # path -> [size, inode, mtime_ns, ctime_ns, digest], last run's
         self.seen: dict[str, list] = {}  # the same, for this run's settled files
         self.started = time.time_ns()
+        self.read: dict[str, bytes] = {}  # the bytes of the pages read (``content_of(keep=True)``), for the check
 
 
 SETTLE_NS = 2_000_000_000
 
 
-def content_of(path: str, contents: dict[str, str | None]) -> str | None:
+def content_of(path: str, contents: dict[str, str | None], keep: bool = False) -> str | None:
     """The content digest of the file at ``path`` (None: unreadable), memoized in ``contents``
     (path -> digest): each file is read and hashed once a run, whoever asks; not at all
-    when ``contents`` is a ``Contents`` that knows the file unchanged since the last run."""
+    when ``contents`` is a ``Contents`` that knows the file unchanged since the last run.
+    ``keep``: the bytes read go to ``Contents.read`` (a source page, which a check that runs
+    scans: read once, cold or not)."""
     if path not in contents:
         if isinstance(contents, Contents):
-            return _content_by_stat(path, contents)
+            return _content_by_stat(path, contents, keep)
         read_content(path, contents)
     return contents[path]
 
@@ -154,7 +158,7 @@ def read_content(path: str, contents: dict[str, str | None]) -> bytes | None:
     return data
 
 
-def _content_by_stat(path: str, contents: Contents) -> str | None:
+def _content_by_stat(path: str, contents: Contents, keep: bool = False) -> str | None:
     try:
         info = os.stat(path)
     except OSError:
@@ -168,6 +172,8 @@ def _content_by_stat(path: str, contents: Contents) -> str | None:
         return known[4]
     data = read_bytes(path)
     found = contents[path] = None if data is None else content_digest(data)
+    if keep and data is not None:
+        contents.read[path] = data
     if found is not None and max(info.st_mtime_ns, info.st_ctime_ns) < contents.started - SETTLE_NS:
         contents.seen[path] = [*signature, found]
     return found
@@ -250,7 +256,8 @@ def find_launch(launches: dict, key: str) -> tuple | None:
     ``fingerprint``), the file its report went to (None: stdout), the paths its settings
     named, as written and as resolved then, and, when its run depended on the source pages
     only through their link scans, those scans: ``{"shape", "run", "pages": {page: [text
-    digest, scan digest, unplaced scan digest]}, "moves": checkmoves data or None}`` (else None)."""
+    digest, scan digest, unplaced scan digest, ids-and-includes digest]}, "moves": checkmoves
+    data or None}`` (else None)."""
     launch = launches.get(key)
     try:
         parts, files, output = launch["parts"], launch["files"], launch["output"]
@@ -268,8 +275,9 @@ def _scans(data: object) -> dict | None:
     try:
         pages = data["pages"]
         if isinstance(data["shape"], str) and isinstance(data["run"], str) and all(
-                isinstance(page, str) and isinstance(text, str) and isinstance(scan, str) and isinstance(unplaced, str)
-                for page, (text, scan, unplaced) in pages.items()) and isinstance(data.get("moves"), (dict, type(None))):
+                isinstance(page, str) and all(isinstance(digest, str) for digest in (text, scan, unplaced, visible))
+                for page, (text, scan, unplaced, visible) in pages.items()) and \
+                isinstance(data.get("moves"), (dict, type(None))):
             return data
     except (KeyError, TypeError, ValueError, AttributeError):
         pass

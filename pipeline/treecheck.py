@@ -15,25 +15,26 @@ messages keep the target as written in the HTML.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from .links import Anchors, LinkResult, PageAnchors, Site, check_page, include_problems
 from .linkscan import Link, PageScan
-from .model import Diagnostic
+from .diagnostics import Diagnostic
 
 ScanOf = Callable[[str], PageScan | None]
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(namedtuple("Hit", "page diagnostic link occurrence", defaults=(None, 0))):
     """A diagnostic on ``page``; ``link`` is None for malformed syntax. ``occurrence`` counts the
-    earlier links of the page with the same target (0 for the first)."""
+    earlier links of the page with the same target (0 for the first). A named tuple, as
+    ``Diagnostic`` is."""
 
+    __slots__ = ()
     page: str
     diagnostic: Diagnostic
-    link: Link | None = None
-    occurrence: int = 0
+    link: Link | None
+    occurrence: int
 
 
 def _occurrences(links: Iterable[Link]) -> dict[tuple[int, int], tuple[Link, int]]:

@@ -193,3 +193,74 @@ def test_random_moves_on_real_translated_pages_replay_what_a_check_from_scratch_
         cached = _run(project, capsys, "check", "--no-outputs")
         assert cached == _run(project, capsys, "check", "--no-outputs", "--no-cache"), f"step {step}"
     assert moved.count(True) >= 3
+
+
+_LINKS = [b"[c](c.md)", b"[b](b.md#fin)", b"[b](b.md#nope)", b"[a](#part-one)", b"[a](#nothing)", b"[gone](gone.md)",
+          b"[root](/intune/end-user/b#fin)", b"[root](/intune/elsewhere/x)", b"[old](old.md)", b"[case](B.md)",
+          b"[seed](%s#voir-aussi)", b"[seed](%s#nope)", b"[bad](g(1.md)", b"[win](.\\b.md)", b"![img](media/x.png)"]
+
+
+def _relinking_edit(page: Path, rng: random.Random) -> None:
+    """A link added, removed or changed at a random place (sometimes a heading or an anchor
+    with it), or lines moved as ``_moving_edit`` moves them."""
+    lines = page.read_bytes().split(b"\n")
+    at = rng.randrange(len(lines))
+    kind = rng.randrange(6)
+    link = rng.choice(_LINKS).replace(b"%s", SEED_NAME.encode())
+    if kind == 0:
+        lines.insert(at, link)
+    elif kind == 1:
+        lines[at] = lines[at] + b" " + link
+    elif kind in (2, 3):  # a link's target changed, or a link goes (with the rest of its line)
+        linked = [i for i, line in enumerate(lines) if b"](" in line and not line.startswith(b"#")] or [at]
+        at = rng.choice(linked)
+        start = lines[at].find(b"](")
+        lines[at] = (lines[at][:start] + b"](x-" + lines[at][start + 2:]) if kind == 2 else lines[at][:start]
+    elif kind == 4 and rng.random() < 0.3:  # now and then an id with it: the site is checked
+        lines.insert(at, rng.choice([b"## Fin", b'<a name="fin"></a>', b"## Part one"]) + b" " + link)
+    else:
+        page.write_bytes(b"\n".join(lines))
+        _moving_edit(page, rng)
+        return
+    page.write_bytes(b"\n".join(lines))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_link_edits_remake_what_a_check_from_scratch_reports(tmp_path: Path, capsys, monkeypatch, seed: int):
+    """Links added, removed and changed at random on the seed page and two pages linking into
+    it, with a site map, redirects and a baseline: each report made again from the edited
+    page's links (``pipeline.checkrelink``) equals a check from scratch."""
+    from pipeline import checkrelink
+
+    remade: list[bool] = []
+    real = checkrelink.relinked_report
+
+    def counting(*args):
+        found = real(*args)
+        remade.append(found is not None)
+        return found
+
+    monkeypatch.setattr(checkrelink, "relinked_report", counting)
+    project = tmp_path / "site"
+    source = project / "source"
+    source.mkdir(parents=True)
+    shutil.copy(REPO / "source" / SEED_NAME, source / SEED_NAME)
+    shutil.copy(REPO / "check-baseline.json", project / "check-baseline.json")
+    (project / "pyproject.toml").write_text(
+        '[tool.pipeline]\nsource_locale = "en-US"\nbaseline = "check-baseline.json"\n'
+        '[tool.pipeline.site_map]\n"/intune/end-user" = ""\n', encoding="utf-8")
+    (source / ".openpublishing.redirection.json").write_text(
+        '{"redirections": [{"source_path": "old.md", "redirect_url": "/intune/end-user/b"}]}', encoding="utf-8")
+    (source / "a.md").write_text(f"# A\n\n## Part one\n\nSee [b](b.md#fin), [seed]({SEED_NAME}#voir-aussi) and "
+                                 f"[gone](gone.md).\n\n[x](a.md#nothing)\n", encoding="utf-8")
+    (source / "b.md").write_text("# B\n\n## Fin\n\nBack to [a](a.md#part-one).\n", encoding="utf-8")
+    rng = random.Random(seed)
+    pages = [source / SEED_NAME, source / "a.md", source / "a.md", source / "b.md"]
+    _run(project, capsys, "check", "--no-outputs")
+    distinct = set()
+    for step in range(16):
+        _relinking_edit(rng.choice(pages), rng)
+        cached = _run(project, capsys, "check", "--no-outputs")
+        assert cached == _run(project, capsys, "check", "--no-outputs", "--no-cache"), f"step {step}"
+        distinct.add(cached)
+    assert remade.count(True) >= 5 and len(distinct) >= 8  # remade, not only checked; and the reports changed

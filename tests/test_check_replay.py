@@ -286,11 +286,15 @@ def test_an_edit_to_a_link_an_anchor_or_a_page_is_checked(site, capsys, counted)
     code, out, _ = run(site, capsys)
     assert len(counted) == 2 and "no anchor '#part' in 'b.md'" in out
     page.write_text("Intro.\n\n# A\n\n[b](b.md#other) ![shot](media/shot.png)\n", encoding="utf-8")  # a link changes
-    code, out, _ = run(site, capsys)
-    assert len(counted) == 3 and "#part" not in out and "#other" not in out
+    code, out, _ = run(site, capsys)  # made again from that page's links (``checkrelink``)
+    assert len(counted) == 2 and "#part" not in out and "#other" not in out
+    assert (code, out) == run(site, capsys, "--no-cache")[:2] and len(counted) == 3
     page.write_text("Intro.\n\n# A\n\n![shot](media/shot.png) [b](b.md#other)\n", encoding="utf-8")  # links swap
     code, out, _ = run(site, capsys)
-    assert len(counted) == 4 and "a.md:5:2: error: broken link 'media/shot.png'" in out
+    assert len(counted) == 3 and "a.md:5:2: error: broken link 'media/shot.png'" in out
+    page.write_text("Intro.\n\n# A, renamed\n\n![shot](media/shot.png) [b](b.md#other)\n", encoding="utf-8")
+    run(site, capsys)  # a heading of the page changed: another page's fragment may have used it
+    assert len(counted) == 4
     (site / "source" / "c.md").write_text("# C\n", encoding="utf-8")  # a page appears
     run(site, capsys)
     assert len(counted) == 5
@@ -403,3 +407,93 @@ def test_the_project_options_the_replay_knows_are_the_parsers():
     assert set(checkcommand.PROJECT_OPTIONS) == {option for action in check._actions for option in action.option_strings
                                                  if action.dest in ("directory", "source", "locales", "templates", "out",
                                                                     "source_locale")}
+
+
+def test_an_edit_that_changes_links_is_checked_for_that_page_alone(tmp_path, capsys, counted):
+    """Links added, removed and changed on one page, its ids and includes kept: the report
+    is made again from that page's links (``pipeline.checkrelink``), without parsing the
+    settings or checking the other pages, and equals a check from scratch in every format,
+    with the baseline (an entry that goes stale, then is known again), the site map, the
+    redirects, another page's anchors and the page's own."""
+    project = tmp_path / "site"
+    source = project / "source"
+    (source / "guide" / "includes").mkdir(parents=True)
+    (source / "media").mkdir()
+    (source / "media" / "shot.png").write_bytes(b"png")
+    (project / "pyproject.toml").write_text(
+        '[tool.pipeline]\nsource_locale = "en-US"\nbaseline = "check-baseline.json"\n'
+        '[tool.pipeline.site_map]\n"/docs" = ""\n', encoding="utf-8")
+    (source / ".openpublishing.redirection.json").write_text(json.dumps(
+        {"redirections": [{"source_path": "guide/old.md", "redirect_url": "/docs/guide/b"}]}), encoding="utf-8")
+    (source / "guide" / "b.md").write_text("# B\n\n## Part\n\n## Windows Phone 8.1\n\n[a](../a.md#a)\n",
+                                           encoding="utf-8")
+    (source / "guide" / "includes" / "inc.md").write_text('<a name="pasted"></a>Pasted.\n', encoding="utf-8")
+    head = "# A\n\n[!INCLUDE [inc](guide/includes/inc.md)]\n\n"
+    page = source / "a.md"
+    page.write_text(head + "[gone](gone.md) [b](guide/b.md#part)\n", encoding="utf-8")
+    assert run(project, capsys, "--update-baseline")[0] == 0  # 'gone.md' is known
+    variants = [("--format", fmt) for fmt in ("text", "json", "junit", "github")] + [("--strict",)]
+    for variant in variants:
+        run(project, capsys, *variant)
+    checks = len(counted)
+    bodies = [
+        "[b](guide/b.md#part) [more](guide/bb.md)\n",  # the known link goes: its entry is stale; a hint
+        "[gone](gone.md) [nopart](guide/b.md#prat) [legacy](guide/b.md#windows-phone-8-1) [case](guide/b.md#Part)\n",
+        "[root](/docs/guide/b#part) [lost](/docs/guide/zzz) [other](/elsewhere/x) [old](guide/old.md)\n",
+        "[gone](gone.md) [self](#a) [pasted](#pasted) [nothing](#nothing) [gone](gone.md) ![shot](media/shot.png)\n",
+        "[tilde](~/guide/b.md) [back](guide\\b.md) [c](g(1.md) ![lost](media/lost.png) [upper](GUIDE/B.md)\n",
+        "",  # no link left
+    ]
+    script = ("import sys; from pipeline.cli import main; status = main(sys.argv[1:]); "
+              "loaded = [m for m in ('pipeline.config', 'tomllib', 'pipeline.checking', 'dataclasses') "
+              "if m in sys.modules]; print(status, loaded, file=sys.stderr)")
+    seen = set()
+    for body in bodies:
+        page.write_text(head + body, encoding="utf-8")
+        for variant in variants:
+            done = subprocess.run([sys.executable, "-c", script, "-C", str(project), "check", "--no-outputs",
+                                   *variant], capture_output=True, text=True, check=False)
+            fresh = run(project, capsys, *variant, "--no-cache")
+            assert (done.stdout, done.stderr) == (fresh[1], fresh[2] + f"{fresh[0]} []\n"), (body, variant)
+            seen.add((variant, fresh[1], fresh[2]))
+    assert len(counted) == checks + len(variants) * len(bodies)  # the --no-cache runs only
+    assert len(seen) == len(variants) * len(bodies)  # each edit changed the report
+    assert any("--strict: warnings fail" in err for variant, _, err in seen)
+    reports = "".join(report for variant, report, _ in seen if variant == ("--format", "text"))
+    for code in ("missing-file", "missing-anchor", "anchor-slug", "case-mismatch", "redirected", "windows-separator",
+                 "malformed"):
+        assert f"[link.{code}]" in reports, code
+    assert "did you mean 'guide/b.md'?" in reports and "(known error)" in reports
+    text = run(project, capsys, "--no-cache")
+    assert "1 baseline entry no longer found" in text[2]  # the last body dropped the known link
+    page.write_text(head.replace("inc.md", "other.md") + "[b](guide/b.md#part)\n", encoding="utf-8")
+    assert run(project, capsys) == run(project, capsys, "--no-cache")  # an include changed: checked
+    assert len(counted) == checks + len(variants) * len(bodies) + 3
+
+
+def test_an_edit_that_changes_a_pages_ids_checks_the_pages_that_link_to_them(site, capsys, counted):
+    """A heading another page's fragment uses, renamed together with a link of its page: the
+    other page's finding changes, so the site is checked."""
+    run(site, capsys)
+    (site / "source" / "b.md").write_text("# B\n\n## Other\n\n[a](a.md)\n", encoding="utf-8")
+    code, out, _ = run(site, capsys)
+    assert len(counted) == 2 and "no anchor '#part' in 'b.md'" in out
+    assert (code, out) == run(site, capsys, "--no-cache")[:2]
+
+
+def test_the_site_data_of_the_last_command_lines_is_kept(site, capsys):
+    """One ``check-relink-*.json`` per command line, as many as the launches kept."""
+    from pipeline import checkrelink
+
+    def stored(index: int) -> bool:
+        key = checkcommand.launch_key(["-C", str(site), "check", "--no-outputs", "--site-map", f"/docs{index}=."])[1]
+        return (site / "out" / ".cache" / f"check-relink-{key[:32]}.json").is_file()
+
+    for index in range(checkrelink.KEEP + 3):
+        run(site, capsys, "--site-map", f"/docs{index}=.")
+    assert [index for index in range(checkrelink.KEEP + 3) if stored(index)] == list(range(3, checkrelink.KEEP + 3))
+    for index in (3, 99):  # the oldest checked again (the same site data), then a new one: the next oldest goes
+        (site / "source" / "b.md").write_text(f"# B\n\n## Part {index}\n", encoding="utf-8")  # a heading: checked
+        run(site, capsys, "--site-map", f"/docs{index}=.")
+    assert stored(3) and stored(99) and not stored(4) and stored(5)
+    assert len(list((site / "out" / ".cache").glob("check-relink-*.json"))) == checkrelink.KEEP
