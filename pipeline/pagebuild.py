@@ -65,7 +65,8 @@ def page_renderers(
     if meta.in_source_language and pasted_translated:
         meta = replace(meta, in_source_language=False)
     elif (not meta.in_source_language and meta.locale != meta.source_locale and pasted_left
-          and not pasted_translated and not render.some_translated(document, translations)):
+          and not pasted_translated and not render.some_translated(document, translations)
+          and not render.heading_title_translated(document, translations)):
         meta = replace(meta, in_source_language=True)  # its body is pasted text, none of it translated
     localized = localize_output(*translated, metadata) if metadata else translated
     fallback = render.fallback_of(meta, document, translations, pasted_left) if "html" in wanted else None

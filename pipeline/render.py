@@ -156,8 +156,18 @@ def left_in_source(document: Document, translations: Mapping[str, str]) -> list[
 
 
 def all_in_source(document: Document, translations: Mapping[str, str]) -> bool:
-    """Whether the page has body text and none of it is translated."""
-    return any(s.kind != "front-matter" for s in document.segments) and not some_translated(document, translations)
+    """Whether the page has body text and none of it is translated, nor the title it shows
+    as its H1 (``heading_title_translated``)."""
+    return (any(s.kind != "front-matter" for s in document.segments) and not some_translated(document, translations)
+            and not heading_title_translated(document, translations))
+
+
+def heading_title_translated(document: Document, translations: Mapping[str, str]) -> bool:
+    """Whether the page shows its front-matter title, translated, as its H1 (a page without
+    one of its own): its article is then not all in the source language."""
+    if document.has_h1 or document.front_matter is None:
+        return False
+    return front_matter_value(document, translations, "title") != (document.front_matter.get("title") or "")
 
 
 def some_translated(document: Document, translations: Mapping[str, str]) -> bool:

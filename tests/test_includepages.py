@@ -261,3 +261,29 @@ def test_the_build_and_the_check_find_the_same_loop_whatever_the_form(tmp_path, 
     main(["-C", str(project), "check", "--no-outputs"])
     checked = [line for line in capsys.readouterr().out.splitlines() if "include-loop" in line]
     assert built and checked == built, (checked, built)
+
+
+def test_a_page_of_untranslated_includes_under_a_translated_title_is_not_marked_as_a_whole(tmp_path, capsys):
+    """Review of 2026-11-27: a page without an H1 of its own shows its front-matter title as
+    one; with only that title translated, the article was marked lang="en-US" around the
+    French H1. The article stays French and the pasted English is marked where it is."""
+    project = tmp_path / "site"
+    (project / "source" / "inc").mkdir(parents=True)
+    (project / "source" / "inc" / "a.md").write_text("First included sentence.\n", encoding="utf-8")
+    (project / "source" / "inc" / "b.md").write_text("Second included sentence.\n", encoding="utf-8")
+    (project / "source" / "page.md").write_text(
+        "---\ntitle: Accessibility page\n---\n\n[!INCLUDE[a](inc/a.md)]\n\n[!INCLUDE[b](inc/b.md)]\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "all"]) == 0
+    po = project / "locales/fr-FR/page.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgid "Accessibility page"\nmsgstr ""',
+                                                         'msgid "Accessibility page"\nmsgstr "Page d’accessibilité"'),
+                  encoding="utf-8")
+    assert main(["-C", str(project), "build"]) == 0
+    root = lxml.html.fromstring((project / "out/html/fr-FR/page.html").read_bytes())
+    article = root.find(".//article")
+    assert article.get("lang") is None
+    assert _lang_of(article.find(".//h1")) == "fr-FR" and article.find(".//h1").text_content() == "Page d’accessibilité"
+    paragraphs = {p.text_content().strip(): p for p in article.iter("p")}
+    assert _lang_of(paragraphs["First included sentence."]) == "en-US"
+    assert _lang_of(paragraphs["Second included sentence."]) == "en-US"
