@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
+from typing import Iterable, Mapping
 
 import yaml
 
@@ -278,9 +278,30 @@ def _tag_kind(tag: str) -> str:
     return f"<{m.group(1)}{m.group(2).lower()}>"
 
 
+def _nesting_error(tags: Iterable[str]) -> str | None:
+    """How ``tags`` (in text order) fail to nest (None: they do): an end tag that closes no
+    open element of its name, or ends in the wrong order; void elements need no end."""
+    from .htmlblocks import VOID_TAGS
+
+    open_: list[str] = []
+    for tag in tags:
+        kind = _tag_kind(tag)
+        name = kind.strip("</>")
+        if kind.startswith("</"):
+            if not open_ or open_[-1] != name:
+                return f"'</{name}>' closes no open <{name}>" if name not in open_ else \
+                    f"'</{name}>' before '</{open_[-1]}>'"
+            open_.pop()
+        elif name not in VOID_TAGS and not tag.endswith("/>"):
+            open_.append(name)
+    return None
+
+
 def _check_tags(src: _Inline, tr: _Inline) -> list[Finding]:
     if src.tags == tr.tags:  # the common case (no tags at all, mostly)
         return []
+    if _nesting_error(src.tags) is None and (problem := _nesting_error(tr.tags)) is not None:
+        return [_finding("qa.html-tag", f"HTML tags out of order: {problem}")]
     s_kinds = Counter(_tag_kind(t) for t in src.tags)
     t_kinds = Counter(_tag_kind(t) for t in tr.tags)
     if s_kinds != t_kinds:

@@ -992,3 +992,19 @@ def test_a_finding_quoting_a_huge_translation_is_one_short_line():
     short = check_message("Voir [le guide](a.md).", "Voir [le guide](b.md).", in_table=False,
                           is_front_matter=False, in_body=True)
     assert short and not any(f.message.endswith("\u2026") for f in short)  # a short message is kept whole
+
+
+def test_tags_that_no_longer_nest_are_a_tag_finding():
+    """Review of 2026-11-27: the same tags in another order passed QA, and the Markdown and
+    original outputs then carried '</a>ici<a ...>' (the HTML output only looked right because
+    lxml repaired it)."""
+    msgid = 'Click <a href="x.md">here</a> to go.'
+    assert codes(msgid, 'Cliquez </a>ici<a href="x.md"> pour aller.') == {"qa.html-tag"}
+    assert codes("<b>Bold</b> and <i>italic</i>", "<b>Gras <i>et</b> italique</i>") == {"qa.html-tag"}
+    # reordered but nested: fine; void elements need no end; the source's own imbalance is kept
+    assert codes("<b>Bold</b> and <i>italic</i>", "<i>Italique</i> et <b>gras</b>") == set()
+    assert codes("One<br>two <img src='a.png'> <b>three</b>", "Un <b>trois</b><br>deux <img src='a.png'>") == set()
+    assert codes("Starts <span> here", "Commence <span> ici") == set()
+    [finding] = check_message(msgid, 'Cliquez </a>ici<a href="x.md"> pour aller.', in_table=False,
+                              is_front_matter=False)
+    assert finding.message == "HTML tags out of order: '</a>' closes no open <a>"
