@@ -307,7 +307,7 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
             stored = self.cache.result("source:" + page)
             try:
                 if (stored and stored["site"] == site_key and stored["text"] == digests.get(page)
-                        and all(digests.get(q) == d for q, d in stored["deps"].items())):
+                        and all(self.source_digest(q) == d for q, d in stored["deps"].items())):
                     kept[page] = [decode_hit(page, shown[page], h) for h in stored["hits"]]
                     self._source_deps[page] = frozenset(stored["deps"])
                     self.cache.keep_result("source:" + page, stored)
@@ -333,7 +333,7 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
                 self.cache.keep_result("source:" + page, {
                     "site": site_key, "text": digests[page], "scan": scanned[1], "unplaced": scanned[2],
                     "visible": scanned[3],
-                    "deps": {q: digests.get(q) for q in sorted(depends[page])},
+                    "deps": {q: self.source_digest(q) for q in sorted(depends[page])},
                     "hits": [encode_hit(h) for h in page_hits]})
         by_page = {**kept, **fresh}
         for page in self.source_pages:
@@ -406,7 +406,16 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         return facts
 
     def _source_inputs(self, pages, *more: str) -> dict[str, str | None]:
-        return {"src:" + page: self._digests.get(page) for page in (*pages, *more)}
+        return {"src:" + page: self.source_digest(page) for page in (*pages, *more)}
+
+    def source_digest(self, path: str) -> str | None:
+        """The content digest of the source file at ``path``: a page's from ``check_sources``,
+        any other file's (a file of any name may be pasted: ``[!INCLUDE]`` has no extension
+        rule) read once a run. Only pages' counted before, so a result that used the ids of a
+        pasted ``note.inc`` held after the file changed."""
+        if path in self._digests:
+            return self._digests[path]
+        return content_of(os.path.join(str(self.settings.source), path), self._contents)
 
     def _include_paths(self, page: str) -> tuple[str, ...]:
         """The files the build pastes into ``page``, at every depth (``links.Anchors.walk``)."""

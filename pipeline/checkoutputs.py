@@ -41,7 +41,7 @@ OUTPUT_FORMATS = ("frontmatter", "markdown", "html")
 class OutputCheck:
     """The checks of the built outputs, a mixin of ``checking._Run``. Of the run it uses
     ``settings``, ``options``, ``cache``, ``site``, ``source_files``, ``source_pages``, ``unpublished``,
-    ``assets``, ``source_anchors``, ``findings``, ``checked``, ``_contents``, ``_digests``,
+    ``assets``, ``source_anchors``, ``findings``, ``checked``, ``_contents``, ``_digests``, ``source_digest``,
     ``_reuse``, ``_document_errors``, ``_site_map`` and ``display``, ``selected``,
     ``document``, ``facts``, ``built_units``, ``config_key``, ``_note``, ``_source_inputs``,
     ``_file_digest``, ``source_scan``, ``_include_paths``, ``catalog_locales``,
@@ -245,7 +245,7 @@ class OutputCheck:
                 reads_named += reads
             for key, digest in stored["deps"].items():
                 kind, _, path = key.partition(":")
-                now = (self._digests.get(path) if kind == "src" else self._file_digest(path) if kind == "po"
+                now = (self.source_digest(path) if kind == "src" else self._file_digest(path) if kind == "po"
                        else tree.digest(path) if kind == "out" else "?")
                 if now != digest:
                     return None

@@ -34,7 +34,13 @@ RECORD_FORMAT = 5  # 2: launches beside the runs; 3: a launch's source page scan
 # 5: and each page's ids and includes (``linkscan.visible_digest``)
 KEEP = 8  # command lines remembered side by side (make check, the pre-commit hook, CI, ...)
 UNREADABLE = "unreadable"  # a page digest that matches no content
-READ_SUFFIXES = frozenset({".md", ".markdown", ".po", ".pot", ".html", ".htm", ".json", ".yml", ".yaml", ".txt"})
+# files a report depends on by name only (a link to an image needs it to exist); every other
+# file is read, whatever its name: a page may paste a file of any name ([!INCLUDE]), and only
+# the bytes of .md, .txt, .json... counted before, so an edited 'note.inc' replayed a stale report
+NAMED_ONLY_SUFFIXES = frozenset({
+    ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".ico", ".webp", ".tif", ".tiff", ".avif", ".psd",
+    ".pdf", ".zip", ".gz", ".tgz", ".7z", ".cab", ".msi", ".exe", ".dll", ".mo",
+    ".mp3", ".mp4", ".m4v", ".mov", ".avi", ".wav", ".webm", ".ogg", ".woff", ".woff2", ".ttf", ".otf", ".eot"})
 
 
 @lru_cache(maxsize=1)
@@ -113,7 +119,7 @@ def _add_tree(digest, folder: str, prefix: str, skip: frozenset[str], pages: dic
         digest.update(b"f\0" + os.fsencode(name) + b"\0")
         if pages is not None and entry.name.lower().endswith(".md"):
             pages[name] = content_of(entry.path, contents, keep=True) or UNREADABLE
-        elif os.path.splitext(entry.name)[1].lower() in READ_SUFFIXES:
+        elif os.path.splitext(entry.name)[1].lower() not in NAMED_ONLY_SUFFIXES:
             _add_content(digest, entry.path, contents)
 
 

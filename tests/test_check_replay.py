@@ -497,3 +497,18 @@ def test_the_site_data_of_the_last_command_lines_is_kept(site, capsys):
         run(site, capsys, "--site-map", f"/docs{index}=.")
     assert stored(3) and stored(99) and not stored(4) and stored(5)
     assert len(list((site / "out" / ".cache").glob("check-relink-*.json"))) == checkrelink.KEEP
+
+
+@pytest.mark.parametrize("name", ["note.inc", "note.style", "NOTE"])
+def test_an_included_file_of_any_name_is_read_for_the_fingerprint(site, capsys, counted, name):
+    """A page may paste a file of any name ([!INCLUDE] takes no extension rule), and the
+    check takes the ids of what it pastes; files whose name ended otherwise than in .md,
+    .txt, .json... counted by name only, so a heading renamed in such a file left the stored
+    report replayed: a link to the old heading's anchor went unreported."""
+    (site / "source" / name).write_text("## Part\n", encoding="utf-8")
+    (site / "source" / "a.md").write_text(f"# A\n\n[!INCLUDE[note]({name})]\n\n[here](#part)\n", encoding="utf-8")
+    assert run(site, capsys)[0] == 0
+    (site / "source" / name).write_text("## Other\n", encoding="utf-8")
+    code, out, _ = run(site, capsys)
+    assert code == 1 and "no anchor '#part' in this page" in out and len(counted) == 2
+    assert (code, out) == run(site, capsys, "--no-cache")[:2]
