@@ -155,7 +155,7 @@ class OutputCheck:
         site = build_site(present | fallbacks | set(self.assets), self.options.site_map, self.options.redirects,
                           self.unpublished)
         pages = [f for f in files if f.lower().endswith(".md") and f not in fallbacks and self.selected(f, locale)]
-        tree = OutputTree(root, lambda page: page, self.built_markdown, self._contents)
+        tree = OutputTree(root, lambda page: page, self.built_markdown, self._contents, self.settings.source)
 
         def display(page: str) -> str:
             return self.display(root / page)

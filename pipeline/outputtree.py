@@ -7,6 +7,7 @@ run has already made (``runrecord.tree_state``). Out: ``OutputTree.scan(page)`` 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,13 +22,23 @@ class OutputTree:
     below ``root`` (None: not a page)."""
 
     def __init__(self, root: Path, file_of: Callable[[str], str | None], scanner,
-                 contents: dict[str, str | None]) -> None:
+                 contents: dict[str, str | None], assets: Path | None = None) -> None:
         self.root, self.file_of, self.scanner, self.contents = root, file_of, scanner, contents
+        self.assets = assets
         self._scans: dict[str, PageScan | None] = {}
 
     def _path(self, page: str) -> str | None:
+        """``page``'s file below ``root``; with ``assets`` (the source folder), a file that is
+        no page and that the build did not write is read there, where the tree's links find
+        it (a Markdown output keeps the ``[!INCLUDE]`` of a ``note.inc``, which the docs
+        platform pastes from the source tree, as it shows its images)."""
         name = self.file_of(page)
-        return None if name is None else str(self.root / name)
+        if name is None:
+            return None
+        path = str(self.root / name)
+        if self.assets is not None and not page.endswith(".md") and not os.path.lexists(path):
+            return str(self.assets / page)
+        return path
 
     def scan(self, page: str) -> PageScan | None:
         if page not in self._scans:

@@ -408,3 +408,26 @@ def test_an_include_on_its_own_line_in_a_list_item_stays_in_the_item(tmp_path):
     assert item is not None and item.find(".//table") is not None and "A note." in item.text_content()
     markdown = (project / "out/markdown/en-US/p.md").read_text(encoding="utf-8")
     assert "\n  |---|---|\n  |a|b|\n" in markdown, markdown
+
+
+def test_a_built_page_takes_the_ids_of_a_pasted_file_that_is_no_page_from_the_source(tmp_path, capsys):
+    """The original-format output keeps '[!INCLUDE[note](note.inc)]' for the docs platform to
+    paste; a file that is no page is not built but resolves against the source tree (as an
+    image does), so its headings are the page's anchors there too: the check reported
+    '#part' missing in out/frontmatter/*/a.md, where the source check found it."""
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
+    (project / "source" / "note.inc").write_text("## Part\n", encoding="utf-8")
+    (project / "source" / "a.md").write_text("# A\n\n[!INCLUDE[note](note.inc)]\n\n[here](#part)\n", encoding="utf-8")
+    assert main(["-C", str(project), "all"]) == 0
+    capsys.readouterr()
+    assert main(["-C", str(project), "check"]) == 0, capsys.readouterr().out
+    (project / "source" / "note.inc").write_text("## Other\n", encoding="utf-8")
+    assert main(["-C", str(project), "all"]) == 0
+    capsys.readouterr()
+    assert main(["-C", str(project), "check"]) == 1
+    out = capsys.readouterr().out
+    # one finding: the outputs' are the source's (reported at the source line once)
+    assert out.count("no anchor '#part' in this page") == 1 and out.startswith("source/a.md:5:1: error"), out
+    assert main(["-C", str(project), "check", "--no-cache"]) == 1 and capsys.readouterr().out == out
