@@ -233,7 +233,10 @@ def apply_translations(document: Document, translations: Mapping[str, str],
             continue
         if anchors is None:
             anchors = source_anchors(document)
-        start, end, replacement = _substitution(segment, translated, text)
+        substitution = _substitution(segment, translated, text)
+        if substitution is None:
+            continue
+        start, end, replacement = substitution
         own = slug_github(replacement) if segment.start in anchors else ""
         for anchor in reversed(anchors.get(segment.start, ())):
             if anchor != own and f'"{anchor}"' not in replacement:
@@ -310,15 +313,24 @@ def visible_text(markdown_text: str) -> str:
     return parse_fragment(html).text_content() if html.strip() else ""
 
 
-def _substitution(segment: Segment, msgstr: str, text: str) -> tuple[int, int, str]:
-    """What a translated segment's text becomes: (start, end, replacement) in the page text."""
+def _substitution(segment: Segment, msgstr: str, text: str) -> tuple[int, int, str] | None:
+    """What a translated segment's text becomes: (start, end, replacement) in the page text;
+    None when the translation is blank once sanitized (white space, a comment or an alert
+    marker the page leaves out), whatever QA accepted (``qa.blank`` cannot be accepted then):
+    a run of an HTML block alone on its line left the line blank, which ended the block; an
+    empty list item after a paragraph or an empty setext heading's text left their markers text."""
     if segment.kind == "front-matter":  # YAML text, not markup: no HTML escaping
-        scalar = yaml_scalar(sanitize_front_matter_value(segment.text, msgstr), segment.quote)
-        return _with_spaces_around(text, segment, scalar)
+        value = sanitize_front_matter_value(segment.text, msgstr)
+        return _with_spaces_around(text, segment, yaml_scalar(value, segment.quote)) if value.strip() else None
     if segment.kind == "html-attribute":  # an attribute's value: no markup, its quotes kept
         value = sanitize_attribute_value(segment.text, msgstr, segment.quote)
+    else:
+        value = sanitize_translation(segment.text, msgstr, segment.kind)
+    if not value.strip():
+        return None
+    if segment.kind == "html-attribute":
         return segment.start, segment.end, value if segment.quote else f'"{value}"'
-    return segment.start, segment.end, _replacement(segment, msgstr, text)
+    return segment.start, segment.end, _replacement(segment, value, text)
 
 
 _BLANKS_BEFORE = re.compile(r"[ \t]*\Z")
@@ -343,7 +355,7 @@ def _with_spaces_around(text: str, segment: Segment, scalar: str) -> tuple[int, 
 
 
 def _replacement(segment: Segment, msgstr: str, text: str) -> str:
-    msgstr = sanitize_translation(segment.text, msgstr, segment.kind)
+    """A sanitized translation on the segment's lines (each after the source line's lead)."""
     if "\n" not in msgstr:
         return msgstr
     lines = msgstr.split("\n")
@@ -381,7 +393,8 @@ def front_matter_value(document: Document, translations: Mapping[str, str], key:
     value = document.front_matter.get(key)
     if not value or not translations.get(value):
         return value or ""
-    return sanitize_front_matter_value(value, translations[value])
+    cleaned = sanitize_front_matter_value(value, translations[value])
+    return cleaned if cleaned.strip() else value  # a blank one is not applied (``_substitution``)
 
 
 # The labels the docs platform shows for its alerts, in the languages it was localized into

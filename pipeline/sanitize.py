@@ -411,7 +411,8 @@ def sanitize_attribute_value(msgid: str, msgstr: str, quote: str) -> str:
 def _keep_html_lines(msgid: str, msgstr: str) -> str:
     """A translated run of an HTML block on the msgid's lines: on one line when the msgid is
     one, else without the blank lines that would end the block (an HTML block ends at a blank
-    line; everything else in it is the block's: no Markdown marker there to escape)."""
+    line; everything else in it is the block's: no Markdown marker there to escape). A run
+    blank once sanitized would leave its line blank: ``render`` never applies one."""
     if not _NEWLINE.search(msgid):
         return _NEWLINE.sub(" ", msgstr)
     return "\n".join(line for line in _NEWLINE.split(msgstr) if line.strip(" \t\f"))

@@ -258,7 +258,8 @@ def test_any_block_keeps_every_byte_but_its_messages(container, eol, fragments):
         parts = segment.text.split("\n")
         assert text[segment.start:segment.end] == parts[0] + "".join(j + p for j, p in zip(segment.joiners, parts[1:]))
     expected = text
-    for segment in sorted(html, key=lambda s: -s.end):
+    texts = {s.text for s in html}  # a Markdown paragraph after the block may be the same message
+    for segment in sorted((s for s in document.segments if s.text in texts), key=lambda s: -s.end):
         expected = expected[:segment.end] + " XX" + expected[segment.end:]
     assert "".join(apply_translations(document, {s.text: s.text + " XX" for s in html})) == expected
 
@@ -286,3 +287,58 @@ def test_an_attribute_inside_a_run_is_translated_with_or_without_it(translations
         ("HTML <p>", 'Tap <img src="menu.png" alt="the menu icon" title=Menu> to <b>open</b> it.'),
         ("HTML <img> alt", "the menu icon"), ("HTML <img> title", "Menu")]
     assert "".join(apply_translations(document, translations)) == expected
+
+
+BLANK_PAGE = ('# Landing\n\n<div class="x">\n    <p class="description">\n    Learn the basic concepts.\n    </p>\n'
+              '    <p>Second text here.</p>\n    <a href="/x"><h3>Heading three</h3></a>\n</div>\n')
+
+
+def test_an_accepted_blank_translation_is_not_applied(tmp_path, capsys):
+    """A translation of white space only, its qa.blank accepted ('qa.*'), left the run's line
+    blank: the blank line ended the HTML block and the rest of it showed as a code block. It
+    is not applied (the source text stays, counted rejected), with a located error."""
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    (project / "source" / "p.md").write_text(BLANK_PAGE, encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "all"]) == 0
+    po = project / "locales" / "fr-FR" / "p.po"
+    entries = catalog.parse_catalog(po.read_text(encoding="utf-8"), po.name)
+    for entry in entries:
+        entry.msgstr = " " if entry.msgid == "Learn the basic concepts." else entry.msgid + " (fr)"
+        if entry.msgid == "Learn the basic concepts.":
+            entry.tcomment = "qa-accept: qa.*"
+    po.write_text(catalog.format_catalog(entries), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["-C", str(project), "build"]) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert len(errors) == 1 and re.match(r"locales/fr-FR/p\.po:\d+:1: error: .*source/p\.md:5.*\[qa\.blank\]$", errors[0])
+    built = (project / "out" / "frontmatter" / "fr-FR" / "p.md").read_text(encoding="utf-8")
+    assert "\n    Learn the basic concepts.\n" in built and "Second text here. (fr)" in built
+    page = (project / "out" / "html" / "fr-FR" / "p.html").read_text(encoding="utf-8")
+    assert "<pre><code>" not in page and "Heading three (fr)</h2></a>" in page
+    assert main(["-C", str(project), "stats"]) in (0, 1)
+    stats = capsys.readouterr().out
+    assert re.search(r"fr-FR\s+p\.md\s+4\s+0\s+0\s+1\b", stats), stats
+
+
+@pytest.mark.parametrize("text, msgid", [
+    (BLANK_PAGE, "Learn the basic concepts."),
+    ('<div>\n<p>First line\nsecond line.</p>\n</div>\n', "First line\nsecond line."),
+    ("Intro.\n\n- Item one\n- Item two\n", "Item one"),
+    ("Intro paragraph\n- Item one\n", "Item one"),
+    ("Title\n=====\n\nText.\n", "Title"),
+    ("Para one\nline two.\n\nNext.\n", "Para one\nline two."),
+    ("| A | B |\n|---|---|\n| one | two |\n", "one"),
+    ("> Quoted text.\n> More.\n", "Quoted text.\nMore."),
+])
+@pytest.mark.parametrize("msgstr", [" ", "\n", " \n \t", "<!-- note -->", "[!NOTE]"])
+def test_a_translation_blank_once_sanitized_leaves_the_source_text(text, msgid, msgstr):
+    """Whatever QA accepted: a blank run left its line blank (the HTML block ended there), an
+    empty list item after a paragraph is none (its '-' joined the paragraph), an empty setext
+    heading left its '=====' a paragraph; none of them is applied, nor counted translated."""
+    document = load_document("p.md", text)
+    assert msgid in document.msgids
+    assert "".join(apply_translations(document, {msgid: msgstr})) == text
+    findings = check_message(msgid, msgstr, in_table=msgid == "one", is_front_matter=False, accepted=frozenset({"qa.*"}))
+    assert [f.code for f in findings] == ["qa.blank"] and findings[0].severity == "error"
