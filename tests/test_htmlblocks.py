@@ -342,3 +342,22 @@ def test_a_translation_blank_once_sanitized_leaves_the_source_text(text, msgid, 
     assert "".join(apply_translations(document, {msgid: msgstr})) == text
     findings = check_message(msgid, msgstr, in_table=msgid == "one", is_front_matter=False, accepted=frozenset({"qa.*"}))
     assert [f.code for f in findings] == ["qa.blank"] and findings[0].severity == "error"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("# T\n\nPara.\n\n<!-- TODO: rewrite\n\nOld draft sentence, never published.\n\nSecond old draft sentence.\n",
+     [("heading", "T"), ("paragraph", "Para.")]),
+    ("<div>\n<p>Shown text.</p>\n<!-- old: <p>Hidden draft text</p>\n</div>\n", [("html", "Shown text.")]),
+    ("<div>\n<p>Shown text.</p>\n<![CDATA[ <p>Hidden draft text</p>\n</div>\n", [("html", "Shown text.")]),
+    ("<div>\n<p>Shown text.</p>\n<? Hidden draft text\n", [("html", "Shown text.")]),
+    ("<div>\n<p>Shown text.</p>\n<!x Hidden draft text\n", [("html", "Shown text.")]),
+    ("<div>\n<p>Shown text. <!-- Hidden draft text\n", [("html", "Shown text.")]),
+    ("<div>\n<p>Shown <b>text</b>. <!-- Hidden draft text\n", [("html", "Shown <b>text</b>.")]),
+])
+def test_nothing_in_an_unclosed_comment_is_a_message(text, expected):
+    """A comment (or CDATA section, processing instruction, declaration) never closed runs to
+    the end of the block, as browsers and CommonMark read it: no text of it is a message
+    (html.parser's close() gave it as data, and the tail after the last '>' was taken as text)."""
+    document = load_document("p.md", text)
+    assert [(s.kind, s.text) for s in document.segments] == expected
+    assert apply_translations(document, {}) == ("", text)
