@@ -27,6 +27,7 @@ import functools
 import os
 import posixpath
 import re
+from collections import deque
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -279,17 +280,45 @@ def _fold_attributes(text: str, edits: list[tuple[int, int, str]],
             inside.setdefault(tags[start], []).append(edit)
             continue
         if inside:
-            outer_start, outer_end, outer = kept[-1]
+            # each source tag, in order, becomes the next copy of its text in the translation
+            pending: dict[str, deque[str]] = {}
             for (tag_start, tag_end), values in inside.items():
                 translated, cursor = [], tag_start
                 for value_start, value_end, value in values:
                     translated += [text[cursor:value_start], value]
                     cursor = value_end
-                outer = outer.replace(text[tag_start:tag_end], "".join(translated) + text[cursor:tag_end], 1)
-            kept[-1] = (outer_start, outer_end, outer)
+                pending.setdefault(text[tag_start:tag_end], deque()).append("".join(translated) + text[cursor:tag_end])
+            outer_start, outer_end, outer = kept[-1]
+            kept[-1] = (outer_start, outer_end, _replace_tags(outer, pending))
             inside = {}
         kept.append(edit)
     return kept[:-1]
+
+
+def _replace_tags(outer: str, pending: dict[str, deque[str]]) -> str:
+    """``outer`` with each copy of a tag text of ``pending`` replaced by the next of its
+    replacements, in one pass: at each ``<``, the texts up to each of the next ``>``s that a
+    pending tag can hold (a quoted value may hold one), no further than the longest tag."""
+    most = max(tag.count(">") for tag in pending)
+    longest = max(len(tag) for tag in pending)
+    out: list[str] = []
+    cursor = 0
+    at = outer.find("<")
+    while at != -1 and pending:
+        end = at
+        for _ in range(most):
+            end = outer.find(">", end, at + longest) + 1
+            if not end:
+                break
+            queue = pending.get(outer[at:end])
+            if queue:
+                out += [outer[cursor:at], queue.popleft()]
+                cursor = end
+                if not queue:
+                    del pending[outer[at:end]]
+                break
+        at = outer.find("<", max(cursor, at + 1))
+    return "".join(out) + outer[cursor:]
 
 
 def source_anchors(document: Document) -> dict[int, tuple[str, ...]]:

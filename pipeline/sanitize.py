@@ -260,8 +260,10 @@ def _angle_destination(msgstr: str, at: int) -> str:
     """The link destination in angle brackets (``[x](<a.md>)``, CommonMark's way to write one
     with spaces or parentheses) that opens at ``at``, or ``""``. One that would be an HTML tag
     or declaration, should the link not form (no ``[`` before it), is none: it is escaped."""
-    before = msgstr[:at].rstrip(" \t")
-    if not before.endswith("]("):
+    before = at  # where the blanks before it start (no copy of the text before it: quadratic)
+    while before > 0 and msgstr[before - 1] in " \t":
+        before -= 1
+    if not msgstr.endswith("](", 0, before):
         return ""
     found = _ANGLE.match(msgstr, at)
     if found is None or found.group(0)[1:2] in ("!", "?", "/") or _ELEMENT_TAG.fullmatch(found.group(0)):

@@ -361,3 +361,25 @@ def test_nothing_in_an_unclosed_comment_is_a_message(text, expected):
     document = load_document("p.md", text)
     assert [(s.kind, s.text) for s in document.segments] == expected
     assert apply_translations(document, {}) == ("", text)
+
+
+@pytest.mark.parametrize("text, translations, expected", [
+    # the same tag three times: each copy gets its own values, in order
+    ('<p>w <img alt="pic"> w <img alt="pic"> w <img alt="pic"> w</p>\n',
+     {'w <img alt="pic"> w <img alt="pic"> w <img alt="pic"> w': 'v <img alt="pic"> v <img alt="pic"> v <img alt="pic"> v',
+      "pic": "image"},
+     '<p>v <img alt="image"> v <img alt="image"> v <img alt="image"> v</p>\n'),
+    # the translation puts the tags in another order: each keeps its own value
+    ('<p>A <img alt="one"> B <img alt="two" title="Two"> C</p>\n',
+     {'A <img alt="one"> B <img alt="two" title="Two"> C': 'B <img alt="two" title="Two"> A <img alt="one"> C',
+      "one": "un", "two": "deux", "Two": "Deux"},
+     '<p>B <img alt="deux" title="Deux"> A <img alt="un"> C</p>\n'),
+    # a '>' in a value, a '<' the translation shows as text, a tag the translation lacks
+    ('<p>A <img alt="a > b"> B <img alt="c"> &lt; C</p>\n',
+     {'A <img alt="a > b"> B <img alt="c"> &lt; C': 'X < <img alt="a > b"> Y &lt; Z', "a > b": "a &gt; b", "c": "cc"},
+     '<p>X &lt; <img alt="a &gt; b"> Y &lt; Z</p>\n'),
+])
+def test_each_tag_of_a_translated_run_gets_its_own_values(text, translations, expected):
+    """The tags' values are put into the run's translation in one pass (a replace() over the
+    whole run for each tag took quadratic time: benchmarks/hostile.py's 'apply' cases)."""
+    assert "".join(apply_translations(load_document("p.md", text), translations)) == expected
