@@ -108,6 +108,8 @@ def linkscan_cases() -> list[Case]:
         # a table and a line of code blanked by the mask (a run of blanks): the delimiter-row
         # finder's three '[ \t]*' were cubic in the run's length until 2026-11-27
         ("linkscan: a table, then one long line of code", lambda n: "|a|b|\n|-|-|\n|c|d|\n\n    " + "x" * n, scan_text),
+        # each HTML heading's text runs to the next heading or heading end tag, never further
+        ("linkscan: '<h1>a' repeated, one '</h1>'", lambda n: "<div>\n" + "<h1>a" * (n // 5) + "</h1>", scan_text),
     ]
 
 

@@ -23,6 +23,7 @@ Where each link of a page leads in these outputs is ``linkmap``'s (``LinkContext
 
 from __future__ import annotations
 
+import bisect
 import functools
 import os
 import posixpath
@@ -242,8 +243,10 @@ def apply_translations(document: Document, translations: Mapping[str, str],
         for anchor in reversed(anchors.get(segment.start, ())):
             if anchor != own and f'"{anchor}"' not in replacement:
                 # a translated heading keeps the source's fragments working (as Microsoft's own
-                # localized pages do): <a name> contributes no text to the heading's own slug
-                replacement = f'<a name="{anchor}"></a>{replacement}'
+                # localized pages do): <a name> contributes no text to the heading's own slug;
+                # in an HTML block a <span id>, which a heading inside a link may hold too
+                alias = f'<span id="{anchor}"></span>' if segment.kind == "html" else f'<a name="{anchor}"></a>'
+                replacement = alias + replacement
         edits.append((start, end, replacement))
         if segment.tag is not None:
             tags[start] = segment.tag
@@ -325,13 +328,29 @@ def source_anchors(document: Document) -> dict[int, tuple[str, ...]]:
     """Heading segment start -> the ids the docs platform gives that heading in the source:
     the GitHub/markdig slug, and DocFX's 2016 slug when it differs (``windows-phone-8-1``
     for "Windows Phone 8.1"), which the pages of that era link to, of the raw Markdown and,
-    as the source page's HTML has it (``finish_html``), of the visible text."""
+    as the source page's HTML has it (``finish_html``), of the visible text. The text of a
+    heading written in HTML (``<h5>Tip</h5>``) gets the ids the source's HTML gives it
+    (``linkscan.html_headings``, which the link checker accepts)."""
     headings = [s for s in document.segments if s.kind == "heading"]
     texts = [s.text for s in headings]
     visible = [visible_text(t) for t in texts]
     slugs = zip(headings, unique_slugs(texts, slug_github), unique_slugs(texts, slug_docfx_2016),
                 unique_slugs(visible, slug_docfx_2016))
-    return {s.start: tuple(dict.fromkeys((github, docfx, shown))) for s, github, docfx, shown in slugs}
+    anchors = {s.start: tuple(dict.fromkeys((github, docfx, shown))) for s, github, docfx, shown in slugs}
+    if _HTML_HEADING.search(document.text):  # headings in HTML: the ids the source's HTML gives them
+        from .linkscan import html_headings
+
+        headings = html_headings(document.text)
+        starts = [start for start, _, _ in headings]
+        for segment in document.segments:
+            k = bisect.bisect_right(starts, segment.start) - 1
+            if segment.kind == "html" and k >= 0 and segment.end <= headings[k][1] and starts[k] != -1:
+                anchors[segment.start] = headings[k][2]
+                starts[k] = -1  # its first run only
+    return anchors
+
+
+_HTML_HEADING = re.compile(r"<[hH][1-6]")
 
 
 @functools.lru_cache(maxsize=8192)

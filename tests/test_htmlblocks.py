@@ -146,6 +146,7 @@ def test_a_translation_cannot_break_its_block(msgstr):
     assert body.startswith('<div class="alert alert-tip">\n  <h5><span class="icon-tip"></span> ')
     assert body.endswith("</h5>\n</div>\n\nAfter.\n")
     inner = body[len('<div class="alert alert-tip">\n  <h5><span class="icon-tip"></span> '):-len("</h5>\n</div>\n\nAfter.\n")]
+    inner = inner.removeprefix('<span id="tip"></span>')  # the source heading's id, kept
     assert "\n" not in inner and "<" not in inner
 
 
@@ -172,7 +173,7 @@ def test_qa_rejects_a_translation_whose_tags_differ(tmp_path, capsys):
     errors = capsys.readouterr().err.splitlines()
     assert len(errors) == 1 and errors[0].startswith("locales/fr-FR/p.po:") and "[qa.html-tag]" in errors[0]
     built = (project / "out" / "frontmatter" / "fr-FR" / "p.md").read_text(encoding="utf-8")
-    assert "</span> Conseil</h5>" in built and '<p>See the <a href="a.md">guide</a> first.</p>' in built
+    assert '</span> <span id="tip"></span>Conseil</h5>' in built and '<p>See the <a href="a.md">guide</a> first.</p>' in built
 
 
 def test_check_message_compares_the_tags_of_html_text():
@@ -383,3 +384,41 @@ def test_each_tag_of_a_translated_run_gets_its_own_values(text, translations, ex
     """The tags' values are put into the run's translation in one pass (a replace() over the
     whole run for each tag took quadratic time: benchmarks/hostile.py's 'apply' cases)."""
     assert "".join(apply_translations(load_document("p.md", text), translations)) == expected
+
+
+HEADINGS_PAGE = ('# Page\n\nSee [the first tip](#tip), [the second](p.md#tip-1) and [the card](#card--title).\n\n'
+                 '<div class="alert alert-tip">\n  <h5><span class="icon-tip"></span> Tip</h5>\n  <p>Some advice.</p>\n'
+                 '</div>\n\n<div class="alert alert-tip">\n  <h5><span class="icon-tip"></span> Tip</h5>\n</div>\n\n'
+                 '<div>\n<a href="/x"><h3>Card &amp; title</h3></a>\n</div>\n\nText.\n')
+
+
+def test_a_translated_heading_of_an_html_block_keeps_its_source_id(tmp_path, capsys):
+    """The HTML ids of the source's <h5>Tip</h5> ('tip', 'tip-1') were lost in fr-FR ('conseil',
+    'conseil-1'): links to them broke. The translated heading gets the source id, a <span id>
+    (valid in a heading inside a link too), which the checker finds; the page stays valid."""
+    from tests.test_html import run_vnu
+
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    (project / "source" / "p.md").write_text(HEADINGS_PAGE, encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "all"]) == 0
+    po = project / "locales" / "fr-FR" / "p.po"
+    entries = catalog.parse_catalog(po.read_text(encoding="utf-8"), po.name)
+    french = {"Tip": "Conseil", "Card &amp; title": "Carte &amp; titre", "Page": "Page", "Text.": "Texte.",
+              "Some advice.": "Un conseil."}
+    for entry in entries:
+        entry.msgstr = french.get(entry.msgid, entry.msgid)
+    po.write_text(catalog.format_catalog(entries), encoding="utf-8")
+    english = (project / "out" / "html" / "en-US" / "p.html").read_text(encoding="utf-8")
+    assert {'id="tip"', 'id="tip-1"', 'id="card--title"', 'id="card-title"'} <= set(re.findall(r'id="[^"]*"', english))
+    capsys.readouterr()
+    assert main(["-C", str(project), "build"]) == 0
+    built = (project / "out" / "frontmatter" / "fr-FR" / "p.md").read_text(encoding="utf-8")
+    assert '<h5><span class="icon-tip"></span> <span id="tip"></span>Conseil</h5>' in built
+    assert '<h5><span class="icon-tip"></span> <span id="tip-1"></span>Conseil</h5>' in built
+    assert '<a href="/x"><h3><span id="card--title"></span><span id="card-title"></span>Carte &amp; titre</h3></a>' in built
+    page = project / "out" / "html" / "fr-FR" / "p.html"
+    assert {'id="tip"', 'id="tip-1"', 'id="card--title"', 'id="card-title"'} <= set(re.findall(r'id="[^"]*"', page.read_text(encoding="utf-8")))
+    assert main(["-C", str(project), "check"]) == 0, capsys.readouterr()
+    assert run_vnu([page]) == ""
