@@ -70,6 +70,7 @@ def sanitize_cases() -> list[Case]:
         ("sanitize: '<!--' repeated", lambda n: "<!--" * (n // 4), clean),
         ("sanitize: '`a`<!--x-->' repeated", lambda n: "`a`<!--x-->" * (n // 11), clean),
         ("sanitize: a row '|-', blanks and a letter", lambda n: "a | b\n|-" + " " * n + "x", clean),
+        ("sanitize: 'w <b>' repeated", lambda n: "w <b>" * (n // 5), clean),  # the text before each '<' copied
     ]
 
 
@@ -107,6 +108,8 @@ def linkscan_cases() -> list[Case]:
         # a table and a line of code blanked by the mask (a run of blanks): the delimiter-row
         # finder's three '[ \t]*' were cubic in the run's length until 2026-11-27
         ("linkscan: a table, then one long line of code", lambda n: "|a|b|\n|-|-|\n|c|d|\n\n    " + "x" * n, scan_text),
+        # each HTML heading's text runs to the next heading or heading end tag, never further
+        ("linkscan: '<h1>a' repeated, one '</h1>'", lambda n: "<div>\n" + "<h1>a" * (n // 5) + "</h1>", scan_text),
     ]
 
 
@@ -169,9 +172,34 @@ def container_cases() -> list[Case]:
     ]
 
 
+def render_cases() -> list[Case]:
+    """A page's translations put in place (``render.apply_translations``), every message of it
+    translated: the input is the loaded page and its translations, only their use is timed."""
+    from pipeline.render import apply_translations
+    from pipeline.source import load_document
+
+    def translated(text: str) -> tuple[Any, dict[str, str]]:
+        document = load_document("p.md", text)
+        return document, {s.text: s.text.replace("w ", "v ").replace("pic", "image") for s in document.segments}
+
+    def apply(page: tuple[Any, dict[str, str]]) -> Any:
+        return apply_translations(*page)
+
+    return [
+        # each tag's translated alt was put into the run's translation by a replace() over the
+        # whole run, and the sanitizer copied the text before each '<' (quadratic until
+        # 2026-11-27: 6.7 s for 32,000 tags, now 0.36 s)
+        ("apply: a <p> of 'w <img alt=\"pic\">' (one run)",
+         lambda n: translated("<p>" + 'w <img alt="pic"> ' * (n // 18) + "</p>\n"), apply),
+        ("apply: a <p> of 'w <img alt=\"pic N\">', N distinct",
+         lambda n: translated("<p>" + "".join(f'w <img alt="pic {i}"> ' for i in range(n // 22)) + "</p>\n"), apply),
+        ("apply: paragraphs of 'w [x](a.md)'", lambda n: translated("w [x](a.md)\n\n" * (n // 13)), apply),
+    ]
+
+
 def all_cases() -> list[Case]:
     return [*slug_cases(), *qa_cases(), *sanitize_cases(), *poread_cases(), *linkscan_cases(), *align_cases(),
-            *html_block_cases(), *container_cases()]
+            *html_block_cases(), *container_cases(), *render_cases()]
 
 
 def best_time(function: Callable[[Any], Any], value: Any, runs: int) -> float:

@@ -77,6 +77,7 @@ _SCOPES = {"li": ("ul", "ol", "menu"), "dt": ("dl",), "dd": ("dl",), "tr": ("tab
            "td": ("tr", "table"), "th": ("tr", "table"), "option": ("select", "datalist", "optgroup")}
 _BLANK = " \t\r\n\f"
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_UNCLOSED = re.compile(r"<[!?]")  # in the tail after the last '>': a comment or declaration never closed
 
 
 @dataclass
@@ -231,12 +232,23 @@ class _TreeBuilder(HTMLParser):
     def feed_all(self) -> None:
         """The content, parsed. After its last '>' no tag, comment or declaration can end, so
         that tail is text, given as such: ``html.parser`` scanned to the end for each '<' there
-        that never closes (quadratic: 8 s for a line of 32,000 '<a', CPython's gh-135462)."""
+        that never closes (quadratic: 8 s for a line of 32,000 '<a', CPython's gh-135462).
+        A comment, CDATA section, processing instruction or declaration never closed (where
+        ``html.parser`` stops, waiting for more, or one opening in the tail) runs to the end
+        of the block, as browsers and CommonMark read it: markup, not text (``close()`` gave
+        it as data)."""
         last = self.content.rfind(">") + 1
         self.feed(self.content[:last])
-        self.close()
-        if last < len(self.content):
-            self._add(_Leaf("text", last, -1, self.content[last:]))
+        if self.rawdata.startswith(("<!", "<?")):
+            unclosed = last - len(self.rawdata)
+        else:
+            self.close()
+            found = _UNCLOSED.search(self.content, last)
+            unclosed = found.start() if found else len(self.content)
+            if last < unclosed:
+                self._add(_Leaf("text", last, -1, self.content[last:unclosed]))
+        if unclosed < len(self.content):
+            self._add(_Leaf("markup", unclosed, -1, self.content[unclosed:]))
 
     def finish(self) -> _Element:
         for (start, node), (following, _) in zip(self.events, self.events[1:] + [(len(self.content), None)]):

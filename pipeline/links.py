@@ -39,7 +39,8 @@ How a ``#fragment`` is judged (only for targets that are published pages: not
 HTML serves as they are, without ids)
     The page's ids are its headings' slugs under the canonical rule (``slugs.slug_github``,
     markdig's GitHub rule, de-duplicated ``-1``, ``-2``), its explicit ``<a name>``/``id=``
-    anchors, and the ids of the files its build pastes (its ``[!INCLUDE]``s at every depth:
+    anchors, the ids the built HTML gives its headings written in HTML (``<h5>Tip</h5>``:
+    ``linkscan.html_headings``, which their translations keep too), and the ids of the files its build pastes (its ``[!INCLUDE]``s at every depth:
     ``pipeline.includes``, ``Anchors.walk``). A fragment equal to one of them is
     fine. A fragment -- same-page ``#x`` or ``page.md#x`` alike -- that equals a heading's slug
     only under DocFX's mid-2016 rule (``slugs.slug_docfx_2016``: ``windows-phone-8-1`` for

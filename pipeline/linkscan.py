@@ -47,6 +47,7 @@ Speed
 from __future__ import annotations
 
 import bisect
+import html
 import re
 from collections import namedtuple
 from itertools import accumulate
@@ -55,6 +56,7 @@ from collections.abc import Iterable, Iterator
 from .digests import blake2b
 from .docfx import DELIMITER_ROW
 from .errorcodes import is_error_table
+from .slugs import claim_slug, slug_docfx_2016, slug_github
 
 MALFORMED = "link.malformed"
 
@@ -762,8 +764,66 @@ def scan_text(text: str) -> PageScan:
     masked = _mask(text, lines)
     tags = list(_HTML_TAG.finditer(masked))  # for the links and the anchors both
     links, malformed = _links(text, masked, lines, tags)
-    return PageScan(tuple(links), tuple(malformed), tuple(_headings(masked, lines)),
-                    frozenset(_anchors(tags) | _error_codes(masked, lines)))
+    headings = _headings(masked, lines)
+    html_ids = {i for _, _, ids in _html_headings(text, masked, lines, tags, headings) for i in ids}
+    return PageScan(tuple(links), tuple(malformed), tuple(headings),
+                    frozenset(_anchors(tags) | _error_codes(masked, lines) | html_ids))
+
+
+def html_headings(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
+    """The headings written in HTML (``<h5>Tip</h5>``) with no id of their own, as (start, end
+    of their content in ``text``, the ids the built HTML gives them): the ids ``render`` gives
+    their translations too, and the checker accepts (``scan_text``)."""
+    shift = len(text) - len(strip_bom(text))
+    text = text[shift:]
+    lines = _Lines(text)
+    masked = _mask(text, lines)
+    tags = [m for m in _HTML_TAG.finditer(masked) if m.group(1).lower() in _HEADING_TAGS]
+    if not tags:
+        return []
+    return [(start + shift, end + shift, ids)
+            for start, end, ids in _html_headings(text, masked, lines, tags, _headings(masked, lines))]
+
+
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_HEADING_END = re.compile(r"</h[1-6]\s*>", re.IGNORECASE)
+_HEADING_ID = re.compile(r"(?:^|\s)id\s*=", re.IGNORECASE)  # a heading with its own id keeps it
+_MARKUP = re.compile(r"<!--.*?-->|<[^<>]*>", re.DOTALL)
+
+
+def _html_headings(text: str, masked: str, lines: _Lines, tags: Iterable[re.Match[str]],
+                   headings: list[Heading]) -> list[tuple[int, int, tuple[str, ...]]]:
+    """``html_headings`` from a page's scan: the ids ``render.finish_html`` gives an HTML heading
+    without an ``id``, the GitHub slug of its text numbered with the page's other headings in
+    order (its Markdown headings' ids keep markdig's numbering, among themselves), and DocFX
+    2016's slug when it differs (an alias there)."""
+    opened = [m for m in tags if m.group(1).lower() in _HEADING_TAGS]
+    if not any(not _HEADING_ID.search(m.group(2)) for m in opened):
+        return []
+    # a heading ends at any heading's end tag, or where another heading starts (as HTML reads them)
+    ends = [m.start() for m in _HEADING_END.finditer(masked)]
+    found: list[tuple[int, int, int, str]] = []  # (line, start, end, text)
+    for index, tag in enumerate(opened):
+        k = bisect.bisect_left(ends, tag.end())
+        if k == len(ends) or _HEADING_ID.search(tag.group(2)):
+            continue
+        end = min(ends[k], opened[index + 1].start()) if index + 1 < len(opened) else ends[k]
+        shown = html.unescape(_MARKUP.sub("", text[tag.end():end]))
+        found.append((lines.index(tag.start()) + 1, tag.end(), end, shown))
+    if not found:
+        return []
+    seen, next_number = set(_anchors(tags)), {}
+    ids: dict[int, tuple[str, ...]] = {}
+    for _, start, shown in sorted([(h.line, -1, h.text) for h in headings if not h.atx_nospace]
+                                  + [(line, start, shown) for line, start, _, shown in found]):
+        own = claim_slug(slug_github(shown) or "section", seen, next_number)
+        legacy = slug_docfx_2016(shown)
+        if legacy and legacy not in seen:
+            seen.add(legacy)
+            ids[start] = (own, legacy)
+        else:
+            ids[start] = (own,)
+    return [(start, end, ids[start]) for _, start, end, _ in found]
 
 
 def find_links(text: str) -> tuple[list[Link], list[Malformed]]:

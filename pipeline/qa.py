@@ -112,7 +112,8 @@ reason. Several such lines add up. A code ending in ``*`` accepts every code wit
 prefix (``qa.link-*``); ``qa.*`` accepts everything. Accepted findings are dropped by
 ``check_message``; ``accepted_codes`` only parses, it does not validate codes against
 ``CODES``. What breaks an output or the catalog whatever anyone thinks of it (``qa.control``,
-``qa.po-newline``, ``qa.yaml-*``) cannot be accepted.
+``qa.po-newline``, ``qa.yaml-*``, ``qa.blank`` of a translation blank once sanitized: the build
+never applies one) cannot be accepted.
 """
 
 from __future__ import annotations
@@ -130,7 +131,7 @@ from .qachecks import (CODES, Finding, _BIDI_RE, _CONTROL_RE, _check_bidi, _chec
                        _check_table, _check_tags, _check_terms, _check_whitespace, _contains_term, _finding,
                        _identifiers)
 from .qainline import _Emphasis, _Inline, _emphasis, _parse_inline, reference_label
-from .sanitize import drop_alert_marker
+from .sanitize import drop_alert_marker, sanitize_front_matter_value, sanitize_translation
 from .yamlscalar import reads_back_plain
 
 __all__ = [
@@ -201,6 +202,14 @@ def _shows_nothing(shown: str, markup: bool) -> bool:
         c.isspace() or c in _BLANK_LETTERS or unicodedata.category(c) == "Cf" for c in shown)
 
 
+def _blank_once_sanitized(msgid: str, msgstr: str, is_front_matter: bool) -> bool:
+    """Whether what the build would write of ``msgstr`` is white space only (a comment or an
+    alert marker it leaves out, blanks): such a translation is never applied (a blank line
+    ended an HTML block or a list), so its ``qa.blank`` cannot be accepted."""
+    cleaned = sanitize_front_matter_value(msgid, msgstr) if is_front_matter else sanitize_translation(msgid, msgstr)
+    return not cleaned.strip()
+
+
 # --------------------------------------------------------------------------- public API
 
 
@@ -232,6 +241,8 @@ def check_message(
     if _shows_nothing(tr.shown, markup) and not _shows_nothing(src.shown, markup):
         blank = [_finding("qa.blank", "the translation shows nothing (only white space, invisible characters, "
                                       "comments or an alert marker): the page would show nothing here")]
+        if _blank_once_sanitized(msgid, msgstr, is_front_matter):
+            return blank  # the build never applies it (``render``), whatever was accepted
         return [f for f in blank if not _is_accepted(f.code, accepted)]
     findings: list[Finding] = []
     findings += _check_links(src, tr)

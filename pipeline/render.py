@@ -23,10 +23,12 @@ Where each link of a page leads in these outputs is ``linkmap``'s (``LinkContext
 
 from __future__ import annotations
 
+import bisect
 import functools
 import os
 import posixpath
 import re
+from collections import deque
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -250,13 +252,18 @@ def apply_translations(document: Document, translations: Mapping[str, str],
             continue
         if anchors is None:
             anchors = source_anchors(document)
-        start, end, replacement = _substitution(segment, translated, text)
+        substitution = _substitution(segment, translated, text)
+        if substitution is None:
+            continue
+        start, end, replacement = substitution
         own = slug_github(replacement) if segment.start in anchors else ""
         for anchor in reversed(anchors.get(segment.start, ())):
             if anchor != own and f'"{anchor}"' not in replacement:
                 # a translated heading keeps the source's fragments working (as Microsoft's own
-                # localized pages do): <a name> contributes no text to the heading's own slug
-                replacement = f'<a name="{anchor}"></a>{replacement}'
+                # localized pages do): <a name> contributes no text to the heading's own slug;
+                # in an HTML block a <span id>, which a heading inside a link may hold too
+                alias = f'<span id="{anchor}"></span>' if segment.kind == "html" else f'<a name="{anchor}"></a>'
+                replacement = alias + replacement
         edits.append((start, end, replacement))
         if segment.tag is not None:
             tags[start] = segment.tag
@@ -293,30 +300,74 @@ def _fold_attributes(text: str, edits: list[tuple[int, int, str]],
             inside.setdefault(tags[start], []).append(edit)
             continue
         if inside:
-            outer_start, outer_end, outer = kept[-1]
+            # each source tag, in order, becomes the next copy of its text in the translation
+            pending: dict[str, deque[str]] = {}
             for (tag_start, tag_end), values in inside.items():
                 translated, cursor = [], tag_start
                 for value_start, value_end, value in values:
                     translated += [text[cursor:value_start], value]
                     cursor = value_end
-                outer = outer.replace(text[tag_start:tag_end], "".join(translated) + text[cursor:tag_end], 1)
-            kept[-1] = (outer_start, outer_end, outer)
+                pending.setdefault(text[tag_start:tag_end], deque()).append("".join(translated) + text[cursor:tag_end])
+            outer_start, outer_end, outer = kept[-1]
+            kept[-1] = (outer_start, outer_end, _replace_tags(outer, pending))
             inside = {}
         kept.append(edit)
     return kept[:-1]
+
+
+def _replace_tags(outer: str, pending: dict[str, deque[str]]) -> str:
+    """``outer`` with each copy of a tag text of ``pending`` replaced by the next of its
+    replacements, in one pass: at each ``<``, the texts up to each of the next ``>``s that a
+    pending tag can hold (a quoted value may hold one), no further than the longest tag."""
+    most = max(tag.count(">") for tag in pending)
+    longest = max(len(tag) for tag in pending)
+    out: list[str] = []
+    cursor = 0
+    at = outer.find("<")
+    while at != -1 and pending:
+        end = at
+        for _ in range(most):
+            end = outer.find(">", end, at + longest) + 1
+            if not end:
+                break
+            queue = pending.get(outer[at:end])
+            if queue:
+                out += [outer[cursor:at], queue.popleft()]
+                cursor = end
+                if not queue:
+                    del pending[outer[at:end]]
+                break
+        at = outer.find("<", max(cursor, at + 1))
+    return "".join(out) + outer[cursor:]
 
 
 def source_anchors(document: Document) -> dict[int, tuple[str, ...]]:
     """Heading segment start -> the ids the docs platform gives that heading in the source:
     the GitHub/markdig slug, and DocFX's 2016 slug when it differs (``windows-phone-8-1``
     for "Windows Phone 8.1"), which the pages of that era link to, of the raw Markdown and,
-    as the source page's HTML has it (``finish_html``), of the visible text."""
+    as the source page's HTML has it (``finish_html``), of the visible text. The text of a
+    heading written in HTML (``<h5>Tip</h5>``) gets the ids the source's HTML gives it
+    (``linkscan.html_headings``, which the link checker accepts)."""
     headings = [s for s in document.segments if s.kind == "heading"]
     texts = [s.text for s in headings]
     visible = [visible_text(t) for t in texts]
     slugs = zip(headings, unique_slugs(texts, slug_github), unique_slugs(texts, slug_docfx_2016),
                 unique_slugs(visible, slug_docfx_2016))
-    return {s.start: tuple(dict.fromkeys((github, docfx, shown))) for s, github, docfx, shown in slugs}
+    anchors = {s.start: tuple(dict.fromkeys((github, docfx, shown))) for s, github, docfx, shown in slugs}
+    if _HTML_HEADING.search(document.text):  # headings in HTML: the ids the source's HTML gives them
+        from .linkscan import html_headings
+
+        headings = html_headings(document.text)
+        starts = [start for start, _, _ in headings]
+        for segment in document.segments:
+            k = bisect.bisect_right(starts, segment.start) - 1
+            if segment.kind == "html" and k >= 0 and segment.end <= headings[k][1] and starts[k] != -1:
+                anchors[segment.start] = headings[k][2]
+                starts[k] = -1  # its first run only
+    return anchors
+
+
+_HTML_HEADING = re.compile(r"<[hH][1-6]")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -327,15 +378,24 @@ def visible_text(markdown_text: str) -> str:
     return parse_fragment(html).text_content() if html.strip() else ""
 
 
-def _substitution(segment: Segment, msgstr: str, text: str) -> tuple[int, int, str]:
-    """What a translated segment's text becomes: (start, end, replacement) in the page text."""
+def _substitution(segment: Segment, msgstr: str, text: str) -> tuple[int, int, str] | None:
+    """What a translated segment's text becomes: (start, end, replacement) in the page text;
+    None when the translation is blank once sanitized (white space, a comment or an alert
+    marker the page leaves out), whatever QA accepted (``qa.blank`` cannot be accepted then):
+    a run of an HTML block alone on its line left the line blank, which ended the block; an
+    empty list item after a paragraph or an empty setext heading's text left their markers text."""
     if segment.kind == "front-matter":  # YAML text, not markup: no HTML escaping
-        scalar = yaml_scalar(sanitize_front_matter_value(segment.text, msgstr), segment.quote)
-        return _with_spaces_around(text, segment, scalar)
+        value = sanitize_front_matter_value(segment.text, msgstr)
+        return _with_spaces_around(text, segment, yaml_scalar(value, segment.quote)) if value.strip() else None
     if segment.kind == "html-attribute":  # an attribute's value: no markup, its quotes kept
         value = sanitize_attribute_value(segment.text, msgstr, segment.quote)
+    else:
+        value = sanitize_translation(segment.text, msgstr, segment.kind)
+    if not value.strip():
+        return None
+    if segment.kind == "html-attribute":
         return segment.start, segment.end, value if segment.quote else f'"{value}"'
-    return segment.start, segment.end, _replacement(segment, msgstr, text)
+    return segment.start, segment.end, _replacement(segment, value, text)
 
 
 _BLANKS_BEFORE = re.compile(r"[ \t]*\Z")
@@ -360,7 +420,7 @@ def _with_spaces_around(text: str, segment: Segment, scalar: str) -> tuple[int, 
 
 
 def _replacement(segment: Segment, msgstr: str, text: str) -> str:
-    msgstr = sanitize_translation(segment.text, msgstr, segment.kind)
+    """A sanitized translation on the segment's lines (each after the source line's lead)."""
     if "\n" not in msgstr:
         return msgstr
     lines = msgstr.split("\n")
@@ -398,7 +458,8 @@ def front_matter_value(document: Document, translations: Mapping[str, str], key:
     value = document.front_matter.get(key)
     if not value or not translations.get(value):
         return value or ""
-    return sanitize_front_matter_value(value, translations[value])
+    cleaned = sanitize_front_matter_value(value, translations[value])
+    return cleaned if cleaned.strip() else value  # a blank one is not applied (``_substitution``)
 
 
 # The labels the docs platform shows for its alerts, in the languages it was localized into

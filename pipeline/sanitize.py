@@ -260,8 +260,10 @@ def _angle_destination(msgstr: str, at: int) -> str:
     """The link destination in angle brackets (``[x](<a.md>)``, CommonMark's way to write one
     with spaces or parentheses) that opens at ``at``, or ``""``. One that would be an HTML tag
     or declaration, should the link not form (no ``[`` before it), is none: it is escaped."""
-    before = msgstr[:at].rstrip(" \t")
-    if not before.endswith("]("):
+    before = at  # where the blanks before it start (no copy of the text before it: quadratic)
+    while before > 0 and msgstr[before - 1] in " \t":
+        before -= 1
+    if not msgstr.endswith("](", 0, before):
         return ""
     found = _ANGLE.match(msgstr, at)
     if found is None or found.group(0)[1:2] in ("!", "?", "/") or _ELEMENT_TAG.fullmatch(found.group(0)):
@@ -411,7 +413,8 @@ def sanitize_attribute_value(msgid: str, msgstr: str, quote: str) -> str:
 def _keep_html_lines(msgid: str, msgstr: str) -> str:
     """A translated run of an HTML block on the msgid's lines: on one line when the msgid is
     one, else without the blank lines that would end the block (an HTML block ends at a blank
-    line; everything else in it is the block's: no Markdown marker there to escape)."""
+    line; everything else in it is the block's: no Markdown marker there to escape). A run
+    blank once sanitized would leave its line blank: ``render`` never applies one."""
     if not _NEWLINE.search(msgid):
         return _NEWLINE.sub(" ", msgstr)
     return "\n".join(line for line in _NEWLINE.split(msgstr) if line.strip(" \t\f"))

@@ -27,7 +27,8 @@ def page_title(document: Document, translations: Mapping[str, str]) -> str:
     heading = next((s for s in document.segments if s.kind == "heading"), None)
     if heading is not None:
         translated = translations.get(heading.text)
-        shown = sanitize_translation(heading.text, translated, heading.kind) if translated else heading.text
+        shown = sanitize_translation(heading.text, translated, heading.kind) if translated else ""
+        shown = shown if shown.strip() else heading.text  # a blank translation is not applied
         text = " ".join(render.visible_text(shown).split())
         if text:
             return text

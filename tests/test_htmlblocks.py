@@ -146,6 +146,7 @@ def test_a_translation_cannot_break_its_block(msgstr):
     assert body.startswith('<div class="alert alert-tip">\n  <h5><span class="icon-tip"></span> ')
     assert body.endswith("</h5>\n</div>\n\nAfter.\n")
     inner = body[len('<div class="alert alert-tip">\n  <h5><span class="icon-tip"></span> '):-len("</h5>\n</div>\n\nAfter.\n")]
+    inner = inner.removeprefix('<span id="tip"></span>')  # the source heading's id, kept
     assert "\n" not in inner and "<" not in inner
 
 
@@ -172,7 +173,7 @@ def test_qa_rejects_a_translation_whose_tags_differ(tmp_path, capsys):
     errors = capsys.readouterr().err.splitlines()
     assert len(errors) == 1 and errors[0].startswith("locales/fr-FR/p.po:") and "[qa.html-tag]" in errors[0]
     built = (project / "out" / "frontmatter" / "fr-FR" / "p.md").read_text(encoding="utf-8")
-    assert "</span> Conseil</h5>" in built and '<p>See the <a href="a.md">guide</a> first.</p>' in built
+    assert '</span> <span id="tip"></span>Conseil</h5>' in built and '<p>See the <a href="a.md">guide</a> first.</p>' in built
 
 
 def test_check_message_compares_the_tags_of_html_text():
@@ -258,7 +259,8 @@ def test_any_block_keeps_every_byte_but_its_messages(container, eol, fragments):
         parts = segment.text.split("\n")
         assert text[segment.start:segment.end] == parts[0] + "".join(j + p for j, p in zip(segment.joiners, parts[1:]))
     expected = text
-    for segment in sorted(html, key=lambda s: -s.end):
+    texts = {s.text for s in html}  # a Markdown paragraph after the block may be the same message
+    for segment in sorted((s for s in document.segments if s.text in texts), key=lambda s: -s.end):
         expected = expected[:segment.end] + " XX" + expected[segment.end:]
     assert "".join(apply_translations(document, {s.text: s.text + " XX" for s in html})) == expected
 
@@ -286,3 +288,137 @@ def test_an_attribute_inside_a_run_is_translated_with_or_without_it(translations
         ("HTML <p>", 'Tap <img src="menu.png" alt="the menu icon" title=Menu> to <b>open</b> it.'),
         ("HTML <img> alt", "the menu icon"), ("HTML <img> title", "Menu")]
     assert "".join(apply_translations(document, translations)) == expected
+
+
+BLANK_PAGE = ('# Landing\n\n<div class="x">\n    <p class="description">\n    Learn the basic concepts.\n    </p>\n'
+              '    <p>Second text here.</p>\n    <a href="/x"><h3>Heading three</h3></a>\n</div>\n')
+
+
+def test_an_accepted_blank_translation_is_not_applied(tmp_path, capsys):
+    """A translation of white space only, its qa.blank accepted ('qa.*'), left the run's line
+    blank: the blank line ended the HTML block and the rest of it showed as a code block. It
+    is not applied (the source text stays, counted rejected), with a located error."""
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    (project / "source" / "p.md").write_text(BLANK_PAGE, encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "all"]) == 0
+    po = project / "locales" / "fr-FR" / "p.po"
+    entries = catalog.parse_catalog(po.read_text(encoding="utf-8"), po.name)
+    for entry in entries:
+        entry.msgstr = " " if entry.msgid == "Learn the basic concepts." else entry.msgid + " (fr)"
+        if entry.msgid == "Learn the basic concepts.":
+            entry.tcomment = "qa-accept: qa.*"
+    po.write_text(catalog.format_catalog(entries), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["-C", str(project), "build"]) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert len(errors) == 1 and re.match(r"locales/fr-FR/p\.po:\d+:1: error: .*source/p\.md:5.*\[qa\.blank\]$", errors[0])
+    built = (project / "out" / "frontmatter" / "fr-FR" / "p.md").read_text(encoding="utf-8")
+    assert "\n    Learn the basic concepts.\n" in built and "Second text here. (fr)" in built
+    page = (project / "out" / "html" / "fr-FR" / "p.html").read_text(encoding="utf-8")
+    assert "<pre><code>" not in page and "Heading three (fr)</h2></a>" in page
+    assert main(["-C", str(project), "stats"]) in (0, 1)
+    stats = capsys.readouterr().out
+    assert re.search(r"fr-FR\s+p\.md\s+4\s+0\s+0\s+1\b", stats), stats
+
+
+@pytest.mark.parametrize("text, msgid", [
+    (BLANK_PAGE, "Learn the basic concepts."),
+    ('<div>\n<p>First line\nsecond line.</p>\n</div>\n', "First line\nsecond line."),
+    ("Intro.\n\n- Item one\n- Item two\n", "Item one"),
+    ("Intro paragraph\n- Item one\n", "Item one"),
+    ("Title\n=====\n\nText.\n", "Title"),
+    ("Para one\nline two.\n\nNext.\n", "Para one\nline two."),
+    ("| A | B |\n|---|---|\n| one | two |\n", "one"),
+    ("> Quoted text.\n> More.\n", "Quoted text.\nMore."),
+])
+@pytest.mark.parametrize("msgstr", [" ", "\n", " \n \t", "<!-- note -->", "[!NOTE]"])
+def test_a_translation_blank_once_sanitized_leaves_the_source_text(text, msgid, msgstr):
+    """Whatever QA accepted: a blank run left its line blank (the HTML block ended there), an
+    empty list item after a paragraph is none (its '-' joined the paragraph), an empty setext
+    heading left its '=====' a paragraph; none of them is applied, nor counted translated."""
+    document = load_document("p.md", text)
+    assert msgid in document.msgids
+    assert "".join(apply_translations(document, {msgid: msgstr})) == text
+    findings = check_message(msgid, msgstr, in_table=msgid == "one", is_front_matter=False, accepted=frozenset({"qa.*"}))
+    assert [f.code for f in findings] == ["qa.blank"] and findings[0].severity == "error"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("# T\n\nPara.\n\n<!-- TODO: rewrite\n\nOld draft sentence, never published.\n\nSecond old draft sentence.\n",
+     [("heading", "T"), ("paragraph", "Para.")]),
+    ("<div>\n<p>Shown text.</p>\n<!-- old: <p>Hidden draft text</p>\n</div>\n", [("html", "Shown text.")]),
+    ("<div>\n<p>Shown text.</p>\n<![CDATA[ <p>Hidden draft text</p>\n</div>\n", [("html", "Shown text.")]),
+    ("<div>\n<p>Shown text.</p>\n<? Hidden draft text\n", [("html", "Shown text.")]),
+    ("<div>\n<p>Shown text.</p>\n<!x Hidden draft text\n", [("html", "Shown text.")]),
+    ("<div>\n<p>Shown text. <!-- Hidden draft text\n", [("html", "Shown text.")]),
+    ("<div>\n<p>Shown <b>text</b>. <!-- Hidden draft text\n", [("html", "Shown <b>text</b>.")]),
+])
+def test_nothing_in_an_unclosed_comment_is_a_message(text, expected):
+    """A comment (or CDATA section, processing instruction, declaration) never closed runs to
+    the end of the block, as browsers and CommonMark read it: no text of it is a message
+    (html.parser's close() gave it as data, and the tail after the last '>' was taken as text)."""
+    document = load_document("p.md", text)
+    assert [(s.kind, s.text) for s in document.segments] == expected
+    assert apply_translations(document, {}) == ("", text)
+
+
+@pytest.mark.parametrize("text, translations, expected", [
+    # the same tag three times: each copy gets its own values, in order
+    ('<p>w <img alt="pic"> w <img alt="pic"> w <img alt="pic"> w</p>\n',
+     {'w <img alt="pic"> w <img alt="pic"> w <img alt="pic"> w': 'v <img alt="pic"> v <img alt="pic"> v <img alt="pic"> v',
+      "pic": "image"},
+     '<p>v <img alt="image"> v <img alt="image"> v <img alt="image"> v</p>\n'),
+    # the translation puts the tags in another order: each keeps its own value
+    ('<p>A <img alt="one"> B <img alt="two" title="Two"> C</p>\n',
+     {'A <img alt="one"> B <img alt="two" title="Two"> C': 'B <img alt="two" title="Two"> A <img alt="one"> C',
+      "one": "un", "two": "deux", "Two": "Deux"},
+     '<p>B <img alt="deux" title="Deux"> A <img alt="un"> C</p>\n'),
+    # a '>' in a value, a '<' the translation shows as text, a tag the translation lacks
+    ('<p>A <img alt="a > b"> B <img alt="c"> &lt; C</p>\n',
+     {'A <img alt="a > b"> B <img alt="c"> &lt; C': 'X < <img alt="a > b"> Y &lt; Z', "a > b": "a &gt; b", "c": "cc"},
+     '<p>X &lt; <img alt="a &gt; b"> Y &lt; Z</p>\n'),
+])
+def test_each_tag_of_a_translated_run_gets_its_own_values(text, translations, expected):
+    """The tags' values are put into the run's translation in one pass (a replace() over the
+    whole run for each tag took quadratic time: benchmarks/hostile.py's 'apply' cases)."""
+    assert "".join(apply_translations(load_document("p.md", text), translations)) == expected
+
+
+HEADINGS_PAGE = ('# Page\n\nSee [the first tip](#tip), [the second](p.md#tip-1) and [the card](#card--title).\n\n'
+                 '<div class="alert alert-tip">\n  <h5><span class="icon-tip"></span> Tip</h5>\n  <p>Some advice.</p>\n'
+                 '</div>\n\n<div class="alert alert-tip">\n  <h5><span class="icon-tip"></span> Tip</h5>\n</div>\n\n'
+                 '<div>\n<a href="/x"><h3>Card &amp; title</h3></a>\n</div>\n\nText.\n')
+
+
+def test_a_translated_heading_of_an_html_block_keeps_its_source_id(tmp_path, capsys):
+    """The HTML ids of the source's <h5>Tip</h5> ('tip', 'tip-1') were lost in fr-FR ('conseil',
+    'conseil-1'): links to them broke. The translated heading gets the source id, a <span id>
+    (valid in a heading inside a link too), which the checker finds; the page stays valid."""
+    from tests.test_html import run_vnu
+
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    (project / "source" / "p.md").write_text(HEADINGS_PAGE, encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "all"]) == 0
+    po = project / "locales" / "fr-FR" / "p.po"
+    entries = catalog.parse_catalog(po.read_text(encoding="utf-8"), po.name)
+    french = {"Tip": "Conseil", "Card &amp; title": "Carte &amp; titre", "Page": "Page", "Text.": "Texte.",
+              "Some advice.": "Un conseil."}
+    for entry in entries:
+        entry.msgstr = french.get(entry.msgid, entry.msgid)
+    po.write_text(catalog.format_catalog(entries), encoding="utf-8")
+    english = (project / "out" / "html" / "en-US" / "p.html").read_text(encoding="utf-8")
+    assert {'id="tip"', 'id="tip-1"', 'id="card--title"', 'id="card-title"'} <= set(re.findall(r'id="[^"]*"', english))
+    capsys.readouterr()
+    assert main(["-C", str(project), "build"]) == 0
+    built = (project / "out" / "frontmatter" / "fr-FR" / "p.md").read_text(encoding="utf-8")
+    assert '<h5><span class="icon-tip"></span> <span id="tip"></span>Conseil</h5>' in built
+    assert '<h5><span class="icon-tip"></span> <span id="tip-1"></span>Conseil</h5>' in built
+    assert '<a href="/x"><h3><span id="card--title"></span><span id="card-title"></span>Carte &amp; titre</h3></a>' in built
+    page = project / "out" / "html" / "fr-FR" / "p.html"
+    assert {'id="tip"', 'id="tip-1"', 'id="card--title"', 'id="card-title"'} <= set(re.findall(r'id="[^"]*"', page.read_text(encoding="utf-8")))
+    assert main(["-C", str(project), "check"]) == 0, capsys.readouterr()
+    assert run_vnu([page]) == ""

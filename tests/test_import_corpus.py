@@ -68,7 +68,7 @@ _EOL = re.compile(r"\r\n|\r")
 _PAGE_LINE = re.compile(r"^import: (\S+): (\S+): (\d+) aligned, (\d+) fuzzy, (\d+) empty, (\d+) kept$")
 _KEY = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_.\-]*)[ \t]*:")
 _TRAILER = re.compile(r"(?:\s*<!--HONumber=[^>]*-->)+\s*\Z")
-_ANCHOR = re.compile(r'<a name="[^"]*"></a>')
+_ANCHOR = re.compile(r'<a name="[^"]*"></a>|<span id="[^"]*"></span>')  # (<span>: a heading in HTML)
 
 
 def _split(text: str) -> tuple[str, str]:

@@ -475,7 +475,8 @@ def write_pinned_scans() -> None:
     written again when the LF of a CRLF stopped counting as a blank line, after checking that
     each of the 49 texts that then scanned otherwise scans as the old scanner scanned it with
     LF endings; texts 12000-12199 again once a message quoted at most 80 characters of a
-    destination, every other part of their scans the same as before):
+    destination, every other part of their scans the same as before; the 8 corpus pages with
+    headings written in HTML once their ids were anchors, only those added):
     ``python -c "from tests.test_links import write_pinned_scans as w; w()"`` at the top."""
     data = {"generated": _chunk_digests(tricky_texts()), "corpus": _corpus_digests(require_shared() / "corpus" / "intune-2016")}
     PINNED_SCANS.write_text(json.dumps(data, indent=0, sort_keys=True) + "\n", encoding="utf-8")
