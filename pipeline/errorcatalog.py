@@ -142,9 +142,11 @@ def mo_messages(documents: Sequence[Document], translations: Mapping[str, Mappin
             if not msgstr or msgstr == segment.text:
                 continue
             context = segment.key if segment.kind == "table-cell" and segment.key in codes else None
-            messages[(context, segment.text)] = (  # front matter is plain text, as in the YAML output
+            value = (  # front matter is plain text, as in the YAML output
                 sanitize_front_matter_value(segment.text, msgstr) if segment.kind == "front-matter"
                 else sanitize_translation(segment.text, msgstr, segment.kind))
+            if value.strip():  # a blank one is not used, as on the page (``render._substitution``)
+                messages[(context, segment.text)] = value
     for entry in entries:
         messages[(entry.code, "problem")] = entry.problem_text
         messages[(entry.code, "resolution")] = entry.resolution_text
@@ -249,8 +251,11 @@ def _translate_cell(text: str, span: tuple[int, int], pieces: Sequence[Segment],
         translated = mapping.get(piece.text)
         if not translated or translated == piece.text:
             continue
+        value = sanitize_translation(piece.text, translated, piece.kind)
+        if not value.strip():  # as on the page (``render._substitution``): the source text stays
+            continue
         out.append(text[cursor:piece.start])
-        out.append(sanitize_translation(piece.text, translated, piece.kind))
+        out.append(value)
         cursor = piece.end
     out.append(text[cursor:end])
     return "".join(out)

@@ -171,3 +171,19 @@ def test_a_hexadecimal_code_column_is_no_problem_text(corpus) -> None:
     assert (entries["-2016281101"].problem_text, entries["-2016281101"].resolution_text) == \
         ("MDM CRP request not found", "")
     assert not any(e.problem_text.startswith("0x") for e in entries.values())
+
+
+@pytest.mark.parametrize("blank", [" ", "\t \n", "<!-- rien -->"])
+def test_a_translation_blank_once_sanitized_is_not_used_in_the_catalog(document, blank) -> None:
+    """As on the pages (``render._substitution``): a translation that is blank once sanitized
+    (accepted or not) leaves the source text; the catalog took it, so an application asking
+    for the problem of DeviceCapReached got nothing to show."""
+    title = "Des erreurs se produisent pendant l’inscription de votre appareil iOS dans Intune | Microsoft Intune"
+    blanks = {SEED: {PROBLEM: blank, PIECE: blank, title: blank}}
+    entries = error_entries([document], blanks, "de-DE")
+    by_code = {entry.code: entry for entry in entries}
+    assert by_code["DeviceCapReached"].problem_text == PROBLEM
+    assert all(entry.problem_text.strip() and entry.resolution_text.strip() for entry in entries)
+    messages = mo_messages([document], blanks, entries)
+    assert not [key for key in messages if key[1] in (PROBLEM, PIECE, title)]
+    assert messages[("DeviceCapReached", "problem")] == PROBLEM
