@@ -88,3 +88,16 @@ def translate_page(project: Path, locale: str, page: str, translated: bool) -> N
         if entry.msgid and not entry.obsolete:
             entry.msgstr = f"DE {entry.msgid}" if translated else ""
     po.write_text(catalog.format_catalog(entries), encoding="utf-8")
+
+
+def one_page_project(tmp_path: Path, text: str, name: str = "p.md") -> Path:
+    """A project of one source page ``name`` holding ``text``, English to French, after
+    ``pipeline all`` (its template and its fr-FR catalog made, its outputs built)."""
+    from pipeline.cli import main
+
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    (project / "source" / name).write_text(text, encoding="utf-8")
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
+    assert main(["-C", str(project), "all"]) == 0
+    return project

@@ -16,7 +16,7 @@ from pipeline import catalog
 from pipeline.build import in_shard
 from pipeline.cli import main
 
-from .conftest import SEED_NAME, linked_pages_project
+from .conftest import SEED_NAME, linked_pages_project, one_page_project
 
 HTML = SEED_NAME[:-3] + ".html"
 
@@ -656,13 +656,8 @@ def test_qa_findings_of_an_included_page_are_reported_once_even_when_included_fi
 def test_a_translated_writers_note_is_never_published(tmp_path, capsys):
     """A comment in a paragraph is a writer's note: translated, it is left out of every format
     (never escaped into visible text), the translation is used and the translator warned."""
-    project = tmp_path / "site"
-    (project / "source").mkdir(parents=True)
-    (project / "source" / "p.md").write_text(
-        "---\ntitle: Page\n---\n\n# Start\n\nTap Install. <!-- TODO(legal): do not mention the beta -->\n\n"
-        "Tap Open. <!-- keep -->\n", encoding="utf-8")
-    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
-    assert main(["-C", str(project), "all"]) == 0
+    project = one_page_project(tmp_path, "---\ntitle: Page\n---\n\n# Start\n\nTap Install. "
+                               "<!-- TODO(legal): do not mention the beta -->\n\nTap Open. <!-- keep -->\n")
     po = project / "locales/fr-FR/p.po"
     page = catalog.parse_catalog(po.read_text(encoding="utf-8"), "p.po")
     chosen = {"Page": "Page <!-- à revoir -->",

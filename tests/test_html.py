@@ -30,6 +30,8 @@ from pipeline.render import finish_html, render_html_body
 from pipeline.sanitize import url_scheme
 from pipeline.source import load_document
 
+from .conftest import require_shared
+
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "intune-2016" / "en-us" / "InTuneDocs"
 SEED = "you-see-errors-while-trying-to-enroll-your-device-in-intune-ios"
@@ -409,10 +411,7 @@ CORPUS_PAGES = (
 
 
 def test_real_corpus_pages_with_raw_html_are_valid_html(tmp_path: Path) -> None:
-    if not CORPUS.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CORPUS} is missing; CI must provide ../shared/")
-        pytest.skip("../shared/ is not available")
+    require_shared()
     vnu_jar()
     project = tmp_path / "corpus"
     for page in CORPUS_PAGES:
@@ -670,10 +669,7 @@ def test_real_html_blocks_with_their_real_translations_are_valid_html(tmp_path: 
     """The landing page (an <article> of 260 lines) and the tip boxes, their text translated
     by importing the real French pages (htmlblocks): the French is in the built pages, and
     they still pass the checker."""
-    if not CORPUS.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CORPUS} is missing; CI must provide ../shared/")
-        pytest.skip("../shared/ is not available")
+    require_shared()
     vnu_jar()
     project = tmp_path / "corpus"
     pages = ("index.md", "GetStarted/choose-how-to-manage-devices.md")

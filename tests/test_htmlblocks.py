@@ -17,6 +17,8 @@ from pipeline.qa import check_message
 from pipeline.render import apply_translations
 from pipeline.source import load_document
 
+from .conftest import one_page_project
+
 TIPS = "InTuneDocs/GetStarted/choose-how-to-manage-devices.md"
 LANDING = "InTuneDocs/index.md"
 
@@ -152,13 +154,9 @@ def test_a_translation_cannot_break_its_block(msgstr):
 
 def test_qa_rejects_a_translation_whose_tags_differ(tmp_path, capsys):
     """As everywhere: a located error, the source text used, the other messages translated."""
-    project = tmp_path / "site"
-    (project / "source").mkdir(parents=True)
-    (project / "source" / "p.md").write_text(
-        '# Page\n\n<div class="alert alert-tip">\n  <h5><span class="icon-tip"></span> Tip</h5>\n'
-        '  <p>See the <a href="a.md">guide</a> first.</p>\n</div>\n', encoding="utf-8")
-    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
-    assert main(["-C", str(project), "all"]) == 0
+    project = one_page_project(
+        tmp_path, '# Page\n\n<div class="alert alert-tip">\n  <h5><span class="icon-tip"></span> Tip</h5>\n'
+        '  <p>See the <a href="a.md">guide</a> first.</p>\n</div>\n')
     po = project / "locales" / "fr-FR" / "p.po"
     assert '#. HTML <p>\n#: source/p.md:5\nmsgid "See the' in po.read_text(encoding="utf-8")
     entries = catalog.parse_catalog(po.read_text(encoding="utf-8"), po.name)
@@ -298,11 +296,7 @@ def test_an_accepted_blank_translation_is_not_applied(tmp_path, capsys):
     """A translation of white space only, its qa.blank accepted ('qa.*'), left the run's line
     blank: the blank line ended the HTML block and the rest of it showed as a code block. It
     is not applied (the source text stays, counted rejected), with a located error."""
-    project = tmp_path / "site"
-    (project / "source").mkdir(parents=True)
-    (project / "source" / "p.md").write_text(BLANK_PAGE, encoding="utf-8")
-    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
-    assert main(["-C", str(project), "all"]) == 0
+    project = one_page_project(tmp_path, BLANK_PAGE)
     po = project / "locales" / "fr-FR" / "p.po"
     entries = catalog.parse_catalog(po.read_text(encoding="utf-8"), po.name)
     for entry in entries:
@@ -398,11 +392,7 @@ def test_a_translated_heading_of_an_html_block_keeps_its_source_id(tmp_path, cap
     (valid in a heading inside a link too), which the checker finds; the page stays valid."""
     from tests.test_html import run_vnu
 
-    project = tmp_path / "site"
-    (project / "source").mkdir(parents=True)
-    (project / "source" / "p.md").write_text(HEADINGS_PAGE, encoding="utf-8")
-    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
-    assert main(["-C", str(project), "all"]) == 0
+    project = one_page_project(tmp_path, HEADINGS_PAGE)
     po = project / "locales" / "fr-FR" / "p.po"
     entries = catalog.parse_catalog(po.read_text(encoding="utf-8"), po.name)
     french = {"Tip": "Conseil", "Card &amp; title": "Carte &amp; titre", "Page": "Page", "Text.": "Texte.",

@@ -368,20 +368,11 @@ def test_a_page_made_of_translated_includes_is_not_marked_as_in_the_source_langu
     """'accessibility-products-and-services-from-microsoft.md' is a heading and 23 includes: with
     the real fr-FR translations, its own heading is not translated but every include is, and
     its HTML marked the whole French article lang="en-US" (screen readers read it as English)."""
-    require_shared()
     import lxml.html
 
-    page = "InTuneDocs/accessibility-products-and-services-from-microsoft.md"
-    project = tmp_path / "site"
-    for language in ("en-us", "fr-fr"):  # the corpus has no French copy of the page itself
-        root = project / ("source" if language == "en-us" else "fr")
-        (root / "InTuneDocs").mkdir(parents=True)
-        if language == "en-us":
-            shutil.copyfile(CORPUS / language / page, root / page)
-        shutil.copytree(CORPUS / language / "InTuneDocs" / "includes", root / "InTuneDocs" / "includes")
-    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["fr-FR"]\n', encoding="utf-8")
-    assert main(["-C", str(project), "extract"]) == 0
-    assert main(["-C", str(project), "import", "--locale", "fr-FR", "--from", str(project / "fr")]) == 0
+    from .test_includepages import PAGE as page, _project
+
+    project = _project(tmp_path)  # the corpus has no French copy of the page itself
     main(["-C", str(project), "build"])
     html = lxml.html.fromstring((project / "out/html/fr-FR" / (page[:-3] + ".html")).read_bytes())
     article = html.find(".//article")
