@@ -105,8 +105,8 @@ def _add_tree(digest, folder: str, prefix: str, skip: frozenset[str], pages: dic
               contents: dict[str, str | None]) -> None:
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
-        digest.update(b"missing\0")
+    except OSError as exc:  # missing, a file, or not to be listed: each is reported otherwise
+        digest.update(f"unlisted {exc.errno}\0".encode("ascii"))
         return
     for entry in entries:
         name = prefix + entry.name

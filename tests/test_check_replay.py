@@ -512,3 +512,19 @@ def test_an_included_file_of_any_name_is_read_for_the_fingerprint(site, capsys, 
     code, out, _ = run(site, capsys)
     assert code == 1 and "no anchor '#part' in this page" in out and len(counted) == 2
     assert (code, out) == run(site, capsys, "--no-cache")[:2]
+
+
+def test_a_folder_replaced_by_a_file_is_no_missing_folder(tmp_path, capsys, counted):
+    """Review of 2026-11-27: a top-level folder that was missing, then a file, fingerprinted
+    the same ('missing' for any error listing it), so the stored run (a warning, exit 0) was
+    replayed where the check stops with 'not a folder' (exit 2)."""
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["de-DE"]\n', encoding="utf-8")
+    (project / "source" / "a.md").write_text("# A\n\nText.\n", encoding="utf-8")
+    first = run(project, capsys)
+    assert first[0] == 0 and "[config.locales]" in first[1]
+    (project / "locales").write_text("not a folder\n", encoding="utf-8")
+    second = run(project, capsys)
+    assert second[0] == 2 and "is not a folder" in second[2]
+    assert second == run(project, capsys, "--no-cache")
