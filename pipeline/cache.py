@@ -137,10 +137,13 @@ def load_cache(path: Path) -> BuildCache:
         return BuildCache(path)
 
 
+SHARD_RECORDS = "build-*-of-*.json"  # the build caches of CI shard jobs, beside build.json
+
+
 def build_records(cache_dir: Path) -> list[Path]:
     """The build caches in ``cache_dir``: the whole build's and those of CI shard jobs whose
     ``out/`` trees were merged (``build-K-of-N.json``)."""
-    return [cache_dir / "build.json", *sorted(cache_dir.glob("build-*-of-*.json"))]
+    return [cache_dir / "build.json", *sorted(cache_dir.glob(SHARD_RECORDS))]
 
 
 def merged_units(paths: Iterable[Path]) -> dict[str, UnitRecord]:

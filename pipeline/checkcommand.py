@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 
 from . import __version__
 from .files import read_bytes
-from .runrecord import (code_stamp, find_launch, find_run, fingerprint, load_contents, read_records, run_key,
+from .runrecord import (GLOB, code_stamp, find_launch, find_run, fingerprint, load_contents, read_records, run_key,
                         store_contents, store_record, tree_state)
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -132,15 +132,30 @@ def run_inputs(settings: Settings, args: argparse.Namespace) -> tuple[list[str],
     the extra files named by the settings or options."""
     folders = [(str(settings.source), frozenset(settings.inside_source)), (str(settings.locales), frozenset())]
     named = [settings.redirects, settings.glossary, settings.baseline, args.redirects, args.baseline, args.inventory]
+    records = []
     if not args.no_outputs:
-        from .cache import build_records
+        import glob
+
+        from .cache import SHARD_RECORDS
 
         folders.append((str(settings.out), frozenset({".cache"})))
-        named += build_records(settings.out / ".cache")
-    files = [os.path.abspath(str(p)) for p in named if p]
+        cache = os.path.abspath(os.path.join(settings.out, ".cache"))
+        named.append(os.path.join(cache, "build.json"))
+        # the shard records there when the run is fingerprinted again, not those of the run stored
+        records.append(GLOB + os.path.join(glob.escape(cache), SHARD_RECORDS))
+    files = [os.path.abspath(str(p)) for p in named if p] + records
     parts = [__version__, code_stamp(), sys.version, os.getcwd(), os.environ.get("GITHUB_WORKSPACE", ""),
-             repr(sorted(vars(args).items())), repr(settings)]  # the folders a report's annotations are relative to
+             repr(sorted(vars(args).items())), repr(settings), *_where_words_lead(args.files)]  # the folders a report's annotations are relative to
     return parts, folders, files
+
+
+def _where_words_lead(words: Sequence[str]) -> list[str]:
+    """The real path of each word of a command line that names a file or folder through a
+    symbolic link (``check source/alias``): the same command line selects other pages once
+    the link leads elsewhere (a link to a folder counts as an unreadable file in the tree's
+    fingerprint). Other words (options, plain paths) add nothing."""
+    return [f"{word}\0{os.path.realpath(word)}" for word in words
+            if not word.startswith("-") and os.path.realpath(word) != os.path.abspath(word)]
 
 
 def launch_key(argv: Sequence[str]) -> tuple[str, str] | None:
@@ -161,7 +176,7 @@ def launch_key(argv: Sequence[str]) -> tuple[str, str] | None:
     root = os.path.realpath(root)  # as load_settings resolves the project folder
     settings_files = [os.path.join(root, name) for name in ("pipeline.toml", "pyproject.toml")]
     parts = ["launch", __version__, code_stamp(), sys.version, os.getcwd(), os.environ.get("GITHUB_WORKSPACE", ""),
-             *argv]
+             *argv, *_where_words_lead(words[1:])]
     return os.path.join(root, "out", ".cache", RECORD_FILE), fingerprint(parts, (), settings_files)
 
 

@@ -16,14 +16,16 @@ its locale's cache shard itself.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 
+from .cache import SHARD_RECORDS
 from .checkoutputs import OUTPUT_FORMATS
 from .checkstore import decode_findings, encode_findings
 from .linkcache import digest_text
 from .reports import Finding
-from .runrecord import fingerprint
+from .runrecord import GLOB, fingerprint
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -147,8 +149,11 @@ class LocaleResults:
             folders = [self.settings.locales / locale] if locale in self.catalog_locales() else []
             if outputs:
                 folders += [self.settings.out / fmt / locale for fmt in OUTPUT_FORMATS]
-            self._inputs[key] = fingerprint([base, locale], [(str(folder), frozenset()) for folder in folders], [],
-                                            self._contents)
+            # the shard records' names and bytes too: a record that appears may withhold a page
+            # (``withheld``), and a result stored before it named only the records there then
+            shards = [GLOB + os.path.join(glob.escape(os.path.abspath(self.settings.out / ".cache")), SHARD_RECORDS)]
+            self._inputs[key] = fingerprint([base, locale], [(str(folder), frozenset()) for folder in folders],
+                                            shards if outputs else [], self._contents)
         return self._inputs[key]
 
 

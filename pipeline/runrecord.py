@@ -34,6 +34,7 @@ RECORD_FORMAT = 5  # 2: launches beside the runs; 3: a launch's source page scan
 # 5: and each page's ids and includes (``linkscan.visible_digest``)
 KEEP = 8  # command lines remembered side by side (make check, the pre-commit hook, CI, ...)
 UNREADABLE = "unreadable"  # a page digest that matches no content
+GLOB = "glob:"  # a ``files`` entry of ``tree_state`` naming the files a pattern matches when it runs
 # files a report depends on by name only (a link to an image needs it to exist); every other
 # file is read, whatever its name: a page may paste a file of any name ([!INCLUDE]), and only
 # the bytes of .md, .txt, .json... counted before, so an edited 'note.inc' replayed a stale report
@@ -83,7 +84,14 @@ def tree_state(parts: Iterable[str], folders: Iterable[tuple[str, frozenset[str]
         _add_tree(digest, folder, "", skip, pages if index == 0 else None, contents)
     for path in files:
         digest.update(b"file\0" + os.fsencode(path) + b"\0")
-        _add_content(digest, path, contents)
+        if path.startswith(GLOB):  # the files matching now, each by name and content
+            import glob
+
+            for match in sorted(glob.glob(path[len(GLOB):])):
+                digest.update(os.fsencode(match) + b"\0")
+                _add_content(digest, match, contents)
+        else:
+            _add_content(digest, path, contents)
     return digest.hexdigest(), pages
 
 

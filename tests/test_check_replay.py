@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,10 @@ import pytest
 
 from pipeline import checking, checkcommand, reports, runrecord
 from pipeline.cli import main
+
+from .conftest import REPO, SEED_NAME
+
+SEED_STEM = SEED_NAME[:-3]
 
 
 @pytest.fixture
@@ -528,3 +533,53 @@ def test_a_folder_replaced_by_a_file_is_no_missing_folder(tmp_path, capsys, coun
     second = run(project, capsys)
     assert second[0] == 2 and "is not a folder" in second[2]
     assert second == run(project, capsys, "--no-cache")
+
+
+def test_a_file_argument_through_a_retargeted_link_checks_what_it_leads_to(tmp_path, capsys, counted):
+    """Review of 2026-11-27: 'check source/alias' where alias is a link to a folder, then
+    pointed at another folder, replayed the first folder's findings (the command line was
+    the same, and a link to a folder counted as an unreadable file)."""
+    project = tmp_path / "site"
+    for folder, page, gone in (("guide", "g.md", "gone-g.md"), ("other", "o.md", "gone-o.md")):
+        (project / "source" / folder).mkdir(parents=True)
+        (project / "source" / folder / page).write_text(f"# {page}\n\n[x]({gone})\n", encoding="utf-8")
+    (project / "pyproject.toml").write_text('[tool.pipeline]\nsource_locale = "en-US"\n', encoding="utf-8")
+    alias = project / "source" / "alias"
+    alias.symlink_to("guide")
+    code, out, _ = run(project, capsys, str(alias))
+    assert code == 1 and "gone-g.md" in out and "gone-o.md" not in out
+    alias.unlink()
+    alias.symlink_to("other")
+    code, out, _ = run(project, capsys, str(alias))
+    assert code == 1 and "gone-o.md" in out and "gone-g.md" not in out
+    assert (code, out) == run(project, capsys, str(alias), "--no-cache")[:2]
+
+
+def test_a_shard_record_that_appears_or_goes_is_read_again(sample_project, capsys):
+    """Review of 2026-11-27: the build records of CI shard jobs (out/.cache/build-K-of-N.json)
+    that a run fingerprinted were those there when it was stored; one that appeared later (it
+    withholds a page, so no 'not built' warning) was never seen, and a locale's stored result
+    was reused over it; removing it again replayed the run made while it was there."""
+    shutil.copy(REPO / "check-baseline.json", sample_project)  # the seed's known findings
+    assert main(["-C", str(sample_project), "all"]) == 0
+    for built in (sample_project / "out").glob(f"*/de-DE/{SEED_STEM}.*"):
+        built.unlink()
+    capsys.readouterr()
+
+    def both() -> tuple:
+        cached = main(["-C", str(sample_project), "check"]), capsys.readouterr()
+        fresh = main(["-C", str(sample_project), "check", "--no-cache"]), capsys.readouterr()
+        assert (cached[0], cached[1].out, cached[1].err) == (fresh[0], fresh[1].out, fresh[1].err)
+        return cached[0], cached[1].out
+
+    assert "[check.not-built]" in both()[1]
+    record = json.loads((sample_project / "out/.cache/build.json").read_text(encoding="utf-8"))
+    record["units"][f"de-DE\t{SEED_STEM}.md"]["skipped"] = True
+    shard = sample_project / "out/.cache/build-1-of-2.json"
+    shard.write_text(json.dumps(record), encoding="utf-8")
+    assert "[check.not-built]" not in both()[1]
+    (sample_project / "out/html/en-US" / f"{SEED_STEM}.html").write_text("edited", encoding="utf-8")
+    both()
+    shard.unlink()
+    assert "[check.not-built]" in both()[1]
+    both()
