@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from collections.abc import Iterable
 from functools import lru_cache
@@ -48,13 +49,23 @@ NAMED_ONLY_SUFFIXES = frozenset({
 def code_stamp() -> str:
     """Our modules' names, sizes and modification times: an edited checkout never replays a
     report, nor reuses a page scan, that older code made (an installed release changes
-    ``__version__`` as well). Once per process."""
+    ``__version__`` as well); and the modification times of the site-packages folders on the
+    path, which a package installed, upgraded or removed changes (a report made with another
+    markdown-it-py or lxml is not replayed). Once per process."""
     folder = os.path.dirname(__file__)
     stamp = []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         if entry.name.endswith(".py"):
             info = entry.stat()
             stamp.append(f"{entry.name}:{info.st_size}:{info.st_mtime_ns}")
+    # the libraries we parse with (markdown-it-py, lxml, PyYAML...): installing, upgrading or
+    # removing a package changes its site-packages folder's listing, hence its modification time
+    for entry in sys.path:
+        if entry.endswith("site-packages"):
+            try:
+                stamp.append(f"{entry}:{os.stat(entry).st_mtime_ns}")
+            except OSError:
+                pass
     return ";".join(stamp)
 
 

@@ -583,3 +583,21 @@ def test_a_shard_record_that_appears_or_goes_is_read_again(sample_project, capsy
     shard.unlink()
     assert "[check.not-built]" in both()[1]
     both()
+
+
+def test_a_library_installed_or_upgraded_changes_the_code_stamp(tmp_path, monkeypatch):
+    """Review of 2026-11-27: a report made with another markdown-it-py or lxml was replayed
+    (the stamp named our own modules only)."""
+    packages = tmp_path / "lib" / "site-packages"
+    packages.mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(packages))
+    runrecord.code_stamp.cache_clear()
+    before = runrecord.code_stamp()
+    os.utime(packages, ns=(0, 0))
+    runrecord.code_stamp.cache_clear()
+    assert runrecord.code_stamp() != before
+    (packages / "markdown_it_py-4.0.0.dist-info").mkdir()  # pip installs another version
+    os.utime(packages, ns=(10**9, 10**9))
+    runrecord.code_stamp.cache_clear()
+    assert runrecord.code_stamp() not in (before,)
+    runrecord.code_stamp.cache_clear()
