@@ -364,6 +364,7 @@ class _Run(CatalogReview, OutputCheck, LocaleResults):
         key = (locale, page)
         if key not in self._facts:
             self._facts[key] = self._make_facts(locale, page)
+        self._documents_used.add(page)  # parsed (``_make_facts``): for each built page that asks, once or again
         if self._deps is not None:
             self._note(self._facts_inputs[key])
         return self._facts[key]

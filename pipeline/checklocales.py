@@ -22,7 +22,7 @@ import os
 
 from .cache import SHARD_RECORDS
 from .checkoutputs import OUTPUT_FORMATS
-from .checkstore import decode_findings, encode_findings
+from .checkstore import decode_broken, decode_findings, encode_broken, encode_findings
 from .linkcache import digest_text
 from .reports import Finding
 from .runrecord import GLOB, fingerprint
@@ -51,7 +51,7 @@ class LocaleResults:
             if stored["inputs"] == self._locale_inputs(locale, outputs, base) and all(
                     self._file_digest(path) == digest for path, digest in stored["reads"].items()):
                 found = decode_findings(stored["findings"])
-                self._document_errors.update(zip(stored["broken"], decode_findings(stored["broken_findings"])))
+                self._document_errors.update(decode_broken(stored))
                 self.cache.keep_result(key, stored)
                 self.cache.keep_shard(locale)  # its PO files' and built pages' results, for when it is checked again
                 return found, list(stored["catalogs"]), list(stored["outputs"])
@@ -72,14 +72,13 @@ class LocaleResults:
         found = self.findings[mark:] + self.merged_findings(locale)
         del self.findings[mark:], self.checked[checked_mark:]
         if base is not None:
-            broken = sorted(page for page in self._documents_used if page in self._document_errors)
             root = self.settings.out
             self.cache.keep_result(_locale_key(locale, outputs), {
                 "inputs": self._locale_inputs(locale, outputs, base), "findings": encode_findings(found),
                 "reads": {path: self._file_digest(path) for path in
                           [str(root / page) for page in sorted(self._foreign_reads)]
                           + (self._build_records if self._withheld_asked else [])},
-                "broken": broken, "broken_findings": encode_findings([self._document_errors[p] for p in broken]),
+                **encode_broken(self._document_errors, self._documents_used),
                 "catalogs": catalogs_checked, "outputs": outputs_checked})
         return found, catalogs_checked, outputs_checked
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from .checkstore import Direct, Merged, decode_report, encode_report
+from .checkstore import Direct, Merged, decode_broken, decode_report, encode_broken, encode_report
 from .files import list_files
 from .linkcache import digest_text
 from .links import Anchors, PageAnchors, build_site, encode_read, has_file, reads_hold, resolve_link
@@ -209,7 +209,7 @@ class OutputCheck:
             if reports is not None:
                 self.cache.keep_result(key, stored)
             else:
-                self._deps = {}
+                self._deps, used, self._documents_used = {}, self._documents_used, set()
                 reads: tuple[list, list] = ([], []) if site is not self.site else ((same := []), same)
                 site.reads.collect, self.site.reads.collect = reads
                 try:
@@ -219,12 +219,15 @@ class OutputCheck:
                                                              html=rewrite is not None) for hit in hits) if r is not None]
                 finally:
                     site.reads.collect = self.site.reads.collect = None
+                    # the pages its attribution parsed: those that cannot be parsed are stored with their errors
+                    parsed, self._documents_used = self._documents_used, used | self._documents_used
                 deps, self._deps = self._deps, None
-                deps.update({"out:" + used: tree.digest(used) for used in sorted(depends.get(page, {page}))})
+                deps.update({"out:" + path: tree.digest(path) for path in sorted(depends.get(page, {page}))})
                 if self._reuse:
                     self.cache.keep_result(key, {"config": self.config_key(files=False), "names": names, "deps": deps,
                                                  "reads": [self._keep_reads(r, locale) for r in reads],
-                                                 "reports": [encode_report(r) for r in reports]})
+                                                 "reports": [encode_report(r) for r in reports],
+                                                 **encode_broken(self._document_errors, parsed)})
             for report in reports:
                 self._apply(report, locale)
 
@@ -249,9 +252,13 @@ class OutputCheck:
                        else tree.digest(path) if kind == "out" else "?")
                 if now != digest:
                     return None
+            reports = [decode_report(r) for r in stored["reports"]]
+            broken = decode_broken(stored)
             for read_id, read in zip((i for ids in stored["reads"] for i in ids), reads_named):
                 self.cache.keep_result(f"read:{locale}:{read_id}", read)
-            return [decode_report(r) for r in stored["reports"]]
+            self._document_errors.update(broken)  # as parsing those pages again would find them
+            self._documents_used.update(broken)
+            return reports
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
 

@@ -48,6 +48,18 @@ def decode_findings(data: list) -> list[Finding]:
             for path, line, column, severity, message, code, checked, target in data]
 
 
+def encode_broken(errors: dict[str, Finding], pages) -> dict[str, list]:
+    """The errors of those of ``pages`` that could not be parsed (``errors``: page -> its
+    error), as a stored result keeps them (``broken``, ``broken_findings``)."""
+    broken = sorted(page for page in pages if page in errors)
+    return {"broken": broken, "broken_findings": encode_findings([errors[page] for page in broken])}
+
+
+def decode_broken(stored: dict) -> dict[str, Finding]:
+    """``encode_broken``'s errors back, by page."""
+    return dict(zip(stored["broken"], decode_findings(stored["broken_findings"]), strict=True))
+
+
 def encode_report(report: Direct | Merged) -> list:
     if isinstance(report, Direct):
         return ["finding", *encode_findings([report.finding])[0]]

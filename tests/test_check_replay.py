@@ -601,3 +601,26 @@ def test_a_library_installed_or_upgraded_changes_the_code_stamp(tmp_path, monkey
     runrecord.code_stamp.cache_clear()
     assert runrecord.code_stamp() not in (before,)
     runrecord.code_stamp.cache_clear()
+
+
+@pytest.mark.parametrize("broken", [b"# B\n\n\xff [z](A.md).\n", b"---\ntitle: [unclosed\n---\n# B\n\nText [z](A.md).\n"],
+                         ids=["not-utf-8", "front-matter"])
+def test_a_reused_built_page_brings_back_its_source_pages_error(tmp_path, capsys, broken):
+    """A built page's stored result holds the error of the source page its check parsed (not
+    UTF-8, broken front matter): reused after another page's edit (its locale checked again),
+    it dropped that error, and the check passed (exit 0) where --no-cache failed."""
+    project = tmp_path / "site"
+    (project / "source").mkdir(parents=True)
+    (project / "pipeline.toml").write_text('source = "source"\nsource_locale = "en-US"\n', encoding="utf-8")
+    (project / "source" / "a.md").write_text("# A\n\nText.\n", encoding="utf-8")
+    (project / "source" / "b.md").write_text("# B\n\nText [z](A.md).\n", encoding="utf-8")
+    main(["-C", str(project), "all"])
+    (project / "source" / "b.md").write_bytes(broken)
+    for edit in (None, "# A\n\nText, edited.\n"):
+        if edit is not None:
+            (project / "source" / "a.md").write_text(edit, encoding="utf-8")
+        main(["-C", str(project), "build"])
+        capsys.readouterr()
+        cached = main(["-C", str(project), "check"]), capsys.readouterr().out
+        assert cached == (main(["-C", str(project), "check", "--no-cache"]), capsys.readouterr().out)
+        assert cached[0] == 1 and "source/b.md:3:1: error: " in cached[1]
