@@ -52,7 +52,7 @@ def _source_edit(project: Path, rng: random.Random) -> None:
     source = project / "source"
     page = rng.choice([source / "a.md", source / "b.md"])
     text = page.read_text(encoding="utf-8")
-    kind = rng.randrange(5)
+    kind = rng.randrange(6)
     if kind == 0:  # a heading another page links to
         text = text.replace("## Fin\n", "## Fine\n") if "## Fin\n" in text else text.replace("## Fine\n", "## Fin\n")
     elif kind == 1:
@@ -65,8 +65,10 @@ def _source_edit(project: Path, rng: random.Random) -> None:
             extra.unlink()
         else:
             extra.write_text("# C\n\n[a](a.md)\n", encoding="utf-8")
-    else:
+    elif kind == 4:
         text = text.replace("Part one", "Part two") if "Part one" in text else text.replace("Part two", "Part one")
+    else:  # front matter broken or mended: its error comes with the stored results that parsed the page
+        text = text.replace("title: [", "title: ", 1) if "title: [" in text else text.replace("title: ", "title: [", 1)
     page.write_text(text, encoding="utf-8")
 
 
