@@ -42,7 +42,7 @@ class OutputCheck:
     """The checks of the built outputs, a mixin of ``checking._Run``. Of the run it uses
     ``settings``, ``options``, ``cache``, ``site``, ``source_files``, ``source_pages``, ``unpublished``,
     ``assets``, ``source_anchors``, ``findings``, ``checked``, ``_contents``, ``_digests``, ``source_digest``,
-    ``_reuse``, ``_document_errors``, ``_site_map`` and ``display``, ``selected``,
+    ``_reuse``, ``_document_errors``, ``_documents_used``, ``_site_map`` and ``display``, ``selected``,
     ``document``, ``facts``, ``built_units``, ``config_key``, ``_note``, ``_source_inputs``,
     ``_file_digest``, ``source_scan``, ``_include_paths``, ``catalog_locales``,
     ``catalog_error``, ``report_catalog_error``; it opens ``_deps`` for the built page in
@@ -199,7 +199,9 @@ class OutputCheck:
         """Check and attribute each built page of one output tree. A page's result is stored
         with every input it read (its text and the texts of the pages whose anchors it used,
         the tree's file names, the source pages and PO files behind its attribution, the
-        settings) and reused while they are unchanged."""
+        settings) and reused while they are unchanged; with it, the errors of the source pages
+        its attribution parsed that cannot be parsed (``_document_errors``), which a reuse
+        reports again (it parses nothing)."""
         anchors = Anchors(site, tree.scan)
         names = [digest_text("\n".join(files)), digest_text("\n".join(self.source_files))]
         for page in pages:
