@@ -603,7 +603,8 @@ def test_a_library_installed_or_upgraded_changes_the_code_stamp(tmp_path, monkey
     runrecord.code_stamp.cache_clear()
 
 
-@pytest.mark.parametrize("broken", [b"# B\n\n\xff [z](A.md).\n", b"---\ntitle: [unclosed\n---\n# B\n\nText [z](A.md).\n"],
+@pytest.mark.parametrize("broken", [b"# B\n\n\xff [z](A.md).\n",
+                                    b"---\ntitle: [unclosed\n---\n# B\n\nText [z](A.md).\n"],
                          ids=["not-utf-8", "front-matter"])
 def test_a_reused_built_page_brings_back_its_source_pages_error(tmp_path, capsys, broken):
     """A built page's stored result holds the error of the source page its check parsed (not
