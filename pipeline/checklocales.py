@@ -136,9 +136,17 @@ class LocaleResults:
     def locale_base(self, outputs: bool) -> str:
         """What every locale's result depends on beside its own files: ``config_key``, the
         text of every source page (hence the source pages' own findings) and (``outputs``)
-        the names of all built HTML pages (a page may link to another locale's)."""
+        the names of all built HTML pages (a page may link to another locale's) and the bytes
+        of the source's other files but images and media (a Markdown output's include of a
+        ``note.inc`` takes its ids from the source tree: ``outputtree.OutputTree``)."""
+        others = None
+        if outputs:
+            from .runrecord import NAMED_ONLY_SUFFIXES
+
+            others = [(f, self.source_digest(f)) for f in self.assets
+                      if os.path.splitext(f)[1].lower() not in NAMED_ONLY_SUFFIXES]
         return digest_text(json.dumps([self.config_key(), outputs, sorted(self._digests.items()),
-                                       self.html_files() if outputs else None]))
+                                       self.html_files() if outputs else None, others]))
 
     def _locale_inputs(self, locale: str, outputs: bool, base: str) -> str:
         """``base`` and the files of ``locale``: its PO files and its built pages (once a run:

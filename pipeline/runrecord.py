@@ -39,6 +39,8 @@ GLOB = "glob:"  # a ``files`` entry of ``tree_state`` naming the files a pattern
 # files a report depends on by name only (a link to an image needs it to exist); every other
 # file is read, whatever its name: a page may paste a file of any name ([!INCLUDE]), and only
 # the bytes of .md, .txt, .json... counted before, so an edited 'note.inc' replayed a stale report
+# (in hidden folders and node_modules, which hold no pages, only those: ``_add_tree``)
+SET_ASIDE_READ = frozenset({".md", ".markdown", ".po", ".pot", ".html", ".htm", ".json", ".yml", ".yaml", ".txt"})
 NAMED_ONLY_SUFFIXES = frozenset({
     ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".ico", ".webp", ".tif", ".tiff", ".avif", ".psd",
     ".pdf", ".zip", ".gz", ".tgz", ".7z", ".cab", ".msi", ".exe", ".dll", ".mo",
@@ -61,7 +63,7 @@ def code_stamp() -> str:
     # the libraries we parse with (markdown-it-py, lxml, PyYAML...): installing, upgrading or
     # removing a package changes its site-packages folder's listing, hence its modification time
     for entry in sys.path:
-        if entry.endswith("site-packages"):
+        if entry.endswith(("site-packages", "dist-packages")):  # dist-packages: Debian's Python
             try:
                 stamp.append(f"{entry}:{os.stat(entry).st_mtime_ns}")
             except OSError:
@@ -121,7 +123,11 @@ def content_digest(data: bytes) -> str:
 
 
 def _add_tree(digest, folder: str, prefix: str, skip: frozenset[str], pages: dict[str, str] | None,
-              contents: dict[str, str | None]) -> None:
+              contents: dict[str, str | None], aside: bool = False) -> None:
+    """``aside``: the folder is in a hidden folder or ``node_modules`` (``files.is_page`` sets
+    them aside: a ``source = "."`` repository's .git, a package's files): there only the
+    files of ``SET_ASIDE_READ`` count by their bytes, so that git's own writes (a fetch, a
+    config) or thousands of scripts neither slow a replay nor prevent it."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:  # missing, a file, or not to be listed: each is reported otherwise
@@ -133,12 +139,14 @@ def _add_tree(digest, folder: str, prefix: str, skip: frozenset[str], pages: dic
             continue
         if entry.is_dir(follow_symlinks=False):  # as os.walk, which the check walks with
             digest.update(b"d\0" + os.fsencode(name) + b"\0")
-            _add_tree(digest, entry.path, name + "/", skip, pages, contents)
+            _add_tree(digest, entry.path, name + "/", skip, pages, contents,
+                      aside or entry.name.startswith(".") or entry.name == "node_modules")
             continue
         digest.update(b"f\0" + os.fsencode(name) + b"\0")
+        suffix = os.path.splitext(entry.name)[1].lower()
         if pages is not None and entry.name.lower().endswith(".md"):
             pages[name] = content_of(entry.path, contents, keep=True) or UNREADABLE
-        elif os.path.splitext(entry.name)[1].lower() not in NAMED_ONLY_SUFFIXES:
+        elif suffix in SET_ASIDE_READ if aside else suffix not in NAMED_ONLY_SUFFIXES:
             _add_content(digest, entry.path, contents)
 
 

@@ -625,3 +625,44 @@ def test_a_reused_built_page_brings_back_its_source_pages_error(tmp_path, capsys
         cached = main(["-C", str(project), "check"]), capsys.readouterr().out
         assert cached == (main(["-C", str(project), "check", "--no-cache"]), capsys.readouterr().out)
         assert cached[0] == 1 and "source/b.md:3:1: error: " in cached[1]
+
+
+def test_a_pasted_file_that_is_no_page_is_part_of_each_locales_stored_result(tmp_path, capsys):
+    """Review of 2026-11-27: a built Markdown page takes ids from a pasted note.inc in the
+    source tree; the note lost a heading, the outputs not rebuilt: a locale's stored result
+    was reused, its base naming the source pages only (and the run so made was replayed)."""
+    project = tmp_path / "site"
+    (project / "source" / "includes").mkdir(parents=True)
+    (project / "pipeline.toml").write_text('source_locale = "en-US"\ntarget_locales = ["de-DE"]\n', encoding="utf-8")
+    (project / "source" / "a.md").write_text("# A\n\n[!INCLUDE [n](includes/note.inc)]\n\n[x](#inc-head)\n",
+                                             encoding="utf-8")
+    note = project / "source" / "includes" / "note.inc"
+    note.write_text("## Inc head\n\nText.\n\n## Other head\n", encoding="utf-8")
+    assert main(["-C", str(project), "all"]) == 0
+    built = project / "out/frontmatter/de-DE/a.md"
+    built.write_text(built.read_text(encoding="utf-8").replace("#inc-head", "#other-head"), encoding="utf-8")
+    capsys.readouterr()
+    for step in ("as built", "the note loses a heading"):
+        if step != "as built":
+            note.write_text("## Inc head\n\nText.\n", encoding="utf-8")
+        cached = main(["-C", str(project), "check"]), capsys.readouterr().out
+        assert cached == (main(["-C", str(project), "check", "--no-cache"]), capsys.readouterr().out), step
+    assert cached[0] == 1 and "no anchor '#other-head'" in cached[1]
+
+
+def test_git_writes_in_a_source_that_is_the_repository_keep_the_replay(tmp_path, capsys, counted):
+    """Review of 2026-11-27: with ``source = "."``, every file of .git/ and node_modules/
+    counted by its bytes once other names than .md, .json... did: 'git config' or a fetch made
+    the next check a real one, and 4,800 scripts of node_modules slowed every replay."""
+    project = tmp_path / "repo"
+    (project / ".git").mkdir(parents=True)
+    (project / "node_modules" / "x").mkdir(parents=True)
+    (project / "pyproject.toml").write_text('[tool.pipeline]\nsource = "."\nsource_locale = "en-US"\n', encoding="utf-8")
+    (project / "a.md").write_text("# A\n\n[gone](gone.md)\n", encoding="utf-8")
+    (project / ".git" / "config").write_text("[core]\n", encoding="utf-8")
+    (project / "node_modules" / "x" / "index.js").write_text("1\n", encoding="utf-8")
+    first = run(project, capsys)
+    assert first[0] == 1 and len(counted) == 1
+    (project / ".git" / "config").write_text("[core]\n\tbare = false\n", encoding="utf-8")
+    (project / "node_modules" / "x" / "index.js").write_text("2\n", encoding="utf-8")
+    assert run(project, capsys) == first and len(counted) == 1
