@@ -140,6 +140,17 @@ def load_cache(path: Path) -> BuildCache:
 SHARD_RECORDS = "build-*-of-*.json"  # the build caches of CI shard jobs, beside build.json
 
 
+def shard_records_entry(cache_dir: str | Path) -> str:
+    """The shard records of ``cache_dir`` as a ``runrecord.tree_state`` files entry: the files
+    the pattern matches when a run is fingerprinted again, not those there when it was stored."""
+    import glob
+    import os
+
+    from .runrecord import GLOB
+
+    return GLOB + os.path.join(glob.escape(os.path.abspath(cache_dir)), SHARD_RECORDS)
+
+
 def build_records(cache_dir: Path) -> list[Path]:
     """The build caches in ``cache_dir``: the whole build's and those of CI shard jobs whose
     ``out/`` trees were merged (``build-K-of-N.json``)."""

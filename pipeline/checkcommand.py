@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 
 from . import __version__
 from .files import read_bytes
-from .runrecord import (GLOB, code_stamp, find_launch, find_run, fingerprint, load_contents, read_records, run_key,
+from .runrecord import (code_stamp, find_launch, find_run, fingerprint, load_contents, read_records, run_key,
                         store_contents, store_record, tree_state)
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -134,15 +134,11 @@ def run_inputs(settings: Settings, args: argparse.Namespace) -> tuple[list[str],
     named = [settings.redirects, settings.glossary, settings.baseline, args.redirects, args.baseline, args.inventory]
     records = []
     if not args.no_outputs:
-        import glob
-
-        from .cache import SHARD_RECORDS
+        from .cache import shard_records_entry
 
         folders.append((str(settings.out), frozenset({".cache"})))
-        cache = os.path.abspath(os.path.join(settings.out, ".cache"))
-        named.append(os.path.join(cache, "build.json"))
-        # the shard records there when the run is fingerprinted again, not those of the run stored
-        records.append(GLOB + os.path.join(glob.escape(cache), SHARD_RECORDS))
+        named.append(settings.out / ".cache" / "build.json")
+        records.append(shard_records_entry(settings.out / ".cache"))
     files = [os.path.abspath(str(p)) for p in named if p] + records
     parts = [__version__, code_stamp(), sys.version, os.getcwd(), os.environ.get("GITHUB_WORKSPACE", ""),
              repr(sorted(vars(args).items())), repr(settings), *_where_words_lead(args.files)]  # the folders a report's annotations are relative to
@@ -154,8 +150,11 @@ def _where_words_lead(words: Sequence[str]) -> list[str]:
     symbolic link (``check source/alias``): the same command line selects other pages once
     the link leads elsewhere (a link to a folder counts as an unreadable file in the tree's
     fingerprint). Other words (options, plain paths) add nothing."""
-    return [f"{word}\0{os.path.realpath(word)}" for word in words
-            if not word.startswith("-") and os.path.realpath(word) != os.path.abspath(word)]
+    found = []
+    for word in words:
+        if not word.startswith("-") and (real := os.path.realpath(word)) != os.path.abspath(word):
+            found.append(f"{word}\0{real}")
+    return found
 
 
 def launch_key(argv: Sequence[str]) -> tuple[str, str] | None:

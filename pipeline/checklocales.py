@@ -16,16 +16,15 @@ its locale's cache shard itself.
 
 from __future__ import annotations
 
-import glob
 import json
 import os
 
-from .cache import SHARD_RECORDS
+from .cache import shard_records_entry
 from .checkoutputs import OUTPUT_FORMATS
 from .checkstore import decode_broken, decode_findings, encode_broken, encode_findings
 from .linkcache import digest_text
 from .reports import Finding
-from .runrecord import GLOB, fingerprint
+from .runrecord import counts_by_bytes, fingerprint
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -139,12 +138,7 @@ class LocaleResults:
         the names of all built HTML pages (a page may link to another locale's) and the bytes
         of the source's other files but images and media (a Markdown output's include of a
         ``note.inc`` takes its ids from the source tree: ``outputtree.OutputTree``)."""
-        others = None
-        if outputs:
-            from .runrecord import NAMED_ONLY_SUFFIXES
-
-            others = [(f, self.source_digest(f)) for f in self.assets
-                      if os.path.splitext(f)[1].lower() not in NAMED_ONLY_SUFFIXES]
+        others = [(f, self.source_digest(f)) for f in self.assets if counts_by_bytes(f)] if outputs else None
         return digest_text(json.dumps([self.config_key(), outputs, sorted(self._digests.items()),
                                        self.html_files() if outputs else None, others]))
 
@@ -158,7 +152,7 @@ class LocaleResults:
                 folders += [self.settings.out / fmt / locale for fmt in OUTPUT_FORMATS]
             # the shard records' names and bytes too: a record that appears may withhold a page
             # (``withheld``), and a result stored before it named only the records there then
-            shards = [GLOB + os.path.join(glob.escape(os.path.abspath(self.settings.out / ".cache")), SHARD_RECORDS)]
+            shards = [shard_records_entry(self.settings.out / ".cache")]
             self._inputs[key] = fingerprint([base, locale], [(str(folder), frozenset()) for folder in folders],
                                             shards if outputs else [], self._contents)
         return self._inputs[key]

@@ -143,11 +143,18 @@ def _add_tree(digest, folder: str, prefix: str, skip: frozenset[str], pages: dic
                       aside or entry.name.startswith(".") or entry.name == "node_modules")
             continue
         digest.update(b"f\0" + os.fsencode(name) + b"\0")
-        suffix = os.path.splitext(entry.name)[1].lower()
         if pages is not None and entry.name.lower().endswith(".md"):
             pages[name] = content_of(entry.path, contents, keep=True) or UNREADABLE
-        elif suffix in SET_ASIDE_READ if aside else suffix not in NAMED_ONLY_SUFFIXES:
+        elif counts_by_bytes(entry.name, aside):
             _add_content(digest, entry.path, contents)
+
+
+def counts_by_bytes(name: str, aside: bool = False) -> bool:
+    """Whether a file named ``name`` counts in a fingerprint by its bytes (else by its name):
+    any file but images and media (``NAMED_ONLY_SUFFIXES``); in a folder set aside (``aside``,
+    ``_add_tree``) only those of ``SET_ASIDE_READ``."""
+    suffix = os.path.splitext(name)[1].lower()
+    return suffix in SET_ASIDE_READ if aside else suffix not in NAMED_ONLY_SUFFIXES
 
 
 class Contents(dict):
