@@ -45,8 +45,7 @@ from .linkmap import LinkContext, asset_href, fallback_links, map_url
 from .model import Document, Rewrite, Segment
 from .pipetable import use_pipe_tables
 from .slugs import claim_slug, slug_docfx_2016, slug_github, unique_slugs
-from .sanitize import (SAFE_SCHEMES, sanitize_attribute_value, sanitize_front_matter_value, sanitize_translation,
-                       url_scheme)
+from .sanitize import SAFE_SCHEMES, applied_text, url_scheme
 from .yamlscalar import reads_back_plain
 
 FORMATS = ("frontmatter", "markdown", "html")
@@ -380,19 +379,13 @@ def visible_text(markdown_text: str) -> str:
 
 def _substitution(segment: Segment, msgstr: str, text: str) -> tuple[int, int, str] | None:
     """What a translated segment's text becomes: (start, end, replacement) in the page text;
-    None when the translation is blank once sanitized (white space, a comment or an alert
-    marker the page leaves out), whatever QA accepted (``qa.blank`` cannot be accepted then):
-    a run of an HTML block alone on its line left the line blank, which ended the block; an
-    empty list item after a paragraph or an empty setext heading's text left their markers text."""
-    if segment.kind == "front-matter":  # YAML text, not markup: no HTML escaping
-        value = sanitize_front_matter_value(segment.text, msgstr)
-        return _with_spaces_around(text, segment, yaml_scalar(value, segment.quote)) if value.strip() else None
-    if segment.kind == "html-attribute":  # an attribute's value: no markup, its quotes kept
-        value = sanitize_attribute_value(segment.text, msgstr, segment.quote)
-    else:
-        value = sanitize_translation(segment.text, msgstr, segment.kind)
-    if not value.strip():
+    None when the translation is blank once sanitized (``sanitize.applied_text``; ``qa.blank``
+    cannot be accepted then)."""
+    value = applied_text(segment.text, msgstr, segment.kind, segment.quote)
+    if value is None:
         return None
+    if segment.kind == "front-matter":
+        return _with_spaces_around(text, segment, yaml_scalar(value, segment.quote))
     if segment.kind == "html-attribute":
         return segment.start, segment.end, value if segment.quote else f'"{value}"'
     return segment.start, segment.end, _replacement(segment, value, text)
@@ -458,8 +451,8 @@ def front_matter_value(document: Document, translations: Mapping[str, str], key:
     value = document.front_matter.get(key)
     if not value or not translations.get(value):
         return value or ""
-    cleaned = sanitize_front_matter_value(value, translations[value])
-    return cleaned if cleaned.strip() else value  # a blank one is not applied (``_substitution``)
+    cleaned = applied_text(value, translations[value], "front-matter")
+    return value if cleaned is None else cleaned  # a blank one is not applied
 
 
 # The labels the docs platform shows for its alerts, in the languages it was localized into

@@ -94,10 +94,10 @@ def sanitize_translation(msgid: str, msgstr: str, kind: str = "") -> str:
     """The msgstr with no markup, URL scheme or block syntax beyond what the msgid carries."""
     cleaned = _escape_tags(msgid, msgstr)
     cleaned = _neutralize_destinations(msgid, cleaned)
-    if kind == "html":  # in an HTML block no Markdown block starts: only a blank line ends it
-        cleaned = _keep_html_lines(msgid, _escape_extensions(msgid, drop_alert_marker(msgid, cleaned)))
-    elif kind != "front-matter":
-        cleaned = _keep_block_structure(msgid, _escape_extensions(msgid, drop_alert_marker(msgid, cleaned)))
+    if kind != "front-matter":
+        body = _escape_extensions(msgid, drop_alert_marker(msgid, cleaned))
+        # in an HTML block no Markdown block starts: only a blank line ends it
+        cleaned = _keep_html_lines(msgid, body) if kind == "html" else _keep_block_structure(msgid, body)
     if kind in ("table-cell", "table-header"):
         cleaned = _escape_cell_pipes(msgid, cleaned)
     elif kind == "heading":
@@ -151,6 +151,20 @@ def _outside_code(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
     """``pattern``'s matches in ``text`` but those that start in a code span."""
     code = [m.span() for m in _CODE_SPAN.finditer(text)] if "`" in text else []
     return [m for m in pattern.finditer(text) if not any(start < m.start() < end for start, end in code)]
+
+
+def applied_text(msgid: str, msgstr: str, kind: str = "", quote: str = "") -> str | None:
+    """What the build writes of a translation of a segment of ``kind`` (``quote``: an
+    attribute value's), by the sanitizer of its kind; None when that is blank (white space, a
+    comment or an alert marker left out): such a translation is never applied, whatever QA
+    accepted (a line left blank ended an HTML block, a list, a setext heading)."""
+    if kind == "front-matter":  # YAML text, not markup: no HTML escaping
+        value = sanitize_front_matter_value(msgid, msgstr)
+    elif kind == "html-attribute":  # an attribute's value: no markup, its quotes kept
+        value = sanitize_attribute_value(msgid, msgstr, quote)
+    else:
+        value = sanitize_translation(msgid, msgstr, kind)
+    return value if value.strip() else None
 
 
 def sanitize_front_matter_value(msgid: str, msgstr: str) -> str:
