@@ -47,6 +47,7 @@ Speed
 from __future__ import annotations
 
 import bisect
+import functools
 import html
 import re
 from collections import namedtuple
@@ -770,19 +771,21 @@ def scan_text(text: str) -> PageScan:
                     frozenset(_anchors(tags) | _error_codes(masked, lines) | html_ids))
 
 
-def html_headings(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
+@functools.lru_cache(maxsize=64)
+def html_headings(text: str) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
     """The headings written in HTML (``<h5>Tip</h5>``) with no id of their own, as (start, end
     of their content in ``text``, the ids the built HTML gives them): the ids ``render`` gives
-    their translations too, and the checker accepts (``scan_text``)."""
+    their translations too, and the checker accepts (``scan_text``). Memoized by the page's
+    text: each format and locale of a page asks the same (``render.source_anchors``)."""
     shift = len(text) - len(strip_bom(text))
     text = text[shift:]
     lines = _Lines(text)
     masked = _mask(text, lines)
     tags = [m for m in _HTML_TAG.finditer(masked) if m.group(1).lower() in _HEADING_TAGS]
     if not tags:
-        return []
-    return [(start + shift, end + shift, ids)
-            for start, end, ids in _html_headings(text, masked, lines, tags, _headings(masked, lines))]
+        return ()
+    return tuple((start + shift, end + shift, ids)
+                 for start, end, ids in _html_headings(text, masked, lines, tags, _headings(masked, lines)))
 
 
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
