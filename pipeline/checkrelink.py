@@ -26,9 +26,9 @@ import os
 from collections.abc import Mapping
 
 from .files import read_bytes, write_atomic
+from .runrecord import KEEP  # files kept, one per command line, as launches
 
 RELINK_FORMAT = 1
-KEEP = 8  # files kept, one per command line (``runrecord.KEEP`` launches)
 
 
 def site_data(files: list[str], site_map: Mapping[str, str], redirects: Mapping[str, str], unpublished: list[str],
@@ -39,8 +39,8 @@ def site_data(files: list[str], site_map: Mapping[str, str], redirects: Mapping[
     baseline's keys, the number of files checked, and whether the summary says which baseline
     entries are stale (False), with the folder it leaves out (a string) or none (None). None
     when a page is shown otherwise than under one folder."""
-    prefixes = {name[:len(name) - len(page)] for page, name in shown.items() if name.endswith(page)}
-    if len(prefixes) > 1 or not all(name.endswith(page) for page, name in shown.items()):
+    prefixes = {name[:len(name) - len(page)] if name.endswith(page) else None for page, name in shown.items()}
+    if len(prefixes) > 1 or None in prefixes:
         return None
     return {"files": files, "site_map": list(site_map.items()), "redirects": dict(redirects),
             "unpublished": unpublished, "prefix": next(iter(prefixes), ""), "baseline": baseline,
@@ -122,7 +122,8 @@ def _report(data: dict, folder: str, moves: dict, rescanned: Mapping[str, tuple]
     hits, _ = check_tree(edited, site, scan_of, lambda page: prefix + page, anchors=Anchors(site, scan_of),
                          includes=True)
     items = [found for found in map(decode_finding, moves["findings"]) if found[1] not in rescanned]
-    places = {page: scan_places(scan) for page, scan in scans.items() if page in rescanned}
+    # the places ``_rescanned`` made for a page whose links moved, else made here
+    places = {page: found[1] if found[1] is not None else scan_places(found[2]) for page, found in rescanned.items()}
     for hit in hits:
         where = hit.diagnostic.location
         items.append((Finding(hit.diagnostic, prefix + hit.page, hit.link.target if hit.link else ""), hit.page,
